@@ -1,0 +1,36 @@
+// Values produced by evaluating template expressions. `Unknown` is explicit: a value
+// that cannot be known statically (reference(), a parameter with no value, ...) is
+// never replaced by a guess.
+
+export type Value = null | boolean | number | string | Value[] | ValueObject | Unknown | Lambda;
+export interface ValueObject { [key: string]: Value }
+
+export class Unknown {
+  constructor(
+    /** Human-readable reason, e.g. "parameter 'x' has no default value". */
+    readonly reason: string,
+    /** Name of the parameter that could not be resolved, when that is the cause. */
+    readonly parameter?: string,
+  ) {}
+}
+
+/** A lambda value (ARM `lambda(...)`, Bicep `x => ...`), applied by filter/map/reduce/... */
+export class Lambda {
+  constructor(readonly params: string[], readonly apply: (args: Value[]) => Value) {}
+}
+
+export function isUnknown(v: unknown): v is Unknown {
+  return v instanceof Unknown;
+}
+
+export function isObject(v: Value | undefined): v is ValueObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Unknown) && !(v instanceof Lambda);
+}
+
+/** ARM property names are case-insensitive. */
+export function getProperty(obj: ValueObject, name: string): Value | undefined {
+  if (Object.prototype.hasOwnProperty.call(obj, name)) return obj[name];
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(obj)) if (key.toLowerCase() === lower) return obj[key];
+  return undefined;
+}
