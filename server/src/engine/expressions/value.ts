@@ -11,6 +11,12 @@ export class Unknown {
     readonly reason: string,
     /** Name of the parameter that could not be resolved, when that is the cause. */
     readonly parameter?: string,
+    /**
+     * For a string only partly known: its pieces in order, `null` standing for an unknown piece.
+     * `format('{0}.blob.{1}', parameters('sa'), 'core.windows.net')` with `sa` unknown is
+     * `[null, '.blob.', 'core.windows.net']`, enough to tell a host name from a wildcard.
+     */
+    readonly parts?: readonly (string | null)[],
   ) {}
 }
 
