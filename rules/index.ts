@@ -1,0 +1,16 @@
+// The rule registry. Order is the order findings of one resource are listed in.
+
+import type { Rule } from './rule';
+import { rule as restrictOutbound } from './restrict-outbound-network-access';
+import { rule as noWildcard } from './no-wildcard-fqdns';
+import { rule as validFqdns } from './valid-allowed-fqdns';
+import { rule as noDuplicate } from './no-duplicate-fqdns';
+import { rule as apiVersion } from './use-egress-capable-api-version';
+import { rule as publicAccess } from './disable-public-network-access';
+import { rule as ownerTag } from './require-owner-tag';
+
+export const rules: readonly Rule[] = [restrictOutbound, noWildcard, validFqdns, noDuplicate, apiVersion, publicAccess, ownerTag];
+
+export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
+
+export * from './rule';

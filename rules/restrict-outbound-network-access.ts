@@ -1,0 +1,92 @@
+import { isUnknown } from '../server/src/engine/expressions/value';
+import type { AiResource, ValueNode } from '../server/src/engine/model';
+import type { Fix } from '../server/src/engine/fixes';
+import type { Report, Rule } from './rule';
+import { describeOrigin, editableSite, quoted, unknownReason } from './support/values';
+
+/** Kinds the Azure docs list as supporting outbound restriction (data loss prevention). Compared case-insensitively. */
+export const SUPPORTED_KINDS = [
+  'AIServices', 'CognitiveServices', 'OpenAI', 'ComputerVision', 'ContentModerator', 'CustomVision.Training',
+  'CustomVision.Prediction', 'Face', 'FormRecognizer', 'SpeechServices', 'QnAMaker', 'TextAnalytics',
+];
+const SUPPORTED = new Set(SUPPORTED_KINDS.map((k) => k.toLowerCase()));
+
+export function restrictFix(resource: AiResource): Fix {
+  return {
+    title: `Restrict outbound network access for ${quoted(resource)}`,
+    safe: false,
+    preferred: true,
+    changes: [
+      { kind: 'set', target: resource.declaration, path: ['properties', 'restrictOutboundNetworkAccess'], value: true },
+      { kind: 'set', target: resource.declaration, path: ['properties', 'allowedFqdnList'], value: [], onlyIfMissing: true },
+    ],
+  };
+}
+
+export function hardenFix(resource: AiResource): Fix {
+  const restrict = restrictFix(resource);
+  return {
+    title: `Apply hardened networking block to ${quoted(resource)}`,
+    safe: false,
+    changes: [
+      ...restrict.changes,
+      { kind: 'set', target: resource.declaration, path: ['properties', 'publicNetworkAccess'], value: 'Disabled' },
+      { kind: 'set', target: resource.declaration, path: ['properties', 'networkAcls', 'defaultAction'], value: 'Deny' },
+    ],
+  };
+}
+
+function fixesFor(resource: AiResource, node: ValueNode | undefined): Fix[] {
+  const fixes = [restrictFix(resource), hardenFix(resource)];
+  const site = node && editableSite(node);
+  if (node && site && site !== node && node.origin) {
+    const where = node.origin.kind === 'caller' ? `the value '${node.origin.via ?? 'caller'}' passes` : `the default of parameter '${node.origin.name}'`;
+    fixes.unshift({ title: `Set ${where} to true`, safe: false, preferred: true, changes: [{ kind: 'replace', target: site, value: true }] });
+    fixes[1] = { ...fixes[1], preferred: false };
+  }
+  return fixes;
+}
+
+export const rule: Rule = {
+  id: 'restrict-outbound-network-access',
+  defaultLevel: 'warning',
+  description: 'Azure AI services must deny outbound network access except to the hosts in allowedFqdnList.',
+  check(resource) {
+    const reports: Report[] = [];
+    const kind = resource.kind?.value;
+    if (typeof kind === 'string' && !SUPPORTED.has(kind.toLowerCase())) {
+      const node = resource.properties?.member('restrictOutboundNetworkAccess');
+      if (node?.value !== true) {
+        reports.push({
+          at: resource.kind!,
+          advisory: true,
+          message: `AI service ${quoted(resource)} has kind '${kind}', which the Azure documentation does not list among the kinds that support restrictOutboundNetworkAccess; check whether this service can make outbound calls and restrict it by other means if so.`,
+        });
+      }
+      return reports;
+    }
+    const node = resource.properties?.member('restrictOutboundNetworkAccess');
+    if (!node) {
+      reports.push({
+        at: resource.typeLoc,
+        message: `AI service ${quoted(resource)} can open connections to any host on the internet: restrictOutboundNetworkAccess is not set. Set it to true and list the hosts it needs in allowedFqdnList.`,
+        fixes: fixesFor(resource, undefined),
+      });
+    } else if (isUnknown(node.value)) {
+      reports.push({
+        at: node,
+        advisory: true,
+        message: `Outbound restriction of AI service ${quoted(resource)} cannot be verified: ${unknownReason(node.value)}. Make sure it deploys as true.`,
+      });
+    } else if (node.value !== true) {
+      const from = describeOrigin(node);
+      const shown = typeof node.value === 'string' ? `the string '${node.value}'` : JSON.stringify(node.value);
+      reports.push({
+        at: node,
+        message: `AI service ${quoted(resource)} can open connections to any host on the internet: restrictOutboundNetworkAccess is ${shown}${from ? ` (set by ${from})` : ''}. Set it to true and list the hosts it needs in allowedFqdnList.`,
+        fixes: fixesFor(resource, node),
+      });
+    }
+    return reports;
+  },
+};

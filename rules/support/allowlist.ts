@@ -1,0 +1,26 @@
+// Reading allowedFqdnList entries, shared by the allow-list rules.
+
+import type { AiResource, ValueNode } from '../../server/src/engine/model';
+import type { Fix } from '../../server/src/engine/fixes';
+import { entryText } from './fqdn';
+import { editableSite } from './values';
+
+export interface Entry {
+  readonly node: ValueNode;
+  /** Known text (unknown pieces stood in by a label), or undefined when nothing is known. */
+  readonly text: string | undefined;
+}
+
+export function allowListOf(resource: AiResource): { node: ValueNode; entries: Entry[] } | undefined {
+  const node = resource.properties?.member('allowedFqdnList');
+  const items = node?.items();
+  if (!node || !items) return undefined;
+  return { node, entries: items.map((item) => ({ node: item, text: entryText(item.value) })) };
+}
+
+export function removeEntryFix(resource: AiResource, entry: Entry, safe: boolean): Fix | undefined {
+  const site = editableSite(entry.node);
+  if (!site) return undefined;
+  const shown = entry.text ?? 'entry';
+  return { title: `Remove '${shown}' from the allowed FQDNs of '${resource.name}'`, safe, changes: [{ kind: 'remove-item', target: site }] };
+}
