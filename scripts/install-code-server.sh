@@ -58,7 +58,7 @@ EOF
 
 if [ -f "$BIN" ] && [ -f "$PREFIX/.install-complete" ]; then
   write_launcher
-  if v="$("$LAUNCHER" --version 2>/dev/null | head -1)" && [[ "$v" == "$CODE_SERVER_VERSION"* ]]; then
+  if v="$("$LAUNCHER" --config "$PREFIX/config.yaml" --version 2>/dev/null | head -1)" && [[ "$v" == "$CODE_SERVER_VERSION"* ]]; then
     log "reusing $PREFIX ($v)"
     echo "$LAUNCHER"
     exit 0
@@ -99,10 +99,10 @@ log "5/6 installing built-in extensions' dependencies (lib/vscode/extensions)"
 (cd "$VS/extensions" && npm install --omit=dev --ignore-scripts --no-package-lock >&2)
 
 log "6/6 rebuilding argon2"
-(cd "$PKG" && npm rebuild argon2 >&2)
+(cd "$PREFIX" && npm rebuild argon2 >&2)
 
 write_launcher
-v="$("$LAUNCHER" --version 2>&1 | head -1)" || die "code-server --version failed: $v"
+v="$("$LAUNCHER" --config "$PREFIX/config.yaml" --version 2>&1 | head -1)" || die "code-server --version failed: $v"
 [[ "$v" == "$CODE_SERVER_VERSION"* ]] || die "unexpected code-server --version output: $v"
 touch "$PREFIX/.install-complete"
 log "installed $v in $(( $(date +%s) - start ))s"

@@ -1,0 +1,110 @@
+// Command line: `ai-egress-guard [paths or globs...] [--format text|json|sarif] [--output FILE] [--fail-on LEVEL]`.
+// Exit codes follow ESLint: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Settings } from '../engine/config';
+import { validateSettings } from '../engine/config';
+import { auditFiles, summarize } from '../workspace/audit';
+import { collectFiles } from '../workspace/files';
+import { ConfigCache, nodeFileHost } from '../workspace/node-host';
+import { toSarif } from '../report/sarif';
+import { toJson, toText } from '../report/text';
+import { version } from '../../../package.json';
+
+const USAGE = `Usage: ai-egress-guard [paths or globs...] [options]
+
+Checks Azure AI services (Microsoft.CognitiveServices/accounts) in ARM templates for unrestricted outbound access.
+Paths default to the current folder; folders are searched for .json/.jsonc templates (node_modules and .git skipped).
+
+Options:
+  -f, --format text|json|sarif   output format (default: text)
+  -o, --output FILE              write the report to FILE instead of standard output
+      --fail-on error|warning|info|none
+                                 exit 1 when a finding has this level or higher (default: warning)
+      --rule ID=LEVEL            set a rule's level (off|info|warning|error); repeatable
+      --cloud NAME               AzureCloud (default), AzureUSGovernment or AzureChinaCloud
+      --exclude GLOB             skip matching files; repeatable
+  -h, --help                     show this help
+  -v, --version                  show the version
+
+Exit codes: 0 no finding at or above --fail-on, 1 some, 2 usage or internal error.
+Settings are also read from the nearest ${'.ai-egress-guard.json'} (or the "aiEgressGuard" key of bicepconfig.json).
+`;
+
+const FAIL_RANK = { info: 1, warning: 2, error: 3 } as const;
+
+export function main(argv: string[], out: (s: string) => void, err: (s: string) => void, cwd = process.cwd()): number {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', short: 'f', default: 'text' },
+        output: { type: 'string', short: 'o' },
+        'fail-on': { type: 'string', default: 'warning' },
+        rule: { type: 'string', multiple: true, default: [] },
+        cloud: { type: 'string' },
+        exclude: { type: 'string', multiple: true, default: [] },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    err(`ai-egress-guard: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = args;
+  if (values.help) { out(USAGE); return 0; }
+  if (values.version) { out(`${version}\n`); return 0; }
+  if (!['text', 'json', 'sarif'].includes(values.format!)) return usage(err, `unknown format '${values.format}' (text, json or sarif)`);
+  const failOn = values['fail-on']!;
+  if (!['error', 'warning', 'info', 'none'].includes(failOn)) return usage(err, `--fail-on must be error, warning, info or none, not '${failOn}'`);
+
+  const rules: Record<string, string> = {};
+  for (const spec of values.rule ?? []) {
+    const [id, level] = spec.split('=');
+    rules[id] = level;
+  }
+  const { settings: overrides, problems: settingProblems } = validateSettings(
+    { ...(values.rule?.length ? { rules } : {}), ...(values.cloud ? { cloud: values.cloud } : {}) }, 'command line');
+  if (settingProblems.length) return usage(err, settingProblems.join('\n'));
+
+  try {
+    const configs = new ConfigCache();
+    const rootConfig = configs.configFor(path.join(cwd, '.'));
+    for (const problem of rootConfig?.problems ?? []) err(`ai-egress-guard: ${problem}\n`);
+    const collected = collectFiles(positionals.length ? positionals : ['.'], cwd, [...(rootConfig?.settings.exclude ?? []), ...(values.exclude ?? [])]);
+    const settingsFor = (file: string): Settings => configs.settingsFor(file, overrides);
+    const audit = auditFiles(collected.files, { settingsFor, host: nodeFileHost() });
+    const problems = [...collected.problems, ...audit.problems];
+    const summary = summarize(audit, collected.files.length);
+    const report = values.format === 'sarif' ? `${JSON.stringify(toSarif(audit.results, { root: cwd, version }), null, 2)}\n`
+      : values.format === 'json' ? toJson(audit.results, problems, summary)
+      : toText(audit.results, problems, summary, cwd);
+    if (values.output) {
+      fs.writeFileSync(path.resolve(cwd, values.output), report);
+      if (values.format !== 'text') err(toText([], [], summary, cwd).trimStart());
+    } else {
+      out(report);
+    }
+    if (values.format !== 'text') for (const p of problems) err(`${path.relative(cwd, p.path) || p.path}: ${p.message}\n`);
+    if (failOn === 'none') return 0;
+    const threshold = FAIL_RANK[failOn as keyof typeof FAIL_RANK];
+    return audit.results.some((r) => r.findings.some((f) => FAIL_RANK[f.level] >= threshold)) ? 1 : 0;
+  } catch (error) {
+    err(`ai-egress-guard: internal error: ${(error as Error).stack ?? error}\n`);
+    return 2;
+  }
+}
+
+function usage(err: (s: string) => void, message: string): number {
+  err(`ai-egress-guard: ${message}\nRun 'ai-egress-guard --help' for usage.\n`);
+  return 2;
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+}

@@ -1,0 +1,142 @@
+// The engine's entry point: one file in, findings out. Used by the language server and the CLI.
+
+import { printParseErrorCode } from 'jsonc-parser';
+import { rules, type Level, type Rule } from '../../../rules';
+import { generatorOf, isDeploymentTemplate, parseArm, readArmResources } from './arm/reader';
+import type { Settings } from './config';
+import type { Fix } from './fixes';
+import { isUnknown } from './expressions/value';
+import type { AiResource, FileKind, Loc, SourceFile, ValueNode } from './model';
+import { positionAt } from './text';
+
+export interface Related { readonly loc: Loc; readonly message: string }
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly level: Level;
+  readonly message: string;
+  readonly loc: Loc;
+  readonly resource: string;
+  readonly related: readonly Related[];
+  readonly fixes: readonly Fix[];
+}
+
+export interface ResourceSummary {
+  readonly name: string;
+  readonly loc: Loc;
+  /** restrictOutboundNetworkAccess deploys as true; 'unknown' when it cannot be verified. */
+  readonly restricted: boolean | 'unknown';
+}
+
+export interface Problem { readonly message: string; readonly start: number; readonly end: number }
+
+export interface AnalysisResult {
+  readonly file: SourceFile;
+  /** False for files that are not templates (package.json, parameter files, ...): they get nothing. */
+  readonly isTemplate: boolean;
+  readonly resources: readonly ResourceSummary[];
+  readonly findings: readonly Finding[];
+  /** Syntax errors and the like: the file was analysed as far as it could be read. */
+  readonly problems: readonly Problem[];
+}
+
+/** Reads other files (parameter files, modules, sibling sources); undefined when absent or unreadable. */
+export interface FileHost {
+  readFile(uri: string): string | undefined;
+}
+
+export interface AnalyzeOptions {
+  readonly settings: Settings;
+  readonly host?: FileHost;
+}
+
+export function fileKindOf(uri: string): FileKind | undefined {
+  const lower = uri.toLowerCase();
+  if (lower.endsWith('.json') || lower.endsWith('.jsonc')) return 'arm';
+  return undefined;
+}
+
+export function analyze(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
+  const doc = parseArm(file);
+  if (!isDeploymentTemplate(doc.root)) return { file, isTemplate: false, resources: [], findings: [], problems: [] };
+  const problems = doc.errors.map((e) => ({
+    message: `not valid JSON: ${printParseErrorCode(e.error)} at line ${positionAt(file.text, e.offset).line + 1}; analysed what could be read`,
+    start: e.offset,
+    end: e.offset + e.length,
+  }));
+  const generated = generatorOf(doc.root) === 'bicep' ? generatedFrom(file, options.host) : undefined;
+  const resources = readArmResources(doc, { cloud: options.settings.cloud, generatedFrom: generated });
+  return { file, isTemplate: true, resources: resources.map(summarize), findings: check(resources, options.settings), problems };
+}
+
+function generatedFrom(file: SourceFile, host: FileHost | undefined): AiResource['context']['generatedFrom'] {
+  const sibling = file.uri.replace(/\.jsonc?$/i, '.bicep');
+  return { tool: 'bicep', sourceUri: sibling !== file.uri && host?.readFile(sibling) !== undefined ? sibling : undefined };
+}
+
+function summarize(resource: AiResource): ResourceSummary {
+  const value = resource.properties?.member('restrictOutboundNetworkAccess')?.value;
+  return { name: resource.name, loc: resource.typeLoc, restricted: isUnknown(value) ? 'unknown' : value === true };
+}
+
+/** Runs every enabled rule on every resource. */
+export function check(resources: readonly AiResource[], settings: Settings): Finding[] {
+  const findings: Finding[] = [];
+  const options = { ownerTagNames: settings.ownerTagNames };
+  for (const resource of resources) {
+    for (const rule of rules) {
+      const setting = settings.rules[rule.id] ?? rule.defaultLevel;
+      if (setting === 'off' || resource.suppressions.has(rule.id)) continue;
+      for (const report of rule.check(resource, options)) {
+        findings.push(toFinding(rule, setting, resource, report));
+      }
+    }
+  }
+  return findings;
+}
+
+function isNode(at: ValueNode | Loc): at is ValueNode {
+  return 'value' in at;
+}
+
+function toFinding(rule: Rule, level: Level, resource: AiResource, report: ReturnType<Rule['check']>[number]): Finding {
+  let loc = isNode(report.at) ? report.at.loc : report.at;
+  const related: Related[] = [];
+  // A value passed in by a caller is reported where the caller writes it: that is where the fix belongs.
+  if (isNode(report.at)) {
+    const caller = outermostCaller(report.at);
+    if (caller) {
+      related.push({ loc, message: `received here by AI service '${resource.name}'` });
+      loc = caller.loc;
+    }
+  }
+  let message = report.message;
+  const context = resource.context;
+  if (context.parameterFile) message += ` [with parameter file ${context.parameterFile}]`;
+  if (context.generatedFrom) {
+    const source = context.generatedFrom.sourceUri;
+    message += source
+      ? ` This file is generated by Bicep: make the change in ${source.slice(source.lastIndexOf('/') + 1)} next to it.`
+      : ' This file is generated by Bicep: make the change in the Bicep source.';
+    if (source) related.push({ loc: { file: { uri: source, text: '', kind: 'bicep' }, start: 0, end: 0 }, message: 'the Bicep source of this template' });
+  }
+  return {
+    ruleId: rule.id,
+    level: report.advisory ? 'info' : level,
+    message,
+    loc,
+    resource: resource.name,
+    related,
+    fixes: report.fixes ?? [],
+  };
+}
+
+function outermostCaller(node: ValueNode): ValueNode | undefined {
+  let found: ValueNode | undefined;
+  let current: ValueNode | undefined = node;
+  for (let depth = 0; current?.origin && depth < 64; depth++) {
+    if (current.origin.kind === 'caller') found = current.origin.node;
+    current = current.origin.node;
+  }
+  return found;
+}

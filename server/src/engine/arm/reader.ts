@@ -1,0 +1,311 @@
+// ARM JSON reader: finds every declared Microsoft.CognitiveServices/accounts in a
+// deployment template (resources array or languageVersion 2.0 object, child resources,
+// inline nested deployments at any depth) and exposes it as the shared resource model.
+
+import { findNodeAtLocation, getNodeValue, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { parseTemplateString } from '../expressions/parser';
+import { TemplateScope } from '../expressions/scope';
+import type { CloudName } from '../expressions/environment';
+import { getProperty, isObject, Unknown, type Value, type ValueObject } from '../expressions/value';
+import type { AiResource, Loc, Origin, OriginKind, SourceFile, ValueNode } from '../model';
+
+export const AI_ACCOUNT_TYPE = 'microsoft.cognitiveservices/accounts';
+const DEPLOYMENT_TYPE = 'microsoft.resources/deployments';
+
+export interface ArmDocument {
+  readonly file: SourceFile;
+  readonly root: JsonNode | undefined;
+  readonly errors: readonly ParseError[];
+}
+
+export function parseArm(file: SourceFile): ArmDocument {
+  const errors: ParseError[] = [];
+  const root = parseTree(file.text, errors, { allowTrailingComma: true, disallowComments: false });
+  return { file, root, errors };
+}
+
+/** A deployment template: a deploymentTemplate `$schema`, or top-level `resources` and `contentVersion`. */
+export function isDeploymentTemplate(root: JsonNode | undefined): boolean {
+  if (!root || root.type !== 'object') return false;
+  const schema = property(root, '$schema');
+  if (schema?.type === 'string' && /deploymenttemplate\.json#?$/i.test(String(schema.value))) return true;
+  return !!property(root, 'resources') && !!property(root, 'contentVersion');
+}
+
+/** `metadata._generator.name` of the template, e.g. 'bicep'. */
+export function generatorOf(root: JsonNode | undefined): string | undefined {
+  const name = root && findNodeAtLocation(root, ['metadata', '_generator', 'name']);
+  return name?.type === 'string' ? String(name.value) : undefined;
+}
+
+export interface ReadOptions {
+  readonly cloud?: CloudName;
+  /** Values from a parameter file, by parameter name. */
+  readonly parameterFile?: { readonly name: string; readonly values: ReadonlyMap<string, ValueNode> };
+  readonly generatedFrom?: AiResource['context']['generatedFrom'];
+}
+
+/** Reads the AI service resources a template deploys. */
+export function readArmResources(doc: ArmDocument, options: ReadOptions = {}): AiResource[] {
+  const out: AiResource[] = [];
+  if (!doc.root || !isDeploymentTemplate(doc.root)) return out;
+  const bindings = new Map<string, Binding>();
+  for (const [name, node] of options.parameterFile?.values ?? []) {
+    bindings.set(name.toLowerCase(), { node, kind: 'parameter-file' });
+  }
+  const env = templateEnv(doc.file, doc.root, bindings, options, []);
+  walkResources(property(doc.root, 'resources'), env, undefined, out, 0);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+
+interface Binding { readonly node: ValueNode; readonly kind: OriginKind; readonly via?: string }
+
+interface Env {
+  readonly file: SourceFile;
+  readonly scope: TemplateScope;
+  readonly template: JsonNode;
+  readonly bindings: ReadonlyMap<string, Binding>;
+  readonly options: ReadOptions;
+  readonly path: readonly string[];
+}
+
+function templateEnv(file: SourceFile, template: JsonNode, bindings: ReadonlyMap<string, Binding>, options: ReadOptions, path: readonly string[]): Env {
+  // Only the sections expressions read are converted to plain values, never the resources.
+  const plain: ValueObject = {};
+  for (const section of ['parameters', 'variables', 'functions', 'copy']) {
+    const node = property(template, section);
+    if (node) plain[section] = getNodeValue(node) as Value;
+  }
+  const parameterValues = new Map<string, () => Value>();
+  for (const [name, binding] of bindings) parameterValues.set(name, () => binding.node.value);
+  const scope = new TemplateScope(plain, { cloud: options.cloud, parameterValues });
+  return { file, scope, template, bindings, options, path };
+}
+
+const MAX_DEPTH = 32;
+
+function walkResources(resources: JsonNode | undefined, env: Env, parentType: string | undefined, out: AiResource[], depth: number): void {
+  if (!resources || depth > MAX_DEPTH) return;
+  const entries: { symbolic?: string; node: JsonNode }[] = [];
+  if (resources.type === 'array') {
+    for (const node of resources.children ?? []) entries.push({ node });
+  } else if (resources.type === 'object') {
+    for (const prop of resources.children ?? []) {
+      const [key, value] = prop.children ?? [];
+      if (key && value) entries.push({ symbolic: String(key.value), node: value });
+    }
+  }
+  for (const { symbolic, node } of entries) {
+    if (node.type !== 'object') continue;
+    const typeNode = property(node, 'type');
+    if (typeNode?.type !== 'string') continue;
+    const type = composeType(parentType, String(typeNode.value));
+    const lower = type.toLowerCase();
+    const declaration = new JsonValueNode(node, env);
+    const condition = declaration.member('condition');
+    if (condition && condition.value === false) continue;
+    const existing = declaration.member('existing')?.value === true;
+    if (!existing && lower === AI_ACCOUNT_TYPE) {
+      out.push(aiResource(node, declaration, typeNode, symbolic, env));
+    } else if (!existing && lower === DEPLOYMENT_TYPE) {
+      walkDeployment(node, declaration, symbolic, env, out, depth);
+    }
+    walkResources(property(node, 'resources'), env, type, out, depth + 1);
+  }
+}
+
+/** Child resources may give their type relative to the parent's (`deployments` under `.../accounts`). */
+function composeType(parentType: string | undefined, type: string): string {
+  if (!parentType || /^[^/]*\.[^/]*\//.test(type)) return type;
+  return `${parentType}/${type}`;
+}
+
+function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string | undefined, env: Env, out: AiResource[], depth: number): void {
+  const template = findNodeAtLocation(node, ['properties', 'template']);
+  if (template?.type !== 'object') return;
+  const name = displayName(declaration, symbolic);
+  const scopeSetting = declaration.member('properties')?.member('expressionEvaluationOptions')?.member('scope')?.value;
+  const inner = typeof scopeSetting === 'string' && scopeSetting.toLowerCase() === 'inner';
+  const path = [...env.path, name];
+  if (!inner) {
+    // Outer scope: the nested template sees the parent's parameters and variables.
+    walkResources(property(template, 'resources'), { ...env, path }, undefined, out, depth + 1);
+    return;
+  }
+  const bindings = new Map<string, Binding>();
+  const parameters = declaration.member('properties')?.member('parameters');
+  const parametersJson = findNodeAtLocation(node, ['properties', 'parameters']);
+  for (const prop of parametersJson?.type === 'object' ? parametersJson.children ?? [] : []) {
+    const [key, value] = prop.children ?? [];
+    if (!key || !value) continue;
+    const paramName = String(key.value);
+    const entry = parameters?.member(paramName);
+    if (!entry) continue;
+    const passed = entry.literal
+      ? entry.member('value') ?? derived(new Unknown(`parameter '${paramName}' is a Key Vault reference`), entry.loc)
+      : derived(getProperty(asObject(entry.value), 'value'), entry.loc);
+    if (passed) bindings.set(paramName.toLowerCase(), { node: passed, kind: 'caller', via: name });
+  }
+  const innerEnv = templateEnv(env.file, template, bindings, env.options, path);
+  walkResources(property(template, 'resources'), innerEnv, undefined, out, depth + 1);
+}
+
+function asObject(v: Value): ValueObject {
+  return isObject(v) ? v : {};
+}
+
+function aiResource(node: JsonNode, declaration: ValueNode, typeNode: JsonNode, symbolic: string | undefined, env: Env): AiResource {
+  const api = property(node, 'apiVersion');
+  return {
+    name: displayName(declaration, symbolic),
+    file: env.file,
+    declaration,
+    typeLoc: locOf(env.file, typeNode),
+    apiVersion: api?.type === 'string' ? { value: String(api.value), loc: locOf(env.file, api) } : undefined,
+    kind: declaration.member('kind'),
+    properties: declaration.member('properties'),
+    tags: declaration.member('tags'),
+    suppressions: suppressionsOf(node),
+    context: {
+      parameterFile: env.options.parameterFile?.name,
+      deploymentPath: env.path,
+      generatedFrom: env.options.generatedFrom,
+    },
+  };
+}
+
+/** Suppressions live in the resource's metadata, which ARM ignores: `"metadata": { "aiEgressGuard": { "suppress": { "<rule-id>": "<reason>" } } }`. */
+export const SUPPRESS_PATH = ['metadata', 'aiEgressGuard', 'suppress'] as const;
+
+function suppressionsOf(node: JsonNode): Map<string, string> {
+  const map = new Map<string, string>();
+  const suppress = findNodeAtLocation(node, [...SUPPRESS_PATH]);
+  for (const prop of suppress?.type === 'object' ? suppress.children ?? [] : []) {
+    const [key, value] = prop.children ?? [];
+    if (key) map.set(String(key.value), value?.type === 'string' ? String(value.value) : '');
+  }
+  return map;
+}
+
+function displayName(declaration: ValueNode, symbolic: string | undefined): string {
+  const name = declaration.member('name');
+  if (typeof name?.value === 'string') return name.value;
+  if (symbolic) return symbolic;
+  const raw = name && name.loc.file.text.slice(name.loc.start, name.loc.end);
+  return raw ? raw.replace(/^"|"$/g, '') : '(unnamed)';
+}
+
+// ---------------------------------------------------------------------------
+// Value nodes over the JSON tree, evaluated on demand.
+
+function locOf(file: SourceFile, node: JsonNode): Loc {
+  return { file, start: node.offset, end: node.offset + node.length };
+}
+
+function property(node: JsonNode, name: string): JsonNode | undefined {
+  if (node.type !== 'object') return undefined;
+  let fallback: JsonNode | undefined;
+  const lower = name.toLowerCase();
+  for (const prop of node.children ?? []) {
+    const [key, value] = prop.children ?? [];
+    if (!key || !value) continue;
+    if (key.value === name) return value;
+    if (!fallback && String(key.value).toLowerCase() === lower) fallback = value;
+  }
+  return fallback;
+}
+
+function isExpression(json: JsonNode): boolean {
+  return json.type === 'string' && /^\[(?!\[)[\s\S]*\]$/.test(String(json.value));
+}
+
+class JsonValueNode implements ValueNode {
+  private evaluated: { value: Value } | undefined;
+  private resolvedOrigin: { origin?: Origin } | undefined;
+
+  constructor(private readonly json: JsonNode, private readonly env: Env, readonly keyLoc?: Loc) {}
+
+  get loc(): Loc { return locOf(this.env.file, this.json); }
+  get literal(): boolean { return !isExpression(this.json); }
+
+  get value(): Value {
+    if (!this.evaluated) {
+      const json = this.json;
+      const value = json.type === 'string' ? this.env.scope.evaluateString(String(json.value))
+        : json.type === 'object' || json.type === 'array' ? this.env.scope.evaluateJson(getNodeValue(json))
+        : (json.value as Value);
+      this.evaluated = { value };
+    }
+    return this.evaluated.value;
+  }
+
+  get origin(): Origin | undefined {
+    if (!this.resolvedOrigin) this.resolvedOrigin = { origin: this.findOrigin() };
+    return this.resolvedOrigin.origin;
+  }
+
+  /** A value written as exactly `[parameters('x')]` or `[variables('x')]` was set where x is. */
+  private findOrigin(): Origin | undefined {
+    if (!isExpression(this.json)) return undefined;
+    const parsed = parseTemplateString(String(this.json.value));
+    const expr = parsed.kind === 'expression' ? parsed.expr : undefined;
+    if (expr?.kind !== 'call' || expr.namespace || expr.args.length !== 1 || expr.args[0].kind !== 'string') return undefined;
+    const fn = expr.name.toLowerCase();
+    const name = expr.args[0].value;
+    if (fn === 'parameters') {
+      const binding = this.env.bindings.get(name.toLowerCase());
+      if (binding) return { kind: binding.kind, name, node: binding.node, via: binding.via };
+      const def = caseInsensitivePath(this.env.template, ['parameters', name, 'defaultValue']);
+      return def ? { kind: 'parameter-default', name, node: new JsonValueNode(def, this.env) } : undefined;
+    }
+    if (fn === 'variables') {
+      const variable = caseInsensitivePath(this.env.template, ['variables', name]);
+      return variable ? { kind: 'variable', name, node: new JsonValueNode(variable, this.env) } : undefined;
+    }
+    return undefined;
+  }
+
+  member(name: string): ValueNode | undefined {
+    if (this.json.type === 'object') {
+      for (const prop of this.json.children ?? []) {
+        const [key, value] = prop.children ?? [];
+        if (key && value && String(key.value).toLowerCase() === name.toLowerCase()) {
+          return new JsonValueNode(value, this.env, locOf(this.env.file, key));
+        }
+      }
+      return undefined;
+    }
+    if (this.origin) return this.origin.node.member(name);
+    const value = this.value;
+    return isObject(value) ? derived(getProperty(value, name), this.loc) : undefined;
+  }
+
+  items(): readonly ValueNode[] | undefined {
+    if (this.json.type === 'array') return (this.json.children ?? []).map((child) => new JsonValueNode(child, this.env));
+    if (this.origin) return this.origin.node.items();
+    const value = this.value;
+    return Array.isArray(value) ? value.map((v) => derived(v, this.loc)!) : undefined;
+  }
+}
+
+function caseInsensitivePath(root: JsonNode, path: string[]): JsonNode | undefined {
+  let node: JsonNode | undefined = root;
+  for (const segment of path) {
+    node = node && property(node, segment);
+  }
+  return node;
+}
+
+/** A value computed by an expression: located at the expression, not editable inside. */
+function derived(value: Value | undefined, loc: Loc): ValueNode | undefined {
+  if (value === undefined) return undefined;
+  return {
+    value,
+    loc,
+    literal: false,
+    member: (name) => (isObject(value) ? derived(getProperty(value, name), loc) : undefined),
+    items: () => (Array.isArray(value) ? value.map((v) => derived(v, loc)!) : undefined),
+  };
+}

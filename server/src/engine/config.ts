@@ -1,0 +1,107 @@
+// Settings shared by the editor and the CLI: defaults < repository config file < editor settings.
+// The config file is `.ai-egress-guard.json`, or the top-level `aiEgressGuard` key of bicepconfig.json.
+
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { ruleById } from '../../../rules';
+import type { LevelSetting } from '../../../rules/rule';
+import type { CloudName } from './expressions/environment';
+
+export interface Settings {
+  /** Rule id → level; rules not listed use their default level. */
+  readonly rules: Readonly<Record<string, LevelSetting>>;
+  readonly ownerTagNames: readonly string[];
+  /** Glob patterns of files the workspace audit and the CLI skip. */
+  readonly exclude: readonly string[];
+  readonly cloud: CloudName;
+}
+
+export const DEFAULT_SETTINGS: Settings = { rules: {}, ownerTagNames: ['owner'], exclude: [], cloud: 'AzureCloud' };
+
+export const CONFIG_FILE_NAME = '.ai-egress-guard.json';
+export const BICEPCONFIG_KEY = 'aiEgressGuard';
+
+const LEVELS = new Set(['off', 'info', 'warning', 'error']);
+const CLOUDS = new Set(['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud']);
+
+/** Checks a settings object from a config file or the editor; what is wrong is reported, not thrown. */
+export function validateSettings(raw: unknown, source: string): { settings: Partial<Settings>; problems: string[] } {
+  const problems: string[] = [];
+  const settings: { -readonly [K in keyof Settings]?: Settings[K] } = {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { settings, problems: raw === undefined ? [] : [`${source}: expected an object`] };
+  }
+  const obj = raw as Record<string, unknown>;
+  if (obj.rules !== undefined) {
+    const rules: Record<string, LevelSetting> = {};
+    if (typeof obj.rules !== 'object' || obj.rules === null) problems.push(`${source}: "rules" must be an object of rule id → level`);
+    else for (const [id, level] of Object.entries(obj.rules)) {
+      if (!ruleById.has(id)) problems.push(`${source}: unknown rule '${id}' (known: ${[...ruleById.keys()].join(', ')})`);
+      else if (typeof level !== 'string' || !LEVELS.has(level)) problems.push(`${source}: level of '${id}' must be off, info, warning or error`);
+      else rules[id] = level as LevelSetting;
+    }
+    settings.rules = rules;
+  }
+  if (obj.ownerTagNames !== undefined) {
+    if (Array.isArray(obj.ownerTagNames) && obj.ownerTagNames.length > 0 && obj.ownerTagNames.every((n) => typeof n === 'string' && n)) settings.ownerTagNames = obj.ownerTagNames as string[];
+    else problems.push(`${source}: "ownerTagNames" must be a non-empty array of tag names`);
+  }
+  if (obj.exclude !== undefined) {
+    if (Array.isArray(obj.exclude) && obj.exclude.every((n) => typeof n === 'string')) settings.exclude = obj.exclude as string[];
+    else problems.push(`${source}: "exclude" must be an array of glob patterns`);
+  }
+  if (obj.cloud !== undefined) {
+    if (typeof obj.cloud === 'string' && CLOUDS.has(obj.cloud)) settings.cloud = obj.cloud as CloudName;
+    else problems.push(`${source}: "cloud" must be one of ${[...CLOUDS].join(', ')}`);
+  }
+  return { settings, problems };
+}
+
+/** Later layers win; rule levels merge per rule. */
+export function mergeSettings(...layers: Partial<Settings>[]): Settings {
+  let result: Settings = DEFAULT_SETTINGS;
+  for (const layer of layers) {
+    result = {
+      rules: { ...result.rules, ...layer.rules },
+      ownerTagNames: layer.ownerTagNames ?? result.ownerTagNames,
+      exclude: [...result.exclude, ...(layer.exclude ?? [])],
+      cloud: layer.cloud ?? result.cloud,
+    };
+  }
+  return result;
+}
+
+export interface ConfigFile { readonly path: string; readonly settings: Partial<Settings>; readonly problems: string[] }
+
+/**
+ * Finds the nearest config file from `dir` upwards: `.ai-egress-guard.json`, else a bicepconfig.json
+ * with an `aiEgressGuard` key. `readFile` returns undefined for a missing file.
+ */
+export function findConfig(dir: string, readFile: (path: string) => string | undefined, join: (a: string, b: string) => string, parent: (p: string) => string): ConfigFile | undefined {
+  for (let current = dir, depth = 0; depth < 64; depth++) {
+    const own = join(current, CONFIG_FILE_NAME);
+    const ownText = readFile(own);
+    if (ownText !== undefined) return fromText(own, ownText, undefined);
+    const bicepconfig = join(current, 'bicepconfig.json');
+    const bicepText = readFile(bicepconfig);
+    if (bicepText !== undefined) {
+      const found = fromText(bicepconfig, bicepText, BICEPCONFIG_KEY);
+      if (found) return found;
+    }
+    const up = parent(current);
+    if (up === current) break;
+    current = up;
+  }
+  return undefined;
+}
+
+function fromText(path: string, text: string, key: string | undefined): ConfigFile | undefined {
+  const errors: ParseError[] = [];
+  const raw = parse(text, errors, { allowTrailingComma: true });
+  if (errors.length) {
+    return { path, settings: {}, problems: [`${path}: not valid JSON (${printParseErrorCode(errors[0].error)} at offset ${errors[0].offset}); using default settings`] };
+  }
+  const section = key ? (raw as Record<string, unknown> | undefined)?.[key] : raw;
+  if (key && section === undefined) return undefined;
+  const { settings, problems } = validateSettings(section, path);
+  return { path, settings, problems };
+}

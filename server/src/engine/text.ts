@@ -1,0 +1,63 @@
+// Offsets ↔ line/character positions (0-based, UTF-16), cached per text.
+
+export interface Position { readonly line: number; readonly character: number }
+export interface Range { readonly start: Position; readonly end: Position }
+
+const lineStartsCache = new Map<string, number[]>();
+let cacheOrder: string[] = [];
+
+function lineStarts(text: string): number[] {
+  const cached = lineStartsCache.get(text);
+  if (cached) return cached;
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 /* \r */) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    } else if (c === 10 /* \n */) {
+      starts.push(i + 1);
+    }
+  }
+  // Keep a few texts: findings of one file are positioned together.
+  lineStartsCache.set(text, starts);
+  cacheOrder.push(text);
+  if (cacheOrder.length > 8) lineStartsCache.delete(cacheOrder.shift()!);
+  return starts;
+}
+
+export function positionAt(text: string, offset: number): Position {
+  const starts = lineStarts(text);
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid] <= offset) low = mid; else high = mid - 1;
+  }
+  return { line: low, character: offset - starts[low] };
+}
+
+export function offsetAt(text: string, position: Position): number {
+  const starts = lineStarts(text);
+  if (position.line >= starts.length) return text.length;
+  return Math.min(starts[position.line] + position.character, text.length);
+}
+
+export function rangeOf(text: string, start: number, end: number): Range {
+  return { start: positionAt(text, start), end: positionAt(text, end) };
+}
+
+/** The file's line ending, so edits keep it. */
+export function eolOf(text: string): '\n' | '\r\n' {
+  const i = text.indexOf('\n');
+  return i > 0 && text.charCodeAt(i - 1) === 13 ? '\r\n' : '\n';
+}
+
+/** The file's indentation unit, guessed from its first indented line. */
+export function indentOf(text: string): { insertSpaces: boolean; tabSize: number } {
+  const match = /\n([ \t]+)\S/.exec(text);
+  if (!match) return { insertSpaces: true, tabSize: 2 };
+  const ws = match[1];
+  if (ws.startsWith('\t')) return { insertSpaces: false, tabSize: 4 };
+  return { insertSpaces: true, tabSize: Math.min(ws.length, 8) };
+}

@@ -1,0 +1,55 @@
+// Node file access for the engine: reading other files and finding the config file.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FileHost } from '../engine/analyze';
+import { findConfig, mergeSettings, type ConfigFile, type Settings } from '../engine/config';
+
+export function readTextFile(filePath: string): string | undefined {
+  try {
+    return fs.readFileSync(filePath, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function uriToPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads files from disk, preferring `overlay` (e.g. unsaved editor buffers). */
+export function nodeFileHost(overlay?: (uri: string) => string | undefined): FileHost {
+  return {
+    readFile(uri) {
+      const open = overlay?.(uri);
+      if (open !== undefined) return open;
+      const filePath = uriToPath(uri);
+      return filePath === undefined ? undefined : readTextFile(filePath);
+    },
+  };
+}
+
+/** Config files by folder, so a workspace of many files reads each config once. */
+export class ConfigCache {
+  private readonly byDir = new Map<string, ConfigFile | undefined>();
+
+  configFor(filePath: string): ConfigFile | undefined {
+    const dir = path.dirname(filePath);
+    if (!this.byDir.has(dir)) this.byDir.set(dir, findConfig(dir, readTextFile, path.join, path.dirname));
+    return this.byDir.get(dir);
+  }
+
+  /** Settings for a file: defaults, then its config file, then `overrides` (editor settings, CLI flags). */
+  settingsFor(filePath: string, overrides: Partial<Settings> = {}): Settings {
+    return mergeSettings(this.configFor(filePath)?.settings ?? {}, overrides);
+  }
+
+  clear(): void {
+    this.byDir.clear();
+  }
+}
