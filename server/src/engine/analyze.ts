@@ -127,7 +127,16 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     loc,
     resource: resource.name,
     related,
-    fixes: report.fixes ?? [],
+    fixes: [...(report.fixes ?? []), suppressFix(rule.id, resource)],
+  };
+}
+
+/** Suppression is recorded on the resource (metadata in ARM, `#disable-next-line` in Bicep), with a reason to fill in. */
+function suppressFix(ruleId: string, resource: AiResource): Fix {
+  return {
+    title: `Suppress ${ruleId} for '${resource.name}' (with a reason)`,
+    safe: false,
+    changes: [{ kind: 'suppress', resource, ruleId, reason: 'TODO: say why this is acceptable' }],
   };
 }
 

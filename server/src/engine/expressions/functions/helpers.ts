@@ -10,6 +10,16 @@ export function fail(message: string): never {
   throw new ExprError(message);
 }
 
+/** Thrown to end a function early with an Unknown result (an Unknown found inside an argument). */
+export class UnknownSignal extends Error {
+  constructor(readonly unknown: Unknown) { super(unknown.reason); }
+}
+
+/** End the current function call with (the cause of) `u` as its result. */
+export function bail(u: Unknown): never {
+  throw new UnknownSignal(propagate(u));
+}
+
 export function typeName(v: Value | undefined): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'Null';

@@ -1,0 +1,535 @@
+// Bicep lexer: turns text into tokens, collecting comments and diagnostic directives as trivia.
+//
+// Follows the lexical rules of Bicep's own lexer: newlines are tokens (the grammar is
+// newline-sensitive), whitespace is only ' ' and '\t', identifiers are ASCII, numbers are
+// integers, strings are single-quoted with `${…}` holes, `'''…'''` strings have no escapes and
+// `$'''…${…}…'''` strings (with one `$` per required `$` before `{`) interpolate.
+// Linear time, no regular expressions on the hot path, never throws.
+
+import type { Comment, Diagnostic, Directive, DirectiveKind } from './ast';
+
+export enum TokenType {
+  EndOfFile,
+  NewLine,
+  Identifier,
+  Integer,
+  TrueKeyword,
+  FalseKeyword,
+  NullKeyword,
+  /** `'abc'` or `'''abc'''` */
+  StringComplete,
+  /** `'abc${` */
+  StringLeftPiece,
+  /** `}abc${` */
+  StringMiddlePiece,
+  /** `}abc'` */
+  StringRightPiece,
+  LeftBrace,
+  RightBrace,
+  LeftParen,
+  RightParen,
+  LeftSquare,
+  RightSquare,
+  At,
+  Comma,
+  Dot,
+  Ellipsis,
+  Question,
+  DoubleQuestion,
+  Colon,
+  DoubleColon,
+  Semicolon,
+  Plus,
+  Minus,
+  Modulo,
+  Asterisk,
+  Slash,
+  Hat,
+  Exclamation,
+  NotEquals,
+  NotEqualsInsensitive,
+  Equals,
+  EqualsInsensitive,
+  Assignment,
+  Arrow,
+  LeftChevron,
+  LessThanOrEqual,
+  RightChevron,
+  GreaterThanOrEqual,
+  LogicalAnd,
+  LogicalOr,
+  Pipe,
+  Unrecognized,
+}
+
+export interface Token {
+  type: TokenType;
+  start: number;
+  end: number;
+  /**
+   * String tokens: 0 for a single-line string piece, otherwise 1 + the number of `$` that open
+   * an interpolation hole of a multi-line string (so `'''…'''` is 1, `$'''…${x}…'''` is 2).
+   */
+  multiline: number;
+}
+
+export interface LexResult {
+  tokens: Token[];
+  comments: Comment[];
+  directives: Directive[];
+  diagnostics: Diagnostic[];
+  lineStarts: number[];
+}
+
+export const MAX_IDENTIFIER_LENGTH = 255;
+/** Lexical diagnostics kept at most (binary garbage would otherwise yield millions). */
+export const MAX_LEX_DIAGNOSTICS = 500;
+
+const DIRECTIVES: readonly DirectiveKind[] = ['disable-next-line', 'disable-diagnostics', 'restore-diagnostics'];
+
+const CH_TAB = 9, CH_LF = 10, CH_CR = 13, CH_SPACE = 32;
+const CH_QUOTE = 39, CH_DOLLAR = 36, CH_BACKSLASH = 92, CH_LBRACE = 123, CH_RBRACE = 125;
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || (c >= 48 && c <= 57);
+}
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** Characters that can begin some token or trivia; anything else is "unrecognized". */
+function startsToken(c: number): boolean {
+  if (isIdentPart(c)) return true;
+  switch (c) {
+    case CH_TAB: case CH_LF: case CH_CR: case CH_SPACE:
+    case 39 /* ' */: case 123: case 125: case 40: case 41: case 91: case 93: case 64 /* @ */:
+    case 44: case 46: case 63: case 58: case 59: case 43: case 45: case 37: case 42: case 47:
+    case 94 /* ^ */: case 33 /* ! */: case 60: case 62: case 61: case 38 /* & */: case 124 /* | */:
+    case 36 /* $ */: case 35 /* # */: case 34 /* " */:
+      return true;
+  }
+  return false;
+}
+
+export function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === CH_CR) {
+      if (i + 1 < n && text.charCodeAt(i + 1) === CH_LF) i++;
+      starts.push(i + 1);
+    } else if (c === CH_LF) {
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+/** 0-based line containing `offset`. */
+export function lineOfOffset(lineStarts: readonly number[], offset: number): number {
+  let lo = 0, hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lineStarts[mid] <= offset) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+interface TemplateEntry {
+  /** true: `{` of an object inside a hole; false: a string hole. */
+  brace: boolean;
+  /** For a string hole: 0 single-line, else 1 + interpolation `$` count. */
+  multiline: number;
+}
+
+export function lex(text: string): LexResult {
+  return new Lexer(text).run();
+}
+
+class Lexer {
+  private pos = 0;
+  private readonly n: number;
+  private readonly tokens: Token[] = [];
+  private readonly comments: Comment[] = [];
+  private readonly directives: Directive[] = [];
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly templateStack: TemplateEntry[] = [];
+  private readonly lineStarts: number[];
+  private diagnosticsDropped = 0;
+
+  constructor(private readonly text: string) {
+    this.n = text.length;
+    this.lineStarts = computeLineStarts(text);
+  }
+
+  run(): LexResult {
+    // A byte order mark is not part of the program.
+    if (this.n > 0 && this.text.charCodeAt(0) === 0xfeff) this.pos = 1;
+    for (;;) {
+      this.scanTrivia();
+      const start = this.pos;
+      const type = this.scanToken();
+      this.tokens.push({ type, start, end: this.pos, multiline: this.lastStringMultiline });
+      this.lastStringMultiline = 0;
+      if (type === TokenType.EndOfFile) break;
+    }
+    if (this.diagnosticsDropped > 0) {
+      this.diagnostics.push({
+        message: `${this.diagnosticsDropped} further lexical error(s) not reported.`,
+        start: this.n, end: this.n, code: 'EGB003', severity: 'error',
+      });
+    }
+    return {
+      tokens: this.tokens, comments: this.comments, directives: this.directives,
+      diagnostics: this.diagnostics, lineStarts: this.lineStarts,
+    };
+  }
+
+  private lastStringMultiline = 0;
+
+  private error(start: number, end: number, code: string, message: string): void {
+    if (this.diagnostics.length >= MAX_LEX_DIAGNOSTICS) { this.diagnosticsDropped++; return; }
+    this.diagnostics.push({ message, start, end, code, severity: 'error' });
+  }
+
+  // --- trivia -------------------------------------------------------------------------------
+
+  private scanTrivia(): void {
+    const text = this.text;
+    for (;;) {
+      if (this.pos >= this.n) return;
+      const c = text.charCodeAt(this.pos);
+      if (c === CH_SPACE || c === CH_TAB) {
+        this.pos++;
+        continue;
+      }
+      if (c === 47 /* / */ && this.pos + 1 < this.n) {
+        const d = text.charCodeAt(this.pos + 1);
+        if (d === 47) { this.scanLineComment(); continue; }
+        if (d === 42) { this.scanBlockComment(); continue; }
+        return;
+      }
+      if (c === 35 /* # */ && this.templateStack.length === 0 && this.atLineStart(this.pos) && this.scanDirective()) continue;
+      return;
+    }
+  }
+
+  private atLineStart(pos: number): boolean {
+    for (let i = pos - 1; i >= 0; i--) {
+      const c = this.text.charCodeAt(i);
+      if (c === CH_SPACE || c === CH_TAB) continue;
+      return c === CH_LF || c === CH_CR || (i === 0 && c === 0xfeff);
+    }
+    return true;
+  }
+
+  private scanLineComment(): void {
+    const start = this.pos;
+    let i = start + 2;
+    const text = this.text;
+    while (i < this.n) {
+      const c = text.charCodeAt(i);
+      if (c === CH_LF || c === CH_CR) break;
+      i++;
+    }
+    this.pos = i;
+    this.comments.push({ kind: 'line', start, end: i, text: text.slice(start, i) });
+  }
+
+  private scanBlockComment(): void {
+    const start = this.pos;
+    const close = this.text.indexOf('*/', start + 2);
+    if (close < 0) {
+      this.pos = this.n;
+      this.error(start, this.n, 'BCP002', 'The multi-line comment at this location is not terminated. Terminate it with the */ character sequence.');
+    } else {
+      this.pos = close + 2;
+    }
+    this.comments.push({ kind: 'block', start, end: this.pos, text: this.text.slice(start, this.pos) });
+  }
+
+  /** At `#`: a directive when followed by one of the directive keywords. */
+  private scanDirective(): boolean {
+    const text = this.text;
+    const start = this.pos;
+    let kind: DirectiveKind | undefined;
+    for (const k of DIRECTIVES) {
+      if (text.startsWith(k, start + 1)) { kind = k; break; }
+    }
+    if (!kind) return false;
+    let i = start + 1 + kind.length;
+    let end = i;
+    const codes: Directive['codes'] = [];
+    for (;;) {
+      while (i < this.n && (text.charCodeAt(i) === CH_SPACE || text.charCodeAt(i) === CH_TAB)) i++;
+      const codeStart = i;
+      while (i < this.n) {
+        const c = text.charCodeAt(i);
+        if (isIdentPart(c) || c === 45 /* - */) i++; else break;
+      }
+      if (i > codeStart) {
+        codes.push({ code: text.slice(codeStart, i), start: codeStart, end: i });
+        end = i;
+      }
+      if (i >= this.n) break;
+      const c = text.charCodeAt(i);
+      if (c !== CH_SPACE && c !== CH_TAB) break; // newline, comment or another character ends the codes
+    }
+    this.pos = end;
+    if (codes.length === 0) {
+      this.error(end, end, 'BCP226', `Expected at least one diagnostic code at this location. Valid format is "#${kind} diagnosticCode1 diagnosticCode2 ...".`);
+    }
+    this.directives.push({ kind, start, end, codes, line: lineOfOffset(this.lineStarts, start) });
+    return true;
+  }
+
+  // --- tokens -------------------------------------------------------------------------------
+
+  private scanToken(): TokenType {
+    const text = this.text;
+    if (this.pos >= this.n) return TokenType.EndOfFile;
+    const c = text.charCodeAt(this.pos);
+    const next = this.pos + 1 < this.n ? text.charCodeAt(this.pos + 1) : -1;
+    this.pos++;
+    switch (c) {
+      case CH_LBRACE:
+        if (this.templateStack.length > 0) this.templateStack.push({ brace: true, multiline: 0 });
+        return TokenType.LeftBrace;
+      case CH_RBRACE: {
+        const top = this.templateStack.length > 0 ? this.templateStack[this.templateStack.length - 1] : undefined;
+        if (top) {
+          if (top.brace) {
+            this.templateStack.pop();
+          } else {
+            const t = top.multiline > 0
+              ? this.scanMultilineString(false, top.multiline - 1)
+              : this.scanStringSegment(false);
+            if (t === TokenType.StringRightPiece) this.templateStack.pop();
+            return t;
+          }
+        }
+        return TokenType.RightBrace;
+      }
+      case 40: return TokenType.LeftParen;
+      case 41: return TokenType.RightParen;
+      case 91: return TokenType.LeftSquare;
+      case 93: return TokenType.RightSquare;
+      case 64: return TokenType.At;
+      case 44: return TokenType.Comma;
+      case 46:
+        if (next === 46 && this.pos + 1 < this.n && text.charCodeAt(this.pos + 1) === 46) { this.pos += 2; return TokenType.Ellipsis; }
+        return TokenType.Dot;
+      case 63:
+        if (next === 63) { this.pos++; return TokenType.DoubleQuestion; }
+        return TokenType.Question;
+      case 58:
+        if (next === 58) { this.pos++; return TokenType.DoubleColon; }
+        return TokenType.Colon;
+      case 59: return TokenType.Semicolon;
+      case 43: return TokenType.Plus;
+      case 45: return TokenType.Minus;
+      case 37: return TokenType.Modulo;
+      case 42: return TokenType.Asterisk;
+      case 47: return TokenType.Slash;
+      case 94: return TokenType.Hat;
+      case CH_DOLLAR: {
+        let count = 1;
+        let i = this.pos;
+        while (i < this.n && text.charCodeAt(i) === CH_DOLLAR) { i++; count++; }
+        if (text.startsWith("'''", i)) {
+          this.pos = i + 3;
+          const t = this.scanMultilineString(true, count);
+          if (t === TokenType.StringLeftPiece) this.templateStack.push({ brace: false, multiline: count + 1 });
+          return t;
+        }
+        this.pos = i;
+        this.error(this.pos - count, this.pos, 'BCP001', `The following token is not recognized: "${'$'.repeat(count)}".`);
+        return TokenType.Unrecognized;
+      }
+      case 33:
+        if (next === 61) { this.pos++; return TokenType.NotEquals; }
+        if (next === 126) { this.pos++; return TokenType.NotEqualsInsensitive; }
+        return TokenType.Exclamation;
+      case 60:
+        if (next === 61) { this.pos++; return TokenType.LessThanOrEqual; }
+        return TokenType.LeftChevron;
+      case 62:
+        if (next === 61) { this.pos++; return TokenType.GreaterThanOrEqual; }
+        return TokenType.RightChevron;
+      case 61:
+        if (next === 61) { this.pos++; return TokenType.Equals; }
+        if (next === 126) { this.pos++; return TokenType.EqualsInsensitive; }
+        if (next === 62) { this.pos++; return TokenType.Arrow; }
+        return TokenType.Assignment;
+      case 38:
+        if (next === 38) { this.pos++; return TokenType.LogicalAnd; }
+        this.error(this.pos - 1, this.pos, 'BCP001', 'The following token is not recognized: "&".');
+        return TokenType.Unrecognized;
+      case 124:
+        if (next === 124) { this.pos++; return TokenType.LogicalOr; }
+        return TokenType.Pipe;
+      case CH_QUOTE:
+        if (next === CH_QUOTE && this.pos + 1 < this.n && text.charCodeAt(this.pos + 1) === CH_QUOTE) {
+          this.pos += 2;
+          return this.scanMultilineString(true, 0);
+        } else {
+          const t = this.scanStringSegment(true);
+          if (t === TokenType.StringLeftPiece) this.templateStack.push({ brace: false, multiline: 0 });
+          return t;
+        }
+      case CH_LF:
+      case CH_CR:
+        if (this.templateStack.length > 0) {
+          // A line break inside an interpolation hole terminates the string (zero-length piece).
+          this.pos--;
+          this.error(this.pos, this.pos, 'BCP004', 'The string at this location is not terminated due to an unexpected new line character.');
+          this.templateStack.length = 0;
+          return TokenType.StringRightPiece;
+        }
+        while (this.pos < this.n) {
+          const d = text.charCodeAt(this.pos);
+          if (d === CH_LF || d === CH_CR) this.pos++; else break;
+        }
+        return TokenType.NewLine;
+      default:
+        if (isDigit(c)) {
+          while (this.pos < this.n && isDigit(text.charCodeAt(this.pos))) this.pos++;
+          return TokenType.Integer;
+        }
+        if (isIdentStart(c)) {
+          const start = this.pos - 1;
+          while (this.pos < this.n && isIdentPart(text.charCodeAt(this.pos))) this.pos++;
+          const len = this.pos - start;
+          if (len === 4 && text.startsWith('true', start)) return TokenType.TrueKeyword;
+          if (len === 5 && text.startsWith('false', start)) return TokenType.FalseKeyword;
+          if (len === 4 && text.startsWith('null', start)) return TokenType.NullKeyword;
+          if (len > MAX_IDENTIFIER_LENGTH) {
+            this.error(start, this.pos, 'BCP024', `The identifier exceeds the limit of ${MAX_IDENTIFIER_LENGTH}. Reduce the length of the identifier.`);
+          }
+          return TokenType.Identifier;
+        }
+        return this.scanUnrecognized(c);
+    }
+  }
+
+  /** A run of characters that start no token becomes one Unrecognized token. */
+  private scanUnrecognized(first: number): TokenType {
+    const start = this.pos - 1;
+    if (first === 34 /* " */) {
+      this.error(start, this.pos, 'BCP103', 'The following token is not recognized: """. Strings are defined using single quotes in bicep.');
+      return TokenType.Unrecognized;
+    }
+    if (first !== 35 /* # */) {
+      while (this.pos < this.n && !startsToken(this.text.charCodeAt(this.pos))) this.pos++;
+    }
+    const shown = this.text.slice(start, Math.min(this.pos, start + 20));
+    this.error(start, this.pos, 'BCP001', `The following token is not recognized: ${JSON.stringify(shown)}${this.pos - start > 20 ? '…' : ''}.`);
+    return TokenType.Unrecognized;
+  }
+
+  /** After `'` (start) or `}` (continuation) of a single-line string. */
+  private scanStringSegment(atStart: boolean): TokenType {
+    const text = this.text;
+    const done = atStart ? TokenType.StringComplete : TokenType.StringRightPiece;
+    const hole = atStart ? TokenType.StringLeftPiece : TokenType.StringMiddlePiece;
+    const tokenStart = atStart ? this.pos - 1 : this.pos - 1;
+    for (;;) {
+      if (this.pos >= this.n) {
+        this.error(tokenStart, this.pos, 'BCP003', 'The string at this location is not terminated. Terminate the string with a single quote character.');
+        return done;
+      }
+      const c = text.charCodeAt(this.pos);
+      if (c === CH_LF || c === CH_CR) {
+        this.error(tokenStart, this.pos, 'BCP004', 'The string at this location is not terminated due to an unexpected new line character.');
+        return done;
+      }
+      const escStart = this.pos;
+      this.pos++;
+      if (c === CH_QUOTE) return done;
+      if (c === CH_DOLLAR && this.pos < this.n && text.charCodeAt(this.pos) === CH_LBRACE) {
+        this.pos++;
+        return hole;
+      }
+      if (c !== CH_BACKSLASH) continue;
+      if (this.pos >= this.n) {
+        this.error(tokenStart, this.pos, 'BCP005', 'The string at this location is not terminated. Complete the escape sequence and terminate the string with a single unescaped quote character.');
+        return done;
+      }
+      const e = text.charCodeAt(this.pos);
+      switch (e) {
+        case 110: case 114: case 116: case CH_BACKSLASH: case CH_QUOTE:
+          this.pos++;
+          continue;
+        case CH_DOLLAR:
+          this.pos++;
+          if (this.pos < this.n && text.charCodeAt(this.pos) === CH_LBRACE) this.pos++;
+          continue;
+        case 117 /* u */: {
+          this.pos++;
+          const ok = this.scanUnicodeEscape();
+          if (!ok) {
+            this.error(escStart, this.pos, 'BCP133', 'The unicode escape sequence is not valid. Valid unicode escape sequences range from \\u{0} to \\u{10FFFF}.');
+          }
+          continue;
+        }
+        case CH_LF: case CH_CR:
+          // the newline check at the top of the loop reports it
+          this.error(escStart, this.pos, 'BCP006', "The specified escape sequence is not recognized. Only the following escape sequences are allowed: \\$, \\', \\\\, \\n, \\r, \\t, \\u{...}.");
+          continue;
+        default:
+          this.pos++;
+          this.error(escStart, this.pos, 'BCP006', "The specified escape sequence is not recognized. Only the following escape sequences are allowed: \\$, \\', \\\\, \\n, \\r, \\t, \\u{...}.");
+          continue;
+      }
+    }
+  }
+
+  /** After `\u`: `{hex}` with a valid code point. Consumes what it can. */
+  private scanUnicodeEscape(): boolean {
+    const text = this.text;
+    if (this.pos >= this.n || text.charCodeAt(this.pos) !== CH_LBRACE) return false;
+    this.pos++;
+    const hexStart = this.pos;
+    while (this.pos < this.n && isHexDigit(text.charCodeAt(this.pos))) this.pos++;
+    const hexEnd = this.pos;
+    if (hexEnd === hexStart || this.pos >= this.n || text.charCodeAt(this.pos) !== CH_RBRACE) return false;
+    this.pos++;
+    const digits = text.slice(hexStart, hexEnd).replace(/^0+(?=.)/, '');
+    return digits.length <= 6 && parseInt(digits, 16) <= 0x10ffff;
+  }
+
+  /**
+   * After `'''` / `$…$'''` (start) or `}` (continuation). `dollars` is the number of `$` that
+   * open a hole (0: no interpolation).
+   */
+  private scanMultilineString(atStart: boolean, dollars: number): TokenType {
+    const text = this.text;
+    this.lastStringMultiline = dollars + 1;
+    while (this.pos < this.n) {
+      const c = text.charCodeAt(this.pos);
+      if (c === CH_DOLLAR) {
+        let run = 0;
+        while (this.pos < this.n && text.charCodeAt(this.pos) === CH_DOLLAR) { this.pos++; run++; }
+        if (dollars > 0 && run >= dollars && this.pos < this.n && text.charCodeAt(this.pos) === CH_LBRACE) {
+          this.pos++;
+          return atStart ? TokenType.StringLeftPiece : TokenType.StringMiddlePiece;
+        }
+      } else if (c === CH_QUOTE) {
+        let run = 0;
+        while (this.pos < this.n && text.charCodeAt(this.pos) === CH_QUOTE) { this.pos++; run++; }
+        if (run >= 3) return atStart ? TokenType.StringComplete : TokenType.StringRightPiece;
+      } else {
+        this.pos++;
+      }
+    }
+    this.error(this.pos, this.pos, 'BCP140', "The multi-line string at this location is not terminated. Terminate it with \"'''\".");
+    return atStart ? TokenType.StringComplete : TokenType.StringRightPiece;
+  }
+}
