@@ -1,0 +1,71 @@
+// Test helpers: lint a template text and locate snippets in it.
+
+import { analyze, type AnalysisResult, type Finding } from '../../server/src/engine/analyze';
+import { mergeSettings, type Settings } from '../../server/src/engine/config';
+import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
+import type { Fix } from '../../server/src/engine/fixes';
+import type { FileKind } from '../../server/src/engine/model';
+import { positionAt } from '../../server/src/engine/text';
+
+export const URI = 'file:///work/template.json';
+
+export function lintResult(text: string, settings: Partial<Settings> = {}, uri = URI, kind: FileKind = 'arm', files: Record<string, string> = {}): AnalysisResult {
+  return analyze({ uri, text, kind }, { settings: mergeSettings(settings), host: { readFile: (u) => files[u] } });
+}
+
+export function lint(text: string, settings: Partial<Settings> = {}): Finding[] {
+  return lintResult(text, settings).findings;
+}
+
+export function only(findings: readonly Finding[], ruleId: string): Finding[] {
+  return findings.filter((f) => f.ruleId === ruleId);
+}
+
+/** "line:col-line:col" (1-based) of a finding, for exact-position assertions. */
+export function where(f: Finding): string {
+  const s = positionAt(f.loc.file.text, f.loc.start);
+  const e = positionAt(f.loc.file.text, f.loc.end);
+  return `${s.line + 1}:${s.character + 1}-${e.line + 1}:${e.character + 1}`;
+}
+
+/** The text a finding points at. */
+export function textAt(f: Finding): string {
+  return f.loc.file.text.slice(f.loc.start, f.loc.end);
+}
+
+/** Applies one fix to its file (the finding's file) and returns the new text. */
+export function applyFix(fix: Fix, text: string): string {
+  const edits = editsFor([fix], () => text);
+  return applyFileEdits(text, edits);
+}
+
+export function fixTitled(f: Finding, prefix: string): Fix {
+  const fix = f.fixes.find((x) => x.title.startsWith(prefix));
+  if (!fix) throw new Error(`no fix starting '${prefix}' among: ${f.fixes.map((x) => x.title).join(' | ')}`);
+  return fix;
+}
+
+/** A deployment template around the given resources (JSON text of the array items). */
+export function template(resources: string, extra = ''): string {
+  return `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",${extra}
+  "resources": [
+${resources}
+  ]
+}
+`;
+}
+
+/** A Cognitive Services account resource with the given properties JSON (indented for `template`). */
+export function account(properties: string, { name = 'oai', kind = 'OpenAI', apiVersion = '2024-10-01', tags = '"tags": { "owner": "team" },' } = {}): string {
+  return `    {
+      "type": "Microsoft.CognitiveServices/accounts",
+      "apiVersion": "${apiVersion}",
+      "name": "${name}",
+      "location": "eastus",
+      "kind": "${kind}",
+      ${tags}
+      "properties": ${properties}
+    }`;
+}
