@@ -56,9 +56,12 @@ EOF
   chmod +x "$LAUNCHER"
 }
 
+# `code-server --version` prints "4.100.3 <commit> with Code 1.100.3" (plus log lines on first run).
+cs_version() { "$LAUNCHER" --config "$PREFIX/config.yaml" --version 2>/dev/null | grep -m1 -E '^[0-9]+\.[0-9]+\.[0-9]+ '; }
+
 if [ -f "$BIN" ] && [ -f "$PREFIX/.install-complete" ]; then
   write_launcher
-  if v="$("$LAUNCHER" --config "$PREFIX/config.yaml" --version 2>/dev/null | head -1)" && [[ "$v" == "$CODE_SERVER_VERSION"* ]]; then
+  if v="$(cs_version)" && [[ "$v" == "$CODE_SERVER_VERSION"* ]]; then
     log "reusing $PREFIX ($v)"
     echo "$LAUNCHER"
     exit 0
@@ -102,7 +105,7 @@ log "6/6 rebuilding argon2"
 (cd "$PREFIX" && npm rebuild argon2 >&2)
 
 write_launcher
-v="$("$LAUNCHER" --config "$PREFIX/config.yaml" --version 2>&1 | head -1)" || die "code-server --version failed: $v"
+v="$(cs_version)" || die "code-server --version failed: $("$LAUNCHER" --config "$PREFIX/config.yaml" --version 2>&1 | tail -20)"
 [[ "$v" == "$CODE_SERVER_VERSION"* ]] || die "unexpected code-server --version output: $v"
 touch "$PREFIX/.install-complete"
 log "installed $v in $(( $(date +%s) - start ))s"
