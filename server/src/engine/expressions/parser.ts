@@ -147,16 +147,21 @@ class Parser {
   }
 
   parseTop(): { kind: 'expression'; expr?: Expr; errors: ParseError[] } {
-    if (this.tok.kind === 'eof') {
+    if (this.peek().kind === 'eof') {
       this.error('Expected an expression', this.endSpan());
       return { kind: 'expression', errors: this.errors };
     }
     const expr = this.parseExpr();
-    if (!this.tooDeep && this.tok.kind !== 'eof') {
+    if (!this.tooDeep && this.peek().kind !== 'eof') {
       // Report the first unexpected token; skip the rest (bounded by input length).
       this.error(`Unexpected ${describe(this.tok)} after the end of the expression`, span(this.tok));
     }
     return { kind: 'expression', expr: this.tooDeep ? undefined : expr, errors: this.errors };
+  }
+
+  /** The current token (a method, so that TypeScript does not narrow it across advance()). */
+  private peek(): Token {
+    return this.tok;
   }
 
   private advance(): Token {
@@ -182,7 +187,7 @@ class Parser {
       if (!this.tooDeep) this.error(`Expression is nested too deeply (more than ${MAX_NESTING} levels)`, span(this.tok));
       this.tooDeep = true;
       // Skip to the end so that the parse terminates quickly.
-      while (this.tok.kind !== 'eof') this.advance();
+      while (this.peek().kind !== 'eof') this.advance();
       return undefined;
     }
     this.depth++;
@@ -196,7 +201,7 @@ class Parser {
         if (t.kind === '.') {
           this.advance();
           let safe = false;
-          if (this.tok.kind === '?') { safe = true; this.advance(); }
+          if (this.peek().kind === '?') { safe = true; this.advance(); }
           expr = this.parseMember(expr, safe, t);
           if (!expr) return undefined;
         } else if (t.kind === '?') {
@@ -241,19 +246,19 @@ class Parser {
   /** Current token is '['. Handles `[expr]` and `[?expr]`. `safe` is true for `?[`. */
   private parseIndex(target: Expr, safe: boolean): Expr | undefined {
     const open = this.advance(); // '['
-    if (this.tok.kind === '?') { safe = true; this.advance(); }
-    if (this.tok.kind === ']' || this.tok.kind === 'eof') {
-      this.error('Expected an index expression', this.tok.kind === 'eof' ? { start: open.start, end: open.end } : span(this.tok));
-      if (this.tok.kind === ']') this.advance();
+    if (this.peek().kind === '?') { safe = true; this.advance(); }
+    if (this.peek().kind === ']' || this.peek().kind === 'eof') {
+      this.error('Expected an index expression', this.peek().kind === 'eof' ? { start: open.start, end: open.end } : span(this.tok));
+      if (this.peek().kind === ']') this.advance();
       return target;
     }
     const index = this.parseExpr();
     if (!index) return undefined;
     let endPos = index.span.end;
-    if (this.tok.kind === ']') {
+    if (this.peek().kind === ']') {
       endPos = this.advance().end;
     } else if (!this.tooDeep) {
-      this.error("Expected ']'", this.tok.kind === 'eof' ? this.endSpan() : span(this.tok));
+      this.error("Expected ']'", this.peek().kind === 'eof' ? this.endSpan() : span(this.tok));
     }
     return { kind: 'index', target, index, safe, span: { start: target.span.start, end: endPos } };
   }
@@ -275,8 +280,8 @@ class Parser {
         this.advance();
         const inner = this.parseExpr();
         if (!inner) return undefined;
-        if (this.tok.kind === ')') this.advance();
-        else this.error("Expected ')'", this.tok.kind === 'eof' ? this.endSpan() : span(this.tok));
+        if (this.peek().kind === ')') this.advance();
+        else this.error("Expected ')'", this.peek().kind === 'eof' ? this.endSpan() : span(this.tok));
         return inner;
       }
       case 'eof':
@@ -299,7 +304,7 @@ class Parser {
     let namespace: string | undefined;
     let nameSpan: Span = span(first);
     // `ns.name(`: a user-defined function call.
-    if (this.tok.kind === '.') {
+    if (this.peek().kind === '.') {
       // Look ahead without consuming: ident followed by '('.
       const savePos = this.lexer.pos;
       const saveTok = this.tok;
@@ -307,7 +312,7 @@ class Parser {
       const second = this.tok;
       if (second.kind === 'ident') {
         this.advance();
-        if (this.tok.kind === '(') {
+        if (this.peek().kind === '(') {
           namespace = name;
           name = second.value!;
           nameSpan = { start: first.start, end: second.end };
@@ -321,48 +326,57 @@ class Parser {
         this.tok = saveTok;
       }
     }
-    if (this.tok.kind !== '(') {
+    if (this.peek().kind !== '(') {
       const lower = name.toLowerCase();
       if (namespace === undefined) {
         if (lower === 'true' || lower === 'false') return { kind: 'boolean', value: lower === 'true', span: nameSpan };
         if (lower === 'null') return { kind: 'null', span: nameSpan };
       }
-      this.error(`Expected '(' after function name '${name}'`, this.tok.kind === 'eof' ? nameSpan : span(this.tok));
+      this.error(`Expected '(' after function name '${name}'`, this.peek().kind === 'eof' ? nameSpan : span(this.tok));
       return { kind: 'call', name, namespace, args: [], span: nameSpan, nameSpan };
     }
     this.advance(); // '('
     const args: Expr[] = [];
     let endPos = -1;
+    let needComma = false;
+    let afterComma = false;
     // Every iteration consumes at least one token, so the loop is bounded by the input length.
     for (;;) {
       if (this.tooDeep) return undefined;
-      const t = this.tok;
-      if (t.kind === ')') { endPos = this.advance().end; break; }
+      const t = this.peek();
+      if (t.kind === ')') {
+        if (afterComma) this.error('Expected an argument', span(t));
+        endPos = this.advance().end;
+        break;
+      }
       if (t.kind === 'eof') {
         this.error(`Expected ')' to close the call to '${name}'`, this.endSpan());
         endPos = args.length ? args[args.length - 1].span.end : nameSpan.end;
         break;
       }
-      if (args.length > 0) {
+      if (needComma) {
         if (t.kind === ',') {
           this.advance();
-        } else {
-          this.error("Expected ',' or ')'", span(t));
-          // Recovery: skip the token and try to continue with the next argument.
-          if (t.kind === ']' || t.kind === 'bad') { this.advance(); continue; }
+          needComma = false;
+          afterComma = true;
+          continue;
         }
-      }
-      if (this.tok.kind === ')' || this.tok.kind === ',') {
-        this.error('Expected an argument', span(this.tok));
-        if (this.tok.kind === ',') this.advance();
+        this.error("Expected ',' or ')'", span(t));
+        // Recovery: drop tokens that cannot start an argument, else parse the next argument.
+        if (t.kind !== 'ident' && t.kind !== 'string' && t.kind !== 'number' && t.kind !== '(') { this.advance(); continue; }
+      } else if (t.kind === ',') {
+        this.error('Expected an argument', span(t));
+        this.advance();
+        afterComma = true;
         continue;
       }
-      if (this.tok.kind === 'eof') continue;
-      const before = this.tok.start;
+      const before = t.start;
       const arg = this.parseExpr();
       if (this.tooDeep) return undefined;
       if (arg) args.push(arg);
-      else if (this.tok.start === before && this.tok.kind !== 'eof') this.advance(); // guarantee progress
+      else if (this.peek().start === before && this.peek().kind !== 'eof') this.advance(); // guarantee progress
+      needComma = true;
+      afterComma = false;
     }
     return { kind: 'call', name, namespace, args, span: { start: first.start, end: endPos }, nameSpan };
   }
