@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import Ajv from 'ajv';
+import Ajv from 'ajv-draft-04';
 import { CLI, EXAMPLES, ROOT, tempTree } from '../support/paths';
 import { account, template } from '../support/lint';
 
@@ -21,7 +21,7 @@ test('text output: path:line:col, level, message, rule id, and a summary; exit 1
   const r = run(['infra'], dir);
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stdout.trim().split('\n');
-  assert.match(lines[0], /^infra\/ai\.json:7:15 {2}warning {2}AI service 'cli-ai' can open connections to any host on the internet: .* {2}restrict-outbound-network-access$/);
+  assert.match(lines[0], /^infra\/ai\.json:6:15 {2}warning {2}AI service 'cli-ai' can open connections to any host on the internet: .* {2}restrict-outbound-network-access$/);
   assert.equal(lines.at(-2), '✖ 1 problem (0 errors, 1 warning, 0 info)');
   assert.match(lines.at(-1)!, /^1 AI service resource in 1 template \(1 file checked\); 0 \(0%\) restrict outbound network access\. 1 finding \(restrict-outbound-network-access: 1\)\.$/);
 });
@@ -66,9 +66,9 @@ test('binary, malformed and missing files get a clear message and the run goes o
   const r = run(['.', 'missing.json'], dir);
   assert.equal(r.code, 1);
   assert.match(r.stdout, /bin\.json {2}note {5}skipped: binary file/);
-  assert.match(r.stdout, /broken\.json {2}note {5}not valid JSON: .* at line \d+; analysed what could be read/);
+  assert.match(r.stdout, /broken\.json {2}note {5}not valid JSON: UnexpectedEndOfString at line 12 \(and 5 more errors\); analysed what could be read\n/);
   assert.match(r.stdout, /missing\.json {2}note {5}cannot read: no such file or directory/);
-  assert.match(r.stdout, /good\.json:7:15/);
+  assert.match(r.stdout, /good\.json:6:15/);
 });
 
 test('the config file sets rule levels for the CLI', () => {
@@ -84,12 +84,11 @@ test('SARIF 2.1.0 validates against the schema, with rules, 1-based positions an
   const out = path.join(dir, 'report.sarif');
   const r = run(['infra', '--format', 'sarif', '--output', out], dir);
   assert.equal(r.code, 1);
-  const log = JSON.parse(fs.readFileSync(out, 'utf8'));
+  const text = fs.readFileSync(out, 'utf8');
   const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-  const valid = ajv.validate(schema, log);
-  assert.ok(valid, JSON.stringify(ajv.errors, null, 2));
-  const run0 = log.runs[0];
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
+  assert.ok(ajv.validate(schema, JSON.parse(text)), JSON.stringify(ajv.errors, null, 2));
+  const run0 = JSON.parse(text).runs[0];
   assert.equal(run0.tool.driver.rules.length, 7);
   const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'restrict-outbound-network-access');
   assert.match(rule.helpUri, /docs\/rules\/restrict-outbound-network-access\.md$/);
@@ -97,7 +96,7 @@ test('SARIF 2.1.0 validates against the schema, with rules, 1-based positions an
   const [result] = run0.results;
   assert.equal(result.ruleId, 'restrict-outbound-network-access');
   assert.deepEqual(result.locations[0].physicalLocation.artifactLocation, { uri: 'infra/ai.json', uriBaseId: '%SRCROOT%' });
-  assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 7, startColumn: 15, endLine: 7, endColumn: 53 });
+  assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 6, startColumn: 15, endLine: 6, endColumn: 53 });
 });
 
 test('the shipped examples: every rule fires somewhere, hardened.json is clean', () => {

@@ -36,7 +36,7 @@ test('didOpen publishes diagnostics with code, docs link, source and exact range
   await client.open(uri, unsafe);
   const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
   const restrict = diags.find((d) => d.code === 'restrict-outbound-network-access')!;
-  assert.deepEqual(restrict.range, { start: { line: 6, character: 14 }, end: { line: 6, character: 52 } });
+  assert.deepEqual(restrict.range, { start: { line: 5, character: 14 }, end: { line: 5, character: 52 } });
   assert.equal(restrict.severity, 2);
   assert.equal(restrict.source, 'ai-egress-guard');
   assert.match(restrict.codeDescription!.href, /docs\/rules\/restrict-outbound-network-access\.md$/);

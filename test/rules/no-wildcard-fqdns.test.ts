@@ -11,7 +11,7 @@ test('flags each wildcard entry at the entry', () => {
   const text = withList('"*.blob.core.windows.net", "ok.search.windows.net", "api.*.contoso.com"');
   const found = only(lint(text), RULE);
   assert.deepEqual(found.map(textAt), ['"*.blob.core.windows.net"', '"api.*.contoso.com"']);
-  assert.equal(where(found[0]), '12:113-12:138');
+  assert.equal(where(found[0]), '12:117-12:142');
   assert.equal(found[0].level, 'warning');
   assert.match(found[0].message, /^AI service 'oai' allows outbound connections to '\*\.blob\.core\.windows\.net', a wildcard/);
 });

@@ -10,7 +10,7 @@ test('flags a missing restrictOutboundNetworkAccess at the type value', () => {
   const text = template(account('{ "publicNetworkAccess": "Disabled" }'));
   const [f, ...rest] = check(text);
   assert.equal(rest.length, 0);
-  assert.equal(where(f), '7:15-7:53');
+  assert.equal(where(f), '6:15-6:53');
   assert.equal(textAt(f), '"Microsoft.CognitiveServices/accounts"');
   assert.equal(f.level, 'warning');
   assert.match(f.message, /^AI service 'oai' can open connections to any host on the internet: restrictOutboundNetworkAccess is not set\./);

@@ -10,7 +10,7 @@ const messages = (entries: string) => only(lint(withList(entries)), RULE).map((f
 test('flags URLs, paths, ports, whitespace, empty, bad characters, long labels and IPs, at the entry', () => {
   assert.deepEqual(messages([
     '"https://x.contoso.com/path"', '"x.contoso.com/path"', '"x.contoso.com:443"', '"x .contoso.com"', '""',
-    '"x_y!.contoso.com"', `"${'a'.repeat(64)}.com"`, '"10.0.0.4"', '"[::1]"', '"a..b.com"',
+    '"x_y!.contoso.com"', `"${'a'.repeat(64)}.com"`, '"10.0.0.4"', '"2001:db8::1"', '"a..b.com"',
   ].join(', ')), [
     '"https://x.contoso.com/path" → it has a URL scheme; list the host name only.',
     '"x.contoso.com/path" → it has a path; list the host name only.',
@@ -20,7 +20,7 @@ test('flags URLs, paths, ports, whitespace, empty, bad characters, long labels a
     `"x_y!.contoso.com" → its label 'x_y!' has characters a host name cannot contain.`,
     `"${'a'.repeat(64)}.com" → its label 'aaaaaaaaaaaaaaaaaaaa…' is 64 characters long; a label has at most 63.`,
     '"10.0.0.4" → it is an IP address; the allow-list accepts host names (FQDNs) only.',
-    '"[::1]" → it is an IP address; the allow-list accepts host names (FQDNs) only.',
+    '"2001:db8::1" → it is an IP address; the allow-list accepts host names (FQDNs) only.',
     '"a..b.com" → it has an empty label (two dots in a row, or a leading dot).',
   ]);
   assert.equal(only(lint(withList('""')), RULE)[0].level, 'error');

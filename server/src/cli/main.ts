@@ -74,11 +74,11 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
 
   try {
     const configs = new ConfigCache();
-    const rootConfig = configs.configFor(path.join(cwd, '.'));
-    for (const problem of rootConfig?.problems ?? []) err(`ai-egress-guard: ${problem}\n`);
+    const rootConfig = configs.configForDir(cwd);
     const collected = collectFiles(positionals.length ? positionals : ['.'], cwd, [...(rootConfig?.settings.exclude ?? []), ...(values.exclude ?? [])]);
     const settingsFor = (file: string): Settings => configs.settingsFor(file, overrides);
     const audit = auditFiles(collected.files, { settingsFor, host: nodeFileHost() });
+    for (const problem of configs.problems()) err(`ai-egress-guard: ${problem}\n`);
     const problems = [...collected.problems, ...audit.problems];
     const summary = summarize(audit, collected.files.length);
     const report = values.format === 'sarif' ? `${JSON.stringify(toSarif(audit.results, { root: cwd, version }), null, 2)}\n`

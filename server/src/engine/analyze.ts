@@ -59,11 +59,14 @@ export function fileKindOf(uri: string): FileKind | undefined {
 export function analyze(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
   const doc = parseArm(file);
   if (!isDeploymentTemplate(doc.root)) return { file, isTemplate: false, resources: [], findings: [], problems: [] };
-  const problems = doc.errors.map((e) => ({
-    message: `not valid JSON: ${printParseErrorCode(e.error)} at line ${positionAt(file.text, e.offset).line + 1}; analysed what could be read`,
-    start: e.offset,
-    end: e.offset + e.length,
-  }));
+  // One problem for a malformed file: the first error is the one to fix, the rest often follow from it.
+  const first = doc.errors[0];
+  const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more error${doc.errors.length > 2 ? 's' : ''})` : '';
+  const problems = first ? [{
+    message: `not valid JSON: ${printParseErrorCode(first.error)} at line ${positionAt(file.text, first.offset).line + 1}${more}; analysed what could be read`,
+    start: first.offset,
+    end: first.offset + first.length,
+  }] : [];
   const generated = generatorOf(doc.root) === 'bicep' ? generatedFrom(file, options.host) : undefined;
   const resources = readArmResources(doc, { cloud: options.settings.cloud, generatedFrom: generated });
   return { file, isTemplate: true, resources: resources.map(summarize), findings: check(resources, options.settings), problems };

@@ -39,9 +39,24 @@ export class ConfigCache {
   private readonly byDir = new Map<string, ConfigFile | undefined>();
 
   configFor(filePath: string): ConfigFile | undefined {
-    const dir = path.dirname(filePath);
+    return this.configForDir(path.dirname(filePath));
+  }
+
+  configForDir(dir: string): ConfigFile | undefined {
     if (!this.byDir.has(dir)) this.byDir.set(dir, findConfig(dir, readTextFile, path.join, path.dirname));
     return this.byDir.get(dir);
+  }
+
+  /** Problems of every config file read so far, each file once. */
+  problems(): string[] {
+    const seen = new Set<string>();
+    const out: string[] = [];
+    for (const config of this.byDir.values()) {
+      if (!config || seen.has(config.path)) continue;
+      seen.add(config.path);
+      out.push(...config.problems);
+    }
+    return out;
   }
 
   /** Settings for a file: defaults, then its config file, then `overrides` (editor settings, CLI flags). */

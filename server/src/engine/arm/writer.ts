@@ -8,48 +8,48 @@ import { SUPPRESS_PATH } from './reader';
 
 interface PathEdit { readonly path: JSONPath; readonly value: unknown; readonly onlyIfMissing?: boolean }
 
-/** Applies the intents that target `text` and returns the new text (unchanged when none apply). */
+/**
+ * Applies the intents that target `text` and returns the new text (unchanged when none apply).
+ * Replacements and removals edit exactly the value (and one separator); insertions go through
+ * jsonc-parser's `modify`, formatted like the file.
+ */
 export function applyArmIntents(text: string, intents: readonly FixIntent[]): string {
   const root = parseTree(text, [], { allowTrailingComma: true });
   if (!root) return text;
-  const edits: PathEdit[] = [];
+  const direct: { start: number; end: number; newText: string }[] = [];
+  const sets: PathEdit[] = [];
   for (const intent of intents) {
     switch (intent.kind) {
       case 'set': {
         const base = pathAt(root, intent.target.loc.start);
-        if (base) edits.push({ path: existingSpelling(root, [...base, ...intent.path]), value: intent.value, onlyIfMissing: intent.onlyIfMissing });
+        if (base) sets.push({ path: existingSpelling(root, [...base, ...intent.path]), value: intent.value, onlyIfMissing: intent.onlyIfMissing });
         break;
       }
-      case 'replace': {
-        const path = pathAt(root, intent.target.loc.start);
-        if (path) edits.push({ path, value: intent.value });
+      case 'replace':
+        direct.push({ start: intent.target.loc.start, end: intent.target.loc.end, newText: JSON.stringify(intent.value) });
         break;
-      }
       case 'remove-item': {
-        const path = pathAt(root, intent.target.loc.start);
-        if (path) edits.push({ path, value: undefined });
+        const range = removalRange(root, intent.target.loc.start);
+        if (range) direct.push({ ...range, newText: '' });
         break;
       }
       case 'suppress': {
         const base = pathAt(root, intent.resource.declaration.loc.start);
-        if (base) edits.push({ path: existingSpelling(root, [...base, ...SUPPRESS_PATH, intent.ruleId]), value: intent.reason });
+        if (base) sets.push({ path: existingSpelling(root, [...base, ...SUPPRESS_PATH, intent.ruleId]), value: intent.reason });
         break;
       }
     }
   }
-  // Removals last and from the end of each array, so earlier paths stay valid.
-  const removals = edits.filter((e) => e.value === undefined).sort((a, b) => comparePaths(b.path, a.path));
-  const ordered = [...edits.filter((e) => e.value !== undefined), ...removals];
+  let result = text;
+  let lastStart = Infinity;
+  for (const edit of direct.sort((a, b) => b.start - a.start)) {
+    if (edit.end > lastStart) continue; // overlapping edits (the same entry twice): keep the first
+    result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
+    lastStart = edit.start;
+  }
   const { insertSpaces, tabSize } = indentOf(text);
   const formattingOptions = { insertSpaces, tabSize, eol: eolOf(text) };
-  let result = text;
-  const removed = new Set<string>();
-  for (const edit of ordered) {
-    if (edit.value === undefined) {
-      const key = JSON.stringify(edit.path);
-      if (removed.has(key)) continue;
-      removed.add(key);
-    }
+  for (const edit of sets) {
     if (edit.onlyIfMissing) {
       const current = parseTree(result, [], { allowTrailingComma: true });
       if (current && nodeAtPath(current, edit.path)) continue;
@@ -59,10 +59,25 @@ export function applyArmIntents(text: string, intents: readonly FixIntent[]): st
   return result;
 }
 
-function pathAt(root: JsonNode, offset: number): JSONPath | undefined {
-  let node = findNodeAtOffset(root, offset, true);
-  // findNodeAtOffset returns the deepest node starting there; climb to the value whose range starts at offset.
+/** The element at `offset` with one separator: up to the next element, or from the previous one when it is last. */
+function removalRange(root: JsonNode, offset: number): { start: number; end: number } | undefined {
+  const node = valueAt(root, offset);
+  const siblings = node?.parent?.type === 'array' ? node.parent.children ?? [] : undefined;
+  if (!node || !siblings) return undefined;
+  const i = siblings.indexOf(node);
+  if (i < siblings.length - 1) return { start: node.offset, end: siblings[i + 1].offset };
+  if (i > 0) return { start: siblings[i - 1].offset + siblings[i - 1].length, end: node.offset + node.length };
+  return { start: node.offset, end: node.offset + node.length };
+}
+
+function valueAt(root: JsonNode, offset: number): JsonNode | undefined {
+  let node = findNodeAtOffset(root, offset, false);
   while (node && node.parent && node.parent.offset === offset && node.parent.type !== 'property') node = node.parent;
+  return node;
+}
+
+function pathAt(root: JsonNode, offset: number): JSONPath | undefined {
+  const node = valueAt(root, offset);
   return node ? getNodePath(node) : undefined;
 }
 
@@ -91,13 +106,4 @@ function nodeAtPath(root: JsonNode, path: JSONPath): JsonNode | undefined {
     else node = node.type === 'object' ? node.children?.find((p) => p.children?.[0]?.value === segment)?.children?.[1] : undefined;
   }
   return node;
-}
-
-function comparePaths(a: JSONPath, b: JSONPath): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (a[i] === b[i]) continue;
-    if (typeof a[i] === 'number' && typeof b[i] === 'number') return (a[i] as number) - (b[i] as number);
-    return String(a[i]).localeCompare(String(b[i]));
-  }
-  return a.length - b.length;
 }

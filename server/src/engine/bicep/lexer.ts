@@ -71,6 +71,8 @@ export interface Token {
    * an interpolation hole of a multi-line string (so `'''…'''` is 1, `$'''…${x}…'''` is 2).
    */
   multiline: number;
+  /** String tokens: true when the piece is not properly terminated (the lexer reported why). */
+  unterminated: boolean;
 }
 
 export interface LexResult {
@@ -175,9 +177,11 @@ class Lexer {
     for (;;) {
       this.scanTrivia();
       const start = this.pos;
+      this.tokenStart = start;
       const type = this.scanToken();
-      this.tokens.push({ type, start, end: this.pos, multiline: this.lastStringMultiline });
+      this.tokens.push({ type, start, end: this.pos, multiline: this.lastStringMultiline, unterminated: this.lastStringUnterminated });
       this.lastStringMultiline = 0;
+      this.lastStringUnterminated = false;
       if (type === TokenType.EndOfFile) break;
     }
     if (this.diagnosticsDropped > 0) {
@@ -193,6 +197,8 @@ class Lexer {
   }
 
   private lastStringMultiline = 0;
+  private lastStringUnterminated = false;
+  private tokenStart = 0;
 
   private error(start: number, end: number, code: string, message: string): void {
     if (this.diagnostics.length >= MAX_LEX_DIAGNOSTICS) { this.diagnosticsDropped++; return; }
@@ -391,6 +397,7 @@ class Lexer {
           this.pos--;
           this.error(this.pos, this.pos, 'BCP004', 'The string at this location is not terminated due to an unexpected new line character.');
           this.templateStack.length = 0;
+          this.lastStringUnterminated = true;
           return TokenType.StringRightPiece;
         }
         while (this.pos < this.n) {
@@ -439,14 +446,16 @@ class Lexer {
     const text = this.text;
     const done = atStart ? TokenType.StringComplete : TokenType.StringRightPiece;
     const hole = atStart ? TokenType.StringLeftPiece : TokenType.StringMiddlePiece;
-    const tokenStart = atStart ? this.pos - 1 : this.pos - 1;
+    const tokenStart = this.tokenStart;
     for (;;) {
       if (this.pos >= this.n) {
+        this.lastStringUnterminated = true;
         this.error(tokenStart, this.pos, 'BCP003', 'The string at this location is not terminated. Terminate the string with a single quote character.');
         return done;
       }
       const c = text.charCodeAt(this.pos);
       if (c === CH_LF || c === CH_CR) {
+        this.lastStringUnterminated = true;
         this.error(tokenStart, this.pos, 'BCP004', 'The string at this location is not terminated due to an unexpected new line character.');
         return done;
       }
@@ -459,6 +468,7 @@ class Lexer {
       }
       if (c !== CH_BACKSLASH) continue;
       if (this.pos >= this.n) {
+        this.lastStringUnterminated = true;
         this.error(tokenStart, this.pos, 'BCP005', 'The string at this location is not terminated. Complete the escape sequence and terminate the string with a single unescaped quote character.');
         return done;
       }
@@ -529,7 +539,8 @@ class Lexer {
         this.pos++;
       }
     }
-    this.error(this.pos, this.pos, 'BCP140', "The multi-line string at this location is not terminated. Terminate it with \"'''\".");
+    this.lastStringUnterminated = true;
+    this.error(this.tokenStart, this.pos, 'BCP140', "The multi-line string at this location is not terminated. Terminate it with \"'''\".");
     return atStart ? TokenType.StringComplete : TokenType.StringRightPiece;
   }
 }
