@@ -1,0 +1,114 @@
+// `npm run bench`: lint throughput next to plain jsonc-parser parsing of the same input, in the same run.
+// Target: the whole lint within 1.5x the bare parse time. A benchmark, not a test: it prints, it does not assert.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseTree } from 'jsonc-parser';
+import { analyze } from '../server/src/engine/analyze';
+import { mergeSettings } from '../server/src/engine/config';
+import { auditFiles } from '../server/src/workspace/audit';
+import { nodeFileHost } from '../server/src/workspace/node-host';
+
+const TARGET = 1.5;
+const settings = mergeSettings({});
+const host = { readFile: () => undefined };
+
+/** Median of `runs` timings of `fn` in milliseconds, after warm-up. */
+function time(fn: () => void, runs = 7): number {
+  for (let i = 0; i < 2; i++) fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    samples.push(performance.now() - start);
+  }
+  return samples.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+function report(name: string, bytes: number, parseMs: number, lintMs: number): boolean {
+  const ratio = lintMs / parseMs;
+  const mbps = (bytes / 1024 / 1024) / (lintMs / 1000);
+  const ok = ratio <= TARGET;
+  console.log(`${name.padEnd(44)} ${(bytes / 1024 / 1024).toFixed(2).padStart(6)} MB  parse ${parseMs.toFixed(1).padStart(8)} ms  lint ${lintMs.toFixed(1).padStart(8)} ms  ratio ${ratio.toFixed(2)}x  ${mbps.toFixed(1)} MB/s  ${ok ? 'ok' : `ABOVE ${TARGET}x`}`);
+  return ok;
+}
+
+/** A large template: storage, web apps and AI accounts with parameters, variables and expressions. */
+export function largeTemplate(count: number): string {
+  const resources: object[] = [];
+  for (let i = 0; i < count; i++) {
+    resources.push({
+      type: 'Microsoft.Storage/storageAccounts', apiVersion: '2023-01-01', name: `[format('st{0}{1}', parameters('prefix'), ${i})]`,
+      location: "[parameters('location')]", sku: { name: 'Standard_LRS' }, kind: 'StorageV2',
+      properties: { minimumTlsVersion: 'TLS1_2', networkAcls: { defaultAction: 'Deny', ipRules: [{ value: `10.0.${i % 255}.0/24` }] } },
+    });
+    if (i % 4 === 0) {
+      resources.push({
+        type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name: `[concat(parameters('prefix'), '-ai-${i}')]`,
+        location: "[parameters('location')]", kind: 'OpenAI', sku: { name: 'S0' }, tags: "[variables('tags')]",
+        properties: {
+          restrictOutboundNetworkAccess: i % 8 === 0 ? "[parameters('restrict')]" : false,
+          allowedFqdnList: [`[format('st{0}{1}.blob.{2}', parameters('prefix'), ${i}, environment().suffixes.storage)]`, `search${i}.search.windows.net`, '*.vault.azure.net'],
+          publicNetworkAccess: 'Disabled',
+        },
+      });
+    }
+  }
+  return JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    parameters: { prefix: { type: 'string', defaultValue: 'contoso' }, location: { type: 'string', defaultValue: 'eastus' }, restrict: { type: 'bool', defaultValue: true } },
+    variables: { tags: { owner: 'platform', env: "[toUpper('prod')]" } },
+    resources,
+  }, null, 2);
+}
+
+function main(): void {
+  let ok = true;
+  console.log(`ai-egress-guard benchmark — Node ${process.version}, ${os.cpus().length} cores; target: lint ≤ ${TARGET}x jsonc-parser parseTree of the same input\n`);
+
+  const big = largeTemplate(8000);
+  ok = report('large generated template (8000+2000 resources)', big.length,
+    time(() => parseTree(big)),
+    time(() => analyze({ uri: 'file:///bench/large.json', text: big, kind: 'arm' }, { settings, host }))) && ok;
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-bench-'));
+  try {
+    const files: string[] = [];
+    let bytes = 0;
+    for (let i = 0; i < 400; i++) {
+      const file = path.join(dir, `t${i}`, 'azuredeploy.json');
+      fs.mkdirSync(path.dirname(file));
+      const text = largeTemplate(8);
+      fs.writeFileSync(file, text);
+      files.push(file);
+      bytes += text.length;
+    }
+    ok = report('workspace of 400 templates (read + lint)', bytes,
+      time(() => { for (const f of files) parseTree(fs.readFileSync(f, 'utf8')); }, 5),
+      time(() => auditFiles(files, { settingsFor: () => settings, host: nodeFileHost() }), 5)) && ok;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  const corpus = path.resolve(__dirname, '../../../shared/corpus/arm/bicep-registry-modules');
+  if (fs.existsSync(corpus)) {
+    const mains: string[] = [];
+    const walk = (d: string) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name); if (e.isDirectory()) walk(p); else if (e.name.endsWith('.json')) mains.push(p); } };
+    walk(corpus);
+    const texts = mains.map((f) => fs.readFileSync(f, 'utf8'));
+    const bytes = texts.reduce((n, t) => n + t.length, 0);
+    ok = report(`Azure Verified Modules corpus (${texts.length} files)`, bytes,
+      time(() => { for (const t of texts) parseTree(t); }, 5),
+      time(() => { texts.forEach((t, i) => analyze({ uri: `file://${mains[i]}`, text: t, kind: 'arm' }, { settings, host })); }, 5)) && ok;
+  } else {
+    console.log('Azure Verified Modules corpus: skipped (../shared/corpus absent)');
+  }
+  const mem = process.memoryUsage();
+  console.log(`\nmemory: rss ${(mem.rss / 1024 / 1024).toFixed(0)} MB, heap used ${(mem.heapUsed / 1024 / 1024).toFixed(0)} MB`);
+  console.log(ok ? `\nall within ${TARGET}x` : `\nsome results above ${TARGET}x`);
+}
+
+if (require.main === module) main();
