@@ -14,7 +14,7 @@ export function lintResult(text: string, settings: Partial<Settings> = {}, uri =
 }
 
 export function lint(text: string, settings: Partial<Settings> = {}): Finding[] {
-  return lintResult(text, settings).findings;
+  return [...lintResult(text, settings).findings];
 }
 
 export function only(findings: readonly Finding[], ruleId: string): Finding[] {
