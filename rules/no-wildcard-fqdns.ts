@@ -16,7 +16,7 @@ export const rule: Rule = {
       const fix = removeEntryFix(resource, entry, false);
       reports.push({
         at: entry.node,
-        message: `AI service ${quoted(resource)} allows outbound connections to '${entry.text}', a wildcard that admits every host under it (any storage account or tenant, including an attacker's). List the exact hosts instead, e.g. 'mystorage.blob.core.windows.net'.`,
+        message: `AI service ${quoted(resource)} allows outbound connections to '${entry.shown}', a wildcard that admits every host under it (any storage account or tenant, including an attacker's). List the exact hosts instead, e.g. 'mystorage.blob.core.windows.net'.`,
         fixes: fix ? [fix] : [],
       });
     }

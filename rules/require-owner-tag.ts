@@ -10,16 +10,20 @@ export const rule: Rule = {
     const names = options.ownerTagNames.map((n) => n.toLowerCase());
     const tags = resource.tags?.value;
     if (isUnknown(tags)) return [];
-    if (isObject(tags) && Object.keys(tags).some((k) => names.includes(k.toLowerCase()))) return [];
+    const owner = isObject(tags) ? Object.keys(tags).find((k) => names.includes(k.toLowerCase())) : undefined;
+    const value = owner !== undefined && isObject(tags) ? tags[owner] : undefined;
+    // No fix: only a person can say who owns the resource.
+    if (owner !== undefined && (isUnknown(value) || (typeof value === 'string' && value.trim() !== ''))) return [];
+    if (owner !== undefined) {
+      return [{
+        at: resource.tags?.member(owner) ?? resource.tags ?? resource.typeLoc,
+        message: `AI service ${quoted(resource)} has an empty '${owner}' tag. Set it to the team that approves changes to its allowed FQDNs.`,
+      }];
+    }
     const wanted = options.ownerTagNames.map((n) => `'${n}'`).join(' or ');
     return [{
       at: resource.tags ?? resource.typeLoc,
       message: `AI service ${quoted(resource)} has no owner tag (${wanted}). Add one naming the team that approves changes to its allowed FQDNs.`,
-      fixes: [{
-        title: `Add an '${options.ownerTagNames[0] ?? 'owner'}' tag to ${quoted(resource)}`,
-        safe: false,
-        changes: [{ kind: 'set', target: resource.declaration, path: ['tags', options.ownerTagNames[0] ?? 'owner'], value: '' }],
-      }],
     }];
   },
 };

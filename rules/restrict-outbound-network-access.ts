@@ -39,8 +39,8 @@ export function hardenFix(resource: AiResource): Fix {
 function fixesFor(resource: AiResource, node: ValueNode | undefined): Fix[] {
   const fixes = [restrictFix(resource), hardenFix(resource)];
   const site = node && editableSite(node);
-  if (node && site && site !== node && node.origin) {
-    const where = node.origin.kind === 'caller' ? `the value '${node.origin.via ?? 'caller'}' passes` : `the default of parameter '${node.origin.name}'`;
+  const where = node && describeOrigin(node);
+  if (node && site && site !== node && where) {
     fixes.unshift({ title: `Set ${where} to true`, safe: false, preferred: true, changes: [{ kind: 'replace', target: site, value: true }] });
     fixes[1] = { ...fixes[1], preferred: false };
   }

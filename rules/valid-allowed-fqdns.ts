@@ -26,13 +26,13 @@ export const rule: Rule = {
       const host = hostOf(entry.text);
       const site = editableSite(entry.node);
       if (host && site && typeof entry.node.value === 'string') {
-        fixes.push({ title: `Replace '${entry.text}' with its host '${host}'`, safe: true, preferred: true, changes: [{ kind: 'replace', target: site, value: host }] });
+        fixes.push({ title: `Replace '${entry.shown}' with its host '${host}'`, safe: true, preferred: true, changes: [{ kind: 'replace', target: site, value: host }] });
       }
       const remove = removeEntryFix(resource, entry, false);
       if (remove) fixes.push(remove);
       reports.push({
         at: entry.node,
-        message: `AI service ${quoted(resource)} has allowed FQDN '${entry.text}', which is not a host name: ${problem}.`,
+        message: `AI service ${quoted(resource)} has allowed FQDN '${entry.shown}', which is not a host name: ${problem}.`,
         fixes,
       });
     }

@@ -16,6 +16,13 @@ export function entryText(v: Value): string | undefined {
   return undefined;
 }
 
+/** The entry as shown in messages: unknown pieces as `{…}`. */
+export function entryDisplay(v: Value): string | undefined {
+  if (typeof v === 'string') return v;
+  if (isUnknown(v) && v.parts) return v.parts.map((p) => (p === null ? '{…}' : p)).join('');
+  return undefined;
+}
+
 /** True when the known text contains a wildcard. */
 export function hasWildcard(v: Value): boolean {
   if (typeof v === 'string') return v.includes('*');
@@ -53,5 +60,5 @@ export function hostOf(text: string): string | undefined {
   const match = /^(?:[a-z][a-z0-9+.-]*:\/\/)?([^/?#\s:@]+)(?::\d+)?(?:[/?#].*)?$/i.exec(trimmed);
   if (!match) return undefined;
   const host = match[1];
-  return host !== text && hostProblem(host) === undefined ? host : undefined;
+  return host !== text && !host.includes('*') && hostProblem(host) === undefined ? host : undefined;
 }

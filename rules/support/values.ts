@@ -3,16 +3,24 @@
 import { isUnknown, Unknown, type Value } from '../../server/src/engine/expressions/value';
 import { writtenAt, type AiResource, type ValueNode } from '../../server/src/engine/model';
 
-/** "parameter 'x' (default)", "parameter 'x' passed by 'deploy-ai'": where a value came from, for messages. */
+/**
+ * Where a value that flowed in through parameters and callers is finally written, for messages and
+ * fix titles: "the default of parameter 'x'", "the value 'deploy-ai' passes for parameter 'x'".
+ */
 export function describeOrigin(node: ValueNode): string | undefined {
-  const origin = node.origin;
+  let origin = node.origin;
   if (!origin) return undefined;
+  for (let depth = 0; origin.node.origin && depth < 64; depth++) origin = origin.node.origin;
   switch (origin.kind) {
     case 'parameter-default': return `the default of parameter '${origin.name}'`;
-    case 'parameter-file': return `parameter '${origin.name}' in the parameter file`;
-    case 'caller': return origin.via ? `'${origin.via}', which passes parameter '${origin.name}'` : `the caller of parameter '${origin.name}'`;
+    case 'parameter-file': return `parameter '${origin.name}' in ${fileName(origin.node.loc.file.uri)}`;
+    case 'caller': return `the value ${origin.via ? `'${origin.via}'` : 'the caller'} passes for parameter '${origin.name}'`;
     case 'variable': return `variable '${origin.name}'`;
   }
+}
+
+function fileName(uri: string): string {
+  return uri.slice(uri.lastIndexOf('/') + 1);
 }
 
 /** Why a value cannot be verified, naming the parameter when that is the cause. */

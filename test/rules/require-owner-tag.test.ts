@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { account, applyFix, fixTitled, lint, only, template, textAt } from '../support/lint';
+import { account, lint, only, template, textAt } from '../support/lint';
 
 const RULE = 'require-owner-tag';
 
@@ -20,10 +20,12 @@ test('accepts the owner tag in any case, and configured tag names', () => {
   assert.deepEqual(only(lint(custom, { ownerTagNames: ['costCenterOwner', 'owner'] }), RULE), []);
 });
 
-test('the fix adds the tag; the rule can be turned off', () => {
+test('an empty owner is flagged at its value; no fix invents an owner; the rule can be turned off', () => {
+  const [empty] = only(lint(template(account('{}', { tags: '"tags": { "owner": " " },' }))), RULE);
+  assert.equal(textAt(empty), '" "');
+  assert.match(empty.message, /has an empty 'owner' tag/);
   const text = template(account('{}', { tags: '' }));
   const [f] = only(lint(text), RULE);
-  const fixed = applyFix(fixTitled(f, "Add an 'owner' tag to 'oai'"), text);
-  assert.deepEqual(only(lint(fixed), RULE), []);
+  assert.deepEqual(f.fixes.map((x) => x.title), [`Suppress ${RULE} for 'oai' (with a reason)`]);
   assert.deepEqual(only(lint(text, { rules: { [RULE]: 'off' } }), RULE), []);
 });

@@ -1,12 +1,13 @@
 // The engine's entry point: one file in, findings out. Used by the language server and the CLI.
 
-import { printParseErrorCode } from 'jsonc-parser';
+import { parseTree, printParseErrorCode } from 'jsonc-parser';
+import { conventionalNames, readParameterFile, templateNamedBy, type ParameterFile } from './arm/parameters';
 import { rules, type Level, type Rule } from '../../../rules';
 import { generatorOf, isDeploymentTemplate, parseArm, readArmResources } from './arm/reader';
 import type { Settings } from './config';
 import type { Fix } from './fixes';
 import { isUnknown } from './expressions/value';
-import type { AiResource, FileKind, Loc, SourceFile, ValueNode } from './model';
+import { writtenAt, type AiResource, type FileKind, type Loc, type SourceFile, type ValueNode } from './model';
 import { positionAt } from './text';
 
 export interface Related { readonly loc: Loc; readonly message: string }
@@ -43,6 +44,8 @@ export interface AnalysisResult {
 /** Reads other files (parameter files, modules, sibling sources); undefined when absent or unreadable. */
 export interface FileHost {
   readFile(uri: string): string | undefined;
+  /** Names of the files in a folder (URI without trailing slash). */
+  listDir?(uri: string): readonly string[] | undefined;
 }
 
 export interface AnalyzeOptions {
@@ -68,8 +71,89 @@ export function analyze(file: SourceFile, options: AnalyzeOptions): AnalysisResu
     end: first.offset + first.length,
   }] : [];
   const generated = generatorOf(doc.root) === 'bicep' ? generatedFrom(file, options.host) : undefined;
-  const resources = readArmResources(doc, { cloud: options.settings.cloud, generatedFrom: generated });
-  return { file, isTemplate: true, resources: resources.map(summarize), findings: check(resources, options.settings), problems };
+  const cloud = options.settings.cloud;
+  const parameterFiles = options.host ? parameterFilesOf(file, options.host) : [];
+  // Evaluated once per parameter file, as each would be deployed; without one, with the defaults.
+  const runs = parameterFiles.length
+    ? parameterFiles.map((parameterFile) => readArmResources(doc, { cloud, parameterFile, generatedFrom: generated }))
+    : [readArmResources(doc, { cloud, generatedFrom: generated })];
+  return {
+    file,
+    isTemplate: true,
+    resources: mergeSummaries(runs.map((resources) => resources.map(summarize))),
+    findings: mergeFindings(runs.map((resources) => check(resources, options.settings))),
+    problems,
+  };
+}
+
+function parameterFilesOf(file: SourceFile, host: FileHost): ParameterFile[] {
+  const slash = file.uri.lastIndexOf('/');
+  const dir = file.uri.slice(0, slash);
+  const name = file.uri.slice(slash + 1);
+  const siblings = host.listDir?.(dir) ?? [];
+  const out: ParameterFile[] = [];
+  const seen = new Set<string>();
+  const consider = (sibling: string, requireMetadata: boolean) => {
+    if (seen.has(sibling) || sibling === name) return;
+    const uri = `${dir}/${sibling}`;
+    const text = host.readFile(uri);
+    if (text === undefined) return;
+    const root = parseTree(text, [], { allowTrailingComma: true });
+    if (requireMetadata && templateNamedBy(root)?.replace(/^\.\//, '') !== name) return;
+    const parsed = readParameterFile({ uri, text, kind: 'arm' }, root);
+    if (parsed) {
+      seen.add(sibling);
+      out.push(parsed);
+    }
+  };
+  for (const sibling of conventionalNames(name, siblings)) consider(sibling, false);
+  // Other JSON files beside it may name the template in their metadata; cheap check before parsing.
+  for (const sibling of siblings) {
+    if (/\.json$/i.test(sibling) && !seen.has(sibling)) {
+      const text = host.readFile(`${dir}/${sibling}`);
+      if (text !== undefined && text.includes('"template"') && text.includes(name)) consider(sibling, true);
+    }
+  }
+  return out;
+}
+
+/** One finding per place and rule: the same problem under several parameter files is reported once, naming them. */
+function mergeFindings(runs: Finding[][]): Finding[] {
+  if (runs.length === 1) return runs[0];
+  const byKey = new Map<string, { finding: Finding; files: string[] }>();
+  for (const findings of runs) {
+    for (const f of findings) {
+      const base = f.message.replace(/ \[with parameter file [^\]]*\]/, '');
+      const key = `${f.ruleId}|${f.loc.file.uri}|${f.loc.start}|${f.loc.end}|${base}`;
+      const entry = byKey.get(key);
+      const pf = /\[with parameter file ([^\]]*)\]/.exec(f.message)?.[1];
+      if (entry) {
+        if (pf) entry.files.push(pf);
+      } else {
+        byKey.set(key, { finding: f, files: pf ? [pf] : [] });
+      }
+    }
+  }
+  return [...byKey.values()].map(({ finding, files }) => files.length > 1
+    ? { ...finding, message: finding.message.replace(/\[with parameter file [^\]]*\]/, `[with parameter files ${files.join(', ')}]`) }
+    : finding);
+}
+
+/** A resource is restricted only when it is under every parameter file. */
+function mergeSummaries(runs: ResourceSummary[][]): ResourceSummary[] {
+  if (runs.length === 1) return runs[0];
+  const byLoc = new Map<string, ResourceSummary>();
+  for (const summaries of runs) {
+    for (const s of summaries) {
+      const key = `${s.loc.file.uri}|${s.loc.start}`;
+      const prev = byLoc.get(key);
+      const restricted = !prev ? s.restricted
+        : prev.restricted === false || s.restricted === false ? false
+        : prev.restricted === 'unknown' || s.restricted === 'unknown' ? 'unknown' : true;
+      byLoc.set(key, { ...s, restricted });
+    }
+  }
+  return [...byLoc.values()];
 }
 
 function generatedFrom(file: SourceFile, host: FileHost | undefined): AiResource['context']['generatedFrom'] {
@@ -116,6 +200,11 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
   let message = report.message;
   const context = resource.context;
   if (context.parameterFile) message += ` [with parameter file ${context.parameterFile}]`;
+  // A value set in another file (a parameter file) is shown there too.
+  if (isNode(report.at) && !related.length) {
+    const site = writtenAt(report.at);
+    if (site !== report.at && site.loc.file.uri !== loc.file.uri) related.push({ loc: site.loc, message: 'the value is set here' });
+  }
   if (context.generatedFrom) {
     const source = context.generatedFrom.sourceUri;
     message += source

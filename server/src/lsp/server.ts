@@ -172,7 +172,9 @@ export function startServer(connection: Connection): void {
   connection.onRequest(AUDIT_REQUEST, (params: AuditParams, token): AuditResponse => {
     const files: string[] = [];
     for (const folder of params.folders) {
-      files.push(...collectFiles([folder], folder, params.exclude).files);
+      // The repository's config file excludes apply as well as the editor's.
+      const configExclude = configs.configForDir(folder)?.settings.exclude ?? [];
+      files.push(...collectFiles([folder], folder, [...params.exclude, ...configExclude]).files);
     }
     let cancelled = false;
     const audit: AuditResult = auditFiles(files, {

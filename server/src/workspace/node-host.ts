@@ -31,6 +31,14 @@ export function nodeFileHost(overlay?: (uri: string) => string | undefined): Fil
       const filePath = uriToPath(uri);
       return filePath === undefined ? undefined : readTextFile(filePath);
     },
+    listDir(uri) {
+      const dir = uriToPath(uri);
+      try {
+        return dir === undefined ? undefined : fs.readdirSync(dir);
+      } catch {
+        return undefined;
+      }
+    },
   };
 }
 

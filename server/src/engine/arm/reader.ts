@@ -7,6 +7,7 @@ import { parseTemplateString } from '../expressions/parser';
 import { TemplateScope } from '../expressions/scope';
 import type { CloudName } from '../expressions/environment';
 import { getProperty, isObject, Unknown, type Value, type ValueObject } from '../expressions/value';
+import type { ParameterFile } from './parameters';
 import type { AiResource, Loc, Origin, OriginKind, SourceFile, ValueNode } from '../model';
 
 export const AI_ACCOUNT_TYPE = 'microsoft.cognitiveservices/accounts';
@@ -41,7 +42,7 @@ export function generatorOf(root: JsonNode | undefined): string | undefined {
 export interface ReadOptions {
   readonly cloud?: CloudName;
   /** Values from a parameter file, by parameter name. */
-  readonly parameterFile?: { readonly name: string; readonly values: ReadonlyMap<string, ValueNode> };
+  readonly parameterFile?: ParameterFile;
   readonly generatedFrom?: AiResource['context']['generatedFrom'];
 }
 
@@ -181,7 +182,7 @@ export const SUPPRESS_PATH = ['metadata', 'aiEgressGuard', 'suppress'] as const;
 
 function suppressionsOf(node: JsonNode): Map<string, string> {
   const map = new Map<string, string>();
-  const suppress = findNodeAtLocation(node, [...SUPPRESS_PATH]);
+  const suppress = caseInsensitivePath(node, [...SUPPRESS_PATH]);
   for (const prop of suppress?.type === 'object' ? suppress.children ?? [] : []) {
     const [key, value] = prop.children ?? [];
     if (key) map.set(String(key.value), value?.type === 'string' ? String(value.value) : '');

@@ -62,6 +62,7 @@ export enum TokenType {
   Unrecognized,
 }
 
+/** One token, as returned by `tokenAt` (the lexer itself stores tokens column-wise). */
 export interface Token {
   type: TokenType;
   start: number;
@@ -75,8 +76,32 @@ export interface Token {
   unterminated: boolean;
 }
 
+/**
+ * Tokens stored column-wise (no object per token: a 5 MB file has millions of them).
+ * The last token is always EndOfFile.
+ */
+export interface TokenStream {
+  count: number;
+  types: Uint8Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  /** String tokens: bits 0-29 hold `Token.multiline`, bit 30 `Token.unterminated`. */
+  info: Int32Array;
+}
+
+export const UNTERMINATED_BIT = 1 << 30;
+export const MULTILINE_MASK = UNTERMINATED_BIT - 1;
+
+export function tokenAt(stream: TokenStream, i: number): Token {
+  const info = stream.info[i];
+  return {
+    type: stream.types[i] as TokenType, start: stream.starts[i], end: stream.ends[i],
+    multiline: info & MULTILINE_MASK, unterminated: (info & UNTERMINATED_BIT) !== 0,
+  };
+}
+
 export interface LexResult {
-  tokens: Token[];
+  tokens: TokenStream;
   comments: Comment[];
   directives: Directive[];
   diagnostics: Diagnostic[];
@@ -158,7 +183,11 @@ export function lex(text: string): LexResult {
 class Lexer {
   private pos = 0;
   private readonly n: number;
-  private readonly tokens: Token[] = [];
+  private count = 0;
+  private types: Uint8Array;
+  private starts: Int32Array;
+  private ends: Int32Array;
+  private info: Int32Array;
   private readonly comments: Comment[] = [];
   private readonly directives: Directive[] = [];
   private readonly diagnostics: Diagnostic[] = [];
@@ -169,6 +198,26 @@ class Lexer {
   constructor(private readonly text: string) {
     this.n = text.length;
     this.lineStarts = computeLineStarts(text);
+    const capacity = Math.max(64, (this.n >> 2) + 64);
+    this.types = new Uint8Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.info = new Int32Array(capacity);
+  }
+
+  private push(type: TokenType, start: number, end: number, info: number): void {
+    if (this.count === this.types.length) {
+      const cap = this.count * 2;
+      const types = new Uint8Array(cap); types.set(this.types); this.types = types;
+      const starts = new Int32Array(cap); starts.set(this.starts); this.starts = starts;
+      const ends = new Int32Array(cap); ends.set(this.ends); this.ends = ends;
+      const info = new Int32Array(cap); info.set(this.info); this.info = info;
+    }
+    const i = this.count++;
+    this.types[i] = type;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.info[i] = info;
   }
 
   run(): LexResult {
@@ -179,7 +228,7 @@ class Lexer {
       const start = this.pos;
       this.tokenStart = start;
       const type = this.scanToken();
-      this.tokens.push({ type, start, end: this.pos, multiline: this.lastStringMultiline, unterminated: this.lastStringUnterminated });
+      this.push(type, start, this.pos, this.lastStringMultiline | (this.lastStringUnterminated ? UNTERMINATED_BIT : 0));
       this.lastStringMultiline = 0;
       this.lastStringUnterminated = false;
       if (type === TokenType.EndOfFile) break;
@@ -191,7 +240,8 @@ class Lexer {
       });
     }
     return {
-      tokens: this.tokens, comments: this.comments, directives: this.directives,
+      tokens: { count: this.count, types: this.types, starts: this.starts, ends: this.ends, info: this.info },
+      comments: this.comments, directives: this.directives,
       diagnostics: this.diagnostics, lineStarts: this.lineStarts,
     };
   }
@@ -521,7 +571,7 @@ class Lexer {
    */
   private scanMultilineString(atStart: boolean, dollars: number): TokenType {
     const text = this.text;
-    this.lastStringMultiline = dollars + 1;
+    this.lastStringMultiline = Math.min(dollars + 1, MULTILINE_MASK);
     while (this.pos < this.n) {
       const c = text.charCodeAt(this.pos);
       if (c === CH_DOLLAR) {

@@ -16,7 +16,10 @@ import type {
   ResourceDeclaration, SpreadNode, StringNode, TextRange, TupleTypeItem, TupleTypeNode, TypeNode, BinaryOperator,
   ModuleDeclaration, ExtensionDeclaration,
 } from './ast';
-import { lex, Token, TokenType as T } from './lexer';
+import { lex, MULTILINE_MASK, TokenStream, TokenType as T, UNTERMINATED_BIT } from './lexer';
+
+/** A token, by its index in the token stream. */
+type Tok = number;
 
 export interface ParseOptions {
   /** 'bicepparam' for .bicepparam files (`using`, `param x = value`, …). Default 'bicep'. */
@@ -111,7 +114,14 @@ class ParseFailure {
   constructor(readonly diagnostic: Diagnostic | undefined, readonly partial?: ObjectNode | ArrayNode) {}
 }
 
-type Recovered<N> = N | ErrorNode;
+interface ParenList<N> {
+  items: (N | ErrorNode)[];
+  elements: { start: number; end: number; token: boolean }[];
+  start: number;
+  end: number;
+  closed: boolean;
+  openEnd: number;
+}
 
 function isError(n: unknown): n is ErrorNode {
   return typeof n === 'object' && n !== null && (n as { kind?: unknown }).kind === 'error';
@@ -125,14 +135,22 @@ class Parser {
   private readonly diagnostics: Diagnostic[] = [];
   private dropped = 0;
   private readonly last: number;
+  private readonly types: Uint8Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly info: Int32Array;
 
   constructor(
     private readonly text: string,
-    private readonly tokens: Token[],
+    tokens: TokenStream,
     private readonly fileKind: BicepFileKind,
     private readonly maxDepth: number,
   ) {
-    this.last = tokens.length - 1;
+    this.last = tokens.count - 1;
+    this.types = tokens.types;
+    this.starts = tokens.starts;
+    this.ends = tokens.ends;
+    this.info = tokens.info;
   }
 
   finishDiagnostics(): Diagnostic[] {
@@ -147,50 +165,54 @@ class Parser {
 
   // --- token reader -------------------------------------------------------------------------
 
-  private peek(): Token {
-    return this.tokens[this.pos];
+  private ty(t: Tok): T { return this.types[t]; }
+  private st(t: Tok): number { return this.starts[t]; }
+  private en(t: Tok): number { return this.ends[t]; }
+
+  private peek(): Tok {
+    return this.pos;
   }
 
-  private peekAt(k: number): Token {
+  private peekAt(k: number): Tok {
     const i = this.pos + k;
-    return this.tokens[i > this.last ? this.last : i];
+    return i > this.last ? this.last : i;
   }
 
-  /** Index of the first token at or after the current one that is not a newline. */
-  private indexSkippingNewlines(from = this.pos): number {
-    let i = from;
-    while (i < this.last && this.tokens[i].type === T.NewLine) i++;
+  /** Index of the first token at or after `from` that is not a newline. */
+  private indexSkippingNewlines(from = this.pos): Tok {
+    let i = from > this.last ? this.last : from;
+    while (i < this.last && this.types[i] === T.NewLine) i++;
     return i;
   }
 
   private is(type: T): boolean {
-    return this.tokens[this.pos].type === type;
+    return this.types[this.pos] === type;
   }
 
   private isAny(types: readonly T[]): boolean {
-    return types.includes(this.tokens[this.pos].type);
+    return types.includes(this.types[this.pos]);
   }
 
   private atEnd(): boolean {
-    return this.tokens[this.pos].type === T.EndOfFile;
+    return this.types[this.pos] === T.EndOfFile;
   }
 
-  private read(): Token {
-    const t = this.tokens[this.pos];
+  private read(): Tok {
+    const t = this.pos;
     if (this.pos < this.last) this.pos++;
     return t;
   }
 
   private prevEnd(): number {
-    return this.pos > 0 ? this.tokens[this.pos - 1].end : 0;
+    return this.pos > 0 ? this.ends[this.pos - 1] : 0;
   }
 
-  private tokenText(t: Token): string {
-    return this.text.slice(t.start, t.end);
+  private tokenText(t: Tok): string {
+    return this.text.slice(this.starts[t], this.ends[t]);
   }
 
-  private isKeyword(t: Token, keyword: string): boolean {
-    return t.type === T.Identifier && t.end - t.start === keyword.length && this.text.startsWith(keyword, t.start);
+  private isKeyword(t: Tok, keyword: string): boolean {
+    return this.types[t] === T.Identifier && this.ends[t] - this.starts[t] === keyword.length && this.text.startsWith(keyword, this.starts[t]);
   }
 
   private skipNewlines(): boolean {
@@ -201,10 +223,11 @@ class Parser {
 
   // --- diagnostics & recovery ---------------------------------------------------------------
 
-  private diagAt(t: Token, code: string, message: string): Diagnostic {
+  private diagAt(t: Tok, code: string, message: string): Diagnostic {
     // A newline token is reported as a zero-length span at its start (end of the line).
-    const end = t.type === T.NewLine ? t.start : t.end;
-    return { message, start: t.start, end, code, severity: 'error' };
+    const start = this.st(t);
+    const end = this.ty(t) === T.NewLine ? start : this.en(t);
+    return { message, start, end, code, severity: 'error' };
   }
 
   private report(d: Diagnostic): void {
@@ -212,24 +235,24 @@ class Parser {
     this.diagnostics.push(d);
   }
 
-  private reportEmpty(code: string, message: string, at = this.peek().start): void {
+  private reportEmpty(code: string, message: string, at = this.st(this.peek())): void {
     this.report({ message, start: at, end: at, code, severity: 'error' });
   }
 
-  private fail(code: string, message: string, t: Token = this.peek()): never {
+  private fail(code: string, message: string, t: Tok = this.peek()): never {
     throw new ParseFailure(this.diagAt(t, code, message));
   }
 
-  private expect(type: T, code: string, message: string): Token {
+  private expect(type: T, code: string, message: string): Tok {
     if (this.is(type)) return this.read();
     return this.fail(code, message);
   }
 
-  private expectChar(type: T, ch: string): Token {
+  private expectChar(type: T, ch: string): Tok {
     return this.expect(type, 'BCP018', `Expected the "${ch}" character at this location.`);
   }
 
-  private expectKeyword(keyword: string, code = 'BCP012', message = `Expected the "${keyword}" keyword at this location.`): Token {
+  private expectKeyword(keyword: string, code = 'BCP012', message = `Expected the "${keyword}" keyword at this location.`): Tok {
     if (this.isKeyword(this.peek(), keyword)) return this.read();
     return this.fail(code, message);
   }
@@ -252,7 +275,7 @@ class Parser {
       this.diagnostics.length = mark;
       while (!this.atEnd() && !this.isAny(terminators)) this.read();
       if (consume && !this.atEnd()) this.read();
-      const start = this.tokens[startPos].start;
+      const start = this.st(startPos);
       const node = this.errorNode(start, this.pos > startPos ? Math.max(start, this.prevEnd()) : start);
       if (e.partial) node.partial = e.partial;
       if (!suppress && e.diagnostic) this.report(e.diagnostic);
@@ -273,7 +296,7 @@ class Parser {
       this.skipBalanced();
       throw new ParseFailure({
         message: `The expression is nested too deeply (more than ${this.maxDepth} levels); it was not analyzed.`,
-        start: t.start, end: Math.max(t.start, this.prevEnd()), code: 'EGB001', severity: 'error',
+        start: this.st(t), end: Math.max(this.st(t), this.prevEnd()), code: 'EGB001', severity: 'error',
       });
     }
     this.depth++;
@@ -283,7 +306,7 @@ class Parser {
   private skipBalanced(): void {
     let level = 0;
     do {
-      const t = this.peek().type;
+      const t = this.ty(this.peek());
       if (t === T.EndOfFile) return;
       if (t === T.LeftBrace || t === T.LeftSquare || t === T.LeftParen || t === T.StringLeftPiece) level++;
       else if (t === T.RightBrace || t === T.RightSquare || t === T.RightParen || t === T.StringRightPiece) level--;
@@ -318,21 +341,22 @@ class Parser {
     return this.recover((): Declaration | null => {
       const decorators = this.leadingDecorators();
       const cur = this.peek();
-      if (cur.type === T.Identifier) {
+      if (this.ty(cur) === T.Identifier) {
         let kw: string | undefined = this.tokenText(cur);
         if (only !== undefined && kw !== only) kw = undefined;
         const d = kw === undefined ? undefined : this.fileKind === 'bicepparam'
           ? this.paramsFileDeclaration(kw, decorators)
           : this.bicepDeclaration(kw, decorators);
         if (d) return d;
-      } else if (cur.type === T.NewLine && decorators.length === 0) {
+      } else if (this.ty(cur) === T.NewLine && decorators.length === 0) {
         this.read();
         return null;
       }
       if (decorators.length > 0) {
         const start = decorators[0].start;
-        this.reportEmpty('EGB002', 'Expected a declaration after the decorator.', cur.start);
-        return { kind: 'missingDeclaration', start, end: this.prevEnd(), keyword: { start: cur.start, end: cur.start }, decorators };
+        const lastDecorator = decorators[decorators.length - 1];
+        this.report({ message: 'Expected a declaration after the decorator.', start, end: lastDecorator.end, code: 'BCP132', severity: 'error' });
+        return { kind: 'missingDeclaration', start, end: this.prevEnd(), keyword: { start: this.st(cur), end: this.st(cur) }, decorators };
       }
       if (this.fileKind === 'bicepparam') {
         return this.fail('BCP337', 'This declaration type is not valid for a Bicep Parameters file. Specify a "using", "extends", "param", "var", "type", "import", "extension" or "extensionConfig" declaration.');
@@ -359,7 +383,7 @@ class Parser {
         const kwTok = this.read();
         this.report({
           message: "The 'provider' keyword has been replaced by 'extension'.",
-          start: kwTok.start, end: kwTok.end, code: 'EGB005', severity: 'warning',
+          start: this.st(kwTok), end: this.en(kwTok), code: 'EGB005', severity: 'warning',
         });
         return this.extension(kwTok, 'provider', decorators);
       }
@@ -402,7 +426,7 @@ class Parser {
   /** An identifier, or a reported zero-length missing one (no tokens consumed). */
   private identifierOrSkip(code: string, message: string): Identifier {
     if (this.is(T.Identifier)) return this.identifierFrom(this.read());
-    const at = this.peek().start;
+    const at = this.st(this.peek());
     this.reportEmpty(code, message, at);
     return { kind: 'identifier', name: '', missing: true, start: at, end: at };
   }
@@ -444,8 +468,8 @@ class Parser {
     const type = this.recover(() => this.type(false), this.suppressAfter(name), false, [T.Assignment, T.LeftBrace, T.NewLine]);
     const defaultValue = this.recover((): Expression | undefined => {
       const cur = this.peek();
-      if (cur.type === T.NewLine || cur.type === T.EndOfFile) return undefined;
-      if (cur.type === T.Assignment) {
+      if (this.ty(cur) === T.NewLine || this.ty(cur) === T.EndOfFile) return undefined;
+      if (this.ty(cur) === T.Assignment) {
         this.read();
         return this.valueExpression(false);
       }
@@ -469,7 +493,7 @@ class Parser {
     const kw = this.read();
     const name = this.identifierWithRecovery('BCP015', 'Expected a variable identifier at this location.', [T.Identifier, T.NewLine]);
     const type = this.recover((): TypeNode | undefined => {
-      const t = this.peek().type;
+      const t = this.ty(this.peek());
       if (t === T.EndOfFile || t === T.NewLine || t === T.Assignment) return undefined;
       return this.type(false);
     }, this.suppressAfter(name), false, [T.Assignment, T.NewLine]);
@@ -499,7 +523,7 @@ class Parser {
     const kw = this.read();
     const name = this.identifierWithRecovery('BCP015', 'Expected a variable identifier at this location.', [T.Assignment, T.NewLine]);
     let parameters: FunctionParameter[] = [];
-    let returnType: TypeNode = this.errorNode(this.peek().start, this.peek().start);
+    let returnType: TypeNode = this.errorNode(this.st(this.peek()), this.st(this.peek()));
     let body: Expression = returnType;
     const lambda = this.recover(() => {
       const params = this.parenthesizedList(() => this.typedLocalVariable(), true);
@@ -530,7 +554,7 @@ class Parser {
 
   private stringOrFail(code: string, message: string): StringNode {
     const start = this.peek();
-    if (start.type !== T.StringComplete && start.type !== T.StringLeftPiece) {
+    if (this.ty(start) !== T.StringComplete && this.ty(start) !== T.StringLeftPiece) {
       // Like Bicep: skip what cannot be a string up to the end of the line, then fail at the first token.
       while (!this.atEnd() && !this.isAny([T.StringMiddlePiece, T.StringRightPiece, T.NewLine])) this.read();
       return this.fail(code, message, start);
@@ -565,12 +589,12 @@ class Parser {
     let existingRange: TextRange | undefined;
     if (this.isKeyword(this.peek(), 'existing')) existingRange = this.range(this.read());
     const assign = this.recover(() => this.expectChar(T.Assignment, '='), this.suppressAfter(type), false, [T.LeftBrace, T.NewLine]);
-    if (!isError(assign) && this.isKeyword(this.tokens[this.indexSkippingNewlines()], 'if')) this.skipNewlines();
+    if (!isError(assign) && this.isKeyword(this.indexSkippingNewlines(), 'if')) this.skipNewlines();
     const value = this.recover((): Expression | IfNode => {
       const cur = this.peek();
       if (this.isKeyword(cur, 'if')) return this.ifCondition(ALLOW_RESOURCES | ALLOW_COMPLEX, false);
-      if (cur.type === T.LeftBrace) return this.object(ALLOW_RESOURCES | ALLOW_COMPLEX);
-      if (cur.type === T.LeftSquare) return this.forExpression(ALLOW_RESOURCES | ALLOW_COMPLEX, true);
+      if (this.ty(cur) === T.LeftBrace) return this.object(ALLOW_RESOURCES | ALLOW_COMPLEX);
+      if (this.ty(cur) === T.LeftSquare) return this.forExpression(ALLOW_RESOURCES | ALLOW_COMPLEX, true);
       return this.fail('BCP118', 'Expected the "{" character, the "[" character, or the "if" keyword at this location.');
     }, this.suppressAfter(assign), false, [T.NewLine]);
     const d = this.deployable(value);
@@ -589,12 +613,12 @@ class Parser {
       () => this.stringOrFail('BCP097', "Expected a module path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'"),
       this.suppressAfter(name), false, [T.Assignment, T.NewLine]);
     const assign = this.recover(() => this.expectChar(T.Assignment, '='), this.suppressAfter(path), false, [T.LeftBrace, T.NewLine]);
-    if (this.isKeyword(this.tokens[this.indexSkippingNewlines()], 'if')) this.skipNewlines();
+    if (this.isKeyword(this.indexSkippingNewlines(), 'if')) this.skipNewlines();
     const value = this.recover((): Expression | IfNode => {
       const cur = this.peek();
       if (this.isKeyword(cur, 'if')) return this.ifCondition(ALLOW_COMPLEX, false);
-      if (cur.type === T.LeftBrace) return this.object(ALLOW_COMPLEX);
-      if (cur.type === T.LeftSquare) return this.forExpression(ALLOW_COMPLEX, true);
+      if (this.ty(cur) === T.LeftBrace) return this.object(ALLOW_COMPLEX);
+      if (this.ty(cur) === T.LeftSquare) return this.forExpression(ALLOW_COMPLEX, true);
       return this.fail('BCP118', 'Expected the "{" character, the "[" character, or the "if" keyword at this location.');
     }, this.suppressAfter(assign), false, [T.NewLine]);
     const d = this.deployable(value);
@@ -625,16 +649,16 @@ class Parser {
   private importDeclaration(decorators: Decorator[], allowLegacyExtension: boolean): Declaration {
     const kw = this.read();
     const cur = this.peek();
-    if (allowLegacyExtension && (cur.type === T.StringComplete || cur.type === T.StringLeftPiece)) {
+    if (allowLegacyExtension && (this.ty(cur) === T.StringComplete || this.ty(cur) === T.StringLeftPiece)) {
       return this.extension(kw, 'import', decorators);
     }
     let symbols: ImportedSymbol[] | undefined;
     let wildcardAlias: Identifier | undefined;
-    switch (cur.type) {
+    switch (this.ty(cur)) {
       case T.EndOfFile:
       case T.NewLine:
       case T.Identifier:
-        this.reportEmpty('BCP354', "Expected left brace ('{') or asterisk ('*') character at this location.", cur.start);
+        this.reportEmpty('BCP354', "Expected left brace ('{') or asterisk ('*') character at this location.", this.st(cur));
         break;
       case T.LeftBrace:
         symbols = this.importedSymbolsList();
@@ -676,18 +700,18 @@ class Parser {
   private importedSymbol(): ImportedSymbol | ErrorNode {
     const cur = this.peek();
     let name: Identifier | StringNode | ErrorNode;
-    if (cur.type === T.Identifier) {
+    if (this.ty(cur) === T.Identifier) {
       name = this.identifierFrom(this.read());
-    } else if (cur.type === T.StringComplete) {
+    } else if (this.ty(cur) === T.StringComplete) {
       name = this.string();
-    } else if (cur.type === T.StringLeftPiece) {
+    } else if (this.ty(cur) === T.StringLeftPiece) {
       const s = this.string();
       this.report({ message: 'The value must be a compile-time constant.', start: s.start, end: s.end, code: 'BCP032', severity: 'error' });
       name = this.errorNode(s.start, s.end);
     } else {
       const t = this.read();
       this.report(this.diagAt(t, 'BCP355', 'Expected the name of an exported symbol at this location.'));
-      return this.errorNode(t.start, t.end);
+      return this.errorNode(this.st(t), this.en(t));
     }
     let alias: Identifier | undefined;
     if (this.isKeyword(this.peek(), 'as')) {
@@ -712,7 +736,7 @@ class Parser {
     let alias: Identifier | undefined;
     let cur = this.peek();
     let withClause: unknown;
-    if (!(cur.type === T.EndOfFile || cur.type === T.NewLine || this.isKeyword(cur, 'as'))) {
+    if (!(this.ty(cur) === T.EndOfFile || this.ty(cur) === T.NewLine || this.isKeyword(cur, 'as'))) {
       withClause = this.recover(() => {
         this.expectKeyword('with', 'BCP305', 'Expected the "with" keyword, "as" keyword, or a new line character at this location.');
         config = this.recover(() => this.object(ALLOW_COMPLEX), false, false, [T.NewLine]);
@@ -720,7 +744,7 @@ class Parser {
       }, this.suppressAfter(specification), false, [T.NewLine]);
     }
     cur = this.peek();
-    if (!(cur.type === T.EndOfFile || cur.type === T.NewLine)) {
+    if (!(this.ty(cur) === T.EndOfFile || this.ty(cur) === T.NewLine)) {
       this.recover(() => {
         this.expectKeyword('as', 'BCP305', 'Expected the "with" keyword, "as" keyword, or a new line character at this location.');
         alias = this.identifierWithRecovery('BCP202', 'Expected an extension alias name at this location.', [T.NewLine]);
@@ -737,17 +761,17 @@ class Parser {
     const kw = this.read();
     const cur = this.peek();
     let path: StringNode | Identifier | ErrorNode;
-    if (cur.type === T.Identifier) {
+    if (this.ty(cur) === T.Identifier) {
       path = this.identifierFrom(this.expectKeyword('none'));
-    } else if (cur.type === T.StringComplete) {
+    } else if (this.ty(cur) === T.StringComplete) {
       path = this.stringOrFail('BCP257', "Expected a Bicep file path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'");
     } else {
-      this.reportEmpty('BCP257', "Expected a Bicep file path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'", cur.start);
-      path = this.errorNode(cur.start, cur.start);
+      this.reportEmpty('BCP257', "Expected a Bicep file path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'", this.st(cur));
+      path = this.errorNode(this.st(cur), this.st(cur));
     }
     let config: ObjectNode | ErrorNode | undefined;
     const next = this.peek();
-    if (next.type !== T.EndOfFile && next.type !== T.NewLine) {
+    if (this.ty(next) !== T.EndOfFile && this.ty(next) !== T.NewLine) {
       this.recover(() => {
         this.expectKeyword('with', 'BCP436', 'Expected the "with" keyword or a new line character at this location.');
         config = this.recover(() => this.object(ALLOW_COMPLEX), false, false, [T.NewLine]);
@@ -773,7 +797,7 @@ class Parser {
   private extensionConfig(decorators: Decorator[]): Declaration {
     const kw = this.read();
     const alias = this.identifierWithRecovery('BCP202', 'Expected an extension alias name at this location.', [T.Identifier, T.NewLine]);
-    let config: ObjectNode | ErrorNode = this.errorNode(this.peek().start, this.peek().start);
+    let config: ObjectNode | ErrorNode = this.errorNode(this.st(this.peek()), this.st(this.peek()));
     const r = this.recover(() => {
       this.expectKeyword('with');
       return this.recover(() => this.object(ALLOW_COMPLEX), false, false, [T.NewLine]);
@@ -825,7 +849,7 @@ class Parser {
       name = expression.property.name;
       if (expression.target.kind === 'variable') namespace = expression.target.name;
     }
-    return { kind: 'decorator', start: at.start, end: this.prevEnd(), expression, name, namespace, args };
+    return { kind: 'decorator', start: this.st(at), end: this.prevEnd(), expression, name, namespace, args };
   }
 
   // --- expressions --------------------------------------------------------------------------
@@ -835,12 +859,12 @@ class Parser {
     try {
       const candidate = this.binary(flags, 0);
       const q = this.indexSkippingNewlines();
-      if (this.tokens[q].type !== T.Question) return candidate;
+      if (this.ty(q) !== T.Question) return candidate;
       this.pos = q;
       const question = this.read();
       const whenTrue = this.recover(() => this.expression(flags), false, false,
         [T.Colon, T.StringRightPiece, T.RightBrace, T.RightParen, T.RightSquare, T.NewLine]);
-      if (!isError(whenTrue) && this.tokens[this.indexSkippingNewlines()].type === T.Colon) this.skipNewlines();
+      if (!isError(whenTrue) && this.ty(this.indexSkippingNewlines()) === T.Colon) this.skipNewlines();
       const colon = this.recover(() => this.expectChar(T.Colon, ':'), this.suppressAfter(whenTrue), false, CLOSERS_EXPR);
       const whenFalse = this.recover(() => this.expression(flags), this.suppressAfter(colon), false, CLOSERS_EXPR);
       return {
@@ -856,12 +880,12 @@ class Parser {
     let left = this.unary(flags);
     for (;;) {
       const op = this.peek();
-      const p = BINARY_PRECEDENCE[op.type];
+      const p = BINARY_PRECEDENCE[this.ty(op)];
       if (p === undefined || p <= precedence) return left;
       this.read();
       const right = this.recover(() => this.binary(flags, p), false, false, CLOSERS_EXPR);
       left = {
-        kind: 'binary', operator: BINARY_OPERATOR[op.type]!, left, right, operatorRange: this.range(op),
+        kind: 'binary', operator: BINARY_OPERATOR[this.ty(op)]!, left, right, operatorRange: this.range(op),
         start: left.start, end: this.prevEnd(),
       };
     }
@@ -869,12 +893,12 @@ class Parser {
 
   private unary(flags: number): Expression {
     const op = this.peek();
-    if (op.type === T.Exclamation || op.type === T.Minus) {
+    if (this.ty(op) === T.Exclamation || this.ty(op) === T.Minus) {
       this.read();
       const operand = this.recover(() => this.member(flags), false, false, CLOSERS_EXPR);
       return {
-        kind: 'unary', operator: op.type === T.Exclamation ? '!' : '-', operand, operatorRange: this.range(op),
-        start: op.start, end: this.prevEnd(),
+        kind: 'unary', operator: this.ty(op) === T.Exclamation ? '!' : '-', operand, operatorRange: this.range(op),
+        start: this.st(op), end: this.prevEnd(),
       };
     }
     return this.member(flags);
@@ -884,13 +908,13 @@ class Parser {
     let cur = this.primary(flags);
     for (;;) {
       const t = this.peek();
-      if (t.type === T.LeftSquare) {
+      if (this.ty(t) === T.LeftSquare) {
         this.read();
         const safe = this.is(T.Question) ? (this.read(), true) : false;
         const fromEnd = this.is(T.Hat) ? (this.read(), true) : false;
         let index: Expression;
         if (this.is(T.RightSquare)) {
-          const at = this.peek().start;
+          const at = this.st(this.peek());
           this.reportEmpty('BCP117', 'An empty indexer is not allowed. Specify a valid expression.', at);
           index = this.errorNode(at, at);
         } else {
@@ -900,31 +924,31 @@ class Parser {
         cur = { kind: 'indexAccess', target: cur, index, safe, fromEnd, start: cur.start, end: this.prevEnd() };
         continue;
       }
-      if (t.type === T.Dot) {
+      if (this.ty(t) === T.Dot) {
         this.read();
         const q = this.is(T.Question) ? this.read() : undefined;
         cur = this.memberAfterDot(cur, q !== undefined, q, flags);
         continue;
       }
-      if (t.type === T.Question && this.peekAt(1).type === T.Dot && this.peekAt(1).start === t.end
-        && this.peekAt(2).type === T.Identifier && this.peekAt(1).end === this.peekAt(2).start) {
+      if (this.ty(t) === T.Question && this.ty(this.peekAt(1)) === T.Dot && this.st(this.peekAt(1)) === this.en(t)
+        && this.ty(this.peekAt(2)) === T.Identifier && this.en(this.peekAt(1)) === this.st(this.peekAt(2))) {
         // `a?.b` is not Bicep (it is `a.?b`); parse it as a safe access and say so.
         this.read();
         const dot = this.read();
         this.report({
           message: "Bicep's safe-dereference operator is '.?' (as in 'a.?b'), not '?.'.",
-          start: t.start, end: dot.end, code: 'EGB006', severity: 'error',
+          start: this.st(t), end: this.en(dot), code: 'EGB006', severity: 'error',
         });
         cur = this.memberAfterDot(cur, true, undefined, flags);
         continue;
       }
-      if (t.type === T.DoubleColon) {
+      if (this.ty(t) === T.DoubleColon) {
         this.read();
         const name = this.identifierOrSkip('BCP020', 'Expected a function or property name at this location.');
         cur = { kind: 'resourceAccess', target: cur, name, start: cur.start, end: this.prevEnd() };
         continue;
       }
-      if (t.type === T.Exclamation) {
+      if (this.ty(t) === T.Exclamation) {
         this.read();
         cur = { kind: 'nonNullAssertion', target: cur, start: cur.start, end: this.prevEnd() };
         continue;
@@ -949,11 +973,11 @@ class Parser {
 
   private primary(flags: number): Expression {
     const t = this.peek();
-    switch (t.type) {
+    switch (this.ty(t)) {
       case T.Integer: return this.integer();
-      case T.NullKeyword: this.read(); return { kind: 'null', start: t.start, end: t.end };
-      case T.TrueKeyword: this.read(); return { kind: 'boolean', value: true, start: t.start, end: t.end };
-      case T.FalseKeyword: this.read(); return { kind: 'boolean', value: false, start: t.start, end: t.end };
+      case T.NullKeyword: this.read(); return { kind: 'null', start: this.st(t), end: this.en(t) };
+      case T.TrueKeyword: this.read(); return { kind: 'boolean', value: true, start: this.st(t), end: this.en(t) };
+      case T.FalseKeyword: this.read(); return { kind: 'boolean', value: false, start: this.st(t), end: this.en(t) };
       case T.StringComplete:
       case T.StringLeftPiece:
         return this.string();
@@ -962,7 +986,7 @@ class Parser {
         return this.fail('BCP087', 'Array and object literals are not allowed here.');
       case T.LeftSquare:
         if (flags & ALLOW_COMPLEX) {
-          return this.isKeyword(this.tokens[this.indexSkippingNewlines(this.pos + 1)], 'for')
+          return this.isKeyword(this.indexSkippingNewlines(this.pos + 1), 'for')
             ? this.forExpression(flags, false)
             : this.array();
         }
@@ -984,7 +1008,7 @@ class Parser {
       return this.fail('BCP010', 'Expected a valid 64-bit signed integer.');
     }
     this.read();
-    return { kind: 'number', value: Number(raw), raw, start: t.start, end: t.end };
+    return { kind: 'number', value: Number(raw), raw, start: this.st(t), end: this.en(t) };
   }
 
   private callOrVariableOrLambda(flags: number): Expression {
@@ -1000,8 +1024,8 @@ class Parser {
   }
 
   private newlinesBeforeLambdaBody(): void {
-    const next = this.tokens[this.indexSkippingNewlines()];
-    if (!(next.type === T.Identifier && DECLARATION_KEYWORDS.has(this.tokenText(next)))) this.skipNewlines();
+    const next = this.indexSkippingNewlines();
+    if (!(this.ty(next) === T.Identifier && DECLARATION_KEYWORDS.has(this.tokenText(next)))) this.skipNewlines();
   }
 
   private call(name: Identifier, target: Expression | undefined, flags: number): CallNode {
@@ -1028,7 +1052,7 @@ class Parser {
       if (!expectElement) {
         if (this.is(T.NewLine)) {
           const k = this.indexSkippingNewlines();
-          const next = this.tokens[k].type;
+          const next = this.ty(k);
           if (next === T.EndOfFile) break;
           if (next !== closing) this.reportEmpty('BCP237', 'Expected a comma character at this location.');
           this.skipNewlines();
@@ -1094,7 +1118,7 @@ class Parser {
       const node: ObjectNode = {
         kind: 'object', members, properties: members.filter((m): m is ObjectProperty => m.kind === 'objectProperty'),
         multiline: info.multiline, commaSeparated: info.commaSeparated, closed: true,
-        start: open.start, end: this.prevEnd(),
+        start: this.st(open), end: this.prevEnd(),
       };
       if (!this.is(T.RightBrace)) {
         node.closed = false;
@@ -1110,17 +1134,17 @@ class Parser {
 
   private objectMember(flags: number): ObjectMember {
     return this.recover((): ObjectMember => {
-      if ((flags & ALLOW_RESOURCES) && (this.is(T.At) || (this.isKeyword(this.peek(), 'resource') && this.peekAt(1).type === T.Identifier))) {
+      if ((flags & ALLOW_RESOURCES) && (this.is(T.At) || (this.isKeyword(this.peek(), 'resource') && this.ty(this.peekAt(1)) === T.Identifier))) {
         const d = this.declaration('resource');
         if (d && (d.kind === 'resource' || d.kind === 'error')) return d;
-        const start = d ? d.start : this.peek().start;
+        const start = d ? d.start : this.st(this.peek());
         return this.errorNode(start, d ? d.end : start);
       }
       if (this.is(T.Ellipsis)) return this.spread([T.Comma, T.NewLine, T.RightBrace]);
       const cur = this.peek();
       const key = this.recover((): Identifier | StringNode => {
-        if (cur.type === T.Identifier) return this.identifierFrom(this.read());
-        if (cur.type === T.StringComplete || cur.type === T.StringLeftPiece) {
+        if (this.ty(cur) === T.Identifier) return this.identifierFrom(this.read());
+        if (this.ty(cur) === T.StringComplete || this.ty(cur) === T.StringLeftPiece) {
           const s = this.string();
           if (!isError(s)) return s;
         }
@@ -1138,7 +1162,7 @@ class Parser {
   private spread(terminators: readonly T[]): SpreadNode {
     const ellipsis = this.read();
     const expression = this.recover(() => this.expression(ALLOW_COMPLEX), false, false, terminators);
-    return { kind: 'spread', expression, start: ellipsis.start, end: this.prevEnd() };
+    return { kind: 'spread', expression, start: this.st(ellipsis), end: this.prevEnd() };
   }
 
   private array(): ArrayNode {
@@ -1153,7 +1177,7 @@ class Parser {
         false, false, [T.NewLine, T.RightSquare]), info);
       const node: ArrayNode = {
         kind: 'array', items, multiline: info.multiline, commaSeparated: info.commaSeparated, closed: true,
-        start: open.start, end: this.prevEnd(),
+        start: this.st(open), end: this.prevEnd(),
       };
       if (!this.is(T.RightSquare)) {
         node.closed = false;
@@ -1175,9 +1199,9 @@ class Parser {
     let indexVariable: Identifier | undefined;
     let variablesBroken = false;
     const cur = this.peek();
-    if (cur.type === T.Identifier) {
+    if (this.ty(cur) === T.Identifier) {
       itemVariable = this.identifierFrom(this.read());
-    } else if (cur.type === T.LeftParen) {
+    } else if (this.ty(cur) === T.LeftParen) {
       const mark = this.diagnostics.length;
       const block = this.parenthesizedList(() => this.expression(0), false);
       const vars: Identifier[] = [];
@@ -1196,7 +1220,7 @@ class Parser {
       itemVariable = vars[0];
       indexVariable = vars[1];
     } else {
-      this.reportEmpty('BCP162', 'Expected a loop item variable identifier or "(" at this location.', cur.start);
+      this.reportEmpty('BCP162', 'Expected a loop item variable identifier or "(" at this location.', this.st(cur));
       variablesBroken = true;
     }
     const inKw = this.recover(() => this.expectKeyword('in'), variablesBroken, false, [T.RightSquare, T.NewLine]);
@@ -1205,19 +1229,19 @@ class Parser {
     const body = this.recover((): Expression | IfNode => {
       if (!resourceContext) return this.expression(flags | ALLOW_COMPLEX);
       const b = this.peek();
-      if (b.type === T.LeftBrace) return this.object(flags);
+      if (this.ty(b) === T.LeftBrace) return this.object(flags);
       if (this.isKeyword(b, 'if')) return this.ifCondition(flags, true);
       return this.fail('BCP167', 'Expected the "{" character or the "if" keyword at this location.');
     }, this.suppressAfter(colon), false, [T.RightSquare, T.NewLine]);
     if (!isError(body)) this.skipNewlines();
     this.recover(() => this.expectChar(T.RightSquare, ']'), this.suppressAfter(body), false, [T.RightSquare, T.NewLine]);
-    return { kind: 'for', itemVariable, indexVariable, iterable, body, start: open.start, end: this.prevEnd() };
+    return { kind: 'for', itemVariable, indexVariable, iterable, body, start: this.st(open), end: this.prevEnd() };
   }
 
   private ifCondition(flags: number, insideFor: boolean): IfNode {
     const kw = this.expectKeyword('if');
     let parenOk = false;
-    let conditionRange: TextRange = { start: this.peek().start, end: this.peek().start };
+    let conditionRange: TextRange = { start: this.st(this.peek()), end: this.st(this.peek()) };
     const condition = this.recover((): Expression => {
       const p = this.parenthesizedExpression(flags & ~ALLOW_RESOURCES);
       parenOk = p.closed;
@@ -1227,24 +1251,35 @@ class Parser {
     if (isError(condition)) conditionRange = { start: condition.start, end: condition.end };
     const body = this.recover(() => this.object(flags), this.suppressAfter(condition) || !parenOk || isError(condition), false,
       insideFor ? [T.RightSquare, T.NewLine] : [T.NewLine]);
-    return { kind: 'if', condition, conditionRange, body, start: kw.start, end: this.prevEnd() };
+    return { kind: 'if', condition, conditionRange, body, start: this.st(kw), end: this.prevEnd() };
   }
 
-  /** `( items )` with comma separators; the closing paren is recovered, not required. */
-  private parenthesizedList<N extends { kind?: string; start: number; end: number }>(item: () => N, permitNewLines: boolean):
-    { items: (N | ErrorNode)[]; start: number; end: number; closed: boolean; openEnd: number } {
+  /**
+   * `( items )` with comma separators; the closing paren is recovered, not required. `elements`
+   * lists items, commas and (when permitted) line breaks in order, as Bicep counts them.
+   */
+  private parenthesizedList<N extends { kind?: string; start: number; end: number }>(item: () => N, permitNewLines: boolean): ParenList<N> {
     const open = this.expectChar(T.LeftParen, '(');
     const items: (N | ErrorNode)[] = [];
-    const newlines = () => { if (permitNewLines) this.skipNewlines(); };
+    const elements: { start: number; end: number; token: boolean }[] = [];
+    const newlines = () => {
+      if (!permitNewLines) return;
+      while (this.is(T.NewLine)) {
+        const t = this.read();
+        elements.push({ start: this.st(t), end: this.en(t), token: true });
+      }
+    };
     newlines();
     while (!this.is(T.RightParen)) {
       const before = this.pos;
       const e = this.recover(item, false, false,
         [T.StringRightPiece, T.RightBrace, T.RightParen, T.RightSquare, T.NewLine, T.Comma]);
       items.push(e);
+      elements.push({ start: e.start, end: e.end, token: false });
       newlines();
       if (this.is(T.Comma)) {
-        this.read();
+        const c = this.read();
+        elements.push({ start: this.st(c), end: this.en(c), token: true });
         newlines();
       } else {
         newlines();
@@ -1252,10 +1287,11 @@ class Parser {
       }
       if (this.pos === before) break;
     }
-    const last = items.length > 0 ? items[items.length - 1] : undefined;
+    const lastElement = elements.length > 0 ? elements[elements.length - 1] : undefined;
+    const last = lastElement && !lastElement.token ? items[items.length - 1] : undefined;
     const close = this.recover(() => this.expectChar(T.RightParen, ')'), last ? this.suppressAfter(last) : false, false,
       [T.StringRightPiece, T.RightBrace, T.RightSquare, T.NewLine]);
-    return { items, start: open.start, end: this.prevEnd(), closed: !isError(close), openEnd: open.end };
+    return { items, elements, start: this.st(open), end: this.prevEnd(), closed: !isError(close), openEnd: this.en(open) };
   }
 
   private parenthesizedExpression(flags: number): { inner: Expression; start: number; end: number; closed: boolean } {
@@ -1263,14 +1299,19 @@ class Parser {
     return { inner: this.parenthesizedInner(list), start: list.start, end: list.end, closed: list.closed };
   }
 
-  private parenthesizedInner(list: { items: (Expression | ErrorNode)[]; openEnd: number }): Expression {
-    if (list.items.length === 1) return list.items[0];
+  /** The single expression inside parentheses; anything else (none, several, commas, line breaks) is BCP243. */
+  private parenthesizedInner<N extends { start: number; end: number }>(list: ParenList<N>): N | ErrorNode {
+    const els = list.elements;
+    if (els.length === 1) {
+      if (!els[0].token) return list.items[0];
+      return this.errorNode(els[0].start, els[0].end);
+    }
     const msg = 'Parentheses must contain exactly one expression.';
-    if (list.items.length === 0) {
+    if (els.length === 0) {
       this.reportEmpty('BCP243', msg, list.openEnd);
       return this.errorNode(list.openEnd, list.openEnd);
     }
-    const first = list.items[0], last = list.items[list.items.length - 1];
+    const first = els[0], last = els[els.length - 1];
     this.report({ message: msg, start: first.start, end: last.end, code: 'BCP243', severity: 'error' });
     return this.errorNode(first.start, last.end);
   }
@@ -1291,17 +1332,17 @@ class Parser {
       return { kind: 'lambda', parameters, body, start: list.start, end: this.prevEnd() };
     }
     const inner = this.parenthesizedInner(list);
-    if (list.items.length !== 1) return this.errorNode(list.start, list.end);
+    if (isError(inner) && (list.elements.length !== 1 || list.elements[0].token)) return this.errorNode(list.start, list.end);
     return { kind: 'parenthesized', expression: inner, start: list.start, end: list.end };
   }
 
   string(): StringNode | ErrorNode {
     const first = this.peek();
-    if (first.type === T.StringComplete) {
+    if (this.ty(first) === T.StringComplete) {
       this.read();
       return this.buildString([first], []);
     }
-    if (first.type !== T.StringLeftPiece) {
+    if (this.ty(first) !== T.StringLeftPiece) {
       return this.fail('BCP009', 'Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.');
     }
     const pieces: Token[] = [this.read()];
@@ -1310,7 +1351,7 @@ class Parser {
     for (;;) {
       let e = this.recover(() => this.expression(0), false, false, holeEnd);
       if (!this.isAny(holeEnd) && !this.atEnd()) {
-        const skipStart = this.peek().start;
+        const skipStart = this.st(this.peek());
         while (!this.atEnd() && !this.isAny(holeEnd)) this.read();
         this.report({ message: 'Found unexpected tokens in interpolated expression.', start: skipStart, end: this.prevEnd(), code: 'BCP064', severity: 'error' });
         e = this.errorNode(e.start, this.prevEnd());
@@ -1320,7 +1361,7 @@ class Parser {
       if (this.is(T.StringRightPiece)) { pieces.push(this.read()); return this.buildString(pieces, expressions); }
       // newline or end of file inside a hole: the lexer or the hole expression reported it
       if (this.atEnd()) this.reportEmpty('BCP003', 'The string at this location is not terminated. Terminate the string with a single quote character.');
-      return this.errorNode(first.start, this.prevEnd());
+      return this.errorNode(this.st(first), this.prevEnd());
     }
   }
 
@@ -1361,26 +1402,26 @@ class Parser {
 
   private type(allowOptionalResourceType: boolean): TypeNode {
     const cur = this.peek();
-    if (this.isKeyword(cur, 'resource') && this.peekAt(1).type !== T.LeftChevron) {
+    if (this.isKeyword(cur, 'resource') && this.ty(this.peekAt(1)) !== T.LeftChevron) {
       this.read();
       const typeString = this.recover((): StringNode | undefined => {
-        const t = this.peek().type;
+        const t = this.ty(this.peek());
         if (allowOptionalResourceType && t !== T.StringComplete && t !== T.StringLeftPiece) return undefined;
         return this.stringOrFail('BCP068', 'Expected a resource type string. Specify a valid resource type of format "<type-name>@<apiVersion>".');
       }, false, false, [T.Assignment, T.NewLine]);
-      return { kind: 'resourceType', typeString, start: cur.start, end: this.prevEnd() };
+      return { kind: 'resourceType', typeString, start: this.st(cur), end: this.prevEnd() };
     }
     return this.typeExpression();
   }
 
   private hasUnionSeparator(): boolean {
-    return this.is(T.Pipe) || (this.is(T.NewLine) && this.peekAt(1).type === T.Pipe);
+    return this.is(T.Pipe) || (this.is(T.NewLine) && this.ty(this.peekAt(1)) === T.Pipe);
   }
 
   private typeExpression(): TypeNode {
     this.enter();
     try {
-      const start = this.peek().start;
+      const start = this.st(this.peek());
       let leadingPipe = false;
       if (this.hasUnionSeparator()) {
         this.skipNewlines();
@@ -1394,7 +1435,7 @@ class Parser {
         this.skipNewlines();
         this.read();
         if (this.is(T.NewLine)) {
-          const at = this.peek().start;
+          const at = this.st(this.peek());
           this.reportEmpty('BCP300', 'Expected a type literal at this location. Please specify a concrete value or a reference to a literal type.', at);
           members.push(this.errorNode(at, at));
         } else {
@@ -1418,10 +1459,10 @@ class Parser {
 
   private unaryTypeBase(): TypeNode {
     const op = this.peek();
-    if (op.type === T.Exclamation || op.type === T.Minus) {
+    if (this.ty(op) === T.Exclamation || this.ty(op) === T.Minus) {
       this.read();
       const operand = this.recover(() => this.memberType(), false, false, CLOSERS_EXPR);
-      return { kind: 'unaryType', operator: op.type === T.Exclamation ? '!' : '-', operand, start: op.start, end: this.prevEnd() };
+      return { kind: 'unaryType', operator: this.ty(op) === T.Exclamation ? '!' : '-', operand, start: this.st(op), end: this.prevEnd() };
     }
     return this.memberType();
   }
@@ -1472,11 +1513,11 @@ class Parser {
 
   private primaryType(): TypeNode {
     const t = this.peek();
-    switch (t.type) {
+    switch (this.ty(t)) {
       case T.Integer: return this.integer() as TypeNode;
-      case T.NullKeyword: this.read(); return { kind: 'null', start: t.start, end: t.end };
-      case T.TrueKeyword: this.read(); return { kind: 'boolean', value: true, start: t.start, end: t.end };
-      case T.FalseKeyword: this.read(); return { kind: 'boolean', value: false, start: t.start, end: t.end };
+      case T.NullKeyword: this.read(); return { kind: 'null', start: this.st(t), end: this.en(t) };
+      case T.TrueKeyword: this.read(); return { kind: 'boolean', value: true, start: this.st(t), end: this.en(t) };
+      case T.FalseKeyword: this.read(); return { kind: 'boolean', value: false, start: this.st(t), end: this.en(t) };
       case T.StringComplete:
       case T.StringLeftPiece:
         return this.string();
@@ -1484,11 +1525,9 @@ class Parser {
       case T.LeftSquare: return this.tupleType();
       case T.LeftParen: {
         const list = this.parenthesizedList(() => this.typeExpression(), false);
-        if (list.items.length !== 1) {
-          this.parenthesizedInner(list as { items: (Expression | ErrorNode)[]; openEnd: number });
-          return this.errorNode(list.start, list.end);
-        }
-        return { kind: 'parenthesizedType', type: list.items[0], start: list.start, end: list.end };
+        const inner = this.parenthesizedInner(list);
+        if (isError(inner) && (list.elements.length !== 1 || list.elements[0].token)) return this.errorNode(list.start, list.end);
+        return { kind: 'parenthesizedType', type: inner, start: list.start, end: list.end };
       }
       case T.Identifier: {
         const name = this.identifierFrom(this.read());
@@ -1509,7 +1548,7 @@ class Parser {
       this.expectChar(T.RightBrace, '}');
       return {
         kind: 'objectType', members, multiline: info.multiline, commaSeparated: info.commaSeparated, closed: true,
-        start: open.start, end: this.prevEnd(),
+        start: this.st(open), end: this.prevEnd(),
       };
     } finally {
       this.depth--;
@@ -1521,13 +1560,13 @@ class Parser {
     const cur = this.peek();
     let star = false;
     const key = this.recover((): Identifier | StringNode | ErrorNode => {
-      if (cur.type === T.Identifier) return this.identifierFrom(this.read());
-      if (cur.type === T.StringComplete || cur.type === T.StringLeftPiece) {
+      if (this.ty(cur) === T.Identifier) return this.identifierFrom(this.read());
+      if (this.ty(cur) === T.StringComplete || this.ty(cur) === T.StringLeftPiece) {
         const s = this.string();
         if (!isError(s)) return s;
         return this.fail('BCP022', 'Expected a property name at this location.', cur);
       }
-      if (cur.type === T.Asterisk) { star = true; const a = this.read(); return this.errorNode(a.start, a.end); }
+      if (this.ty(cur) === T.Asterisk) { star = true; const a = this.read(); return this.errorNode(this.st(a), this.en(a)); }
       return this.fail('BCP317', 'Expected an identifier, a string, or an asterisk at this location.', cur);
     }, false, false, [T.Colon, T.NewLine, T.RightBrace]);
     const colon = this.recover(() => this.expectChar(T.Colon, ':'), this.suppressAfter(key), false, [T.NewLine, T.RightBrace]);
@@ -1544,14 +1583,14 @@ class Parser {
       const info = { multiline: false, commaSeparated: false };
       const items = this.elements(T.RightSquare, () => this.recover((): TupleTypeItem => {
         const decorators = this.leadingDecorators();
-        const start = this.peek().start;
+        const start = this.st(this.peek());
         const value = this.typeExpression();
         return { kind: 'tupleTypeItem', decorators, value, start: decorators.length > 0 ? decorators[0].start : start, end: this.prevEnd() };
       }, false, false, [T.NewLine, T.RightSquare]), info);
       this.expectChar(T.RightSquare, ']');
       return {
         kind: 'tupleType', items, multiline: info.multiline, commaSeparated: info.commaSeparated, closed: true,
-        start: open.start, end: this.prevEnd(),
+        start: this.st(open), end: this.prevEnd(),
       };
     } finally {
       this.depth--;

@@ -34,7 +34,25 @@ export interface EvalEnv {
 const EMPTY_ENV: EvalEnv = {};
 
 /** Maximum nesting of evaluations (expression depth, variables referencing variables, user functions). */
-export const MAX_EVAL_DEPTH = 1500;
+export const MAX_EVAL_DEPTH = 1200;
+
+/** Reason of the Unknown produced when evaluation nests too deeply (or the stack runs out). */
+export const TOO_DEEP_REASON = 'expression evaluation is nested too deeply';
+
+let tooDeepEvents = 0;
+
+/**
+ * How many times the nesting limit was hit so far. A result computed while the count changed depends on
+ * where evaluation started (the same value evaluated from a shallower point may be known): don't memoize it.
+ */
+export function tooDeepCount(): number {
+  return tooDeepEvents;
+}
+
+function tooDeep(): Unknown {
+  tooDeepEvents++;
+  return new Unknown(TOO_DEEP_REASON);
+}
 let depth = 0;
 
 /** Evaluate an expression tree. Never throws. */
@@ -43,7 +61,7 @@ export function evaluate(expr: Expr, ctx: EvalContext, env: EvalEnv = EMPTY_ENV)
 }
 
 function evalExpr(expr: Expr, ctx: EvalContext, env: EvalEnv): Value {
-  if (depth >= MAX_EVAL_DEPTH) return new Unknown('expression evaluation is nested too deeply');
+  if (depth >= MAX_EVAL_DEPTH) return tooDeep();
   depth++;
   try {
     switch (expr.kind) {
@@ -66,7 +84,7 @@ function evalExpr(expr: Expr, ctx: EvalContext, env: EvalEnv): Value {
 function errorToUnknown(e: unknown): Unknown {
   if (e instanceof UnknownSignal) return e.unknown;
   if (e instanceof ExprError) return new Unknown(e.message);
-  if (e instanceof RangeError) return new Unknown('expression evaluation is nested too deeply');
+  if (e instanceof RangeError) return tooDeep();
   return new Unknown(`internal error while evaluating: ${e instanceof Error ? e.message : String(e)}`);
 }
 
@@ -236,7 +254,7 @@ export function evaluateTemplateString(s: string, ctx: EvalContext, env: EvalEnv
  * objects deeply (property names that are expressions too). Never throws; the input is not modified.
  */
 export function evaluateTemplateValue(raw: unknown, ctx: EvalContext, env: EvalEnv = EMPTY_ENV): Value {
-  if (depth >= MAX_EVAL_DEPTH) return new Unknown('expression evaluation is nested too deeply');
+  if (depth >= MAX_EVAL_DEPTH) return tooDeep();
   depth++;
   try {
     if (typeof raw === 'string') return evaluateTemplateString(raw, ctx, env);
@@ -270,8 +288,9 @@ export function evaluateTemplateValue(raw: unknown, ctx: EvalContext, env: EvalE
 // A simple context (tests, callers evaluating detached expressions)
 
 export interface SimpleContextOptions {
-  parameters?: Record<string, Value>;
-  variables?: Record<string, Value>;
+  /** Plain JSON values (or Values). */
+  parameters?: Record<string, unknown>;
+  variables?: Record<string, unknown>;
   functions?: Record<string, { params: string[]; output: unknown }>; // key: "namespace.name"
   cloud?: CloudName;
 }
@@ -288,11 +307,11 @@ export function simpleContext(opts: SimpleContextOptions = {}): EvalContext {
   return {
     cloud: opts.cloud ?? 'AzureCloud',
     parameter(name) {
-      const v = ci(opts.parameters, name);
+      const v = ci(opts.parameters, name) as Value | undefined;
       return v !== undefined ? v : new Unknown(`parameter '${name}' has no value (no default and no parameter file)`, name);
     },
     variable(name) {
-      const v = ci(opts.variables, name);
+      const v = ci(opts.variables, name) as Value | undefined;
       return v !== undefined ? v : new Unknown(`variable '${name}' is not defined`);
     },
     userFunction(namespace, name) {

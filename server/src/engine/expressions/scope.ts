@@ -3,7 +3,7 @@
 // large template with hundreds of variables costs only what the caller reads.
 
 import type { CloudName } from './environment';
-import { evaluateTemplateString, evaluateTemplateValue, type EvalContext, type EvalEnv } from './evaluator';
+import { evaluateTemplateString, evaluateTemplateValue, tooDeepCount, TOO_DEEP_REASON, type EvalContext, type EvalEnv } from './evaluator';
 import { Unknown, type Value, type ValueObject } from './value';
 
 export interface TemplateScopeOptions {
@@ -22,6 +22,11 @@ interface CopyLoop { name: string; count: unknown; input: unknown }
 interface UserFunction { params: string[]; output: unknown }
 
 type Raw = Record<string, unknown>;
+
+/** The Unknown made from a stack overflow caught here (not counted by the evaluator). */
+function isStackOverflow(v: Value): boolean {
+  return v instanceof Unknown && v.reason === TOO_DEEP_REASON;
+}
 
 function isRawObject(v: unknown): v is Raw {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -82,15 +87,17 @@ export class TemplateScope implements EvalContext {
     const guard = 'p:' + key;
     if (this.evaluating.includes(guard)) return new Unknown(`parameter '${name}' refers to itself`, name);
     this.evaluating.push(guard);
+    const deepBefore = tooDeepCount();
     let v: Value;
     try {
       v = this.resolveParameter(name, key);
     } catch (e) {
-      v = new Unknown(`parameter '${name}' could not be evaluated: ${e instanceof Error ? e.message : String(e)}`, name);
+      v = e instanceof RangeError ? new Unknown(TOO_DEEP_REASON, undefined)
+        : new Unknown(`parameter '${name}' could not be evaluated: ${e instanceof Error ? e.message : String(e)}`, name);
     } finally {
       this.evaluating.pop();
     }
-    this.paramCache.set(key, v);
+    if (tooDeepCount() === deepBefore && !isStackOverflow(v)) this.paramCache.set(key, v);
     return v;
   }
 
@@ -117,15 +124,17 @@ export class TemplateScope implements EvalContext {
       return new Unknown(`variable '${name}' is part of a cycle (${[...chain.slice(from), key].join(' -> ')})`);
     }
     this.evaluating.push(guard);
+    const deepBefore = tooDeepCount();
     let v: Value;
     try {
       v = this.resolveVariable(name, key);
     } catch (e) {
-      v = new Unknown(`variable '${name}' could not be evaluated: ${e instanceof Error ? e.message : String(e)}`);
+      v = e instanceof RangeError ? new Unknown(TOO_DEEP_REASON)
+        : new Unknown(`variable '${name}' could not be evaluated: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       this.evaluating.pop();
     }
-    this.varCache.set(key, v);
+    if (tooDeepCount() === deepBefore && !isStackOverflow(v)) this.varCache.set(key, v);
     return v;
   }
 

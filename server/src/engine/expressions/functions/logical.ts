@@ -43,7 +43,8 @@ export const logicalFunctions: FunctionTable = {
       // The first non-null value; an Unknown before it makes the result Unknown.
       for (let i = 0; i < call.args.length; i++) {
         const v = call.arg(i);
-        if (v instanceof Unknown) return propagate(v);
+        // A partially known string is surely not null: it is the result.
+        if (v instanceof Unknown) return v.parts ? v : propagate(v);
         if (v !== null) return v;
       }
       return null;
