@@ -1,0 +1,225 @@
+// The end-to-end scenarios, checked in the UI the way a user would see them. They share one workbench and one
+// workspace and run in the order of SCENARIOS (the settings scenario needs the finding the quick fix removes).
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { log, waitFor, waitForStable } from '../support/codeServer';
+import { RULE, SOURCE, WORKSPACE_FILES, declaresBicep, restrictTitle } from '../support/templates';
+import type { Workbench } from './workbench';
+
+export interface Context {
+  wb: Workbench;
+  /** Absolute path of the workspace folder open in the workbench. */
+  workspace: string;
+  /** The installed extension's package.json. */
+  manifest: { contributes?: { languages?: { id?: string }[] }; activationEvents?: string[] };
+}
+
+/** Thrown (or returned through skip()) to report a scenario as skipped, with the reason. */
+export class Skip extends Error {}
+
+export interface Scenario {
+  /** The number in the test plan. */
+  id: number;
+  title: string;
+  run(ctx: Context): Promise<void>;
+}
+
+function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+const file = (ctx: Context, name: string) => path.join(ctx.workspace, name);
+const describe = (rows: { code: string; message: string; file: string }[]) =>
+  rows.length ? rows.map((r) => `\n    ${path.basename(r.file)}: [${r.code}] ${r.message}`).join('') : ' (none)';
+
+/** Opens a template and waits until the Problems panel lists the outbound finding for `resource`. */
+async function expectFinding(ctx: Context, fileName: string, resource: string, timeout = 45_000) {
+  const { wb } = ctx;
+  await wb.quickOpen(fileName);
+  await wb.filterProblems(resource);
+  const found = await waitFor(async () => {
+    const rows = await wb.findings(RULE, resource);
+    return rows.length ? rows : undefined;
+  }, { what: `Problems to list ${RULE} for '${resource}' (${fileName})`, timeout }).catch(async (error: Error) => {
+    throw new Error(`${error.message}; Problems shows:${describe(await wb.problems())}`);
+  });
+  const [finding] = found;
+  check(finding.source === SOURCE, `source is "${finding.source}", expected "${SOURCE}"`);
+  check(finding.file.endsWith(`/${fileName}`), `finding listed under ${finding.file}, expected ${fileName}`);
+  check(/^https?:\/\//.test(finding.href) && finding.href.includes(RULE), `the code should link to the rule's docs, href is "${finding.href}"`);
+  return finding;
+}
+
+/** Puts the cursor on the finding (click in Problems, then focus the editor), opens Ctrl+. and picks the fix. */
+async function applyRestrictFix(ctx: Context, fileName: string, resource: string, step: string) {
+  const { wb } = ctx;
+  await wb.clickProblem(RULE, resource);
+  await wb.waitForActiveTab(fileName);
+  await wb.focusEditorArea();
+  const titles = await wb.openQuickFixMenu();
+  await wb.screenshot(`${step}-quick-fix-menu`);
+  const title = restrictTitle(resource);
+  check(titles.some((t) => t === title || t.startsWith(title)), `the quick-fix menu offers ${JSON.stringify(titles)}, expected "${title}"`);
+  await wb.chooseQuickFix(title);
+}
+
+/** Ctrl+S, then waits for the tab to be clean and returns the file as saved on disk. */
+async function save(ctx: Context, fileName: string, mustContain: RegExp): Promise<string> {
+  const { wb } = ctx;
+  await wb.focusEditorArea();
+  await wb.page.keyboard.press('Control+S');
+  await waitFor(async () => !(await wb.activeTabDirty()), { what: `${fileName} to be saved (tab not dirty)` });
+  return waitFor(() => {
+    const text = fs.readFileSync(file(ctx, fileName), 'utf8');
+    return mustContain.test(text) ? text : undefined;
+  }, { what: `${fileName} on disk to match ${mustContain}` });
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    id: 1,
+    title: 'an unrestricted AI service is flagged in Problems; a hardened one is not',
+    async run(ctx) {
+      const { wb } = ctx;
+      const finding = await expectFinding(ctx, 'unsafe.json', 'openai-unsafe');
+      log(`  Problems: [${finding.code}] ${finding.message} ${finding.position}`);
+      await wb.screenshot('1-unsafe-finding');
+
+      await wb.quickOpen('hardened.json');
+      await wb.filterProblems('');
+      const ours = async () => (await wb.problems()).filter((p) => p.file.endsWith('/hardened.json') && p.source === SOURCE
+        || p.message.includes("'openai-hardened'"));
+      await waitForStable(async () => (await ours()).length === 0, { what: 'hardened.json to stay free of ai-egress-guard findings', stableFor: 3_000 })
+        .catch(async (error: Error) => {
+          throw new Error(`${error.message}; found:${describe(await ours())}`);
+        });
+      await wb.screenshot('1-hardened-clean');
+      // Still listing the unsafe template's finding: the panel was live while we looked.
+      check((await wb.findings(RULE, 'openai-unsafe')).length > 0, 'the finding for openai-unsafe vanished while hardened.json was open');
+    },
+  },
+  {
+    id: 5,
+    title: 'turning the rule off in .vscode/settings.json removes its finding',
+    async run(ctx) {
+      const { wb } = ctx;
+      await expectFinding(ctx, 'unsafe.json', 'openai-unsafe');
+      const settings = file(ctx, '.vscode/settings.json');
+      fs.mkdirSync(path.dirname(settings), { recursive: true });
+      fs.writeFileSync(settings, `${JSON.stringify({ 'aiEgressGuard.rules': { [RULE]: 'off' } }, null, 2)}\n`);
+      log(`  wrote ${settings}`);
+      await waitFor(async () => (await wb.findings(RULE, 'openai-unsafe')).length === 0,
+        { what: `the ${RULE} finding for 'openai-unsafe' to disappear after the setting`, timeout: 30_000 })
+        .catch(async (error: Error) => {
+          throw new Error(`${error.message}; Problems shows:${describe(await wb.problems())}`);
+        });
+      await wb.screenshot('5-rule-off');
+      const others = (await wb.problems()).filter((p) => p.source === SOURCE && p.message.includes("'openai-unsafe'"));
+      check(others.length > 0, `with only ${RULE} off, the other findings for 'openai-unsafe' (owner tag, public network access) should stay; Problems shows:${describe(await wb.problems())}`);
+
+      // Back on: the finding returns (also leaves the workspace as the next scenarios expect it).
+      fs.rmSync(settings);
+      await waitFor(async () => (await wb.findings(RULE, 'openai-unsafe')).length > 0,
+        { what: `the ${RULE} finding to come back once the setting is removed`, timeout: 30_000 });
+      await wb.screenshot('5-rule-back-on');
+    },
+  },
+  {
+    id: 2,
+    title: "the quick fix \"Restrict outbound network access for 'openai-unsafe'\" fixes the JSON template",
+    async run(ctx) {
+      const { wb } = ctx;
+      await expectFinding(ctx, 'unsafe.json', 'openai-unsafe');
+      await applyRestrictFix(ctx, 'unsafe.json', 'openai-unsafe', '2');
+      await waitFor(async () => (await wb.editorText()).includes('"restrictOutboundNetworkAccess": true'),
+        { what: 'the editor to contain "restrictOutboundNetworkAccess": true' })
+        .catch(async (error: Error) => {
+          throw new Error(`${error.message}; editor shows:\n${await wb.editorText()}`);
+        });
+      await waitFor(async () => (await wb.findings(RULE, 'openai-unsafe')).length === 0,
+        { what: 'the finding to disappear from Problems after the fix', timeout: 20_000 });
+      await wb.screenshot('2-fixed');
+      const saved = await save(ctx, 'unsafe.json', /restrictOutboundNetworkAccess/);
+      let parsed: { resources?: { properties?: Record<string, unknown> }[] };
+      try {
+        parsed = JSON.parse(saved);
+      } catch (error) {
+        throw new Error(`the saved unsafe.json is not strict JSON (${(error as Error).message}):\n${saved}`);
+      }
+      check(parsed.resources?.[0]?.properties?.restrictOutboundNetworkAccess === true,
+        `saved file: resources[0].properties.restrictOutboundNetworkAccess is ${JSON.stringify(parsed.resources?.[0]?.properties?.restrictOutboundNetworkAccess)}`);
+      await wb.screenshot('2-saved');
+    },
+  },
+  {
+    id: 3,
+    title: 'a Bicep template is flagged and fixed the same way',
+    async run(ctx) {
+      const { wb } = ctx;
+      if (!declaresBicep(ctx.manifest)) {
+        throw new Skip("the packaged extension declares no 'bicep' language (contributes.languages) nor onLanguage:bicep");
+      }
+      await wb.quickOpen('main.bicep');
+      const mode = await waitFor(() => wb.languageMode(), { what: 'the status bar language mode' });
+      await wb.screenshot('3-bicep-open');
+      if (!/bicep/i.test(mode)) {
+        const contributes = !!ctx.manifest.contributes?.languages?.some((l) => l.id === 'bicep');
+        if (!contributes) {
+          throw new Skip(`main.bicep opens as "${mode}": the extension only activates onLanguage:bicep and no installed extension contributes the 'bicep' language (the Bicep extension is not installable offline)`);
+        }
+        throw new Error(`main.bicep opens as "${mode}" although the extension contributes the 'bicep' language`);
+      }
+      await expectFinding(ctx, 'main.bicep', 'bicep-unsafe');
+      await wb.screenshot('3-bicep-finding');
+      await applyRestrictFix(ctx, 'main.bicep', 'bicep-unsafe', '3');
+      await waitFor(async () => /restrictOutboundNetworkAccess:\s*true/.test(await wb.editorText()),
+        { what: 'the editor to contain restrictOutboundNetworkAccess: true' })
+        .catch(async (error: Error) => {
+          throw new Error(`${error.message}; editor shows:\n${await wb.editorText()}`);
+        });
+      await waitFor(async () => (await wb.findings(RULE, 'bicep-unsafe')).length === 0,
+        { what: 'the Bicep finding to disappear after the fix', timeout: 20_000 });
+      const saved = await save(ctx, 'main.bicep', /restrictOutboundNetworkAccess:\s*true/);
+      check(saved.includes("name: 'bicep-unsafe'"), `the saved main.bicep lost its content:\n${saved}`);
+      await wb.screenshot('3-bicep-fixed');
+    },
+  },
+  {
+    id: 4,
+    title: 'AI Egress Guard: Audit Workspace reports progress, a summary, and findings of never-opened templates',
+    async run(ctx) {
+      const { wb } = ctx;
+      await wb.recordNotifications();
+      await wb.runCommand('AI Egress Guard: Audit Workspace');
+      await waitFor(async () => (await wb.notificationsSeen()).some((n) => n.progress),
+        { what: 'a progress notification', timeout: 30_000 })
+        .catch(async (error: Error) => {
+          throw new Error(`${error.message}; notifications seen: ${JSON.stringify(await wb.notificationsSeen())}`);
+        });
+      const summary = await waitFor(async () => (await wb.notificationsSeen()).find((n) => /AI service resources?/i.test(n.text) && !n.progress),
+        { what: 'the audit summary notification', timeout: 60_000 })
+        .catch(async (error: Error) => {
+          throw new Error(`${error.message}; notifications seen: ${JSON.stringify(await wb.notificationsSeen())}`);
+        });
+      log(`  notifications: ${JSON.stringify(await wb.notificationsSeen())}`);
+      await wb.screenshot('4-audit-summary');
+      const arm = Object.keys(WORKSPACE_FILES).filter((f) => f.endsWith('.json')).length;
+      const count = Number(/(\d+)\s+AI service resources?/i.exec(summary.text)?.[1]);
+      check(count === arm || count === arm + 1, `the summary reports ${count} AI service resources, expected ${arm} (ARM) or ${arm + 1} (with main.bicep): "${summary.text}"`);
+      check(summary.buttons.includes('Show Problems'), `summary buttons: ${JSON.stringify(summary.buttons)}, expected "Show Problems"`);
+      check(summary.buttons.includes('Export SARIF'), `summary buttons: ${JSON.stringify(summary.buttons)}, expected "Export SARIF"`);
+
+      await wb.clickNotificationButton('AI service resource', 'Show Problems');
+      await wb.page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 10_000 });
+      await wb.filterProblems('audit-only');
+      const rows = await waitFor(async () => {
+        const found = await wb.findings(RULE, 'audit-only');
+        return found.length ? found : undefined;
+      }, { what: "Problems to list the finding for 'audit-only' in never-opened.json", timeout: 20_000 });
+      check(rows[0].file.endsWith('/never-opened.json'), `listed under ${rows[0].file}`);
+      check(!(await wb.openTabLabels()).includes('never-opened.json'), 'never-opened.json was opened in an editor');
+      await wb.screenshot('4-audit-problems');
+    },
+  },
+];

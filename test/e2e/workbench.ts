@@ -1,0 +1,294 @@
+// Driving the VS Code workbench like a user: keyboard shortcuts, Quick Open, the Problems panel, the quick-fix
+// menu, the command palette and notifications. Reads what is on screen (DOM text and ARIA labels), never the
+// extension's internals. Every wait polls with a time limit (waitFor); there are no fixed sleeps.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { log, waitFor } from '../support/codeServer';
+
+export interface Problem {
+  /** Absolute path of the file the marker belongs to. */
+  file: string;
+  message: string;
+  source: string;
+  code: string;
+  /** Link of the code (the rule's documentation), when the code is a link. */
+  href: string;
+  severity: string;
+  /** "[Ln 6, Col 15]" */
+  position: string;
+}
+
+/**
+ * The little of the DOM the browser-side callbacks use. The project compiles without the DOM library (it is a
+ * Node project), so these callbacks, which run in the page, are typed against this instead.
+ */
+interface DomElement {
+  readonly textContent: string | null;
+  readonly classList: { contains(name: string): boolean };
+  readonly style: { display: string };
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  closest(selector: string): DomElement | null;
+}
+interface Toast { text: string; progress: boolean; buttons: string[] }
+interface PageGlobals {
+  document: DomElement & { body: DomElement };
+  MutationObserver: new (callback: () => void) => { observe(target: DomElement, options: object): void; disconnect(): void };
+  __egressToasts?: Toast[];
+  __egressObserver?: { disconnect(): void };
+}
+
+export class Workbench {
+  private shot = 0;
+
+  constructor(readonly page: Page, readonly resultsDir: string) {
+    fs.mkdirSync(resultsDir, { recursive: true });
+  }
+
+  /** Saves a screenshot named after the step, numbered in order. Never throws. */
+  async screenshot(step: string): Promise<string> {
+    const file = path.join(this.resultsDir, `${String(++this.shot).padStart(2, '0')}-${step.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.png`);
+    try {
+      await this.page.screenshot({ path: file, timeout: 10_000 });
+    } catch (error) {
+      log(`screenshot ${file} failed: ${(error as Error).message}`);
+    }
+    return file;
+  }
+
+  /** Presses Escape until no quick input, menu or widget has focus (bounded). */
+  async dismissOverlays(): Promise<void> {
+    for (let i = 0; i < 3; i++) {
+      const open = await this.page.locator('.quick-input-widget:visible, .action-widget:visible, .context-view .monaco-menu:visible').count();
+      if (!open) return;
+      await this.page.keyboard.press('Escape');
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ editors
+
+  /** Quick Open (Ctrl+P): types the file name, picks it, and waits for its editor tab to be active. */
+  async quickOpen(fileName: string): Promise<void> {
+    await this.dismissOverlays();
+    await this.focusEditorArea();
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(fileName);
+    // Enter opens the focused row: wait until that is our file (the list first shows recently opened files).
+    const focused = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused');
+    await waitFor(async () => {
+      const label = (await focused.count()) ? (await focused.first().getAttribute('aria-label')) ?? '' : '';
+      return label === fileName || label.startsWith(`${fileName},`);
+    }, { what: `Quick Open to select ${fileName}`, timeout: 20_000 });
+    await this.page.keyboard.press('Enter');
+    await this.waitForActiveTab(fileName);
+  }
+
+  async waitForActiveTab(fileName: string): Promise<void> {
+    await waitFor(async () => (await this.activeTabLabel()) === fileName, { what: `the editor tab of ${fileName} to be active`, timeout: 20_000 });
+  }
+
+  async activeTabLabel(): Promise<string | undefined> {
+    const tab = this.page.locator('.editor-group-container.active .tabs-container .tab.active');
+    if (!(await tab.count())) return undefined;
+    return (await tab.first().getAttribute('aria-label')) ?? undefined;
+  }
+
+  /** Labels of every open editor tab. */
+  async openTabLabels(): Promise<string[]> {
+    return this.page.locator('.tabs-container .tab').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('aria-label') ?? ''));
+  }
+
+  /** Whether the active editor has unsaved changes (its tab shows the dirty dot). */
+  async activeTabDirty(): Promise<boolean> {
+    return (await this.page.locator('.editor-group-container.active .tabs-container .tab.active.dirty').count()) > 0;
+  }
+
+  /** The text of the active editor, as rendered (the templates are short enough to be fully visible). */
+  async editorText(): Promise<string> {
+    const lines = this.page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines').first();
+    return (await lines.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** The language mode shown in the status bar for the active editor, e.g. "JSON", "Plain Text". */
+  async languageMode(): Promise<string | undefined> {
+    const item = this.page.locator('#status\\.editor\\.mode');
+    if (!(await item.count())) return undefined;
+    return (await item.first().innerText()).trim();
+  }
+
+  async focusEditorArea(): Promise<void> {
+    // Ctrl+1 focuses the first editor group (or the editor area when empty); harmless when already there.
+    await this.page.keyboard.press('Control+1');
+  }
+
+  // ------------------------------------------------------------------------------------------ Problems panel
+
+  /** Opens the Problems panel (Ctrl+Shift+M) and waits for it. */
+  async showProblems(): Promise<void> {
+    await this.dismissOverlays();
+    if (!(await this.page.locator('.markers-panel').isVisible().catch(() => false))) {
+      await this.page.keyboard.press('Control+Shift+M');
+    }
+    await this.page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 10_000 });
+  }
+
+  private filterInput() {
+    return this.page.locator('.part.panel .viewpane-filter input').filter({ visible: true }).first();
+  }
+
+  /**
+   * Types into the Problems panel's filter box, as a user narrowing the list would: keeps the list short, so the
+   * virtualised tree renders every row we look at.
+   */
+  async filterProblems(text: string): Promise<void> {
+    await this.showProblems();
+    const input = this.filterInput();
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(text);
+    await waitFor(async () => (await input.inputValue()) === text, { what: `the Problems filter to read "${text}"` });
+  }
+
+  /** The rows of the Problems panel currently rendered, as markers grouped under their file. */
+  async problems(): Promise<Problem[]> {
+    return this.page.locator('.markers-panel .monaco-list-row').evaluateAll((elements) => {
+      const rows = elements as unknown as DomElement[];
+      const out: Problem[] = [];
+      let file = '';
+      const text = (row: DomElement, selector: string) => (row.querySelector(selector)?.textContent ?? '').trim();
+      for (const row of rows) {
+        const resource = row.querySelector('.resource-label-container .monaco-icon-label');
+        if (resource) {
+          file = resource.getAttribute('aria-label') ?? (resource.textContent ?? '').trim();
+          continue;
+        }
+        if (!row.querySelector('.marker-message')) continue;
+        const icon = row.querySelector('.marker-icon');
+        out.push({
+          file,
+          message: text(row, '.marker-message'),
+          source: text(row, '.marker-source'),
+          code: text(row, '.marker-code'),
+          href: row.querySelector('.marker-code')?.closest('a')?.getAttribute('href') ?? '',
+          severity: ['error', 'warning', 'info'].find((s) => icon?.classList.contains(s)) ?? '',
+          position: text(row, '.marker-line'),
+        });
+      }
+      return out;
+    });
+  }
+
+  /** Problems whose code is `code` and whose message names `resource`. */
+  async findings(code: string, resource: string): Promise<Problem[]> {
+    return (await this.problems()).filter((p) => p.code === code && p.message.includes(`'${resource}'`));
+  }
+
+  /** Clicks the Problems row of a finding, which puts the editor's cursor on it. */
+  async clickProblem(code: string, resource: string): Promise<void> {
+    const row = this.page.locator('.markers-panel .monaco-list-row').filter({ has: this.page.locator('.marker-code', { hasText: code }) })
+      .filter({ has: this.page.locator('.marker-message', { hasText: `'${resource}'` }) }).first();
+    await row.locator('.marker-message').click();
+    await this.page.mouse.move(1, 1); // no hover tooltip over the next screenshots
+  }
+
+  // ------------------------------------------------------------------------------------------ quick fixes
+
+  /** Opens the quick-fix menu (Ctrl+.) at the cursor and returns the titles it offers. */
+  async openQuickFixMenu(): Promise<string[]> {
+    await this.page.keyboard.press('Control+.');
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    return waitFor(async () => {
+      const titles = await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+      return titles.length ? titles : undefined;
+    }, { what: 'the quick-fix menu (Ctrl+.) to list actions', timeout: 15_000 });
+  }
+
+  /**
+   * Chooses the quick-fix menu entry with this title with the keyboard (arrow keys, then Enter), as the menu's
+   * pointer block swallows clicks for a moment after it opens.
+   */
+  async chooseQuickFix(title: string): Promise<void> {
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    const total = await rows.count();
+    const focusedTitle = async () => {
+      const focused = this.page.locator('.action-widget .monaco-list-row.action.focused');
+      return (await focused.count()) ? ((await focused.first().getAttribute('aria-label')) ?? (await focused.first().innerText())).trim() : '';
+    };
+    for (let i = 0; i <= total; i++) {
+      const current = await focusedTitle();
+      if (current === title || current.startsWith(title)) {
+        await this.page.keyboard.press('Enter');
+        await waitFor(async () => !(await this.page.locator('.action-widget').filter({ visible: true }).count()), { what: 'the quick-fix menu to close' });
+        return;
+      }
+      await this.page.keyboard.press('ArrowDown');
+      // Wait for the focus to move (or stay, at the last row) before reading it again.
+      await waitFor(async () => (await focusedTitle()) !== current || i === total, { what: 'the quick-fix menu focus to move', timeout: 2_000 }).catch(() => undefined);
+    }
+    throw new Error(`could not select "${title}" in the quick-fix menu`);
+  }
+
+  // ------------------------------------------------------------------------------------------ commands, notifications
+
+  /** F1, types the command's palette label, waits for the exact entry, and runs it with Enter. */
+  async runCommand(label: string): Promise<void> {
+    await this.dismissOverlays();
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${label}`);
+    const focused = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused');
+    await waitFor(async () => (await focused.count()) > 0 && (await focused.first().innerText()).includes(label),
+      { what: `the command palette to select "${label}"`, timeout: 20_000 });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Starts recording every notification toast shown from now on (text, whether it had a progress bar, its
+   * buttons), so that a short-lived progress notification is not missed between two polls.
+   */
+  async recordNotifications(): Promise<void> {
+    await this.page.evaluate(() => {
+      const g = globalThis as unknown as PageGlobals;
+      g.__egressObserver?.disconnect();
+      const seen: Toast[] = (g.__egressToasts = []);
+      const scan = () => {
+        for (const toast of Array.from(g.document.querySelectorAll('.notifications-toasts .notification-toast, .notifications-center .notification-list-item'))) {
+          const text = (toast.querySelector('.notification-list-item-message')?.textContent ?? toast.textContent ?? '').trim();
+          if (!text) continue;
+          const bar = toast.querySelector('.monaco-progress-container');
+          const progress = !!bar && (bar.classList.contains('active') || bar.classList.contains('infinite') || bar.classList.contains('discrete'))
+            && bar.style.display !== 'none';
+          const buttons = Array.from(toast.querySelectorAll('.notification-list-item-buttons-container .monaco-button'))
+            .map((b) => (b.textContent ?? '').trim()).filter(Boolean);
+          const previous = seen.find((s) => s.text === text);
+          if (previous) {
+            previous.progress ||= progress;
+            for (const b of buttons) if (!previous.buttons.includes(b)) previous.buttons.push(b);
+          } else {
+            seen.push({ text, progress, buttons });
+          }
+        }
+      };
+      const observer = new g.MutationObserver(scan);
+      g.__egressObserver = observer;
+      observer.observe(g.document.body, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['class', 'style'] });
+      scan();
+    });
+  }
+
+  /** Notifications seen since recordNotifications(). */
+  async notificationsSeen(): Promise<Toast[]> {
+    return this.page.evaluate(() => (globalThis as unknown as PageGlobals).__egressToasts ?? []);
+  }
+
+  /** Clicks a button of the visible notification toast whose message includes `text`. */
+  async clickNotificationButton(text: string, button: string): Promise<void> {
+    const toast = this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+    await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: button }).first().click();
+  }
+}

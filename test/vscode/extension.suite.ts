@@ -1,0 +1,147 @@
+// Extension-host tests: run inside VS Code (desktop or code-server) with the real `vscode` API, against the
+// extension under development, in a workspace of the templates in ../support/templates.ts. See ./index.ts.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { AI_TYPE, EXTENSION_ID, RULE, SOURCE, armTemplate, restrictTitle, writeWorkspace } from '../support/templates';
+
+/** Polls `fn` until it returns a truthy value, or fails the test after `timeout` ms. No fixed sleeps. */
+async function poll<T>(fn: () => T | Promise<T>, what: string, timeout = 30_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await fn();
+    if (value) return value as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Passes once `fn` has held on every poll for `stableFor` ms in a row (for "nothing appears"). */
+async function pollStable(fn: () => boolean, what: string, stableFor = 2_000, timeout = 15_000): Promise<void> {
+  let since: number | undefined;
+  await poll(() => {
+    if (!fn()) {
+      since = undefined;
+      return false;
+    }
+    since ??= Date.now();
+    return Date.now() - since >= stableFor;
+  }, what, timeout + stableFor);
+}
+
+const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === SOURCE);
+const outbound = (uri: vscode.Uri, resource: string) =>
+  ours(uri).filter((d) => codeOf(d) === RULE && d.message.includes(`'${resource}'`));
+const describeDiagnostics = (uri: vscode.Uri) => JSON.stringify(vscode.languages.getDiagnostics(uri).map((d) => `${d.source}/${codeOf(d)}: ${d.message}`));
+
+suite('Azure AI Egress Guard in VS Code', function () {
+  this.timeout(90_000);
+  let folder: vscode.Uri;
+  const uri = (name: string) => vscode.Uri.joinPath(folder, name);
+
+  suiteSetup(() => {
+    const first = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(first, 'the tests need a workspace folder (the runners open a temporary one)');
+    folder = first.uri;
+    // The runners write the templates; write any that are missing so the suite also works in any empty folder.
+    writeWorkspace(folder.fsPath, false);
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('activates on opening an ARM template', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not installed: ${vscode.extensions.all.map((e) => e.id).filter((id) => !id.startsWith('vscode.')).join(', ')}`);
+    const doc = await vscode.workspace.openTextDocument(uri('unsafe.json'));
+    await vscode.window.showTextDocument(doc);
+    await poll(() => extension.isActive, `${EXTENSION_ID} to activate on ${doc.languageId}`);
+  });
+
+  test('reports the unrestricted AI service on the type value, with a documented rule code', async () => {
+    const target = uri('unsafe.json');
+    const doc = await vscode.workspace.openTextDocument(target);
+    const [diagnostic] = await poll(() => {
+      const found = outbound(target, 'openai-unsafe');
+      return found.length ? found : undefined;
+    }, `a ${RULE} diagnostic for 'openai-unsafe'; have ${describeDiagnostics(target)}`);
+    assert.equal(diagnostic.source, SOURCE);
+    assert.equal(codeOf(diagnostic), RULE);
+    if (typeof diagnostic.code === 'object') {
+      assert.ok(/^https?$/.test(diagnostic.code.target.scheme), `code target ${diagnostic.code.target.toString()}`);
+      assert.ok(diagnostic.code.target.toString().includes(RULE), `code target ${diagnostic.code.target.toString()} should link to the rule's docs`);
+    }
+    assert.match(diagnostic.message, /'openai-unsafe'/);
+    const start = doc.getText().indexOf(`"${AI_TYPE}"`);
+    const expected = new vscode.Range(doc.positionAt(start), doc.positionAt(start + AI_TYPE.length + 2));
+    assert.ok(diagnostic.range.isEqual(expected),
+      `range ${JSON.stringify(diagnostic.range)} should be the type value ${JSON.stringify(expected)} ("${doc.getText(diagnostic.range)}")`);
+  });
+
+  test('a hardened template has none of our diagnostics', async () => {
+    const hardened = uri('hardened.json');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(hardened));
+    await poll(() => outbound(uri('unsafe.json'), 'openai-unsafe').length > 0, 'the server to be up (unsafe.json diagnosed)');
+    await pollStable(() => ours(hardened).length === 0, `hardened.json to stay free of ${SOURCE} diagnostics; have ${describeDiagnostics(hardened)}`);
+  });
+
+  test('aiEgressGuard.rules can turn the rule off', async () => {
+    const target = uri('rules-off.json');
+    fs.writeFileSync(target.fsPath, armTemplate('openai-rules-off'));
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(target));
+    await poll(() => outbound(target, 'openai-rules-off').length > 0, `the ${RULE} diagnostic for 'openai-rules-off'`);
+    const config = vscode.workspace.getConfiguration('aiEgressGuard');
+    await config.update('rules', { [RULE]: 'off' }, vscode.ConfigurationTarget.Workspace);
+    try {
+      await poll(() => outbound(target, 'openai-rules-off').length === 0, `the ${RULE} diagnostic to go with the rule off; have ${describeDiagnostics(target)}`);
+    } finally {
+      await config.update('rules', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await poll(() => outbound(target, 'openai-rules-off').length > 0, 'the diagnostic to return once the setting is removed');
+  });
+
+  test(`offers "${restrictTitle('openai-unsafe')}", whose edit removes the diagnostic`, async () => {
+    const target = uri('unsafe.json');
+    const doc = await vscode.workspace.openTextDocument(target);
+    await vscode.window.showTextDocument(doc);
+    const [diagnostic] = await poll(() => {
+      const found = outbound(target, 'openai-unsafe');
+      return found.length ? found : undefined;
+    }, `the ${RULE} diagnostic`);
+    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+      'vscode.executeCodeActionProvider', target, diagnostic.range);
+    const titles = actions.map((a) => a.title);
+    const action = actions.find((a): a is vscode.CodeAction => a.title === restrictTitle('openai-unsafe'));
+    assert.ok(action, `code actions: ${JSON.stringify(titles)}`);
+    assert.ok(action.edit, 'the quick fix carries a workspace edit');
+    assert.ok(await vscode.workspace.applyEdit(action.edit), 'applyEdit succeeded');
+    await poll(() => outbound(target, 'openai-unsafe').length === 0, `the diagnostic to disappear after the fix; have ${describeDiagnostics(target)}`);
+    const text = doc.getText();
+    const parsed = JSON.parse(text) as { resources: { properties: Record<string, unknown> }[] };
+    assert.equal(parsed.resources[0].properties.restrictOutboundNetworkAccess, true, text);
+    assert.ok(await doc.save(), 'saved');
+  });
+
+  test('aiEgressGuard.auditWorkspace returns a summary and diagnoses never-opened templates', async () => {
+    const neverOpened = uri('never-opened.json');
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === neverOpened.toString()), 'never-opened.json is not open');
+    assert.equal(ours(neverOpened).length, 0, 'no diagnostics for never-opened.json before the audit');
+    const result = await vscode.commands.executeCommand<{
+      files: number; resources: number; restricted: number; findings: number; byRule: Record<string, number>;
+    }>('aiEgressGuard.auditWorkspace');
+    assert.ok(result, 'the command returns a result');
+    for (const key of ['files', 'resources', 'restricted', 'findings'] as const) {
+      assert.equal(typeof result[key], 'number', `${key}: ${JSON.stringify(result[key])}`);
+    }
+    assert.equal(typeof result.byRule, 'object');
+    const arm = fs.readdirSync(folder.fsPath).filter((f) => f.endsWith('.json')).length;
+    assert.ok(result.files >= arm, `files ${result.files} >= ${arm}`);
+    assert.ok(result.resources >= arm, `resources ${result.resources} >= ${arm} (one per ARM template)`);
+    assert.ok(result.restricted >= 2, `restricted ${result.restricted}: hardened.json and the fixed unsafe.json`);
+    assert.ok(result.findings >= 1 && (result.byRule[RULE] ?? 0) >= 1, `findings ${result.findings}, byRule ${JSON.stringify(result.byRule)}`);
+    await poll(() => outbound(neverOpened, 'audit-only').length > 0, `the ${RULE} diagnostic for never-opened.json; have ${describeDiagnostics(neverOpened)}`);
+  });
+});
