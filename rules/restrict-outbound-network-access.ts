@@ -39,7 +39,7 @@ export function hardenFix(resource: AiResource): Fix {
 function fixesFor(resource: AiResource, node: ValueNode | undefined): Fix[] {
   const fixes = [restrictFix(resource), hardenFix(resource)];
   const site = node && editableSite(node);
-  const where = node && describeOrigin(node);
+  const where = node && describeOrigin(node, true);
   if (node && site && site !== node && where) {
     fixes.unshift({ title: `Set ${where} to true`, safe: false, preferred: true, changes: [{ kind: 'replace', target: site, value: true }] });
     fixes[1] = { ...fixes[1], preferred: false };

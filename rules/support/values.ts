@@ -7,13 +7,14 @@ import { writtenAt, type AiResource, type ValueNode } from '../../server/src/eng
  * Where a value that flowed in through parameters and callers is finally written, for messages and
  * fix titles: "the default of parameter 'x'", "the value 'deploy-ai' passes for parameter 'x'".
  */
-export function describeOrigin(node: ValueNode): string | undefined {
+export function describeOrigin(node: ValueNode, nameFile = false): string | undefined {
   let origin = node.origin;
   if (!origin) return undefined;
   for (let depth = 0; origin.node.origin && depth < 64; depth++) origin = origin.node.origin;
   switch (origin.kind) {
     case 'parameter-default': return `the default of parameter '${origin.name}'`;
-    case 'parameter-file': return `parameter '${origin.name}' in ${fileName(origin.node.loc.file.uri)}`;
+    // Messages say which parameter file in their suffix, so findings of several files merge.
+    case 'parameter-file': return `parameter '${origin.name}' in ${nameFile ? fileName(origin.node.loc.file.uri) : 'the parameter file'}`;
     case 'caller': return `the value ${origin.via ? `'${origin.via}'` : 'the caller'} passes for parameter '${origin.name}'`;
     case 'variable': return `variable '${origin.name}'`;
   }
