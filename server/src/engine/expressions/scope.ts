@@ -4,6 +4,7 @@
 
 import type { CloudName } from './environment';
 import { evaluateTemplateString, evaluateTemplateValue, tooDeepCount, TOO_DEEP_REASON, type EvalContext, type EvalEnv } from './evaluator';
+import { defineKey } from './functions/helpers';
 import { Unknown, type Value, type ValueObject } from './value';
 
 export interface TemplateScopeOptions {
@@ -60,7 +61,8 @@ export class TemplateScope implements EvalContext {
     const vars = isRawObject(t.variables) ? t.variables : {};
     this.varDecls = ciMap(Object.entries(vars).filter(([k]) => k.toLowerCase() !== 'copy').map(([k, v]) => [k, { name: k, raw: v }]));
     const loops: CopyLoop[] = [];
-    const copy = (vars as Raw).copy;
+    const copyKey = Object.keys(vars).find((k) => k.toLowerCase() === 'copy');
+    const copy = copyKey === undefined ? undefined : (vars as Raw)[copyKey];
     if (Array.isArray(copy)) {
       for (const c of copy) {
         if (isRawObject(c) && typeof c.name === 'string') loops.push({ name: c.name, count: c.count, input: c.input });
@@ -144,15 +146,16 @@ export class TemplateScope implements EvalContext {
     const d = this.varDecls.get(key);
     if (!d) return new Unknown(`variable '${name}' is not defined`);
     const raw = d.raw;
-    if (isRawObject(raw) && Array.isArray(raw.copy)) {
+    const copyKey = isRawObject(raw) ? Object.keys(raw).find((k) => k.toLowerCase() === 'copy') : undefined;
+    if (isRawObject(raw) && copyKey !== undefined && Array.isArray(raw[copyKey])) {
       // Property iteration inside a variable: { "copy": [ { name, count, input } ], ...other properties }.
       const out: ValueObject = {};
       for (const [k, v] of Object.entries(raw)) {
-        if (k === 'copy') continue;
-        out[k] = evaluateTemplateValue(v, this);
+        if (k === copyKey) continue;
+        defineKey(out, k, evaluateTemplateValue(v, this));
       }
-      for (const c of raw.copy) {
-        if (isRawObject(c) && typeof c.name === 'string') out[c.name] = this.evaluateCopy({ name: c.name, count: c.count, input: c.input }, {});
+      for (const c of raw[copyKey] as unknown[]) {
+        if (isRawObject(c) && typeof c.name === 'string') defineKey(out, c.name, this.evaluateCopy({ name: c.name, count: c.count, input: c.input }, {}));
       }
       return out;
     }

@@ -32,10 +32,6 @@ export function typeName(v: Value | undefined): string {
   return 'Object';
 }
 
-export function isKnown(v: Value): boolean {
-  return !(v instanceof Unknown);
-}
-
 /** True when `v` (deeply) contains no Unknown and no Lambda. */
 export function isFullyKnown(v: Value): boolean {
   const stack: Value[] = [v];
@@ -196,11 +192,6 @@ export function requireObject(v: Value, fn: string, pos: number): ValueObject {
   return v;
 }
 
-export function requireBool(v: Value, fn: string, pos: number): boolean {
-  if (typeof v !== 'boolean') fail(`The template function '${fn}' expects its ${ordinal(pos)} argument to be a Boolean; it is ${typeName(v)}`);
-  return v;
-}
-
 export function ordinal(i: number): string {
   return ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'][i] ?? `#${i + 1}`;
 }
@@ -214,23 +205,6 @@ export function findKey(obj: ValueObject, name: string): string | undefined {
 }
 
 export { getProperty };
-
-/** Build an object without prototype pitfalls ("__proto__" keys become ordinary keys). */
-export function newObject(): ValueObject {
-  return Object.create(null) as ValueObject;
-}
-
-/** Assign `obj[key] = value`, treating keys case-insensitively (keeps the first spelling). */
-export function setPropertyCI(obj: ValueObject, key: string, value: Value): void {
-  const existing = findKey(obj, key);
-  obj[existing ?? key] = value;
-}
-
-export function plainObject(entries: Iterable<[string, Value]>): ValueObject {
-  const o: ValueObject = {};
-  for (const [k, v] of entries) defineKey(o, k, v);
-  return o;
-}
 
 /** Set a key even if it is "__proto__". */
 export function defineKey(o: ValueObject, k: string, v: Value): void {
