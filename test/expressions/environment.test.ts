@@ -79,9 +79,9 @@ describe('environment()', () => {
     assert.equal(output(template, 'blob', { cloud: 'AzureChinaCloud' }), 'https://acct.blob.core.chinacloudapi.cn/');
   });
 
-  test('environmentValue returns fresh copies; cloud names parse case-insensitively', () => {
+  test('environmentValue is shared but frozen; cloud names parse case-insensitively', () => {
     const a = environmentValue('AzureCloud');
-    (a.suffixes as Record<string, unknown>).storage = 'changed';
+    assert.throws(() => { (a.suffixes as Record<string, unknown>).storage = 'changed'; }, TypeError);
     assert.equal((environmentValue('AzureCloud').suffixes as Record<string, unknown>).storage, 'core.windows.net');
     assert.deepEqual([...CLOUD_NAMES], ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud']);
     assert.equal(parseCloudName('azureusgovernment'), 'AzureUSGovernment');

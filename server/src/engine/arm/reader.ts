@@ -268,15 +268,21 @@ class JsonValueNode implements ValueNode {
     return undefined;
   }
 
+  private members: Map<string, ValueNode> | undefined;
+  private itemNodes: readonly ValueNode[] | undefined;
+
   member(name: string): ValueNode | undefined {
     if (this.json.type === 'object') {
-      for (const prop of this.json.children ?? []) {
-        const [key, value] = prop.children ?? [];
-        if (key && value && String(key.value).toLowerCase() === name.toLowerCase()) {
-          return new JsonValueNode(value, this.env, locOf(this.env.file, key));
+      // Rules ask for the same members again and again: index them once, case-insensitively.
+      if (!this.members) {
+        this.members = new Map();
+        for (const prop of this.json.children ?? []) {
+          const [key, value] = prop.children ?? [];
+          const lower = key && String(key.value).toLowerCase();
+          if (key && value && !this.members.has(lower!)) this.members.set(lower!, new JsonValueNode(value, this.env, locOf(this.env.file, key)));
         }
       }
-      return undefined;
+      return this.members.get(name.toLowerCase());
     }
     if (this.origin) return this.origin.node.member(name);
     const value = this.value;
@@ -284,10 +290,11 @@ class JsonValueNode implements ValueNode {
   }
 
   items(): readonly ValueNode[] | undefined {
-    if (this.json.type === 'array') return (this.json.children ?? []).map((child) => new JsonValueNode(child, this.env));
+    if (this.itemNodes) return this.itemNodes;
+    if (this.json.type === 'array') return (this.itemNodes = (this.json.children ?? []).map((child) => new JsonValueNode(child, this.env)));
     if (this.origin) return this.origin.node.items();
     const value = this.value;
-    return Array.isArray(value) ? value.map((v) => derived(v, this.loc)!) : undefined;
+    return Array.isArray(value) ? (this.itemNodes = value.map((v) => derived(v, this.loc)!)) : undefined;
   }
 }
 

@@ -103,9 +103,21 @@ const ENVIRONMENTS: Record<CloudName, ValueObject> = {
   },
 };
 
-/** The `environment()` object of a cloud. A fresh copy: callers may not mutate shared state. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+const FROZEN = new Map<CloudName, ValueObject>();
+
+/** The `environment()` object of a cloud: shared and frozen (templates call it in every allow-list entry). */
 export function environmentValue(cloud: CloudName): ValueObject {
-  return structuredClone(ENVIRONMENTS[cloud] ?? ENVIRONMENTS.AzureCloud);
+  let value = FROZEN.get(cloud);
+  if (!value) FROZEN.set(cloud, (value = deepFreeze(structuredClone(ENVIRONMENTS[cloud] ?? ENVIRONMENTS.AzureCloud))));
+  return value;
 }
 
 /** Storage endpoint suffix of a cloud ("core.windows.net" for AzureCloud). */
