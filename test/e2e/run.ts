@@ -12,9 +12,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  REPO_ROOT, cleanup, installExtension, launchBrowser, log, newPage, openWorkbench, startCodeServer, tempDir,
+  REPO_ROOT, cleanup, installBicepLanguageStandIn, installExtension, launchBrowser, log, newPage, openWorkbench, startCodeServer, tempDir,
 } from '../support/codeServer';
-import { EXTENSION_ID, writeWorkspace } from '../support/templates';
+import { EXTENSION_ID, contributesBicep, declaresBicep, writeWorkspace } from '../support/templates';
 import { SCENARIOS, Skip, type Context } from './scenarios';
 import { Workbench } from './workbench';
 
@@ -102,6 +102,11 @@ async function main(): Promise<number> {
     const extensionsDir = tempDir('extensions');
     installExtension(vsix, extensionsDir);
     const manifest = installedManifest(extensionsDir);
+    const bicepStandIn = declaresBicep(manifest) && !contributesBicep(manifest);
+    if (bicepStandIn) {
+      log("the extension activates on 'bicep' but leaves the language to the Bicep extension (not installable offline): installing a stand-in that registers the language id");
+      installBicepLanguageStandIn(extensionsDir);
+    }
 
     const workspace = tempDir('workspace');
     writeWorkspace(workspace);
@@ -117,7 +122,7 @@ async function main(): Promise<number> {
     const wb = new Workbench(page, RESULTS);
     await openWorkbench(page, server.url(workspace));
     await wb.screenshot('workbench');
-    const ctx: Context = { wb, workspace, manifest };
+    const ctx: Context = { wb, workspace, manifest, bicepStandIn };
 
     for (const scenario of scenarios) {
       const name = `scenario ${scenario.id}: ${scenario.title}`;

@@ -176,6 +176,37 @@ export function installExtension(vsix: string, extensionsDir: string): void {
   }
 }
 
+/**
+ * The extension analyses `bicep` documents but leaves the language itself to the Bicep extension, which cannot be
+ * installed offline. This installs a stand-in that only registers the `bicep` and `bicep-params` language ids (and
+ * their file extensions), packaged with the project's vsce, so .bicep files open in that language as they would
+ * with the Bicep extension.
+ */
+export function installBicepLanguageStandIn(extensionsDir: string): void {
+  const dir = tempDir('bicep-stand-in');
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+    name: 'bicep-language-stand-in',
+    publisher: 'egress-guard-tests',
+    displayName: 'Bicep language stand-in (tests only)',
+    description: 'Registers the bicep language ids, as the Bicep extension does, for tests without network access.',
+    version: '0.0.1',
+    engines: { vscode: '^1.60.0' },
+    contributes: {
+      languages: [
+        { id: 'bicep', aliases: ['Bicep'], extensions: ['.bicep'] },
+        { id: 'bicep-params', aliases: ['Bicep Parameters'], extensions: ['.bicepparam'] },
+      ],
+    },
+  }, null, 2));
+  fs.writeFileSync(path.join(dir, 'README.md'), '# Bicep language stand-in\n\nTest fixture: registers the `bicep` language id only.\n');
+  const vsix = path.join(dir, 'bicep-language-stand-in.vsix');
+  const vsce = path.join(REPO_ROOT, 'node_modules', '.bin', 'vsce');
+  const result = spawnSync(vsce, ['package', '--out', vsix, '--allow-missing-repository', '--skip-license'],
+    { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  if (result.status !== 0) throw new Error(`packaging the bicep language stand-in failed:\n${result.stdout}${result.stderr}`);
+  installExtension(vsix, extensionsDir);
+}
+
 /** VS Code user settings that keep a test workbench quiet and offline. */
 export const QUIET_USER_SETTINGS = {
   'workbench.startupEditor': 'none',

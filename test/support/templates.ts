@@ -67,8 +67,14 @@ export function writeWorkspace(folder: string, overwrite = true): void {
 /** The expected quick-fix title for a resource. */
 export const restrictTitle = (name: string) => `Restrict outbound network access for '${name}'`;
 
+export interface Manifest { contributes?: { languages?: { id?: string }[] }; activationEvents?: string[] }
+
+/** Whether an extension manifest contributes the `bicep` language itself. */
+export function contributesBicep(manifest: Manifest): boolean {
+  return !!manifest.contributes?.languages?.some((l) => l.id === 'bicep');
+}
+
 /** Whether an extension manifest declares Bicep support (a `bicep` language, or activation on it). */
-export function declaresBicep(manifest: { contributes?: { languages?: { id?: string }[] }; activationEvents?: string[] }): boolean {
-  return !!manifest.contributes?.languages?.some((l) => l.id === 'bicep')
-    || !!manifest.activationEvents?.includes('onLanguage:bicep');
+export function declaresBicep(manifest: Manifest): boolean {
+  return contributesBicep(manifest) || !!manifest.activationEvents?.includes('onLanguage:bicep');
 }

@@ -125,6 +125,28 @@ suite('Azure AI Egress Guard in VS Code', function () {
     assert.ok(await doc.save(), 'saved');
   });
 
+  test('a Bicep template gets the same finding and quick fix', async function () {
+    // The `bicep` language comes from the Bicep extension (or, in run-code-server.ts, a stand-in registering it).
+    if (!(await vscode.languages.getLanguages()).includes('bicep')) this.skip();
+    const target = uri('main.bicep');
+    const doc = await vscode.workspace.openTextDocument(target);
+    await vscode.window.showTextDocument(doc);
+    assert.equal(doc.languageId, 'bicep');
+    const [diagnostic] = await poll(() => {
+      const found = outbound(target, 'bicep-unsafe');
+      return found.length ? found : undefined;
+    }, `a ${RULE} diagnostic for 'bicep-unsafe'; have ${describeDiagnostics(target)}`);
+    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+      'vscode.executeCodeActionProvider', target, diagnostic.range);
+    const action = actions.find((a): a is vscode.CodeAction => a.title === restrictTitle('bicep-unsafe'));
+    assert.ok(action?.edit, `code actions: ${JSON.stringify(actions.map((a) => a.title))}`);
+    assert.ok(await vscode.workspace.applyEdit(action.edit), 'applyEdit succeeded');
+    await poll(() => outbound(target, 'bicep-unsafe').length === 0, `the diagnostic to disappear after the fix; have ${describeDiagnostics(target)}`);
+    assert.match(doc.getText(), /restrictOutboundNetworkAccess:\s*true/);
+    assert.ok(doc.getText().includes("name: 'bicep-unsafe'"), doc.getText());
+    assert.ok(await doc.save(), 'saved');
+  });
+
   test('aiEgressGuard.auditWorkspace returns a summary and diagnoses never-opened templates', async () => {
     const neverOpened = uri('never-opened.json');
     assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === neverOpened.toString()), 'never-opened.json is not open');

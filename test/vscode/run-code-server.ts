@@ -13,9 +13,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  REPO_ROOT, cleanup, launchBrowser, log, newPage, openWorkbench, startCodeServer, tail, tempDir, waitFor,
+  REPO_ROOT, cleanup, installBicepLanguageStandIn, launchBrowser, log, newPage, openWorkbench, startCodeServer, tail, tempDir, waitFor,
 } from '../support/codeServer';
-import { writeWorkspace } from '../support/templates';
+import { contributesBicep, declaresBicep, writeWorkspace, type Manifest } from '../support/templates';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results', 'vscode');
 const SUITE_TIMEOUT = 240_000;
@@ -26,7 +26,7 @@ async function main(): Promise<number> {
   const extensionDevelopmentPath = REPO_ROOT;
   const extensionTestsPath = path.resolve(process.env.EXTENSION_TESTS_PATH ?? path.join(REPO_ROOT, 'out', 'test', 'vscode', 'index.js'));
   if (!fs.existsSync(extensionTestsPath)) throw new Error(`${extensionTestsPath} does not exist: compile first (tsc -p .)`);
-  const manifest = JSON.parse(fs.readFileSync(path.join(extensionDevelopmentPath, 'package.json'), 'utf8')) as { main?: string };
+  const manifest = JSON.parse(fs.readFileSync(path.join(extensionDevelopmentPath, 'package.json'), 'utf8')) as { main?: string } & Manifest;
   if (manifest.main && !fs.existsSync(path.join(extensionDevelopmentPath, manifest.main))) {
     log(`warning: ${manifest.main} does not exist (npm run build): the extension cannot activate`);
   }
@@ -35,8 +35,15 @@ async function main(): Promise<number> {
   writeWorkspace(workspace);
   const mochaLog = path.join(RESULTS, 'mocha.log');
   fs.writeFileSync(mochaLog, '');
+  // Only the extension under development, plus (when it relies on the Bicep extension for the `bicep` language,
+  // which cannot be installed offline) a stand-in registering that language id.
+  const extensionsDir = tempDir('extensions');
+  if (declaresBicep(manifest) && !contributesBicep(manifest)) {
+    log("installing a stand-in for the Bicep extension's 'bicep' language id");
+    installBicepLanguageStandIn(extensionsDir);
+  }
   const server = await startCodeServer({
-    extensionsDir: tempDir('extensions'), // empty: only the extension under development
+    extensionsDir,
     logFile: path.join(RESULTS, 'code-server.log'),
     env: { EGRESS_GUARD_TEST_LOG: mochaLog, ...(process.env.EGRESS_GUARD_TEST_GREP ? { EGRESS_GUARD_TEST_GREP: process.env.EGRESS_GUARD_TEST_GREP } : {}) },
   });
