@@ -146,6 +146,11 @@ function startsToken(c: number): boolean {
 
 export function computeLineStarts(text: string): number[] {
   const starts = [0];
+  if (text.indexOf('\r') < 0) {
+    // Common case: native search is much faster than a character loop.
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+  }
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);

@@ -29,7 +29,7 @@ export interface ParseOptions {
 }
 
 /** Nesting depth (counted per expression, object, array and type level) beyond which a subtree is skipped. */
-export const DEFAULT_MAX_DEPTH = 500;
+export const DEFAULT_MAX_DEPTH = 256;
 /** Parser diagnostics kept at most. */
 export const MAX_PARSE_DIAGNOSTICS = 500;
 
@@ -166,6 +166,8 @@ class Parser {
   // --- token reader -------------------------------------------------------------------------
 
   private ty(t: Tok): T { return this.types[t]; }
+  private multilineOf(t: Tok): number { return this.info[t] & MULTILINE_MASK; }
+  private unterminatedOf(t: Tok): boolean { return (this.info[t] & UNTERMINATED_BIT) !== 0; }
   private st(t: Tok): number { return this.starts[t]; }
   private en(t: Tok): number { return this.ends[t]; }
 
@@ -270,7 +272,16 @@ class Parser {
     const mark = this.diagnostics.length;
     try {
       return fn();
-    } catch (e) {
+    } catch (caught) {
+      let e = caught;
+      if (e instanceof RangeError) {
+        // Stack exhausted despite the depth limit (the caller's stack was already deep): treat as too deep.
+        const t = this.peek();
+        e = new ParseFailure({
+          message: 'The expression is nested too deeply; it was not analyzed.',
+          start: this.st(t), end: this.st(t), code: 'EGB001', severity: 'error',
+        });
+      }
       if (!(e instanceof ParseFailure)) throw e;
       this.diagnostics.length = mark;
       while (!this.atEnd() && !this.isAny(terminators)) this.read();
@@ -302,16 +313,21 @@ class Parser {
     this.depth++;
   }
 
-  /** Skips a bracketed group (or a single token), iteratively. */
+  /**
+   * Skips the rest of a construct, iteratively: up to a line break or an unmatched closing
+   * bracket at the current level, skipping any bracketed groups (with their line breaks) whole.
+   */
   private skipBalanced(): void {
     let level = 0;
-    do {
-      const t = this.ty(this.peek());
-      if (t === T.EndOfFile) return;
+    while (!this.atEnd()) {
+      const t = this.ty(this.pos);
       if (t === T.LeftBrace || t === T.LeftSquare || t === T.LeftParen || t === T.StringLeftPiece) level++;
-      else if (t === T.RightBrace || t === T.RightSquare || t === T.RightParen || t === T.StringRightPiece) level--;
+      else if (t === T.RightBrace || t === T.RightSquare || t === T.RightParen || t === T.StringRightPiece) {
+        if (level === 0) return;
+        level--;
+      } else if (level === 0 && (t === T.NewLine || t === T.Comma)) return;
       this.read();
-    } while (level > 0);
+    }
   }
 
   // --- program & declarations ---------------------------------------------------------------
@@ -339,6 +355,17 @@ class Parser {
    */
   private declaration(only: string | undefined): Declaration | ErrorNode | null {
     return this.recover((): Declaration | null => {
+      this.enter();
+      try {
+        return this.declarationBody(only);
+      } finally {
+        this.depth--;
+      }
+    }, false, false, [T.NewLine]);
+  }
+
+  private declarationBody(only: string | undefined): Declaration | null {
+    {
       const decorators = this.leadingDecorators();
       const cur = this.peek();
       if (this.ty(cur) === T.Identifier) {
@@ -362,7 +389,7 @@ class Parser {
         return this.fail('BCP337', 'This declaration type is not valid for a Bicep Parameters file. Specify a "using", "extends", "param", "var", "type", "import", "extension" or "extensionConfig" declaration.');
       }
       return this.fail('BCP007', 'This declaration type is not recognized. Specify a metadata, parameter, variable, resource, or output declaration.');
-    }, false, false, [T.NewLine]);
+    }
   }
 
   private bicepDeclaration(kw: string, decorators: Decorator[]): Declaration | undefined {
@@ -406,16 +433,16 @@ class Parser {
     return undefined;
   }
 
-  private declStart(decorators: Decorator[], keyword: Token): number {
-    return decorators.length > 0 ? decorators[0].start : keyword.start;
+  private declStart(decorators: Decorator[], keyword: Tok): number {
+    return decorators.length > 0 ? decorators[0].start : this.st(keyword);
   }
 
-  private range(t: Token): TextRange {
-    return { start: t.start, end: t.end };
+  private range(t: Tok): TextRange {
+    return { start: this.st(t), end: this.en(t) };
   }
 
-  private identifierFrom(t: Token): Identifier {
-    return { kind: 'identifier', name: this.tokenText(t), start: t.start, end: t.end };
+  private identifierFrom(t: Tok): Identifier {
+    return { kind: 'identifier', name: this.tokenText(t), start: this.st(t), end: this.en(t) };
   }
 
   private identifierWithRecovery(code: string, message: string, terminators: readonly T[], suppress = false): Identifier {
@@ -431,7 +458,7 @@ class Parser {
     return { kind: 'identifier', name: '', missing: true, start: at, end: at };
   }
 
-  private expectAssignment(suppress: boolean, terminators: readonly T[]): Token | ErrorNode {
+  private expectAssignment(suppress: boolean, terminators: readonly T[]): Tok | ErrorNode {
     return this.recover(() => this.expectChar(T.Assignment, '='), suppress, false, terminators);
   }
 
@@ -727,7 +754,7 @@ class Parser {
     return { name, alias, start: name.start, end: this.prevEnd() };
   }
 
-  private extension(kw: Token, keywordText: ExtensionDeclaration['keywordText'], decorators: Decorator[]): ExtensionDeclaration {
+  private extension(kw: Tok, keywordText: ExtensionDeclaration['keywordText'], decorators: Decorator[]): ExtensionDeclaration {
     const specification: Identifier | StringNode | ErrorNode = this.is(T.Identifier)
       ? this.identifierFrom(this.read())
       : this.recover(() => this.stringOrFail('BCP201', 'Expected an extension specification string. This should either be a relative path, or a valid OCI artifact specification.'),
@@ -957,13 +984,13 @@ class Parser {
     }
   }
 
-  private memberAfterDot(target: Expression, safe: boolean, safeToken: Token | undefined, flags: number): Expression {
+  private memberAfterDot(target: Expression, safe: boolean, safeToken: Tok | undefined, flags: number): Expression {
     const property = this.identifierOrSkip('BCP020', 'Expected a function or property name at this location.');
     if (this.is(T.LeftParen)) {
       if (safeToken) {
         this.report({
           message: 'The `.?` (safe dereference) operator may not be used on instance function invocations.',
-          start: safeToken.start, end: property.end, code: 'BCP322', severity: 'error',
+          start: this.st(safeToken), end: property.end, code: 'BCP322', severity: 'error',
         });
       }
       return this.call(property, target, flags);
@@ -1003,9 +1030,11 @@ class Parser {
   private integer(): Expression {
     const t = this.peek();
     const raw = this.tokenText(t);
-    const digits = raw.replace(/^0+(?=.)/, '');
-    if (digits.length > ULONG_MAX.length || (digits.length === ULONG_MAX.length && digits > ULONG_MAX)) {
-      return this.fail('BCP010', 'Expected a valid 64-bit signed integer.');
+    if (raw.length >= ULONG_MAX.length) {
+      const digits = raw.replace(/^0+(?=.)/, '');
+      if (digits.length > ULONG_MAX.length || (digits.length === ULONG_MAX.length && digits > ULONG_MAX)) {
+        return this.fail('BCP010', 'Expected a valid 64-bit signed integer.');
+      }
     }
     this.read();
     return { kind: 'number', value: Number(raw), raw, start: this.st(t), end: this.en(t) };
@@ -1345,7 +1374,7 @@ class Parser {
     if (this.ty(first) !== T.StringLeftPiece) {
       return this.fail('BCP009', 'Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.');
     }
-    const pieces: Token[] = [this.read()];
+    const pieces: Tok[] = [this.read()];
     const expressions: Expression[] = [];
     const holeEnd = [T.StringMiddlePiece, T.StringRightPiece, T.NewLine];
     for (;;) {
@@ -1365,15 +1394,15 @@ class Parser {
     }
   }
 
-  private buildString(pieces: Token[], expressions: Expression[]): StringNode {
+  private buildString(pieces: Tok[], expressions: Expression[]): StringNode {
     const text = this.text;
-    const multiline = pieces[0].multiline > 0;
-    const dollars = multiline ? pieces[0].multiline - 1 : 0;
+    const multiline = this.multilineOf(pieces[0]) > 0;
+    const dollars = multiline ? this.multilineOf(pieces[0]) - 1 : 0;
     const segments: string[] = [];
     const segmentRanges: TextRange[] = [];
     for (let i = 0; i < pieces.length; i++) {
       const p = pieces[i];
-      let s = p.start, e = p.end;
+      let s = this.st(p), e = this.en(p);
       const isFirst = i === 0, isLast = i === pieces.length - 1;
       if (multiline) {
         s += isFirst ? dollars + 3 : 1;
@@ -1381,12 +1410,12 @@ class Parser {
           if (text.charCodeAt(s) === 13 && s < e) s++;
           if (text.charCodeAt(s) === 10 && s < e) s++;
         }
-        if (isLast) { if (!p.unterminated) e -= 3; } else e -= dollars + 1;
+        if (isLast) { if (!this.unterminatedOf(p)) e -= 3; } else e -= dollars + 1;
       } else {
         s += 1;
-        if (isLast) { if (!p.unterminated) e -= 1; } else e -= 2;
+        if (isLast) { if (!this.unterminatedOf(p)) e -= 1; } else e -= 2;
       }
-      if (s > p.end) s = p.end;
+      if (s > this.en(p)) s = this.en(p);
       if (e < s) e = s;
       segmentRanges.push({ start: s, end: e });
       segments.push(multiline ? text.slice(s, e) : decodeEscapes(text, s, e));
@@ -1394,7 +1423,7 @@ class Parser {
     return {
       kind: 'string', segments, segmentRanges, expressions, multiline,
       value: expressions.length === 0 ? segments[0] : undefined,
-      start: pieces[0].start, end: pieces[pieces.length - 1].end,
+      start: this.st(pieces[0]), end: this.en(pieces[pieces.length - 1]),
     };
   }
 
