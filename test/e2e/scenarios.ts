@@ -166,7 +166,7 @@ export const SCENARIOS: Scenario[] = [
       const mode = await waitFor(() => wb.languageMode(), { what: 'the status bar language mode' });
       await wb.screenshot('3-bicep-open');
       check(/bicep/i.test(mode), `main.bicep opens as "${mode}", expected Bicep (${ctx.bicepStandIn ? 'language from the test stand-in' : 'language contributed by the extension'})`);
-      await expectFinding(ctx, 'main.bicep', 'bicep-unsafe');
+      await expectFinding(ctx, 'main.bicep', 'bicep-unsafe', 20_000);
       await wb.screenshot('3-bicep-finding');
       await applyRestrictFix(ctx, 'main.bicep', 'bicep-unsafe', '3');
       await waitFor(async () => /restrictOutboundNetworkAccess:\s*true/.test(await wb.editorText()),

@@ -109,16 +109,26 @@ export function onCleanup(name: string, run: () => void | Promise<void>): void {
   }
 }
 
-/** Runs every registered cleanup step (each at most once), never throwing. */
-export async function cleanup(): Promise<void> {
-  while (cleanupSteps.length) {
-    const step = cleanupSteps.pop()!;
-    try {
-      await step.run();
-    } catch (error) {
-      log(`cleanup "${step.name}" failed: ${(error as Error).message}`);
+let cleaning: Promise<void> | undefined;
+
+/**
+ * Runs every registered cleanup step (each at most once, last registered first), never throwing. Concurrent calls
+ * (a signal during the normal shutdown) share one run, so nobody exits while a step is still under way.
+ */
+export function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    while (cleanupSteps.length) {
+      const step = cleanupSteps.pop()!;
+      try {
+        await step.run();
+      } catch (error) {
+        log(`cleanup "${step.name}" failed: ${(error as Error).message}`);
+      }
     }
-  }
+  })().finally(() => {
+    cleaning = undefined;
+  });
+  return cleaning;
 }
 
 /** A fresh temporary folder, removed at cleanup unless KEEP_TMP is set. */
@@ -316,6 +326,16 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     log(`code-server stopped (${exited ?? 'killed'})`);
   };
   onCleanup('stop code-server', stop);
+  // Last resort if this process exits without cleanup (e.g. process.exit elsewhere): kill the group synchronously.
+  process.once('exit', () => {
+    if (!exited) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
 
   await waitFor(async () => {
     if (exited) throw new Error(`code-server ended (${exited}) before answering:\n${tail(options.logFile)}`);
@@ -366,7 +386,11 @@ export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run scripts/install-code-server.sh first`);
   const { chromium } = await import('playwright-core');
   log(`launching ${CHROMIUM}`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: !process.env.HEADED, timeout: 60_000 });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: !process.env.HEADED, timeout: 60_000,
+    // Our own signal handlers (onCleanup) close the browser AND stop code-server; playwright's would exit first.
+    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+  });
   onCleanup('close browser', async () => {
     await browser.close().catch(() => undefined);
     log('browser closed');
