@@ -44,7 +44,8 @@ async function expectFinding(ctx: Context, fileName: string, resource: string, t
     const rows = await wb.findings(RULE, resource);
     return rows.length ? rows : undefined;
   }, { what: `Problems to list ${RULE} for '${resource}' (${fileName})`, timeout }).catch(async (error: Error) => {
-    throw new Error(`${error.message}; Problems shows:${describe(await wb.problems())}`);
+    await wb.filterProblems('').catch(() => undefined);
+    throw new Error(`${error.message}; Problems shows (unfiltered):${describe(await wb.problems())}`);
   });
   const [finding] = found;
   check(finding.source === SOURCE, `source is "${finding.source}", expected "${SOURCE}"`);
