@@ -1,6 +1,6 @@
 import { isUnknown } from '../server/src/engine/expressions/value';
 import type { Rule } from './rule';
-import { describeOrigin, editableSite, quoted, unknownReason } from './support/values';
+import { describeOrigin, editableSite, quoted, setSetting, unknownReason } from './support/values';
 
 export const rule: Rule = {
   id: 'disable-public-network-access',
@@ -25,7 +25,7 @@ export const rule: Rule = {
         safe: false,
         changes: site
           ? [{ kind: 'replace', target: site, value: 'Disabled' }]
-          : [{ kind: 'set', target: resource.declaration, path: ['properties', 'publicNetworkAccess'], value: 'Disabled' }],
+          : [setSetting(resource, ['properties', 'publicNetworkAccess'], 'Disabled')],
       }],
     }];
   },

@@ -2,7 +2,7 @@ import { isUnknown } from '../server/src/engine/expressions/value';
 import type { AiResource, ValueNode } from '../server/src/engine/model';
 import type { Fix } from '../server/src/engine/fixes';
 import type { Report, Rule } from './rule';
-import { describeOrigin, editableSite, quoted, unknownReason } from './support/values';
+import { describeOrigin, editableSite, quoted, setSetting, unknownReason } from './support/values';
 
 /** Kinds the Azure docs list as supporting outbound restriction (data loss prevention). Compared case-insensitively. */
 export const SUPPORTED_KINDS = [
@@ -17,8 +17,8 @@ export function restrictFix(resource: AiResource): Fix {
     safe: false,
     preferred: true,
     changes: [
-      { kind: 'set', target: resource.declaration, path: ['properties', 'restrictOutboundNetworkAccess'], value: true },
-      { kind: 'set', target: resource.declaration, path: ['properties', 'allowedFqdnList'], value: [], onlyIfMissing: true },
+      setSetting(resource, ['properties', 'restrictOutboundNetworkAccess'], true),
+      setSetting(resource, ['properties', 'allowedFqdnList'], [], true),
     ],
   };
 }
@@ -30,8 +30,8 @@ export function hardenFix(resource: AiResource): Fix {
     safe: false,
     changes: [
       ...restrict.changes,
-      { kind: 'set', target: resource.declaration, path: ['properties', 'publicNetworkAccess'], value: 'Disabled' },
-      { kind: 'set', target: resource.declaration, path: ['properties', 'networkAcls', 'defaultAction'], value: 'Deny' },
+      setSetting(resource, ['properties', 'publicNetworkAccess'], 'Disabled'),
+      setSetting(resource, ['properties', 'networkAcls', 'defaultAction'], 'Deny'),
     ],
   };
 }

@@ -1,7 +1,8 @@
 // Small helpers rules share for reading values and wording messages.
 
 import { isUnknown, Unknown, type Value } from '../../server/src/engine/expressions/value';
-import { writtenAt, type AiResource, type ValueNode } from '../../server/src/engine/model';
+import { settingPath, writtenAt, type AiResource, type ValueNode } from '../../server/src/engine/model';
+import type { FixIntent, JsonValue } from '../../server/src/engine/fixes';
 
 /**
  * Where a value that flowed in through parameters and callers is finally written, for messages and
@@ -45,4 +46,9 @@ export function editableSite(node: ValueNode): ValueNode | undefined {
 
 export function quoted(resource: AiResource): string {
   return `'${resource.name}'`;
+}
+
+/** An intent that sets a resource setting (`['properties', 'x']`) wherever the declaration keeps it. */
+export function setSetting(resource: AiResource, path: readonly string[], value: JsonValue, onlyIfMissing?: boolean): FixIntent {
+  return { kind: 'set', target: resource.declaration, path: settingPath(resource, path), value, ...(onlyIfMissing ? { onlyIfMissing } : {}) };
 }

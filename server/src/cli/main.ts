@@ -8,15 +8,16 @@ import type { Settings } from '../engine/config';
 import { validateSettings } from '../engine/config';
 import { auditFiles, summarize } from '../workspace/audit';
 import { collectFiles } from '../workspace/files';
-import { ConfigCache, nodeFileHost } from '../workspace/node-host';
+import { bicepModuleCacheUri, ConfigCache, nodeFileHost } from '../workspace/node-host';
 import { toSarif } from '../report/sarif';
 import { toJson, toText } from '../report/text';
 import { version } from '../../../package.json';
 
 const USAGE = `Usage: ai-egress-guard [paths or globs...] [options]
 
-Checks Azure AI services (Microsoft.CognitiveServices/accounts) in ARM templates for unrestricted outbound access.
-Paths default to the current folder; folders are searched for .json/.jsonc templates (node_modules and .git skipped).
+Checks Azure AI services (Microsoft.CognitiveServices/accounts) in ARM templates and Bicep files for unrestricted
+outbound access. Paths default to the current folder; folders are searched for .json, .jsonc, .bicep and .bicepparam
+files (node_modules and .git skipped).
 
 Options:
   -f, --format text|json|sarif   output format (default: text)
@@ -77,7 +78,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
     const rootConfig = configs.configForDir(cwd);
     const collected = collectFiles(positionals.length ? positionals : ['.'], cwd, [...(rootConfig?.settings.exclude ?? []), ...(values.exclude ?? [])]);
     const settingsFor = (file: string): Settings => configs.settingsFor(file, overrides);
-    const audit = auditFiles(collected.files, { settingsFor, host: nodeFileHost() });
+    const audit = auditFiles(collected.files, { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri() });
     for (const problem of configs.problems()) err(`ai-egress-guard: ${problem}\n`);
     const problems = [...collected.problems, ...audit.problems];
     const summary = summarize(audit, collected.files.length);

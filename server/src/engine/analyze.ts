@@ -1,14 +1,12 @@
 // The engine's entry point: one file in, findings out. Used by the language server and the CLI.
 
-import { parseTree, printParseErrorCode } from 'jsonc-parser';
-import { conventionalNames, readParameterFile, templateNamedBy, type ParameterFile } from './arm/parameters';
 import { rules, type Level, type Rule } from '../../../rules';
-import { generatorOf, isDeploymentTemplate, parseArm, readArmResources } from './arm/reader';
+import { loadArm } from './arm/load';
+import { loadBicep, loadBicepParam } from './bicep/load';
 import type { Settings } from './config';
 import type { Fix } from './fixes';
 import { isUnknown } from './expressions/value';
 import { writtenAt, type AiResource, type FileKind, type Loc, type SourceFile, type ValueNode } from './model';
-import { positionAt } from './text';
 
 export interface Related { readonly loc: Loc; readonly message: string }
 
@@ -20,6 +18,8 @@ export interface Finding {
   readonly resource: string;
   readonly related: readonly Related[];
   readonly fixes: readonly Fix[];
+  /** Where the offending value is written, when it flowed in from elsewhere (parameter default, parameter file, caller). */
+  readonly site?: Loc;
 }
 
 export interface ResourceSummary {
@@ -51,74 +51,47 @@ export interface FileHost {
 export interface AnalyzeOptions {
   readonly settings: Settings;
   readonly host?: FileHost;
+  /** Bicep's module cache (`~/.bicep`) as a file URI, where `bicep restore` puts registry modules. */
+  readonly moduleCacheUri?: string;
+}
+
+/** What a format loader hands the engine: resources evaluated once per parameter file (or once). */
+export interface Loaded {
+  readonly isTemplate: boolean;
+  readonly problems: readonly Problem[];
+  readonly runs: readonly (readonly AiResource[])[];
+  /** For a parameter file: report only what the values set in it cause, at those values. */
+  readonly reportAtSitesIn?: string;
+  /** Drops findings the file's own suppression comments cover (Bicep's #disable-next-line). */
+  readonly isSuppressed?: (finding: Finding) => boolean;
 }
 
 export function fileKindOf(uri: string): FileKind | undefined {
   const lower = uri.toLowerCase();
   if (lower.endsWith('.json') || lower.endsWith('.jsonc')) return 'arm';
+  if (lower.endsWith('.bicep')) return 'bicep';
+  if (lower.endsWith('.bicepparam')) return 'bicepparam';
   return undefined;
 }
 
 export function analyze(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
-  const doc = parseArm(file);
-  if (!isDeploymentTemplate(doc.root)) return { file, isTemplate: false, resources: [], findings: [], problems: [] };
-  // One problem for a malformed file: the first error is the one to fix, the rest often follow from it.
-  const first = doc.errors[0];
-  const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more error${doc.errors.length > 2 ? 's' : ''})` : '';
-  const problems = first ? [{
-    message: `not valid JSON: ${printParseErrorCode(first.error)} at line ${positionAt(file.text, first.offset).line + 1}${more}; analysed what could be read`,
-    start: first.offset,
-    end: first.offset + first.length,
-  }] : [];
-  const generated = generatorOf(doc.root) === 'bicep' ? generatedFrom(file, options.host) : undefined;
-  const cloud = options.settings.cloud;
-  const parameterFiles = options.host ? parameterFilesOf(file, options.host) : [];
-  // Evaluated once per parameter file, as each would be deployed; without one, with the defaults.
-  const runs = parameterFiles.length
-    ? parameterFiles.map((parameterFile) => readArmResources(doc, { cloud, parameterFile, generatedFrom: generated }))
-    : [readArmResources(doc, { cloud, generatedFrom: generated })];
-  return {
-    file,
-    isTemplate: true,
-    resources: mergeSummaries(runs.map((resources) => resources.map(summarize))),
-    findings: mergeFindings(runs.map((resources) => check(resources, options.settings))),
-    problems,
-  };
-}
-
-function parameterFilesOf(file: SourceFile, host: FileHost): ParameterFile[] {
-  const slash = file.uri.lastIndexOf('/');
-  const dir = file.uri.slice(0, slash);
-  const name = file.uri.slice(slash + 1);
-  const siblings = host.listDir?.(dir) ?? [];
-  const out: ParameterFile[] = [];
-  const seen = new Set<string>();
-  const consider = (sibling: string, requireMetadata: boolean) => {
-    if (seen.has(sibling) || sibling === name) return;
-    const uri = `${dir}/${sibling}`;
-    const text = host.readFile(uri);
-    if (text === undefined) return;
-    const root = parseTree(text, [], { allowTrailingComma: true });
-    if (requireMetadata && templateNamedBy(root)?.replace(/^\.\//, '') !== name) return;
-    const parsed = readParameterFile({ uri, text, kind: 'arm' }, root);
-    if (parsed) {
-      seen.add(sibling);
-      out.push(parsed);
-    }
-  };
-  for (const sibling of conventionalNames(name, siblings)) consider(sibling, false);
-  // Other JSON files beside it may name the template in their metadata; cheap check before parsing.
-  for (const sibling of siblings) {
-    if (/\.json$/i.test(sibling) && !seen.has(sibling)) {
-      const text = host.readFile(`${dir}/${sibling}`);
-      if (text !== undefined && text.includes('"template"') && text.includes(name)) consider(sibling, true);
-    }
+  const loaded = file.kind === 'arm' ? loadArm(file, options) : file.kind === 'bicep' ? loadBicep(file, options) : loadBicepParam(file, options);
+  if (!loaded.isTemplate) return { file, isTemplate: false, resources: [], findings: [], problems: loaded.problems };
+  let findings = mergeFindings(loaded.runs.map((resources) => check(resources, options.settings)));
+  const sites = loaded.reportAtSitesIn;
+  if (sites) {
+    findings = findings
+      .filter((f) => f.site?.file.uri === sites)
+      .map((f) => ({ ...f, loc: f.site!, related: [{ loc: f.loc, message: `used here by AI service '${f.resource}'` }, ...f.related] }));
   }
-  return out;
+  // Findings located in other files (inside a module) belong to those files' own analysis.
+  findings = findings.filter((f) => f.loc.file.uri === file.uri && !loaded.isSuppressed?.(f));
+  const own = loaded.runs.map((resources) => resources.filter((r) => r.file.uri === file.uri).map(summarize));
+  return { file, isTemplate: true, resources: mergeSummaries(own), findings, problems: loaded.problems };
 }
 
 /** One finding per place and rule: the same problem under several parameter files is reported once, naming them. */
-function mergeFindings(runs: Finding[][]): Finding[] {
+function mergeFindings(runs: readonly Finding[][]): Finding[] {
   if (runs.length === 1) return runs[0];
   const byKey = new Map<string, { finding: Finding; files: string[] }>();
   for (const findings of runs) {
@@ -140,7 +113,7 @@ function mergeFindings(runs: Finding[][]): Finding[] {
 }
 
 /** A resource is restricted only when it is under every parameter file. */
-function mergeSummaries(runs: ResourceSummary[][]): ResourceSummary[] {
+function mergeSummaries(runs: readonly ResourceSummary[][]): ResourceSummary[] {
   if (runs.length === 1) return runs[0];
   const byLoc = new Map<string, ResourceSummary>();
   for (const summaries of runs) {
@@ -154,11 +127,6 @@ function mergeSummaries(runs: ResourceSummary[][]): ResourceSummary[] {
     }
   }
   return [...byLoc.values()];
-}
-
-function generatedFrom(file: SourceFile, host: FileHost | undefined): AiResource['context']['generatedFrom'] {
-  const sibling = file.uri.replace(/\.jsonc?$/i, '.bicep');
-  return { tool: 'bicep', sourceUri: sibling !== file.uri && host?.readFile(sibling) !== undefined ? sibling : undefined };
 }
 
 function summarize(resource: AiResource): ResourceSummary {
@@ -210,7 +178,8 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     message += source
       ? ` This file is generated by Bicep: make the change in ${source.slice(source.lastIndexOf('/') + 1)} next to it.`
       : ' This file is generated by Bicep: make the change in the Bicep source.';
-    if (source) related.push({ loc: { file: { uri: source, text: '', kind: 'bicep' }, start: 0, end: 0 }, message: 'the Bicep source of this template' });
+    const declaration = resource.symbolicName ? context.generatedFrom.declarationOf?.(resource.symbolicName) : undefined;
+    if (declaration) related.push({ loc: declaration, message: `'${resource.symbolicName}' is declared here in the Bicep source` });
   }
   return {
     ruleId: rule.id,
@@ -219,16 +188,17 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     loc,
     resource: resource.name,
     related,
-    fixes: [...(report.fixes ?? []), suppressFix(rule.id, resource)],
+    fixes: [...(report.fixes ?? []), suppressFix(rule.id, resource, loc)],
+    site: isNode(report.at) ? writtenAt(report.at).loc : undefined,
   };
 }
 
 /** Suppression is recorded on the resource (metadata in ARM, `#disable-next-line` in Bicep), with a reason to fill in. */
-function suppressFix(ruleId: string, resource: AiResource): Fix {
+function suppressFix(ruleId: string, resource: AiResource, at: Loc): Fix {
   return {
     title: `Suppress ${ruleId} for '${resource.name}' (with a reason)`,
     safe: false,
-    changes: [{ kind: 'suppress', resource, ruleId, reason: 'TODO: say why this is acceptable' }],
+    changes: [{ kind: 'suppress', resource, ruleId, reason: 'TODO: say why this is acceptable', at }],
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Fix, FixIntent } from './fixes';
 import type { FileKind } from './model';
 import { applyArmIntents } from './arm/writer';
+import { applyBicepIntents } from './bicep/writer';
 
 export interface FileEdit {
   readonly uri: string;
@@ -14,12 +15,11 @@ export interface FileEdit {
 
 export type Writer = (text: string, intents: readonly FixIntent[]) => string;
 
-const writers: Partial<Record<FileKind, Writer>> = { arm: applyArmIntents };
-
-/** Lets a format register its writer (kept here so the engine core does not import every format). */
-export function registerWriter(kind: FileKind, writer: Writer): void {
-  writers[kind] = writer;
-}
+const writers: Record<FileKind, Writer> = {
+  arm: applyArmIntents,
+  bicep: (text, intents) => applyBicepIntents(text, intents, 'bicep'),
+  bicepparam: (text, intents) => applyBicepIntents(text, intents, 'bicepparam'),
+};
 
 function fileOf(intent: FixIntent) {
   return intent.kind === 'suppress' ? intent.resource.declaration.loc.file : intent.target.loc.file;
@@ -38,9 +38,7 @@ export function editsFor(fixes: readonly Fix[], textOf: (uri: string) => string 
   }
   const edits: FileEdit[] = [];
   for (const [uri, { kind, text, intents }] of byFile) {
-    const writer = writers[kind];
-    if (!writer) continue;
-    const edit = minimalEdit(uri, text, writer(text, intents));
+    const edit = minimalEdit(uri, text, writers[kind](text, intents));
     if (edit) edits.push(edit);
   }
   return edits;

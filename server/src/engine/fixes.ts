@@ -1,7 +1,7 @@
 // Fix intents: what a rule wants changed, independent of the file format.
 // Format writers (arm/writer.ts, bicep/writer.ts) turn them into text edits.
 
-import type { AiResource, ValueNode } from './model';
+import type { AiResource, Loc, ValueNode } from './model';
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -13,7 +13,7 @@ export type FixIntent =
   /** Remove the array element `target`. */
   | { readonly kind: 'remove-item'; readonly target: ValueNode }
   /** Record on the resource that `ruleId` is suppressed for it, with a reason. */
-  | { readonly kind: 'suppress'; readonly resource: AiResource; readonly ruleId: string; readonly reason: string };
+  | { readonly kind: 'suppress'; readonly resource: AiResource; readonly ruleId: string; readonly reason: string; readonly at?: Loc };
 
 export interface Fix {
   /** ESLint/vscode-eslint style title, e.g. "Restrict outbound network access for 'oai'". */

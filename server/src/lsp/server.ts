@@ -15,7 +15,7 @@ import { rangeOf } from '../engine/text';
 import { toSarif } from '../report/sarif';
 import { auditFiles, summarize, summaryText, type AuditResult } from '../workspace/audit';
 import { collectFiles } from '../workspace/files';
-import { ConfigCache, nodeFileHost, uriToPath } from '../workspace/node-host';
+import { bicepModuleCacheUri, ConfigCache, nodeFileHost, uriToPath } from '../workspace/node-host';
 import { AUDIT_PROGRESS, AUDIT_REQUEST, type AuditParams, type AuditResponse, type EditorSettings } from './protocol';
 import { version } from '../../../package.json';
 
@@ -28,6 +28,7 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const configs = new ConfigCache();
   const host = nodeFileHost((uri) => documents.get(uri)?.getText());
+  const moduleCacheUri = bicepModuleCacheUri();
   /** Findings last published, by URI, so code actions reuse them. */
   const findingsByUri = new Map<string, readonly Finding[]>();
   const pending = new Map<string, NodeJS.Timeout>();
@@ -87,7 +88,7 @@ export function startServer(connection: Connection): void {
       return;
     }
     try {
-      const result = analyze({ uri: doc.uri, text: doc.getText(), kind }, { settings: settingsFor(uriToPath(doc.uri)), host });
+      const result = analyze({ uri: doc.uri, text: doc.getText(), kind }, { settings: settingsFor(uriToPath(doc.uri)), host, moduleCacheUri });
       publish(doc.uri, result.findings);
     } catch (error) {
       log(`internal error while analysing ${doc.uri}: ${(error as Error).stack ?? error}`);
@@ -180,6 +181,7 @@ export function startServer(connection: Connection): void {
     const audit: AuditResult = auditFiles(files, {
       settingsFor: (file) => settingsFor(file),
       host,
+      moduleCacheUri,
       onProgress: (done, total) => {
         void connection.sendNotification(AUDIT_PROGRESS, { done, total });
         if (token.isCancellationRequested) cancelled = true;

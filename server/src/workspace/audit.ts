@@ -24,6 +24,7 @@ export interface AuditSummary {
 export interface AuditOptions {
   readonly settingsFor: (filePath: string) => Settings;
   readonly host: FileHost;
+  readonly moduleCacheUri?: string;
   /** Called after each file; return false to stop (cancellation). */
   readonly onProgress?: (done: number, total: number, file: string) => boolean | void;
 }
@@ -38,7 +39,7 @@ export function auditFiles(paths: readonly string[], options: AuditOptions): Aud
       problems.push({ path: filePath, message: problem ?? 'cannot read' });
     } else {
       try {
-        const result = analyze(file, { settings: options.settingsFor(filePath), host: options.host });
+        const result = analyze(file, { settings: options.settingsFor(filePath), host: options.host, moduleCacheUri: options.moduleCacheUri });
         results.push(result);
         for (const p of result.problems) problems.push({ path: filePath, message: p.message });
       } catch (error) {

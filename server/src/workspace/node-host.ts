@@ -2,9 +2,15 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import * as os from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FileHost } from '../engine/analyze';
 import { findConfig, mergeSettings, type ConfigFile, type Settings } from '../engine/config';
+
+/** Where `bicep restore` caches registry modules. */
+export function bicepModuleCacheUri(): string {
+  return pathToFileURL(path.join(os.homedir(), '.bicep')).href;
+}
 
 export function readTextFile(filePath: string): string | undefined {
   try {

@@ -8,6 +8,7 @@ import { TemplateScope } from '../expressions/scope';
 import type { CloudName } from '../expressions/environment';
 import { getProperty, isObject, Unknown, type Value, type ValueObject } from '../expressions/value';
 import type { ParameterFile } from './parameters';
+import { derived } from '../nodes';
 import type { AiResource, Loc, Origin, OriginKind, SourceFile, ValueNode } from '../model';
 
 export const AI_ACCOUNT_TYPE = 'microsoft.cognitiveservices/accounts';
@@ -44,6 +45,8 @@ export interface ReadOptions {
   /** Values from a parameter file, by parameter name. */
   readonly parameterFile?: ParameterFile;
   readonly generatedFrom?: AiResource['context']['generatedFrom'];
+  /** Values a caller in another file passes (a Bicep module call of a compiled template). */
+  readonly caller?: { readonly via: string; readonly values: ReadonlyMap<string, ValueNode>; readonly path: readonly string[] };
 }
 
 /** Reads the AI service resources a template deploys. */
@@ -54,7 +57,10 @@ export function readArmResources(doc: ArmDocument, options: ReadOptions = {}): A
   for (const [name, node] of options.parameterFile?.values ?? []) {
     bindings.set(name.toLowerCase(), { node, kind: 'parameter-file' });
   }
-  const env = templateEnv(doc.file, doc.root, bindings, options, []);
+  for (const [name, node] of options.caller?.values ?? []) {
+    bindings.set(name.toLowerCase(), { node, kind: 'caller', via: options.caller!.via });
+  }
+  const env = templateEnv(doc.file, doc.root, bindings, options, options.caller?.path ?? []);
   walkResources(property(doc.root, 'resources'), env, undefined, out, 0);
   return out;
 }
@@ -161,6 +167,7 @@ function aiResource(node: JsonNode, declaration: ValueNode, typeNode: JsonNode, 
   const api = property(node, 'apiVersion');
   return {
     name: displayName(declaration, symbolic),
+    symbolicName: symbolic,
     file: env.file,
     declaration,
     typeLoc: locOf(env.file, typeNode),
@@ -304,16 +311,4 @@ function caseInsensitivePath(root: JsonNode, path: string[]): JsonNode | undefin
     node = node && property(node, segment);
   }
   return node;
-}
-
-/** A value computed by an expression: located at the expression, not editable inside. */
-function derived(value: Value | undefined, loc: Loc): ValueNode | undefined {
-  if (value === undefined) return undefined;
-  return {
-    value,
-    loc,
-    literal: false,
-    member: (name) => (isObject(value) ? derived(getProperty(value, name), loc) : undefined),
-    items: () => (Array.isArray(value) ? value.map((v) => derived(v, loc)!) : undefined),
-  };
 }

@@ -1,0 +1,4 @@
+using './main.bicep'
+
+param storageAccountName = 'contosodocsprod'
+param restrictDocumentEgress = false

@@ -1,0 +1,98 @@
+// Loads Bicep files for the engine: .bicep templates (with the .bicepparam files that use them)
+// and .bicepparam files (their values applied to the template they name).
+
+import { parseTree } from 'jsonc-parser';
+import type { AnalyzeOptions, Finding, FileHost, Loaded, Problem } from '../analyze';
+import { isDeploymentTemplate, readArmResources } from '../arm/reader';
+import type { SourceFile, ValueNode } from '../model';
+import type { Diagnostic, Program } from './ast';
+import { parseBicep, parseBicepParam } from './parser';
+import { readBicepParamFile, readBicepResources, resolveUri } from './reader';
+
+export function loadBicep(file: SourceFile, options: AnalyzeOptions): Loaded {
+  const { program, diagnostics } = parseBicep(file.text);
+  const readFile = (uri: string) => options.host?.readFile(uri);
+  const base = { cloud: options.settings.cloud, readFile, moduleCacheUri: options.moduleCacheUri };
+  const parameterFiles = options.host ? bicepParamFilesOf(file, options.host) : [];
+  const runs = parameterFiles.length
+    ? parameterFiles.map((parameterFile) => readBicepResources(file, program, { ...base, parameterFile }))
+    : [readBicepResources(file, program, base)];
+  return { isTemplate: true, problems: problemsOf(diagnostics, file), runs, isSuppressed: directiveFilter(program) };
+}
+
+export function loadBicepParam(file: SourceFile, options: AnalyzeOptions): Loaded {
+  const { program, diagnostics } = parseBicepParam(file.text);
+  const problems = problemsOf(diagnostics, file);
+  const { using, values } = readBicepParamFile(file, program, options.settings.cloud);
+  const name = file.uri.slice(file.uri.lastIndexOf('/') + 1);
+  if (!using) return { isTemplate: true, problems, runs: [] };
+  const templateUri = resolveUri(file.uri, using);
+  const text = options.host?.readFile(templateUri);
+  if (text === undefined) {
+    return { isTemplate: true, problems: [...problems, { message: `cannot read '${using}', the template this parameter file uses`, start: 0, end: 0 }], runs: [] };
+  }
+  const parameterFile = { name, values };
+  let runs;
+  if (/\.json$/i.test(templateUri)) {
+    const root = parseTree(text, [], { allowTrailingComma: true });
+    runs = isDeploymentTemplate(root) ? [readArmResources({ file: { uri: templateUri, text, kind: 'arm' }, root, errors: [] }, { cloud: options.settings.cloud, parameterFile })] : [];
+  } else {
+    const template: SourceFile = { uri: templateUri, text, kind: 'bicep' };
+    runs = [readBicepResources(template, parseBicep(text).program, {
+      cloud: options.settings.cloud, readFile: (uri) => options.host?.readFile(uri), moduleCacheUri: options.moduleCacheUri, parameterFile,
+    })];
+  }
+  return { isTemplate: true, problems, runs, reportAtSitesIn: file.uri, isSuppressed: directiveFilter(program) };
+}
+
+/** The .bicepparam files beside a template whose `using` names it. */
+function bicepParamFilesOf(file: SourceFile, host: FileHost): { name: string; values: ReadonlyMap<string, ValueNode> }[] {
+  const dir = file.uri.slice(0, file.uri.lastIndexOf('/'));
+  const out: { name: string; values: ReadonlyMap<string, ValueNode> }[] = [];
+  for (const sibling of host.listDir?.(dir) ?? []) {
+    if (!/\.bicepparam$/i.test(sibling)) continue;
+    const uri = `${dir}/${sibling}`;
+    const text = host.readFile(uri);
+    if (text === undefined || !/^\s*using\s/m.test(text)) continue;
+    const paramFile: SourceFile = { uri, text, kind: 'bicepparam' };
+    const { using, values } = readBicepParamFile(paramFile, parseBicepParam(text).program);
+    if (using && resolveUri(uri, using) === file.uri) out.push({ name: sibling, values });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function problemsOf(diagnostics: readonly Diagnostic[], file: SourceFile): Problem[] {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (!errors.length) return [];
+  const first = errors[0];
+  const line = file.text.slice(0, first.start).split('\n').length;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
+  return [{ message: `not valid Bicep: ${first.message} at line ${line}${more}; analysed what could be read`, start: first.start, end: first.end }];
+}
+
+/** Bicep's own suppression comments: `#disable-next-line id` and `#disable-diagnostics` … `#restore-diagnostics`. */
+function directiveFilter(program: Program): ((finding: Finding) => boolean) | undefined {
+  if (!program.directives.length) return undefined;
+  const lineOf = (offset: number) => {
+    const starts = program.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  };
+  return (finding) => {
+    const line = lineOf(finding.loc.start);
+    const disabled = new Set<string>();
+    for (const d of program.directives) {
+      if (d.line >= line) break;
+      const codes = d.codes.map((c) => c.code);
+      if (d.kind === 'disable-next-line' && d.line === line - 1 && codes.includes(finding.ruleId)) return true;
+      if (d.kind === 'disable-diagnostics') codes.forEach((c) => disabled.add(c));
+      if (d.kind === 'restore-diagnostics') codes.forEach((c) => disabled.delete(c));
+    }
+    return disabled.has(finding.ruleId);
+  };
+}

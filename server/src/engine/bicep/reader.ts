@@ -1,0 +1,310 @@
+// Bicep reader: turns `.bicep` declarations into the shared resource model, so every rule applies
+// unchanged. Expressions are lowered to the ARM expression tree and evaluated with ARM semantics.
+// Local modules are followed with the values the caller passes; registry modules are read from
+// Bicep's local cache (~/.bicep/br/...) or, for the Azure Verified Module of AI accounts, modelled.
+
+import { parseTree } from 'jsonc-parser';
+import { evaluate, type EvalContext } from '../expressions/evaluator';
+import type { CloudName } from '../expressions/environment';
+import { Unknown, isObject, type Value } from '../expressions/value';
+import type { AiResource, Loc, Origin, OriginKind, SourceFile, ValueNode } from '../model';
+import { derived } from '../nodes';
+import { isDeploymentTemplate, readArmResources, AI_ACCOUNT_TYPE } from '../arm/reader';
+import type { Expression, IfNode, ModuleDeclaration, ObjectNode, Program, ResourceDeclaration, StringNode } from './ast';
+import { createSymbolResolver, lowerExpression, type SymbolResolver } from './lower';
+import { parseBicep, parseBicepParam } from './parser';
+import { avmAccountResource, isAvmAccountModule } from './avm';
+
+const MAX_MODULE_DEPTH = 16;
+
+export interface BicepReadOptions {
+  readonly cloud?: CloudName;
+  readonly readFile: (uri: string) => string | undefined;
+  /** Where `bicep restore` caches registry modules (`~/.bicep`), as a file URI; undefined to not look. */
+  readonly moduleCacheUri?: string;
+  /** Values from a .bicepparam file, by parameter name, and its file name. */
+  readonly parameterFile?: { readonly name: string; readonly values: ReadonlyMap<string, ValueNode> };
+}
+
+export interface Binding { readonly node: ValueNode; readonly kind: OriginKind; readonly via?: string }
+
+/** Parses a Bicep file once; the program is reused by reader and writer. */
+export function parseBicepFile(file: SourceFile): ReturnType<typeof parseBicep> {
+  return file.kind === 'bicepparam' ? parseBicepParam(file.text) : parseBicep(file.text);
+}
+
+export function readBicepResources(file: SourceFile, program: Program, options: BicepReadOptions): AiResource[] {
+  const bindings = new Map<string, Binding>();
+  for (const [name, node] of options.parameterFile?.values ?? []) bindings.set(name, { node, kind: 'parameter-file' });
+  const out: AiResource[] = [];
+  new BicepTemplate(file, program, bindings, options, [], [file.uri]).collect(out);
+  return out;
+}
+
+/** The values a .bicepparam file assigns, and the template it is for. */
+export function readBicepParamFile(file: SourceFile, program: Program, cloud?: CloudName): { using?: string; values: Map<string, ValueNode> } {
+  const template = new BicepTemplate(file, program, new Map(), { cloud, readFile: () => undefined }, [], [file.uri]);
+  const values = new Map<string, ValueNode>();
+  let using: string | undefined;
+  for (const d of program.declarations) {
+    if (d.kind === 'using') using = d.pathString;
+    if (d.kind === 'paramAssignment' && !d.name.missing) values.set(d.name.name, template.node(d.value));
+  }
+  return { using, values };
+}
+
+/** Resolves a relative module path against the URI of the file that references it. */
+export function resolveUri(from: string, relative: string): string {
+  return new URL(relative, from).href;
+}
+
+class BicepTemplate implements EvalContext {
+  readonly cloud: CloudName;
+  readonly resolve: SymbolResolver;
+  private readonly params = new Map<string, Expression | undefined>();
+  private readonly vars = new Map<string, Expression>();
+  private readonly paramCache = new Map<string, Value>();
+  private readonly varCache = new Map<string, Value>();
+  private readonly evaluating = new Set<string>();
+
+  constructor(
+    readonly file: SourceFile,
+    readonly program: Program,
+    readonly bindings: ReadonlyMap<string, Binding>,
+    readonly options: BicepReadOptions,
+    readonly path: readonly string[],
+    readonly chain: readonly string[],
+  ) {
+    this.cloud = options.cloud ?? 'AzureCloud';
+    this.resolve = createSymbolResolver(program);
+    for (const d of program.declarations) {
+      if (d.kind === 'param' && !d.name.missing) this.params.set(d.name.name, d.defaultValue);
+      if (d.kind === 'var' && !d.name.missing) this.vars.set(d.name.name, d.value);
+    }
+  }
+
+  // EvalContext -------------------------------------------------------------
+
+  parameter(name: string): Value {
+    const cached = this.paramCache.get(name);
+    if (cached !== undefined) return cached;
+    let value: Value;
+    const bound = this.bindings.get(name);
+    if (bound) value = bound.node.value;
+    else if (this.params.get(name)) value = this.guarded(`param:${name}`, () => this.evaluate(this.params.get(name)!));
+    else value = new Unknown(`parameter '${name}' has no value (no default and no parameter file)`, name);
+    this.paramCache.set(name, value);
+    return value;
+  }
+
+  variable(name: string): Value {
+    const cached = this.varCache.get(name);
+    if (cached !== undefined) return cached;
+    const expr = this.vars.get(name);
+    const value = expr ? this.guarded(`var:${name}`, () => this.evaluate(expr)) : new Unknown(`variable '${name}' is not declared`);
+    this.varCache.set(name, value);
+    return value;
+  }
+
+  userFunction(): undefined {
+    return undefined;
+  }
+
+  private guarded(key: string, compute: () => Value): Value {
+    if (this.evaluating.has(key)) return new Unknown(`'${key.slice(key.indexOf(':') + 1)}' refers to itself`);
+    this.evaluating.add(key);
+    try {
+      return compute();
+    } finally {
+      this.evaluating.delete(key);
+    }
+  }
+
+  evaluate(node: Expression | IfNode): Value {
+    return evaluate(lowerExpression(node, this.resolve), this);
+  }
+
+  node(expression: Expression, keyLoc?: Loc): ValueNode {
+    return new BicepValueNode(expression, this, keyLoc);
+  }
+
+  loc(range: { start: number; end: number }): Loc {
+    return { file: this.file, start: range.start, end: range.end };
+  }
+
+  originOf(name: string): Origin | undefined {
+    const kind = this.resolve(name);
+    if (kind === 'param') {
+      const bound = this.bindings.get(name);
+      if (bound) return { kind: bound.kind, name, node: bound.node, via: bound.via };
+      const def = this.params.get(name);
+      return def ? { kind: 'parameter-default', name, node: this.node(def) } : undefined;
+    }
+    if (kind === 'var') {
+      const value = this.vars.get(name);
+      return value ? { kind: 'variable', name, node: this.node(value) } : undefined;
+    }
+    return undefined;
+  }
+
+  // Resources ----------------------------------------------------------------
+
+  collect(out: AiResource[]): void {
+    for (const d of this.program.declarations) {
+      if (d.kind === 'resource') this.resource(d, undefined, out);
+      else if (d.kind === 'module') this.module(d, out);
+    }
+  }
+
+  private deployed(d: ResourceDeclaration | ModuleDeclaration): boolean {
+    return !(d.condition && this.evaluate(d.condition) === false);
+  }
+
+  private resource(d: ResourceDeclaration, parentType: string | undefined, out: AiResource[]): void {
+    if (!d.typeString || !this.deployed(d)) return;
+    const at = d.typeString.indexOf('@');
+    const written = at >= 0 ? d.typeString.slice(0, at) : d.typeString;
+    const type = parentType && !written.includes('/') ? `${parentType}/${written}` : written;
+    if (!d.existing && type.toLowerCase() === AI_ACCOUNT_TYPE && d.body) {
+      out.push(this.aiResource(d, d.body, at));
+    }
+    for (const member of d.body?.members ?? []) {
+      if (member.kind === 'resource') this.resource(member, type, out);
+    }
+  }
+
+  private aiResource(d: ResourceDeclaration, body: ObjectNode, at: number): AiResource {
+    const declaration = this.node(body);
+    const typeNode = d.type as StringNode;
+    const name = declaration.member('name')?.value;
+    const raw = typeNode.segmentRanges?.[0];
+    const apiVersion = at >= 0 && raw
+      ? { value: d.typeString!.slice(at + 1), loc: this.loc({ start: raw.start + at + 1, end: raw.end }) }
+      : undefined;
+    return {
+      name: typeof name === 'string' ? name : d.name.name,
+      symbolicName: d.name.name,
+      file: this.file,
+      declaration,
+      typeLoc: this.loc(d.type),
+      apiVersion,
+      kind: declaration.member('kind'),
+      properties: declaration.member('properties'),
+      tags: declaration.member('tags'),
+      suppressions: new Map(),
+      context: { parameterFile: this.options.parameterFile?.name, deploymentPath: this.path },
+    };
+  }
+
+  private module(d: ModuleDeclaration, out: AiResource[]): void {
+    if (!d.pathString || !d.body || !this.deployed(d) || this.chain.length > MAX_MODULE_DEPTH) return;
+    const body = this.node(d.body);
+    const nameValue = body.member('name')?.value;
+    const via = typeof nameValue === 'string' ? nameValue : d.name.name;
+    const params = body.member('params');
+    const values = new Map<string, ValueNode>();
+    const paramsObject = d.body.properties.find((p) => p.keyName?.toLowerCase() === 'params')?.value;
+    if (paramsObject?.kind === 'object') {
+      for (const p of paramsObject.properties) if (p.keyName) values.set(p.keyName, params!.member(p.keyName)!);
+    } else if (params && isObject(params.value)) {
+      for (const key of Object.keys(params.value)) values.set(key, params.member(key)!);
+    }
+    const path = [...this.path, via];
+    const target = this.moduleTarget(d);
+    if (target?.kind === 'bicep') {
+      if (this.chain.includes(target.uri)) return;
+      const text = this.options.readFile(target.uri);
+      if (text === undefined) return;
+      const file: SourceFile = { uri: target.uri, text, kind: 'bicep' };
+      const bindings = new Map([...values].map(([k, node]) => [k, { node, kind: 'caller' as const, via }]));
+      new BicepTemplate(file, parseBicep(text).program, bindings, this.options, path, [...this.chain, target.uri]).collect(out);
+    } else if (target?.kind === 'json') {
+      const text = this.options.readFile(target.uri);
+      if (text === undefined) return;
+      const file: SourceFile = { uri: target.uri, text, kind: 'arm' };
+      const root = parseTree(text, [], { allowTrailingComma: true });
+      if (!isDeploymentTemplate(root)) return;
+      out.push(...readArmResources({ file, root, errors: [] }, { cloud: this.cloud, caller: { via, values, path } }));
+    } else if (isAvmAccountModule(d.pathString)) {
+      out.push(avmAccountResource({ file: this.file, name: via, typeLoc: this.loc(d.path), declaration: body, params: values, path }));
+    }
+  }
+
+  /** Where a module's template is: a local .bicep/.json file, or a registry module in the local cache. */
+  private moduleTarget(d: ModuleDeclaration): { kind: 'bicep' | 'json'; uri: string } | undefined {
+    const p = d.pathString!;
+    if (d.pathKind === 'local') {
+      const uri = resolveUri(this.file.uri, p);
+      return { kind: /\.json$/i.test(p) ? 'json' : 'bicep', uri };
+    }
+    const cache = this.options.moduleCacheUri;
+    if (!cache) return undefined;
+    // br:registry/repo/path:tag and br/public:path:tag, as `bicep restore` lays them out.
+    const registry = /^br(?::([^/]+)\/(.+)|\/public:(.+)):([^:]+)$/.exec(p);
+    if (!registry) return undefined;
+    const [host, repository] = registry[1] ? [registry[1], registry[2]] : ['mcr.microsoft.com', `bicep/${registry[3]}`];
+    const tag = registry[4];
+    const uri = `${cache.replace(/\/$/, '')}/br/${host}/${repository.replace(/\//g, '$')}/${tag}$/main.json`;
+    return this.options.readFile(uri) !== undefined ? { kind: 'json', uri } : undefined;
+  }
+}
+
+/** A Bicep expression as a model value, evaluated on demand. */
+class BicepValueNode implements ValueNode {
+  private evaluated: { value: Value } | undefined;
+  private resolvedOrigin: { origin?: Origin } | undefined;
+  private members: Map<string, ValueNode> | undefined;
+  private itemNodes: readonly ValueNode[] | undefined;
+
+  constructor(private readonly expression: Expression, private readonly template: BicepTemplate, readonly keyLoc?: Loc) {}
+
+  get loc(): Loc { return this.template.loc(this.expression); }
+
+  get literal(): boolean {
+    const e = this.expression;
+    return e.kind === 'object' || e.kind === 'array' || e.kind === 'number' || e.kind === 'boolean' || e.kind === 'null'
+      || (e.kind === 'string' && e.expressions.length === 0);
+  }
+
+  get value(): Value {
+    this.evaluated ??= { value: this.template.evaluate(this.expression) };
+    return this.evaluated.value;
+  }
+
+  get origin(): Origin | undefined {
+    if (!this.resolvedOrigin) {
+      const e = this.expression;
+      this.resolvedOrigin = { origin: e.kind === 'variable' ? this.template.originOf(e.name) : undefined };
+    }
+    return this.resolvedOrigin.origin;
+  }
+
+  member(name: string): ValueNode | undefined {
+    const e = this.expression;
+    if (e.kind === 'object') {
+      if (!this.members) {
+        this.members = new Map();
+        for (const p of e.properties) {
+          const key = p.keyName?.toLowerCase();
+          if (key !== undefined && !this.members.has(key)) this.members.set(key, this.template.node(p.value, this.template.loc(p.key)));
+        }
+      }
+      const found = this.members.get(name.toLowerCase());
+      if (found || !e.members.some((m) => m.kind === 'spread')) return found;
+    }
+    if (this.origin) return this.origin.node.member(name);
+    const value = this.value;
+    return isObject(value) ? derived(Object.entries(value).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1], this.loc) : undefined;
+  }
+
+  items(): readonly ValueNode[] | undefined {
+    if (this.itemNodes) return this.itemNodes;
+    const e = this.expression;
+    if (e.kind === 'array' && !e.items.some((i) => i.kind === 'spread')) {
+      return (this.itemNodes = e.items.map((i) => this.template.node(i as Expression)));
+    }
+    if (this.origin) return this.origin.node.items();
+    const value = this.value;
+    return Array.isArray(value) ? (this.itemNodes = value.map((v) => derived(v, this.loc)!)) : undefined;
+  }
+}

@@ -1,0 +1,228 @@
+// Bicep writer: turns fix intents into idiomatic Bicep text: the file's indentation and line
+// endings, newline-separated object members, single-quoted strings, `#disable-next-line`.
+
+import type { FixIntent, JsonValue } from '../fixes';
+import { eolOf } from '../text';
+import type { ArrayNode, ObjectNode, ObjectProperty, Program } from './ast';
+import { parseBicep, parseBicepParam } from './parser';
+
+interface Edit { start: number; end: number; text: string }
+
+export const SUPPRESSION_DIRECTIVE = '#disable-next-line';
+
+export function applyBicepIntents(text: string, intents: readonly FixIntent[], kind: 'bicep' | 'bicepparam' = 'bicep'): string {
+  const program = (kind === 'bicepparam' ? parseBicepParam(text) : parseBicep(text)).program;
+  const ctx = new WriterContext(text, program);
+  const edits: Edit[] = [];
+  // Several suppressions of one line become one directive.
+  const suppressions = new Map<number, { line: number; ids: string[]; reason: string }>();
+  for (const intent of intents) {
+    switch (intent.kind) {
+      case 'set': {
+        const target = ctx.objectAt(intent.target.loc.start, intent.target.loc.end);
+        if (target) edits.push(...ctx.set(target, intent.path, intent.value, intent.onlyIfMissing ?? false));
+        break;
+      }
+      case 'replace':
+        edits.push({ start: intent.target.loc.start, end: intent.target.loc.end, text: ctx.render(intent.value, ctx.indentAt(intent.target.loc.start)) });
+        break;
+      case 'remove-item': {
+        const edit = ctx.removeItem(intent.target.loc.start, intent.target.loc.end);
+        if (edit) edits.push(edit);
+        break;
+      }
+      case 'suppress': {
+        const at = intent.at?.start ?? intent.resource.typeLoc.start;
+        const line = ctx.lineOf(at);
+        const entry = suppressions.get(line) ?? { line, ids: [], reason: intent.reason };
+        if (!entry.ids.includes(intent.ruleId)) entry.ids.push(intent.ruleId);
+        suppressions.set(line, entry);
+        break;
+      }
+    }
+  }
+  for (const { line, ids, reason } of suppressions.values()) edits.push(ctx.suppress(line, ids, reason));
+  return applyNonOverlapping(text, edits);
+}
+
+function applyNonOverlapping(text: string, edits: Edit[]): string {
+  let result = text;
+  let lastStart = Infinity;
+  for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
+    if (edit.end > lastStart) continue;
+    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
+    lastStart = edit.start;
+  }
+  return result;
+}
+
+class WriterContext {
+  readonly eol: string;
+  readonly unit: string;
+
+  constructor(readonly text: string, readonly program: Program) {
+    this.eol = eolOf(text);
+    const indented = /\n([ \t]+)\S/.exec(text)?.[1];
+    this.unit = indented?.startsWith('\t') ? '\t' : indented ? ' '.repeat(Math.min(indented.length, 8)) : '  ';
+  }
+
+  lineOf(offset: number): number {
+    const starts = this.program.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  lineStart(offset: number): number {
+    return this.program.lineStarts[this.lineOf(offset)];
+  }
+
+  indentAt(offset: number): string {
+    const start = this.lineStart(offset);
+    return /^[ \t]*/.exec(this.text.slice(start, offset))![0];
+  }
+
+  /** The object expression whose range is exactly [start, end). */
+  objectAt(start: number, end: number): ObjectNode | undefined {
+    let found: ObjectNode | undefined;
+    const visit = (node: unknown): void => {
+      if (found || !node || typeof node !== 'object') return;
+      const n = node as { kind?: string; start?: number; end?: number };
+      if (n.kind === 'object' && n.start === start && n.end === end) {
+        found = node as ObjectNode;
+        return;
+      }
+      if (typeof n.start === 'number' && typeof n.end === 'number' && (n.end < start || n.start > end)) return;
+      for (const value of Object.values(node)) {
+        if (Array.isArray(value)) value.forEach(visit);
+        else if (value && typeof value === 'object') visit(value);
+      }
+    };
+    visit(this.program.declarations);
+    return found;
+  }
+
+  set(target: ObjectNode, path: readonly string[], value: JsonValue, onlyIfMissing: boolean): Edit[] {
+    let object = target;
+    for (let i = 0; i < path.length; i++) {
+      const property = findProperty(object, path[i]);
+      const last = i === path.length - 1;
+      if (!property) {
+        let nested: JsonValue = value;
+        for (let j = path.length - 1; j > i; j--) nested = { [path[j]]: nested };
+        return [this.insert(object, path[i], nested)];
+      }
+      if (last) {
+        if (onlyIfMissing) return [];
+        return [{ start: property.value.start, end: property.value.end, text: this.render(value, this.indentAt(property.start)) }];
+      }
+      if (property.value.kind !== 'object') return []; // an expression: nothing safe to edit inside
+      object = property.value;
+    }
+    return [];
+  }
+
+  /** A new member after the last one, on its own line with the members' indentation. */
+  private insert(object: ObjectNode, key: string, value: JsonValue): Edit {
+    const ownIndent = this.indentAt(object.start);
+    const members = object.members;
+    const lastMember = members[members.length - 1];
+    const memberIndent = lastMember && object.multiline ? this.indentAt(lastMember.start) : ownIndent + this.unit;
+    const line = `${renderKey(key)}: ${this.render(value, memberIndent)}`;
+    if (!object.multiline && lastMember) {
+      // `{ a: 1, b: 2 }` stays on one line in the comma-separated form.
+      return { start: lastMember.end, end: lastMember.end, text: `, ${line}` };
+    }
+    if (!object.multiline) {
+      return { start: object.start, end: object.end, text: `{${this.eol}${memberIndent}${line}${this.eol}${ownIndent}}` };
+    }
+    if (lastMember) {
+      return { start: lastMember.end, end: lastMember.end, text: `${object.commaSeparated ? ',' : ''}${this.eol}${memberIndent}${line}` };
+    }
+    // `{\n}`: before the line of the closing brace.
+    const closing = this.lineStart(object.end - 1);
+    return { start: closing, end: closing, text: `${memberIndent}${line}${this.eol}` };
+  }
+
+  removeItem(start: number, end: number): Edit | undefined {
+    const array = this.arrayContaining(start, end);
+    if (!array) return undefined;
+    const index = array.items.findIndex((i) => i.start === start && i.end === end);
+    if (index < 0) return undefined;
+    const item = array.items[index];
+    if (array.multiline && !array.commaSeparated) {
+      // Its whole line, when the item is alone on it.
+      const lineStart = this.lineStart(item.start);
+      const nextLine = this.program.lineStarts[this.lineOf(item.end) + 1] ?? this.text.length;
+      const before = this.text.slice(lineStart, item.start);
+      const after = this.text.slice(item.end, nextLine);
+      if (/^[ \t]*$/.test(before) && /^[ \t]*(\/\/.*)?\r?\n?$/.test(after)) return { start: lineStart, end: nextLine, text: '' };
+    }
+    const next = array.items[index + 1];
+    if (next) {
+      const separator = this.text.slice(item.end, next.start);
+      return { start: item.start, end: separator.includes(',') ? next.start : item.end + separator.length - separator.trimStart().length, text: '' };
+    }
+    const previous = array.items[index - 1];
+    return previous ? { start: previous.end, end: item.end, text: '' } : { start: item.start, end: item.end, text: '' };
+  }
+
+  private arrayContaining(start: number, end: number): ArrayNode | undefined {
+    let found: ArrayNode | undefined;
+    const visit = (node: unknown): void => {
+      if (found || !node || typeof node !== 'object') return;
+      const n = node as { kind?: string; start?: number; end?: number };
+      if (typeof n.start === 'number' && typeof n.end === 'number' && (n.end < start || n.start > end)) return;
+      if (n.kind === 'array' && (node as ArrayNode).items.some((i) => i.start === start && i.end === end)) {
+        found = node as ArrayNode;
+        return;
+      }
+      for (const value of Object.values(node)) {
+        if (Array.isArray(value)) value.forEach(visit);
+        else if (value && typeof value === 'object') visit(value);
+      }
+    };
+    visit(this.program.declarations);
+    return found;
+  }
+
+  /** `#disable-next-line` above `line`, with the reason in a comment above it; extends a directive already there. */
+  suppress(line: number, ids: string[], reason: string): Edit {
+    const start = this.program.lineStarts[line];
+    const existing = this.program.directives.find((d) => d.kind === 'disable-next-line' && d.line === line - 1);
+    if (existing) return { start: existing.end, end: existing.end, text: ` ${ids.filter((id) => !existing.codes.some((c) => c.code === id)).join(' ')}`.trimEnd() };
+    const indent = /^[ \t]*/.exec(this.text.slice(start))![0];
+    return { start, end: start, text: `${indent}// ${reason}${this.eol}${indent}${SUPPRESSION_DIRECTIVE} ${ids.join(' ')}${this.eol}` };
+  }
+
+  /** A JSON value as Bicep: single-quoted strings, newline-separated members. */
+  render(value: JsonValue, indent: string): string {
+    if (value === null) return 'null';
+    if (typeof value === 'string') return quote(value);
+    if (typeof value !== 'object') return String(value);
+    const inner = indent + this.unit;
+    if (Array.isArray(value)) {
+      return value.length ? `[${this.eol}${value.map((v) => inner + this.render(v, inner)).join(this.eol)}${this.eol}${indent}]` : '[]';
+    }
+    const entries = Object.entries(value);
+    return entries.length ? `{${this.eol}${entries.map(([k, v]) => `${inner}${renderKey(k)}: ${this.render(v, inner)}`).join(this.eol)}${this.eol}${indent}}` : '{}';
+  }
+}
+
+function findProperty(object: ObjectNode, key: string): ObjectProperty | undefined {
+  const lower = key.toLowerCase();
+  return object.properties.find((p) => p.keyName?.toLowerCase() === lower);
+}
+
+function quote(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\$\{/g, '\\${').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}'`;
+}
+
+function renderKey(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : quote(key);
+}
+
