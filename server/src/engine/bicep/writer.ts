@@ -11,49 +11,62 @@ interface Edit { start: number; end: number; text: string }
 export const SUPPRESSION_DIRECTIVE = '#disable-next-line';
 
 export function applyBicepIntents(text: string, intents: readonly FixIntent[], kind: 'bicep' | 'bicepparam' = 'bicep'): string {
-  const program = (kind === 'bicepparam' ? parseBicepParam(text) : parseBicep(text)).program;
-  const ctx = new WriterContext(text, program);
-  const edits: Edit[] = [];
+  const parse = (t: string) => (kind === 'bicepparam' ? parseBicepParam(t) : parseBicep(t)).program;
+  // Intents are applied one after another, each on the text the previous ones left; their
+  // locations (offsets into the original text) are carried through the edits made so far.
+  let current = text;
+  const log: { start: number; oldEnd: number; newLength: number }[] = [];
+  const map = (offset: number) => {
+    let o = offset;
+    for (const e of log) if (o >= e.oldEnd) o += e.newLength - (e.oldEnd - e.start);
+    return o;
+  };
+  const apply = (edits: Edit[]) => {
+    // Edits computed on the same text: apply from the end so earlier offsets stay valid.
+    let lastStart = Infinity;
+    const applied: Edit[] = [];
+    for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
+      if (edit.end > lastStart) continue;
+      current = current.slice(0, edit.start) + edit.text + current.slice(edit.end);
+      lastStart = edit.start;
+      applied.push(edit);
+    }
+    for (const edit of applied.reverse()) log.push({ start: edit.start, oldEnd: edit.end, newLength: edit.text.length });
+  };
+  const first = new WriterContext(text, parse(text));
   // Several suppressions of one line become one directive.
-  const suppressions = new Map<number, { line: number; ids: string[]; reason: string }>();
+  const suppressions = new Map<number, { ids: string[]; reason: string }>();
   for (const intent of intents) {
-    switch (intent.kind) {
-      case 'set': {
-        const target = ctx.objectAt(intent.target.loc.start, intent.target.loc.end);
-        if (target) edits.push(...ctx.set(target, intent.path, intent.value, intent.onlyIfMissing ?? false));
-        break;
-      }
-      case 'replace':
-        edits.push({ start: intent.target.loc.start, end: intent.target.loc.end, text: ctx.render(intent.value, ctx.indentAt(intent.target.loc.start)) });
-        break;
-      case 'remove-item': {
-        const edit = ctx.removeItem(intent.target.loc.start, intent.target.loc.end);
-        if (edit) edits.push(edit);
-        break;
-      }
-      case 'suppress': {
-        const at = intent.at?.start ?? intent.resource.typeLoc.start;
-        const line = ctx.lineOf(at);
-        const entry = suppressions.get(line) ?? { line, ids: [], reason: intent.reason };
-        if (!entry.ids.includes(intent.ruleId)) entry.ids.push(intent.ruleId);
-        suppressions.set(line, entry);
-        break;
-      }
+    if (intent.kind !== 'suppress') continue;
+    const line = first.lineOf(intent.at?.start ?? intent.resource.typeLoc.start);
+    const entry = suppressions.get(line) ?? { ids: [], reason: intent.reason };
+    if (!entry.ids.includes(intent.ruleId)) entry.ids.push(intent.ruleId);
+    suppressions.set(line, entry);
+  }
+  const startOf = (i: FixIntent) => (i.kind === 'suppress' ? 0 : i.target.loc.start);
+  // Removals from the end of the text first, so earlier items keep their place.
+  const ordered = [
+    ...intents.filter((i) => i.kind === 'set' || i.kind === 'replace'),
+    ...intents.filter((i) => i.kind === 'remove-item').sort((a, b) => startOf(b) - startOf(a)),
+  ];
+  for (const intent of ordered) {
+    const ctx = log.length ? new WriterContext(current, parse(current)) : first;
+    if (intent.kind === 'set') {
+      const target = ctx.objectAt(map(intent.target.loc.start), map(intent.target.loc.end));
+      if (target) apply(ctx.set(target, intent.path, intent.value, intent.onlyIfMissing ?? false));
+    } else if (intent.kind === 'replace') {
+      const start = map(intent.target.loc.start);
+      apply([{ start, end: map(intent.target.loc.end), text: ctx.render(intent.value, ctx.indentAt(start)) }]);
+    } else if (intent.kind === 'remove-item') {
+      const edit = ctx.removeItem(map(intent.target.loc.start), map(intent.target.loc.end));
+      if (edit) apply([edit]);
     }
   }
-  for (const { line, ids, reason } of suppressions.values()) edits.push(ctx.suppress(line, ids, reason));
-  return applyNonOverlapping(text, edits);
-}
-
-function applyNonOverlapping(text: string, edits: Edit[]): string {
-  let result = text;
-  let lastStart = Infinity;
-  for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
-    if (edit.end > lastStart) continue;
-    result = result.slice(0, edit.start) + edit.text + result.slice(edit.end);
-    lastStart = edit.start;
+  if (suppressions.size) {
+    const ctx = log.length ? new WriterContext(current, parse(current)) : first;
+    apply([...suppressions].map(([line, { ids, reason }]) => ctx.suppress(ctx.lineOf(map(first.program.lineStarts[line])), ids, reason)));
   }
-  return result;
+  return current;
 }
 
 class WriterContext {

@@ -1,0 +1,323 @@
+// Bicep source: the same rules, ids and levels as ARM, with ranges in the .bicep file.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyze, type Finding } from '../../server/src/engine/analyze';
+import { mergeSettings } from '../../server/src/engine/config';
+import { parseBicep, parseBicepParam } from '../../server/src/engine/bicep/parser';
+import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
+import type { Fix } from '../../server/src/engine/fixes';
+import { positionAt } from '../../server/src/engine/text';
+
+const DIR = 'file:///work/bicep';
+
+function run(files: Record<string, string>, name = 'main.bicep', moduleCacheUri?: string) {
+  const all = Object.fromEntries(Object.entries(files).map(([k, v]) => [k.startsWith('file:') ? k : `${DIR}/${k}`, v]));
+  const host = {
+    readFile: (u: string) => all[u],
+    listDir: (d: string) => Object.keys(all).filter((u) => u.slice(0, u.lastIndexOf('/')) === d).map((u) => u.slice(u.lastIndexOf('/') + 1)),
+  };
+  const uri = `${DIR}/${name}`;
+  const kind = name.endsWith('.bicepparam') ? 'bicepparam' as const : 'bicep' as const;
+  return analyze({ uri, text: all[uri], kind }, { settings: mergeSettings({}), host, moduleCacheUri });
+}
+const lint = (text: string) => run({ 'main.bicep': text }).findings;
+const codes = (fs: readonly Finding[]) => fs.map((f) => f.ruleId);
+const at = (f: Finding) => {
+  const s = positionAt(f.loc.file.text, f.loc.start);
+  return `${s.line + 1}:${s.character + 1} ${f.loc.file.text.slice(f.loc.start, f.loc.end)}`;
+};
+function fix(f: Finding, prefix: string, text: string): string {
+  const found: Fix | undefined = f.fixes.find((x) => x.title.startsWith(prefix));
+  assert.ok(found, `no fix '${prefix}' among ${f.fixes.map((x) => x.title).join(' | ')}`);
+  return applyFileEdits(text, editsFor([found], () => text));
+}
+function assertParses(text: string, kind: 'bicep' | 'bicepparam' = 'bicep') {
+  const { diagnostics } = kind === 'bicep' ? parseBicep(text) : parseBicepParam(text);
+  assert.deepEqual(diagnostics.filter((d) => d.severity === 'error'), [], text);
+}
+
+const account = (props: string, extra = '') => `resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'bicep-ai'
+  location: 'eastus'
+  kind: 'OpenAI'
+  sku: {
+    name: 'S0'
+  }
+  tags: {
+    owner: 'team'
+  }${extra}
+  properties: ${props}
+}
+`;
+const hardenedProps = `{
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: [
+      'mystorage.blob.core.windows.net'
+    ]
+    publicNetworkAccess: 'Disabled'
+  }`;
+
+test('flags a missing restriction at the type string, with the same rule ids and levels as ARM', () => {
+  const [f, ...rest] = lint(account(`{
+    publicNetworkAccess: 'Disabled'
+  }`));
+  assert.deepEqual(rest, []);
+  assert.equal(f.ruleId, 'restrict-outbound-network-access');
+  assert.equal(f.level, 'warning');
+  assert.equal(at(f), `1:13 'Microsoft.CognitiveServices/accounts@2024-10-01'`);
+  assert.match(f.message, /^AI service 'bicep-ai' can open connections to any host on the internet/);
+});
+
+test('leaves a hardened account, other types, existing references and undeployed conditions alone', () => {
+  assert.deepEqual(lint(account(hardenedProps)), []);
+  assert.deepEqual(lint(`resource sql 'Microsoft.Sql/servers@2023-08-01-preview' = {
+  name: 'sql'
+  properties: {
+    restrictOutboundNetworkAccess: 'Disabled'
+  }
+}
+resource existingAi 'Microsoft.CognitiveServices/accounts@2024-10-01' existing = {
+  name: 'elsewhere'
+}
+param deployAi bool = false
+resource maybe 'Microsoft.CognitiveServices/accounts@2024-10-01' = if (deployAi) {
+  name: 'maybe'
+  properties: {}
+}
+`), []);
+});
+
+test('every rule reports in Bicep at the offending value', () => {
+  const text = account(`{
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: [
+      '*.blob.core.windows.net'
+      'https://x.search.windows.net/'
+      'a.vault.azure.net'
+      'A.vault.azure.net'
+    ]
+    publicNetworkAccess: 'Enabled'
+  }`).replace('@2024-10-01', '@2017-04-18').replace("owner: 'team'", "env: 'prod'");
+  assert.deepEqual(lint(text).map((f) => `${f.ruleId} ${at(f)}`), [
+    "no-wildcard-fqdns 14:7 '*.blob.core.windows.net'",
+    "valid-allowed-fqdns 15:7 'https://x.search.windows.net/'",
+    "no-duplicate-fqdns 17:7 'A.vault.azure.net'",
+    'use-egress-capable-api-version 1:51 2017-04-18',
+    "disable-public-network-access 19:26 'Enabled'",
+    "require-owner-tag 8:9 {\n    env: 'prod'\n  }",
+  ]);
+});
+
+test('a parameter default that makes it unsafe: reported at the use, fixed at the default', () => {
+  const text = `param restrict bool = false\n${account(`{
+    restrictOutboundNetworkAccess: restrict
+    allowedFqdnList: []
+    publicNetworkAccess: 'Disabled'
+  }`)}`;
+  const [f] = lint(text);
+  assert.equal(at(f), '13:36 restrict');
+  assert.match(f.message, /set by the default of parameter 'restrict'/);
+  const fixed = fix(f, "Set the default of parameter 'restrict' to true", text);
+  assert.equal(fixed, text.replace('param restrict bool = false', 'param restrict bool = true'));
+  assert.deepEqual(lint(fixed), []);
+});
+
+test('interpolation and environment() are evaluated like ARM', () => {
+  const text = `param sa string\n${account(`{
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: [
+      '\${sa}.blob.\${environment().suffixes.storage}'
+      '*.blob.\${environment().suffixes.storage}'
+    ]
+    publicNetworkAccess: 'Disabled'
+  }`)}`;
+  const found = lint(text);
+  assert.deepEqual(found.map((f) => f.ruleId), ['no-wildcard-fqdns']);
+  assert.match(found[0].message, /'\*\.blob\.core\.windows\.net'/);
+});
+
+test('the restrict fix writes idiomatic Bicep in the file\'s indentation and re-parses clean', () => {
+  const text = account(`{
+    customSubDomainName: 'bicep-ai'
+    publicNetworkAccess: 'Disabled'
+  }`);
+  const [f] = lint(text);
+  const fixed = fix(f, "Restrict outbound network access for 'bicep-ai'", text);
+  assert.equal(fixed, text.replace("    publicNetworkAccess: 'Disabled'\n", "    publicNetworkAccess: 'Disabled'\n    restrictOutboundNetworkAccess: true\n    allowedFqdnList: []\n"));
+  assertParses(fixed);
+  assert.deepEqual(lint(fixed), []);
+});
+
+test('the hardened block fills an empty single-line properties object, CRLF kept', () => {
+  const text = account('{}').replace(/\n/g, '\r\n');
+  const [f] = lint(text).filter((x) => x.ruleId === 'restrict-outbound-network-access');
+  const fixed = fix(f, "Apply hardened networking block to 'bicep-ai'", text);
+  assert.ok(fixed.includes([
+    '  properties: {',
+    '    restrictOutboundNetworkAccess: true',
+    '    allowedFqdnList: []',
+    "    publicNetworkAccess: 'Disabled'",
+    '    networkAcls: {',
+    "      defaultAction: 'Deny'",
+    '    }',
+    '  }',
+  ].join('\r\n')), fixed);
+  assert.ok(!/[^\r]\n/.test(fixed));
+  assertParses(fixed);
+  assert.deepEqual(lint(fixed), []);
+});
+
+test('removing a wildcard entry removes its line; fixAll applies only safe fixes', () => {
+  const text = account(`{
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: [
+      '*.blob.core.windows.net'
+      'https://docs.contoso.com/x'
+      'a.vault.azure.net'
+      'a.vault.azure.net'
+    ]
+    publicNetworkAccess: 'Disabled'
+  }`);
+  const found = lint(text);
+  const wildcard = found.find((f) => f.ruleId === 'no-wildcard-fqdns')!;
+  const removed = fix(wildcard, "Remove '*.blob.core.windows.net'", text);
+  assert.equal(removed, text.replace("      '*.blob.core.windows.net'\n", ''));
+  assertParses(removed);
+  const safe = found.flatMap((f) => f.fixes.filter((x) => x.safe));
+  const fixedAll = applyFileEdits(text, editsFor(safe, () => text));
+  assert.equal(fixedAll, text.replace("'https://docs.contoso.com/x'", "'docs.contoso.com'").replace("      'a.vault.azure.net'\n      'a.vault.azure.net'\n", "      'a.vault.azure.net'\n"));
+  assertParses(fixedAll);
+});
+
+test('#disable-next-line suppresses our rule ids; the suppress fix writes one with a reason', () => {
+  const text = account(`{
+    publicNetworkAccess: 'Disabled'
+  }`);
+  const [f] = lint(text);
+  const suppressed = fix(f, 'Suppress restrict-outbound-network-access', text);
+  assert.ok(suppressed.startsWith('// TODO: say why this is acceptable\n#disable-next-line restrict-outbound-network-access\nresource ai'), suppressed);
+  assertParses(suppressed);
+  assert.deepEqual(lint(suppressed), []);
+  assert.equal(lint(`#disable-next-line no-unused-params\n${text}`).length, 1);
+});
+
+test('local modules: a caller passing false is reported at the call, with related information', () => {
+  const module = `param restrict bool = true\n${account(`{
+    restrictOutboundNetworkAccess: restrict
+    allowedFqdnList: []
+    publicNetworkAccess: 'Disabled'
+  }`)}`;
+  const main = `module ai './modules/ai.bicep' = {
+  name: 'ai-module'
+  params: {
+    restrict: false
+  }
+}
+`;
+  const result = run({ 'main.bicep': main, 'modules/ai.bicep': module });
+  const [f, ...rest] = result.findings;
+  assert.deepEqual(rest, []);
+  assert.equal(at(f), '4:15 false');
+  assert.match(f.message, /set by the value 'ai-module' passes for parameter 'restrict'/);
+  assert.equal(f.related[0].loc.file.uri, `${DIR}/modules/ai.bicep`);
+  const fixed = fix(f, "Set the value 'ai-module' passes for parameter 'restrict' to true", main);
+  assert.equal(fixed, main.replace('restrict: false', 'restrict: true'));
+  // The module alone, with its default, is fine.
+  assert.deepEqual(run({ 'modules/ai.bicep': module }, 'modules/ai.bicep').findings, []);
+  assert.deepEqual(run({ 'main.bicep': main.replace('restrict: false', 'restrict: true'), 'modules/ai.bicep': module }).findings, []);
+});
+
+test('.bicepparam: values are applied, and the parameter file shows what its own values cause', () => {
+  const main = `param restrict bool\n${account(`{
+    restrictOutboundNetworkAccess: restrict
+    allowedFqdnList: []
+    publicNetworkAccess: 'Disabled'
+  }`)}`;
+  const params = `using './main.bicep'\n\nparam restrict = false\n`;
+  const template = run({ 'main.bicep': main, 'main.bicepparam': params });
+  assert.deepEqual(template.findings.map((f) => [f.ruleId, f.level, /\[with parameter file main\.bicepparam\]$/.test(f.message)]), [['restrict-outbound-network-access', 'warning', true]]);
+  const own = run({ 'main.bicep': main, 'main.bicepparam': params }, 'main.bicepparam');
+  const [f] = own.findings;
+  assert.equal(at(f), '3:18 false');
+  const fixed = fix(f, "Set parameter 'restrict' in main.bicepparam to true", params);
+  assert.equal(fixed, params.replace('= false', '= true'));
+  assertParses(fixed, 'bicepparam');
+  // Without a parameter file the value cannot be verified.
+  const [unverified] = run({ 'main.bicep': main }).findings;
+  assert.equal(unverified.level, 'info');
+});
+
+test('the Azure Verified Module for AI accounts is known without the module cache', () => {
+  const call = (params: string) => `module ai 'br/public:avm/res/cognitive-services/account:0.10.0' = {
+  name: 'avm-ai'
+  params: {
+    name: 'contoso-ai'
+    kind: 'AIServices'
+    tags: {
+      owner: 'team'
+    }
+${params}
+  }
+}
+`;
+  assert.deepEqual(codes(lint(call(''))), []);
+  const unsafe = lint(call(`    restrictOutboundNetworkAccess: false
+    allowedFqdnList: [
+      '*.openai.azure.com'
+    ]`));
+  assert.deepEqual(unsafe.map((f) => `${f.ruleId} ${at(f)}`), [
+    'restrict-outbound-network-access 9:36 false',
+    "no-wildcard-fqdns 11:7 '*.openai.azure.com'",
+  ]);
+  assert.deepEqual(codes(lint(call("    networkAcls: {\n      defaultAction: 'Allow'\n    }"))), ['disable-public-network-access']);
+  const text = call('    restrictOutboundNetworkAccess: false');
+  const fixed = fix(lint(text)[0], "Restrict outbound network access for 'avm-ai'", text);
+  assert.ok(fixed.includes('    restrictOutboundNetworkAccess: true\n    allowedFqdnList: []\n'), fixed);
+  assertParses(fixed);
+});
+
+test("registry modules in Bicep's local cache are analysed with the values passed", () => {
+  const cache = 'file:///home/me/.bicep';
+  const compiled = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    parameters: { restrict: { type: 'bool', defaultValue: true } },
+    resources: [{ type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name: 'cached-ai', kind: 'OpenAI', tags: { owner: 'x' },
+      properties: { restrictOutboundNetworkAccess: "[parameters('restrict')]", allowedFqdnList: [], publicNetworkAccess: 'Disabled' } }],
+  }, null, 2);
+  const main = `module ai 'br:contoso.azurecr.io/bicep/modules/ai:1.2.0' = {
+  name: 'cached'
+  params: {
+    restrict: false
+  }
+}
+`;
+  const files = { 'main.bicep': main, [`${cache}/br/contoso.azurecr.io/bicep$modules$ai/1.2.0$/main.json`]: compiled };
+  const [f] = run(files, 'main.bicep', cache).findings;
+  assert.equal(at(f), '4:15 false');
+  assert.deepEqual(run(files, 'main.bicep', undefined).findings, []);
+});
+
+test('a compiled main.json links its findings to the Bicep declaration of the same symbolic name', () => {
+  const bicep = account('{}');
+  const json = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    languageVersion: '2.0', contentVersion: '1.0.0.0',
+    metadata: { _generator: { name: 'bicep', version: '0.30.3.12046' } },
+    resources: { ai: { type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name: 'bicep-ai', kind: 'OpenAI', tags: { owner: 'x' }, properties: {} } },
+  }, null, 2);
+  const all = { [`${DIR}/main.bicep`]: bicep, [`${DIR}/main.json`]: json };
+  const result = analyze({ uri: `${DIR}/main.json`, text: json, kind: 'arm' }, { settings: mergeSettings({}), host: { readFile: (u: string) => (all as Record<string, string>)[u] } });
+  const f = result.findings.find((x) => x.ruleId === 'restrict-outbound-network-access')!;
+  assert.match(f.message, /make the change in main\.bicep next to it\.$/);
+  const link = f.related.find((r) => r.loc.file.uri === `${DIR}/main.bicep`)!;
+  assert.equal(bicep.slice(link.loc.start, link.loc.end), 'ai');
+});
+
+test('broken Bicep is analysed as far as it can be read, with one clear problem', () => {
+  const result = run({ 'main.bicep': `${account('{}')}\nresource broken 'x@1' = {\n  name: \n` });
+  assert.equal(result.problems.length, 1);
+  assert.match(result.problems[0].message, /^not valid Bicep: .* at line \d+/);
+  assert.ok(result.findings.some((f) => f.ruleId === 'restrict-outbound-network-access'));
+});
