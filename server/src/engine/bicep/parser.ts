@@ -286,8 +286,9 @@ class Parser {
       this.diagnostics.length = mark;
       while (!this.atEnd() && !this.isAny(terminators)) this.read();
       if (consume && !this.atEnd()) this.read();
-      const start = this.st(startPos);
-      const node = this.errorNode(start, this.pos > startPos ? Math.max(start, this.prevEnd()) : start);
+      // A placeholder for something missing sits right after the previous token.
+      const start = this.pos > startPos ? this.st(startPos) : this.prevEnd();
+      const node = this.errorNode(start, Math.max(start, this.prevEnd()));
       if (e.partial) node.partial = e.partial;
       if (!suppress && e.diagnostic) this.report(e.diagnostic);
       return node;
@@ -383,7 +384,7 @@ class Parser {
         const start = decorators[0].start;
         const lastDecorator = decorators[decorators.length - 1];
         this.report({ message: 'Expected a declaration after the decorator.', start, end: lastDecorator.end, code: 'BCP132', severity: 'error' });
-        return { kind: 'missingDeclaration', start, end: this.prevEnd(), keyword: { start: this.st(cur), end: this.st(cur) }, decorators };
+        return { kind: 'missingDeclaration', start, end: this.prevEnd(), keyword: { start: lastDecorator.end, end: lastDecorator.end }, decorators };
       }
       if (this.fileKind === 'bicepparam') {
         return this.fail('BCP337', 'This declaration type is not valid for a Bicep Parameters file. Specify a "using", "extends", "param", "var", "type", "import", "extension" or "extensionConfig" declaration.');
@@ -453,8 +454,8 @@ class Parser {
   /** An identifier, or a reported zero-length missing one (no tokens consumed). */
   private identifierOrSkip(code: string, message: string): Identifier {
     if (this.is(T.Identifier)) return this.identifierFrom(this.read());
-    const at = this.st(this.peek());
-    this.reportEmpty(code, message, at);
+    this.reportEmpty(code, message, this.st(this.peek()));
+    const at = this.prevEnd();
     return { kind: 'identifier', name: '', missing: true, start: at, end: at };
   }
 
@@ -550,7 +551,7 @@ class Parser {
     const kw = this.read();
     const name = this.identifierWithRecovery('BCP015', 'Expected a variable identifier at this location.', [T.Assignment, T.NewLine]);
     let parameters: FunctionParameter[] = [];
-    let returnType: TypeNode = this.errorNode(this.st(this.peek()), this.st(this.peek()));
+    let returnType: TypeNode = this.errorNode(this.prevEnd(), this.prevEnd());
     let body: Expression = returnType;
     const lambda = this.recover(() => {
       const params = this.parenthesizedList(() => this.typedLocalVariable(), true);
@@ -794,7 +795,7 @@ class Parser {
       path = this.stringOrFail('BCP257', "Expected a Bicep file path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'");
     } else {
       this.reportEmpty('BCP257', "Expected a Bicep file path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'", this.st(cur));
-      path = this.errorNode(this.st(cur), this.st(cur));
+      path = this.errorNode(this.prevEnd(), this.prevEnd());
     }
     let config: ObjectNode | ErrorNode | undefined;
     const next = this.peek();
@@ -824,12 +825,10 @@ class Parser {
   private extensionConfig(decorators: Decorator[]): Declaration {
     const kw = this.read();
     const alias = this.identifierWithRecovery('BCP202', 'Expected an extension alias name at this location.', [T.Identifier, T.NewLine]);
-    let config: ObjectNode | ErrorNode = this.errorNode(this.st(this.peek()), this.st(this.peek()));
-    const r = this.recover(() => {
+    const config = this.recover(() => {
       this.expectKeyword('with');
       return this.recover(() => this.object(ALLOW_COMPLEX), false, false, [T.NewLine]);
     }, this.suppressAfter(alias), false, [T.NewLine]);
-    config = r;
     return { kind: 'extensionConfig', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators, alias, config };
   }
 
@@ -1270,7 +1269,7 @@ class Parser {
   private ifCondition(flags: number, insideFor: boolean): IfNode {
     const kw = this.expectKeyword('if');
     let parenOk = false;
-    let conditionRange: TextRange = { start: this.st(this.peek()), end: this.st(this.peek()) };
+    let conditionRange: TextRange = { start: this.prevEnd(), end: this.prevEnd() };
     const condition = this.recover((): Expression => {
       const p = this.parenthesizedExpression(flags & ~ALLOW_RESOURCES);
       parenOk = p.closed;
@@ -1464,9 +1463,8 @@ class Parser {
         this.skipNewlines();
         this.read();
         if (this.is(T.NewLine)) {
-          const at = this.st(this.peek());
-          this.reportEmpty('BCP300', 'Expected a type literal at this location. Please specify a concrete value or a reference to a literal type.', at);
-          members.push(this.errorNode(at, at));
+          this.reportEmpty('BCP300', 'Expected a type literal at this location. Please specify a concrete value or a reference to a literal type.');
+          members.push(this.errorNode(this.prevEnd(), this.prevEnd()));
         } else {
           members.push(this.recover(() => this.unaryType(), false, false, [T.NewLine]));
         }
@@ -1635,14 +1633,15 @@ function keyName(key: Identifier | StringNode | ErrorNode): string | undefined {
 
 /** Decodes a single-line string piece: `\n \r \t \\ \' \$ \u{…}`; unknown escapes are kept as written. */
 function decodeEscapes(text: string, start: number, end: number): string {
-  const i0 = text.indexOf('\\', start);
-  if (i0 < 0 || i0 >= end) return text.slice(start, end);
-  let out = text.slice(start, i0);
-  let i = i0;
-  while (i < end) {
-    const c = text.charCodeAt(i);
-    if (c !== 92 || i + 1 >= end) { out += text[i]; i++; continue; }
-    const e = text[i + 1];
+  const raw = text.slice(start, end);
+  let i = raw.indexOf('\\');
+  if (i < 0) return raw;
+  let out = raw.slice(0, i);
+  const n = raw.length;
+  while (i < n) {
+    const c = raw.charCodeAt(i);
+    if (c !== 92 || i + 1 >= n) { out += raw[i]; i++; continue; }
+    const e = raw[i + 1];
     switch (e) {
       case 'n': out += '\n'; i += 2; continue;
       case 'r': out += '\r'; i += 2; continue;
@@ -1651,19 +1650,47 @@ function decodeEscapes(text: string, start: number, end: number): string {
       case "'": out += "'"; i += 2; continue;
       case '$': out += '$'; i += 2; continue;
       case 'u': {
-        const close = text.indexOf('}', i + 3);
-        if (text[i + 2] === '{' && close > i + 3 && close < end) {
-          const hex = text.slice(i + 3, close);
+        const close = raw.indexOf('}', i + 3);
+        if (raw[i + 2] === '{' && close > i + 3) {
+          const hex = raw.slice(i + 3, close);
           if (/^[0-9a-fA-F]+$/.test(hex)) {
             const cp = parseInt(hex, 16);
             if (cp <= 0x10ffff) { out += String.fromCodePoint(cp); i = close + 1; continue; }
           }
         }
-        out += text[i]; i++; continue;
+        out += raw[i]; i++; continue;
       }
       default:
-        out += text[i]; i++; continue;
+        out += raw[i]; i++; continue;
     }
   }
   return out;
+}
+
+/**
+ * Whether Bicep's directives disable diagnostic `code` at `offset`: `#disable-next-line` covers
+ * the directive's line and the next one; `#disable-diagnostics` covers up to the matching
+ * `#restore-diagnostics` (or the end of the file). Codes compare exactly, as in Bicep, unless
+ * `ignoreCase`.
+ */
+export function isDisabledAt(program: Program, code: string, offset: number, options: { ignoreCase?: boolean } = {}): boolean {
+  const same = options.ignoreCase
+    ? (a: string) => a.toLowerCase() === code.toLowerCase()
+    : (a: string) => a === code;
+  const lines = program.lineStarts;
+  let open = false;
+  for (const d of program.directives) {
+    if (d.start > offset) break;
+    if (!d.codes.some(c => same(c.code))) continue;
+    if (d.kind === 'disable-next-line') {
+      const end = d.line + 2 < lines.length ? lines[d.line + 2] - 1 : program.end;
+      if (offset <= end) return true;
+    } else if (d.kind === 'disable-diagnostics') {
+      open = true;
+    } else if (open) {
+      if (offset <= d.end) return true;
+      open = false;
+    }
+  }
+  return open;
 }
