@@ -207,6 +207,9 @@ export const SCENARIOS: Scenario[] = [
       check(summary.buttons.includes('Show Problems'), `summary buttons: ${JSON.stringify(summary.buttons)}, expected "Show Problems"`);
       check(summary.buttons.includes('Export SARIF'), `summary buttons: ${JSON.stringify(summary.buttons)}, expected "Export SARIF"`);
 
+      // The progress notification closes once the audit is over.
+      await waitFor(async () => !(await wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'auditing' }).filter({ visible: true }).count()),
+        { what: 'the progress notification to close after the audit', timeout: 15_000 });
       await wb.clickNotificationButton('AI service resource', 'Show Problems');
       await wb.page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 10_000 });
       await wb.filterProblems('audit-only');
