@@ -28,6 +28,17 @@ function time(fn: () => void, runs = 7): number {
   return samples.sort((a, b) => a - b)[Math.floor(runs / 2)];
 }
 
+async function timeAsync(fn: () => Promise<unknown>, runs = 5): Promise<number> {
+  for (let i = 0; i < 2; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    samples.push(performance.now() - start);
+  }
+  return samples.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
 function report(name: string, bytes: number, parseMs: number, lintMs: number): boolean {
   const ratio = lintMs / parseMs;
   const mbps = (bytes / 1024 / 1024) / (lintMs / 1000);
@@ -90,7 +101,7 @@ export function largeBicep(count: number): { bicep: string; json: string } {
   return { bicep: lines.join('\n'), json };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   let ok = true;
   console.log(`ai-egress-guard benchmark — Node ${process.version}, ${os.cpus().length} cores; target: lint ≤ ${TARGET}x jsonc-parser parseTree of the same input\n`);
 
@@ -113,7 +124,7 @@ function main(): void {
     }
     ok = report('workspace of 400 templates (read + lint)', bytes,
       time(() => { for (const f of files) parseTree(fs.readFileSync(f, 'utf8')); }, 5),
-      time(() => auditFiles(files, { settingsFor: () => settings, host: nodeFileHost() }), 5)) && ok;
+      await timeAsync(() => auditFiles(files, { settingsFor: () => settings, host: nodeFileHost() }))) && ok;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -141,4 +152,4 @@ function main(): void {
   console.log(ok ? `\nall within ${TARGET}x` : `\nsome results above ${TARGET}x`);
 }
 
-if (require.main === module) main();
+if (require.main === module) void main();

@@ -107,3 +107,17 @@ test('the shipped examples: every rule fires somewhere, hardened.json is clean',
   }
   assert.deepEqual(json.findings.filter((f: { file: string }) => f.file.endsWith('hardened.json')), []);
 });
+
+test('--parameters and the config file name parameter files beyond the naming convention', () => {
+  const parameterised = template(account(`{ "restrictOutboundNetworkAccess": "[parameters('restrict')]", "allowedFqdnList": [], "publicNetworkAccess": "Disabled" }`), `
+  "parameters": { "restrict": { "type": "bool" } },`);
+  const params = (value: boolean) => `{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": { "restrict": { "value": ${value} } } }`;
+  const dir = tempTree({ 'infra/ai.json': parameterised, 'env/prod.json': params(false), 'env/dev.json': params(true) });
+  const levels = (args: string[]) => JSON.parse(run([...args, '--format', 'json'], dir).stdout).findings.map((f: { level: string; message: string }) => `${f.level} ${/\[with [^\]]*\]/.exec(f.message)?.[0] ?? ''}`);
+  assert.deepEqual(levels(['infra']), ['info ']);
+  assert.deepEqual(levels(['infra', '--parameters', 'env/prod.json']), ['warning [with parameter file prod.json]']);
+  assert.deepEqual(levels(['infra', '--parameters', 'env/dev.json']), []);
+  assert.equal(run(['infra', '--parameters', 'env/none.json'], dir).code, 2);
+  fs.writeFileSync(path.join(dir, '.ai-egress-guard.json'), JSON.stringify({ parameterFiles: { 'infra/*.json': ['env/prod.json', 'env/dev.json'] } }));
+  assert.deepEqual(levels(['infra']), ['warning [with parameter file prod.json]']);
+});

@@ -4,6 +4,7 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { account, template } from '../support/lint';
 import { TestClient } from '../support/lspClient';
 import { tempTree } from '../support/paths';
@@ -100,6 +101,30 @@ test('the audit publishes findings for files never opened and returns a summary'
   const diags = await client.waitForDiagnostics(one, (d) => d.length > 0);
   assert.deepEqual(ours(diags).map((d) => d.code), ['restrict-outbound-network-access']);
   assert.equal(JSON.parse(result.sarif).version, '2.1.0');
+});
+
+test('the audit can be cancelled while it runs, and reports progress', async () => {
+  const big = template(Array.from({ length: 400 }, (_, i) => account('{}', { name: `ai-${i}` })).join(',\n'));
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 60; i++) files[`t${i}.json`] = big;
+  const dir = tempTree(files);
+  const source = new CancellationTokenSource();
+  const progress: number[] = [];
+  const listener = client.connection.onNotification('aiEgressGuard/auditProgress', ({ done }: { done: number }) => {
+    progress.push(done);
+    if (done === 2) source.cancel();
+  });
+  try {
+    const result = await client.connection.sendRequest('aiEgressGuard/audit', { folders: [dir], exclude: [] }, source.token) as { cancelled: boolean; resources: number };
+    assert.equal(result.cancelled, true);
+    assert.ok(result.resources < 60 * 400, `audited ${result.resources} resources`);
+  } catch (error) {
+    // The server may also answer the cancellation with the LSP RequestCancelled error.
+    assert.equal((error as { code?: number }).code, -32800);
+  } finally {
+    listener.dispose();
+  }
+  assert.ok(progress[0] === 1 && progress.length < 60, `progress ${progress.join(',')}`);
 });
 
 test('garbage, deep nesting and huge input never crash the server', async () => {

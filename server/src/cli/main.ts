@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import type { Settings } from '../engine/config';
 import { validateSettings } from '../engine/config';
 import { auditFiles, summarize } from '../workspace/audit';
@@ -26,6 +27,8 @@ Options:
                                  exit 1 when a finding has this level or higher (default: warning)
       --rule ID=LEVEL            set a rule's level (off|info|warning|error); repeatable
       --cloud NAME               AzureCloud (default), AzureUSGovernment or AzureChinaCloud
+      --parameters FILE          evaluate the templates with this parameter file (.json or .bicepparam);
+                                 repeatable: each file is evaluated on its own
       --exclude GLOB             skip matching files; repeatable
   -h, --help                     show this help
   -v, --version                  show the version
@@ -36,7 +39,7 @@ Settings are also read from the nearest ${'.ai-egress-guard.json'} (or the "aiEg
 
 const FAIL_RANK = { info: 1, warning: 2, error: 3 } as const;
 
-export function main(argv: string[], out: (s: string) => void, err: (s: string) => void, cwd = process.cwd()): number {
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void, cwd = process.cwd()): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -48,6 +51,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
         'fail-on': { type: 'string', default: 'warning' },
         rule: { type: 'string', multiple: true, default: [] },
         cloud: { type: 'string' },
+        parameters: { type: 'string', multiple: true, default: [] },
         exclude: { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -72,13 +76,20 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
   const { settings: overrides, problems: settingProblems } = validateSettings(
     { ...(values.rule?.length ? { rules } : {}), ...(values.cloud ? { cloud: values.cloud } : {}) }, 'command line');
   if (settingProblems.length) return usage(err, settingProblems.join('\n'));
+  const parameterUris: string[] = [];
+  for (const file of values.parameters ?? []) {
+    const abs = path.resolve(cwd, file);
+    if (!fs.existsSync(abs)) return usage(err, `parameter file '${file}' does not exist`);
+    parameterUris.push(pathToFileURL(abs).href);
+  }
+  if (parameterUris.length) Object.assign(overrides, { parameterFiles: { '**': parameterUris } });
 
   try {
     const configs = new ConfigCache();
     const rootConfig = configs.configForDir(cwd);
     const collected = collectFiles(positionals.length ? positionals : ['.'], cwd, [...(rootConfig?.settings.exclude ?? []), ...(values.exclude ?? [])]);
     const settingsFor = (file: string): Settings => configs.settingsFor(file, overrides);
-    const audit = auditFiles(collected.files, { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri() });
+    const audit = await auditFiles(collected.files, { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri() });
     for (const problem of configs.problems()) err(`ai-egress-guard: ${problem}\n`);
     const problems = [...collected.problems, ...audit.problems];
     const summary = summarize(audit, collected.files.length);
@@ -107,5 +118,7 @@ function usage(err: (s: string) => void, message: string): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+  void main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -13,9 +13,14 @@ export interface Settings {
   /** Glob patterns of files the workspace audit and the CLI skip. */
   readonly exclude: readonly string[];
   readonly cloud: CloudName;
+  /**
+   * Parameter files for templates beyond the naming convention: template glob → parameter file paths,
+   * both relative to the config file's folder (resolved to file URIs when the config is read).
+   */
+  readonly parameterFiles: Readonly<Record<string, readonly string[]>>;
 }
 
-export const DEFAULT_SETTINGS: Settings = { rules: {}, ownerTagNames: ['owner'], exclude: [], cloud: 'AzureCloud' };
+export const DEFAULT_SETTINGS: Settings = { rules: {}, ownerTagNames: ['owner'], exclude: [], cloud: 'AzureCloud', parameterFiles: {} };
 
 export const CONFIG_FILE_NAME = '.ai-egress-guard.json';
 export const BICEPCONFIG_KEY = 'aiEgressGuard';
@@ -49,6 +54,15 @@ export function validateSettings(raw: unknown, source: string): { settings: Part
     if (Array.isArray(obj.exclude) && obj.exclude.every((n) => typeof n === 'string')) settings.exclude = obj.exclude as string[];
     else problems.push(`${source}: "exclude" must be an array of glob patterns`);
   }
+  if (obj.parameterFiles !== undefined) {
+    const value = obj.parameterFiles as Record<string, unknown>;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)
+      && Object.values(value).every((files) => Array.isArray(files) && files.every((f) => typeof f === 'string'))) {
+      settings.parameterFiles = value as Record<string, string[]>;
+    } else {
+      problems.push(`${source}: "parameterFiles" must map a template glob to an array of parameter file paths`);
+    }
+  }
   if (obj.cloud !== undefined) {
     if (typeof obj.cloud === 'string' && CLOUDS.has(obj.cloud)) settings.cloud = obj.cloud as CloudName;
     else problems.push(`${source}: "cloud" must be one of ${[...CLOUDS].join(', ')}`);
@@ -65,6 +79,7 @@ export function mergeSettings(...layers: Partial<Settings>[]): Settings {
       ownerTagNames: layer.ownerTagNames ?? result.ownerTagNames,
       exclude: [...result.exclude, ...(layer.exclude ?? [])],
       cloud: layer.cloud ?? result.cloud,
+      parameterFiles: { ...result.parameterFiles, ...layer.parameterFiles },
     };
   }
   return result;
@@ -103,5 +118,20 @@ function fromText(path: string, text: string, key: string | undefined): ConfigFi
   const section = key ? (raw as Record<string, unknown> | undefined)?.[key] : raw;
   if (key && section === undefined) return undefined;
   const { settings, problems } = validateSettings(section, path);
-  return { path, settings, problems };
+  return { path, settings: settings.parameterFiles ? { ...settings, parameterFiles: resolveParameterFiles(path, settings.parameterFiles) } : settings, problems };
+}
+
+/** Makes the config's relative template globs and parameter file paths absolute file URIs. */
+function resolveParameterFiles(configPath: string, map: Readonly<Record<string, readonly string[]>>): Record<string, string[]> {
+  const base = new URL(`file://${configPath.startsWith('/') ? '' : '/'}${configPath.replace(/\\/g, '/')}`);
+  const out: Record<string, string[]> = {};
+  for (const [glob, files] of Object.entries(map)) {
+    out[new URL(glob.replace(/\*/g, '%2A'), base).href.replace(/%2A/g, '*')] = files.map((f) => new URL(f, base).href);
+  }
+  return out;
+}
+
+/** Parameter files the settings name for a template. */
+export function parameterFilesFor(settings: Settings, templateUri: string, matches: (glob: string, uri: string) => boolean): string[] {
+  return Object.entries(settings.parameterFiles).filter(([glob]) => matches(glob, templateUri)).flatMap(([, files]) => files);
 }

@@ -170,7 +170,7 @@ export function startServer(connection: Connection): void {
     return { changes };
   }
 
-  connection.onRequest(AUDIT_REQUEST, (params: AuditParams, token): AuditResponse => {
+  connection.onRequest(AUDIT_REQUEST, async (params: AuditParams, token): Promise<AuditResponse> => {
     const files: string[] = [];
     for (const folder of params.folders) {
       // The repository's config file excludes apply as well as the editor's.
@@ -178,7 +178,7 @@ export function startServer(connection: Connection): void {
       files.push(...collectFiles([folder], folder, [...params.exclude, ...configExclude]).files);
     }
     let cancelled = false;
-    const audit: AuditResult = auditFiles(files, {
+    const audit: AuditResult = await auditFiles(files, {
       settingsFor: (file) => settingsFor(file),
       host,
       moduleCacheUri,

@@ -29,11 +29,17 @@ export interface AuditOptions {
   readonly onProgress?: (done: number, total: number, file: string) => boolean | void;
 }
 
-export function auditFiles(paths: readonly string[], options: AuditOptions): AuditResult {
+/** Audits files one by one, yielding to the event loop now and then so a server stays responsive and can be cancelled. */
+export async function auditFiles(paths: readonly string[], options: AuditOptions): Promise<AuditResult> {
   const results: AnalysisResult[] = [];
   const problems: FileProblem[] = [];
   let done = 0;
+  let lastYield = Date.now();
   for (const filePath of paths) {
+    if (Date.now() - lastYield > 20) {
+      await new Promise((resolve) => setImmediate(resolve));
+      lastYield = Date.now();
+    }
     const { file, problem } = readSourceFile(filePath);
     if (problem || !file) {
       problems.push({ path: filePath, message: problem ?? 'cannot read' });

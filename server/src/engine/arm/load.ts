@@ -7,6 +7,8 @@ import { positionAt } from '../text';
 import { conventionalNames, readParameterFile, templateNamedBy, type ParameterFile } from './parameters';
 import { generatorOf, isDeploymentTemplate, parseArm, readArmResources } from './reader';
 import { parseBicep } from '../bicep/parser';
+import { parameterFilesFor } from '../config';
+import { globMatches } from '../glob';
 
 export function loadArm(file: SourceFile, options: AnalyzeOptions): Loaded {
   const doc = parseArm(file);
@@ -21,7 +23,7 @@ export function loadArm(file: SourceFile, options: AnalyzeOptions): Loaded {
   }] : [];
   const generated = generatorOf(doc.root) === 'bicep' ? generatedFrom(file, options.host) : undefined;
   const cloud = options.settings.cloud;
-  const parameterFiles = options.host ? parameterFilesOf(file, options.host) : [];
+  const parameterFiles = options.host ? parameterFilesOf(file, options.host, parameterFilesFor(options.settings, file.uri, globMatches)) : [];
   // Evaluated once per parameter file, as each would be deployed; without one, with the defaults.
   const runs = parameterFiles.length
     ? parameterFiles.map((parameterFile) => readArmResources(doc, { cloud, parameterFile, generatedFrom: generated }))
@@ -45,7 +47,7 @@ function generatedFrom(file: SourceFile, host: FileHost | undefined): AiResource
   } };
 }
 
-function parameterFilesOf(file: SourceFile, host: FileHost): ParameterFile[] {
+function parameterFilesOf(file: SourceFile, host: FileHost, named: readonly string[]): ParameterFile[] {
   const slash = file.uri.lastIndexOf('/');
   const dir = file.uri.slice(0, slash);
   const name = file.uri.slice(slash + 1);
@@ -65,6 +67,12 @@ function parameterFilesOf(file: SourceFile, host: FileHost): ParameterFile[] {
       out.push(parsed);
     }
   };
+  for (const uri of named) {
+    const text = host.readFile(uri);
+    const parsed = text === undefined ? undefined : readParameterFile({ uri, text, kind: 'arm' });
+    if (parsed && !out.some((p) => p.name === parsed.name)) out.push(parsed);
+    if (uri.startsWith(`${dir}/`)) seen.add(uri.slice(dir.length + 1));
+  }
   for (const sibling of conventionalNames(name, siblings)) consider(sibling, false);
   // Other JSON files beside it may name the template in their metadata; cheap check before parsing.
   for (const sibling of siblings) {

@@ -4,6 +4,9 @@
 import { parseTree } from 'jsonc-parser';
 import type { AnalyzeOptions, Finding, FileHost, Loaded, Problem } from '../analyze';
 import { isDeploymentTemplate, readArmResources } from '../arm/reader';
+import { readParameterFile } from '../arm/parameters';
+import { parameterFilesFor } from '../config';
+import { globMatches } from '../glob';
 import type { SourceFile, ValueNode } from '../model';
 import type { Diagnostic, Program } from './ast';
 import { parseBicep, parseBicepParam } from './parser';
@@ -13,7 +16,7 @@ export function loadBicep(file: SourceFile, options: AnalyzeOptions): Loaded {
   const { program, diagnostics } = parseBicep(file.text);
   const readFile = (uri: string) => options.host?.readFile(uri);
   const base = { cloud: options.settings.cloud, readFile, moduleCacheUri: options.moduleCacheUri };
-  const parameterFiles = options.host ? bicepParamFilesOf(file, options.host) : [];
+  const parameterFiles = options.host ? [...namedParamFiles(options, file), ...bicepParamFilesOf(file, options.host)] : [];
   const runs = parameterFiles.length
     ? parameterFiles.map((parameterFile) => readBicepResources(file, program, { ...base, parameterFile }))
     : [readBicepResources(file, program, base)];
@@ -43,6 +46,23 @@ export function loadBicepParam(file: SourceFile, options: AnalyzeOptions): Loade
     })];
   }
   return { isTemplate: true, problems, runs, reportAtSitesIn: file.uri, isSuppressed: directiveFilter(program) };
+}
+
+/** Parameter files the settings (config file, --parameters) name for this template. */
+function namedParamFiles(options: AnalyzeOptions, file: SourceFile): { name: string; values: ReadonlyMap<string, ValueNode> }[] {
+  const out: { name: string; values: ReadonlyMap<string, ValueNode> }[] = [];
+  for (const uri of parameterFilesFor(options.settings, file.uri, globMatches)) {
+    const text = options.host?.readFile(uri);
+    if (text === undefined) continue;
+    const name = uri.slice(uri.lastIndexOf('/') + 1);
+    if (/\.bicepparam$/i.test(uri)) {
+      out.push({ name, values: readBicepParamFile({ uri, text, kind: 'bicepparam' }, parseBicepParam(text).program).values });
+    } else {
+      const parsed = readParameterFile({ uri, text, kind: 'arm' });
+      if (parsed) out.push(parsed);
+    }
+  }
+  return out;
 }
 
 /** The .bicepparam files beside a template whose `using` names it. */
