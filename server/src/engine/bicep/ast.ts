@@ -69,7 +69,7 @@ export interface StringNode extends TextRange {
   segments: string[];
   /** Raw source range of each literal piece (without quotes, `${` or `}`). */
   segmentRanges: TextRange[];
-  /** Interpolated expressions, in order. */
+  /** Interpolated expressions, in order. (A shared frozen empty array when there are none: do not mutate.) */
   expressions: Expression[];
   /** The decoded value when there is no interpolation. */
   value: string | undefined;
@@ -311,6 +311,7 @@ export interface Decorator extends TextRange {
 interface DeclarationBase extends TextRange {
   /** Range of the leading keyword (`param`, `resource`, …). `start` includes the decorators. */
   keyword: TextRange;
+  /** (A shared frozen empty array when there are none: do not mutate.) */
   decorators: Decorator[];
 }
 

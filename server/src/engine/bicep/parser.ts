@@ -90,7 +90,31 @@ const ALLOW_RESOURCES = 2;
 
 const DECLARATION_KEYWORDS = new Set(['assert', 'import', 'metadata', 'param', 'var', 'resource', 'output', 'module', 'type']);
 
-const CLOSERS_EXPR = [T.StringRightPiece, T.RightBrace, T.RightParen, T.RightSquare, T.NewLine];
+// Recovery stop sets (allocated once).
+const STOP_ASSIGNMENT_LEFT_BRACE_NEW_LINE = [T.Assignment, T.LeftBrace, T.NewLine] as const;
+const STOP_ASSIGNMENT_NEW_LINE = [T.Assignment, T.NewLine] as const;
+const STOP_COLON_NEW_LINE_RIGHT_BRACE = [T.Colon, T.NewLine, T.RightBrace] as const;
+const STOP_COLON_RIGHT_SQUARE_NEW_LINE = [T.Colon, T.RightSquare, T.NewLine] as const;
+const STOP_COLON_STRING_RIGHT_PIECE_RIGHT_BRACE_RIGHT_PAREN_RIGHT_SQUARE_NEW_LINE = [T.Colon, T.StringRightPiece, T.RightBrace, T.RightParen, T.RightSquare, T.NewLine] as const;
+const STOP_COMMA_NEW_LINE = [T.Comma, T.NewLine] as const;
+const STOP_COMMA_NEW_LINE_RIGHT_BRACE = [T.Comma, T.NewLine, T.RightBrace] as const;
+const STOP_COMMA_NEW_LINE_RIGHT_SQUARE = [T.Comma, T.NewLine, T.RightSquare] as const;
+const STOP_IDENTIFIER_NEW_LINE = [T.Identifier, T.NewLine] as const;
+const STOP_LEFT_BRACE_NEW_LINE = [T.LeftBrace, T.NewLine] as const;
+const STOP_NEW_LINE = [T.NewLine] as const;
+const STOP_NEW_LINE_COMMA_RIGHT_CHEVRON = [T.NewLine, T.Comma, T.RightChevron] as const;
+const STOP_NEW_LINE_COMMA_RIGHT_PAREN = [T.NewLine, T.Comma, T.RightParen] as const;
+const STOP_NEW_LINE_RIGHT_BRACE = [T.NewLine, T.RightBrace] as const;
+const STOP_NEW_LINE_RIGHT_PAREN = [T.NewLine, T.RightParen] as const;
+const STOP_NEW_LINE_RIGHT_SQUARE = [T.NewLine, T.RightSquare] as const;
+const STOP_RIGHT_SQUARE_LEFT_BRACE_NEW_LINE = [T.RightSquare, T.LeftBrace, T.NewLine] as const;
+const STOP_RIGHT_SQUARE_NEW_LINE = [T.RightSquare, T.NewLine] as const;
+const STOP_STRING_COMPLETE_STRING_LEFT_PIECE_NEW_LINE = [T.StringComplete, T.StringLeftPiece, T.NewLine] as const;
+const STOP_STRING_MIDDLE_PIECE_STRING_RIGHT_PIECE_NEW_LINE = [T.StringMiddlePiece, T.StringRightPiece, T.NewLine] as const;
+const STOP_STRING_RIGHT_PIECE_RIGHT_BRACE_RIGHT_PAREN_RIGHT_SQUARE_NEW_LINE = [T.StringRightPiece, T.RightBrace, T.RightParen, T.RightSquare, T.NewLine] as const;
+const STOP_STRING_RIGHT_PIECE_RIGHT_BRACE_RIGHT_PAREN_RIGHT_SQUARE_NEW_LINE_COMMA = [T.StringRightPiece, T.RightBrace, T.RightParen, T.RightSquare, T.NewLine, T.Comma] as const;
+const STOP_STRING_RIGHT_PIECE_RIGHT_BRACE_RIGHT_SQUARE_NEW_LINE = [T.StringRightPiece, T.RightBrace, T.RightSquare, T.NewLine] as const;
+const CLOSERS_EXPR = STOP_STRING_RIGHT_PIECE_RIGHT_BRACE_RIGHT_PAREN_RIGHT_SQUARE_NEW_LINE;
 
 const BINARY_PRECEDENCE: Partial<Record<T, number>> = {
   [T.Modulo]: 100, [T.Asterisk]: 100, [T.Slash]: 100,
@@ -108,6 +132,10 @@ const BINARY_OPERATOR: Partial<Record<T, BinaryOperator>> = {
   [T.Equals]: '==', [T.NotEquals]: '!=', [T.EqualsInsensitive]: '=~', [T.NotEqualsInsensitive]: '!~',
   [T.LogicalAnd]: '&&', [T.LogicalOr]: '||', [T.DoubleQuestion]: '??',
 };
+
+/** Shared (frozen) empty lists: most declarations have no decorators, most strings no interpolation. */
+const NO_DECORATORS = Object.freeze([]) as unknown as Decorator[];
+const NO_EXPRESSIONS = Object.freeze([]) as unknown as Expression[];
 
 /** Thrown (never escapes the parser) when a construct cannot be parsed at the current token. */
 class ParseFailure {
@@ -343,7 +371,7 @@ class Parser {
         this.recover(() => {
           if (this.atEnd()) return undefined;
           return this.expect(T.NewLine, 'BCP019', 'Expected a new line character at this location.');
-        }, false, true, [T.NewLine]);
+        }, false, true, STOP_NEW_LINE);
       }
       if (this.pos === before && !this.atEnd()) this.read();
     }
@@ -362,7 +390,7 @@ class Parser {
       } finally {
         this.depth--;
       }
-    }, false, false, [T.NewLine]);
+    }, false, false, STOP_NEW_LINE);
   }
 
   private declarationBody(only: string | undefined): Declaration | null {
@@ -464,36 +492,36 @@ class Parser {
   }
 
   private valueExpression(suppress: boolean): Expression {
-    return this.recover(() => this.expression(ALLOW_COMPLEX), suppress, false, [T.NewLine]);
+    return this.recover(() => this.expression(ALLOW_COMPLEX), suppress, false, STOP_NEW_LINE);
   }
 
   private targetScope(decorators: Decorator[]): Declaration {
     const kw = this.read();
-    this.expectAssignment(false, [T.NewLine]);
+    this.expectAssignment(false, STOP_NEW_LINE);
     const value = this.valueExpression(false);
     return { kind: 'targetScope', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators, value };
   }
 
   private metadata(decorators: Decorator[]): Declaration {
     const kw = this.read();
-    const name = this.identifierWithRecovery('BCP266', 'Expected a metadata identifier at this location.', [T.Assignment, T.NewLine]);
-    const assign = this.expectAssignment(this.suppressAfter(name), [T.NewLine]);
+    const name = this.identifierWithRecovery('BCP266', 'Expected a metadata identifier at this location.', STOP_ASSIGNMENT_NEW_LINE);
+    const assign = this.expectAssignment(this.suppressAfter(name), STOP_NEW_LINE);
     const value = this.valueExpression(this.suppressAfter(assign));
     return { kind: 'metadata', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators, name, value };
   }
 
   private assert(decorators: Decorator[]): Declaration {
     const kw = this.read();
-    const name = this.identifierWithRecovery('BCP344', 'Expected an assert identifier at this location.', [T.Assignment, T.NewLine]);
-    const assign = this.expectAssignment(this.suppressAfter(name), [T.NewLine]);
+    const name = this.identifierWithRecovery('BCP344', 'Expected an assert identifier at this location.', STOP_ASSIGNMENT_NEW_LINE);
+    const assign = this.expectAssignment(this.suppressAfter(name), STOP_NEW_LINE);
     const value = this.valueExpression(this.suppressAfter(assign));
     return { kind: 'assert', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators, name, value };
   }
 
   private parameter(decorators: Decorator[]): Declaration {
     const kw = this.read();
-    const name = this.identifierWithRecovery('BCP013', 'Expected a parameter identifier at this location.', [T.Identifier, T.NewLine]);
-    const type = this.recover(() => this.type(false), this.suppressAfter(name), false, [T.Assignment, T.LeftBrace, T.NewLine]);
+    const name = this.identifierWithRecovery('BCP013', 'Expected a parameter identifier at this location.', STOP_IDENTIFIER_NEW_LINE);
+    const type = this.recover(() => this.type(false), this.suppressAfter(name), false, STOP_ASSIGNMENT_LEFT_BRACE_NEW_LINE);
     const defaultValue = this.recover((): Expression | undefined => {
       const cur = this.peek();
       if (this.ty(cur) === T.NewLine || this.ty(cur) === T.EndOfFile) return undefined;
@@ -502,7 +530,7 @@ class Parser {
         return this.valueExpression(false);
       }
       return this.fail('BCP008', 'Expected the "=" token, or a newline at this location.');
-    }, this.suppressAfter(type), false, [T.NewLine]);
+    }, this.suppressAfter(type), false, STOP_NEW_LINE);
     return {
       kind: 'param', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators,
       name, type, defaultValue,
@@ -511,56 +539,56 @@ class Parser {
 
   private parameterAssignment(decorators: Decorator[]): Declaration {
     const kw = this.read();
-    const name = this.identifierWithRecovery('BCP013', 'Expected a parameter identifier at this location.', [T.Identifier, T.NewLine]);
-    const assign = this.expectAssignment(this.suppressAfter(name), [T.NewLine]);
+    const name = this.identifierWithRecovery('BCP013', 'Expected a parameter identifier at this location.', STOP_IDENTIFIER_NEW_LINE);
+    const assign = this.expectAssignment(this.suppressAfter(name), STOP_NEW_LINE);
     const value = this.valueExpression(this.suppressAfter(assign));
     return { kind: 'paramAssignment', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators, name, value };
   }
 
   private variable(decorators: Decorator[]): Declaration {
     const kw = this.read();
-    const name = this.identifierWithRecovery('BCP015', 'Expected a variable identifier at this location.', [T.Identifier, T.NewLine]);
+    const name = this.identifierWithRecovery('BCP015', 'Expected a variable identifier at this location.', STOP_IDENTIFIER_NEW_LINE);
     const type = this.recover((): TypeNode | undefined => {
       const t = this.ty(this.peek());
       if (t === T.EndOfFile || t === T.NewLine || t === T.Assignment) return undefined;
       return this.type(false);
-    }, this.suppressAfter(name), false, [T.Assignment, T.NewLine]);
-    const assign = this.expectAssignment(this.suppressAfter(type ?? name), [T.NewLine]);
+    }, this.suppressAfter(name), false, STOP_ASSIGNMENT_NEW_LINE);
+    const assign = this.expectAssignment(this.suppressAfter(type ?? name), STOP_NEW_LINE);
     const value = this.valueExpression(this.suppressAfter(assign));
     return { kind: 'var', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators, name, type, value };
   }
 
   private output(decorators: Decorator[]): Declaration {
     const kw = this.read();
-    const name = this.identifierWithRecovery('BCP016', 'Expected an output identifier at this location.', [T.Identifier, T.NewLine]);
-    const type = this.recover(() => this.type(true), this.suppressAfter(name), false, [T.Assignment, T.NewLine]);
-    const assign = this.expectAssignment(this.suppressAfter(type), [T.NewLine]);
+    const name = this.identifierWithRecovery('BCP016', 'Expected an output identifier at this location.', STOP_IDENTIFIER_NEW_LINE);
+    const type = this.recover(() => this.type(true), this.suppressAfter(name), false, STOP_ASSIGNMENT_NEW_LINE);
+    const assign = this.expectAssignment(this.suppressAfter(type), STOP_NEW_LINE);
     const value = this.valueExpression(this.suppressAfter(assign));
     return { kind: 'output', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators, name, type, value };
   }
 
   private typeDeclaration(decorators: Decorator[]): Declaration {
     const kw = this.read();
-    const name = this.identifierWithRecovery('BCP325', 'Expected a type identifier at this location.', [T.Assignment, T.NewLine]);
-    this.expectAssignment(this.suppressAfter(name), [T.NewLine]);
-    const value = this.recover(() => this.type(false), this.suppressAfter(name), false, [T.Assignment, T.LeftBrace, T.NewLine]);
+    const name = this.identifierWithRecovery('BCP325', 'Expected a type identifier at this location.', STOP_ASSIGNMENT_NEW_LINE);
+    this.expectAssignment(this.suppressAfter(name), STOP_NEW_LINE);
+    const value = this.recover(() => this.type(false), this.suppressAfter(name), false, STOP_ASSIGNMENT_LEFT_BRACE_NEW_LINE);
     return { kind: 'type', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators, name, value };
   }
 
   private func(decorators: Decorator[]): Declaration {
     const kw = this.read();
-    const name = this.identifierWithRecovery('BCP015', 'Expected a variable identifier at this location.', [T.Assignment, T.NewLine]);
+    const name = this.identifierWithRecovery('BCP015', 'Expected a variable identifier at this location.', STOP_ASSIGNMENT_NEW_LINE);
     let parameters: FunctionParameter[] = [];
     let returnType: TypeNode = this.errorNode(this.prevEnd(), this.prevEnd());
     let body: Expression = returnType;
     const lambda = this.recover(() => {
       const params = this.parenthesizedList(() => this.typedLocalVariable(), true);
-      const rt = this.recover(() => this.type(false), false, false, [T.NewLine, T.RightParen]);
-      const arrow = this.recover(() => this.expectChar(T.Arrow, '=>'), false, false, [T.NewLine, T.RightParen]);
+      const rt = this.recover(() => this.type(false), false, false, STOP_NEW_LINE_RIGHT_PAREN);
+      const arrow = this.recover(() => this.expectChar(T.Arrow, '=>'), false, false, STOP_NEW_LINE_RIGHT_PAREN);
       if (!isError(arrow)) this.newlinesBeforeLambdaBody();
-      const b = this.recover(() => this.expression(ALLOW_COMPLEX), false, false, [T.NewLine, T.RightParen]);
+      const b = this.recover(() => this.expression(ALLOW_COMPLEX), false, false, STOP_NEW_LINE_RIGHT_PAREN);
       return { params: params.items, rt, b };
-    }, this.suppressAfter(name), false, [T.NewLine]);
+    }, this.suppressAfter(name), false, STOP_NEW_LINE);
     if (!isError(lambda)) {
       parameters = lambda.params.filter((p): p is FunctionParameter => !isError(p));
       returnType = lambda.rt;
@@ -576,7 +604,7 @@ class Parser {
 
   private typedLocalVariable(): FunctionParameter {
     const name = this.identifierOrSkip('BCP015', 'Expected a variable identifier at this location.');
-    const type = this.recover(() => this.type(false), false, false, [T.NewLine, T.Comma, T.RightParen]);
+    const type = this.recover(() => this.type(false), false, false, STOP_NEW_LINE_COMMA_RIGHT_PAREN);
     return { name, type, start: name.start, end: this.prevEnd() };
   }
 
@@ -584,7 +612,7 @@ class Parser {
     const start = this.peek();
     if (this.ty(start) !== T.StringComplete && this.ty(start) !== T.StringLeftPiece) {
       // Like Bicep: skip what cannot be a string up to the end of the line, then fail at the first token.
-      while (!this.atEnd() && !this.isAny([T.StringMiddlePiece, T.StringRightPiece, T.NewLine])) this.read();
+      while (!this.atEnd() && !this.isAny(STOP_STRING_MIDDLE_PIECE_STRING_RIGHT_PIECE_NEW_LINE)) this.read();
       return this.fail(code, message, start);
     }
     const s = this.string();
@@ -610,13 +638,13 @@ class Parser {
 
   private resource(decorators: Decorator[]): ResourceDeclaration {
     const kw = this.read();
-    const name = this.identifierWithRecovery('BCP017', 'Expected a resource identifier at this location.', [T.StringComplete, T.StringLeftPiece, T.NewLine]);
+    const name = this.identifierWithRecovery('BCP017', 'Expected a resource identifier at this location.', STOP_STRING_COMPLETE_STRING_LEFT_PIECE_NEW_LINE);
     const type = this.recover(
       () => this.stringOrFail('BCP068', 'Expected a resource type string. Specify a valid resource type of format "<type-name>@<apiVersion>".'),
-      this.suppressAfter(name), false, [T.Assignment, T.NewLine]);
+      this.suppressAfter(name), false, STOP_ASSIGNMENT_NEW_LINE);
     let existingRange: TextRange | undefined;
     if (this.isKeyword(this.peek(), 'existing')) existingRange = this.range(this.read());
-    const assign = this.recover(() => this.expectChar(T.Assignment, '='), this.suppressAfter(type), false, [T.LeftBrace, T.NewLine]);
+    const assign = this.recover(() => this.expectChar(T.Assignment, '='), this.suppressAfter(type), false, STOP_LEFT_BRACE_NEW_LINE);
     if (!isError(assign) && this.isKeyword(this.indexSkippingNewlines(), 'if')) this.skipNewlines();
     const value = this.recover((): Expression | IfNode => {
       const cur = this.peek();
@@ -624,7 +652,7 @@ class Parser {
       if (this.ty(cur) === T.LeftBrace) return this.object(ALLOW_RESOURCES | ALLOW_COMPLEX);
       if (this.ty(cur) === T.LeftSquare) return this.forExpression(ALLOW_RESOURCES | ALLOW_COMPLEX, true);
       return this.fail('BCP118', 'Expected the "{" character, the "[" character, or the "if" keyword at this location.');
-    }, this.suppressAfter(assign), false, [T.NewLine]);
+    }, this.suppressAfter(assign), false, STOP_NEW_LINE);
     const d = this.deployable(value);
     return {
       kind: 'resource', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators,
@@ -636,11 +664,11 @@ class Parser {
 
   private module(decorators: Decorator[]): ModuleDeclaration {
     const kw = this.read();
-    const name = this.identifierWithRecovery('BCP096', 'Expected a module identifier at this location.', [T.StringComplete, T.StringLeftPiece, T.NewLine]);
+    const name = this.identifierWithRecovery('BCP096', 'Expected a module identifier at this location.', STOP_STRING_COMPLETE_STRING_LEFT_PIECE_NEW_LINE);
     const path = this.recover(
       () => this.stringOrFail('BCP097', "Expected a module path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'"),
-      this.suppressAfter(name), false, [T.Assignment, T.NewLine]);
-    const assign = this.recover(() => this.expectChar(T.Assignment, '='), this.suppressAfter(path), false, [T.LeftBrace, T.NewLine]);
+      this.suppressAfter(name), false, STOP_ASSIGNMENT_NEW_LINE);
+    const assign = this.recover(() => this.expectChar(T.Assignment, '='), this.suppressAfter(path), false, STOP_LEFT_BRACE_NEW_LINE);
     if (this.isKeyword(this.indexSkippingNewlines(), 'if')) this.skipNewlines();
     const value = this.recover((): Expression | IfNode => {
       const cur = this.peek();
@@ -648,7 +676,7 @@ class Parser {
       if (this.ty(cur) === T.LeftBrace) return this.object(ALLOW_COMPLEX);
       if (this.ty(cur) === T.LeftSquare) return this.forExpression(ALLOW_COMPLEX, true);
       return this.fail('BCP118', 'Expected the "{" character, the "[" character, or the "if" keyword at this location.');
-    }, this.suppressAfter(assign), false, [T.NewLine]);
+    }, this.suppressAfter(assign), false, STOP_NEW_LINE);
     const d = this.deployable(value);
     const pathString = isError(path) ? undefined : path.value;
     return {
@@ -660,14 +688,14 @@ class Parser {
 
   private test(decorators: Decorator[]): Declaration {
     const kw = this.read();
-    const name = this.identifierWithRecovery('BCP346', 'Expected a test identifier at this location.', [T.StringComplete, T.StringLeftPiece, T.NewLine]);
+    const name = this.identifierWithRecovery('BCP346', 'Expected a test identifier at this location.', STOP_STRING_COMPLETE_STRING_LEFT_PIECE_NEW_LINE);
     const path = this.recover(() => this.stringOrFail('BCP347', 'Expected a test path string at this location.'),
-      this.suppressAfter(name), false, [T.Assignment, T.NewLine]);
-    const assign = this.recover(() => this.expectChar(T.Assignment, '='), this.suppressAfter(path), false, [T.LeftBrace, T.NewLine]);
+      this.suppressAfter(name), false, STOP_ASSIGNMENT_NEW_LINE);
+    const assign = this.recover(() => this.expectChar(T.Assignment, '='), this.suppressAfter(path), false, STOP_LEFT_BRACE_NEW_LINE);
     const value = this.recover((): Expression => {
       if (this.is(T.LeftBrace)) return this.object(ALLOW_COMPLEX);
       return this.fail('BCP018', 'Expected the "{" character at this location.');
-    }, this.suppressAfter(assign), false, [T.NewLine]);
+    }, this.suppressAfter(assign), false, STOP_NEW_LINE);
     return {
       kind: 'test', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators,
       name, path, pathString: isError(path) ? undefined : path.value, value,
@@ -696,7 +724,7 @@ class Parser {
           this.read();
           this.expectKeyword('as');
           return this.identifierFrom(this.expect(T.Identifier, 'BCP356', 'Expected a valid namespace identifier at this location.'));
-        }, false, false, [T.NewLine]);
+        }, false, false, STOP_NEW_LINE);
         if (!isError(r)) wildcardAlias = r;
         break;
       }
@@ -709,8 +737,8 @@ class Parser {
       this.expectKeyword('from');
       return this.recover(
         () => this.stringOrFail('BCP097', "Expected a module path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'"),
-        false, false, [T.NewLine]);
-    }, false, false, [T.NewLine]);
+        false, false, STOP_NEW_LINE);
+    }, false, false, STOP_NEW_LINE);
     return {
       kind: 'import', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators,
       symbols, wildcardAlias, from, fromPath: isError(from) ? undefined : from.value,
@@ -744,7 +772,7 @@ class Parser {
     let alias: Identifier | undefined;
     if (this.isKeyword(this.peek(), 'as')) {
       this.read();
-      alias = this.identifierWithRecovery('BCP325', 'Expected a type identifier at this location.', [T.Comma, T.NewLine]);
+      alias = this.identifierWithRecovery('BCP325', 'Expected a type identifier at this location.', STOP_COMMA_NEW_LINE);
     }
     if (name.kind === 'string' && !alias) {
       this.report({
@@ -759,7 +787,7 @@ class Parser {
     const specification: Identifier | StringNode | ErrorNode = this.is(T.Identifier)
       ? this.identifierFrom(this.read())
       : this.recover(() => this.stringOrFail('BCP201', 'Expected an extension specification string. This should either be a relative path, or a valid OCI artifact specification.'),
-        false, false, [T.NewLine]);
+        false, false, STOP_NEW_LINE);
     let config: ObjectNode | ErrorNode | undefined;
     let alias: Identifier | undefined;
     let cur = this.peek();
@@ -767,17 +795,17 @@ class Parser {
     if (!(this.ty(cur) === T.EndOfFile || this.ty(cur) === T.NewLine || this.isKeyword(cur, 'as'))) {
       withClause = this.recover(() => {
         this.expectKeyword('with', 'BCP305', 'Expected the "with" keyword, "as" keyword, or a new line character at this location.');
-        config = this.recover(() => this.object(ALLOW_COMPLEX), false, false, [T.NewLine]);
+        config = this.recover(() => this.object(ALLOW_COMPLEX), false, false, STOP_NEW_LINE);
         return config;
-      }, this.suppressAfter(specification), false, [T.NewLine]);
+      }, this.suppressAfter(specification), false, STOP_NEW_LINE);
     }
     cur = this.peek();
     if (!(this.ty(cur) === T.EndOfFile || this.ty(cur) === T.NewLine)) {
       this.recover(() => {
         this.expectKeyword('as', 'BCP305', 'Expected the "with" keyword, "as" keyword, or a new line character at this location.');
-        alias = this.identifierWithRecovery('BCP202', 'Expected an extension alias name at this location.', [T.NewLine]);
+        alias = this.identifierWithRecovery('BCP202', 'Expected an extension alias name at this location.', STOP_NEW_LINE);
         return alias;
-      }, this.suppressAfter(withClause), false, [T.NewLine]);
+      }, this.suppressAfter(withClause), false, STOP_NEW_LINE);
     }
     return {
       kind: 'extension', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators,
@@ -802,9 +830,9 @@ class Parser {
     if (this.ty(next) !== T.EndOfFile && this.ty(next) !== T.NewLine) {
       this.recover(() => {
         this.expectKeyword('with', 'BCP436', 'Expected the "with" keyword or a new line character at this location.');
-        config = this.recover(() => this.object(ALLOW_COMPLEX), false, false, [T.NewLine]);
+        config = this.recover(() => this.object(ALLOW_COMPLEX), false, false, STOP_NEW_LINE);
         return config;
-      }, this.suppressAfter(path), false, [T.NewLine]);
+      }, this.suppressAfter(path), false, STOP_NEW_LINE);
     }
     return {
       kind: 'using', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators,
@@ -815,7 +843,7 @@ class Parser {
   private extendsDeclaration(decorators: Decorator[]): Declaration {
     const kw = this.read();
     const path = this.recover(() => this.stringOrFail('BCP404', 'The "extends" declaration is missing a bicepparam file path reference.'),
-      false, false, [T.NewLine]);
+      false, false, STOP_NEW_LINE);
     return {
       kind: 'extends', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators,
       path, pathString: isError(path) ? undefined : path.value,
@@ -824,22 +852,23 @@ class Parser {
 
   private extensionConfig(decorators: Decorator[]): Declaration {
     const kw = this.read();
-    const alias = this.identifierWithRecovery('BCP202', 'Expected an extension alias name at this location.', [T.Identifier, T.NewLine]);
+    const alias = this.identifierWithRecovery('BCP202', 'Expected an extension alias name at this location.', STOP_IDENTIFIER_NEW_LINE);
     const config = this.recover(() => {
       this.expectKeyword('with');
-      return this.recover(() => this.object(ALLOW_COMPLEX), false, false, [T.NewLine]);
-    }, this.suppressAfter(alias), false, [T.NewLine]);
+      return this.recover(() => this.object(ALLOW_COMPLEX), false, false, STOP_NEW_LINE);
+    }, this.suppressAfter(alias), false, STOP_NEW_LINE);
     return { kind: 'extensionConfig', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators, alias, config };
   }
 
   // --- decorators ---------------------------------------------------------------------------
 
   private leadingDecorators(): Decorator[] {
+    if (!this.is(T.At)) return NO_DECORATORS;
     const decorators: Decorator[] = [];
     while (this.is(T.At)) {
       const before = this.pos;
       decorators.push(this.decorator());
-      this.recover(() => this.expect(T.NewLine, 'BCP019', 'Expected a new line character at this location.'), false, true, [T.NewLine]);
+      this.recover(() => this.expect(T.NewLine, 'BCP019', 'Expected a new line character at this location.'), false, true, STOP_NEW_LINE);
       this.skipNewlines();
       if (this.pos === before) break;
     }
@@ -861,7 +890,7 @@ class Parser {
           : { kind: 'propertyAccess', target: cur, property: member, safe: false, start: cur.start, end: this.prevEnd() };
       }
       return cur;
-    }, false, false, [T.NewLine]);
+    }, false, false, STOP_NEW_LINE);
     let name = '';
     let namespace: string | undefined;
     let args: Expression[] = [];
@@ -889,7 +918,7 @@ class Parser {
       this.pos = q;
       const question = this.read();
       const whenTrue = this.recover(() => this.expression(flags), false, false,
-        [T.Colon, T.StringRightPiece, T.RightBrace, T.RightParen, T.RightSquare, T.NewLine]);
+        STOP_COLON_STRING_RIGHT_PIECE_RIGHT_BRACE_RIGHT_PAREN_RIGHT_SQUARE_NEW_LINE);
       if (!isError(whenTrue) && this.ty(this.indexSkippingNewlines()) === T.Colon) this.skipNewlines();
       const colon = this.recover(() => this.expectChar(T.Colon, ':'), this.suppressAfter(whenTrue), false, CLOSERS_EXPR);
       const whenFalse = this.recover(() => this.expression(flags), this.suppressAfter(colon), false, CLOSERS_EXPR);
@@ -1045,7 +1074,7 @@ class Parser {
     if (this.is(T.Arrow)) {
       this.read();
       this.newlinesBeforeLambdaBody();
-      const body = this.recover(() => this.expression(ALLOW_COMPLEX), false, false, [T.NewLine, T.RightParen]);
+      const body = this.recover(() => this.expression(ALLOW_COMPLEX), false, false, STOP_NEW_LINE_RIGHT_PAREN);
       return { kind: 'lambda', parameters: [id], body, start: id.start, end: this.prevEnd() };
     }
     return { kind: 'variable', name: id.name, start: id.start, end: id.end };
@@ -1059,7 +1088,7 @@ class Parser {
   private call(name: Identifier, target: Expression | undefined, flags: number): CallNode {
     this.expectChar(T.LeftParen, '(');
     const args = this.functionElements(T.RightParen,
-      () => this.recover(() => this.expression(flags), false, false, [T.NewLine, T.Comma, T.RightParen]));
+      () => this.recover(() => this.expression(flags), false, false, STOP_NEW_LINE_COMMA_RIGHT_PAREN));
     let closed = true;
     if (this.is(T.RightParen)) this.read();
     else {
@@ -1168,7 +1197,7 @@ class Parser {
         const start = d ? d.start : this.st(this.peek());
         return this.errorNode(start, d ? d.end : start);
       }
-      if (this.is(T.Ellipsis)) return this.spread([T.Comma, T.NewLine, T.RightBrace]);
+      if (this.is(T.Ellipsis)) return this.spread(STOP_COMMA_NEW_LINE_RIGHT_BRACE);
       const cur = this.peek();
       const key = this.recover((): Identifier | StringNode => {
         if (this.ty(cur) === T.Identifier) return this.identifierFrom(this.read());
@@ -1177,14 +1206,14 @@ class Parser {
           if (!isError(s)) return s;
         }
         return this.fail('BCP022', 'Expected a property name at this location.', cur);
-      }, false, false, [T.Colon, T.NewLine, T.RightBrace]);
-      const colon = this.recover(() => this.expectChar(T.Colon, ':'), this.suppressAfter(key), false, [T.NewLine, T.RightBrace]);
-      const value = this.recover(() => this.expression(ALLOW_COMPLEX), this.suppressAfter(colon), false, [T.NewLine, T.RightBrace]);
+      }, false, false, STOP_COLON_NEW_LINE_RIGHT_BRACE);
+      const colon = this.recover(() => this.expectChar(T.Colon, ':'), this.suppressAfter(key), false, STOP_NEW_LINE_RIGHT_BRACE);
+      const value = this.recover(() => this.expression(ALLOW_COMPLEX), this.suppressAfter(colon), false, STOP_NEW_LINE_RIGHT_BRACE);
       return {
         kind: 'objectProperty', key, keyName: keyName(key), value,
         start: key.start, end: Math.max(key.end, this.prevEnd()),
       };
-    }, false, false, [T.NewLine, T.RightBrace]);
+    }, false, false, STOP_NEW_LINE_RIGHT_BRACE);
   }
 
   private spread(terminators: readonly T[]): SpreadNode {
@@ -1200,9 +1229,9 @@ class Parser {
       const info = { multiline: false, commaSeparated: false };
       const items = this.elements(T.RightSquare, () => this.recover(
         (): Expression | SpreadNode => this.is(T.Ellipsis)
-          ? this.spread([T.Comma, T.NewLine, T.RightSquare])
+          ? this.spread(STOP_COMMA_NEW_LINE_RIGHT_SQUARE)
           : this.expression(ALLOW_COMPLEX),
-        false, false, [T.NewLine, T.RightSquare]), info);
+        false, false, STOP_NEW_LINE_RIGHT_SQUARE), info);
       const node: ArrayNode = {
         kind: 'array', items, multiline: info.multiline, commaSeparated: info.commaSeparated, closed: true,
         start: this.st(open), end: this.prevEnd(),
@@ -1251,18 +1280,18 @@ class Parser {
       this.reportEmpty('BCP162', 'Expected a loop item variable identifier or "(" at this location.', this.st(cur));
       variablesBroken = true;
     }
-    const inKw = this.recover(() => this.expectKeyword('in'), variablesBroken, false, [T.RightSquare, T.NewLine]);
-    const iterable = this.recover(() => this.expression(ALLOW_COMPLEX), this.suppressAfter(inKw), false, [T.Colon, T.RightSquare, T.NewLine]);
-    const colon = this.recover(() => this.expectChar(T.Colon, ':'), this.suppressAfter(iterable), false, [T.RightSquare, T.NewLine]);
+    const inKw = this.recover(() => this.expectKeyword('in'), variablesBroken, false, STOP_RIGHT_SQUARE_NEW_LINE);
+    const iterable = this.recover(() => this.expression(ALLOW_COMPLEX), this.suppressAfter(inKw), false, STOP_COLON_RIGHT_SQUARE_NEW_LINE);
+    const colon = this.recover(() => this.expectChar(T.Colon, ':'), this.suppressAfter(iterable), false, STOP_RIGHT_SQUARE_NEW_LINE);
     const body = this.recover((): Expression | IfNode => {
       if (!resourceContext) return this.expression(flags | ALLOW_COMPLEX);
       const b = this.peek();
       if (this.ty(b) === T.LeftBrace) return this.object(flags);
       if (this.isKeyword(b, 'if')) return this.ifCondition(flags, true);
       return this.fail('BCP167', 'Expected the "{" character or the "if" keyword at this location.');
-    }, this.suppressAfter(colon), false, [T.RightSquare, T.NewLine]);
+    }, this.suppressAfter(colon), false, STOP_RIGHT_SQUARE_NEW_LINE);
     if (!isError(body)) this.skipNewlines();
-    this.recover(() => this.expectChar(T.RightSquare, ']'), this.suppressAfter(body), false, [T.RightSquare, T.NewLine]);
+    this.recover(() => this.expectChar(T.RightSquare, ']'), this.suppressAfter(body), false, STOP_RIGHT_SQUARE_NEW_LINE);
     return { kind: 'for', itemVariable, indexVariable, iterable, body, start: this.st(open), end: this.prevEnd() };
   }
 
@@ -1275,10 +1304,10 @@ class Parser {
       parenOk = p.closed;
       conditionRange = { start: p.start, end: p.end };
       return p.inner;
-    }, false, false, insideFor ? [T.RightSquare, T.LeftBrace, T.NewLine] : [T.LeftBrace, T.NewLine]);
+    }, false, false, insideFor ? STOP_RIGHT_SQUARE_LEFT_BRACE_NEW_LINE : STOP_LEFT_BRACE_NEW_LINE);
     if (isError(condition)) conditionRange = { start: condition.start, end: condition.end };
     const body = this.recover(() => this.object(flags), this.suppressAfter(condition) || !parenOk || isError(condition), false,
-      insideFor ? [T.RightSquare, T.NewLine] : [T.NewLine]);
+      insideFor ? STOP_RIGHT_SQUARE_NEW_LINE : STOP_NEW_LINE);
     return { kind: 'if', condition, conditionRange, body, start: this.st(kw), end: this.prevEnd() };
   }
 
@@ -1301,7 +1330,7 @@ class Parser {
     while (!this.is(T.RightParen)) {
       const before = this.pos;
       const e = this.recover(item, false, false,
-        [T.StringRightPiece, T.RightBrace, T.RightParen, T.RightSquare, T.NewLine, T.Comma]);
+        STOP_STRING_RIGHT_PIECE_RIGHT_BRACE_RIGHT_PAREN_RIGHT_SQUARE_NEW_LINE_COMMA);
       items.push(e);
       elements.push({ start: e.start, end: e.end, token: false });
       newlines();
@@ -1318,7 +1347,7 @@ class Parser {
     const lastElement = elements.length > 0 ? elements[elements.length - 1] : undefined;
     const last = lastElement && !lastElement.token ? items[items.length - 1] : undefined;
     const close = this.recover(() => this.expectChar(T.RightParen, ')'), last ? this.suppressAfter(last) : false, false,
-      [T.StringRightPiece, T.RightBrace, T.RightSquare, T.NewLine]);
+      STOP_STRING_RIGHT_PIECE_RIGHT_BRACE_RIGHT_SQUARE_NEW_LINE);
     return { items, elements, start: this.st(open), end: this.prevEnd(), closed: !isError(close), openEnd: this.en(open) };
   }
 
@@ -1349,7 +1378,7 @@ class Parser {
     if (this.is(T.Arrow)) {
       this.read();
       this.newlinesBeforeLambdaBody();
-      const body = this.recover(() => this.expression(ALLOW_COMPLEX), false, false, [T.NewLine, T.RightParen]);
+      const body = this.recover(() => this.expression(ALLOW_COMPLEX), false, false, STOP_NEW_LINE_RIGHT_PAREN);
       const parameters: Identifier[] = [];
       for (const item of list.items) {
         if (item.kind === 'variable') parameters.push({ kind: 'identifier', name: item.name, start: item.start, end: item.end });
@@ -1368,14 +1397,14 @@ class Parser {
     const first = this.peek();
     if (this.ty(first) === T.StringComplete) {
       this.read();
-      return this.buildString([first], []);
+      return this.buildString([first], NO_EXPRESSIONS);
     }
     if (this.ty(first) !== T.StringLeftPiece) {
       return this.fail('BCP009', 'Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.');
     }
     const pieces: Tok[] = [this.read()];
     const expressions: Expression[] = [];
-    const holeEnd = [T.StringMiddlePiece, T.StringRightPiece, T.NewLine];
+    const holeEnd = STOP_STRING_MIDDLE_PIECE_STRING_RIGHT_PIECE_NEW_LINE;
     for (;;) {
       let e = this.recover(() => this.expression(0), false, false, holeEnd);
       if (!this.isAny(holeEnd) && !this.atEnd()) {
@@ -1436,7 +1465,7 @@ class Parser {
         const t = this.ty(this.peek());
         if (allowOptionalResourceType && t !== T.StringComplete && t !== T.StringLeftPiece) return undefined;
         return this.stringOrFail('BCP068', 'Expected a resource type string. Specify a valid resource type of format "<type-name>@<apiVersion>".');
-      }, false, false, [T.Assignment, T.NewLine]);
+      }, false, false, STOP_ASSIGNMENT_NEW_LINE);
       return { kind: 'resourceType', typeString, start: this.st(cur), end: this.prevEnd() };
     }
     return this.typeExpression();
@@ -1466,7 +1495,7 @@ class Parser {
           this.reportEmpty('BCP300', 'Expected a type literal at this location. Please specify a concrete value or a reference to a literal type.');
           members.push(this.errorNode(this.prevEnd(), this.prevEnd()));
         } else {
-          members.push(this.recover(() => this.unaryType(), false, false, [T.NewLine]));
+          members.push(this.recover(() => this.unaryType(), false, false, STOP_NEW_LINE));
         }
       }
       return { kind: 'unionType', members, start: leadingPipe ? start : first.start, end: this.prevEnd() };
@@ -1532,7 +1561,7 @@ class Parser {
   private typeArguments(): TypeNode[] {
     this.expectChar(T.LeftChevron, '<');
     const args = this.functionElements(T.RightChevron,
-      () => this.recover(() => this.typeExpression(), false, false, [T.NewLine, T.Comma, T.RightChevron]));
+      () => this.recover(() => this.typeExpression(), false, false, STOP_NEW_LINE_COMMA_RIGHT_CHEVRON));
     if (this.is(T.RightChevron)) this.read();
     else this.reportEmpty('BCP018', 'Expected the ">" character at this location.');
     return args;
@@ -1595,9 +1624,9 @@ class Parser {
       }
       if (this.ty(cur) === T.Asterisk) { star = true; const a = this.read(); return this.errorNode(this.st(a), this.en(a)); }
       return this.fail('BCP317', 'Expected an identifier, a string, or an asterisk at this location.', cur);
-    }, false, false, [T.Colon, T.NewLine, T.RightBrace]);
-    const colon = this.recover(() => this.expectChar(T.Colon, ':'), this.suppressAfter(key), false, [T.NewLine, T.RightBrace]);
-    const value = this.recover(() => this.typeExpression(), this.suppressAfter(colon), false, [T.NewLine, T.RightBrace]);
+    }, false, false, STOP_COLON_NEW_LINE_RIGHT_BRACE);
+    const colon = this.recover(() => this.expectChar(T.Colon, ':'), this.suppressAfter(key), false, STOP_NEW_LINE_RIGHT_BRACE);
+    const value = this.recover(() => this.typeExpression(), this.suppressAfter(colon), false, STOP_NEW_LINE_RIGHT_BRACE);
     const start = decorators.length > 0 ? decorators[0].start : key.start;
     if (star) return { kind: 'objectTypeAdditionalProperties', decorators, value, start, end: this.prevEnd() };
     return { kind: 'objectTypeProperty', decorators, key, keyName: keyName(key), value, start, end: Math.max(key.end, this.prevEnd()) };
@@ -1613,7 +1642,7 @@ class Parser {
         const start = this.st(this.peek());
         const value = this.typeExpression();
         return { kind: 'tupleTypeItem', decorators, value, start: decorators.length > 0 ? decorators[0].start : start, end: this.prevEnd() };
-      }, false, false, [T.NewLine, T.RightSquare]), info);
+      }, false, false, STOP_NEW_LINE_RIGHT_SQUARE), info);
       this.expectChar(T.RightSquare, ']');
       return {
         kind: 'tupleType', items, multiline: info.multiline, commaSeparated: info.commaSeparated, closed: true,
