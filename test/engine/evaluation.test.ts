@@ -153,6 +153,16 @@ test('allow-list entries are evaluated: a computed wildcard is flagged, a partly
     'no-wildcard-fqdns: *.blob.core.windows.net',
     'valid-allowed-fqdns: https://{…}.search.windows.net/',
   ]);
+  // The wildcard finding points inside the expression, at the literal that holds it.
+  assert.equal(textAt(findings[0]), "'*.blob.{0}'");
+});
+
+test('a range inside an expression maps through JSON escapes', () => {
+  const text = template(account(`{ "restrictOutboundNetworkAccess": true, "publicNetworkAccess": "Disabled", "allowedFqdnList": [
+        "[concat('\\u0061', '*.contoso.com')]"
+      ] }`));
+  const [f] = lintResult(text).findings;
+  assert.equal(textAt(f), "'*.contoso.com'");
 });
 
 test('environment() follows the configured cloud', () => {

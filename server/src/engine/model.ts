@@ -38,6 +38,11 @@ export interface ValueNode {
   member(name: string): ValueNode | undefined;
   /** Array elements, each with its own location where the array is written literally. */
   items(): readonly ValueNode[] | undefined;
+  /**
+   * Inside an expression, the location of the first string literal for which `test` holds
+   * (`'*.blob.{0}'` in `format('*.blob.{0}', ...)`), so a finding can point into the expression.
+   */
+  literalWithin?(test: (text: string) => boolean): Loc | undefined;
 }
 
 export interface Origin {

@@ -3,7 +3,8 @@
 // inline nested deployments at any depth) and exposes it as the shared resource model.
 
 import { findNodeAtLocation, getNodeValue, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { parseTemplateString } from '../expressions/parser';
+import { mapDecodedOffset, parseTemplateString } from '../expressions/parser';
+import { findStringLiteral } from '../expressions/walk';
 import { TemplateScope } from '../expressions/scope';
 import type { CloudName } from '../expressions/environment';
 import { getProperty, isObject, Unknown, type Value, type ValueObject } from '../expressions/value';
@@ -277,6 +278,15 @@ class JsonValueNode implements ValueNode {
 
   private members: Map<string, ValueNode> | undefined;
   private itemNodes: readonly ValueNode[] | undefined;
+
+  literalWithin(test: (text: string) => boolean): Loc | undefined {
+    if (!isExpression(this.json)) return undefined;
+    const parsed = parseTemplateString(String(this.json.value));
+    const literal = parsed.kind === 'expression' && parsed.expr ? findStringLiteral(parsed.expr, test) : undefined;
+    if (!literal) return undefined;
+    const raw = this.env.file.text.slice(this.json.offset, this.json.offset + this.json.length);
+    return { file: this.env.file, start: this.json.offset + mapDecodedOffset(raw, literal.start), end: this.json.offset + mapDecodedOffset(raw, literal.end) };
+  }
 
   member(name: string): ValueNode | undefined {
     if (this.json.type === 'object') {

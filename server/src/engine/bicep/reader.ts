@@ -5,6 +5,7 @@
 
 import { parseTree } from 'jsonc-parser';
 import { evaluate, type EvalContext } from '../expressions/evaluator';
+import { findStringLiteral } from '../expressions/walk';
 import type { CloudName } from '../expressions/environment';
 import { Unknown, isObject, type Value } from '../expressions/value';
 import type { AiResource, Loc, Origin, OriginKind, SourceFile, ValueNode } from '../model';
@@ -257,6 +258,11 @@ class BicepValueNode implements ValueNode {
   private itemNodes: readonly ValueNode[] | undefined;
 
   constructor(private readonly expression: Expression, private readonly template: BicepTemplate, readonly keyLoc?: Loc) {}
+
+  literalWithin(test: (text: string) => boolean): Loc | undefined {
+    const span = findStringLiteral(lowerExpression(this.expression, this.template.resolve), test);
+    return span && !(span.start === this.expression.start && span.end === this.expression.end) ? this.template.loc(span) : undefined;
+  }
 
   get loc(): Loc { return this.template.loc(this.expression); }
 
