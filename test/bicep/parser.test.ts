@@ -4,8 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type {
-  ArrayNode, Declaration, Expression, ForNode, IfNode, ModuleDeclaration, ObjectNode, ObjectProperty, ParseResult,
-  ResourceDeclaration, StringNode, TypeNode,
+  ArrayNode, Declaration, Expression, IfNode, ModuleDeclaration, ObjectNode, ObjectProperty, ParseResult, StringNode, TypeNode,
 } from '../../server/src/engine/bicep/ast';
 import { lex, lineOfOffset, tokenAt, TokenType } from '../../server/src/engine/bicep/lexer';
 import { classifyModulePath, parseBicep, parseBicepParam } from '../../server/src/engine/bicep/parser';
