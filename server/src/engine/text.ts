@@ -26,15 +26,21 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-export function positionAt(text: string, offset: number): Position {
-  const starts = lineStarts(text);
+/** The 0-based line holding `offset`, given the offsets at which lines start. */
+export function lineAt(starts: readonly number[], offset: number): number {
   let low = 0;
   let high = starts.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
     if (starts[mid] <= offset) low = mid; else high = mid - 1;
   }
-  return { line: low, character: offset - starts[low] };
+  return low;
+}
+
+export function positionAt(text: string, offset: number): Position {
+  const starts = lineStarts(text);
+  const line = lineAt(starts, offset);
+  return { line, character: offset - starts[line] };
 }
 
 export function offsetAt(text: string, position: Position): number {

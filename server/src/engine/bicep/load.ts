@@ -8,6 +8,7 @@ import { readParameterFile } from '../arm/parameters';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
 import type { SourceFile, ValueNode } from '../model';
+import { lineAt } from '../text';
 import type { Diagnostic, Program } from './ast';
 import { parseBicep, parseBicepParam } from './parser';
 import { readBicepParamFile, readBicepResources, resolveUri } from './reader';
@@ -93,18 +94,8 @@ function problemsOf(diagnostics: readonly Diagnostic[], file: SourceFile): Probl
 /** Bicep's own suppression comments: `#disable-next-line id` and `#disable-diagnostics` … `#restore-diagnostics`. */
 function directiveFilter(program: Program): ((finding: Finding) => boolean) | undefined {
   if (!program.directives.length) return undefined;
-  const lineOf = (offset: number) => {
-    const starts = program.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
-    }
-    return lo;
-  };
   return (finding) => {
-    const line = lineOf(finding.loc.start);
+    const line = lineAt(program.lineStarts, finding.loc.start);
     const disabled = new Set<string>();
     for (const d of program.directives) {
       if (d.line >= line) break;

@@ -2,7 +2,7 @@
 // endings, newline-separated object members, single-quoted strings, `#disable-next-line`.
 
 import type { FixIntent, JsonValue } from '../fixes';
-import { eolOf } from '../text';
+import { eolOf, lineAt } from '../text';
 import type { ArrayNode, ObjectNode, ObjectProperty, Program } from './ast';
 import { parseBicep, parseBicepParam } from './parser';
 
@@ -80,14 +80,7 @@ class WriterContext {
   }
 
   lineOf(offset: number): number {
-    const starts = this.program.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
-    }
-    return lo;
+    return lineAt(this.program.lineStarts, offset);
   }
 
   lineStart(offset: number): number {
