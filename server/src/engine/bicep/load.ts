@@ -8,9 +8,8 @@ import { readParameterFile } from '../arm/parameters';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
 import type { SourceFile, ValueNode } from '../model';
-import { lineAt } from '../text';
 import type { Diagnostic, Program } from './ast';
-import { parseBicep, parseBicepParam } from './parser';
+import { isDisabledAt, parseBicep, parseBicepParam } from './parser';
 import { readBicepParamFile, readBicepResources, resolveUri } from './reader';
 
 export function loadBicep(file: SourceFile, options: AnalyzeOptions): Loaded {
@@ -93,17 +92,5 @@ function problemsOf(diagnostics: readonly Diagnostic[], file: SourceFile): Probl
 
 /** Bicep's own suppression comments: `#disable-next-line id` and `#disable-diagnostics` … `#restore-diagnostics`. */
 function directiveFilter(program: Program): ((finding: Finding) => boolean) | undefined {
-  if (!program.directives.length) return undefined;
-  return (finding) => {
-    const line = lineAt(program.lineStarts, finding.loc.start);
-    const disabled = new Set<string>();
-    for (const d of program.directives) {
-      if (d.line >= line) break;
-      const codes = d.codes.map((c) => c.code);
-      if (d.kind === 'disable-next-line' && d.line === line - 1 && codes.includes(finding.ruleId)) return true;
-      if (d.kind === 'disable-diagnostics') codes.forEach((c) => disabled.add(c));
-      if (d.kind === 'restore-diagnostics') codes.forEach((c) => disabled.delete(c));
-    }
-    return disabled.has(finding.ruleId);
-  };
+  return program.directives.length ? (finding) => isDisabledAt(program, finding.ruleId, finding.loc.start) : undefined;
 }
