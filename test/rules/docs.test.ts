@@ -232,6 +232,15 @@ function findingsOf(ruleId: string, example: Record<string, unknown>): string[] 
   return result.findings.filter((f) => f.ruleId === ruleId).map((f) => `[${f.level}] ${f.message}`);
 }
 
+function bicepBlocks(md: string, name: string): string[] {
+  return [...rawSection(md, name).matchAll(/^```bicep\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+}
+
+function bicepFindingsOf(ruleId: string, source: string): string[] {
+  const result = analyze({ uri: 'file:///docs/example.bicep', text: source, kind: 'bicep' }, { settings: mergeSettings({}) });
+  return result.findings.filter((f) => f.ruleId === ruleId).map((f) => `[${f.level}] ${f.message}`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The registry
 
@@ -317,6 +326,18 @@ for (const rule of rules) {
     }
     for (const example of passing) {
       assert.deepEqual(findingsOf(rule.id, example), [], `this example should pass ${rule.id}`);
+    }
+  });
+
+  test(`${rule.id}: Bicep examples fail and pass as documented, and #disable-next-line silences them`, () => {
+    const md = readPage(rule.id);
+    const failing = bicepBlocks(md, 'Examples that fail');
+    assert.ok(failing.length > 0);
+    for (const example of failing) {
+      assert.ok(bicepFindingsOf(rule.id, example).length > 0, `this Bicep example should fail ${rule.id}:\n${example}`);
+    }
+    for (const example of bicepBlocks(md, 'Examples that pass')) {
+      assert.deepEqual(bicepFindingsOf(rule.id, example), [], `this Bicep example should pass ${rule.id}:\n${example}`);
     }
   });
 

@@ -35,6 +35,15 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
   const problems: FileProblem[] = [];
   let done = 0;
   let lastYield = Date.now();
+  // Templates of one folder share its listing (parameter files are looked up beside each template).
+  const listings = new Map<string, readonly string[] | undefined>();
+  const host: FileHost = {
+    readFile: (uri) => options.host.readFile(uri),
+    listDir: (uri) => {
+      if (!listings.has(uri)) listings.set(uri, options.host.listDir?.(uri));
+      return listings.get(uri);
+    },
+  };
   for (const filePath of paths) {
     if (Date.now() - lastYield > 20) {
       await new Promise((resolve) => setImmediate(resolve));
@@ -45,7 +54,7 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
       problems.push({ path: filePath, message: problem ?? 'cannot read' });
     } else {
       try {
-        const result = analyze(file, { settings: options.settingsFor(filePath), host: options.host, moduleCacheUri: options.moduleCacheUri });
+        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri });
         results.push(result);
         for (const p of result.problems) problems.push({ path: filePath, message: p.message });
       } catch (error) {
