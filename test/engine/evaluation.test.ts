@@ -61,10 +61,10 @@ test('<name>.parameters.json and <name>.parameters.<env>.json are evaluated one 
 test('a parameter file whose metadata names the template is used; the fix changes the value there', () => {
   const prod = params({ restrict: false }, `
   "metadata": { "template": "./main.json" },`);
-  const ws = withFiles({ 'main.json': parameterised, 'prod.json': prod, 'unrelated.json': params({ restrict: false }) });
+  const ws = withFiles({ 'main.json': parameterised, 'prod.params.json': prod, 'unrelated.params.json': params({ restrict: false }), 'other.json': prod });
   const [f] = only(ws.run('main.json').findings, RULE);
-  assert.match(f.message, /\[with parameter file prod\.json\]$/);
-  const fix = fixTitled(f, "Set parameter 'restrict' in prod.json to true");
+  assert.match(f.message, /\[with parameter file prod\.params\.json\]$/);
+  const fix = fixTitled(f, "Set parameter 'restrict' in prod.params.json to true");
   assert.equal(fix.changes[0].kind, 'replace');
   const fixed = applyFix(fix, prod);
   assert.ok(fixed.includes('"restrict": { "value": true }'));

@@ -53,6 +53,8 @@ export interface AnalyzeOptions {
   readonly host?: FileHost;
   /** Bicep's module cache (`~/.bicep`) as a file URI, where `bicep restore` puts registry modules. */
   readonly moduleCacheUri?: string;
+  /** False to leave fixes out (an audit reports; it does not edit): results then hold no syntax trees. */
+  readonly fixes?: boolean;
 }
 
 /** What a format loader hands the engine: resources evaluated once per parameter file (or once). */
@@ -77,7 +79,7 @@ export function fileKindOf(uri: string): FileKind | undefined {
 export function analyze(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
   const loaded = file.kind === 'arm' ? loadArm(file, options) : file.kind === 'bicep' ? loadBicep(file, options) : loadBicepParam(file, options);
   if (!loaded.isTemplate) return { file, isTemplate: false, resources: [], findings: [], problems: loaded.problems };
-  let findings = mergeFindings(loaded.runs.map((resources) => check(resources, options.settings)));
+  let findings = mergeFindings(loaded.runs.map((resources) => check(resources, options.settings, options.fixes ?? true)));
   const sites = loaded.reportAtSitesIn;
   if (sites) {
     findings = findings
@@ -135,7 +137,7 @@ function summarize(resource: AiResource): ResourceSummary {
 }
 
 /** Runs every enabled rule on every resource. */
-export function check(resources: readonly AiResource[], settings: Settings): Finding[] {
+export function check(resources: readonly AiResource[], settings: Settings, withFixes = true): Finding[] {
   const findings: Finding[] = [];
   const options = { ownerTagNames: settings.ownerTagNames };
   for (const resource of resources) {
@@ -143,7 +145,8 @@ export function check(resources: readonly AiResource[], settings: Settings): Fin
       const setting = settings.rules[rule.id] ?? rule.defaultLevel;
       if (setting === 'off' || resource.suppressions.has(rule.id)) continue;
       for (const report of rule.check(resource, options)) {
-        findings.push(toFinding(rule, setting, resource, report));
+        const finding = toFinding(rule, setting, resource, report);
+        findings.push(withFixes ? finding : { ...finding, fixes: [] });
       }
     }
   }

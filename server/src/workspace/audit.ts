@@ -54,7 +54,7 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
       problems.push({ path: filePath, message: problem ?? 'cannot read' });
     } else {
       try {
-        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri });
+        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: false });
         results.push(result);
         for (const p of result.problems) problems.push({ path: filePath, message: p.message });
       } catch (error) {

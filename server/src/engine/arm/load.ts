@@ -74,9 +74,10 @@ function parameterFilesOf(file: SourceFile, host: FileHost, named: readonly stri
     if (uri.startsWith(`${dir}/`)) seen.add(uri.slice(dir.length + 1));
   }
   for (const sibling of conventionalNames(name, siblings)) consider(sibling, false);
-  // Other JSON files beside it may name the template in their metadata; cheap check before parsing.
+  // Parameter files beside it may name the template in their metadata. Only names that say
+  // "param" are read, so a folder of many templates is not read once per template.
   for (const sibling of siblings) {
-    if (/\.json$/i.test(sibling) && !seen.has(sibling)) {
+    if (/param[^/]*\.json$/i.test(sibling) && !seen.has(sibling) && sibling !== name) {
       const text = host.readFile(`${dir}/${sibling}`);
       if (text !== undefined && text.includes('"template"') && text.includes(name)) consider(sibling, true);
     }

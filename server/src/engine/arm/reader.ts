@@ -70,26 +70,43 @@ export function readArmResources(doc: ArmDocument, options: ReadOptions = {}): A
 
 interface Binding { readonly node: ValueNode; readonly kind: OriginKind; readonly via?: string }
 
-interface Env {
-  readonly file: SourceFile;
-  readonly scope: TemplateScope;
-  readonly template: JsonNode;
-  readonly bindings: ReadonlyMap<string, Binding>;
-  readonly options: ReadOptions;
-  readonly path: readonly string[];
+/** One template's evaluation environment. The scope is built on first use: most templates have no AI service. */
+class Env {
+  private lazyScope: TemplateScope | undefined;
+
+  constructor(
+    readonly file: SourceFile,
+    readonly template: JsonNode,
+    readonly bindings: ReadonlyMap<string, Binding>,
+    readonly options: ReadOptions,
+    readonly path: readonly string[],
+    private readonly shared?: Env,
+  ) {}
+
+  get scope(): TemplateScope {
+    if (this.shared) return this.shared.scope;
+    if (!this.lazyScope) {
+      // Only the sections expressions read are converted to plain values, never the resources.
+      const plain: ValueObject = {};
+      for (const section of ['parameters', 'variables', 'functions', 'copy']) {
+        const node = property(this.template, section);
+        if (node) plain[section] = getNodeValue(node) as Value;
+      }
+      const parameterValues = new Map<string, () => Value>();
+      for (const [name, binding] of this.bindings) parameterValues.set(name, () => binding.node.value);
+      this.lazyScope = new TemplateScope(plain, { cloud: this.options.cloud, parameterValues });
+    }
+    return this.lazyScope;
+  }
+
+  /** The same scope under another deployment path (outer-scope nested templates). */
+  at(path: readonly string[]): Env {
+    return new Env(this.file, this.template, this.bindings, this.options, path, this.shared ?? this);
+  }
 }
 
 function templateEnv(file: SourceFile, template: JsonNode, bindings: ReadonlyMap<string, Binding>, options: ReadOptions, path: readonly string[]): Env {
-  // Only the sections expressions read are converted to plain values, never the resources.
-  const plain: ValueObject = {};
-  for (const section of ['parameters', 'variables', 'functions', 'copy']) {
-    const node = property(template, section);
-    if (node) plain[section] = getNodeValue(node) as Value;
-  }
-  const parameterValues = new Map<string, () => Value>();
-  for (const [name, binding] of bindings) parameterValues.set(name, () => binding.node.value);
-  const scope = new TemplateScope(plain, { cloud: options.cloud, parameterValues });
-  return { file, scope, template, bindings, options, path };
+  return new Env(file, template, bindings, options, path);
 }
 
 const MAX_DEPTH = 32;
@@ -111,16 +128,20 @@ function walkResources(resources: JsonNode | undefined, env: Env, parentType: st
     if (typeNode?.type !== 'string') continue;
     const type = composeType(parentType, String(typeNode.value));
     const lower = type.toLowerCase();
+    const isAi = lower === AI_ACCOUNT_TYPE;
+    const children = property(node, 'resources');
+    // Only AI accounts, deployments and parents of child resources matter: skip the rest unevaluated.
+    if (!isAi && lower !== DEPLOYMENT_TYPE && !children) continue;
     const declaration = new JsonValueNode(node, env);
-    const condition = declaration.member('condition');
+    const condition = property(node, 'condition') && declaration.member('condition');
     if (condition && condition.value === false) continue;
-    const existing = declaration.member('existing')?.value === true;
-    if (!existing && lower === AI_ACCOUNT_TYPE) {
+    const existing = !!property(node, 'existing') && declaration.member('existing')?.value === true;
+    if (!existing && isAi) {
       out.push(aiResource(node, declaration, typeNode, symbolic, env));
     } else if (!existing && lower === DEPLOYMENT_TYPE) {
       walkDeployment(node, declaration, symbolic, env, out, depth);
     }
-    walkResources(property(node, 'resources'), env, type, out, depth + 1);
+    walkResources(children, env, type, out, depth + 1);
   }
 }
 
@@ -139,7 +160,7 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
   const path = [...env.path, name];
   if (!inner) {
     // Outer scope: the nested template sees the parent's parameters and variables.
-    walkResources(property(template, 'resources'), { ...env, path }, undefined, out, depth + 1);
+    walkResources(property(template, 'resources'), env.at(path), undefined, out, depth + 1);
     return;
   }
   const bindings = new Map<string, Binding>();
@@ -276,7 +297,7 @@ class JsonValueNode implements ValueNode {
     return undefined;
   }
 
-  private members: Map<string, ValueNode> | undefined;
+  private members: Map<string, ValueNode | undefined> | undefined;
   private itemNodes: readonly ValueNode[] | undefined;
 
   literalWithin(test: (text: string) => boolean): Loc | undefined {
@@ -290,16 +311,20 @@ class JsonValueNode implements ValueNode {
 
   member(name: string): ValueNode | undefined {
     if (this.json.type === 'object') {
-      // Rules ask for the same members again and again: index them once, case-insensitively.
-      if (!this.members) {
-        this.members = new Map();
-        for (const prop of this.json.children ?? []) {
-          const [key, value] = prop.children ?? [];
-          const lower = key && String(key.value).toLowerCase();
-          if (key && value && !this.members.has(lower!)) this.members.set(lower!, new JsonValueNode(value, this.env, locOf(this.env.file, key)));
-        }
+      // Rules ask for the same members again and again: remember each one found.
+      this.members ??= new Map();
+      const lower = name.toLowerCase();
+      let node = this.members.get(lower);
+      if (node === undefined && !this.members.has(lower)) {
+        const prop = this.json.children?.find((p) => {
+          const key = p.children?.[0]?.value;
+          return typeof key === 'string' && (key === name || key.toLowerCase() === lower);
+        });
+        const [key, value] = prop?.children ?? [];
+        node = key && value ? new JsonValueNode(value, this.env, locOf(this.env.file, key)) : undefined;
+        this.members.set(lower, node);
       }
-      return this.members.get(name.toLowerCase());
+      return node;
     }
     if (this.origin) return this.origin.node.member(name);
     const value = this.value;
