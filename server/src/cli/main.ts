@@ -89,7 +89,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     const rootConfig = configs.configForDir(cwd);
     const collected = collectFiles(positionals.length ? positionals : ['.'], cwd, [...(rootConfig?.settings.exclude ?? []), ...(values.exclude ?? [])]);
     const settingsFor = (file: string): Settings => configs.settingsFor(file, overrides);
-    const audit = await auditFiles(collected.files, { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri() });
+    const audit = await auditFiles(collected.files, { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings });
     for (const problem of configs.problems()) err(`ai-egress-guard: ${problem}\n`);
     const problems = [...collected.problems, ...audit.problems];
     const summary = summarize(audit, collected.files.length);

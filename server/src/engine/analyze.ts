@@ -145,8 +145,7 @@ export function check(resources: readonly AiResource[], settings: Settings, with
       const setting = settings.rules[rule.id] ?? rule.defaultLevel;
       if (setting === 'off' || resource.suppressions.has(rule.id)) continue;
       for (const report of rule.check(resource, options)) {
-        const finding = toFinding(rule, setting, resource, report);
-        findings.push(withFixes ? finding : { ...finding, fixes: [] });
+        findings.push(toFinding(rule, setting, resource, report, withFixes));
       }
     }
   }
@@ -157,7 +156,7 @@ function isNode(at: ValueNode | Loc): at is ValueNode {
   return 'value' in at;
 }
 
-function toFinding(rule: Rule, level: Level, resource: AiResource, report: ReturnType<Rule['check']>[number]): Finding {
+function toFinding(rule: Rule, level: Level, resource: AiResource, report: ReturnType<Rule['check']>[number], withFixes: boolean): Finding {
   let loc = isNode(report.at) ? report.at.loc : report.at;
   const related: Related[] = [];
   // A value passed in by a caller is reported where the caller writes it: that is where the fix belongs.
@@ -191,7 +190,7 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     loc,
     resource: resource.name,
     related,
-    fixes: [...(report.fixes ?? []), suppressFix(rule.id, resource, loc)],
+    fixes: withFixes ? [...(report.fixes ?? []), suppressFix(rule.id, resource, loc)] : [],
     site: isNode(report.at) ? writtenAt(report.at).loc : undefined,
   };
 }

@@ -172,16 +172,20 @@ export function startServer(connection: Connection): void {
 
   connection.onRequest(AUDIT_REQUEST, async (params: AuditParams, token): Promise<AuditResponse> => {
     const files: string[] = [];
+    const listings = new Map<string, string[]>();
     for (const folder of params.folders) {
       // The repository's config file excludes apply as well as the editor's.
       const configExclude = configs.configForDir(folder)?.settings.exclude ?? [];
-      files.push(...collectFiles([folder], folder, [...params.exclude, ...configExclude]).files);
+      const collected = collectFiles([folder], folder, [...params.exclude, ...configExclude]);
+      files.push(...collected.files);
+      for (const [dir, names] of collected.listings) listings.set(dir, names);
     }
     let cancelled = false;
     const audit: AuditResult = await auditFiles(files, {
       settingsFor: (file) => settingsFor(file),
       host,
       moduleCacheUri,
+      listings,
       onProgress: (done, total) => {
         void connection.sendNotification(AUDIT_PROGRESS, { done, total });
         if (token.isCancellationRequested) cancelled = true;

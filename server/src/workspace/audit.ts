@@ -25,6 +25,8 @@ export interface AuditOptions {
   readonly settingsFor: (filePath: string) => Settings;
   readonly host: FileHost;
   readonly moduleCacheUri?: string;
+  /** Folder listings already read (by the walk that found the files), by folder URI. */
+  readonly listings?: ReadonlyMap<string, readonly string[]>;
   /** Called after each file; return false to stop (cancellation). */
   readonly onProgress?: (done: number, total: number, file: string) => boolean | void;
 }
@@ -36,7 +38,7 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
   let done = 0;
   let lastYield = Date.now();
   // Templates of one folder share its listing (parameter files are looked up beside each template).
-  const listings = new Map<string, readonly string[] | undefined>();
+  const listings = new Map<string, readonly string[] | undefined>(options.listings);
   const host: FileHost = {
     readFile: (uri) => options.host.readFile(uri),
     listDir: (uri) => {

@@ -16,6 +16,8 @@ export interface FileProblem { readonly path: string; readonly message: string }
 export interface Collected {
   readonly files: string[];
   readonly problems: FileProblem[];
+  /** Names in each folder the walk read (file URI of the folder → names), so the audit need not read them again. */
+  readonly listings: Map<string, string[]>;
 }
 
 const GLOB_CHARS = /[*?[\]{}!]/;
@@ -27,6 +29,7 @@ const GLOB_CHARS = /[*?[\]{}!]/;
 export function collectFiles(inputs: readonly string[], cwd: string, exclude: readonly string[] = [], isExcluded?: (absPath: string) => boolean): Collected {
   const files = new Set<string>();
   const problems: FileProblem[] = [];
+  const listings = new Map<string, string[]>();
   const excluded = exclude.length ? picomatch(exclude as string[], { dot: true }) : undefined;
   const skip = (abs: string) => {
     const rel = path.relative(cwd, abs).split(path.sep).join('/');
@@ -37,7 +40,7 @@ export function collectFiles(inputs: readonly string[], cwd: string, exclude: re
       const base = globBase(input);
       const matcher = picomatch(input.split(path.sep).join('/'), { dot: false });
       const root = path.resolve(cwd, base);
-      walk(root, problems, (file) => {
+      walk(root, problems, listings, (file) => {
         const rel = path.relative(cwd, file).split(path.sep).join('/');
         if (matcher(rel) || matcher(file.split(path.sep).join('/'))) files.add(file);
       }, skip, false);
@@ -51,10 +54,10 @@ export function collectFiles(inputs: readonly string[], cwd: string, exclude: re
       problems.push({ path: abs, message: `cannot read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}` });
       continue;
     }
-    if (stat.isDirectory()) walk(abs, problems, (file) => files.add(file), skip, true);
+    if (stat.isDirectory()) walk(abs, problems, listings, (file) => files.add(file), skip, true);
     else if (!skip(abs)) files.add(abs);
   }
-  return { files: [...files].sort(), problems };
+  return { files: [...files].sort(), problems, listings };
 }
 
 function globBase(glob: string): string {
@@ -67,7 +70,7 @@ function globBase(glob: string): string {
   return base.join('/') || '.';
 }
 
-function walk(dir: string, problems: FileProblem[], onFile: (file: string) => void, skip: (abs: string) => boolean, templatesOnly: boolean): void {
+function walk(dir: string, problems: FileProblem[], listings: Map<string, string[]>, onFile: (file: string) => void, skip: (abs: string) => boolean, templatesOnly: boolean): void {
   const stack = [dir];
   while (stack.length) {
     const current = stack.pop()!;
@@ -78,6 +81,7 @@ function walk(dir: string, problems: FileProblem[], onFile: (file: string) => vo
       problems.push({ path: current, message: `cannot read folder: ${(error as Error).message}` });
       continue;
     }
+    listings.set(pathToFileURL(current).href, entries.map((e) => e.name));
     for (const entry of entries) {
       const abs = path.join(current, entry.name);
       if (skip(abs)) continue;

@@ -234,15 +234,18 @@ function locOf(file: SourceFile, node: JsonNode): Loc {
   return { file, start: node.offset, end: node.offset + node.length };
 }
 
+/** A member of a JSON object by name: the exact spelling first, else case-insensitively (ARM's rule). */
 function property(node: JsonNode, name: string): JsonNode | undefined {
-  if (node.type !== 'object') return undefined;
+  const children = node.type === 'object' ? node.children : undefined;
+  if (!children) return undefined;
   let fallback: JsonNode | undefined;
-  const lower = name.toLowerCase();
-  for (const prop of node.children ?? []) {
-    const [key, value] = prop.children ?? [];
-    if (!key || !value) continue;
-    if (key.value === name) return value;
-    if (!fallback && String(key.value).toLowerCase() === lower) fallback = value;
+  let lower: string | undefined;
+  for (let i = 0; i < children.length; i++) {
+    const pair = children[i].children;
+    const key = pair?.[0]?.value;
+    if (typeof key !== 'string' || key.length !== name.length || !pair![1]) continue;
+    if (key === name) return pair![1];
+    if (!fallback && key.toLowerCase() === (lower ??= name.toLowerCase())) fallback = pair![1];
   }
   return fallback;
 }
@@ -316,11 +319,8 @@ class JsonValueNode implements ValueNode {
       const lower = name.toLowerCase();
       let node = this.members.get(lower);
       if (node === undefined && !this.members.has(lower)) {
-        const prop = this.json.children?.find((p) => {
-          const key = p.children?.[0]?.value;
-          return typeof key === 'string' && (key === name || key.toLowerCase() === lower);
-        });
-        const [key, value] = prop?.children ?? [];
+        const value = property(this.json, name);
+        const key = value?.parent?.children?.[0];
         node = key && value ? new JsonValueNode(value, this.env, locOf(this.env.file, key)) : undefined;
         this.members.set(lower, node);
       }
