@@ -101,6 +101,12 @@ test('the audit publishes findings for files never opened and returns a summary'
   const diags = await client.waitForDiagnostics(one, (d) => d.length > 0);
   assert.deepEqual(ours(diags).map((d) => d.code), ['restrict-outbound-network-access']);
   assert.equal(JSON.parse(result.sarif).version, '2.1.0');
+  // Opening and closing an audited file keeps its findings in the Problems panel.
+  await client.open(one, unsafe.replace('"publicNetworkAccess": "Disabled"', '"publicNetworkAccess": "Enabled"'), 'json', 1);
+  await client.waitForDiagnostics(one, (d) => d.some((x) => x.code === 'disable-public-network-access'));
+  await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: one } });
+  const afterClose = await client.waitForDiagnostics(one, (d) => !d.some((x) => x.code === 'disable-public-network-access'));
+  assert.deepEqual(afterClose.map((d) => d.code), ['restrict-outbound-network-access']);
 });
 
 test('the audit can be cancelled while it runs, and reports progress', async () => {

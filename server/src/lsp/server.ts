@@ -32,6 +32,8 @@ export function startServer(connection: Connection): void {
   /** Findings last published, by URI, so code actions reuse them. */
   const findingsByUri = new Map<string, readonly Finding[]>();
   const pending = new Map<string, NodeJS.Timeout>();
+  /** Files the workspace audit has published findings for. */
+  const audited = new Set<string>();
   let editor: EditorSettings = {};
   let canPullConfiguration = false;
 
@@ -119,10 +121,17 @@ export function startServer(connection: Connection): void {
     if (editor.run === 'onSave') validate(e.document);
   });
   documents.onDidClose((e) => {
-    clearTimeout(pending.get(e.document.uri));
-    // Findings of a closed file stay only when the audit put them there; an edited buffer's go.
-    findingsByUri.delete(e.document.uri);
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    const uri = e.document.uri;
+    clearTimeout(pending.get(uri));
+    // A file the audit checked keeps its findings in the Problems panel, now as saved on disk.
+    const text = audited.has(uri) ? host.readFile(uri) : undefined;
+    const kind = fileKindOf(uri);
+    if (text !== undefined && kind) {
+      validate(TextDocument.create(uri, e.document.languageId, 0, text));
+    } else {
+      findingsByUri.delete(uri);
+      void connection.sendDiagnostics({ uri, diagnostics: [] });
+    }
   });
 
   connection.onDidChangeConfiguration(async (change) => {
@@ -194,6 +203,7 @@ export function startServer(connection: Connection): void {
     });
     for (const result of audit.results) {
       // Open documents keep their live diagnostics; the audit fills in the rest.
+      audited.add(result.file.uri);
       if (!documents.get(result.file.uri)) publish(result.file.uri, result.findings);
     }
     const summary = summarize(audit, files.length);
