@@ -2,9 +2,10 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { analyze, type Finding } from '../../server/src/engine/analyze';
+import { analyze, check, type Finding } from '../../server/src/engine/analyze';
 import { mergeSettings } from '../../server/src/engine/config';
 import { parseBicep, parseBicepParam } from '../../server/src/engine/bicep/parser';
+import { readBicepResources } from '../../server/src/engine/bicep/reader';
 import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
 import type { Fix } from '../../server/src/engine/fixes';
 import { positionAt } from '../../server/src/engine/text';
@@ -320,4 +321,113 @@ test('broken Bicep is analysed as far as it can be read, with one clear problem'
   assert.equal(result.problems.length, 1);
   assert.match(result.problems[0].message, /^not valid Bicep: .* at line \d+/);
   assert.ok(result.findings.some((f) => f.ruleId === 'restrict-outbound-network-access'));
+});
+
+test('findings are the same whether or not the parse skips the bodies of other resources', () => {
+  const text = `param prefix string = 'contoso'
+param restrict bool = false
+var hosts = [
+  '\${prefix}.blob.\${environment().suffixes.storage}'
+  '*.vault.azure.net'
+]
+
+resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  name: 'st\${prefix}'
+  location: 'eastus'
+  properties: {
+    minimumTlsVersion: 'TLS1_2' // }
+  }
+  resource blob 'blobServices' = {
+    name: 'default'
+  }
+}
+
+#disable-next-line require-owner-tag
+resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: '\${prefix}-ai'
+  location: 'eastus'
+  kind: 'OpenAI'
+  properties: {
+    restrictOutboundNetworkAccess: restrict
+    allowedFqdnList: hosts
+  }
+  resource deployment 'deployments@2024-10-01' = {
+    name: 'gpt-4o'
+  }
+}
+
+resource web 'Microsoft.Web/sites@2023-01-01' = {
+  name: 'web-\${prefix}'
+  properties: {
+    siteConfig: {
+      appSettings: [
+        { name: 'AI', value: ai.properties.endpoint }
+      ]
+    }
+  }
+}
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: 'rg'
+  resource nested 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+    name: 'nested'
+    kind: 'OpenAI'
+    properties: {
+      allowedFqdnList: [
+        '*'
+      ]
+    }
+  }
+}
+
+resource many 'Microsoft.CognitiveServices/accounts@2024-10-01' = [for i in range(0, 2): {
+  name: 'many\${i}'
+  properties: {
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: [
+      'https://example.com/\${i}'
+    ]
+  }
+}]
+
+module docs './docs.bicep' = {
+  name: 'docs'
+  params: {
+    restrictOutbound: false
+  }
+}
+`;
+  const docs = `param restrictOutbound bool = true
+resource kv 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: 'kv'
+}
+resource doc 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'docs'
+  kind: 'FormRecognizer'
+  properties: {
+    restrictOutboundNetworkAccess: restrictOutbound
+  }
+}
+`;
+  const files: Record<string, string> = { [`${DIR}/main.bicep`]: text, [`${DIR}/docs.bicep`]: docs };
+  const file = { uri: `${DIR}/main.bicep`, text, kind: 'bicep' as const };
+  const settings = mergeSettings({});
+  const shown = (findings: readonly Finding[]) => findings.map((f) => ({
+    rule: f.ruleId, level: f.level, message: f.message, at: [f.loc.file.uri, f.loc.start, f.loc.end], resource: f.resource,
+    related: f.related.map((r) => [r.message, r.loc.file.uri, r.loc.start, r.loc.end]), site: f.site && [f.site.file.uri, f.site.start, f.site.end],
+    fixes: f.fixes.map((x) => x.title),
+  }));
+  const findingsOf = (skipIrrelevantResources: boolean) => {
+    const { program } = parseBicep(text, { skipIrrelevantResources });
+    return shown(check(readBicepResources(file, program, { readFile: (u) => files[u] }), settings));
+  };
+  const full = findingsOf(false);
+  assert.ok(full.length >= 5, JSON.stringify(full));
+  assert.deepEqual(findingsOf(true), full);
+  // The nested account and the module's account are found (the skipped bodies hide neither).
+  assert.ok(full.some((f) => text.slice(f.at[1] as number, f.at[2] as number) === "'*'"));
+  assert.ok(full.some((f) => f.at[0] === `${DIR}/docs.bicep` || f.related.some((r) => r[1] === `${DIR}/docs.bicep`)));
+  // analyze() (which skips) reports the same for the file itself, minus what its directives suppress.
+  const analysed = shown(run({ 'main.bicep': text, 'docs.bicep': docs }).findings);
+  assert.deepEqual(analysed, full.filter((f) => f.at[0] === `${DIR}/main.bicep` && !(f.rule === 'require-owner-tag' && f.resource === 'contoso-ai')));
 });

@@ -179,6 +179,11 @@ export interface ObjectNode extends TextRange {
   commaSeparated: boolean;
   /** False when the closing `}` is missing. */
   closed: boolean;
+  /**
+   * A resource body not parsed (parse option `skipIrrelevantResources`): it spans the braces but has
+   * no members.
+   */
+  skipped?: true;
 }
 
 /** `[for item in iterable: body]`, `[for (item, index) in iterable: body]`. */

@@ -60,6 +60,11 @@ export enum TokenType {
   LogicalOr,
   Pipe,
   Unrecognized,
+  /**
+   * `{ … }` of a resource body the lexer skipped whole (only with `LexOptions.skipIrrelevantResources`):
+   * from the `{` to its matching `}`, both included.
+   */
+  SkippedBody,
 }
 
 /** One token, as returned by `tokenAt` (the lexer itself stores tokens column-wise). */
@@ -164,6 +169,17 @@ export function computeLineStarts(text: string): number[] {
   return starts;
 }
 
+/** Gives `target` a `lineStarts` property that `compute` fills on first read: most parses (the linter's) never need it. */
+export function withLineStarts<T extends object>(target: T, compute: () => number[]): T & { lineStarts: number[] } {
+  const define = (object: object, value: number[]) =>
+    Object.defineProperty(object, 'lineStarts', { value, writable: true, enumerable: true, configurable: true });
+  return Object.defineProperty(target, 'lineStarts', {
+    enumerable: true, configurable: true,
+    get(this: object) { const value = compute(); define(this, value); return value; },
+    set(this: object, value: number[]) { define(this, value); },
+  }) as T & { lineStarts: number[] };
+}
+
 /** 0-based line containing `offset`. */
 export function lineOfOffset(lineStarts: readonly number[], offset: number): number {
   let lo = 0, hi = lineStarts.length - 1;
@@ -174,16 +190,30 @@ export function lineOfOffset(lineStarts: readonly number[], offset: number): num
   return lo;
 }
 
-interface TemplateEntry {
-  /** true: `{` of an object inside a hole; false: a string hole. */
-  brace: boolean;
-  /** For a string hole: 0 single-line, else 1 + interpolation `$` count. */
-  multiline: number;
+/**
+ * An entry of the lexer's template stack: `BRACE_ENTRY` for a `{` of an object inside a hole,
+ * otherwise a string hole: 0 single-line, else 1 + interpolation `$` count.
+ */
+type TemplateEntry = number;
+const BRACE_ENTRY = -1;
+
+export interface LexOptions {
+  /**
+   * Skip the body of a resource (`resource x 'Type@v' [existing] = { … }`) whose type does not start
+   * with `Microsoft.CognitiveServices` and whose body text does not mention `cognitiveservices`
+   * (case-insensitive): it becomes one `SkippedBody` token. Bodies that use Bicep syntax the fast
+   * brace matcher does not follow (`$'''` strings, directives, line breaks in string holes,
+   * unterminated strings or comments) are lexed as usual. Errors inside skipped bodies are not
+   * reported and their comments are not collected.
+   */
+  skipIrrelevantResources?: boolean;
 }
 
-export function lex(text: string): LexResult {
-  return new Lexer(text).run();
+export function lex(text: string, options: LexOptions = {}): LexResult {
+  return new Lexer(text, options.skipIrrelevantResources === true).run();
 }
+
+const AI_TYPE_PREFIX = 'microsoft.cognitiveservices';
 
 class Lexer {
   private pos = 0;
@@ -197,12 +227,16 @@ class Lexer {
   private readonly directives: Directive[] = [];
   private readonly diagnostics: Diagnostic[] = [];
   private readonly templateStack: TemplateEntry[] = [];
-  private readonly lineStarts: number[];
+  /** Computed when a directive needs a line number; otherwise on first read of the result's `lineStarts`. */
+  private lineStarts: number[] | undefined;
   private diagnosticsDropped = 0;
 
-  constructor(private readonly text: string) {
+  /** Offsets of `cognitiveservices` (any case) in the text, computed when first needed, and a cursor into them. */
+  private aiMentions: number[] | undefined;
+  private aiMentionCursor = 0;
+
+  constructor(private readonly text: string, private readonly skipResources = false) {
     this.n = text.length;
-    this.lineStarts = computeLineStarts(text);
     const capacity = Math.max(64, (this.n >> 2) + 64);
     this.types = new Uint8Array(capacity);
     this.starts = new Int32Array(capacity);
@@ -244,11 +278,13 @@ class Lexer {
         start: this.n, end: this.n, code: 'EGB003', severity: 'error',
       });
     }
-    return {
+    const result = {
       tokens: { count: this.count, types: this.types, starts: this.starts, ends: this.ends, info: this.info },
       comments: this.comments, directives: this.directives,
-      diagnostics: this.diagnostics, lineStarts: this.lineStarts,
+      diagnostics: this.diagnostics,
     };
+    const known = this.lineStarts, text = this.text;
+    return withLineStarts(result, () => known ?? computeLineStarts(text));
   }
 
   private lastStringMultiline = 0;
@@ -347,7 +383,7 @@ class Lexer {
     if (codes.length === 0) {
       this.error(end, end, 'BCP226', `Expected at least one diagnostic code at this location. Valid format is "#${kind} diagnosticCode1 diagnosticCode2 ...".`);
     }
-    this.directives.push({ kind, start, end, codes, line: lineOfOffset(this.lineStarts, start) });
+    this.directives.push({ kind, start, end, codes, line: lineOfOffset(this.lineStarts ??= computeLineStarts(text), start) });
     return true;
   }
 
@@ -361,16 +397,18 @@ class Lexer {
     this.pos++;
     switch (c) {
       case CH_LBRACE:
-        if (this.templateStack.length > 0) this.templateStack.push({ brace: true, multiline: 0 });
+        if (this.templateStack.length > 0) this.templateStack.push(BRACE_ENTRY);
+        else if (this.skipResources && this.skipResourceBody()) return TokenType.SkippedBody;
         return TokenType.LeftBrace;
       case CH_RBRACE: {
-        const top = this.templateStack.length > 0 ? this.templateStack[this.templateStack.length - 1] : undefined;
-        if (top) {
-          if (top.brace) {
+        const depth = this.templateStack.length;
+        if (depth > 0) {
+          const top = this.templateStack[depth - 1];
+          if (top === BRACE_ENTRY) {
             this.templateStack.pop();
           } else {
-            const t = top.multiline > 0
-              ? this.scanMultilineString(false, top.multiline - 1)
+            const t = top > 0
+              ? this.scanMultilineString(false, top - 1)
               : this.scanStringSegment(false);
             if (t === TokenType.StringRightPiece) this.templateStack.pop();
             return t;
@@ -407,7 +445,7 @@ class Lexer {
         if (text.startsWith("'''", i)) {
           this.pos = i + 3;
           const t = this.scanMultilineString(true, count);
-          if (t === TokenType.StringLeftPiece) this.templateStack.push({ brace: false, multiline: count + 1 });
+          if (t === TokenType.StringLeftPiece) this.templateStack.push(count + 1);
           return t;
         }
         this.pos = i;
@@ -442,7 +480,7 @@ class Lexer {
           return this.scanMultilineString(true, 0);
         } else {
           const t = this.scanStringSegment(true);
-          if (t === TokenType.StringLeftPiece) this.templateStack.push({ brace: false, multiline: 0 });
+          if (t === TokenType.StringLeftPiece) this.templateStack.push(0);
           return t;
         }
       case CH_LF:
@@ -479,6 +517,127 @@ class Lexer {
         }
         return this.scanUnrecognized(c);
     }
+  }
+
+  // --- skipped resource bodies ---------------------------------------------------------------
+
+  /**
+   * Just after the `{` of `resource name 'Type@v' [existing] = {` (at the start of a line): when the
+   * body is irrelevant (see `LexOptions`), moves past its matching `}` and returns true.
+   */
+  private skipResourceBody(): boolean {
+    const types = this.types, starts = this.starts, ends = this.ends, text = this.text;
+    let k = this.count - 1;
+    if (k < 3 || types[k] !== TokenType.Assignment) return false;
+    k--;
+    if (types[k] === TokenType.Identifier && ends[k] - starts[k] === 8 && text.startsWith('existing', starts[k])) k--;
+    if (k < 2 || types[k] !== TokenType.StringComplete || this.info[k] !== 0) return false;
+    const typeTok = k;
+    if (types[k - 1] !== TokenType.Identifier) return false;
+    k -= 2;
+    if (types[k] !== TokenType.Identifier || ends[k] - starts[k] !== 8 || !text.startsWith('resource', starts[k])) return false;
+    if (k > 0 && types[k - 1] !== TokenType.NewLine) return false;
+    // The type, without escapes (a type with escapes is left to the parser).
+    const typeStart = starts[typeTok] + 1, typeEnd = ends[typeTok] - 1;
+    if (typeEnd - typeStart >= AI_TYPE_PREFIX.length) {
+      let ai = true;
+      for (let i = 0; i < AI_TYPE_PREFIX.length; i++) {
+        if ((text.charCodeAt(typeStart + i) | 0x20) !== AI_TYPE_PREFIX.charCodeAt(i)) { ai = false; break; }
+      }
+      if (ai) return false;
+    }
+    for (let i = typeStart; i < typeEnd; i++) if (text.charCodeAt(i) === CH_BACKSLASH) return false;
+    const end = this.matchBody(this.pos);
+    if (end < 0 || this.mentionsAi(this.pos, end)) return false;
+    this.pos = end;
+    return true;
+  }
+
+  /** Whether `cognitiveservices` (any case) occurs in [start, end). Calls come in increasing, non-overlapping ranges. */
+  private mentionsAi(start: number, end: number): boolean {
+    if (!this.aiMentions) {
+      this.aiMentions = [];
+      const re = /cognitiveservices/gi;
+      for (let m = re.exec(this.text); m; m = re.exec(this.text)) this.aiMentions.push(m.index);
+    }
+    const at = this.aiMentions;
+    let c = this.aiMentionCursor;
+    while (c < at.length && at[c] < start) c++;
+    this.aiMentionCursor = c;
+    return c < at.length && at[c] < end;
+  }
+
+  /**
+   * From just after a `{`: the offset just after its matching `}`, following strings (with `${…}`
+   * holes), `'''` strings and comments; -1 when it meets anything that needs the full lexer
+   * (`$`, `#`, a line break in a string or hole, an unterminated string or comment).
+   */
+  private matchBody(from: number): number {
+    const text = this.text, n = this.n;
+    /** Open braces in the current code context (the body, or the innermost string hole). */
+    let depth = 1;
+    /** The depth of each enclosing context, one per open string hole. */
+    const saved: number[] = [];
+    let inString = false;
+    let i = from;
+    while (i < n) {
+      const c = text.charCodeAt(i++);
+      if (inString) {
+        if (c === CH_QUOTE) {
+          inString = false;
+        } else if (c === CH_BACKSLASH) {
+          const e = text.charCodeAt(i);
+          if (e === CH_LF || e === CH_CR) return -1;
+          i++;
+        } else if (c === CH_LF || c === CH_CR) {
+          return -1;
+        } else if (c === CH_DOLLAR && text.charCodeAt(i) === CH_LBRACE) {
+          i++;
+          saved.push(depth);
+          depth = 1;
+          inString = false;
+        }
+        continue;
+      }
+      switch (c) {
+        case CH_LBRACE:
+          depth++;
+          break;
+        case CH_RBRACE:
+          if (--depth > 0) break;
+          if (saved.length === 0) return i;
+          depth = saved.pop()!; // end of a hole: back in its string
+          inString = true;
+          break;
+        case CH_QUOTE:
+          if (text.charCodeAt(i) === CH_QUOTE && text.charCodeAt(i + 1) === CH_QUOTE) {
+            const close = text.indexOf("'''", i + 2);
+            if (close < 0) return -1;
+            i = close + 3;
+            while (i < n && text.charCodeAt(i) === CH_QUOTE) i++;
+          } else {
+            inString = true;
+          }
+          break;
+        case 47 /* / */: {
+          const d = text.charCodeAt(i);
+          if (d === 47) {
+            while (i < n) { const e = text.charCodeAt(i); if (e === CH_LF || e === CH_CR) break; i++; }
+          } else if (d === 42) {
+            const close = text.indexOf('*/', i + 1);
+            if (close < 0) return -1;
+            i = close + 2;
+          }
+          break;
+        }
+        case CH_LF: case CH_CR:
+          if (saved.length > 0) return -1;
+          break;
+        case CH_DOLLAR: case 35 /* # */:
+          return -1;
+      }
+    }
+    return -1;
   }
 
   /** A run of characters that start no token becomes one Unrecognized token. */
@@ -598,4 +757,22 @@ class Lexer {
     this.error(this.tokenStart, this.pos, 'BCP140', "The multi-line string at this location is not terminated. Terminate it with \"'''\".");
     return atStart ? TokenType.StringComplete : TokenType.StringRightPiece;
   }
+}
+
+const kept: unknown[] = [];
+
+/**
+ * Keeps `objects` for good. A class's instance shape (V8 map) lives only while an instance does, and
+ * optimized code that embeds it is thrown away when the shape dies: after a full garbage collection
+ * between two files, the lexer, parser and reader would run unoptimized again. One small instance of
+ * each class, kept, keeps the shapes (and the code).
+ */
+export function keepShapes(...objects: unknown[]): void {
+  kept.push(...objects);
+}
+
+{
+  const lexer = new Lexer("resource a 'A@1' = {\n  b: 'c${d}'\n}\nvar e = 'f${{g: 1}}'  // h\n", true);
+  lexer.run();
+  keepShapes(lexer);
 }

@@ -12,8 +12,14 @@ import type { Diagnostic, Program } from './ast';
 import { isDisabledAt, parseBicep, parseBicepParam } from './parser';
 import { readBicepParamFile, readBicepResources, resolveUri } from './reader';
 
+/**
+ * The linter reads only AI resources, modules and declarations: other resources' bodies are not
+ * parsed (nor checked for syntax errors, which Bicep's own tooling reports).
+ */
+const PARSE_FOR_LINT = { skipIrrelevantResources: true } as const;
+
 export function loadBicep(file: SourceFile, options: AnalyzeOptions): Loaded {
-  const { program, diagnostics } = parseBicep(file.text);
+  const { program, diagnostics } = parseBicep(file.text, PARSE_FOR_LINT);
   const readFile = (uri: string) => options.host?.readFile(uri);
   const base = { cloud: options.settings.cloud, readFile, moduleCacheUri: options.moduleCacheUri };
   const parameterFiles = options.host ? [...namedParamFiles(options, file), ...bicepParamFilesOf(file, options.host)] : [];
@@ -41,7 +47,7 @@ export function loadBicepParam(file: SourceFile, options: AnalyzeOptions): Loade
     runs = isDeploymentTemplate(root) ? [readArmResources({ file: { uri: templateUri, text, kind: 'arm' }, root, errors: [] }, { cloud: options.settings.cloud, parameterFile })] : [];
   } else {
     const template: SourceFile = { uri: templateUri, text, kind: 'bicep' };
-    runs = [readBicepResources(template, parseBicep(text).program, {
+    runs = [readBicepResources(template, parseBicep(text, PARSE_FOR_LINT).program, {
       cloud: options.settings.cloud, readFile: (uri) => options.host?.readFile(uri), moduleCacheUri: options.moduleCacheUri, parameterFile,
     })];
   }

@@ -21,6 +21,7 @@ import type { Expr, Span } from '../expressions/ast';
 import type {
   ArrayNode, Declaration, Expression, Identifier, IfNode, ObjectNode, Program, ResourceDeclaration, StringNode, TextRange,
 } from './ast';
+import { keepShapes } from './lexer';
 
 export type SymbolKind = 'param' | 'var' | 'lambdaVar' | 'resource' | 'module' | 'func' | 'namespace' | 'other';
 export type SymbolResolver = (name: string) => SymbolKind;
@@ -345,3 +346,6 @@ class Lowerer {
     }
   }
 }
+
+// See `keepShapes`.
+keepShapes(new Lowerer(() => 'other', []));

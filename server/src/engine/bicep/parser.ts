@@ -16,7 +16,7 @@ import type {
   ResourceDeclaration, SpreadNode, StringNode, TextRange, TupleTypeItem, TupleTypeNode, TypeNode, BinaryOperator,
   ModuleDeclaration, ExtensionDeclaration,
 } from './ast';
-import { lex, MULTILINE_MASK, TokenStream, TokenType as T, UNTERMINATED_BIT } from './lexer';
+import { keepShapes, lex, MULTILINE_MASK, withLineStarts, TokenStream, TokenType as T, UNTERMINATED_BIT } from './lexer';
 
 /** A token, by its index in the token stream. */
 type Tok = number;
@@ -26,6 +26,15 @@ export interface ParseOptions {
   fileKind?: BicepFileKind;
   /** Maximum nesting of expressions/objects/arrays/types before the parser gives up on a subtree. */
   maxDepth?: number;
+  /**
+   * For the linter only (off by default; the writer and the conformance tests parse everything):
+   * leaves unparsed the body of a resource whose type does not start with `Microsoft.CognitiveServices`
+   * and whose body text does not mention `cognitiveservices` (case-insensitive), so that nested AI
+   * resources are still parsed. Such a body becomes an empty ObjectNode flagged `skipped`. Syntax
+   * errors inside skipped bodies are not reported (Bicep's own tooling reports them), their comments
+   * are not collected, and resources nested in them are not declared. See `LexOptions`.
+   */
+  skipIrrelevantResources?: boolean;
 }
 
 /** Nesting depth (counted per expression, object, array and type level) beyond which a subtree is skipped. */
@@ -38,13 +47,14 @@ export function parseBicep(text: string, options: ParseOptions = {}): ParseResul
   const fileKind = options.fileKind ?? 'bicep';
   let lexed: ReturnType<typeof lex> | undefined;
   try {
-    lexed = lex(text);
+    lexed = lex(text, { skipIrrelevantResources: options.skipIrrelevantResources });
     const parser = new Parser(text, lexed.tokens, fileKind, options.maxDepth ?? DEFAULT_MAX_DEPTH);
     const declarations = parser.parseProgram();
-    const program: Program = {
-      kind: 'program', start: 0, end: text.length, fileKind, declarations,
-      comments: lexed.comments, directives: lexed.directives, lineStarts: lexed.lineStarts,
-    };
+    const lexResult = lexed;
+    const program: Program = withLineStarts({
+      kind: 'program' as const, start: 0, end: text.length, fileKind, declarations,
+      comments: lexed.comments, directives: lexed.directives,
+    }, () => lexResult.lineStarts);
     const diagnostics = mergeDiagnostics(lexed.diagnostics, parser.finishDiagnostics());
     return { program, diagnostics };
   } catch (e) {
@@ -149,6 +159,10 @@ interface ParenList<N> {
   end: number;
   closed: boolean;
   openEnd: number;
+}
+
+function isProperty(m: ObjectMember): m is ObjectProperty {
+  return m.kind === 'objectProperty';
 }
 
 function isError(n: unknown): n is ErrorNode {
@@ -279,12 +293,13 @@ class Parser {
   }
 
   private expectChar(type: T, ch: string): Tok {
-    return this.expect(type, 'BCP018', `Expected the "${ch}" character at this location.`);
+    if (this.is(type)) return this.read();
+    return this.fail('BCP018', `Expected the "${ch}" character at this location.`);
   }
 
-  private expectKeyword(keyword: string, code = 'BCP012', message = `Expected the "${keyword}" keyword at this location.`): Tok {
+  private expectKeyword(keyword: string, code = 'BCP012', message?: string): Tok {
     if (this.isKeyword(this.peek(), keyword)) return this.read();
-    return this.fail(code, message);
+    return this.fail(code, message ?? `Expected the "${keyword}" keyword at this location.`);
   }
 
   private errorNode(start: number, end: number): ErrorNode {
@@ -301,26 +316,44 @@ class Parser {
     try {
       return fn();
     } catch (caught) {
-      let e = caught;
-      if (e instanceof RangeError) {
-        // Stack exhausted despite the depth limit (the caller's stack was already deep): treat as too deep.
-        const t = this.peek();
-        e = new ParseFailure({
-          message: 'The expression is nested too deeply; it was not analyzed.',
-          start: this.st(t), end: this.st(t), code: 'EGB001', severity: 'error',
-        });
-      }
-      if (!(e instanceof ParseFailure)) throw e;
-      this.diagnostics.length = mark;
-      while (!this.atEnd() && !this.isAny(terminators)) this.read();
-      if (consume && !this.atEnd()) this.read();
-      // A placeholder for something missing sits right after the previous token.
-      const start = this.pos > startPos ? this.st(startPos) : this.prevEnd();
-      const node = this.errorNode(start, Math.max(start, this.prevEnd()));
-      if (e.partial) node.partial = e.partial;
-      if (!suppress && e.diagnostic) this.report(e.diagnostic);
-      return node;
+      return this.recovered(caught, startPos, mark, suppress, consume, terminators);
     }
+  }
+
+  /**
+   * `recover` without a closure, for the hot paths: `expression(flags)` with recovery.
+   */
+  private recoverExpression(flags: number, suppress: boolean, terminators: readonly T[]): Expression {
+    const startPos = this.pos;
+    const mark = this.diagnostics.length;
+    try {
+      return this.expression(flags);
+    } catch (caught) {
+      return this.recovered(caught, startPos, mark, suppress, false, terminators);
+    }
+  }
+
+  /** The failure half of `recover` (the construct began at token `startPos`, with `mark` diagnostics). */
+  private recovered(caught: unknown, startPos: number, mark: number, suppress: boolean, consume: boolean, terminators: readonly T[]): ErrorNode {
+    let e = caught;
+    if (e instanceof RangeError) {
+      // Stack exhausted despite the depth limit (the caller's stack was already deep): treat as too deep.
+      const t = this.peek();
+      e = new ParseFailure({
+        message: 'The expression is nested too deeply; it was not analyzed.',
+        start: this.st(t), end: this.st(t), code: 'EGB001', severity: 'error',
+      });
+    }
+    if (!(e instanceof ParseFailure)) throw e;
+    this.diagnostics.length = mark;
+    while (!this.atEnd() && !this.isAny(terminators)) this.read();
+    if (consume && !this.atEnd()) this.read();
+    // A placeholder for something missing sits right after the previous token.
+    const start = this.pos > startPos ? this.st(startPos) : this.prevEnd();
+    const node = this.errorNode(start, Math.max(start, this.prevEnd()));
+    if (e.partial) node.partial = e.partial;
+    if (!suppress && e.diagnostic) this.report(e.diagnostic);
+    return node;
   }
 
   /** Whether the node is an empty placeholder, after which follow-up errors are not reported. */
@@ -368,10 +401,8 @@ class Parser {
       const d = this.declaration(undefined);
       if (d && d.kind !== 'error') {
         declarations.push(d);
-        this.recover(() => {
-          if (this.atEnd()) return undefined;
-          return this.expect(T.NewLine, 'BCP019', 'Expected a new line character at this location.');
-        }, false, true, STOP_NEW_LINE);
+        if (this.is(T.NewLine)) this.read();
+        else if (!this.atEnd()) this.recover(() => this.expect(T.NewLine, 'BCP019', 'Expected a new line character at this location.'), false, true, STOP_NEW_LINE);
       }
       if (this.pos === before && !this.atEnd()) this.read();
     }
@@ -383,14 +414,18 @@ class Parser {
    * keywords (nested resources).
    */
   private declaration(only: string | undefined): Declaration | ErrorNode | null {
-    return this.recover((): Declaration | null => {
+    const startPos = this.pos;
+    const mark = this.diagnostics.length;
+    try {
       this.enter();
       try {
         return this.declarationBody(only);
       } finally {
         this.depth--;
       }
-    }, false, false, STOP_NEW_LINE);
+    } catch (caught) {
+      return this.recovered(caught, startPos, mark, false, false, STOP_NEW_LINE);
+    }
   }
 
   private declarationBody(only: string | undefined): Declaration | null {
@@ -475,6 +510,7 @@ class Parser {
   }
 
   private identifierWithRecovery(code: string, message: string, terminators: readonly T[], suppress = false): Identifier {
+    if (this.is(T.Identifier)) return this.identifierFrom(this.read());
     const r = this.recover(() => this.identifierFrom(this.expect(T.Identifier, code, message)), suppress, false, terminators);
     return isError(r) ? { kind: 'identifier', name: '', missing: true, start: r.start, end: r.end } : r;
   }
@@ -492,7 +528,7 @@ class Parser {
   }
 
   private valueExpression(suppress: boolean): Expression {
-    return this.recover(() => this.expression(ALLOW_COMPLEX), suppress, false, STOP_NEW_LINE);
+    return this.recoverExpression(ALLOW_COMPLEX, suppress, STOP_NEW_LINE);
   }
 
   private targetScope(decorators: Decorator[]): Declaration {
@@ -639,20 +675,22 @@ class Parser {
   private resource(decorators: Decorator[]): ResourceDeclaration {
     const kw = this.read();
     const name = this.identifierWithRecovery('BCP017', 'Expected a resource identifier at this location.', STOP_STRING_COMPLETE_STRING_LEFT_PIECE_NEW_LINE);
-    const type = this.recover(
+    const type = this.is(T.StringComplete) ? this.string() as StringNode : this.recover(
       () => this.stringOrFail('BCP068', 'Expected a resource type string. Specify a valid resource type of format "<type-name>@<apiVersion>".'),
       this.suppressAfter(name), false, STOP_ASSIGNMENT_NEW_LINE);
     let existingRange: TextRange | undefined;
     if (this.isKeyword(this.peek(), 'existing')) existingRange = this.range(this.read());
-    const assign = this.recover(() => this.expectChar(T.Assignment, '='), this.suppressAfter(type), false, STOP_LEFT_BRACE_NEW_LINE);
+    const assign = this.is(T.Assignment) ? this.read()
+      : this.recover(() => this.expectChar(T.Assignment, '='), this.suppressAfter(type), false, STOP_LEFT_BRACE_NEW_LINE);
     if (!isError(assign) && this.isKeyword(this.indexSkippingNewlines(), 'if')) this.skipNewlines();
-    const value = this.recover((): Expression | IfNode => {
-      const cur = this.peek();
-      if (this.isKeyword(cur, 'if')) return this.ifCondition(ALLOW_RESOURCES | ALLOW_COMPLEX, false);
-      if (this.ty(cur) === T.LeftBrace) return this.object(ALLOW_RESOURCES | ALLOW_COMPLEX);
-      if (this.ty(cur) === T.LeftSquare) return this.forExpression(ALLOW_RESOURCES | ALLOW_COMPLEX, true);
-      return this.fail('BCP118', 'Expected the "{" character, the "[" character, or the "if" keyword at this location.');
-    }, this.suppressAfter(assign), false, STOP_NEW_LINE);
+    let value: Expression | IfNode;
+    const startPos = this.pos;
+    const mark = this.diagnostics.length;
+    try {
+      value = this.resourceValue();
+    } catch (caught) {
+      value = this.recovered(caught, startPos, mark, this.suppressAfter(assign), false, STOP_NEW_LINE);
+    }
     const d = this.deployable(value);
     return {
       kind: 'resource', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators,
@@ -660,6 +698,24 @@ class Parser {
       existing: existingRange !== undefined, existingRange,
       value, condition: d.condition, loop: d.loop, body: d.body,
     };
+  }
+
+  private resourceValue(): Expression | IfNode {
+    const cur = this.peek();
+    if (this.ty(cur) === T.LeftBrace) return this.object(ALLOW_RESOURCES | ALLOW_COMPLEX);
+    if (this.ty(cur) === T.SkippedBody) return this.skippedBody();
+    if (this.isKeyword(cur, 'if')) return this.ifCondition(ALLOW_RESOURCES | ALLOW_COMPLEX, false);
+    if (this.ty(cur) === T.LeftSquare) return this.forExpression(ALLOW_RESOURCES | ALLOW_COMPLEX, true);
+    return this.fail('BCP118', 'Expected the "{" character, the "[" character, or the "if" keyword at this location.');
+  }
+
+  /** A resource body the lexer skipped: an empty object over its braces. */
+  private skippedBody(): ObjectNode {
+    const t = this.read();
+    const start = this.st(t), end = this.en(t);
+    const lf = this.text.indexOf('\n', start);
+    const multiline = (lf >= 0 && lf < end) || this.text.slice(start, end).includes('\r');
+    return { kind: 'object', members: [], properties: [], multiline, commaSeparated: false, closed: true, start, end, skipped: true };
   }
 
   private module(decorators: Decorator[]): ModuleDeclaration {
@@ -938,7 +994,14 @@ class Parser {
       const p = BINARY_PRECEDENCE[this.ty(op)];
       if (p === undefined || p <= precedence) return left;
       this.read();
-      const right = this.recover(() => this.binary(flags, p), false, false, CLOSERS_EXPR);
+      let right: Expression;
+      const startPos = this.pos;
+      const mark = this.diagnostics.length;
+      try {
+        right = this.binary(flags, p);
+      } catch (caught) {
+        right = this.recovered(caught, startPos, mark, false, false, CLOSERS_EXPR);
+      }
       left = {
         kind: 'binary', operator: BINARY_OPERATOR[this.ty(op)]!, left, right, operatorRange: this.range(op),
         start: left.start, end: this.prevEnd(),
@@ -1088,7 +1151,7 @@ class Parser {
   private call(name: Identifier, target: Expression | undefined, flags: number): CallNode {
     this.expectChar(T.LeftParen, '(');
     const args = this.functionElements(T.RightParen,
-      () => this.recover(() => this.expression(flags), false, false, STOP_NEW_LINE_COMMA_RIGHT_PAREN));
+      () => this.recoverExpression(flags, false, STOP_NEW_LINE_COMMA_RIGHT_PAREN));
     let closed = true;
     if (this.is(T.RightParen)) this.read();
     else {
@@ -1173,7 +1236,7 @@ class Parser {
       const info = { multiline: false, commaSeparated: false };
       const members = this.elements(T.RightBrace, () => this.objectMember(flags), info);
       const node: ObjectNode = {
-        kind: 'object', members, properties: members.filter((m): m is ObjectProperty => m.kind === 'objectProperty'),
+        kind: 'object', members, properties: members.filter(isProperty),
         multiline: info.multiline, commaSeparated: info.commaSeparated, closed: true,
         start: this.st(open), end: this.prevEnd(),
       };
@@ -1190,30 +1253,39 @@ class Parser {
   }
 
   private objectMember(flags: number): ObjectMember {
-    return this.recover((): ObjectMember => {
-      if ((flags & ALLOW_RESOURCES) && (this.is(T.At) || (this.isKeyword(this.peek(), 'resource') && this.ty(this.peekAt(1)) === T.Identifier))) {
-        const d = this.declaration('resource');
-        if (d && (d.kind === 'resource' || d.kind === 'error')) return d;
-        const start = d ? d.start : this.st(this.peek());
-        return this.errorNode(start, d ? d.end : start);
+    const startPos = this.pos;
+    const mark = this.diagnostics.length;
+    try {
+      return this.objectMemberBody(flags);
+    } catch (caught) {
+      return this.recovered(caught, startPos, mark, false, false, STOP_NEW_LINE_RIGHT_BRACE);
+    }
+  }
+
+  private objectMemberBody(flags: number): ObjectMember {
+    if ((flags & ALLOW_RESOURCES) && (this.is(T.At) || (this.isKeyword(this.peek(), 'resource') && this.ty(this.peekAt(1)) === T.Identifier))) {
+      const d = this.declaration('resource');
+      if (d && (d.kind === 'resource' || d.kind === 'error')) return d;
+      const start = d ? d.start : this.st(this.peek());
+      return this.errorNode(start, d ? d.end : start);
+    }
+    if (this.is(T.Ellipsis)) return this.spread(STOP_COMMA_NEW_LINE_RIGHT_BRACE);
+    const cur = this.peek();
+    const key = this.ty(cur) === T.Identifier ? this.identifierFrom(this.read()) : this.recover((): Identifier | StringNode => {
+      if (this.ty(cur) === T.Identifier) return this.identifierFrom(this.read());
+      if (this.ty(cur) === T.StringComplete || this.ty(cur) === T.StringLeftPiece) {
+        const s = this.string();
+        if (!isError(s)) return s;
       }
-      if (this.is(T.Ellipsis)) return this.spread(STOP_COMMA_NEW_LINE_RIGHT_BRACE);
-      const cur = this.peek();
-      const key = this.recover((): Identifier | StringNode => {
-        if (this.ty(cur) === T.Identifier) return this.identifierFrom(this.read());
-        if (this.ty(cur) === T.StringComplete || this.ty(cur) === T.StringLeftPiece) {
-          const s = this.string();
-          if (!isError(s)) return s;
-        }
-        return this.fail('BCP022', 'Expected a property name at this location.', cur);
-      }, false, false, STOP_COLON_NEW_LINE_RIGHT_BRACE);
-      const colon = this.recover(() => this.expectChar(T.Colon, ':'), this.suppressAfter(key), false, STOP_NEW_LINE_RIGHT_BRACE);
-      const value = this.recover(() => this.expression(ALLOW_COMPLEX), this.suppressAfter(colon), false, STOP_NEW_LINE_RIGHT_BRACE);
-      return {
-        kind: 'objectProperty', key, keyName: keyName(key), value,
-        start: key.start, end: Math.max(key.end, this.prevEnd()),
-      };
-    }, false, false, STOP_NEW_LINE_RIGHT_BRACE);
+      return this.fail('BCP022', 'Expected a property name at this location.', cur);
+    }, false, false, STOP_COLON_NEW_LINE_RIGHT_BRACE);
+    const colon = this.is(T.Colon) ? this.read()
+      : this.recover(() => this.expectChar(T.Colon, ':'), this.suppressAfter(key), false, STOP_NEW_LINE_RIGHT_BRACE);
+    const value = this.recoverExpression(ALLOW_COMPLEX, this.suppressAfter(colon), STOP_NEW_LINE_RIGHT_BRACE);
+    return {
+      kind: 'objectProperty', key, keyName: keyName(key), value,
+      start: key.start, end: Math.max(key.end, this.prevEnd()),
+    };
   }
 
   private spread(terminators: readonly T[]): SpreadNode {
@@ -1227,11 +1299,9 @@ class Parser {
     try {
       const open = this.expectChar(T.LeftSquare, '[');
       const info = { multiline: false, commaSeparated: false };
-      const items = this.elements(T.RightSquare, () => this.recover(
-        (): Expression | SpreadNode => this.is(T.Ellipsis)
-          ? this.spread(STOP_COMMA_NEW_LINE_RIGHT_SQUARE)
-          : this.expression(ALLOW_COMPLEX),
-        false, false, STOP_NEW_LINE_RIGHT_SQUARE), info);
+      const items = this.elements(T.RightSquare, () => this.is(T.Ellipsis)
+        ? this.recover(() => this.spread(STOP_COMMA_NEW_LINE_RIGHT_SQUARE), false, false, STOP_NEW_LINE_RIGHT_SQUARE)
+        : this.recoverExpression(ALLOW_COMPLEX, false, STOP_NEW_LINE_RIGHT_SQUARE), info);
       const node: ArrayNode = {
         kind: 'array', items, multiline: info.multiline, commaSeparated: info.commaSeparated, closed: true,
         start: this.st(open), end: this.prevEnd(),
@@ -1397,7 +1467,7 @@ class Parser {
     const first = this.peek();
     if (this.ty(first) === T.StringComplete) {
       this.read();
-      return this.buildString([first], NO_EXPRESSIONS);
+      return this.completeString(first);
     }
     if (this.ty(first) !== T.StringLeftPiece) {
       return this.fail('BCP009', 'Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.');
@@ -1406,7 +1476,7 @@ class Parser {
     const expressions: Expression[] = [];
     const holeEnd = STOP_STRING_MIDDLE_PIECE_STRING_RIGHT_PIECE_NEW_LINE;
     for (;;) {
-      let e = this.recover(() => this.expression(0), false, false, holeEnd);
+      let e = this.recoverExpression(0, false, holeEnd);
       if (!this.isAny(holeEnd) && !this.atEnd()) {
         const skipStart = this.st(this.peek());
         while (!this.atEnd() && !this.isAny(holeEnd)) this.read();
@@ -1420,6 +1490,30 @@ class Parser {
       if (this.atEnd()) this.reportEmpty('BCP003', 'The string at this location is not terminated. Terminate the string with a single quote character.');
       return this.errorNode(this.st(first), this.prevEnd());
     }
+  }
+
+  /** `buildString([p], NO_EXPRESSIONS)`, without the list. */
+  private completeString(p: Tok): StringNode {
+    const text = this.text;
+    const ml = this.multilineOf(p);
+    const pieceStart = this.st(p), pieceEnd = this.en(p);
+    let s = pieceStart, e = pieceEnd;
+    if (ml > 0) {
+      s += ml - 1 + 3;
+      if (text.charCodeAt(s) === 13 && s < e) s++;
+      if (text.charCodeAt(s) === 10 && s < e) s++;
+      if (!this.unterminatedOf(p)) e -= 3;
+    } else {
+      s += 1;
+      if (!this.unterminatedOf(p)) e -= 1;
+    }
+    if (s > pieceEnd) s = pieceEnd;
+    if (e < s) e = s;
+    const value = ml > 0 ? text.slice(s, e) : decodeEscapes(text, s, e);
+    return {
+      kind: 'string', segments: [value], segmentRanges: [{ start: s, end: e }], expressions: NO_EXPRESSIONS, multiline: ml > 0,
+      value, start: pieceStart, end: pieceEnd,
+    };
   }
 
   private buildString(pieces: Tok[], expressions: Expression[]): StringNode {
@@ -1722,4 +1816,12 @@ export function isDisabledAt(program: Program, code: string, offset: number, opt
     }
   }
   return open;
+}
+
+// See `keepShapes`.
+{
+  const text = "param p string\nresource a 'A@1' = {\n  b: 'c${p}'\n  d: [\n    1\n  ]\n}\nvar e = f(\n";
+  const parser = new Parser(text, lex(text).tokens, 'bicep', DEFAULT_MAX_DEPTH);
+  parser.parseProgram();
+  keepShapes(parser, new ParseFailure(undefined), new ParseFailure(undefined, undefined));
 }

@@ -13,6 +13,7 @@ import { derived } from '../nodes';
 import { isDeploymentTemplate, readArmResources, AI_ACCOUNT_TYPE } from '../arm/reader';
 import type { Expression, IfNode, ModuleDeclaration, ObjectNode, Program, ResourceDeclaration, StringNode } from './ast';
 import { createSymbolResolver, lowerExpression, type SymbolResolver } from './lower';
+import { keepShapes } from './lexer';
 import { parseBicep, parseBicepParam } from './parser';
 import { avmAccountResource, isAvmAccountModule } from './avm';
 
@@ -35,6 +36,7 @@ export function parseBicepFile(file: SourceFile): ReturnType<typeof parseBicep> 
 }
 
 export function readBicepResources(file: SourceFile, program: Program, options: BicepReadOptions): AiResource[] {
+  keepReaderShapes();
   const bindings = new Map<string, Binding>();
   for (const [name, node] of options.parameterFile?.values ?? []) bindings.set(name, { node, kind: 'parameter-file' });
   const out: AiResource[] = [];
@@ -44,6 +46,7 @@ export function readBicepResources(file: SourceFile, program: Program, options: 
 
 /** The values a .bicepparam file assigns, and the template it is for. */
 export function readBicepParamFile(file: SourceFile, program: Program, cloud?: CloudName): { using?: string; values: Map<string, ValueNode> } {
+  keepReaderShapes();
   const template = new BicepTemplate(file, program, new Map(), { cloud, readFile: () => undefined }, [], [file.uri]);
   const values = new Map<string, ValueNode>();
   let using: string | undefined;
@@ -218,7 +221,7 @@ class BicepTemplate implements EvalContext {
       if (text === undefined) return;
       const file: SourceFile = { uri: target.uri, text, kind: 'bicep' };
       const bindings = new Map([...values].map(([k, node]) => [k, { node, kind: 'caller' as const, via }]));
-      new BicepTemplate(file, parseBicep(text).program, bindings, this.options, path, [...this.chain, target.uri]).collect(out);
+      new BicepTemplate(file, parseBicep(text, { skipIrrelevantResources: true }).program, bindings, this.options, path, [...this.chain, target.uri]).collect(out);
     } else if (target?.kind === 'json') {
       const text = this.options.readFile(target.uri);
       if (text === undefined) return;
@@ -313,4 +316,20 @@ class BicepValueNode implements ValueNode {
     const value = this.value;
     return Array.isArray(value) ? (this.itemNodes = value.map((v) => derived(v, this.loc)!)) : undefined;
   }
+}
+
+let readerShapesKept = false;
+
+/** See `keepShapes`; done on first use rather than at load, when the evaluator may not be loaded yet. */
+function keepReaderShapes(): void {
+  if (readerShapesKept) return;
+  readerShapesKept = true;
+  const file: SourceFile = { uri: 'file:///shapes.bicep', text: "param p string = 'a'\nvar v = {\n  b: [\n    p\n  ]\n}\n", kind: 'bicep' };
+  const template = new BicepTemplate(file, parseBicep(file.text).program, new Map(), { readFile: () => undefined }, [], [file.uri]);
+  const decl = template.program.declarations[1];
+  if (decl.kind !== 'var') return;
+  const node = template.node(decl.value);
+  const items = node.member('b')?.items() ?? [];
+  for (const item of items) void item.value;
+  keepShapes(template, node, ...items);
 }
