@@ -20,7 +20,7 @@ export const rule: Rule = {
       message: node
         ? `AI service ${quoted(resource)} accepts traffic from public networks: publicNetworkAccess is ${JSON.stringify(value)}${from ? ` (set by ${from})` : ''}. Set it to 'Disabled' and use private endpoints.`
         : `AI service ${quoted(resource)} accepts traffic from public networks: publicNetworkAccess is not set (Azure enables it). Set it to 'Disabled' and use private endpoints.`,
-      fixes: [{
+      fixes: () => [{
         title: `Disable public network access for ${quoted(resource)}`,
         safe: false,
         changes: site

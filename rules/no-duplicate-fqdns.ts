@@ -16,11 +16,13 @@ export const rule: Rule = {
       if (typeof entry.node.value !== 'string') continue;
       const key = entry.node.value.toLowerCase().replace(/\.$/, '');
       if (!seen.has(key)) { seen.add(key); continue; }
-      const fix = removeEntryFix(resource, entry, true);
       reports.push({
         at: entry.node,
         message: `AI service ${quoted(resource)} lists '${entry.node.value}' more than once in allowedFqdnList (host names compare case-insensitively). Remove the repeat.`,
-        fixes: fix ? [{ ...fix, title: `Remove duplicate '${entry.node.value}' from the allowed FQDNs of '${resource.name}'`, preferred: true }] : [],
+        fixes: () => {
+          const fix = removeEntryFix(resource, entry, true);
+          return fix ? [{ ...fix, title: `Remove duplicate '${entry.shown}' from the allowed FQDNs of '${resource.name}'`, preferred: true }] : [];
+        },
       });
     }
     return reports;

@@ -13,12 +13,14 @@ export const rule: Rule = {
     const reports: Report[] = [];
     for (const entry of list.entries) {
       if (!hasWildcard(entry.node.value)) continue;
-      const fix = removeEntryFix(resource, entry, false);
       reports.push({
         // Inside an expression, point at the literal that holds the wildcard.
         at: entry.node.literalWithin?.((text) => text.includes('*')) ?? entry.node,
         message: `AI service ${quoted(resource)} allows outbound connections to '${entry.shown}', a wildcard that admits every host under it (any storage account or tenant, including an attacker's). List the exact hosts instead, e.g. 'mystorage.blob.core.windows.net'.`,
-        fixes: fix ? [fix] : [],
+        fixes: () => {
+          const fix = removeEntryFix(resource, entry, false);
+          return fix ? [fix] : [];
+        },
       });
     }
     return reports;

@@ -70,7 +70,7 @@ export const rule: Rule = {
       reports.push({
         at: resource.typeLoc,
         message: `AI service ${quoted(resource)} can open connections to any host on the internet: restrictOutboundNetworkAccess is not set. Set it to true and list the hosts it needs in allowedFqdnList.`,
-        fixes: fixesFor(resource, undefined),
+        fixes: () => fixesFor(resource, undefined),
       });
     } else if (isUnknown(node.value)) {
       reports.push({
@@ -84,7 +84,7 @@ export const rule: Rule = {
       reports.push({
         at: node,
         message: `AI service ${quoted(resource)} can open connections to any host on the internet: restrictOutboundNetworkAccess is ${shown}${from ? ` (set by ${from})` : ''}. Set it to true and list the hosts it needs in allowedFqdnList.`,
-        fixes: fixesFor(resource, node),
+        fixes: () => fixesFor(resource, node),
       });
     }
     return reports;

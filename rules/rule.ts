@@ -28,7 +28,8 @@ export interface Report {
   readonly message: string;
   /** Advisory findings (cannot be verified, not applicable to this kind) are reported at info whatever the rule's level. */
   readonly advisory?: boolean;
-  readonly fixes?: readonly Fix[];
+  /** The fixes, computed only when asked for (a lightbulb, source.fixAll): most findings are only shown. */
+  readonly fixes?: () => readonly Fix[];
 }
 
 export interface Rule extends RuleMeta {

@@ -19,21 +19,24 @@ export const rule: Rule = {
       });
     }
     for (const entry of list.entries) {
-      if (entry.text === undefined) continue;
-      const problem = hostProblem(entry.text.replace(/\*/g, 'x'));
+      const text = entry.text;
+      if (text === undefined) continue;
+      const problem = hostProblem(text.replace(/\*/g, 'x'));
       if (!problem) continue;
-      const fixes: Fix[] = [];
-      const host = hostOf(entry.text);
-      const site = editableSite(entry.node);
-      if (host && site && typeof entry.node.value === 'string') {
-        fixes.push({ title: `Replace '${entry.shown}' with its host '${host}'`, safe: true, preferred: true, changes: [{ kind: 'replace', target: site, value: host }] });
-      }
-      const remove = removeEntryFix(resource, entry, false);
-      if (remove) fixes.push(remove);
       reports.push({
         at: entry.node,
         message: `AI service ${quoted(resource)} has allowed FQDN '${entry.shown}', which is not a host name: ${problem}.`,
-        fixes,
+        fixes: () => {
+          const fixes: Fix[] = [];
+          const host = hostOf(text);
+          const site = editableSite(entry.node);
+          if (host && site && typeof entry.node.value === 'string') {
+            fixes.push({ title: `Replace '${entry.shown}' with its host '${host}'`, safe: true, preferred: true, changes: [{ kind: 'replace', target: site, value: host }] });
+          }
+          const remove = removeEntryFix(resource, entry, false);
+          if (remove) fixes.push(remove);
+          return fixes;
+        },
       });
     }
     return reports;

@@ -192,7 +192,7 @@ function offeredFixes(rule: Rule): DocumentedFix[] {
   const seen = new Map<string, DocumentedFix>();
   for (const probe of PROBES) {
     for (const report of rule.check(probe, OPTIONS)) {
-      for (const fix of report.fixes ?? []) seen.set(fix.title, { title: fix.title, safe: fix.safe });
+      for (const fix of report.fixes?.() ?? []) seen.set(fix.title, { title: fix.title, safe: fix.safe });
     }
   }
   const suppress = suppressFix(rule.id);

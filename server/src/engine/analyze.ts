@@ -183,6 +183,8 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     const declaration = resource.symbolicName ? context.generatedFrom.declarationOf?.(resource.symbolicName) : undefined;
     if (declaration) related.push({ loc: declaration, message: `'${resource.symbolicName}' is declared here in the Bicep source` });
   }
+  const site = isNode(report.at) ? writtenAt(report.at).loc : undefined;
+  let fixes: readonly Fix[] | undefined;
   return {
     ruleId: rule.id,
     level: report.advisory ? 'info' : level,
@@ -190,8 +192,12 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     loc,
     resource: resource.name,
     related,
-    fixes: withFixes ? [...(report.fixes ?? []), suppressFix(rule.id, resource, loc)] : [],
-    site: isNode(report.at) ? writtenAt(report.at).loc : undefined,
+    // Computed on first use: most findings are shown, few are fixed.
+    get fixes() {
+      fixes ??= withFixes ? [...(report.fixes?.() ?? []), suppressFix(rule.id, resource, loc)] : [];
+      return fixes;
+    },
+    site,
   };
 }
 
