@@ -31,10 +31,10 @@ export function collectFiles(inputs: readonly string[], cwd: string, exclude: re
   const problems: FileProblem[] = [];
   const listings = new Map<string, string[]>();
   const excluded = exclude.length ? picomatch(exclude as string[], { dot: true }) : undefined;
-  const skip = (abs: string) => {
+  const skip = excluded || isExcluded ? (abs: string) => {
     const rel = path.relative(cwd, abs).split(path.sep).join('/');
     return (excluded?.(rel) ?? false) || (isExcluded?.(abs) ?? false);
-  };
+  } : () => false;
   for (const input of inputs) {
     if (GLOB_CHARS.test(input)) {
       const base = globBase(input);
