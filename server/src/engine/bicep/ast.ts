@@ -181,7 +181,7 @@ export interface ObjectNode extends TextRange {
   closed: boolean;
   /**
    * A resource body not parsed (parse option `skipIrrelevantResources`): it spans the braces but has
-   * no members.
+   * no members (`members` and `properties` are then shared frozen empty arrays: do not mutate).
    */
   skipped?: true;
 }

@@ -234,6 +234,8 @@ class Lexer {
   /** Offsets of `cognitiveservices` (any case) in the text, computed when first needed, and a cursor into them. */
   private aiMentions: number[] | undefined;
   private aiMentionCursor = 0;
+  /** `matchBody`'s stack, reused. */
+  private readonly holeDepths: number[] = [];
 
   constructor(private readonly text: string, private readonly skipResources = false) {
     this.n = text.length;
@@ -577,11 +579,14 @@ class Lexer {
     /** Open braces in the current code context (the body, or the innermost string hole). */
     let depth = 1;
     /** The depth of each enclosing context, one per open string hole. */
-    const saved: number[] = [];
+    const saved = this.holeDepths;
+    saved.length = 0;
     let inString = false;
     let i = from;
     while (i < n) {
       const c = text.charCodeAt(i++);
+      // Most characters mean nothing here: letters, digits, punctuation other than / and a space.
+      if ((c >= 40 && c <= 122 && c !== 47 && c !== CH_BACKSLASH) || c === CH_SPACE) continue;
       if (inString) {
         if (c === CH_QUOTE) {
           inString = false;

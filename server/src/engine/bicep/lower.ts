@@ -207,13 +207,17 @@ class Lowerer {
   }
 
   private string(node: StringNode): Expr {
-    if (node.expressions.length === 0) return this.str(node.segments[0], node);
+    const { segments, expressions } = node;
+    if (expressions.length === 0) return this.str(segments[0], node);
     let format = '';
-    node.segments.forEach((seg, i) => {
-      format += seg.replace(/[{}]/g, c => c + c);
-      if (i < node.expressions.length) format += `{${i}}`;
-    });
-    return this.call('format', [this.str(format, node), ...node.expressions.map(e => this.lower(e))], node, node);
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i];
+      format += seg.includes('{') || seg.includes('}') ? seg.replace(/[{}]/g, c => c + c) : seg;
+      if (i < expressions.length) format += `{${i}}`;
+    }
+    const args: Expr[] = [this.str(format, node)];
+    for (const e of expressions) args.push(this.lower(e));
+    return this.call('format', args, node, node);
   }
 
   private callNode(node: Extract<Expression, { kind: 'call' }>): Expr {

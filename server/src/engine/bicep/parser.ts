@@ -146,6 +146,8 @@ const BINARY_OPERATOR: Partial<Record<T, BinaryOperator>> = {
 /** Shared (frozen) empty lists: most declarations have no decorators, most strings no interpolation. */
 const NO_DECORATORS = Object.freeze([]) as unknown as Decorator[];
 const NO_EXPRESSIONS = Object.freeze([]) as unknown as Expression[];
+const NO_MEMBERS = Object.freeze([]) as unknown as ObjectMember[];
+const NO_PROPERTIES = Object.freeze([]) as unknown as ObjectProperty[];
 
 /** Thrown (never escapes the parser) when a construct cannot be parsed at the current token. */
 class ParseFailure {
@@ -715,7 +717,7 @@ class Parser {
     const start = this.st(t), end = this.en(t);
     const lf = this.text.indexOf('\n', start);
     const multiline = (lf >= 0 && lf < end) || this.text.slice(start, end).includes('\r');
-    return { kind: 'object', members: [], properties: [], multiline, commaSeparated: false, closed: true, start, end, skipped: true };
+    return { kind: 'object', members: NO_MEMBERS, properties: NO_PROPERTIES, multiline, commaSeparated: false, closed: true, start, end, skipped: true };
   }
 
   private module(decorators: Decorator[]): ModuleDeclaration {

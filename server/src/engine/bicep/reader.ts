@@ -165,15 +165,23 @@ class BicepTemplate implements EvalContext {
   }
 
   private resource(d: ResourceDeclaration, parentType: string | undefined, out: AiResource[]): void {
-    if (!d.typeString || !this.deployed(d)) return;
-    const at = d.typeString.indexOf('@');
-    const written = at >= 0 ? d.typeString.slice(0, at) : d.typeString;
-    const type = parentType && !written.includes('/') ? `${parentType}/${written}` : written;
-    if (!d.existing && type.toLowerCase() === AI_ACCOUNT_TYPE && d.body) {
-      out.push(this.aiResource(d, d.body, at));
-    }
+    const typeString = d.typeString;
+    if (!typeString || !this.deployed(d)) return;
+    const at = typeString.indexOf('@');
+    const end = at >= 0 ? at : typeString.length;
+    const slash = typeString.indexOf('/');
+    // A nested resource may give its type relative to its parent's.
+    const relative = !!parentType && !(slash >= 0 && slash < end);
+    // The full type is built only when needed: most resources are neither AI accounts nor parents.
+    const isAi = !d.existing && d.body !== undefined && (relative
+      ? `${parentType}/${typeString.slice(0, end)}`.toLowerCase() === AI_ACCOUNT_TYPE
+      : end === AI_ACCOUNT_TYPE.length && typeString.slice(0, end).toLowerCase() === AI_ACCOUNT_TYPE);
+    if (isAi) out.push(this.aiResource(d, d.body!, at));
+    let type: string | undefined;
     for (const member of d.body?.members ?? []) {
-      if (member.kind === 'resource') this.resource(member, type, out);
+      if (member.kind !== 'resource') continue;
+      type ??= relative ? `${parentType}/${typeString.slice(0, end)}` : typeString.slice(0, end);
+      this.resource(member, type, out);
     }
   }
 
