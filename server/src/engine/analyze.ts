@@ -1,6 +1,7 @@
 // The engine's entry point: one file in, findings out. Used by the language server and the CLI.
 
 import { rules, type Level, type Rule } from '../../../rules';
+import { keepShapes } from './shapes';
 import { loadArm } from './arm/load';
 import { loadBicep, loadBicepParam } from './bicep/load';
 import type { Settings } from './config';
@@ -77,6 +78,7 @@ export function fileKindOf(uri: string): FileKind | undefined {
 }
 
 export function analyze(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
+  keepArmShapes(options.settings);
   const loaded = file.kind === 'arm' ? loadArm(file, options) : file.kind === 'bicep' ? loadBicep(file, options) : loadBicepParam(file, options);
   if (!loaded.isTemplate) return { file, isTemplate: false, resources: [], findings: [], problems: loaded.problems };
   let findings = mergeFindings(loaded.runs.map((resources) => check(resources, options.settings, options.fixes ?? true)));
@@ -218,4 +220,25 @@ function outermostCaller(node: ValueNode): ValueNode | undefined {
     current = current.origin.node;
   }
   return found;
+}
+
+let shapesKept = false;
+
+/** Keeps one small ARM analysis, with its fixes, alive for good: see `keepShapes`. */
+function keepArmShapes(settings: Settings): void {
+  if (shapesKept) return;
+  shapesKept = true;
+  const text = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    parameters: { p: { type: 'string', defaultValue: 'x' } },
+    variables: { v: "[toUpper(parameters('p'))]" },
+    resources: [{
+      type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name: "[format('{0}-ai', parameters('p'))]", kind: 'OpenAI',
+      tags: { owner: "[variables('v')]" },
+      properties: { restrictOutboundNetworkAccess: false, allowedFqdnList: ['*.x.com', 'https://y.com/', 'a.b.com', 'A.b.com'], publicNetworkAccess: 'Enabled' },
+    }],
+  });
+  const result = analyze({ uri: 'inmemory:///shapes.json', text, kind: 'arm' }, { settings });
+  keepShapes(result, result.findings.map((f) => f.fixes));
 }

@@ -6,6 +6,7 @@
 // `$'''…${…}…'''` strings (with one `$` per required `$` before `{`) interpolate.
 // Linear time, no regular expressions on the hot path, never throws.
 
+import { keepShapes } from '../shapes';
 import type { Comment, Diagnostic, Directive, DirectiveKind } from './ast';
 
 export enum TokenType {
@@ -764,17 +765,7 @@ class Lexer {
   }
 }
 
-const kept: unknown[] = [];
 
-/**
- * Keeps `objects` for good. A class's instance shape (V8 map) lives only while an instance does, and
- * optimized code that embeds it is thrown away when the shape dies: after a full garbage collection
- * between two files, the lexer, parser and reader would run unoptimized again. One small instance of
- * each class, kept, keeps the shapes (and the code).
- */
-export function keepShapes(...objects: unknown[]): void {
-  kept.push(...objects);
-}
 
 {
   const lexer = new Lexer("resource a 'A@1' = {\n  b: 'c${d}'\n}\nvar e = 'f${{g: 1}}'  // h\n", true);

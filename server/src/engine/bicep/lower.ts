@@ -21,7 +21,7 @@ import type { Expr, Span } from '../expressions/ast';
 import type {
   ArrayNode, Declaration, Expression, Identifier, IfNode, ObjectNode, Program, ResourceDeclaration, StringNode, TextRange,
 } from './ast';
-import { keepShapes } from './lexer';
+import { keepShapes } from '../shapes';
 
 export type SymbolKind = 'param' | 'var' | 'lambdaVar' | 'resource' | 'module' | 'func' | 'namespace' | 'other';
 export type SymbolResolver = (name: string) => SymbolKind;

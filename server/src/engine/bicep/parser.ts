@@ -16,7 +16,8 @@ import type {
   ResourceDeclaration, SpreadNode, StringNode, TextRange, TupleTypeItem, TupleTypeNode, TypeNode, BinaryOperator,
   ModuleDeclaration, ExtensionDeclaration,
 } from './ast';
-import { keepShapes, lex, MULTILINE_MASK, withLineStarts, TokenStream, TokenType as T, UNTERMINATED_BIT } from './lexer';
+import { keepShapes } from '../shapes';
+import { lex, MULTILINE_MASK, withLineStarts, TokenStream, TokenType as T, UNTERMINATED_BIT } from './lexer';
 
 /** A token, by its index in the token stream. */
 type Tok = number;

@@ -13,7 +13,7 @@ import { derived } from '../nodes';
 import { isDeploymentTemplate, readArmResources, AI_ACCOUNT_TYPE } from '../arm/reader';
 import type { Expression, IfNode, ModuleDeclaration, ObjectNode, Program, ResourceDeclaration, StringNode } from './ast';
 import { createSymbolResolver, lowerExpression, type SymbolResolver } from './lower';
-import { keepShapes } from './lexer';
+import { keepShapes } from '../shapes';
 import { parseBicep, parseBicepParam } from './parser';
 import { avmAccountResource, isAvmAccountModule } from './avm';
 
