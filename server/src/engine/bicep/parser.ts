@@ -542,19 +542,20 @@ class Parser {
   }
 
   private metadata(decorators: Decorator[]): Declaration {
-    const kw = this.read();
-    const name = this.identifierWithRecovery('BCP266', 'Expected a metadata identifier at this location.', STOP_ASSIGNMENT_NEW_LINE);
-    const assign = this.expectAssignment(this.suppressAfter(name), STOP_NEW_LINE);
-    const value = this.valueExpression(this.suppressAfter(assign));
-    return { kind: 'metadata', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators, name, value };
+    return this.namedAssignment(decorators, 'metadata', 'BCP266', 'Expected a metadata identifier at this location.');
   }
 
   private assert(decorators: Decorator[]): Declaration {
+    return this.namedAssignment(decorators, 'assert', 'BCP344', 'Expected an assert identifier at this location.');
+  }
+
+  /** `keyword name = value` (metadata, assert). */
+  private namedAssignment(decorators: Decorator[], kind: 'metadata' | 'assert', code: string, message: string): Declaration {
     const kw = this.read();
-    const name = this.identifierWithRecovery('BCP344', 'Expected an assert identifier at this location.', STOP_ASSIGNMENT_NEW_LINE);
+    const name = this.identifierWithRecovery(code, message, STOP_ASSIGNMENT_NEW_LINE);
     const assign = this.expectAssignment(this.suppressAfter(name), STOP_NEW_LINE);
     const value = this.valueExpression(this.suppressAfter(assign));
-    return { kind: 'assert', start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators, name, value };
+    return { kind, start: this.declStart(decorators, kw), end: this.prevEnd(), keyword: this.range(kw), decorators, name, value };
   }
 
   private parameter(decorators: Decorator[]): Declaration {
