@@ -101,12 +101,12 @@ test('every rule reports in Bicep at the offending value', () => {
     publicNetworkAccess: 'Enabled'
   }`).replace('@2024-10-01', '@2017-04-18').replace("owner: 'team'", "env: 'prod'");
   assert.deepEqual(lint(text).map((f) => `${f.ruleId} ${at(f)}`), [
+    'use-egress-capable-api-version 1:51 2017-04-18',
+    "require-owner-tag 8:9 {\n    env: 'prod'\n  }",
     "no-wildcard-fqdns 14:7 '*.blob.core.windows.net'",
     "valid-allowed-fqdns 15:7 'https://x.search.windows.net/'",
     "no-duplicate-fqdns 17:7 'A.vault.azure.net'",
-    'use-egress-capable-api-version 1:51 2017-04-18',
     "disable-public-network-access 19:26 'Enabled'",
-    "require-owner-tag 8:9 {\n    env: 'prod'\n  }",
   ]);
 });
 
@@ -429,5 +429,7 @@ resource doc 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
   assert.ok(full.some((f) => f.at[0] === `${DIR}/docs.bicep` || f.related.some((r) => r[1] === `${DIR}/docs.bicep`)));
   // analyze() (which skips) reports the same for the file itself, minus what its directives suppress.
   const analysed = shown(run({ 'main.bicep': text, 'docs.bicep': docs }).findings);
-  assert.deepEqual(analysed, full.filter((f) => f.at[0] === `${DIR}/main.bicep` && !(f.rule === 'require-owner-tag' && f.resource === 'contoso-ai')));
+  const inReadingOrder = full.filter((f) => f.at[0] === `${DIR}/main.bicep` && !(f.rule === 'require-owner-tag' && f.resource === 'contoso-ai'))
+    .sort((a, b) => (a.at[1] as number) - (b.at[1] as number));
+  assert.deepEqual(analysed, inReadingOrder);
 });

@@ -90,6 +90,8 @@ export function analyze(file: SourceFile, options: AnalyzeOptions): AnalysisResu
   }
   // Findings located in other files (inside a module) belong to those files' own analysis.
   findings = findings.filter((f) => f.loc.file.uri === file.uri && !loaded.isSuppressed?.(f));
+  // In reading order, as ESLint lists them; the sort is stable, so rule order breaks ties.
+  findings.sort((a, b) => a.loc.start - b.loc.start);
   const own = loaded.runs.map((resources) => resources.filter((r) => r.file.uri === file.uri).map(summarize));
   return { file, isTemplate: true, resources: mergeSummaries(own), findings, problems: loaded.problems };
 }
