@@ -61,7 +61,7 @@ export function readArmResources(doc: ArmDocument, options: ReadOptions = {}): A
   for (const [name, node] of options.caller?.values ?? []) {
     bindings.set(name.toLowerCase(), { node, kind: 'caller', via: options.caller!.via });
   }
-  const env = templateEnv(doc.file, doc.root, bindings, options, options.caller?.path ?? []);
+  const env = new Env(doc.file, doc.root, bindings, options, options.caller?.path ?? []);
   walkResources(property(doc.root, 'resources'), env, undefined, out, 0);
   return out;
 }
@@ -103,10 +103,6 @@ class Env {
   at(path: readonly string[]): Env {
     return new Env(this.file, this.template, this.bindings, this.options, path, this.shared ?? this);
   }
-}
-
-function templateEnv(file: SourceFile, template: JsonNode, bindings: ReadonlyMap<string, Binding>, options: ReadOptions, path: readonly string[]): Env {
-  return new Env(file, template, bindings, options, path);
 }
 
 const MAX_DEPTH = 32;
@@ -152,7 +148,7 @@ function composeType(parentType: string | undefined, type: string): string {
 }
 
 function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string | undefined, env: Env, out: AiResource[], depth: number): void {
-  const template = findNodeAtLocation(node, ['properties', 'template']);
+  const template = caseInsensitivePath(node, ['properties', 'template']);
   if (template?.type !== 'object') return;
   const name = displayName(declaration, symbolic);
   const scopeSetting = declaration.member('properties')?.member('expressionEvaluationOptions')?.member('scope')?.value;
@@ -165,7 +161,7 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
   }
   const bindings = new Map<string, Binding>();
   const parameters = declaration.member('properties')?.member('parameters');
-  const parametersJson = findNodeAtLocation(node, ['properties', 'parameters']);
+  const parametersJson = caseInsensitivePath(node, ['properties', 'parameters']);
   for (const prop of parametersJson?.type === 'object' ? parametersJson.children ?? [] : []) {
     const [key, value] = prop.children ?? [];
     if (!key || !value) continue;
@@ -177,7 +173,7 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
       : derived(getProperty(asObject(entry.value), 'value'), entry.loc);
     if (passed) bindings.set(paramName.toLowerCase(), { node: passed, kind: 'caller', via: name });
   }
-  const innerEnv = templateEnv(env.file, template, bindings, env.options, path);
+  const innerEnv = new Env(env.file, template, bindings, env.options, path);
   walkResources(property(template, 'resources'), innerEnv, undefined, out, depth + 1);
 }
 
