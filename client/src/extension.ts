@@ -20,7 +20,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
     synchronize: {
       configurationSection: 'aiEgressGuard',
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/{.ai-egress-guard.json,bicepconfig.json}'),
+      // Config files, and the templates, modules and parameter files that open templates may read.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{json,jsonc,bicep,bicepparam}'),
     },
     outputChannel: output,
   };

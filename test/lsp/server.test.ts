@@ -109,6 +109,22 @@ test('the audit publishes findings for files never opened and returns a summary'
   assert.deepEqual(afterClose.map((d) => d.code), ['restrict-outbound-network-access']);
 });
 
+test('editing a parameter file re-checks the open template that uses it', async () => {
+  const templateText = template(account(`{ "restrictOutboundNetworkAccess": "[parameters('restrict')]", "allowedFqdnList": [], "publicNetworkAccess": "Disabled" }`), `
+  "parameters": { "restrict": { "type": "bool" } },`);
+  const params = (value: boolean) => `{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": { "restrict": { "value": ${value} } } }`;
+  const dir = tempTree({ 'main.json': templateText, 'main.parameters.json': params(true) });
+  const main = pathToFileURL(path.join(dir, 'main.json')).href;
+  const paramsUri = pathToFileURL(path.join(dir, 'main.parameters.json')).href;
+  await client.open(main, templateText);
+  assert.deepEqual(await client.waitForDiagnostics(main, () => true), []);
+  await client.open(paramsUri, params(true));
+  await client.change(paramsUri, params(false), 2);
+  const [d] = await client.waitForDiagnostics(main, (ds) => ds.length > 0);
+  assert.equal(d.code, 'restrict-outbound-network-access');
+  assert.match(d.message, /\[with parameter file main\.parameters\.json\]$/);
+});
+
 test('the audit can be cancelled while it runs, and reports progress', async () => {
   const big = template(Array.from({ length: 400 }, (_, i) => account('{}', { name: `ai-${i}` })).join(',\n'));
   const files: Record<string, string> = {};

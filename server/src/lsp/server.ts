@@ -114,11 +114,20 @@ export function startServer(connection: Connection): void {
   }
 
   documents.onDidOpen((e) => validate(e.document));
+  /** Other open files may read this one (a module, a parameter file): check them again too. */
+  function scheduleDependents(changed: string): void {
+    for (const doc of documents.all()) if (doc.uri !== changed) schedule(doc);
+  }
+
   documents.onDidChangeContent((e) => {
-    if ((editor.run ?? 'onType') === 'onType') schedule(e.document);
+    if ((editor.run ?? 'onType') !== 'onType') return;
+    schedule(e.document);
+    scheduleDependents(e.document.uri);
   });
   documents.onDidSave((e) => {
-    if (editor.run === 'onSave') validate(e.document);
+    if (editor.run !== 'onSave') return;
+    validate(e.document);
+    scheduleDependents(e.document.uri);
   });
   documents.onDidClose((e) => {
     const uri = e.document.uri;
@@ -139,8 +148,10 @@ export function startServer(connection: Connection): void {
     if (pushed && !canPullConfiguration) editor = pushed;
     await refreshSettings();
   });
-  connection.onDidChangeWatchedFiles(async () => {
-    await refreshSettings();
+  connection.onDidChangeWatchedFiles(async (params) => {
+    // A config file changes the settings; a template, module or parameter file on disk changes what open files read.
+    if (params.changes.some((c) => /(\/\.ai-egress-guard\.json|\/bicepconfig\.json)$/i.test(c.uri))) await refreshSettings();
+    else for (const doc of documents.all()) schedule(doc);
   });
 
   const textOf = (uri: string) => documents.get(uri)?.getText() ?? host.readFile(uri);
