@@ -433,3 +433,18 @@ resource doc 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
     .sort((a, b) => (a.at[1] as number) - (b.at[1] as number));
   assert.deepEqual(analysed, inReadingOrder);
 });
+
+test('user-defined functions (func) are evaluated like ARM user functions', () => {
+  const text = `func blobHost(account string) string => '\${account}.blob.\${environment().suffixes.storage}'
+func wild(suffix string) string => '*.\${suffix}'
+func hosts(account string) string[] => [blobHost(account), wild('vault.azure.net')]
+${account(`{
+    restrictOutboundNetworkAccess: true
+    publicNetworkAccess: 'Disabled'
+    allowedFqdnList: hosts('docs')
+  }`)}`;
+  const [f, ...rest] = lint(text);
+  assert.deepEqual(rest, []);
+  assert.equal(f.ruleId, 'no-wildcard-fqdns');
+  assert.match(f.message, /'\*\.vault\.azure\.net'/);
+});

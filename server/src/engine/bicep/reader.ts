@@ -12,7 +12,8 @@ import type { AiResource, Loc, Origin, OriginKind, SourceFile, ValueNode } from 
 import { derived } from '../nodes';
 import { isDeploymentTemplate, readArmResources, AI_ACCOUNT_TYPE } from '../arm/reader';
 import type { Expression, IfNode, ModuleDeclaration, ObjectNode, Program, ResourceDeclaration, StringNode } from './ast';
-import { createSymbolResolver, lowerExpression, type SymbolResolver } from './lower';
+import { createSymbolResolver, lowerExpression, USER_FUNCTION_NAMESPACE, type SymbolResolver } from './lower';
+import { printExpression } from '../expressions/print';
 import { keepShapes } from '../shapes';
 import { parseBicep, parseBicepParam } from './parser';
 import { avmAccountResource, isAvmAccountModule } from './avm';
@@ -110,8 +111,15 @@ class BicepTemplate implements EvalContext {
     return value;
   }
 
-  userFunction(): undefined {
-    return undefined;
+  /** A Bicep `func`, as the evaluator takes ARM user functions: its body as ARM expression text. */
+  userFunction(namespace: string, name: string): { params: string[]; output: unknown } | undefined {
+    if (namespace !== USER_FUNCTION_NAMESPACE) return undefined;
+    const d = this.program.declarations.find((x) => x.kind === 'func' && x.name.name === name);
+    if (d?.kind !== 'func') return undefined;
+    const params = d.parameters.map((p) => p.name.name);
+    // Inside the body only the function's parameters (and other functions) are in scope.
+    const resolve: SymbolResolver = (symbol) => (params.includes(symbol) ? 'param' : this.resolve(symbol) === 'func' ? 'func' : 'other');
+    return { params, output: `[${printExpression(lowerExpression(d.body, resolve))}]` };
   }
 
   private guarded(key: string, compute: () => Value): Value {
