@@ -448,3 +448,25 @@ ${account(`{
   assert.equal(f.ruleId, 'no-wildcard-fqdns');
   assert.match(f.message, /'\*\.vault\.azure\.net'/);
 });
+
+test('imported variables and functions (import { x } from) are evaluated from their file', () => {
+  const shared = `@export()
+var vaultHosts = [
+  '*.vault.azure.net'
+]
+
+@export()
+func blobHost(account string) string => '\${account}.blob.\${environment().suffixes.storage}'
+`;
+  const main = `import { vaultHosts, blobHost as blob } from './shared.bicep'
+${account(`{
+    restrictOutboundNetworkAccess: true
+    publicNetworkAccess: 'Disabled'
+    allowedFqdnList: concat([blob('docs')], vaultHosts)
+  }`)}`;
+  const findings = run({ 'main.bicep': main, 'shared.bicep': shared }).findings;
+  assert.deepEqual(findings.map((f) => f.ruleId), ['no-wildcard-fqdns']);
+  assert.match(findings[0].message, /'\*\.vault\.azure\.net'/);
+  // Without the file, nothing is guessed.
+  assert.deepEqual(run({ 'main.bicep': main }).findings, []);
+});

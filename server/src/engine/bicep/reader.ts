@@ -81,11 +81,36 @@ class BicepTemplate implements EvalContext {
     readonly chain: readonly string[],
   ) {
     this.cloud = options.cloud ?? 'AzureCloud';
-    this.resolve = createSymbolResolver(program);
     for (const d of program.declarations) {
       if (d.kind === 'param' && !d.name.missing) this.params.set(d.name.name, d.defaultValue);
       if (d.kind === 'var' && !d.name.missing) this.vars.set(d.name.name, d.value);
+      if (d.kind === 'import' && d.fromPath && /\.bicep$/i.test(d.fromPath)) {
+        for (const symbol of d.symbols ?? []) {
+          const exported = symbol.name.kind === 'identifier' ? symbol.name.name : symbol.name.kind === 'string' ? symbol.name.value : undefined;
+          const local = symbol.alias?.name ?? exported;
+          if (exported && local) this.imports.set(local, { uri: resolveUri(file.uri, d.fromPath), exported });
+        }
+      }
     }
+    const own = createSymbolResolver(program);
+    // `import { x } from './shared.bicep'`: exported variables and functions keep their kind.
+    this.resolve = (name) => {
+      const imported = this.imports.get(name);
+      const kind = imported && this.imported(imported.uri)?.resolve(imported.exported);
+      return kind === 'var' || kind === 'func' ? kind : own(name);
+    };
+  }
+
+  private readonly imports = new Map<string, { uri: string; exported: string }>();
+  private readonly importedTemplates = new Map<string, BicepTemplate | undefined>();
+
+  private imported(uri: string): BicepTemplate | undefined {
+    if (!this.importedTemplates.has(uri)) {
+      const text = this.chain.includes(uri) ? undefined : this.options.readFile(uri);
+      this.importedTemplates.set(uri, text === undefined ? undefined
+        : new BicepTemplate({ uri, text, kind: 'bicep' }, parseBicep(text).program, new Map(), { ...this.options, parameterFile: undefined }, this.path, [...this.chain, uri]));
+    }
+    return this.importedTemplates.get(uri);
   }
 
   // EvalContext -------------------------------------------------------------
@@ -106,7 +131,10 @@ class BicepTemplate implements EvalContext {
     const cached = this.varCache.get(name);
     if (cached !== undefined) return cached;
     const expr = this.vars.get(name);
-    const value = expr ? this.guarded(`var:${name}`, () => this.evaluate(expr)) : new Unknown(`variable '${name}' is not declared`);
+    const imported = this.imports.get(name);
+    const value = expr ? this.guarded(`var:${name}`, () => this.evaluate(expr))
+      : imported ? this.imported(imported.uri)?.variable(imported.exported) ?? new Unknown(`cannot read '${imported.uri}' to import '${name}'`)
+      : new Unknown(`variable '${name}' is not declared`);
     this.varCache.set(name, value);
     return value;
   }
@@ -115,7 +143,10 @@ class BicepTemplate implements EvalContext {
   userFunction(namespace: string, name: string): { params: string[]; output: unknown } | undefined {
     if (namespace !== USER_FUNCTION_NAMESPACE) return undefined;
     const d = this.program.declarations.find((x) => x.kind === 'func' && x.name.name === name);
-    if (d?.kind !== 'func') return undefined;
+    if (d?.kind !== 'func') {
+      const imported = this.imports.get(name);
+      return imported && this.imported(imported.uri)?.userFunction(namespace, imported.exported);
+    }
     const params = d.parameters.map((p) => p.name.name);
     // Inside the body only the function's parameters (and other functions) are in scope.
     const resolve: SymbolResolver = (symbol) => (params.includes(symbol) ? 'param' : this.resolve(symbol) === 'func' ? 'func' : 'other');
