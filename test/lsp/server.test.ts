@@ -125,6 +125,21 @@ test('editing a parameter file re-checks the open template that uses it', async 
   assert.match(d.message, /\[with parameter file main\.parameters\.json\]$/);
 });
 
+test('a mistake in the config file is shown to the user, and the rest of it applies', async () => {
+  const dir = tempTree({ 'ai.json': unsafe, '.ai-egress-guard.json': '{ "rules": { "no-such-rule": "off", "require-owner-tag": "off" } }' });
+  const shown: string[] = [];
+  const listener = client.connection.onNotification('window/showMessage', (m: { message: string }) => { shown.push(m.message); });
+  try {
+    const uri = pathToFileURL(path.join(dir, 'ai.json')).href;
+    await client.open(uri, unsafe.replace('"tags": { "owner": "team" },', ''));
+    const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
+    assert.ok(!diags.some((d) => d.code === 'require-owner-tag'));
+    assert.ok(shown.some((m) => /^AI Egress Guard: .*\.ai-egress-guard\.json: unknown rule 'no-such-rule'/.test(m)), shown.join('\n'));
+  } finally {
+    listener.dispose();
+  }
+});
+
 test('the audit can be cancelled while it runs, and reports progress', async () => {
   const big = template(Array.from({ length: 400 }, (_, i) => account('{}', { name: `ai-${i}` })).join(',\n'));
   const files: Record<string, string> = {};

@@ -3,7 +3,7 @@
 
 import * as path from 'node:path';
 import {
-  CodeAction, CodeActionKind, createConnection, Diagnostic, DiagnosticSeverity, ProposedFeatures,
+  CodeAction, CodeActionKind, createConnection, Diagnostic, DiagnosticSeverity, MessageType, ProposedFeatures, ShowMessageNotification,
   TextDocuments, TextDocumentSyncKind, type Connection, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -78,8 +78,19 @@ export function startServer(connection: Connection): void {
     return settings;
   }
 
+  const reportedConfigProblems = new Set<string>();
+
   function settingsFor(filePath: string | undefined): Settings {
-    return configs.settingsFor(filePath ?? path.join(process.cwd(), 'untitled'), editorOverrides());
+    const settings = configs.settingsFor(filePath ?? path.join(process.cwd(), 'untitled'), editorOverrides());
+    // A mistake in .ai-egress-guard.json is shown once in the output channel, as the CLI prints it.
+    for (const problem of configs.problems()) {
+      if (!reportedConfigProblems.has(problem)) {
+        reportedConfigProblems.add(problem);
+        void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `AI Egress Guard: ${problem}` });
+        log(problem);
+      }
+    }
+    return settings;
   }
 
   function validate(doc: TextDocument): void {
