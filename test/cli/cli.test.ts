@@ -121,3 +121,14 @@ test('--parameters and the config file name parameter files beyond the naming co
   fs.writeFileSync(path.join(dir, '.ai-egress-guard.json'), JSON.stringify({ parameterFiles: { 'infra/*.json': ['env/prod.json', 'env/dev.json'] } }));
   assert.deepEqual(levels(['infra']), ['warning [with parameter file prod.json]']);
 });
+
+test('--fix applies only the safe fixes, keeps a byte order mark, and reports what is left', () => {
+  const text = template(account('{ "restrictOutboundNetworkAccess": true, "publicNetworkAccess": "Disabled", "allowedFqdnList": ["a.vault.azure.net", "A.vault.azure.net", "https://b.vault.azure.net/x", "*.blob.core.windows.net"] }'));
+  const dir = tempTree({ 'ai.json': `\ufeff${text}` });
+  const r = run(['.', '--fix', '--format', 'json'], dir);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /fixed 1 file/);
+  const fixed = fs.readFileSync(path.join(dir, 'ai.json'), 'utf8');
+  assert.equal(fixed, `\ufeff${text.replace('"a.vault.azure.net", "A.vault.azure.net", "https://b.vault.azure.net/x"', '"a.vault.azure.net", "b.vault.azure.net"')}`);
+  assert.deepEqual(JSON.parse(r.stdout).findings.map((f: { ruleId: string }) => f.ruleId), ['no-wildcard-fqdns']);
+});

@@ -9,7 +9,9 @@ import type { Settings } from '../engine/config';
 import { validateSettings } from '../engine/config';
 import { auditFiles, summarize } from '../workspace/audit';
 import { collectFiles } from '../workspace/files';
-import { bicepModuleCacheUri, ConfigCache, nodeFileHost } from '../workspace/node-host';
+import { bicepModuleCacheUri, ConfigCache, nodeFileHost, uriToPath } from '../workspace/node-host';
+import type { AnalysisResult } from '../engine/analyze';
+import { applyFileEdits, editsFor } from '../engine/edits';
 import { toSarif } from '../report/sarif';
 import { toJson, toText } from '../report/text';
 import { version } from '../../../package.json';
@@ -30,6 +32,8 @@ Options:
       --parameters FILE          evaluate the templates with this parameter file (.json or .bicepparam);
                                  repeatable: each file is evaluated on its own
       --exclude GLOB             skip matching files; repeatable
+      --fix                      apply the safe fixes (those source.fixAll applies) to the files, then report
+                                 what is left
   -h, --help                     show this help
   -v, --version                  show the version
 
@@ -53,6 +57,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         cloud: { type: 'string' },
         parameters: { type: 'string', multiple: true, default: [] },
         exclude: { type: 'string', multiple: true, default: [] },
+        fix: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -89,7 +94,9 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     const rootConfig = configs.configForDir(cwd);
     const collected = collectFiles(positionals.length ? positionals : ['.'], cwd, [...(rootConfig?.settings.exclude ?? []), ...(values.exclude ?? [])]);
     const settingsFor = (file: string): Settings => configs.settingsFor(file, overrides);
-    const audit = await auditFiles(collected.files, { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings });
+    const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings };
+    let audit = await auditFiles(collected.files, { ...auditOptions, fixes: values.fix });
+    if (values.fix && applySafeFixes(audit.results, err) > 0) audit = await auditFiles(collected.files, auditOptions);
     for (const problem of configs.problems()) err(`ai-egress-guard: ${problem}\n`);
     const problems = [...collected.problems, ...audit.problems];
     const summary = summarize(audit, collected.files.length);
@@ -110,6 +117,26 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     err(`ai-egress-guard: internal error: ${(error as Error).stack ?? error}\n`);
     return 2;
   }
+}
+
+/** Writes the safe fixes of every file (as source.fixAll would); returns how many files changed. */
+function applySafeFixes(results: readonly AnalysisResult[], err: (s: string) => void): number {
+  let changed = 0;
+  for (const result of results) {
+    const safe = result.findings.flatMap((f) => f.fixes.filter((x) => x.safe));
+    if (!safe.length) continue;
+    for (const edit of editsFor(safe)) {
+      const file = uriToPath(edit.uri);
+      if (!file) continue;
+      // Offsets are into the text as analysed, without a byte order mark; the mark is kept.
+      const text = fs.readFileSync(file, 'utf8');
+      const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+      fs.writeFileSync(file, bom + applyFileEdits(bom ? text.slice(1) : text, [edit]));
+      changed++;
+    }
+  }
+  if (changed) err(`ai-egress-guard: fixed ${changed} file${changed === 1 ? '' : 's'}\n`);
+  return changed;
 }
 
 function usage(err: (s: string) => void, message: string): number {

@@ -25,6 +25,8 @@ export interface AuditOptions {
   readonly settingsFor: (filePath: string) => Settings;
   readonly host: FileHost;
   readonly moduleCacheUri?: string;
+  /** Keep the fixes (for the CLI's --fix); an audit that only reports leaves them out. */
+  readonly fixes?: boolean;
   /** Folder listings already read (by the walk that found the files), by folder URI. */
   readonly listings?: ReadonlyMap<string, readonly string[]>;
   /** Called after each file; return false to stop (cancellation). */
@@ -56,7 +58,7 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
       problems.push({ path: filePath, message: problem ?? 'cannot read' });
     } else {
       try {
-        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: false });
+        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false });
         results.push(result);
         for (const p of result.problems) problems.push({ path: filePath, message: p.message });
       } catch (error) {
