@@ -164,7 +164,10 @@ export const SCENARIOS: Scenario[] = [
         throw new Skip("the packaged extension declares no 'bicep' language (contributes.languages) nor onLanguage:bicep");
       }
       await wb.quickOpen('main.bicep');
-      const mode = await waitFor(() => wb.languageMode(), { what: 'the status bar language mode' });
+      // The status bar shows the previous editor's language for a moment: poll until it names Bicep.
+      let mode = '';
+      await waitFor(async () => /bicep/i.test((mode = (await wb.languageMode()) ?? '')), { what: 'the status bar to show the Bicep language mode', timeout: 10_000 })
+        .catch(() => undefined);
       await wb.screenshot('3-bicep-open');
       check(/bicep/i.test(mode), `main.bicep opens as "${mode}", expected Bicep (${ctx.bicepStandIn ? 'language from the test stand-in' : 'language contributed by the extension'})`);
       await expectFinding(ctx, 'main.bicep', 'bicep-unsafe', 20_000);
