@@ -1244,16 +1244,21 @@ class Parser {
         multiline: info.multiline, commaSeparated: info.commaSeparated, closed: true,
         start: this.st(open), end: this.prevEnd(),
       };
-      if (!this.is(T.RightBrace)) {
-        node.closed = false;
-        throw new ParseFailure(this.diagAt(this.peek(), 'BCP018', 'Expected the "}" character at this location.'), node);
-      }
-      this.read();
-      node.end = this.prevEnd();
-      return node;
+      return this.close(node, T.RightBrace, '}');
     } finally {
       this.depth--;
     }
+  }
+
+  /** Reads the closing bracket of an object or array; without it the half-built node travels with the failure. */
+  private close<N extends ObjectNode | ArrayNode>(node: N, closing: T, char: string): N {
+    if (!this.is(closing)) {
+      node.closed = false;
+      throw new ParseFailure(this.diagAt(this.peek(), 'BCP018', `Expected the "${char}" character at this location.`), node);
+    }
+    this.read();
+    node.end = this.prevEnd();
+    return node;
   }
 
   private objectMember(flags: number): ObjectMember {
@@ -1310,13 +1315,7 @@ class Parser {
         kind: 'array', items, multiline: info.multiline, commaSeparated: info.commaSeparated, closed: true,
         start: this.st(open), end: this.prevEnd(),
       };
-      if (!this.is(T.RightSquare)) {
-        node.closed = false;
-        throw new ParseFailure(this.diagAt(this.peek(), 'BCP018', 'Expected the "]" character at this location.'), node);
-      }
-      this.read();
-      node.end = this.prevEnd();
-      return node;
+      return this.close(node, T.RightSquare, ']');
     } finally {
       this.depth--;
     }
