@@ -51,36 +51,27 @@ function parameterFilesOf(file: SourceFile, host: FileHost, named: readonly stri
   const slash = file.uri.lastIndexOf('/');
   const dir = file.uri.slice(0, slash);
   const name = file.uri.slice(slash + 1);
-  const siblings = host.listDir?.(dir) ?? [];
   const out: ParameterFile[] = [];
-  const seen = new Set<string>();
-  const consider = (sibling: string, requireMetadata: boolean) => {
-    if (seen.has(sibling) || sibling === name) return;
-    const uri = `${dir}/${sibling}`;
+  const seen = new Set<string>([file.uri]);
+  /** Reads a candidate once; with `requireMetadata`, it counts only when its metadata.template names the template. */
+  const consider = (uri: string, requireMetadata: boolean) => {
+    if (seen.has(uri)) return;
+    seen.add(uri);
     const text = host.readFile(uri);
-    if (text === undefined) return;
+    // A cheap look before parsing: most JSON beside a template is not its parameter file.
+    if (text === undefined || (requireMetadata && !(text.includes('"template"') && text.includes(name)))) return;
     const root = parseTree(text, [], { allowTrailingComma: true });
     if (requireMetadata && templateNamedBy(root)?.replace(/^\.\//, '') !== name) return;
     const parsed = readParameterFile({ uri, text, kind: 'arm' }, root);
-    if (parsed) {
-      seen.add(sibling);
-      out.push(parsed);
-    }
+    if (parsed) out.push(parsed);
   };
-  for (const uri of named) {
-    const text = host.readFile(uri);
-    const parsed = text === undefined ? undefined : readParameterFile({ uri, text, kind: 'arm' });
-    if (parsed && !out.some((p) => p.name === parsed.name)) out.push(parsed);
-    if (uri.startsWith(`${dir}/`)) seen.add(uri.slice(dir.length + 1));
-  }
-  for (const sibling of conventionalNames(name, siblings)) consider(sibling, false);
+  for (const uri of named) consider(uri, false);
+  const siblings = host.listDir?.(dir) ?? [];
+  for (const sibling of conventionalNames(name, siblings)) consider(`${dir}/${sibling}`, false);
   // Parameter files beside it may name the template in their metadata. Only names that say
   // "param" are read, so a folder of many templates is not read once per template.
   for (const sibling of siblings) {
-    if (/param[^/]*\.json$/i.test(sibling) && !seen.has(sibling) && sibling !== name) {
-      const text = host.readFile(`${dir}/${sibling}`);
-      if (text !== undefined && text.includes('"template"') && text.includes(name)) consider(sibling, true);
-    }
+    if (/param[^/]*\.json$/i.test(sibling)) consider(`${dir}/${sibling}`, true);
   }
   return out;
 }
