@@ -216,4 +216,6 @@ export const EXPECTED: Readonly<Record<string, readonly ExpectedResource[]>> = {
   'bicep-registry-modules/avm/res/cognitive-services/account/main.json': [
     { name: AVM_ACCOUNT, restricted: true },
   ],
+  // Azure Machine Learning hub/project workspaces with managed networks: no Cognitive Services account at all.
+  'bicep-registry-modules/avm/res/machine-learning-services/workspace/main.json': [],
 };
