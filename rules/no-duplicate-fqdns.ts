@@ -1,15 +1,20 @@
-import type { Report, Rule } from './rule';
+// no-duplicate-fqdns: the same host listed twice in allowedFqdnList (safe fix: remove the repeat).
+
+import { createRule, type Report } from './rule';
 import { allowListOf, removeEntryFix } from './support/allowlist';
 import { quoted } from './support/values';
 
-export const rule: Rule = {
+export const rule = createRule({
   id: 'no-duplicate-fqdns',
   defaultLevel: 'info',
   description: 'Each host appears once in allowedFqdnList.',
+  messages: {
+    duplicate: 'AI service {{resource}} lists \'{{entry}}\' more than once in allowedFqdnList (host names compare case-insensitively). Remove the repeat.',
+  },
   check(resource) {
     const list = allowListOf(resource);
     if (!list) return [];
-    const reports: Report[] = [];
+    const reports: Report<'duplicate'>[] = [];
     const seen = new Set<string>();
     for (const entry of list.entries) {
       // Only fully known entries can be compared.
@@ -18,7 +23,8 @@ export const rule: Rule = {
       if (!seen.has(key)) { seen.add(key); continue; }
       reports.push({
         at: entry.node,
-        message: `AI service ${quoted(resource)} lists '${entry.node.value}' more than once in allowedFqdnList (host names compare case-insensitively). Remove the repeat.`,
+        messageId: 'duplicate',
+        data: { resource: quoted(resource), entry: entry.node.value },
         fixes: () => {
           const fix = removeEntryFix(resource, entry, true);
           return fix ? [{ ...fix, title: `Remove duplicate '${entry.shown}' from the allowed FQDNs of '${resource.name}'`, preferred: true }] : [];
@@ -27,4 +33,4 @@ export const rule: Rule = {
     }
     return reports;
   },
-};
+});

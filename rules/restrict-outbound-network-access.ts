@@ -1,7 +1,9 @@
+// restrict-outbound-network-access: deny-by-default egress (restrictOutboundNetworkAccess: true).
+
 import { isUnknown } from '../server/src/engine/expressions/value';
 import type { AiResource, ValueNode } from '../server/src/engine/model';
 import type { Fix } from '../server/src/engine/fixes';
-import type { Report, Rule } from './rule';
+import { createRule, type Report } from './rule';
 import { describeOrigin, editableSite, quoted, setSetting, unknownReason } from './support/values';
 
 /** Kinds the Azure docs list as supporting outbound restriction (data loss prevention). Compared case-insensitively. */
@@ -47,12 +49,20 @@ function fixesFor(resource: AiResource, node: ValueNode | undefined): Fix[] {
   return fixes;
 }
 
-export const rule: Rule = {
+type MessageId = 'kindNotListed' | 'notSet' | 'unverifiable' | 'notTrue';
+
+export const rule = createRule({
   id: 'restrict-outbound-network-access',
   defaultLevel: 'warning',
   description: 'Azure AI services must deny outbound network access except to the hosts in allowedFqdnList.',
+  messages: {
+    kindNotListed: "AI service {{resource}} has kind '{{kind}}', which the Azure documentation does not list among the kinds that support restrictOutboundNetworkAccess; check whether this service can make outbound calls and restrict it by other means if so.",
+    notSet: 'AI service {{resource}} can open connections to any host on the internet: restrictOutboundNetworkAccess is not set. Set it to true and list the hosts it needs in allowedFqdnList.',
+    unverifiable: 'Outbound restriction of AI service {{resource}} cannot be verified: {{reason}}. Make sure it deploys as true.',
+    notTrue: 'AI service {{resource}} can open connections to any host on the internet: restrictOutboundNetworkAccess is {{value}}{{origin}}. Set it to true and list the hosts it needs in allowedFqdnList.',
+  },
   check(resource) {
-    const reports: Report[] = [];
+    const reports: Report<MessageId>[] = [];
     const kind = resource.kind?.value;
     if (typeof kind === 'string' && !SUPPORTED.has(kind.toLowerCase())) {
       const node = resource.properties?.member('restrictOutboundNetworkAccess');
@@ -60,7 +70,8 @@ export const rule: Rule = {
         reports.push({
           at: resource.kind!,
           advisory: true,
-          message: `AI service ${quoted(resource)} has kind '${kind}', which the Azure documentation does not list among the kinds that support restrictOutboundNetworkAccess; check whether this service can make outbound calls and restrict it by other means if so.`,
+          messageId: 'kindNotListed',
+          data: { resource: quoted(resource), kind },
         });
       }
       return reports;
@@ -69,24 +80,27 @@ export const rule: Rule = {
     if (!node) {
       reports.push({
         at: resource.typeLoc,
-        message: `AI service ${quoted(resource)} can open connections to any host on the internet: restrictOutboundNetworkAccess is not set. Set it to true and list the hosts it needs in allowedFqdnList.`,
+        messageId: 'notSet',
+        data: { resource: quoted(resource) },
         fixes: () => fixesFor(resource, undefined),
       });
     } else if (isUnknown(node.value)) {
       reports.push({
         at: node,
         advisory: true,
-        message: `Outbound restriction of AI service ${quoted(resource)} cannot be verified: ${unknownReason(node.value)}. Make sure it deploys as true.`,
+        messageId: 'unverifiable',
+        data: { resource: quoted(resource), reason: unknownReason(node.value) },
       });
     } else if (node.value !== true) {
       const from = describeOrigin(node);
       const shown = typeof node.value === 'string' ? `the string '${node.value}'` : JSON.stringify(node.value);
       reports.push({
         at: node,
-        message: `AI service ${quoted(resource)} can open connections to any host on the internet: restrictOutboundNetworkAccess is ${shown}${from ? ` (set by ${from})` : ''}. Set it to true and list the hosts it needs in allowedFqdnList.`,
+        messageId: 'notTrue',
+        data: { resource: quoted(resource), value: shown, origin: from ? ` (set by ${from})` : '' },
         fixes: () => fixesFor(resource, node),
       });
     }
     return reports;
   },
-};
+});

@@ -1,7 +1,8 @@
-// What a rule is and what it may report. Rules read the resource model and return
-// findings with fix intents; they know nothing of file formats or transports.
+// What a rule is and what it may report. Rules read the deployment graph and return reports
+// (message id + data) with fix intents; they know nothing of file formats or transports.
 
 import type { AiResource, Loc, ValueNode } from '../server/src/engine/model';
+import type { DeploymentGraph } from '../server/src/engine/graph/graph';
 import type { Fix } from '../server/src/engine/fixes';
 
 export type Level = 'error' | 'warning' | 'info';
@@ -9,31 +10,73 @@ export type LevelSetting = Level | 'off';
 
 export const DOCS_BASE = 'https://github.com/ai-egress-guard/ai-egress-guard/blob/main/docs/rules/';
 
-export interface RuleMeta {
+/** Values substituted into a message template's `{{name}}` placeholders. */
+export type MessageData = Readonly<Record<string, string | number>>;
+
+/** One rule option, described as JSON Schema so settings UIs and config validation share it. */
+export type OptionSchema =
+  | { readonly type: 'array'; readonly items: { readonly type: 'string' }; readonly minItems?: number; readonly default: readonly string[]; readonly description: string }
+  | { readonly type: 'string'; readonly enum?: readonly string[]; readonly default: string; readonly description: string }
+  | { readonly type: 'boolean'; readonly default: boolean; readonly description: string }
+  | { readonly type: 'number'; readonly minimum?: number; readonly default: number; readonly description: string };
+
+export type OptionValues = Readonly<Record<string, unknown>>;
+
+export interface RuleMeta<M extends string = string> {
   /** kebab-case id, as in Bicep's linter: used in diagnostics, settings, suppressions and SARIF. */
   readonly id: string;
   readonly defaultLevel: Level;
   /** One sentence: what the rule checks. */
   readonly description: string;
+  /** Message templates by message id; `{{name}}` is replaced by the report's `data.name`. */
+  readonly messages: Readonly<Record<M, string>>;
+  /** The rule's options (`rules.<id>.<key>` in the config), with their defaults. */
+  readonly options?: Readonly<Record<string, OptionSchema>>;
+  /**
+   * Resource types (any case) the rule reads from the graph besides AI accounts. Readers may skip the
+   * bodies of resources whose type no enabled rule names (Bicep does, for speed).
+   */
+  readonly resourceTypes?: readonly string[];
 }
 
-export interface RuleOptions {
-  /** Tag names accepted as the owner tag (case-insensitive). */
-  readonly ownerTagNames: readonly string[];
+export interface RuleContext<O extends OptionValues = OptionValues> {
+  /** This rule's options: the config's values over the schema's defaults, already validated. */
+  readonly options: O;
+  /** Every resource of the deployment the subject belongs to, and their relations. */
+  readonly graph: DeploymentGraph;
 }
 
-export interface Report {
+export interface Report<M extends string = string> {
   /** Where to report: a value node (its location, or where it was set if it flowed in from a caller) or a plain location. */
   readonly at: ValueNode | Loc;
-  readonly message: string;
+  readonly messageId: M;
+  readonly data?: MessageData;
   /** Advisory findings (cannot be verified, not applicable to this kind) are reported at info whatever the rule's level. */
   readonly advisory?: boolean;
   /** The fixes, computed only when asked for (a lightbulb, source.fixAll): most findings are only shown. */
   readonly fixes?: () => readonly Fix[];
 }
 
-export interface Rule extends RuleMeta {
-  check(resource: AiResource, options: RuleOptions): Report[];
+export interface Rule<M extends string = string, O extends OptionValues = OptionValues> extends RuleMeta<M> {
+  check(resource: AiResource, context: RuleContext<O>): Report<M>[];
+}
+
+/** Declares a rule; the type parameters tie its reports' message ids and its options to its metadata. */
+export function createRule<M extends string, O extends OptionValues = OptionValues>(rule: Rule<M, O>): Rule<M, O> {
+  return rule;
+}
+
+/** Fills a message template: `{{name}}` becomes `data.name`; an unknown placeholder is left as written. */
+export function formatMessage(template: string, data: MessageData | undefined): string {
+  if (!data) return template;
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}
+
+/** The defaults of a rule's options. */
+export function defaultOptions(rule: RuleMeta): OptionValues {
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(rule.options ?? {})) out[key] = schema.default;
+  return out;
 }
 
 export function docsUrl(ruleId: string): string {

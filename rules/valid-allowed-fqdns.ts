@@ -1,22 +1,27 @@
+// valid-allowed-fqdns: entries must be bare host names (no scheme, path, port or IP), at most 1000.
+
 import type { Fix } from '../server/src/engine/fixes';
-import type { Report, Rule } from './rule';
+import { createRule, type Report } from './rule';
 import { allowListOf, removeEntryFix } from './support/allowlist';
 import { hostOf, hostProblem, MAX_ENTRIES } from './support/fqdn';
 import { editableSite, quoted } from './support/values';
 
-export const rule: Rule = {
+type MessageId = 'tooMany' | 'notHost';
+
+export const rule = createRule({
   id: 'valid-allowed-fqdns',
   defaultLevel: 'error',
   description: 'allowedFqdnList entries must be bare host names, and there may be at most 1000 of them.',
+  messages: {
+    tooMany: 'AI service {{resource}} lists {{count}} allowed FQDNs; the service accepts at most {{max}}. Remove hosts it does not need.',
+    notHost: "AI service {{resource}} has allowed FQDN '{{entry}}', which is not a host name: {{problem}}.",
+  },
   check(resource) {
     const list = allowListOf(resource);
     if (!list) return [];
-    const reports: Report[] = [];
+    const reports: Report<MessageId>[] = [];
     if (list.entries.length > MAX_ENTRIES) {
-      reports.push({
-        at: list.node,
-        message: `AI service ${quoted(resource)} lists ${list.entries.length} allowed FQDNs; the service accepts at most ${MAX_ENTRIES}. Remove hosts it does not need.`,
-      });
+      reports.push({ at: list.node, messageId: 'tooMany', data: { resource: quoted(resource), count: list.entries.length, max: MAX_ENTRIES } });
     }
     for (const entry of list.entries) {
       const text = entry.text;
@@ -25,7 +30,8 @@ export const rule: Rule = {
       if (!problem) continue;
       reports.push({
         at: entry.node,
-        message: `AI service ${quoted(resource)} has allowed FQDN '${entry.shown}', which is not a host name: ${problem}.`,
+        messageId: 'notHost',
+        data: { resource: quoted(resource), entry: entry.shown, problem },
         fixes: () => {
           const fixes: Fix[] = [];
           const host = hostOf(text);
@@ -41,4 +47,4 @@ export const rule: Rule = {
     }
     return reports;
   },
-};
+});

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { analyze, check, type Finding } from '../../server/src/engine/analyze';
 import { mergeSettings } from '../../server/src/engine/config';
 import { parseBicep, parseBicepParam } from '../../server/src/engine/bicep/parser';
-import { readBicepResources } from '../../server/src/engine/bicep/reader';
+import { readBicepDeployment } from '../../server/src/engine/bicep/reader';
 import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
 import type { Fix } from '../../server/src/engine/fixes';
 import { positionAt } from '../../server/src/engine/text';
@@ -419,7 +419,7 @@ resource doc 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
   }));
   const findingsOf = (skipIrrelevantResources: boolean) => {
     const { program } = parseBicep(text, { skipIrrelevantResources });
-    return shown(check(readBicepResources(file, program, { readFile: (u) => files[u] }), settings));
+    return shown(check(readBicepDeployment(file, program, { readFile: (u) => files[u] }), settings));
   };
   const full = findingsOf(false);
   assert.ok(full.length >= 5, JSON.stringify(full));

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { docsUrl, rules, type Rule, type RuleOptions } from '../../rules';
+import { defaultOptions, docsUrl, rules, type Rule } from '../../rules';
+import { DeploymentGraph } from '../../server/src/engine/graph/graph';
 import { analyze } from '../../server/src/engine/analyze';
 import { mergeSettings } from '../../server/src/engine/config';
 import { Unknown, type Value } from '../../server/src/engine/expressions/value';
@@ -125,6 +126,10 @@ function resource(name: string, body: { [key: string]: Spec }): AiResource {
   const declaration = node({ type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name, kind: 'OpenAI', ...body });
   const apiVersion = declaration.member('apiVersion')?.value;
   return {
+    id: `#${name}`,
+    type: 'Microsoft.CognitiveServices/accounts',
+    existing: false,
+    deploymentPath: [],
     name,
     file: FILE,
     declaration,
@@ -178,7 +183,8 @@ const PROBES: readonly AiResource[] = [
   resource('long-list', { properties: { restrictOutboundNetworkAccess: true, allowedFqdnList: Array.from({ length: 1001 }, (_, i) => `host${i}.contoso.com`) } }),
 ];
 
-const OPTIONS: RuleOptions = { ownerTagNames: ['owner'] };
+const GRAPH = new DeploymentGraph();
+for (const probe of PROBES) GRAPH.addAccount(probe);
 
 /** The suppression fix is added by the engine to every finding; its title is read from the engine's source. */
 function suppressFix(ruleId: string): DocumentedFix {
@@ -191,7 +197,7 @@ function suppressFix(ruleId: string): DocumentedFix {
 function offeredFixes(rule: Rule): DocumentedFix[] {
   const seen = new Map<string, DocumentedFix>();
   for (const probe of PROBES) {
-    for (const report of rule.check(probe, OPTIONS)) {
+    for (const report of rule.check(probe, { options: defaultOptions(rule), graph: GRAPH })) {
       for (const fix of report.fixes?.() ?? []) seen.set(fix.title, { title: fix.title, safe: fix.safe });
     }
   }

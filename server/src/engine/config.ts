@@ -3,13 +3,16 @@
 
 import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { ruleById } from '../../../rules';
-import type { LevelSetting } from '../../../rules/rule';
+import type { LevelSetting, OptionSchema, OptionValues } from '../../../rules/rule';
 import type { CloudName } from './expressions/environment';
 
 export interface Settings {
   /** Rule id → level; rules not listed use their default level. */
   readonly rules: Readonly<Record<string, LevelSetting>>;
-  readonly ownerTagNames: readonly string[];
+  /** Rule id → its options (`rules.<id>.<key>` in the config), validated against the rule's schema. */
+  readonly ruleOptions: Readonly<Record<string, OptionValues>>;
+  /** Deprecated spelling of `rules["require-owner-tag"].ownerTagNames`, still read. */
+  readonly ownerTagNames?: readonly string[];
   /** Glob patterns of files the workspace audit and the CLI skip. */
   readonly exclude: readonly string[];
   readonly cloud: CloudName;
@@ -20,11 +23,12 @@ export interface Settings {
   readonly parameterFiles: Readonly<Record<string, readonly string[]>>;
 }
 
-export const DEFAULT_SETTINGS: Settings = { rules: {}, ownerTagNames: ['owner'], exclude: [], cloud: 'AzureCloud', parameterFiles: {} };
+export const DEFAULT_SETTINGS: Settings = { rules: {}, ruleOptions: {}, exclude: [], cloud: 'AzureCloud', parameterFiles: {} };
 
 export const CONFIG_FILE_NAME = '.ai-egress-guard.json';
 export const BICEPCONFIG_KEY = 'aiEgressGuard';
 
+const OWNER_RULE = 'require-owner-tag';
 const LEVELS = new Set(['off', 'info', 'warning', 'error']);
 const CLOUDS = new Set(['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud']);
 
@@ -38,13 +42,34 @@ export function validateSettings(raw: unknown, source: string): { settings: Part
   const obj = raw as Record<string, unknown>;
   if (obj.rules !== undefined) {
     const rules: Record<string, LevelSetting> = {};
-    if (typeof obj.rules !== 'object' || obj.rules === null) problems.push(`${source}: "rules" must be an object of rule id → level`);
-    else for (const [id, level] of Object.entries(obj.rules)) {
-      if (!ruleById.has(id)) problems.push(`${source}: unknown rule '${id}' (known: ${[...ruleById.keys()].join(', ')})`);
-      else if (typeof level !== 'string' || !LEVELS.has(level)) problems.push(`${source}: level of '${id}' must be off, info, warning or error`);
-      else rules[id] = level as LevelSetting;
+    const ruleOptions: Record<string, OptionValues> = {};
+    if (typeof obj.rules !== 'object' || obj.rules === null || Array.isArray(obj.rules)) problems.push(`${source}: "rules" must be an object of rule id → level`);
+    else for (const [id, setting] of Object.entries(obj.rules)) {
+      const rule = ruleById.get(id);
+      if (!rule) { problems.push(`${source}: unknown rule '${id}' (known: ${[...ruleById.keys()].join(', ')})`); continue; }
+      // A level, or Bicep's shape: { "level": ..., "<option>": ... }.
+      const spec = typeof setting === 'object' && setting !== null && !Array.isArray(setting) ? setting as Record<string, unknown> : { level: setting };
+      if (spec.level !== undefined) {
+        if (typeof spec.level !== 'string' || !LEVELS.has(spec.level)) problems.push(`${source}: level of '${id}' must be off, info, warning or error`);
+        else rules[id] = spec.level as LevelSetting;
+      }
+      const options: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(spec)) {
+        if (key === 'level') continue;
+        const schema = rule.options?.[key];
+        if (!schema) {
+          const known = Object.keys(rule.options ?? {});
+          problems.push(`${source}: rule '${id}' has no option '${key}' (${known.length ? `options: level, ${known.join(', ')}` : 'only "level"'})`);
+          continue;
+        }
+        const problem = optionProblem(schema, value);
+        if (problem) problems.push(`${source}: option '${key}' of '${id}' ${problem}`);
+        else options[key] = value;
+      }
+      if (Object.keys(options).length) ruleOptions[id] = options;
     }
     settings.rules = rules;
+    if (Object.keys(ruleOptions).length) settings.ruleOptions = ruleOptions;
   }
   if (obj.ownerTagNames !== undefined) {
     if (Array.isArray(obj.ownerTagNames) && obj.ownerTagNames.length > 0 && obj.ownerTagNames.every((n) => typeof n === 'string' && n)) settings.ownerTagNames = obj.ownerTagNames as string[];
@@ -70,12 +95,35 @@ export function validateSettings(raw: unknown, source: string): { settings: Part
   return { settings, problems };
 }
 
-/** Later layers win; rule levels merge per rule. */
+/** Why a value does not fit an option's schema, or undefined when it does. */
+export function optionProblem(schema: OptionSchema, value: unknown): string | undefined {
+  switch (schema.type) {
+    case 'array':
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== '')) return 'must be an array of non-empty strings';
+      if (schema.minItems !== undefined && value.length < schema.minItems) return `must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}`;
+      return undefined;
+    case 'string':
+      if (typeof value !== 'string') return 'must be a string';
+      return schema.enum && !schema.enum.includes(value) ? `must be one of ${schema.enum.join(', ')}` : undefined;
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) return 'must be a number';
+      return schema.minimum !== undefined && value < schema.minimum ? `must be at least ${schema.minimum}` : undefined;
+  }
+}
+
+/** Later layers win; rule levels and rule options merge per rule. */
 export function mergeSettings(...layers: Partial<Settings>[]): Settings {
   let result: Settings = DEFAULT_SETTINGS;
   for (const layer of layers) {
+    const ruleOptions: Record<string, OptionValues> = { ...result.ruleOptions };
+    for (const [id, options] of Object.entries(layer.ruleOptions ?? {})) ruleOptions[id] = { ...ruleOptions[id], ...options };
+    // The old top-level spelling sets the rule's option at its own layer's precedence.
+    if (layer.ownerTagNames) ruleOptions[OWNER_RULE] = { ...ruleOptions[OWNER_RULE], ownerTagNames: layer.ownerTagNames };
     result = {
       rules: { ...result.rules, ...layer.rules },
+      ruleOptions,
       ownerTagNames: layer.ownerTagNames ?? result.ownerTagNames,
       exclude: [...result.exclude, ...(layer.exclude ?? [])],
       cloud: layer.cloud ?? result.cloud,

@@ -2,6 +2,7 @@
 // Nothing here knows about JSON, Bicep, LSP or the command line.
 
 import type { Value } from './expressions/value';
+import type { GraphResource } from './graph/graph';
 
 export type FileKind = 'arm' | 'bicep' | 'bicepparam';
 
@@ -62,18 +63,15 @@ export function writtenAt(node: ValueNode): ValueNode {
   return current;
 }
 
-/** An Azure AI service resource (`Microsoft.CognitiveServices/accounts`) as declared. */
-export interface AiResource {
+/**
+ * An Azure AI service resource (`Microsoft.CognitiveServices/accounts`) as declared: the subject rules check,
+ * and a resource of its deployment graph like any other.
+ */
+export interface AiResource extends GraphResource {
   /** Name shown to users: the evaluated name when known, else the symbolic name or the raw text. */
   readonly name: string;
-  /** The symbolic name (languageVersion 2.0 key, Bicep identifier), which links a compiled template to its source. */
-  readonly symbolicName?: string;
-  readonly file: SourceFile;
   /** The whole declaration (the resource object / Bicep body). */
   readonly declaration: ValueNode;
-  /** The type as written (`Microsoft.CognitiveServices/accounts`, or the Bicep `type@version` string). */
-  readonly typeLoc: Loc;
-  readonly apiVersion?: { readonly value: string; readonly loc: Loc };
   readonly kind?: ValueNode;
   readonly properties?: ValueNode;
   readonly tags?: ValueNode;

@@ -5,7 +5,7 @@ import type { AnalyzeOptions, FileHost, Loaded } from '../analyze';
 import type { AiResource, SourceFile } from '../model';
 import { positionAt } from '../text';
 import { conventionalNames, readParameterFile, templateNamedBy, type ParameterFile } from './parameters';
-import { generatorOf, isDeploymentTemplate, parseArm, readArmResources } from './reader';
+import { generatorOf, isDeploymentTemplate, parseArm, readArmDeployment } from './reader';
 import { parseBicep } from '../bicep/parser';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
@@ -26,8 +26,8 @@ export function loadArm(file: SourceFile, options: AnalyzeOptions): Loaded {
   const parameterFiles = options.host ? parameterFilesOf(file, options.host, parameterFilesFor(options.settings, file.uri, globMatches)) : [];
   // Evaluated once per parameter file, as each would be deployed; without one, with the defaults.
   const runs = parameterFiles.length
-    ? parameterFiles.map((parameterFile) => readArmResources(doc, { cloud, parameterFile, generatedFrom: generated }))
-    : [readArmResources(doc, { cloud, generatedFrom: generated })];
+    ? parameterFiles.map((parameterFile) => readArmDeployment(doc, { cloud, parameterFile, generatedFrom: generated }))
+    : [readArmDeployment(doc, { cloud, generatedFrom: generated })];
   return { isTemplate: true, problems, runs };
 }
 

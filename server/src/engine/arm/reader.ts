@@ -11,6 +11,10 @@ import { getProperty, isObject, Unknown, type Value, type ValueObject } from '..
 import type { ParameterFile } from './parameters';
 import { derived } from '../nodes';
 import type { AiResource, Loc, Origin, OriginKind, SourceFile, ValueNode } from '../model';
+import type { Expr } from '../expressions/ast';
+import { evaluate } from '../expressions/evaluator';
+import { DeploymentGraph, type GraphResource } from '../graph/graph';
+import { resourceValue } from '../graph/runtime';
 
 export const AI_ACCOUNT_TYPE = 'microsoft.cognitiveservices/accounts';
 const DEPLOYMENT_TYPE = 'microsoft.resources/deployments';
@@ -48,12 +52,14 @@ export interface ReadOptions {
   readonly generatedFrom?: AiResource['context']['generatedFrom'];
   /** Values a caller in another file passes (a Bicep module call of a compiled template). */
   readonly caller?: { readonly via: string; readonly values: ReadonlyMap<string, ValueNode>; readonly path: readonly string[] };
+  /** The graph to add to (a Bicep module's deployment); a new one otherwise. */
+  readonly graph?: DeploymentGraph;
 }
 
-/** Reads the AI service resources a template deploys. */
-export function readArmResources(doc: ArmDocument, options: ReadOptions = {}): AiResource[] {
-  const out: AiResource[] = [];
-  if (!doc.root || !isDeploymentTemplate(doc.root)) return out;
+/** Reads the deployment a template describes: every resource, and the AI accounts among them. */
+export function readArmDeployment(doc: ArmDocument, options: ReadOptions = {}): DeploymentGraph {
+  const graph = options.graph ?? new DeploymentGraph();
+  if (!doc.root || !isDeploymentTemplate(doc.root)) return graph;
   const bindings = new Map<string, Binding>();
   for (const [name, node] of options.parameterFile?.values ?? []) {
     bindings.set(name.toLowerCase(), { node, kind: 'parameter-file' });
@@ -61,9 +67,15 @@ export function readArmResources(doc: ArmDocument, options: ReadOptions = {}): A
   for (const [name, node] of options.caller?.values ?? []) {
     bindings.set(name.toLowerCase(), { node, kind: 'caller', via: options.caller!.via });
   }
-  const env = new Env(doc.file, doc.root, bindings, options, options.caller?.path ?? []);
-  walkResources(property(doc.root, 'resources'), env, undefined, out, 0);
-  return out;
+  const env = new Env(doc.file, doc.root, bindings, options, options.caller?.path ?? [], graph);
+  walkResources(property(doc.root, 'resources'), env, undefined, 0);
+  return graph;
+}
+
+/** Reads the AI service resources a template deploys. */
+export function readArmResources(doc: ArmDocument, options: ReadOptions = {}): AiResource[] {
+  const graph = readArmDeployment(doc, options);
+  return [...graph.accounts];
 }
 
 // ---------------------------------------------------------------------------
@@ -80,6 +92,7 @@ class Env {
     readonly bindings: ReadonlyMap<string, Binding>,
     readonly options: ReadOptions,
     readonly path: readonly string[],
+    readonly graph: DeploymentGraph,
     private readonly shared?: Env,
   ) {}
 
@@ -94,20 +107,26 @@ class Env {
       }
       const parameterValues = new Map<string, () => Value>();
       for (const [name, binding] of this.bindings) parameterValues.set(name, () => binding.node.value);
-      this.lazyScope = new TemplateScope(plain, { cloud: this.options.cloud, parameterValues });
+      const cloud = this.options.cloud ?? 'AzureCloud';
+      // reference('x'), reference(resourceId(...)): resources of this deployment, as far as they are known.
+      const resource = (ref: Value, form: 'full' | 'properties') => {
+        const target = this.graph.resolve(ref, this.path);
+        return target && resourceValue(target, this.graph, cloud, form);
+      };
+      this.lazyScope = new TemplateScope(plain, { cloud: this.options.cloud, parameterValues, resource });
     }
     return this.lazyScope;
   }
 
   /** The same scope under another deployment path (outer-scope nested templates). */
   at(path: readonly string[]): Env {
-    return new Env(this.file, this.template, this.bindings, this.options, path, this.shared ?? this);
+    return new Env(this.file, this.template, this.bindings, this.options, path, this.graph, this.shared ?? this);
   }
 }
 
 const MAX_DEPTH = 32;
 
-function walkResources(resources: JsonNode | undefined, env: Env, parentType: string | undefined, out: AiResource[], depth: number): void {
+function walkResources(resources: JsonNode | undefined, env: Env, parent: GraphResource | undefined, depth: number): void {
   if (!resources || depth > MAX_DEPTH) return;
   const entries: { symbolic?: string; node: JsonNode }[] = [];
   if (resources.type === 'array') {
@@ -118,27 +137,100 @@ function walkResources(resources: JsonNode | undefined, env: Env, parentType: st
       if (key && value) entries.push({ symbolic: String(key.value), node: value });
     }
   }
-  for (const { symbolic, node } of entries) {
+  for (let index = 0; index < entries.length; index++) {
+    const { symbolic, node } = entries[index];
     if (node.type !== 'object') continue;
     const typeNode = property(node, 'type');
     if (typeNode?.type !== 'string') continue;
-    const type = composeType(parentType, String(typeNode.value));
+    const type = composeType(parent?.type, String(typeNode.value));
     const lower = type.toLowerCase();
     const isAi = lower === AI_ACCOUNT_TYPE;
-    const children = property(node, 'resources');
-    // Only AI accounts, deployments and parents of child resources matter: skip the rest unevaluated.
-    if (!isAi && lower !== DEPLOYMENT_TYPE && !children) continue;
     const declaration = new JsonValueNode(node, env);
-    const condition = property(node, 'condition') && declaration.member('condition');
-    if (condition && condition.value === false) continue;
+    // Conditions are evaluated where they decide what is read (accounts, deployments); elsewhere they stay lazy.
+    const condition = property(node, 'condition') ? declaration.member('condition') : undefined;
+    if ((isAi || lower === DEPLOYMENT_TYPE) && condition && condition.value === false) continue;
     const existing = !!property(node, 'existing') && declaration.member('existing')?.value === true;
+    const base = graphResource(node, declaration, typeNode, type, symbolic, index, env, parent, existing, condition);
     if (!existing && isAi) {
-      out.push(aiResource(node, declaration, typeNode, symbolic, env));
-    } else if (!existing && lower === DEPLOYMENT_TYPE) {
-      walkDeployment(node, declaration, symbolic, env, out, depth);
+      env.graph.addAccount(aiResource(base, declaration, node, env));
+    } else {
+      env.graph.add(base);
+      if (!existing && lower === DEPLOYMENT_TYPE) walkDeployment(node, declaration, symbolic, env, depth);
     }
-    walkResources(children, env, type, out, depth + 1);
+    walkResources(property(node, 'resources'), env, base, depth + 1);
   }
+}
+
+function graphResource(node: JsonNode, declaration: JsonValueNode, typeNode: JsonNode, type: string, symbolic: string | undefined,
+  index: number, env: Env, parent: GraphResource | undefined, existing: boolean, condition: ValueNode | undefined): GraphResource {
+  const api = property(node, 'apiVersion');
+  // Members are looked up on first use: most resources are never asked about.
+  return {
+    id: `${env.path.join('/')}#${symbolic ?? `${parent ? `${parent.id}>` : ''}${index}`}`,
+    type,
+    apiVersion: api?.type === 'string' ? { value: String(api.value), loc: locOf(env.file, api) } : undefined,
+    symbolicName: symbolic,
+    file: env.file,
+    typeLoc: locOf(env.file, typeNode),
+    declaration,
+    existing,
+    condition,
+    get loop() {
+      const copy = property(node, 'copy') ? declaration.member('copy') : undefined;
+      return copy ? { name: stringOf(copy.member('name')?.value), count: copy.member('count') } : undefined;
+    },
+    declaredParent: parent,
+    get scopeNode() { return property(node, 'scope') ? declaration.member('scope') : undefined; },
+    get dependsOnNode() { return property(node, 'dependsOn') ? declaration.member('dependsOn') : undefined; },
+    deploymentPath: env.path,
+    get nameNode() { return declaration.member('name'); },
+    references: () => referencesIn(node, env),
+  };
+}
+
+function stringOf(v: Value | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** Functions whose first argument (or whose value) names another resource. */
+const REFERENCE_FUNCTIONS = new Set(['reference', 'resourceinfo', 'resourceid', 'subscriptionresourceid', 'extensionresourceid', 'tenantresourceid']);
+
+/** The values naming the resources a declaration refers to: `reference(x)`, `resourceId(...)`, `listKeys(x, v)`. */
+function referencesIn(node: JsonNode, env: Env): Value[] {
+  const out: Value[] = [];
+  const stack: JsonNode[] = [node];
+  while (stack.length) {
+    const current = stack.pop()!;
+    if (current.type === 'string') {
+      if (!isExpression(current)) continue;
+      const parsed = parseTemplateString(String(current.value));
+      if (parsed.kind !== 'expression' || !parsed.expr) continue;
+      const exprs: Expr[] = [parsed.expr];
+      while (exprs.length) {
+        const e = exprs.pop()!;
+        if (e.kind === 'call') {
+          const name = e.name.toLowerCase();
+          if (!e.namespace && REFERENCE_FUNCTIONS.has(name)) {
+            out.push(evaluate(name === 'reference' || name === 'resourceinfo' ? e.args[0] : e, env.scope));
+            continue;
+          }
+          if (!e.namespace && name.startsWith('list') && e.args.length) out.push(evaluate(e.args[0], env.scope));
+          exprs.push(...e.args);
+        } else if (e.kind === 'property') exprs.push(e.target);
+        else if (e.kind === 'index') exprs.push(e.target, e.index);
+      }
+    } else if (current.type === 'object' || current.type === 'array') {
+      for (const child of current.children ?? []) {
+        if (current.type === 'object') {
+          const value = child.children?.[1];
+          const key = child.children?.[0]?.value;
+          // A nested deployment's template is another template's business.
+          if (value && !(typeof key === 'string' && key.toLowerCase() === 'template')) stack.push(value);
+        } else stack.push(child);
+      }
+    }
+  }
+  return out;
 }
 
 /** Child resources may give their type relative to the parent's (`deployments` under `.../accounts`). */
@@ -147,7 +239,7 @@ function composeType(parentType: string | undefined, type: string): string {
   return `${parentType}/${type}`;
 }
 
-function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string | undefined, env: Env, out: AiResource[], depth: number): void {
+function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string | undefined, env: Env, depth: number): void {
   const template = caseInsensitivePath(node, ['properties', 'template']);
   if (template?.type !== 'object') return;
   const name = displayName(declaration, symbolic);
@@ -156,7 +248,7 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
   const path = [...env.path, name];
   if (!inner) {
     // Outer scope: the nested template sees the parent's parameters and variables.
-    walkResources(property(template, 'resources'), env.at(path), undefined, out, depth + 1);
+    walkResources(property(template, 'resources'), env.at(path), undefined, depth + 1);
     return;
   }
   const bindings = new Map<string, Binding>();
@@ -173,23 +265,19 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
       : derived(getProperty(asObject(entry.value), 'value'), entry.loc);
     if (passed) bindings.set(paramName.toLowerCase(), { node: passed, kind: 'caller', via: name });
   }
-  const innerEnv = new Env(env.file, template, bindings, env.options, path);
-  walkResources(property(template, 'resources'), innerEnv, undefined, out, depth + 1);
+  const innerEnv = new Env(env.file, template, bindings, env.options, path, env.graph);
+  walkResources(property(template, 'resources'), innerEnv, undefined, depth + 1);
 }
 
 function asObject(v: Value): ValueObject {
   return isObject(v) ? v : {};
 }
 
-function aiResource(node: JsonNode, declaration: ValueNode, typeNode: JsonNode, symbolic: string | undefined, env: Env): AiResource {
-  const api = property(node, 'apiVersion');
-  return {
-    name: displayName(declaration, symbolic),
-    symbolicName: symbolic,
-    file: env.file,
+function aiResource(base: GraphResource, declaration: ValueNode, node: JsonNode, env: Env): AiResource {
+  // The graph entry stays the prototype, so its members stay lazy.
+  return Object.assign(Object.create(base) as GraphResource, {
+    name: displayName(declaration, base.symbolicName),
     declaration,
-    typeLoc: locOf(env.file, typeNode),
-    apiVersion: api?.type === 'string' ? { value: String(api.value), loc: locOf(env.file, api) } : undefined,
     kind: declaration.member('kind'),
     properties: declaration.member('properties'),
     tags: declaration.member('tags'),
@@ -199,7 +287,7 @@ function aiResource(node: JsonNode, declaration: ValueNode, typeNode: JsonNode, 
       deploymentPath: env.path,
       generatedFrom: env.options.generatedFrom,
     },
-  };
+  });
 }
 
 /** Suppressions live in the resource's metadata, which ARM ignores: `"metadata": { "aiEgressGuard": { "suppress": { "<rule-id>": "<reason>" } } }`. */

@@ -45,6 +45,11 @@ export function avmAccountResource(call: AvmCall): AiResource {
     items: () => undefined,
   };
   return {
+    id: `${call.path.join('/')}#avm`,
+    type: 'Microsoft.CognitiveServices/accounts',
+    existing: false,
+    deploymentPath: call.path,
+    nameNode: param('name'),
     name: call.name,
     file: call.file,
     declaration: call.declaration,

@@ -208,10 +208,12 @@ export interface LexOptions {
    * reported and their comments are not collected.
    */
   skipIrrelevantResources?: boolean;
+  /** Lower-case types (without `@version`) whose bodies are never skipped: a rule reads them. */
+  readTypes?: ReadonlySet<string>;
 }
 
 export function lex(text: string, options: LexOptions = {}): LexResult {
-  return new Lexer(text, options.skipIrrelevantResources === true).run();
+  return new Lexer(text, options.skipIrrelevantResources === true, options.readTypes).run();
 }
 
 const AI_TYPE_PREFIX = 'microsoft.cognitiveservices';
@@ -238,7 +240,7 @@ class Lexer {
   /** `matchBody`'s stack, reused. */
   private readonly holeDepths: number[] = [];
 
-  constructor(private readonly text: string, private readonly skipResources = false) {
+  constructor(private readonly text: string, private readonly skipResources = false, private readonly readTypes?: ReadonlySet<string>) {
     this.n = text.length;
     const capacity = Math.max(64, (this.n >> 2) + 64);
     this.types = new Uint8Array(capacity);
@@ -550,6 +552,10 @@ class Lexer {
       if (ai) return false;
     }
     for (let i = typeStart; i < typeEnd; i++) if (text.charCodeAt(i) === CH_BACKSLASH) return false;
+    if (this.readTypes?.size) {
+      const at = text.indexOf('@', typeStart);
+      if (this.readTypes.has(text.slice(typeStart, at >= 0 && at < typeEnd ? at : typeEnd).toLowerCase())) return false;
+    }
     const end = this.matchBody(this.pos);
     if (end < 0 || this.mentionsAi(this.pos, end)) return false;
     this.pos = end;

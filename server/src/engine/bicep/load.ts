@@ -2,34 +2,36 @@
 // and .bicepparam files (their values applied to the template they name).
 
 import { parseTree } from 'jsonc-parser';
-import type { AnalyzeOptions, Finding, FileHost, Loaded, Problem } from '../analyze';
-import { isDeploymentTemplate, readArmResources } from '../arm/reader';
+import type { AnalyzeOptions, Finding, FileHost, Loaded, Problem, ReadScope } from '../analyze';
+import { isDeploymentTemplate, readArmDeployment } from '../arm/reader';
 import { readParameterFile } from '../arm/parameters';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
 import type { SourceFile, ValueNode } from '../model';
 import type { Diagnostic, Program } from './ast';
 import { isDisabledAt, parseBicep, parseBicepParam } from './parser';
-import { readBicepParamFile, readBicepResources, resolveUri } from './reader';
+import { readBicepParamFile, readBicepDeployment, resolveUri } from './reader';
 
 /**
- * The linter reads only AI resources, modules and declarations: other resources' bodies are not
- * parsed (nor checked for syntax errors, which Bicep's own tooling reports).
+ * The linter reads AI resources, modules, declarations and the types some rule reads: other resources'
+ * bodies are not parsed (nor checked for syntax errors, which Bicep's own tooling reports).
  */
-const PARSE_FOR_LINT = { skipIrrelevantResources: true } as const;
+function parseForLint(scope: ReadScope) {
+  return { skipIrrelevantResources: true, readTypes: scope.types } as const;
+}
 
-export function loadBicep(file: SourceFile, options: AnalyzeOptions): Loaded {
-  const { program, diagnostics } = parseBicep(file.text, PARSE_FOR_LINT);
+export function loadBicep(file: SourceFile, options: AnalyzeOptions, scope: ReadScope): Loaded {
+  const { program, diagnostics } = parseBicep(file.text, parseForLint(scope));
   const readFile = (uri: string) => options.host?.readFile(uri);
-  const base = { cloud: options.settings.cloud, readFile, moduleCacheUri: options.moduleCacheUri };
+  const base = { cloud: options.settings.cloud, readFile, moduleCacheUri: options.moduleCacheUri, readTypes: scope.types };
   const parameterFiles = options.host ? [...namedParamFiles(options, file), ...bicepParamFilesOf(file, options.host)] : [];
   const runs = parameterFiles.length
-    ? parameterFiles.map((parameterFile) => readBicepResources(file, program, { ...base, parameterFile }))
-    : [readBicepResources(file, program, base)];
+    ? parameterFiles.map((parameterFile) => readBicepDeployment(file, program, { ...base, parameterFile }))
+    : [readBicepDeployment(file, program, base)];
   return { isTemplate: true, problems: problemsOf(diagnostics, file), runs, isSuppressed: directiveFilter(program) };
 }
 
-export function loadBicepParam(file: SourceFile, options: AnalyzeOptions): Loaded {
+export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope: ReadScope): Loaded {
   const { program, diagnostics } = parseBicepParam(file.text);
   const problems = problemsOf(diagnostics, file);
   const { using, values } = readBicepParamFile(file, program, options.settings.cloud);
@@ -44,11 +46,11 @@ export function loadBicepParam(file: SourceFile, options: AnalyzeOptions): Loade
   let runs;
   if (/\.json$/i.test(templateUri)) {
     const root = parseTree(text, [], { allowTrailingComma: true });
-    runs = isDeploymentTemplate(root) ? [readArmResources({ file: { uri: templateUri, text, kind: 'arm' }, root, errors: [] }, { cloud: options.settings.cloud, parameterFile })] : [];
+    runs = isDeploymentTemplate(root) ? [readArmDeployment({ file: { uri: templateUri, text, kind: 'arm' }, root, errors: [] }, { cloud: options.settings.cloud, parameterFile })] : [];
   } else {
     const template: SourceFile = { uri: templateUri, text, kind: 'bicep' };
-    runs = [readBicepResources(template, parseBicep(text, PARSE_FOR_LINT).program, {
-      cloud: options.settings.cloud, readFile: (uri) => options.host?.readFile(uri), moduleCacheUri: options.moduleCacheUri, parameterFile,
+    runs = [readBicepDeployment(template, parseBicep(text, parseForLint(scope)).program, {
+      cloud: options.settings.cloud, readFile: (uri) => options.host?.readFile(uri), moduleCacheUri: options.moduleCacheUri, parameterFile, readTypes: scope.types,
     })];
   }
   return { isTemplate: true, problems, runs, reportAtSitesIn: file.uri, isSuppressed: directiveFilter(program) };

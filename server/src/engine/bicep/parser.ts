@@ -36,6 +36,8 @@ export interface ParseOptions {
    * are not collected, and resources nested in them are not declared. See `LexOptions`.
    */
   skipIrrelevantResources?: boolean;
+  /** With `skipIrrelevantResources`: lower-case types (without `@version`) whose bodies are read all the same, because a rule reads them. */
+  readTypes?: ReadonlySet<string>;
 }
 
 /** Nesting depth (counted per expression, object, array and type level) beyond which a subtree is skipped. */
@@ -48,7 +50,7 @@ export function parseBicep(text: string, options: ParseOptions = {}): ParseResul
   const fileKind = options.fileKind ?? 'bicep';
   let lexed: ReturnType<typeof lex> | undefined;
   try {
-    lexed = lex(text, { skipIrrelevantResources: options.skipIrrelevantResources });
+    lexed = lex(text, { skipIrrelevantResources: options.skipIrrelevantResources, readTypes: options.readTypes });
     const parser = new Parser(text, lexed.tokens, fileKind, options.maxDepth ?? DEFAULT_MAX_DEPTH);
     const declarations = parser.parseProgram();
     const lexResult = lexed;

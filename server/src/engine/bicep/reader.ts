@@ -10,9 +10,12 @@ import type { CloudName } from '../expressions/environment';
 import { Unknown, isObject, type Value } from '../expressions/value';
 import type { AiResource, Loc, Origin, OriginKind, SourceFile, ValueNode } from '../model';
 import { derived } from '../nodes';
-import { isDeploymentTemplate, readArmResources, AI_ACCOUNT_TYPE } from '../arm/reader';
+import { isDeploymentTemplate, readArmDeployment, AI_ACCOUNT_TYPE } from '../arm/reader';
+import type { Expr } from '../expressions/ast';
+import { DeploymentGraph, resourceOfValue, type GraphResource } from '../graph/graph';
+import { resourceValue } from '../graph/runtime';
 import type { Expression, IfNode, ModuleDeclaration, ObjectNode, Program, ResourceDeclaration, StringNode } from './ast';
-import { createSymbolResolver, lowerExpression, USER_FUNCTION_NAMESPACE, type SymbolResolver } from './lower';
+import { createSymbolResolver, lowerExpression, RESOURCE_SYMBOL_FUNCTION, USER_FUNCTION_NAMESPACE, type SymbolResolver } from './lower';
 import { printExpression } from '../expressions/print';
 import { keepShapes } from '../shapes';
 import { parseBicep, parseBicepParam } from './parser';
@@ -27,6 +30,8 @@ export interface BicepReadOptions {
   readonly moduleCacheUri?: string;
   /** Values from a .bicepparam file, by parameter name, and its file name. */
   readonly parameterFile?: { readonly name: string; readonly values: ReadonlyMap<string, ValueNode> };
+  /** Lower-case types some rule reads: module files are parsed without skipping their bodies. */
+  readonly readTypes?: ReadonlySet<string>;
 }
 
 export interface Binding { readonly node: ValueNode; readonly kind: OriginKind; readonly via?: string }
@@ -36,19 +41,24 @@ export function parseBicepFile(file: SourceFile): ReturnType<typeof parseBicep> 
   return file.kind === 'bicepparam' ? parseBicepParam(file.text) : parseBicep(file.text);
 }
 
-export function readBicepResources(file: SourceFile, program: Program, options: BicepReadOptions): AiResource[] {
+/** Reads the deployment a Bicep file describes (modules included): every resource, and the AI accounts among them. */
+export function readBicepDeployment(file: SourceFile, program: Program, options: BicepReadOptions): DeploymentGraph {
   keepReaderShapes();
   const bindings = new Map<string, Binding>();
   for (const [name, node] of options.parameterFile?.values ?? []) bindings.set(name, { node, kind: 'parameter-file' });
-  const out: AiResource[] = [];
-  new BicepTemplate(file, program, bindings, options, [], [file.uri]).collect(out);
-  return out;
+  const graph = new DeploymentGraph();
+  new BicepTemplate(file, program, bindings, options, [], [file.uri], graph).collect();
+  return graph;
+}
+
+export function readBicepResources(file: SourceFile, program: Program, options: BicepReadOptions): AiResource[] {
+  return [...readBicepDeployment(file, program, options).accounts];
 }
 
 /** The values a .bicepparam file assigns, and the template it is for. */
 export function readBicepParamFile(file: SourceFile, program: Program, cloud?: CloudName): { using?: string; values: Map<string, ValueNode> } {
   keepReaderShapes();
-  const template = new BicepTemplate(file, program, new Map(), { cloud, readFile: () => undefined }, [], [file.uri]);
+  const template = new BicepTemplate(file, program, new Map(), { cloud, readFile: () => undefined }, [], [file.uri], new DeploymentGraph());
   const values = new Map<string, ValueNode>();
   let using: string | undefined;
   for (const d of program.declarations) {
@@ -79,6 +89,7 @@ class BicepTemplate implements EvalContext {
     readonly options: BicepReadOptions,
     readonly path: readonly string[],
     readonly chain: readonly string[],
+    readonly graph: DeploymentGraph,
   ) {
     this.cloud = options.cloud ?? 'AzureCloud';
     for (const d of program.declarations) {
@@ -108,7 +119,7 @@ class BicepTemplate implements EvalContext {
     if (!this.importedTemplates.has(uri)) {
       const text = this.chain.includes(uri) ? undefined : this.options.readFile(uri);
       this.importedTemplates.set(uri, text === undefined ? undefined
-        : new BicepTemplate({ uri, text, kind: 'bicep' }, parseBicep(text).program, new Map(), { ...this.options, parameterFile: undefined }, this.path, [...this.chain, uri]));
+        : new BicepTemplate({ uri, text, kind: 'bicep' }, parseBicep(text).program, new Map(), { ...this.options, parameterFile: undefined }, this.path, [...this.chain, uri], new DeploymentGraph()));
     }
     return this.importedTemplates.get(uri);
   }
@@ -190,12 +201,18 @@ class BicepTemplate implements EvalContext {
     return undefined;
   }
 
+  /** A resource symbol (`storage`, `acct::child`) or id of this deployment as a value, from the graph. */
+  resource(ref: Value, form: 'full' | 'properties'): Value | undefined {
+    const target = this.graph.resolve(ref, this.path);
+    return target && resourceValue(target, this.graph, this.cloud, form);
+  }
+
   // Resources ----------------------------------------------------------------
 
-  collect(out: AiResource[]): void {
+  collect(): void {
     for (const d of this.program.declarations) {
-      if (d.kind === 'resource') this.resource(d, undefined, out);
-      else if (d.kind === 'module') this.module(d, out);
+      if (d.kind === 'resource') this.declareResource(d, undefined);
+      else if (d.kind === 'module') this.module(d);
     }
   }
 
@@ -203,51 +220,97 @@ class BicepTemplate implements EvalContext {
     return !(d.condition && this.evaluate(d.condition) === false);
   }
 
-  private resource(d: ResourceDeclaration, parentType: string | undefined, out: AiResource[]): void {
+  private declareResource(d: ResourceDeclaration, parent: GraphResource | undefined): void {
     const typeString = d.typeString;
-    if (!typeString || !this.deployed(d)) return;
+    if (!typeString) return;
     const at = typeString.indexOf('@');
     const end = at >= 0 ? at : typeString.length;
     const slash = typeString.indexOf('/');
     // A nested resource may give its type relative to its parent's.
-    const relative = !!parentType && !(slash >= 0 && slash < end);
-    // The full type is built only when needed: most resources are neither AI accounts nor parents.
-    const isAi = !d.existing && d.body !== undefined && (relative
-      ? `${parentType}/${typeString.slice(0, end)}`.toLowerCase() === AI_ACCOUNT_TYPE
-      : end === AI_ACCOUNT_TYPE.length && typeString.slice(0, end).toLowerCase() === AI_ACCOUNT_TYPE);
-    if (isAi) out.push(this.aiResource(d, d.body!, at));
-    let type: string | undefined;
+    const relative = !!parent && !(slash >= 0 && slash < end);
+    const type = relative ? `${parent!.type}/${typeString.slice(0, end)}` : typeString.slice(0, end);
+    const isAi = !d.existing && d.body !== undefined && type.length === AI_ACCOUNT_TYPE.length && type.toLowerCase() === AI_ACCOUNT_TYPE;
+    // Conditions are evaluated where they decide what is checked (accounts); elsewhere they stay lazy.
+    if (isAi && !this.deployed(d)) return;
+    const node = this.graphResource(d, type, at, parent);
+    if (isAi) this.graph.addAccount(this.aiResource(d, node));
+    else this.graph.add(node);
     for (const member of d.body?.members ?? []) {
-      if (member.kind !== 'resource') continue;
-      type ??= relative ? `${parentType}/${typeString.slice(0, end)}` : typeString.slice(0, end);
-      this.resource(member, type, out);
+      if (member.kind === 'resource') this.declareResource(member, node);
     }
   }
 
-  private aiResource(d: ResourceDeclaration, body: ObjectNode, at: number): AiResource {
-    const declaration = this.node(body);
-    const typeNode = d.type as StringNode;
-    const name = declaration.member('name')?.value;
-    const raw = typeNode.segmentRanges?.[0];
-    const apiVersion = at >= 0 && raw
-      ? { value: d.typeString!.slice(at + 1), loc: this.loc({ start: raw.start + at + 1, end: raw.end }) }
-      : undefined;
+  private graphResource(d: ResourceDeclaration, type: string, at: number, parent: GraphResource | undefined): GraphResource {
+    const template = this;
+    const body = d.body && !d.body.skipped ? this.node(d.body) : undefined;
+    const raw = (d.type as StringNode).segmentRanges?.[0];
+    const symbolicName = parent?.symbolicName ? `${parent.symbolicName}::${d.name.name}` : d.name.name;
+    let declaredParent: { value?: GraphResource } | undefined;
+    // Members are looked up on first use: most resources are never asked about.
     return {
+      id: `${this.path.join('/')}#${symbolicName}`,
+      type,
+      apiVersion: at >= 0 && raw ? { value: d.typeString!.slice(at + 1), loc: this.loc({ start: raw.start + at + 1, end: raw.end }) } : undefined,
+      symbolicName,
+      file: this.file,
+      typeLoc: this.loc(d.type),
+      declaration: body,
+      existing: d.existing,
+      get condition() { return d.condition ? template.node(d.condition) : undefined; },
+      get loop() { return d.loop ? { count: template.node(d.loop.iterable) } : undefined; },
+      get declaredParent() {
+        if (parent) return parent;
+        declaredParent ??= { value: resourceOfValue(body?.member('parent')?.value ?? null) };
+        return declaredParent.value;
+      },
+      get scopeNode() { return body?.member('scope'); },
+      get dependsOnNode() { return body?.member('dependsOn'); },
+      deploymentPath: this.path,
+      get nameNode() { return body?.member('name'); },
+      references: () => (d.body && !d.body.skipped ? this.referencesIn(d.body) : []),
+    };
+  }
+
+  /** Resource symbols, `resourceId(...)` and `reference(...)` in a declaration, as values naming resources. */
+  private referencesIn(body: ObjectNode): Value[] {
+    const out: Value[] = [];
+    const exprs: Expr[] = [lowerExpression(body, this.resolve)];
+    while (exprs.length) {
+      const e = exprs.pop()!;
+      if (e.kind === 'call') {
+        const name = e.name.toLowerCase();
+        if (!e.namespace && (name === RESOURCE_SYMBOL_FUNCTION.toLowerCase() || name === 'reference') && e.args.length) {
+          out.push(evaluate(e.args[0], this));
+          continue;
+        }
+        if (!e.namespace && /^(subscription|extension|tenant)?resourceid$/.test(name)) {
+          out.push(evaluate(e, this));
+          continue;
+        }
+        exprs.push(...e.args);
+      } else if (e.kind === 'property') exprs.push(e.target);
+      else if (e.kind === 'index') exprs.push(e.target, e.index);
+    }
+    return out;
+  }
+
+  private aiResource(d: ResourceDeclaration, node: GraphResource): AiResource {
+    const declaration = node.declaration!;
+    const name = declaration.member('name')?.value;
+    // The graph entry stays the prototype, so its members stay lazy.
+    return Object.assign(Object.create(node) as GraphResource, {
       name: typeof name === 'string' ? name : d.name.name,
       symbolicName: d.name.name,
-      file: this.file,
       declaration,
-      typeLoc: this.loc(d.type),
-      apiVersion,
       kind: declaration.member('kind'),
       properties: declaration.member('properties'),
       tags: declaration.member('tags'),
       suppressions: new Map(),
       context: { parameterFile: this.options.parameterFile?.name, deploymentPath: this.path },
-    };
+    });
   }
 
-  private module(d: ModuleDeclaration, out: AiResource[]): void {
+  private module(d: ModuleDeclaration): void {
     if (!d.pathString || !d.body || !this.deployed(d) || this.chain.length > MAX_MODULE_DEPTH) return;
     const body = this.node(d.body);
     const nameValue = body.member('name')?.value;
@@ -268,16 +331,17 @@ class BicepTemplate implements EvalContext {
       if (text === undefined) return;
       const file: SourceFile = { uri: target.uri, text, kind: 'bicep' };
       const bindings = new Map([...values].map(([k, node]) => [k, { node, kind: 'caller' as const, via }]));
-      new BicepTemplate(file, parseBicep(text, { skipIrrelevantResources: true }).program, bindings, this.options, path, [...this.chain, target.uri]).collect(out);
+      const program = parseBicep(text, { skipIrrelevantResources: true, readTypes: this.options.readTypes }).program;
+      new BicepTemplate(file, program, bindings, this.options, path, [...this.chain, target.uri], this.graph).collect();
     } else if (target?.kind === 'json') {
       const text = this.options.readFile(target.uri);
       if (text === undefined) return;
       const file: SourceFile = { uri: target.uri, text, kind: 'arm' };
       const root = parseTree(text, [], { allowTrailingComma: true });
       if (!isDeploymentTemplate(root)) return;
-      out.push(...readArmResources({ file, root, errors: [] }, { cloud: this.cloud, caller: { via, values, path } }));
+      readArmDeployment({ file, root, errors: [] }, { cloud: this.cloud, caller: { via, values, path }, graph: this.graph });
     } else if (isAvmAccountModule(d.pathString)) {
-      out.push(avmAccountResource({ file: this.file, name: via, typeLoc: this.loc(d.path), declaration: body, params: values, path }));
+      this.graph.addAccount(avmAccountResource({ file: this.file, name: via, typeLoc: this.loc(d.path), declaration: body, params: values, path }));
     }
   }
 
@@ -372,7 +436,7 @@ function keepReaderShapes(): void {
   if (readerShapesKept) return;
   readerShapesKept = true;
   const file: SourceFile = { uri: 'file:///shapes.bicep', text: "param p string = 'a'\nvar v = {\n  b: [\n    p\n  ]\n}\n", kind: 'bicep' };
-  const template = new BicepTemplate(file, parseBicep(file.text).program, new Map(), { readFile: () => undefined }, [], [file.uri]);
+  const template = new BicepTemplate(file, parseBicep(file.text).program, new Map(), { readFile: () => undefined }, [], [file.uri], new DeploymentGraph());
   const decl = template.program.declarations[1];
   if (decl.kind !== 'var') return;
   const node = template.node(decl.value);

@@ -10,7 +10,7 @@ import type { CloudName } from './environment';
 import { lookupFunction, type CallInfo } from './functions';
 import { ExprError, UnknownSignal, propagate, typeName } from './functions/helpers';
 import { parseTemplateString, type TemplateStringParse } from './parser';
-import { Lambda, Unknown, getProperty, isObject, type Value, type ValueObject } from './value';
+import { Lambda, Unknown, getProperty, isObject, openReason, type Value, type ValueObject } from './value';
 
 export interface EvalContext {
   /** Value of a template parameter; Unknown when not knowable. */
@@ -20,6 +20,12 @@ export interface EvalContext {
   /** A user-defined function (`functions` section). `output` is the raw JSON template value of its output. */
   userFunction(namespace: string, name: string): { params: string[]; output: unknown } | undefined;
   cloud: CloudName;
+  /**
+   * A resource of the deployment as a value, found by symbolic name or resource id: its properties
+   * (`reference(x)`) or the whole resource (`reference(x, v, 'Full')`, a Bicep resource symbol).
+   * Undefined when the deployment graph does not know it.
+   */
+  resource?(ref: Value, form: 'full' | 'properties'): Value | undefined;
 }
 
 /** Lexical state of an evaluation: lambda variables and the iterations of enclosing copy loops. */
@@ -184,6 +190,8 @@ export function accessProperty(target: Value, name: string, safe: boolean): Valu
   if (isObject(target)) {
     const v = getProperty(target, name);
     if (v !== undefined) return v;
+    const open = openReason(target);
+    if (open) return new Unknown(open);
     if (safe) return null;
     return new Unknown(`The language expression property '${name}' doesn't exist, available properties are '${Object.keys(target).join(', ')}'`);
   }
@@ -215,6 +223,8 @@ export function accessIndex(target: Value, index: Value, safe: boolean): Value {
     if (typeof index !== 'string') return new Unknown(`An object can only be indexed by a String; the index is ${typeName(index)}`);
     const v = getProperty(target, index);
     if (v !== undefined) return v;
+    const open = openReason(target);
+    if (open) return new Unknown(open);
     if (safe) return null;
     return new Unknown(`The language expression property '${index}' doesn't exist, available properties are '${Object.keys(target).join(', ')}'`);
   }

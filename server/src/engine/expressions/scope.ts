@@ -14,6 +14,8 @@ export interface TemplateScopeOptions {
   parameterValues?: Map<string, () => Value>;
   /** For nested templates with expressionEvaluationOptions.scope 'outer': the parent scope whose parameters/variables are used. */
   outer?: EvalContext;
+  /** Resources of the deployment as values (`reference()`), from the deployment graph. */
+  resource?: EvalContext['resource'];
 }
 
 /** ARM's limit on copy loop iterations. */
@@ -50,9 +52,11 @@ export class TemplateScope implements EvalContext {
   private readonly paramCache = new Map<string, Value>();
   private readonly varCache = new Map<string, Value>();
   private readonly evaluating: string[] = [];
+  private readonly resourceLookup: EvalContext['resource'];
 
   constructor(private readonly template: ValueObject | Raw, options: TemplateScopeOptions = {}) {
     this.outer = options.outer;
+    this.resourceLookup = options.resource ?? options.outer?.resource?.bind(options.outer);
     this.cloud = options.cloud ?? options.outer?.cloud ?? 'AzureCloud';
     const t = template as Raw;
     const params = isRawObject(t.parameters) ? t.parameters : {};
@@ -69,6 +73,10 @@ export class TemplateScope implements EvalContext {
       }
     }
     this.copyVars = ciMap(loops.map((l) => [l.name, l]));
+  }
+
+  resource(ref: Value, form: 'full' | 'properties'): Value | undefined {
+    return this.resourceLookup?.(ref, form);
   }
 
   /** Evaluate a plain JSON value found in the template: expression strings are evaluated, objects/arrays deeply. */

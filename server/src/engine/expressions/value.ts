@@ -33,6 +33,17 @@ export function isObject(v: Value | undefined): v is ValueObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Unknown) && !(v instanceof Lambda);
 }
 
+/**
+ * Marks an object whose other properties exist only at deployment (a resource's runtime state): reading a
+ * property it does not have gives an Unknown with this reason instead of "property doesn't exist".
+ */
+export const OPEN_OBJECT: unique symbol = Symbol('open object');
+
+/** The reason stored by `OPEN_OBJECT`, when the object is open. */
+export function openReason(obj: ValueObject): string | undefined {
+  return (obj as { [OPEN_OBJECT]?: string })[OPEN_OBJECT];
+}
+
 /** ARM property names are case-insensitive. */
 export function getProperty(obj: ValueObject, name: string): Value | undefined {
   if (Object.prototype.hasOwnProperty.call(obj, name)) return obj[name];

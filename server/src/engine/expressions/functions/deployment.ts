@@ -27,7 +27,24 @@ export const deploymentFunctions: FunctionTable = {
   subscription: opaque('subscription() is the target subscription; it is only known at deployment'),
   tenant: opaque('tenant() is the target tenant; it is only known at deployment'),
   managementgroup: opaque('managementGroup() is the target management group; it is only known at deployment'),
-  reference: opaque('reference() returns the runtime state of a resource; it is only known at deployment'),
+  reference: {
+    minArgs: 1, maxArgs: 3, acceptsUnknown: true,
+    impl: (args, call) => {
+      const full = typeof args[2] === 'string' && args[2].toLowerCase() === 'full';
+      return call.ctx.resource?.(args[0], full ? 'full' : 'properties')
+        ?? new Unknown('reference() returns the runtime state of a resource; it is only known at deployment');
+    },
+  },
+  resourceinfo: {
+    minArgs: 1, maxArgs: 1,
+    impl: ([ref], call) => call.ctx.resource?.(ref, 'full') ?? new Unknown(`resourceInfo() of a resource this deployment does not declare`),
+  },
+  // A Bicep resource symbol (see bicep/lower.ts): the whole resource, as ARM's reference(x, v, 'Full').
+  resourcesymbol: {
+    minArgs: 1, maxArgs: 1,
+    impl: ([name], call) => call.ctx.resource?.(requireString(name, 'resourceSymbol', 0), 'full')
+      ?? new Unknown(`the runtime state of resource '${String(name)}' is only known at deployment`),
+  },
   providers: opaque('providers() returns provider metadata at deployment'),
   pickzones: opaque('pickZones() depends on the region and subscription at deployment'),
   utcnow: opaque('utcNow() is the deployment time', true),

@@ -1,0 +1,203 @@
+// The deployment graph: every resource one evaluated deployment declares (AI accounts and all the
+// others, `existing` references included), with their relations. Readers add resources; rules query.
+
+import { isUnknown, type Value } from '../expressions/value';
+import type { AiResource, Loc, SourceFile, ValueNode } from '../model';
+import { fullNameOf, matchesName, parseResourceId, patternOf, type ResourceIdPattern } from './ids';
+
+export type Relation =
+  /** The resource's parent (nesting, `parent:`, or a name of the form `acct/child`); for `child`, its children. */
+  | 'parent' | 'child'
+  /** Extension resources (diagnostic settings, role assignments, locks) whose `scope` is the subject, and the reverse. */
+  | 'scopedTo' | 'scope'
+  /** `dependsOn` in either direction. */
+  | 'dependsOn' | 'dependedOnBy'
+  /** Resources the subject's declaration refers to (`storage.id`, `reference(...)`, `resourceId(...)`), and the reverse. */
+  | 'references' | 'referencedBy';
+
+/** How a resource is declared: what a reader knows without evaluating anything. */
+export interface GraphResource {
+  /** Unique in its graph: the deployment path and the symbolic name (or position) of the declaration. */
+  readonly id: string;
+  /** The full type as written (`Microsoft.Storage/storageAccounts/blobServices`, child types composed). */
+  readonly type: string;
+  readonly apiVersion?: { readonly value: string; readonly loc: Loc };
+  /** The languageVersion 2.0 key or Bicep identifier. */
+  readonly symbolicName?: string;
+  readonly file: SourceFile;
+  readonly typeLoc: Loc;
+  /** The declaration (resource object / Bicep body); undefined when the reader skipped it because no rule reads its type. */
+  readonly declaration?: ValueNode;
+  readonly existing: boolean;
+  /** `condition` / `if (...)`: undefined when the resource is always deployed. */
+  readonly condition?: ValueNode;
+  /** Set for a declaration inside a copy loop / `for` expression: the loop's name and count, as written. */
+  readonly loop?: { readonly name?: string; readonly count?: ValueNode };
+  /** The enclosing resource (nesting, Bicep `parent:`). */
+  readonly declaredParent?: GraphResource;
+  /** `scope` of an extension resource, as written. */
+  readonly scopeNode?: ValueNode;
+  /** `dependsOn` as written. */
+  readonly dependsOnNode?: ValueNode;
+  /** The nested deployments / modules that lead to this resource, outermost first. */
+  readonly deploymentPath: readonly string[];
+  /** The resource's own `name` value (for a nested child, the last segment only). */
+  readonly nameNode?: ValueNode;
+  /** Values that name the resources the declaration refers to (resource objects, ids, symbolic names), computed on demand. */
+  references?(): readonly Value[];
+}
+
+const DEPLOYMENT_TYPE = 'microsoft.resources/deployments';
+
+/** One evaluated deployment (entry template + parameter file): its resources and their relations. */
+export class DeploymentGraph {
+  private readonly list: GraphResource[] = [];
+  private readonly accountList: AiResource[] = [];
+  private byTypeIndex: Map<string, GraphResource[]> | undefined;
+  private readonly edges = new Map<Relation, Map<GraphResource, GraphResource[]>>();
+  private readonly fullNames = new Map<GraphResource, Value>();
+
+  get resources(): readonly GraphResource[] {
+    return this.list;
+  }
+
+  /** The AI accounts the deployment deploys: the subjects rules check. */
+  get accounts(): readonly AiResource[] {
+    return this.accountList;
+  }
+
+  add(resource: GraphResource): void {
+    this.list.push(resource);
+    this.byTypeIndex = undefined;
+    this.edges.clear();
+  }
+
+  addAccount(account: AiResource): void {
+    this.accountList.push(account);
+    this.add(account);
+  }
+
+  /** Resources of a type (any case); nested deployments are not resources a rule reads. */
+  ofType(type: string): readonly GraphResource[] {
+    if (!this.byTypeIndex) {
+      this.byTypeIndex = new Map();
+      for (const r of this.list) {
+        const key = r.type.toLowerCase();
+        const bucket = this.byTypeIndex.get(key);
+        if (bucket) bucket.push(r); else this.byTypeIndex.set(key, [r]);
+      }
+    }
+    return this.byTypeIndex.get(type.toLowerCase()) ?? [];
+  }
+
+  /** The full ARM name (`acct/child` for a child resource), evaluated, partially known where needed. */
+  fullName(resource: GraphResource): Value {
+    if (!this.fullNames.has(resource)) this.fullNames.set(resource, fullNameOf(resource));
+    return this.fullNames.get(resource)!;
+  }
+
+  /** Resources related to `subject` by `relation`, optionally only those of `type`. */
+  related(subject: GraphResource, relation: Relation, type?: string): readonly GraphResource[] {
+    const found = this.edgesOf(relation).get(subject) ?? [];
+    return type ? found.filter((r) => r.type.toLowerCase() === type.toLowerCase()) : found;
+  }
+
+  /**
+   * The resource a value names: a resource object (a Bicep symbol, `reference(..., 'Full')`), a resource
+   * id (full, or relative as `Microsoft.X/y/name`), a languageVersion 2.0 symbolic name, or a plain name.
+   * Undefined when none or more than one resource fits.
+   */
+  resolve(ref: Value, from?: readonly string[]): GraphResource | undefined {
+    const target = resourceOfValue(ref);
+    if (target) return target;
+    if (typeof ref === 'string' && !ref.includes('/')) {
+      // Symbolic names (languageVersion 2.0, Bicep) belong to one template: the caller's.
+      const symbolic = this.list.filter((r) => r.symbolicName === ref && (!from || samePath(r.deploymentPath, from)));
+      if (symbolic.length === 1) return symbolic[0];
+      const named = this.list.filter((r) => r.type.toLowerCase() !== DEPLOYMENT_TYPE && this.fullName(r) === ref && (!from || samePath(r.deploymentPath, from)));
+      return named.length === 1 ? named[0] : undefined;
+    }
+    const pattern = parseResourceId(ref);
+    return pattern ? this.byPattern(pattern, from) : undefined;
+  }
+
+  private byPattern(pattern: ResourceIdPattern, from: readonly string[] | undefined): GraphResource | undefined {
+    const candidates = this.ofType(pattern.type).filter((r) => matchesName(this.fullName(r), pattern.name));
+    if (candidates.length <= 1) return candidates[0];
+    // The same name pattern in several deployments: prefer the caller's own deployment.
+    const own = from ? candidates.filter((r) => samePath(r.deploymentPath, from)) : [];
+    if (own.length === 1) return own[0];
+    const exact = candidates.filter((r) => typeof this.fullName(r) === 'string');
+    return exact.length === 1 ? exact[0] : undefined;
+  }
+
+  private edgesOf(relation: Relation): Map<GraphResource, GraphResource[]> {
+    let map = this.edges.get(relation);
+    if (map) return map;
+    const inverse: Record<Relation, Relation> = {
+      parent: 'child', child: 'parent', scopedTo: 'scope', scope: 'scopedTo',
+      dependsOn: 'dependedOnBy', dependedOnBy: 'dependsOn', references: 'referencedBy', referencedBy: 'references',
+    };
+    const forward = relation === 'parent' || relation === 'scope' || relation === 'dependsOn' || relation === 'references' ? relation : inverse[relation];
+    const out = new Map<GraphResource, GraphResource[]>();
+    const back = new Map<GraphResource, GraphResource[]>();
+    const link = (a: GraphResource, b: GraphResource | undefined) => {
+      if (!b || a === b) return;
+      push(out, a, b);
+      push(back, b, a);
+    };
+    for (const r of this.list) {
+      switch (forward) {
+        case 'parent': link(r, this.parentOf(r)); break;
+        case 'scope': link(r, r.scopeNode ? this.resolveNode(r.scopeNode, r.deploymentPath) : undefined); break;
+        case 'dependsOn':
+          for (const item of r.dependsOnNode?.items() ?? []) link(r, this.resolve(item.value, r.deploymentPath));
+          break;
+        case 'references':
+          for (const ref of r.references?.() ?? []) link(r, this.resolve(ref, r.deploymentPath));
+          break;
+        default: break;
+      }
+    }
+    this.edges.set(forward, out);
+    this.edges.set(inverse[forward], back);
+    map = this.edges.get(relation)!;
+    return map;
+  }
+
+  private resolveNode(node: ValueNode, from: readonly string[]): GraphResource | undefined {
+    const value = node.value;
+    return isUnknown(value) && !value.parts ? undefined : this.resolve(value, from);
+  }
+
+  /** The declared parent, else the resource whose type and name are this one's minus the last segment. */
+  private parentOf(r: GraphResource): GraphResource | undefined {
+    if (r.declaredParent) return r.declaredParent;
+    const slash = r.type.lastIndexOf('/');
+    if (r.type.indexOf('/') === slash) return undefined;
+    const name = patternOf(this.fullName(r))?.split('/');
+    if (!name || name.length !== r.type.split('/').length - 1) return undefined;
+    const parentType = r.type.slice(0, slash);
+    const parentName = name.slice(0, -1);
+    const candidates = this.ofType(parentType).filter((p) => matchesName(this.fullName(p), parentName));
+    const own = candidates.filter((p) => samePath(p.deploymentPath, r.deploymentPath));
+    return own.length === 1 ? own[0] : candidates.length === 1 ? candidates[0] : undefined;
+  }
+}
+
+function push(map: Map<GraphResource, GraphResource[]>, key: GraphResource, value: GraphResource): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [value]);
+  else if (!list.includes(value)) list.push(value);
+}
+
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((p, i) => p === b[i]);
+}
+
+/** A resource object value made by the graph carries the resource it stands for. */
+export const RESOURCE_REF: unique symbol = Symbol('resource');
+
+export function resourceOfValue(v: Value): GraphResource | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as { [RESOURCE_REF]?: GraphResource })[RESOURCE_REF] : undefined;
+}
