@@ -58,7 +58,7 @@ export interface ReadOptions {
 
 /** Reads the deployment a template describes: every resource, and the AI accounts among them. */
 export function readArmDeployment(doc: ArmDocument, options: ReadOptions = {}): DeploymentGraph {
-  const graph = options.graph ?? new DeploymentGraph();
+  const graph = options.graph ?? new DeploymentGraph(options.cloud);
   if (!doc.root || !isDeploymentTemplate(doc.root)) return graph;
   const bindings = new Map<string, Binding>();
   for (const [name, node] of options.parameterFile?.values ?? []) {
@@ -107,11 +107,10 @@ class Env {
       }
       const parameterValues = new Map<string, () => Value>();
       for (const [name, binding] of this.bindings) parameterValues.set(name, () => binding.node.value);
-      const cloud = this.options.cloud ?? 'AzureCloud';
       // reference('x'), reference(resourceId(...)): resources of this deployment, as far as they are known.
       const resource = (ref: Value, form: 'full' | 'properties') => {
         const target = this.graph.resolve(ref, this.path);
-        return target && resourceValue(target, this.graph, cloud, form);
+        return target && resourceValue(target, this.graph, form);
       };
       this.lazyScope = new TemplateScope(plain, { cloud: this.options.cloud, parameterValues, resource });
     }
@@ -246,6 +245,12 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
   const scopeSetting = declaration.member('properties')?.member('expressionEvaluationOptions')?.member('scope')?.value;
   const inner = typeof scopeSetting === 'string' && scopeSetting.toLowerCase() === 'inner';
   const path = [...env.path, name];
+  env.graph.addDeployment({
+    path, loc: declaration.loc,
+    resourceGroup: property(node, 'resourceGroup') ? declaration.member('resourceGroup') : undefined,
+    subscriptionId: property(node, 'subscriptionId') ? declaration.member('subscriptionId') : undefined,
+    scope: property(node, 'scope') ? declaration.member('scope') : undefined,
+  });
   if (!inner) {
     // Outer scope: the nested template sees the parent's parameters and variables.
     walkResources(property(template, 'resources'), env.at(path), undefined, depth + 1);

@@ -46,7 +46,7 @@ export function readBicepDeployment(file: SourceFile, program: Program, options:
   keepReaderShapes();
   const bindings = new Map<string, Binding>();
   for (const [name, node] of options.parameterFile?.values ?? []) bindings.set(name, { node, kind: 'parameter-file' });
-  const graph = new DeploymentGraph();
+  const graph = new DeploymentGraph(options.cloud);
   new BicepTemplate(file, program, bindings, options, [], [file.uri], graph).collect();
   return graph;
 }
@@ -204,7 +204,7 @@ class BicepTemplate implements EvalContext {
   /** A resource symbol (`storage`, `acct::child`) or id of this deployment as a value, from the graph. */
   resource(ref: Value, form: 'full' | 'properties'): Value | undefined {
     const target = this.graph.resolve(ref, this.path);
-    return target && resourceValue(target, this.graph, this.cloud, form);
+    return target && resourceValue(target, this.graph, form);
   }
 
   // Resources ----------------------------------------------------------------
@@ -324,6 +324,7 @@ class BicepTemplate implements EvalContext {
       for (const key of Object.keys(params.value)) values.set(key, params.member(key)!);
     }
     const path = [...this.path, via];
+    this.graph.addDeployment({ path, loc: this.loc(d), scope: body.member('scope') });
     const target = this.moduleTarget(d);
     if (target?.kind === 'bicep') {
       if (this.chain.includes(target.uri)) return;

@@ -10,7 +10,7 @@ import type { CloudName } from './environment';
 import { lookupFunction, type CallInfo } from './functions';
 import { ExprError, UnknownSignal, propagate, typeName } from './functions/helpers';
 import { parseTemplateString, type TemplateStringParse } from './parser';
-import { Lambda, Unknown, getProperty, isObject, openReason, type Value, type ValueObject } from './value';
+import { Lambda, Unknown, getProperty, isObject, openLookup, type Value, type ValueObject } from './value';
 
 export interface EvalContext {
   /** Value of a template parameter; Unknown when not knowable. */
@@ -190,8 +190,8 @@ export function accessProperty(target: Value, name: string, safe: boolean): Valu
   if (isObject(target)) {
     const v = getProperty(target, name);
     if (v !== undefined) return v;
-    const open = openReason(target);
-    if (open) return new Unknown(open);
+    const open = openLookup(target);
+    if (open) return open(name);
     if (safe) return null;
     return new Unknown(`The language expression property '${name}' doesn't exist, available properties are '${Object.keys(target).join(', ')}'`);
   }
@@ -223,8 +223,8 @@ export function accessIndex(target: Value, index: Value, safe: boolean): Value {
     if (typeof index !== 'string') return new Unknown(`An object can only be indexed by a String; the index is ${typeName(index)}`);
     const v = getProperty(target, index);
     if (v !== undefined) return v;
-    const open = openReason(target);
-    if (open) return new Unknown(open);
+    const open = openLookup(target);
+    if (open) return open(index);
     if (safe) return null;
     return new Unknown(`The language expression property '${index}' doesn't exist, available properties are '${Object.keys(target).join(', ')}'`);
   }

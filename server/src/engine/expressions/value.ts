@@ -34,14 +34,17 @@ export function isObject(v: Value | undefined): v is ValueObject {
 }
 
 /**
- * Marks an object whose other properties exist only at deployment (a resource's runtime state): reading a
- * property it does not have gives an Unknown with this reason instead of "property doesn't exist".
+ * Marks an object whose other properties exist only at deployment (a resource's runtime state), or are read
+ * on demand: reading a property it does not have asks this function, instead of failing with "property
+ * doesn't exist". It returns the value (a declared setting) or an Unknown.
  */
 export const OPEN_OBJECT: unique symbol = Symbol('open object');
 
-/** The reason stored by `OPEN_OBJECT`, when the object is open. */
-export function openReason(obj: ValueObject): string | undefined {
-  return (obj as { [OPEN_OBJECT]?: string })[OPEN_OBJECT];
+export type OpenLookup = (name: string) => Value;
+
+/** The lookup stored by `OPEN_OBJECT`, when the object is open. */
+export function openLookup(obj: ValueObject): OpenLookup | undefined {
+  return (obj as { [OPEN_OBJECT]?: OpenLookup })[OPEN_OBJECT];
 }
 
 /** ARM property names are case-insensitive. */

@@ -1,9 +1,14 @@
 // The deployment graph: every resource one evaluated deployment declares (AI accounts and all the
 // others, `existing` references included), with their relations. Readers add resources; rules query.
 
+import type { CloudName } from '../expressions/environment';
+import { accessProperty } from '../expressions/evaluator';
 import { isUnknown, type Value } from '../expressions/value';
+import { resourceValue } from './runtime';
 import type { AiResource, Loc, SourceFile, ValueNode } from '../model';
-import { fullNameOf, matchesName, parseResourceId, patternOf, type ResourceIdPattern } from './ids';
+import { fullNameOf, matchesName, parseResourceId, patternOf, RESOURCE_REF, type ResourceIdPattern } from './ids';
+
+export { RESOURCE_REF };
 
 export type Relation =
   /** The resource's parent (nesting, `parent:`, or a name of the form `acct/child`); for `child`, its children. */
@@ -47,10 +52,25 @@ export interface GraphResource {
   references?(): readonly Value[];
 }
 
+/** A nested deployment or module call on the way to a resource. */
+export interface DeploymentStep {
+  /** Deployment paths of this step (outermost first), as in `GraphResource.deploymentPath`. */
+  readonly path: readonly string[];
+  /** Where the call is declared (the nested deployment resource, the Bicep module). */
+  readonly loc: Loc;
+  /** Target scope as written: Bicep `scope:`, or ARM's `resourceGroup` / `subscriptionId` of the deployment. */
+  readonly scope?: ValueNode;
+  readonly resourceGroup?: ValueNode;
+  readonly subscriptionId?: ValueNode;
+}
+
 const DEPLOYMENT_TYPE = 'microsoft.resources/deployments';
 
 /** One evaluated deployment (entry template + parameter file): its resources and their relations. */
 export class DeploymentGraph {
+  /** `cloud`: the cloud `environment()` describes, which decides derived hosts (`blob.core.windows.net`, ...). */
+  constructor(readonly cloud: CloudName = 'AzureCloud') {}
+
   private readonly list: GraphResource[] = [];
   private readonly accountList: AiResource[] = [];
   private byTypeIndex: Map<string, GraphResource[]> | undefined;
@@ -69,7 +89,24 @@ export class DeploymentGraph {
   add(resource: GraphResource): void {
     this.list.push(resource);
     this.byTypeIndex = undefined;
+    this.symbolIndex = undefined;
     this.edges.clear();
+  }
+
+  private readonly steps = new Map<string, DeploymentStep>();
+
+  addDeployment(step: DeploymentStep): void {
+    this.steps.set(step.path.join('\u0000'), step);
+  }
+
+  /** The nested deployments / module calls that lead to a resource, outermost first. */
+  deploymentChain(resource: GraphResource): readonly DeploymentStep[] {
+    const out: DeploymentStep[] = [];
+    for (let i = 1; i <= resource.deploymentPath.length; i++) {
+      const step = this.steps.get(resource.deploymentPath.slice(0, i).join('\u0000'));
+      if (step) out.push(step);
+    }
+    return out;
   }
 
   addAccount(account: AiResource): void {
@@ -96,6 +133,16 @@ export class DeploymentGraph {
     return this.fullNames.get(resource)!;
   }
 
+  /**
+   * The runtime state of a resource (what `reference(x, v, 'Full')` returns) at `path`, e.g.
+   * `['properties', 'primaryEndpoints', 'blob']`: known hosts, declared settings, else Unknown.
+   */
+  runtime(resource: GraphResource, path: readonly string[] = []): Value {
+    let value = resourceValue(resource, this, 'full');
+    for (const key of path) value = accessProperty(value, key, false);
+    return value;
+  }
+
   /** Resources related to `subject` by `relation`, optionally only those of `type`. */
   related(subject: GraphResource, relation: Relation, type?: string): readonly GraphResource[] {
     const found = this.edgesOf(relation).get(subject) ?? [];
@@ -112,13 +159,34 @@ export class DeploymentGraph {
     if (target) return target;
     if (typeof ref === 'string' && !ref.includes('/')) {
       // Symbolic names (languageVersion 2.0, Bicep) belong to one template: the caller's.
-      const symbolic = this.list.filter((r) => r.symbolicName === ref && (!from || samePath(r.deploymentPath, from)));
+      const symbolic = (this.symbols().get(ref) ?? []).filter((r) => !from || samePath(r.deploymentPath, from));
       if (symbolic.length === 1) return symbolic[0];
-      const named = this.list.filter((r) => r.type.toLowerCase() !== DEPLOYMENT_TYPE && this.fullName(r) === ref && (!from || samePath(r.deploymentPath, from)));
+      // Classic templates may name a resource of the same template by its name alone (dependsOn: ['acct']).
+      if (symbolic.length || this.hasSymbols(from)) return undefined;
+      const named = this.list.filter((r) => (!from || samePath(r.deploymentPath, from)) && r.type.toLowerCase() !== DEPLOYMENT_TYPE && this.fullName(r) === ref);
       return named.length === 1 ? named[0] : undefined;
     }
     const pattern = parseResourceId(ref);
     return pattern ? this.byPattern(pattern, from) : undefined;
+  }
+
+  private symbolIndex: Map<string, GraphResource[]> | undefined;
+
+  private symbols(): Map<string, GraphResource[]> {
+    if (!this.symbolIndex) {
+      this.symbolIndex = new Map();
+      for (const r of this.list) {
+        if (r.symbolicName === undefined) continue;
+        const bucket = this.symbolIndex.get(r.symbolicName);
+        if (bucket) bucket.push(r); else this.symbolIndex.set(r.symbolicName, [r]);
+      }
+    }
+    return this.symbolIndex;
+  }
+
+  /** Whether the template at this deployment path uses symbolic names (languageVersion 2.0, Bicep). */
+  private hasSymbols(path: readonly string[] | undefined): boolean {
+    return this.list.some((r) => r.symbolicName !== undefined && (!path || samePath(r.deploymentPath, path)));
   }
 
   private byPattern(pattern: ResourceIdPattern, from: readonly string[] | undefined): GraphResource | undefined {
@@ -194,9 +262,6 @@ function push(map: Map<GraphResource, GraphResource[]>, key: GraphResource, valu
 function samePath(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((p, i) => p === b[i]);
 }
-
-/** A resource object value made by the graph carries the resource it stands for. */
-export const RESOURCE_REF: unique symbol = Symbol('resource');
 
 export function resourceOfValue(v: Value): GraphResource | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as { [RESOURCE_REF]?: GraphResource })[RESOURCE_REF] : undefined;

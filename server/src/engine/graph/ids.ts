@@ -4,6 +4,9 @@
 import { Unknown, isUnknown, type Value } from '../expressions/value';
 import type { GraphResource } from './graph';
 
+/** A resource object value made by the graph carries the resource it stands for. */
+export const RESOURCE_REF: unique symbol = Symbol('resource');
+
 /** Stands for an unknown piece inside a pattern string. */
 const HOLE = '\u0000';
 

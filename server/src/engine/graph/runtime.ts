@@ -4,9 +4,9 @@
 
 import type { CloudName } from '../expressions/environment';
 import { storageSuffix } from '../expressions/environment';
-import { getProperty, isObject, isUnknown, OPEN_OBJECT, Unknown, type Value, type ValueObject } from '../expressions/value';
+import { isUnknown, OPEN_OBJECT, Unknown, type OpenLookup, type Value, type ValueObject } from '../expressions/value';
 import type { DeploymentGraph, GraphResource } from './graph';
-import { RESOURCE_REF } from './graph';
+import { RESOURCE_REF } from './ids';
 import { patternOf, resourceIdOf, valueOfPattern } from './ids';
 
 /** Host suffixes that `environment()` does not carry, per cloud (Azure's published endpoints). */
@@ -38,19 +38,19 @@ function hostValue(prefix: string, name: Value, suffix: string, reason: string):
 }
 
 /** Runtime properties Azure derives from the name (and a few settings), by resource type. */
-function derivedProperties(resource: GraphResource, name: Value, declared: () => Value, cloud: CloudName): ValueObject {
+function derivedProperties(resource: GraphResource, name: Value, declared: (key: string) => Value | undefined, cloud: CloudName): ValueObject {
   const hosts = HOSTS[cloud];
-  const why = `the name of '${resource.symbolicName ?? resource.type}' is only known at deployment`;
+  const why = `the name of '${label(resource)}' is only known at deployment`;
   switch (resource.type.toLowerCase()) {
     case 'microsoft.storage/storageaccounts': {
       const suffix = storageSuffix(cloud);
       const endpoint = (service: string) => hostValue('https://', name, `.${service}.${suffix}/`, why);
       return {
-        primaryEndpoints: {
+        primaryEndpoints: markOpen({
           blob: endpoint('blob'), queue: endpoint('queue'), table: endpoint('table'), file: endpoint('file'), dfs: endpoint('dfs'),
           // The static website host carries a zone number Azure assigns.
           web: webEndpoint(name, suffix, why),
-        },
+        }, unknownLookup(`this endpoint of '${label(resource)}' is only known at deployment`)),
       };
     }
     case 'microsoft.search/searchservices':
@@ -62,26 +62,27 @@ function derivedProperties(resource: GraphResource, name: Value, declared: () =>
     case 'microsoft.web/sites':
       return { defaultHostName: hostValue('', name, `.${hosts.web}`, why) };
     case 'microsoft.cognitiveservices/accounts': {
-      const props = declared();
-      const sub = isObject(props) ? getProperty(props, 'customSubDomainName') : undefined;
+      const sub = declared('customSubDomainName');
       const kind = resource.declaration?.member('kind')?.value;
       if (sub === undefined || sub === null || (!isUnknown(sub) && typeof sub !== 'string')) {
-        return { endpoint: new Unknown(`AI service '${resource.symbolicName ?? resource.type}' has no customSubDomainName: its endpoint is regional`) };
+        return { endpoint: new Unknown(`AI service '${label(resource)}' has no customSubDomainName: its endpoint is regional`) };
       }
       const subWhy = 'its customSubDomainName is only known at deployment';
       const openai = hostValue('https://', sub, `.${hosts.openai}/`, subWhy);
       const cognitive = hostValue('https://', sub, `.${hosts.cognitive}/`, subWhy);
-      const isOpenAi = typeof kind === 'string' && kind.toLowerCase() === 'openai';
-      const isFoundry = typeof kind === 'string' && kind.toLowerCase() === 'aiservices';
-      const endpoints: ValueObject = isOpenAi ? { 'OpenAI Language Model Instance API': openai }
-        : isFoundry ? { 'OpenAI Language Model Instance API': openai, 'AI Foundry API': hostValue('https://', sub, `.${hosts.foundry}/`, subWhy) }
+      const lower = typeof kind === 'string' ? kind.toLowerCase() : '';
+      const endpoints: ValueObject = lower === 'openai' ? { 'OpenAI Language Model Instance API': openai }
+        : lower === 'aiservices' ? { 'OpenAI Language Model Instance API': openai, 'AI Foundry API': hostValue('https://', sub, `.${hosts.foundry}/`, subWhy) }
         : {};
-      markOpen(endpoints, 'this endpoint of the AI service is only known at deployment');
-      return { endpoint: isOpenAi ? openai : cognitive, endpoints };
+      return { endpoint: lower === 'openai' ? openai : cognitive, endpoints: markOpen(endpoints, unknownLookup('this endpoint of the AI service is only known at deployment')) };
     }
     default:
       return {};
   }
+}
+
+function label(resource: GraphResource): string {
+  return resource.symbolicName ?? resource.type;
 }
 
 function webEndpoint(name: Value, suffix: string, why: string): Value {
@@ -90,40 +91,43 @@ function webEndpoint(name: Value, suffix: string, why: string): Value {
   return valueOfPattern(`https://${pattern}.z\u0000.web.${suffix}/`, 'the zone of the static website host is assigned by Azure');
 }
 
-function markOpen(obj: ValueObject, reason: string): ValueObject {
-  Object.defineProperty(obj, OPEN_OBJECT, { value: reason, enumerable: false });
+function unknownLookup(reason: string): OpenLookup {
+  return () => new Unknown(reason);
+}
+
+function markOpen(obj: ValueObject, lookup: OpenLookup): ValueObject {
+  Object.defineProperty(obj, OPEN_OBJECT, { value: lookup, enumerable: false });
   return obj;
 }
 
 /**
  * A resource as a value: `{ id, name, type, apiVersion, properties, ... }` (Bicep symbol, `reference(x, v, 'Full')`)
- * or just its properties (`reference(x)`). Declared settings come from the declaration, derived hosts from the
- * name; everything else reads as Unknown. The value remembers its resource, so relations can be resolved.
+ * or just its properties (`reference(x)`). Hosts Azure derives from the name are set; declared settings are read
+ * from the declaration when asked for (one at a time: most references read one property); anything else is
+ * Unknown. The value remembers its resource, so relations can be resolved.
  */
-export function resourceValue(resource: GraphResource, graph: DeploymentGraph, cloud: CloudName, form: 'full' | 'properties'): Value {
-  let declared: Value | undefined;
-  let evaluating = false;
-  const declaredProperties = (): Value => {
-    if (declared !== undefined) return declared;
-    if (evaluating) return new Unknown(`'${resource.symbolicName ?? resource.type}' refers to itself`);
-    evaluating = true;
+export function resourceValue(resource: GraphResource, graph: DeploymentGraph, form: 'full' | 'properties'): Value {
+  const cloud = graph.cloud;
+  const runtimeReason = `this runtime property of '${label(resource)}' is only known at deployment`;
+  const evaluating = new Set<string>();
+  const declared = (key: string): Value | undefined => {
+    const lower = key.toLowerCase();
+    if (evaluating.has(lower)) return new Unknown(`'${label(resource)}' refers to itself`);
+    evaluating.add(lower);
     try {
-      declared = resource.declaration?.member('properties')?.value ?? {};
+      return resource.declaration?.member('properties')?.member(key)?.value;
     } finally {
-      evaluating = false;
+      evaluating.delete(lower);
     }
-    return declared;
   };
-  let properties: Value | undefined;
-  const propertiesValue = (): Value => {
-    if (properties !== undefined) return properties;
-    const own = declaredProperties();
-    const merged: ValueObject = isObject(own) ? { ...own } : {};
-    for (const [k, v] of Object.entries(derivedProperties(resource, graph.fullName(resource), declaredProperties, cloud))) {
-      const existing = merged[k];
-      merged[k] = isObject(existing) && isObject(v) ? markOpen({ ...existing, ...v }, `property '${k}' of '${resource.symbolicName ?? resource.type}' is only known at deployment`) : v;
-    }
-    properties = markOpen(merged, `this runtime property of '${resource.symbolicName ?? resource.type}' is only known at deployment`);
+  let properties: ValueObject | undefined;
+  const propertiesValue = (): ValueObject => {
+    if (properties) return properties;
+    const derived = derivedProperties(resource, graph.fullName(resource), declared, cloud);
+    properties = markOpen(derived, (key) => {
+      const value = declared(key);
+      return value === undefined ? new Unknown(runtimeReason) : value;
+    });
     return properties;
   };
   if (form === 'properties') return propertiesValue();
@@ -135,5 +139,8 @@ export function resourceValue(resource: GraphResource, graph: DeploymentGraph, c
   if (resource.apiVersion) obj.apiVersion = resource.apiVersion.value;
   Object.defineProperty(obj, 'properties', { get: propertiesValue, enumerable: true });
   Object.defineProperty(obj, RESOURCE_REF, { value: resource, enumerable: false });
-  return markOpen(obj, `this runtime property of '${resource.symbolicName ?? resource.type}' is only known at deployment`);
+  return markOpen(obj, (key) => {
+    const value = resource.declaration?.member(key)?.value;
+    return value === undefined ? new Unknown(runtimeReason) : value;
+  });
 }

@@ -1,0 +1,296 @@
+// The deployment graph: resources, relations and runtime values, read from ARM and Bicep alike, and a
+// rule that reads a related resource through it.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createRule } from '../../rules';
+import { analyze } from '../../server/src/engine/analyze';
+import { parseArm, readArmDeployment } from '../../server/src/engine/arm/reader';
+import { parseBicep } from '../../server/src/engine/bicep/parser';
+import { readBicepDeployment } from '../../server/src/engine/bicep/reader';
+import { mergeSettings } from '../../server/src/engine/config';
+import type { CloudName } from '../../server/src/engine/expressions/environment';
+import { isUnknown, type Value } from '../../server/src/engine/expressions/value';
+import type { DeploymentGraph, GraphResource, Relation } from '../../server/src/engine/graph/graph';
+
+const STORAGE = 'Microsoft.Storage/storageAccounts';
+
+function armGraph(text: string, cloud: CloudName = 'AzureCloud'): DeploymentGraph {
+  return readArmDeployment(parseArm({ uri: 'file:///g/main.json', text, kind: 'arm' }), { cloud });
+}
+
+function bicepGraph(text: string, cloud: CloudName = 'AzureCloud', files: Record<string, string> = {}): DeploymentGraph {
+  const file = { uri: 'file:///g/main.bicep', text, kind: 'bicep' as const };
+  return readBicepDeployment(file, parseBicep(text).program, { cloud, readFile: (u) => files[u] });
+}
+
+function one(graph: DeploymentGraph, type: string): GraphResource {
+  const found = graph.ofType(type);
+  assert.equal(found.length, 1, `one ${type}: ${found.map((r) => r.id).join(', ')}`);
+  return found[0];
+}
+
+function names(resources: readonly GraphResource[]): string[] {
+  return resources.map((r) => r.symbolicName ?? r.id);
+}
+
+/** Partially known strings shown with `{?}` for the unknown pieces. */
+function shown(v: Value): string {
+  if (typeof v === 'string') return v;
+  if (isUnknown(v) && v.parts) return v.parts.map((p) => p ?? '{?}').join('');
+  return isUnknown(v) ? `Unknown(${v.reason})` : JSON.stringify(v);
+}
+
+const ARM = JSON.stringify({
+  $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+  contentVersion: '1.0.0.0',
+  parameters: { st: { type: 'string', defaultValue: 'contosodocs' }, ai: { type: 'string', defaultValue: 'contoso-ai' } },
+  resources: [
+    { type: STORAGE, apiVersion: '2023-01-01', name: "[parameters('st')]", location: 'eastus', kind: 'StorageV2',
+      resources: [{ type: 'blobServices', apiVersion: '2023-01-01', name: 'default' }] },
+    { type: 'Microsoft.Storage/storageAccounts/blobServices/containers', apiVersion: '2023-01-01', name: "[format('{0}/default/docs', parameters('st'))]" },
+    { type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name: "[parameters('ai')]", kind: 'FormRecognizer', location: 'eastus',
+      dependsOn: ["[resourceId('Microsoft.Storage/storageAccounts', parameters('st'))]"],
+      properties: {
+        customSubDomainName: "[parameters('ai')]",
+        restrictOutboundNetworkAccess: true,
+        allowedFqdnList: ["[replace(replace(reference(resourceId('Microsoft.Storage/storageAccounts', parameters('st')), '2023-01-01').primaryEndpoints.blob, 'https://', ''), '/', '')]"],
+        userOwnedStorage: [{ resourceId: "[resourceId('Microsoft.Storage/storageAccounts', parameters('st'))]" }],
+      } },
+    { type: 'Microsoft.Insights/diagnosticSettings', apiVersion: '2021-05-01-preview', name: 'logs',
+      scope: "[format('Microsoft.CognitiveServices/accounts/{0}', parameters('ai'))]", properties: {} },
+    { type: 'Microsoft.Authorization/roleAssignments', apiVersion: '2022-04-01', name: 'ra', existing: true },
+  ],
+}, null, 2);
+
+const BICEP = `param st string = 'contosodocs'
+param ai string = 'contoso-ai'
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  name: st
+  location: 'eastus'
+  kind: 'StorageV2'
+  resource blob 'blobServices' = {
+    name: 'default'
+  }
+}
+
+resource docs 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-01-01' = {
+  parent: storage::blob
+  name: 'docs'
+}
+
+resource account 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: ai
+  location: 'eastus'
+  kind: 'FormRecognizer'
+  dependsOn: [storage]
+  properties: {
+    customSubDomainName: ai
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: [
+      replace(replace(storage.properties.primaryEndpoints.blob, 'https://', ''), '/', '')
+    ]
+    userOwnedStorage: [
+      { resourceId: storage.id }
+    ]
+  }
+}
+
+resource logs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'logs'
+  scope: account
+  properties: {}
+}
+
+resource ra 'Microsoft.Authorization/roleAssignments@2022-04-01' existing = {
+  name: 'ra'
+}
+`;
+
+for (const [format, build] of [['ARM', armGraph], ['Bicep', bicepGraph]] as const) {
+  test(`${format}: every resource is in the graph, existing ones marked, types composed, api versions kept`, () => {
+    const graph = build(format === 'ARM' ? ARM : BICEP);
+    assert.deepEqual(graph.resources.map((r) => r.type), [
+      STORAGE, `${STORAGE}/blobServices`, `${STORAGE}/blobServices/containers`, 'Microsoft.CognitiveServices/accounts',
+      'Microsoft.Insights/diagnosticSettings', 'Microsoft.Authorization/roleAssignments',
+    ]);
+    assert.deepEqual(graph.resources.map((r) => r.existing), [false, false, false, false, false, true]);
+    assert.equal(one(graph, STORAGE).apiVersion?.value, '2023-01-01');
+    assert.equal(graph.accounts.length, 1);
+    assert.equal(graph.ofType('microsoft.storage/STORAGEACCOUNTS').length, 1, 'types compare case-insensitively');
+  });
+
+  test(`${format}: names are evaluated, children's full names composed`, () => {
+    const graph = build(format === 'ARM' ? ARM : BICEP);
+    assert.deepEqual(graph.resources.slice(0, 3).map((r) => graph.fullName(r)), ['contosodocs', 'contosodocs/default', 'contosodocs/default/docs']);
+  });
+
+  test(`${format}: relations — parent/child (nesting, parent:, acct/child names), scope, dependsOn, references`, () => {
+    const graph = build(format === 'ARM' ? ARM : BICEP);
+    const storage = one(graph, STORAGE);
+    const blob = one(graph, `${STORAGE}/blobServices`);
+    const container = one(graph, `${STORAGE}/blobServices/containers`);
+    const account = graph.accounts[0];
+    const logs = one(graph, 'Microsoft.Insights/diagnosticSettings');
+    const rel = (r: GraphResource, relation: Relation, type?: string) => graph.related(r, relation, type);
+    assert.deepEqual(rel(blob, 'parent'), [storage]);
+    assert.deepEqual(rel(container, 'parent'), [blob]);
+    assert.deepEqual(rel(storage, 'child'), [blob]);
+    assert.deepEqual(rel(blob, 'child'), [container]);
+    assert.deepEqual(rel(logs, 'scope'), [account]);
+    assert.deepEqual(rel(account, 'scopedTo', 'microsoft.insights/diagnosticsettings'), [logs]);
+    assert.deepEqual(rel(account, 'scopedTo', STORAGE), []);
+    assert.deepEqual(rel(account, 'dependsOn'), [storage]);
+    assert.deepEqual(rel(storage, 'dependedOnBy'), [account]);
+    assert.deepEqual(rel(account, 'references', STORAGE), [storage]);
+    assert.deepEqual(rel(storage, 'referencedBy'), [account]);
+    assert.deepEqual(names(rel(storage, 'references')), []);
+  });
+
+  for (const [cloud, suffix] of [['AzureCloud', 'core.windows.net'], ['AzureUSGovernment', 'core.usgovcloudapi.net']] as const) {
+    test(`${format}: runtime properties in ${cloud} — storage endpoints, AI endpoint, and the value an expression reads`, () => {
+      const graph = build(format === 'ARM' ? ARM : BICEP, cloud);
+      const storage = one(graph, STORAGE);
+      assert.equal(shown(graph.runtime(storage, ['properties', 'primaryEndpoints', 'blob'])), `https://contosodocs.blob.${suffix}/`);
+      assert.equal(shown(graph.runtime(storage, ['properties', 'primaryEndpoints', 'dfs'])), `https://contosodocs.dfs.${suffix}/`);
+      assert.equal(shown(graph.runtime(storage, ['properties', 'primaryEndpoints', 'web'])), `https://contosodocs.z{?}.web.${suffix}/`);
+      assert.equal(shown(graph.runtime(storage, ['properties', 'kind'])).startsWith('Unknown('), true, 'runtime state not modelled stays unknown');
+      assert.equal(shown(graph.runtime(storage, ['id'])), '/subscriptions/{?}/resourceGroups/{?}/providers/Microsoft.Storage/storageAccounts/contosodocs');
+      const account = graph.accounts[0];
+      const cognitive = cloud === 'AzureCloud' ? 'cognitiveservices.azure.com' : 'cognitiveservices.azure.us';
+      assert.equal(shown(graph.runtime(account, ['properties', 'endpoint'])), `https://contoso-ai.${cognitive}/`);
+      // The account's allow-list is computed from the storage account's blob endpoint.
+      assert.deepEqual(account.properties?.member('allowedFqdnList')?.value, [`contosodocs.blob.${suffix}`]);
+    });
+  }
+}
+
+test('partially known names give partially known hosts, and still resolve relations', () => {
+  const text = BICEP.replace("param st string = 'contosodocs'", "param st string = 'docs${uniqueString(resourceGroup().id)}'");
+  const graph = bicepGraph(text);
+  const storage = one(graph, STORAGE);
+  assert.equal(shown(graph.runtime(storage, ['properties', 'primaryEndpoints', 'blob'])), 'https://docs{?}.blob.core.windows.net/');
+  assert.deepEqual(graph.related(graph.accounts[0], 'references', STORAGE), [storage]);
+  // replace() does not guess inside unknown pieces: the entry is unknown, with the reason.
+  assert.equal(shown(graph.accounts[0].properties!.member('allowedFqdnList')!.items()![0].value), "Unknown(the name of 'storage' is only known at deployment)");
+});
+
+test('other runtime hosts: search, Cosmos DB, key vault, App Service, OpenAI and Foundry accounts, per cloud', () => {
+  const text = `
+resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch' }
+resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = { name: 'cdb' }
+resource kv 'Microsoft.KeyVault/vaults@2023-07-01' = { name: 'kv1' }
+resource site 'Microsoft.Web/sites@2023-12-01' = { name: 'app1' }
+resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai'
+  kind: 'OpenAI'
+  properties: { customSubDomainName: 'oai-sub' }
+}
+resource foundry 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'f'
+  kind: 'AIServices'
+  properties: { customSubDomainName: 'f-sub' }
+}
+resource regional 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'r'
+  kind: 'TextAnalytics'
+  properties: {}
+}
+`;
+  const expected: Record<CloudName, string[]> = {
+    AzureCloud: ['https://srch.search.windows.net', 'https://cdb.documents.azure.com:443/', 'https://kv1.vault.azure.net/', 'app1.azurewebsites.net',
+      'https://oai-sub.openai.azure.com/', 'https://f-sub.cognitiveservices.azure.com/', 'https://f-sub.services.ai.azure.com/'],
+    AzureUSGovernment: ['https://srch.search.azure.us', 'https://cdb.documents.azure.us:443/', 'https://kv1.vault.usgovcloudapi.net/', 'app1.azurewebsites.us',
+      'https://oai-sub.openai.azure.us/', 'https://f-sub.cognitiveservices.azure.us/', 'https://f-sub.services.ai.azure.us/'],
+    AzureChinaCloud: ['https://srch.search.azure.cn', 'https://cdb.documents.azure.cn:443/', 'https://kv1.vault.azure.cn/', 'app1.chinacloudsites.cn',
+      'https://oai-sub.openai.azure.cn/', 'https://f-sub.cognitiveservices.azure.cn/', 'https://f-sub.services.ai.azure.cn/'],
+  };
+  for (const cloud of ['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'] as const) {
+    const graph = bicepGraph(text, cloud);
+    const [oai, foundry, regional] = graph.accounts;
+    assert.deepEqual([
+      graph.runtime(one(graph, 'Microsoft.Search/searchServices'), ['properties', 'endpoint']),
+      graph.runtime(one(graph, 'Microsoft.DocumentDB/databaseAccounts'), ['properties', 'documentEndpoint']),
+      graph.runtime(one(graph, 'Microsoft.KeyVault/vaults'), ['properties', 'vaultUri']),
+      graph.runtime(one(graph, 'Microsoft.Web/sites'), ['properties', 'defaultHostName']),
+      graph.runtime(oai, ['properties', 'endpoint']),
+      graph.runtime(foundry, ['properties', 'endpoint']),
+      graph.runtime(foundry, ['properties', 'endpoints', 'AI Foundry API']),
+    ].map(shown), expected[cloud], cloud);
+    assert.match(shown(graph.runtime(regional, ['properties', 'endpoint'])), /no customSubDomainName/);
+  }
+});
+
+test('module calls are deployment steps: path, call site and target scope', () => {
+  const files = {
+    'file:///g/mod.bicep': "resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'inmod'\n}\n",
+  };
+  const text = "module m './mod.bicep' = {\n  name: 'storage-deploy'\n  scope: resourceGroup('rg-data')\n}\n";
+  const graph = bicepGraph(text, 'AzureCloud', files);
+  const storage = one(graph, STORAGE);
+  assert.deepEqual(storage.deploymentPath, ['storage-deploy']);
+  assert.equal(storage.file.uri, 'file:///g/mod.bicep');
+  const [step] = graph.deploymentChain(storage);
+  assert.deepEqual(step.path, ['storage-deploy']);
+  assert.equal(text.slice(step.loc.start, step.loc.end).startsWith("module m './mod.bicep'"), true);
+  assert.equal(text.slice(step.scope!.loc.start, step.scope!.loc.end), "resourceGroup('rg-data')");
+});
+
+test('ARM nested deployments: resources inside are in the graph with their chain and resource group', () => {
+  const text = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    resources: [{
+      type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'inner', resourceGroup: 'rg-data',
+      properties: { mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' }, template: {
+        $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0',
+        resources: [{ type: STORAGE, apiVersion: '2023-01-01', name: 'nested' }],
+      } },
+    }],
+  });
+  const graph = armGraph(text);
+  const storage = one(graph, STORAGE);
+  assert.deepEqual(storage.deploymentPath, ['inner']);
+  assert.equal(graph.deploymentChain(storage)[0].resourceGroup?.value, 'rg-data');
+  assert.equal(graph.fullName(storage), 'nested');
+});
+
+// A rule that reads a related resource through the graph, the way the dependency rules will.
+const storageHosts = createRule({
+  id: 'test-storage-hosts',
+  defaultLevel: 'info',
+  description: 'Reports the blob host of each storage account an AI account refers to.',
+  messages: { host: "AI service {{resource}} reads storage account '{{storage}}' at {{host}}" },
+  resourceTypes: [STORAGE],
+  check(resource, { graph }) {
+    return graph.related(resource, 'references', STORAGE).map((storage) => ({
+      at: resource.typeLoc,
+      messageId: 'host' as const,
+      data: { resource: `'${resource.name}'`, storage: shown(graph.fullName(storage)), host: shown(graph.runtime(storage, ['properties', 'primaryEndpoints', 'blob'])) },
+    }));
+  },
+});
+
+for (const [cloud, suffix] of [['AzureCloud', 'core.windows.net'], ['AzureUSGovernment', 'core.usgovcloudapi.net']] as const) {
+  for (const [kind, uri, text] of [['arm', 'file:///g/main.json', ARM], ['bicep', 'file:///g/main.bicep', BICEP]] as const) {
+    test(`a rule reads a related storage account's blob endpoint through the graph (${kind}, ${cloud})`, () => {
+      const result = analyze({ uri, text, kind }, { settings: mergeSettings({ cloud }), rules: [storageHosts] });
+      assert.deepEqual(result.findings.map((f) => [f.ruleId, f.messageId, f.message]), [
+        ['test-storage-hosts', 'host', `AI service 'contoso-ai' reads storage account 'contosodocs' at https://contosodocs.blob.${suffix}/`],
+      ]);
+      assert.deepEqual(result.findings[0].data, { resource: "'contoso-ai'", storage: 'contosodocs', host: `https://contosodocs.blob.${suffix}/` });
+    });
+  }
+}
+
+test("Bicep bodies of types no rule reads are skipped; a rule's resourceTypes keeps them", () => {
+  const text = "resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'kept'\n}\nresource kv 'Microsoft.KeyVault/vaults@2023-07-01' = {\n  name: 'skipped'\n}\n";
+  const skipped = parseBicep(text, { skipIrrelevantResources: true, readTypes: new Set(['microsoft.storage/storageaccounts']) });
+  const bodies = skipped.program.declarations.map((d) => (d.kind === 'resource' ? !!d.body?.skipped : undefined));
+  assert.deepEqual(bodies, [false, true]);
+  const graph = readBicepDeployment({ uri: 'file:///g/s.bicep', text, kind: 'bicep' }, skipped.program, { readFile: () => undefined });
+  assert.deepEqual(graph.resources.map((r) => [r.type, !!r.declaration, shown(graph.fullName(r)).startsWith('Unknown') ? 'unknown' : graph.fullName(r)]), [
+    [STORAGE, true, 'kept'], ['Microsoft.KeyVault/vaults', false, 'unknown'],
+  ]);
+});
