@@ -33,7 +33,12 @@ export interface RuleMeta<M extends string = string> {
   /** The rule's options (`rules.<id>.<key>` in the config), with their defaults. */
   readonly options?: Readonly<Record<string, OptionSchema>>;
   /**
-   * Resource types (any case) the rule reads from the graph besides AI accounts. Readers may skip the
+   * Resource types (any case) the rule checks: each resource of these types is a subject passed to `check`.
+   * Default: AI accounts (`Microsoft.CognitiveServices/accounts`).
+   */
+  readonly subjects?: readonly string[];
+  /**
+   * Resource types (any case) the rule reads from the graph besides its subjects. Readers may skip the
    * bodies of resources whose type no enabled rule names (Bicep does, for speed).
    */
   readonly resourceTypes?: readonly string[];
@@ -58,7 +63,15 @@ export interface Report<M extends string = string> {
 }
 
 export interface Rule<M extends string = string, O extends OptionValues = OptionValues> extends RuleMeta<M> {
+  /** Checks one subject: an AI account, or a resource of one of `subjects`. */
   check(resource: AiResource, context: RuleContext<O>): Report<M>[];
+}
+
+export const AI_ACCOUNT_TYPE = 'Microsoft.CognitiveServices/accounts';
+
+/** The types a rule checks. */
+export function subjectTypes(rule: RuleMeta): readonly string[] {
+  return rule.subjects ?? [AI_ACCOUNT_TYPE];
 }
 
 /** Declares a rule; the type parameters tie its reports' message ids and its options to its metadata. */

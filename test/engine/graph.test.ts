@@ -294,3 +294,44 @@ test("Bicep bodies of types no rule reads are skipped; a rule's resourceTypes ke
     [STORAGE, true, 'kept'], ['Microsoft.KeyVault/vaults', false, 'unknown'],
   ]);
 });
+
+test('a rule can check resources of other types (subjects): declared ones, not existing or excluded by a false condition', () => {
+  const workspaceRule = createRule({
+    id: 'test-workspace-mode',
+    defaultLevel: 'warning',
+    description: 'Reports the isolation mode of each ML workspace.',
+    messages: { mode: 'workspace {{name}}: {{mode}}' },
+    subjects: ['Microsoft.MachineLearningServices/workspaces'],
+    check(resource) {
+      const mode = resource.properties?.member('managedNetwork')?.member('isolationMode');
+      return [{ at: mode ?? resource.typeLoc, messageId: 'mode' as const, data: { name: resource.name, mode: shown(mode?.value ?? 'none') } }];
+    },
+  });
+  const bicep = `param deployHub bool = false
+resource hub 'Microsoft.MachineLearningServices/workspaces@2024-10-01' = {
+  name: 'hub1'
+  properties: { managedNetwork: { isolationMode: 'AllowInternetOutbound' } }
+}
+resource off 'Microsoft.MachineLearningServices/workspaces@2024-10-01' = if (deployHub) {
+  name: 'hub2'
+}
+resource old 'Microsoft.MachineLearningServices/workspaces@2024-10-01' existing = {
+  name: 'hub3'
+}
+`;
+  const arm = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0',
+    parameters: { deployHub: { type: 'bool', defaultValue: false } },
+    resources: [
+      { type: 'Microsoft.MachineLearningServices/workspaces', apiVersion: '2024-10-01', name: 'hub1', properties: { managedNetwork: { isolationMode: 'AllowInternetOutbound' } } },
+      { type: 'Microsoft.MachineLearningServices/workspaces', apiVersion: '2024-10-01', name: 'hub2', condition: "[parameters('deployHub')]" },
+      { type: 'Microsoft.MachineLearningServices/workspaces', apiVersion: '2024-10-01', name: 'hub3', existing: true },
+    ],
+  }, null, 2);
+  for (const [kind, uri, text] of [['bicep', 'file:///g/ml.bicep', bicep], ['arm', 'file:///g/ml.json', arm]] as const) {
+    const result = analyze({ uri, text, kind }, { settings: mergeSettings({}), rules: [workspaceRule] });
+    assert.deepEqual(result.findings.map((f) => [f.message, text.slice(f.loc.start, f.loc.end)]), [
+      ['workspace hub1: AllowInternetOutbound', kind === 'bicep' ? "'AllowInternetOutbound'" : '"AllowInternetOutbound"'],
+    ], kind);
+  }
+});

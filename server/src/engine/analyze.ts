@@ -1,6 +1,6 @@
 // The engine's entry point: one file in, findings out. Used by the language server and the CLI.
 
-import { rules as registry, defaultOptions, formatMessage, type Level, type MessageData, type OptionValues, type Rule } from '../../../rules';
+import { rules as registry, defaultOptions, formatMessage, subjectTypes, type Level, type MessageData, type OptionValues, type Rule } from '../../../rules';
 import { keepShapes } from './shapes';
 import { loadArm } from './arm/load';
 import { loadBicep, loadBicepParam } from './bicep/load';
@@ -204,7 +204,7 @@ function enabledRules(rules: readonly Rule[], settings: Settings): EnabledRule[]
 /** Types the enabled rules read from the graph. */
 function readTypes(rules: readonly EnabledRule[]): ReadonlySet<string> {
   const types = new Set<string>();
-  for (const { rule } of rules) for (const t of rule.resourceTypes ?? []) types.add(t.toLowerCase());
+  for (const { rule } of rules) for (const t of [...rule.resourceTypes ?? [], ...subjectTypes(rule)]) types.add(t.toLowerCase());
   return types;
 }
 
@@ -212,8 +212,16 @@ function readTypes(rules: readonly EnabledRule[]): ReadonlySet<string> {
 export function check(graph: DeploymentGraph, settings: Settings, withFixes = true, rules: readonly Rule[] | readonly EnabledRule[] = registry): Finding[] {
   const enabled = rules.length && 'rule' in rules[0] ? rules as readonly EnabledRule[] : enabledRules(rules as readonly Rule[], settings);
   const findings: Finding[] = [];
-  for (const resource of graph.accounts) {
-    for (const { rule, level, options } of enabled) {
+  // Subject by subject (in graph order), rule by rule: findings of one resource stay together.
+  const bySubject = new Map<AiResource, EnabledRule[]>();
+  for (const entry of enabled) {
+    for (const subject of graph.subjects(subjectTypes(entry.rule))) {
+      const list = bySubject.get(subject);
+      if (list) list.push(entry); else bySubject.set(subject, [entry]);
+    }
+  }
+  for (const [resource, entries] of bySubject) {
+    for (const { rule, level, options } of entries) {
       if (resource.suppressions.has(rule.id)) continue;
       for (const report of rule.check(resource, { options, graph })) {
         findings.push(toFinding(rule, level, resource, report, withFixes));

@@ -184,6 +184,7 @@ function graphResource(node: JsonNode, declaration: JsonValueNode, typeNode: Jso
     deploymentPath: env.path,
     get nameNode() { return declaration.member('name'); },
     references: () => referencesIn(node, env),
+    subject(): AiResource { return aiResource(this, declaration, node, env); },
   };
 }
 
@@ -278,6 +279,7 @@ function asObject(v: Value): ValueObject {
   return isObject(v) ? v : {};
 }
 
+/** A resource as a rule subject: an AI account, or a resource of a type some rule checks. */
 function aiResource(base: GraphResource, declaration: ValueNode, node: JsonNode, env: Env): AiResource {
   // The graph entry stays the prototype, so its members stay lazy.
   return Object.assign(Object.create(base) as GraphResource, {

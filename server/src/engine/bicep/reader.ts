@@ -247,7 +247,7 @@ class BicepTemplate implements EvalContext {
     const symbolicName = parent?.symbolicName ? `${parent.symbolicName}::${d.name.name}` : d.name.name;
     let declaredParent: { value?: GraphResource } | undefined;
     // Members are looked up on first use: most resources are never asked about.
-    return {
+    const node: GraphResource = {
       id: `${this.path.join('/')}#${symbolicName}`,
       type,
       apiVersion: at >= 0 && raw ? { value: d.typeString!.slice(at + 1), loc: this.loc({ start: raw.start + at + 1, end: raw.end }) } : undefined,
@@ -268,7 +268,9 @@ class BicepTemplate implements EvalContext {
       deploymentPath: this.path,
       get nameNode() { return body?.member('name'); },
       references: () => (d.body && !d.body.skipped ? this.referencesIn(d.body) : []),
+      subject: () => (body ? this.aiResource(d, node) : undefined),
     };
+    return node;
   }
 
   /** Resource symbols, `resourceId(...)` and `reference(...)` in a declaration, as values naming resources. */

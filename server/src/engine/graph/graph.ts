@@ -50,6 +50,8 @@ export interface GraphResource {
   readonly nameNode?: ValueNode;
   /** Values that name the resources the declaration refers to (resource objects, ids, symbolic names), computed on demand. */
   references?(): readonly Value[];
+  /** This resource as a rule subject (name for messages, settings, suppressions), built on demand. */
+  subject?(): AiResource | undefined;
 }
 
 /** A nested deployment or module call on the way to a resource. */
@@ -65,6 +67,7 @@ export interface DeploymentStep {
 }
 
 const DEPLOYMENT_TYPE = 'microsoft.resources/deployments';
+const AI_ACCOUNT = 'microsoft.cognitiveservices/accounts';
 
 /** One evaluated deployment (entry template + parameter file): its resources and their relations. */
 export class DeploymentGraph {
@@ -125,6 +128,26 @@ export class DeploymentGraph {
       }
     }
     return this.byTypeIndex.get(type.toLowerCase()) ?? [];
+  }
+
+  private readonly subjectCache = new Map<GraphResource, AiResource | undefined>();
+
+  /**
+   * The resources of these types that rules check: declared (not `existing`), read (not skipped), and not
+   * known to be left out by their condition. AI accounts are `accounts`.
+   */
+  subjects(types: readonly string[]): readonly AiResource[] {
+    const out: AiResource[] = [];
+    for (const type of types) {
+      if (type.toLowerCase() === AI_ACCOUNT) { out.push(...this.accountList); continue; }
+      for (const r of this.ofType(type)) {
+        if (r.existing || !r.declaration || r.condition?.value === false) continue;
+        if (!this.subjectCache.has(r)) this.subjectCache.set(r, r.subject?.());
+        const subject = this.subjectCache.get(r);
+        if (subject) out.push(subject);
+      }
+    }
+    return out;
   }
 
   /** The full ARM name (`acct/child` for a child resource), evaluated, partially known where needed. */
