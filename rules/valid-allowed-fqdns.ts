@@ -4,9 +4,9 @@ import type { Fix } from '../server/src/engine/fixes';
 import { createRule, type Report } from './rule';
 import { allowListOf, removeEntryFix } from './support/allowlist';
 import { hostOf, hostProblem, MAX_ENTRIES } from './support/fqdn';
-import { editableSite, quoted } from './support/values';
+import { editableSite, isUnknown, quoted } from './support/values';
 
-type MessageId = 'tooMany' | 'notHost';
+type MessageId = 'tooMany' | 'notHost' | 'unverifiable';
 
 export const rule = createRule({
   id: 'valid-allowed-fqdns',
@@ -15,6 +15,7 @@ export const rule = createRule({
   messages: {
     tooMany: 'AI service {{resource}} lists {{count}} allowed FQDNs; the service accepts at most {{max}}. Remove hosts it does not need.',
     notHost: "AI service {{resource}} has allowed FQDN '{{entry}}', which is not a host name: {{problem}}.",
+    unverifiable: 'An allowed FQDN of AI service {{resource}} cannot be verified: {{reason}}.',
   },
   check(resource) {
     const list = allowListOf(resource);
@@ -25,6 +26,11 @@ export const rule = createRule({
     }
     for (const entry of list.entries) {
       const text = entry.text;
+      // An entry the analysis gave up on (a size or step limit) is not assumed to be a host.
+      if (isUnknown(entry.node.value) && entry.node.value.limit) {
+        reports.push({ at: entry.node, advisory: true, messageId: 'unverifiable', data: { resource: quoted(resource), reason: entry.node.value.reason } });
+        continue;
+      }
       if (text === undefined) continue;
       const problem = hostProblem(text.replace(/\*/g, 'x'));
       if (!problem) continue;

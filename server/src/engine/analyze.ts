@@ -7,6 +7,7 @@ import { loadBicep, loadBicepParam } from './bicep/load';
 import type { Settings } from './config';
 import type { Fix } from './fixes';
 import { isUnknown } from './expressions/value';
+import { evaluationLimitCount, withEvaluationBudget } from './expressions/evaluator';
 import { writtenAt, type AiResource, type FileKind, type Loc, type SourceFile, type ValueNode } from './model';
 import type { DeploymentGraph } from './graph/graph';
 
@@ -41,7 +42,13 @@ export interface ResourceSummary {
   readonly restricted: boolean | 'unknown';
 }
 
-export interface Problem { readonly message: string; readonly start: number; readonly end: number }
+export interface Problem {
+  readonly message: string;
+  readonly start: number;
+  readonly end: number;
+  /** Error: the analysis is incomplete (a limit was hit), so a clean result would be a false pass. */
+  readonly severity?: 'error' | 'warning';
+}
 
 export interface AnalysisResult {
   readonly file: SourceFile;
@@ -99,6 +106,11 @@ export function fileKindOf(uri: string): FileKind | undefined {
 
 export function analyze(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
   keepArmShapes(options.settings);
+  return withEvaluationBudget(() => analyzeWithin(file, options));
+}
+
+function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
+  const limitsBefore = evaluationLimitCount();
   const rules = enabledRules(options.rules ?? registry, options.settings);
   const scope: ReadScope = { types: readTypes(rules) };
   const loaded = file.kind === 'arm' ? loadArm(file, options) : file.kind === 'bicep' ? loadBicep(file, options, scope) : loadBicepParam(file, options, scope);
@@ -115,7 +127,29 @@ export function analyze(file: SourceFile, options: AnalyzeOptions): AnalysisResu
   // In reading order, as ESLint lists them; the sort is stable, so rule order breaks ties.
   findings.sort((a, b) => a.loc.start - b.loc.start);
   const own = loaded.runs.map((graph) => graph.accounts.filter((r) => r.file.uri === file.uri).map(summarize));
-  return { file, isTemplate: true, resources: mergeSummaries(own), findings, problems: loaded.problems };
+  return { file, isTemplate: true, resources: mergeSummaries(own), findings, problems: [...loaded.problems, ...limitProblems(file, loaded, limitsBefore)] };
+}
+
+/** Limits hit while reading or evaluating: reported as errors, so an incomplete analysis never passes. */
+function limitProblems(file: SourceFile, loaded: Loaded, limitsBefore: number): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const graph of loaded.runs) {
+    for (const limit of graph.limits) {
+      const here = limit.loc.file.uri === file.uri;
+      const key = `${limit.message}|${here ? limit.loc.start : 0}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      problems.push({ message: limit.message, start: here ? limit.loc.start : 0, end: here ? limit.loc.end : 0, severity: 'error' });
+    }
+  }
+  if (evaluationLimitCount() !== limitsBefore) {
+    problems.push({
+      message: 'evaluation stopped at a size or step limit (values that double, e.g. concat(a, a) through variables): the values it affects cannot be verified',
+      start: 0, end: 0, severity: 'error',
+    });
+  }
+  return problems;
 }
 
 /** One finding per place and rule: the same problem under several parameter files is reported once, naming them. */

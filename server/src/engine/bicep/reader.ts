@@ -7,8 +7,9 @@ import { parseTree } from 'jsonc-parser';
 import { evaluate, type EvalContext } from '../expressions/evaluator';
 import { findStringLiteral } from '../expressions/walk';
 import type { CloudName } from '../expressions/environment';
-import { Unknown, isObject, type Value } from '../expressions/value';
-import type { AiResource, Loc, Origin, OriginKind, SourceFile, ValueNode } from '../model';
+import { Unknown, isObject, isUnknown, type Value } from '../expressions/value';
+import { writtenAt, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode } from '../model';
+import { canonicalKey } from '../expressions/functions/helpers';
 import { derived } from '../nodes';
 import { isDeploymentTemplate, readArmDeployment, AI_ACCOUNT_TYPE } from '../arm/reader';
 import type { Expr } from '../expressions/ast';
@@ -32,6 +33,33 @@ export interface BicepReadOptions {
   readonly parameterFile?: { readonly name: string; readonly values: ReadonlyMap<string, ValueNode> };
   /** Lower-case types some rule reads: module files are parsed without skipping their bodies. */
   readonly readTypes?: ReadonlySet<string>;
+  /** Shared by the templates of one deployment: parsed modules, and module instances already read. */
+  readonly shared?: ModuleCache;
+}
+
+interface ModuleCache {
+  readonly programs: Map<string, Program>;
+  /** Module URI → the instances read so far (their values, and their key once computed). */
+  readonly instances: Map<string, { readonly values: ReadonlyMap<string, ValueNode>; key?: string; readonly path: readonly string[] }[]>;
+  count: number;
+}
+
+/** Module instances one deployment may read; past it the analysis reports the limit. */
+export const MAX_MODULE_INSTANCES = 5000;
+
+/**
+ * What decides a module instance's findings: each value passed, and where it is written. Two calls with the
+ * same key read the same resources and report the same findings, so the second is not read again.
+ */
+function instanceKey(values: ReadonlyMap<string, ValueNode>): string {
+  const parts: string[] = [];
+  for (const [name, node] of [...values].sort(([a], [b]) => a.localeCompare(b))) {
+    const value = node.value;
+    const site = writtenAt(node).loc;
+    const key = canonicalKey(value) ?? (isUnknown(value) ? `?${value.reason}|${value.parameter ?? ''}|${JSON.stringify(value.parts ?? null)}` : '?');
+    parts.push(`${name}=${key}@${site.file.uri}:${site.start}`);
+  }
+  return parts.join('\u0000');
 }
 
 export interface Binding { readonly node: ValueNode; readonly kind: OriginKind; readonly via?: string }
@@ -47,7 +75,8 @@ export function readBicepDeployment(file: SourceFile, program: Program, options:
   const bindings = new Map<string, Binding>();
   for (const [name, node] of options.parameterFile?.values ?? []) bindings.set(name, { node, kind: 'parameter-file' });
   const graph = new DeploymentGraph(options.cloud);
-  new BicepTemplate(file, program, bindings, options, [], [file.uri], graph).collect();
+  const shared: ModuleCache = { programs: new Map(), instances: new Map(), count: 0 };
+  new BicepTemplate(file, program, bindings, { ...options, shared }, [], [file.uri], graph).collect();
   return graph;
 }
 
@@ -332,9 +361,26 @@ class BicepTemplate implements EvalContext {
       if (this.chain.includes(target.uri)) return;
       const text = this.options.readFile(target.uri);
       if (text === undefined) return;
+      const same = this.sameInstance(target.uri, values, path);
+      if (same) {
+        this.graph.addDeployment({ path, loc: this.loc(d), scope: body.member('scope'), sameAs: same });
+        return;
+      }
+      const shared = this.options.shared;
+      if (shared && ++shared.count > MAX_MODULE_INSTANCES) {
+        if (shared.count === MAX_MODULE_INSTANCES + 1) {
+          this.graph.limits.push({ message: `more than ${MAX_MODULE_INSTANCES} module instances: analysis stopped at '${via}'`, loc: this.loc(d) });
+        }
+        return;
+      }
       const file: SourceFile = { uri: target.uri, text, kind: 'bicep' };
       const bindings = new Map([...values].map(([k, node]) => [k, { node, kind: 'caller' as const, via }]));
-      const program = parseBicep(text, { skipIrrelevantResources: true, readTypes: this.options.readTypes }).program;
+      const programs = this.options.shared?.programs;
+      let program = programs?.get(target.uri);
+      if (!program) {
+        program = parseBicep(text, { skipIrrelevantResources: true, readTypes: this.options.readTypes }).program;
+        programs?.set(target.uri, program);
+      }
       new BicepTemplate(file, program, bindings, this.options, path, [...this.chain, target.uri], this.graph).collect();
     } else if (target?.kind === 'json') {
       const text = this.options.readFile(target.uri);
@@ -346,6 +392,27 @@ class BicepTemplate implements EvalContext {
     } else if (isAvmAccountModule(d.pathString)) {
       this.graph.addAccount(avmAccountResource({ file: this.file, name: via, typeLoc: this.loc(d.path), declaration: body, params: values, path }));
     }
+  }
+
+  /**
+   * The path of an instance of this module already read with the same values from the same places, if any;
+   * otherwise records this one. Fan-outs (each module calling the next twice) stay linear.
+   */
+  private sameInstance(uri: string, values: ReadonlyMap<string, ValueNode>, path: readonly string[]): readonly string[] | undefined {
+    const shared = this.options.shared;
+    if (!shared) return undefined;
+    const seen = shared.instances.get(uri);
+    if (!seen) {
+      shared.instances.set(uri, [{ values, path }]);
+      return undefined;
+    }
+    const key = instanceKey(values);
+    for (const instance of seen) {
+      instance.key ??= instanceKey(instance.values);
+      if (instance.key === key) return instance.path;
+    }
+    seen.push({ values, key, path });
+    return undefined;
   }
 
   /** Where a module's template is: a local .bicep/.json file, or a registry module in the local cache. */

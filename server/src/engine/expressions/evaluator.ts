@@ -45,6 +45,68 @@ export const MAX_EVAL_DEPTH = 1200;
 /** Reason of the Unknown produced when evaluation nests too deeply (or the stack runs out). */
 export const TOO_DEEP_REASON = 'expression evaluation is nested too deeply';
 
+/** Longest string and largest array/object (counted in elements, nested ones included) one evaluation may build. */
+export const MAX_STRING_LENGTH = 1 << 20;
+export const MAX_VALUE_ELEMENTS = 1 << 20;
+/** Evaluation steps one analysis may take (see `withEvaluationBudget`). */
+export const DEFAULT_EVALUATION_STEPS = 5_000_000;
+
+let steps = 0;
+let stepBudget = Number.POSITIVE_INFINITY;
+let limitEvents = 0;
+
+/**
+ * Runs `fn` with a budget of evaluation steps: past it, every evaluation is an Unknown that says so, and the
+ * values it affects "cannot be verified". Templates whose values double (`concat(a, a)` through variables)
+ * stop here instead of taking minutes and gigabytes.
+ */
+export function withEvaluationBudget<T>(fn: () => T, maxSteps = DEFAULT_EVALUATION_STEPS): T {
+  const saved = [steps, stepBudget];
+  steps = 0;
+  stepBudget = maxSteps;
+  try {
+    return fn();
+  } finally {
+    [steps, stepBudget] = saved;
+  }
+}
+
+/** How many times a size or step limit was hit so far (the engine reports a file whose analysis hit one). */
+export function evaluationLimitCount(): number {
+  return limitEvents;
+}
+
+/** An Unknown made by a limit: rules say "cannot be verified" for it rather than staying silent. */
+export function limitUnknown(reason: string): Unknown {
+  limitEvents++;
+  return new Unknown(reason, undefined, undefined, true);
+}
+
+const elementCounts = new WeakMap<object, number>();
+
+/** Elements in an array or object, nested ones included; counted once per value (values are immutable). */
+function elementCount(v: Value): number {
+  if (typeof v !== 'object' || v === null || v instanceof Unknown || v instanceof Lambda) return 1;
+  const known = elementCounts.get(v);
+  if (known !== undefined) return known;
+  let n = 1;
+  const items = Array.isArray(v) ? v : Object.values(v);
+  for (let i = 0; i < items.length && n <= MAX_VALUE_ELEMENTS; i++) n += elementCount(items[i]);
+  elementCounts.set(v, n);
+  return n;
+}
+
+/** A function's result, or an Unknown when it is larger than any template value can be. */
+function bounded(v: Value, fn: string): Value {
+  if (typeof v === 'string') {
+    return v.length > MAX_STRING_LENGTH ? limitUnknown(`${fn}() builds a string of more than ${MAX_STRING_LENGTH.toLocaleString('en-US')} characters; evaluation stopped`) : v;
+  }
+  if (typeof v === 'object' && v !== null && !(v instanceof Unknown) && !(v instanceof Lambda) && elementCount(v) > MAX_VALUE_ELEMENTS) {
+    return limitUnknown(`${fn}() builds a value of more than ${MAX_VALUE_ELEMENTS.toLocaleString('en-US')} elements; evaluation stopped`);
+  }
+  return v;
+}
+
 let tooDeepEvents = 0;
 
 /**
@@ -68,6 +130,7 @@ export function evaluate(expr: Expr, ctx: EvalContext, env: EvalEnv = EMPTY_ENV)
 
 function evalExpr(expr: Expr, ctx: EvalContext, env: EvalEnv): Value {
   if (depth >= MAX_EVAL_DEPTH) return tooDeep();
+  if (++steps > stepBudget) return limitUnknown(`evaluation stopped after ${stepBudget.toLocaleString('en-US')} steps`);
   depth++;
   try {
     switch (expr.kind) {
@@ -123,14 +186,14 @@ function evalCall(expr: CallExpr, ctx: EvalContext, env: EvalEnv): Value {
       return evalExpr(e, ctx, e2 ?? env);
     },
   };
-  if (def.lazy) return def.impl([], call);
+  if (def.lazy) return bounded(def.impl([], call), expr.name);
   const args: Value[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const v = call.arg(i);
     if (!def.acceptsUnknown && v instanceof Unknown) return propagate(v);
     args[i] = v;
   }
-  return def.impl(args, call);
+  return bounded(def.impl(args, call), expr.name);
 }
 
 function evalUserFunction(expr: CallExpr, ctx: EvalContext, env: EvalEnv): Value {

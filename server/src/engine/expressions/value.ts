@@ -17,6 +17,8 @@ export class Unknown {
      * `[null, '.blob.', 'core.windows.net']`, enough to tell a host name from a wildcard.
      */
     readonly parts?: readonly (string | null)[],
+    /** Set when a size or step limit of the analysis, not the template, made the value unknown. */
+    readonly limit?: boolean,
   ) {}
 }
 

@@ -64,6 +64,8 @@ export interface DeploymentStep {
   readonly scope?: ValueNode;
   readonly resourceGroup?: ValueNode;
   readonly subscriptionId?: ValueNode;
+  /** Set when this call passes the same values as an earlier call of the same module: its resources were read there. */
+  readonly sameAs?: readonly string[];
 }
 
 const DEPLOYMENT_TYPE = 'microsoft.resources/deployments';
@@ -97,6 +99,9 @@ export class DeploymentGraph {
   }
 
   private readonly steps = new Map<string, DeploymentStep>();
+
+  /** Limits the readers hit (depth, instances): the graph is incomplete, and the analysis must say so. */
+  readonly limits: { readonly message: string; readonly loc: Loc }[] = [];
 
   addDeployment(step: DeploymentStep): void {
     this.steps.set(step.path.join('\u0000'), step);

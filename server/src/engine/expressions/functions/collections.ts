@@ -3,7 +3,7 @@
 
 import { Unknown, isObject, type Value, type ValueObject } from '../value';
 import {
-  deepEquals, defineKey, fail, findKey, numberToString, parseLenientJson, propagate, requireArray, requireInt,
+  canonicalKey, deepEquals, defineKey, fail, findKey, numberToString, parseLenientJson, propagate, requireArray, requireInt,
   requireObject, requireString, typeName,
 } from './helpers';
 import type { FunctionTable } from './types';
@@ -298,10 +298,16 @@ function union(args: Value[]): Value {
   if (present.length === 0) return null;
   if (present.every(Array.isArray)) {
     // Set union: equal known elements are kept once; Unknown elements are kept (they may duplicate).
+    // Known elements are hashed by their canonical form: deepEquals is true exactly for equal keys.
     const out: Value[] = [];
+    const seen = new Set<string>();
     for (const arr of present as Value[][]) {
       for (const e of arr) {
-        if (!(e instanceof Unknown) && out.some((x) => deepEquals(x, e) === true)) continue;
+        const key = canonicalKey(e);
+        if (key !== undefined) {
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
         out.push(e);
         if (out.length > MAX_ARRAY) fail('union: result is too large');
       }

@@ -62,7 +62,7 @@ export function findUnknown(v: Value): Unknown | undefined {
 
 /** An Unknown carrying the cause (reason and parameter) of `u` but none of its string parts. */
 export function propagate(u: Unknown): Unknown {
-  return u.parts ? new Unknown(u.reason, u.parameter) : u;
+  return u.parts ? new Unknown(u.reason, u.parameter, undefined, u.limit) : u;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -109,6 +109,33 @@ export function deepEquals(a: Value, b: Value, depth = 0): boolean | undefined {
     if (r === undefined) result = undefined;
   }
   return result;
+}
+
+/**
+ * A key that two fully known values share exactly when `deepEquals` says true; undefined for values holding
+ * an Unknown or a lambda (never `true`-equal to anything) or nested too deeply. Lets set operations hash.
+ */
+export function canonicalKey(v: Value, depth = 0): string | undefined {
+  if (depth > 200) return undefined;
+  if (v === null || typeof v === 'boolean' || typeof v === 'number') return JSON.stringify(v);
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v instanceof Unknown || v instanceof Lambda) return undefined;
+  if (Array.isArray(v)) {
+    const parts: string[] = [];
+    for (const item of v) {
+      const key = canonicalKey(item, depth + 1);
+      if (key === undefined) return undefined;
+      parts.push(key);
+    }
+    return `[${parts.join(',')}]`;
+  }
+  const parts: string[] = [];
+  for (const k of Object.keys(v).sort()) {
+    const key = canonicalKey(v[k], depth + 1);
+    if (key === undefined) return undefined;
+    parts.push(`${JSON.stringify(k)}:${key}`);
+  }
+  return `{${parts.join(',')}}`;
 }
 
 /** Could a string made of `parts` (null = any text) equal `s`? */
@@ -380,7 +407,7 @@ export function normalizeParts(parts: readonly (string | null)[]): Parts {
 export function partialString(parts: readonly (string | null)[], cause: Unknown | undefined): Value {
   const norm = normalizeParts(parts);
   if (!norm.includes(null)) return norm.join('');
-  return new Unknown(cause?.reason ?? 'part of the string is not known', cause?.parameter, norm);
+  return new Unknown(cause?.reason ?? 'part of the string is not known', cause?.parameter, norm, cause?.limit);
 }
 
 /** Known text before the first unknown piece ('' when the value starts with an unknown piece). */
