@@ -118,9 +118,10 @@ export function mergeSettings(...layers: Partial<Settings>[]): Settings {
   let result: Settings = DEFAULT_SETTINGS;
   for (const layer of layers) {
     const ruleOptions: Record<string, OptionValues> = { ...result.ruleOptions };
-    for (const [id, options] of Object.entries(layer.ruleOptions ?? {})) ruleOptions[id] = { ...ruleOptions[id], ...options };
-    // The old top-level spelling sets the rule's option at its own layer's precedence.
+    // The old top-level spelling sets the rule's option at its own layer's precedence; the rule's own
+    // option in the same layer, the newer spelling, wins over it.
     if (layer.ownerTagNames) ruleOptions[OWNER_RULE] = { ...ruleOptions[OWNER_RULE], ownerTagNames: layer.ownerTagNames };
+    for (const [id, options] of Object.entries(layer.ruleOptions ?? {})) ruleOptions[id] = { ...ruleOptions[id], ...options };
     result = {
       rules: { ...result.rules, ...layer.rules },
       ruleOptions,
