@@ -29,7 +29,9 @@ export const CONFIG_FILE_NAME = '.ai-egress-guard.json';
 export const BICEPCONFIG_KEY = 'aiEgressGuard';
 
 const OWNER_RULE = 'require-owner-tag';
-const LEVELS = new Set(['off', 'info', 'warning', 'error']);
+/** The levels a rule may be set to, in increasing severity. */
+export const LEVEL_SETTINGS: readonly LevelSetting[] = ['off', 'info', 'warning', 'error'];
+const LEVELS = new Set<string>(LEVEL_SETTINGS);
 const CLOUDS = new Set(['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud']);
 
 /** Checks a settings object from a config file or the editor; what is wrong is reported, not thrown. */

@@ -1,12 +1,12 @@
 // The rule settings as the editor and the docs describe them, generated from the rule registry so that a new
-// rule or option cannot be left out: the `aiEgressGuard.rules` setting of package.json and the rule table of
-// docs/configuration.md. `npm run gen:config` writes both; a test checks they are up to date.
+// rule or option cannot be left out: the `aiEgressGuard.rules` setting of package.json and the rule and option
+// tables of docs/configuration.md. `npm run gen:config` writes both; a test checks they are up to date.
 
 import { docsUrl, rules as registry, type Level, type LevelSetting, type OptionSchema, type Rule } from '../../../rules';
+import { LEVEL_SETTINGS as LEVELS } from './config';
 
 export const RULES_SETTING = 'aiEgressGuard.rules';
 
-const LEVELS: readonly LevelSetting[] = ['off', 'info', 'warning', 'error'];
 const LEVEL_MEANING: Readonly<Record<LevelSetting, string>> = {
   off: 'Not checked.',
   info: 'Reported as information.',
