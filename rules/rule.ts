@@ -79,10 +79,13 @@ export function createRule<M extends string, O extends OptionValues = OptionValu
   return rule;
 }
 
+/** A placeholder of a message template, `{{name}}`; the name is the capture. */
+export const MESSAGE_PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
+
 /** Fills a message template: `{{name}}` becomes `data.name`; an unknown placeholder is left as written. */
 export function formatMessage(template: string, data: MessageData | undefined): string {
   if (!data) return template;
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+  return template.replace(MESSAGE_PLACEHOLDER, (whole, key: string) => (key in data ? String(data[key]) : whole));
 }
 
 /** The defaults of a rule's options. */

@@ -2,7 +2,7 @@
 
 import { isUnknown, Unknown, type Value } from '../../server/src/engine/expressions/value';
 import { settingPath, writtenAt, type AiResource, type ValueNode } from '../../server/src/engine/model';
-import type { FixIntent, JsonValue } from '../../server/src/engine/fixes';
+import type { FixIntent, FixValue } from '../../server/src/engine/fixes';
 
 /**
  * Where a value that flowed in through parameters and callers is finally written, for messages and
@@ -49,6 +49,6 @@ export function quoted(resource: AiResource): string {
 }
 
 /** An intent that sets a resource setting (`['properties', 'x']`) wherever the declaration keeps it. */
-export function setSetting(resource: AiResource, path: readonly string[], value: JsonValue, onlyIfMissing?: boolean): FixIntent {
+export function setSetting(resource: AiResource, path: readonly string[], value: FixValue, onlyIfMissing?: boolean): FixIntent {
   return { kind: 'set', target: resource.declaration, path: settingPath(resource, path), value, ...(onlyIfMissing ? { onlyIfMissing } : {}) };
 }

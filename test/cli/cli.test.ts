@@ -6,10 +6,18 @@ import { test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import { CLI, EXAMPLES, ROOT, tempTree } from '../support/paths';
 import { account, template } from '../support/lint';
+import { formatMessage, rules } from '../../rules';
+import { sarifMessageString } from '../../server/src/report/sarif';
 
 function run(args: string[], cwd = ROOT) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function assertValidSarif(text: string): void {
+  const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
+  assert.ok(ajv.validate(schema, JSON.parse(text)), JSON.stringify(ajv.errors, null, 2));
 }
 
 const unsafe = template(account('{ "publicNetworkAccess": "Disabled" }', { name: 'cli-ai' }));
@@ -85,9 +93,7 @@ test('SARIF 2.1.0 validates against the schema, with rules, 1-based positions an
   const r = run(['infra', '--format', 'sarif', '--output', out], dir);
   assert.equal(r.code, 1);
   const text = fs.readFileSync(out, 'utf8');
-  const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
-  assert.ok(ajv.validate(schema, JSON.parse(text)), JSON.stringify(ajv.errors, null, 2));
+  assertValidSarif(text);
   const run0 = JSON.parse(text).runs[0];
   assert.equal(run0.tool.driver.rules.length, 7);
   const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'restrict-outbound-network-access');
@@ -97,6 +103,41 @@ test('SARIF 2.1.0 validates against the schema, with rules, 1-based positions an
   assert.equal(result.ruleId, 'restrict-outbound-network-access');
   assert.deepEqual(result.locations[0].physicalLocation.artifactLocation, { uri: 'infra/ai.json', uriBaseId: '%SRCROOT%' });
   assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 6, startColumn: 15, endLine: 6, endColumn: 53 });
+  assert.equal(result.message.id, 'notSet');
+  assert.deepEqual(result.message.arguments, ["'cli-ai'"]);
+  assert.match(rule.messageStrings.notSet.text, /^AI service \{0\} can open connections to any host on the internet: /);
+  assert.equal(rule.shortDescription.text, rules.find((r) => r.id === rule.id)!.description);
+});
+
+/** Fills a SARIF message string as a viewer does (§3.11.5): `{n}` is argument n, `{{` and `}}` are braces. */
+function fillSarif(text: string, args: readonly string[]): string {
+  return text.replace(/\{\{|\}\}|\{(\d+)\}/g, (whole, n?: string) => (n === undefined ? whole[0] : args[Number(n)]));
+}
+
+test('SARIF message strings: placeholders in order of first use, literal braces doubled', () => {
+  assert.deepEqual(sarifMessageString('{{b}} {x} and {{ a }}, {{b}} again}'), { text: '{0} {{x}} and {1}, {0} again}}', names: ['b', 'a'] });
+  assert.equal(fillSarif('{0} {{x}} and {1}, {0} again}}', ['B', 'A']), 'B {x} and A, B again}');
+});
+
+test('SARIF and JSON of the examples: every result names its message, whose string filled with its arguments is the message', () => {
+  const sarifText = run([EXAMPLES, '--format', 'sarif']).stdout;
+  assertValidSarif(sarifText);
+  const sarif = JSON.parse(sarifText);
+  const driverRules = sarif.runs[0].tool.driver.rules as { id: string; messageStrings: Record<string, { text: string }> }[];
+  assert.deepEqual(driverRules.map((r) => Object.keys(r.messageStrings)), rules.map((r) => Object.keys(r.messages)));
+  const json = JSON.parse(run([EXAMPLES, '--format', 'json']).stdout);
+  const results = sarif.runs[0].results as { ruleIndex: number; message: { text: string; id: string; arguments: string[] }; properties?: { parameterFiles: string[] } }[];
+  assert.equal(results.length, json.findings.length);
+  assert.ok(results.length > 10);
+  results.forEach((result, i) => {
+    const finding = json.findings[i];
+    const filled = fillSarif(driverRules[result.ruleIndex].messageStrings[result.message.id].text, result.message.arguments);
+    assert.ok(result.message.text.startsWith(filled), `${result.message.text}\n  is not\n${filled}`);
+    assert.equal(finding.messageId, result.message.id);
+    assert.equal(filled, formatMessage(rules.find((r) => r.id === finding.ruleId)!.messages[finding.messageId], finding.data));
+    assert.deepEqual(result.properties?.parameterFiles, finding.parameterFiles);
+  });
+  assert.ok(json.findings.some((f: { parameterFiles?: string[] }) => f.parameterFiles?.length), 'an example evaluated with a parameter file');
 });
 
 test('the shipped examples: every rule fires somewhere, hardened.json is clean', () => {

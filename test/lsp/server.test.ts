@@ -177,3 +177,23 @@ test('garbage, deep nesting and huge input never crash the server', async () => 
   await client.open(uri, unsafe);
   await client.waitForDiagnostics(uri, (d) => d.length > 0);
 });
+
+test('aiEgressGuard.rules takes a rule as an object of level and options', async () => {
+  const probe = new TestClient();
+  probe.settings = { rules: { 'require-owner-tag': { level: 'error', ownerTagNames: ['team'] } } };
+  try {
+    await probe.initialize();
+    const owned = 'file:///lsp/owner-option-team.json';
+    const other = 'file:///lsp/owner-option-owner.json';
+    await probe.open(owned, unsafe.replace('"owner": "team"', '"team": "ai"'));
+    await probe.open(other, unsafe);
+    // Files opened before the settings arrive are checked again with them.
+    const codes = (d: Diagnostic[]) => d.map((x) => x.code).join(',');
+    await probe.waitForDiagnostics(owned, (d) => codes(d) === 'restrict-outbound-network-access');
+    const diags = await probe.waitForDiagnostics(other, (d) => d.some((x) => x.code === 'require-owner-tag' && x.severity === 1));
+    const flagged = diags.find((d) => d.code === 'require-owner-tag')!;
+    assert.match(flagged.message, /has no owner tag \('team'\)/);
+  } finally {
+    await probe.stop();
+  }
+});

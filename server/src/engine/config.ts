@@ -29,7 +29,9 @@ export const CONFIG_FILE_NAME = '.ai-egress-guard.json';
 export const BICEPCONFIG_KEY = 'aiEgressGuard';
 
 const OWNER_RULE = 'require-owner-tag';
-const LEVELS = new Set(['off', 'info', 'warning', 'error']);
+/** The levels a rule may be set to, in increasing severity. */
+export const LEVEL_SETTINGS: readonly LevelSetting[] = ['off', 'info', 'warning', 'error'];
+const LEVELS = new Set<string>(LEVEL_SETTINGS);
 const CLOUDS = new Set(['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud']);
 
 /** Checks a settings object from a config file or the editor; what is wrong is reported, not thrown. */
@@ -118,9 +120,10 @@ export function mergeSettings(...layers: Partial<Settings>[]): Settings {
   let result: Settings = DEFAULT_SETTINGS;
   for (const layer of layers) {
     const ruleOptions: Record<string, OptionValues> = { ...result.ruleOptions };
-    for (const [id, options] of Object.entries(layer.ruleOptions ?? {})) ruleOptions[id] = { ...ruleOptions[id], ...options };
-    // The old top-level spelling sets the rule's option at its own layer's precedence.
+    // The old top-level spelling sets the rule's option at its own layer's precedence; the rule's own
+    // option in the same layer, the newer spelling, wins over it.
     if (layer.ownerTagNames) ruleOptions[OWNER_RULE] = { ...ruleOptions[OWNER_RULE], ownerTagNames: layer.ownerTagNames };
+    for (const [id, options] of Object.entries(layer.ruleOptions ?? {})) ruleOptions[id] = { ...ruleOptions[id], ...options };
     result = {
       rules: { ...result.rules, ...layer.rules },
       ruleOptions,

@@ -1,12 +1,38 @@
 // SARIF 2.1.0 output for code-scanning dashboards.
 
 import * as path from 'node:path';
-import { rules, docsUrl, type Level } from '../../../rules';
+import { rules, ruleById, docsUrl, MESSAGE_PLACEHOLDER, type Level } from '../../../rules';
 import type { AnalysisResult, Finding } from '../engine/analyze';
 import { positionAt } from '../engine/text';
 import { uriToPath } from '../workspace/node-host';
 
 const SARIF_LEVEL: Record<Level, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+/**
+ * A rule's message template as a SARIF message string (§3.11.5): `{{name}}` placeholders become `{0}`, `{1}`…
+ * in order of first use, literal braces are doubled. `names[i]` is the data key of `{i}`.
+ */
+export function sarifMessageString(template: string): { text: string; names: string[] } {
+  const names: string[] = [];
+  // split() with a capturing pattern alternates literal text and placeholder names.
+  const text = template.split(MESSAGE_PLACEHOLDER).map((piece, i) => {
+    if (i % 2 === 0) return piece.replace(/[{}]/g, (c) => c + c);
+    if (!names.includes(piece)) names.push(piece);
+    return `{${names.indexOf(piece)}}`;
+  }).join('');
+  return { text, names };
+}
+
+/**
+ * A result's message: the text as shown (with the parameter files), and the id and arguments that fill the rule's
+ * messageStrings; an unfilled placeholder is passed as the message shows it.
+ */
+function resultMessage(f: Finding): { text: string; id?: string; arguments?: string[] } {
+  const template = ruleById.get(f.ruleId)?.messages[f.messageId];
+  if (template === undefined) return { text: f.message };
+  const args = sarifMessageString(template).names.map((n) => (n in f.data ? String(f.data[n]) : `{{${n}}}`));
+  return { text: f.message, id: f.messageId, arguments: args };
+}
 
 export interface SarifOptions {
   /** Results' URIs are made relative to this folder (uriBaseId %SRCROOT%). */
@@ -35,11 +61,12 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
     ruleId: f.ruleId,
     ruleIndex: ruleIndex.get(f.ruleId),
     level: SARIF_LEVEL[f.level],
-    message: { text: f.message },
+    message: resultMessage(f),
     locations: [location(f.loc.file.uri, f.loc.file.text, f.loc.start, f.loc.end)],
     ...(f.related.some((x) => x.loc.file.text) ? {
       relatedLocations: f.related.filter((x) => x.loc.file.text).map((x, id) => ({ id, ...location(x.loc.file.uri, x.loc.file.text, x.loc.start, x.loc.end, x.message) })),
     } : {}),
+    ...(f.parameterFiles ? { properties: { parameterFiles: f.parameterFiles } } : {}),
   })));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -58,6 +85,7 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
             fullDescription: { text: r.description },
             helpUri: docsUrl(r.id),
             defaultConfiguration: { level: SARIF_LEVEL[r.defaultLevel] },
+            messageStrings: Object.fromEntries(Object.entries<string>(r.messages).map(([id, template]) => [id, { text: sarifMessageString(template).text }])),
           })),
         },
       },

@@ -41,6 +41,9 @@ export function toJson(results: readonly AnalysisResult[], problems: readonly Fi
       ruleId: f.ruleId,
       resource: f.resource,
       message: f.message,
+      messageId: f.messageId,
+      data: f.data,
+      ...(f.parameterFiles ? { parameterFiles: f.parameterFiles } : {}),
     };
   }));
   return `${JSON.stringify({ summary, findings, problems }, null, 2)}\n`;

@@ -1,6 +1,7 @@
 // Auditing many files: shared by the CLI and the editor's "Audit Workspace" command.
 
 import { analyze, type AnalysisResult, type FileHost } from '../engine/analyze';
+import type { Rule } from '../../../rules';
 import type { Settings } from '../engine/config';
 import { readSourceFile, type FileProblem } from './files';
 
@@ -27,6 +28,8 @@ export interface AuditOptions {
   readonly moduleCacheUri?: string;
   /** Keep the fixes (for the CLI's --fix); an audit that only reports leaves them out. */
   readonly fixes?: boolean;
+  /** The rules to run (default: the registry); tests pass their own. */
+  readonly rules?: readonly Rule[];
   /** Folder listings already read (by the walk that found the files), by folder URI. */
   readonly listings?: ReadonlyMap<string, readonly string[]>;
   /** Called after each file; return false to stop (cancellation). */
@@ -58,7 +61,7 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
       problems.push({ path: filePath, message: problem ?? 'cannot read' });
     } else {
       try {
-        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false });
+        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules });
         results.push(result);
         for (const p of result.problems) problems.push({ path: filePath, message: p.message });
       } catch (error) {

@@ -2,7 +2,8 @@
 // `modify`, keeping the file's indentation, line endings and comments.
 
 import { applyEdits, getNodePath, modify, parseTree, findNodeAtOffset, type JSONPath, type Node as JsonNode } from 'jsonc-parser';
-import type { FixIntent } from '../fixes';
+import { ExpressionValue, type FixIntent, type FixValue, type JsonValue } from '../fixes';
+import { armLiteral, printTemplateExpression } from '../expressions/print';
 import { eolOf, indentOf } from '../text';
 import { SUPPRESS_PATH } from './reader';
 
@@ -22,11 +23,11 @@ export function applyArmIntents(text: string, intents: readonly FixIntent[]): st
     switch (intent.kind) {
       case 'set': {
         const base = pathAt(root, intent.target.loc.start);
-        if (base) sets.push({ path: existingSpelling(root, [...base, ...intent.path]), value: intent.value, onlyIfMissing: intent.onlyIfMissing });
+        if (base) sets.push({ path: existingSpelling(root, [...base, ...intent.path]), value: toArmJson(intent.value), onlyIfMissing: intent.onlyIfMissing });
         break;
       }
       case 'replace':
-        direct.push({ start: intent.target.loc.start, end: intent.target.loc.end, newText: JSON.stringify(intent.value) });
+        direct.push({ start: intent.target.loc.start, end: intent.target.loc.end, newText: JSON.stringify(toArmJson(intent.value)) });
         break;
       case 'remove-item': {
         const range = removalRange(root, intent.target.loc.start);
@@ -57,6 +58,17 @@ export function applyArmIntents(text: string, intents: readonly FixIntent[]): st
     result = applyEdits(result, modify(result, edit.path, edit.value, { formattingOptions }));
   }
   return result;
+}
+
+/** A fix value as ARM JSON: expressions become `"[...]"` strings, literals that would read as one are escaped. */
+export function toArmJson(value: FixValue): JsonValue {
+  if (value instanceof ExpressionValue) return printTemplateExpression(value.expr);
+  if (typeof value === 'string') return armLiteral(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(toArmJson);
+  const out: { [key: string]: JsonValue } = {};
+  for (const [k, v] of Object.entries(value)) out[k] = toArmJson(v);
+  return out;
 }
 
 /** The element at `offset` with one separator: up to the next element, or from the previous one when it is last. */

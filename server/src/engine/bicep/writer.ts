@@ -1,10 +1,11 @@
 // Bicep writer: turns fix intents into idiomatic Bicep text: the file's indentation and line
 // endings, newline-separated object members, single-quoted strings, `#disable-next-line`.
 
-import type { FixIntent, JsonValue } from '../fixes';
+import { ExpressionValue, type FixIntent, type FixValue } from '../fixes';
 import { eolOf, lineAt } from '../text';
 import type { ArrayNode, ObjectNode, ObjectProperty, Program } from './ast';
 import { parseBicep, parseBicepParam } from './parser';
+import { printBicepExpression, quoteBicepString as quote } from './print';
 
 interface Edit { start: number; end: number; text: string }
 
@@ -112,13 +113,13 @@ class WriterContext {
     return found;
   }
 
-  set(target: ObjectNode, path: readonly string[], value: JsonValue, onlyIfMissing: boolean): Edit[] {
+  set(target: ObjectNode, path: readonly string[], value: FixValue, onlyIfMissing: boolean): Edit[] {
     let object = target;
     for (let i = 0; i < path.length; i++) {
       const property = findProperty(object, path[i]);
       const last = i === path.length - 1;
       if (!property) {
-        let nested: JsonValue = value;
+        let nested: FixValue = value;
         for (let j = path.length - 1; j > i; j--) nested = { [path[j]]: nested };
         return [this.insert(object, path[i], nested)];
       }
@@ -133,7 +134,7 @@ class WriterContext {
   }
 
   /** A new member after the last one, on its own line with the members' indentation. */
-  private insert(object: ObjectNode, key: string, value: JsonValue): Edit {
+  private insert(object: ObjectNode, key: string, value: FixValue): Edit {
     const ownIndent = this.indentAt(object.start);
     const members = object.members;
     const lastMember = members[members.length - 1];
@@ -205,9 +206,10 @@ class WriterContext {
     return { start, end: start, text: `${indent}// ${reason}${this.eol}${indent}${SUPPRESSION_DIRECTIVE} ${ids.join(' ')}${this.eol}` };
   }
 
-  /** A JSON value as Bicep: single-quoted strings, newline-separated members. */
-  render(value: JsonValue, indent: string): string {
+  /** A fix value as Bicep: single-quoted strings, newline-separated members, expressions in Bicep syntax. */
+  render(value: FixValue, indent: string): string {
     if (value === null) return 'null';
+    if (value instanceof ExpressionValue) return printBicepExpression(value.expr);
     if (typeof value === 'string') return quote(value);
     if (typeof value !== 'object') return String(value);
     const inner = indent + this.unit;
@@ -222,10 +224,6 @@ class WriterContext {
 function findProperty(object: ObjectNode, key: string): ObjectProperty | undefined {
   const lower = key.toLowerCase();
   return object.properties.find((p) => p.keyName?.toLowerCase() === lower);
-}
-
-function quote(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\$\{/g, '\\${').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}'`;
 }
 
 function renderKey(key: string): string {
