@@ -302,7 +302,7 @@ function assertOutput(c: CaseBase, expected: { output?: Partial<TemplateSpec>; o
 }
 
 /** A fixed ARM file is JSON (comments allowed, as ARM allows them); a fixed Bicep file parses without errors. */
-function assertWellFormed(uri: string, text: string, label: string): void {
+export function assertWellFormed(uri: string, text: string, label: string): void {
   const kind = kindOf(uri);
   if (kind === 'arm') {
     const errors: ParseError[] = [];
