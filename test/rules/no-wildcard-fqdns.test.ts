@@ -20,6 +20,28 @@ ruleTester(rule, {
       properties: list(expr({ arm: "format('{0}.blob.{1}', parameters('sa'), environment().suffixes.storage)", bicep: "'${sa}.blob.${environment().suffixes.storage}'" })),
       allRules: true,
     },
+    {
+      name: 'ARM metadata suppression covers the whole resource',
+      only: 'arm',
+      suppress: { 'no-wildcard-fqdns': 'reviewed: the storage accounts are ours' },
+      properties: list('*.blob.core.windows.net'),
+    },
+    {
+      name: "Bicep's #disable-next-line silences the line below it",
+      code: {
+        bicep: `resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai'
+  properties: {
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: [
+      #disable-next-line no-wildcard-fqdns
+      '*.blob.core.windows.net'
+    ]
+  }
+}
+`,
+      },
+    },
   ],
   invalid: [
     {
