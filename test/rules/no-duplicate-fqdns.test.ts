@@ -1,9 +1,9 @@
 // no-duplicate-fqdns: each case runs as ARM JSON and as Bicep (see test/support/ruleTester.ts).
 
 import { rule } from '../../rules/no-duplicate-fqdns';
-import { marked, ruleTester } from '../support/ruleTester';
+import { marked, ruleTester, type Val } from '../support/ruleTester';
 
-const list = (...entries: unknown[]) => ({ restrictOutboundNetworkAccess: true, allowedFqdnList: entries as string[] });
+const list = (...entries: Val[]) => ({ restrictOutboundNetworkAccess: true, allowedFqdnList: entries });
 
 ruleTester(rule, {
   valid: [

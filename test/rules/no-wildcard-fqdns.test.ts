@@ -1,9 +1,9 @@
 // no-wildcard-fqdns: each case runs as ARM JSON and as Bicep (see test/support/ruleTester.ts).
 
 import { rule } from '../../rules/no-wildcard-fqdns';
-import { expr, marked, param, ruleTester } from '../support/ruleTester';
+import { expr, marked, param, ruleTester, type Val } from '../support/ruleTester';
 
-const list = (...entries: unknown[]) => ({ restrictOutboundNetworkAccess: true, publicNetworkAccess: 'Disabled', allowedFqdnList: entries as string[] });
+const list = (...entries: Val[]) => ({ restrictOutboundNetworkAccess: true, publicNetworkAccess: 'Disabled', allowedFqdnList: entries });
 
 ruleTester(rule, {
   valid: [

@@ -81,6 +81,14 @@ for (const format of FORMATS) {
     assert.throws(() => runInvalid(restrict, cleanCase, format), /no findings of any rule/);
   });
 
+  test(`[${format}] fails on a message placeholder the report leaves unfilled`, () => {
+    const unfilled = createRule({
+      id: 'unfilled', defaultLevel: 'info', description: 'Test rule.', messages: { m: 'AI service {{resource}} is {{state}}.' },
+      check: (resource) => [{ at: resource.typeLoc, messageId: 'm', data: { resource: resource.name } }],
+    });
+    assert.throws(() => runInvalid(unfilled, { name: 'unfilled', errors: [{ messageId: 'm', at: ['type'] }] }, format), /placeholder/);
+  });
+
   test(`[${format}] refuses a case that does not say where, points at nothing, or does not parse`, () => {
     assert.throws(() => runInvalid(noWildcard, withFirst({ at: undefined, arm: undefined, bicep: undefined }), format), /say where the finding is/);
     assert.throws(() => runInvalid(noWildcard, withFirst({ at: 'nowhere' }), format), /nothing recorded at mark 'nowhere'/);

@@ -1,9 +1,9 @@
 // valid-allowed-fqdns: each case runs as ARM JSON and as Bicep (see test/support/ruleTester.ts).
 
 import { rule } from '../../rules/valid-allowed-fqdns';
-import { expr, ruleTester } from '../support/ruleTester';
+import { expr, ruleTester, type Val } from '../support/ruleTester';
 
-const list = (...entries: unknown[]) => ({ restrictOutboundNetworkAccess: true, allowedFqdnList: entries as string[] });
+const list = (...entries: Val[]) => ({ restrictOutboundNetworkAccess: true, allowedFqdnList: entries });
 const entry = (i: number) => ['properties', 'allowedFqdnList', i];
 const LONG_LABEL = `${'a'.repeat(64)}.com`;
 
