@@ -1,40 +1,84 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { parse } from 'jsonc-parser';
-import { account, applyFix, fixTitled, lint, only, template, textAt, where } from '../support/lint';
+// no-wildcard-fqdns: each case runs as ARM JSON and as Bicep (see test/support/ruleTester.ts).
 
-const RULE = 'no-wildcard-fqdns';
-const withList = (entries: string, extra = '') =>
-  template(account(`{ "restrictOutboundNetworkAccess": true, "publicNetworkAccess": "Disabled", "allowedFqdnList": [${entries}] }`), extra);
+import { rule } from '../../rules/no-wildcard-fqdns';
+import { expr, marked, param, ruleTester, type Val } from '../support/ruleTester';
 
-test('flags each wildcard entry at the entry', () => {
-  const text = withList('"*.blob.core.windows.net", "ok.search.windows.net", "api.*.contoso.com"');
-  const found = only(lint(text), RULE);
-  assert.deepEqual(found.map(textAt), ['"*.blob.core.windows.net"', '"api.*.contoso.com"']);
-  assert.equal(where(found[0]), '12:117-12:142');
-  assert.equal(found[0].level, 'warning');
-  assert.match(found[0].message, /^AI service 'oai' allows outbound connections to '\*\.blob\.core\.windows\.net', a wildcard/);
-});
+const list = (...entries: Val[]) => ({ restrictOutboundNetworkAccess: true, publicNetworkAccess: 'Disabled', allowedFqdnList: entries });
 
-test('leaves exact hosts alone, and wildcards on other resource types', () => {
-  assert.deepEqual(only(lint(withList('"a.blob.core.windows.net"')), RULE), []);
-  const other = template(`    { "type": "Microsoft.Web/sites", "apiVersion": "2023-01-01", "name": "w", "properties": { "allowedFqdnList": ["*"] } }`);
-  assert.deepEqual(lint(other), []);
-});
-
-test('sees wildcards built by expressions, and not partly unknown hosts', () => {
-  const wild = withList(`"[format('*.blob.{0}', environment().suffixes.storage)]"`);
-  const [f] = only(lint(wild), RULE);
-  assert.match(f.message, /'\*\.blob\.core\.windows\.net'/);
-  const host = withList(`"[format('{0}.blob.{1}', parameters('sa'), environment().suffixes.storage)]"`, `
-  "parameters": { "sa": { "type": "string" } },`);
-  assert.deepEqual(lint(host).filter((x) => x.ruleId !== 'require-owner-tag'), []);
-});
-
-test('the fix removes just the entry and keeps valid JSON', () => {
-  const text = withList('"*.blob.core.windows.net", "ok.search.windows.net"');
-  const [f] = only(lint(text), RULE);
-  const fixed = applyFix(fixTitled(f, "Remove '*.blob.core.windows.net' from the allowed FQDNs of 'oai'"), text);
-  assert.deepEqual((parse(fixed) as { resources: { properties: { allowedFqdnList: string[] } }[] }).resources[0].properties.allowedFqdnList, ['ok.search.windows.net']);
-  assert.deepEqual(only(lint(fixed), RULE), []);
+ruleTester(rule, {
+  valid: [
+    { name: 'exact hosts', properties: list('a.blob.core.windows.net') },
+    {
+      name: 'wildcards on other resource types: no rule reports them',
+      account: false,
+      resources: [{ type: 'Microsoft.Web/sites', apiVersion: '2023-01-01', name: 'w', properties: { allowedFqdnList: ['*'] } }],
+      allRules: true,
+    },
+    {
+      name: 'a partly unknown host built by an expression is no wildcard, for any rule',
+      params: { sa: { type: 'string' } },
+      properties: list(expr({ arm: "format('{0}.blob.{1}', parameters('sa'), environment().suffixes.storage)", bicep: "'${sa}.blob.${environment().suffixes.storage}'" })),
+      allRules: true,
+    },
+    {
+      name: 'ARM metadata suppression covers the whole resource',
+      only: 'arm',
+      suppress: { 'no-wildcard-fqdns': 'reviewed: the storage accounts are ours' },
+      properties: list('*.blob.core.windows.net'),
+    },
+    {
+      name: "Bicep's #disable-next-line silences the line below it",
+      code: {
+        bicep: `resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai'
+  properties: {
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: [
+      #disable-next-line no-wildcard-fqdns
+      '*.blob.core.windows.net'
+    ]
+  }
+}
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'each wildcard entry, at the entry, at warning',
+      properties: list(marked('blob', '*.blob.core.windows.net'), 'ok.search.windows.net', marked('api', 'api.*.contoso.com')),
+      errors: [
+        {
+          messageId: 'wildcard', at: 'blob', arm: '18:11-18:36', bicep: '12:7-12:32', level: 'warning',
+          data: { resource: "'oai'", entry: '*.blob.core.windows.net' },
+          message: /^AI service 'oai' allows outbound connections to '\*\.blob\.core\.windows\.net', a wildcard/,
+          fixTitles: ["Remove '*.blob.core.windows.net' from the allowed FQDNs of 'oai'", "Suppress no-wildcard-fqdns for 'oai' (with a reason)"],
+          fixes: [{ title: "Remove '*.blob.core.windows.net' from the allowed FQDNs of 'oai'", safe: false, output: { properties: list('ok.search.windows.net', 'api.*.contoso.com') } }],
+        },
+        {
+          messageId: 'wildcard', at: 'api', data: { entry: 'api.*.contoso.com' },
+          fixes: [{ title: "Remove 'api.*.contoso.com'", output: { properties: list('*.blob.core.windows.net', 'ok.search.windows.net') } }],
+        },
+      ],
+    },
+    {
+      name: 'a wildcard built by an expression, evaluated; ARM points at the literal inside the expression',
+      properties: list(expr({ arm: "format('*.blob.{0}', environment().suffixes.storage)", bicep: "'*.blob.${environment().suffixes.storage}'" })),
+      errors: [{
+        messageId: 'wildcard', arm: '18:20-18:32', bicep: '12:7-12:49', data: { entry: '*.blob.core.windows.net' },
+        // The entry is not a literal: it cannot be removed by a fix.
+        fixTitles: ["Suppress no-wildcard-fqdns for 'oai' (with a reason)"],
+      }],
+    },
+    {
+      name: 'a wildcard in a parameter default: the fix removes it from the default',
+      params: { hosts: { type: 'array', default: ['*.vault.azure.net', 'kv.vault.azure.net'] } },
+      properties: { restrictOutboundNetworkAccess: true, publicNetworkAccess: 'Disabled', allowedFqdnList: param('hosts') },
+      errors: [{
+        // Items of a list that flowed in are located where they are written.
+        messageId: 'wildcard', at: ['parameters', 'hosts', 0], data: { entry: '*.vault.azure.net' },
+        fixes: [{ title: "Remove '*.vault.azure.net'", output: { params: { hosts: { type: 'array', default: ['kv.vault.azure.net'] } } } }],
+      }],
+    },
+  ],
 });

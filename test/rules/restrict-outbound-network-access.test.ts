@@ -1,130 +1,201 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { parse } from 'jsonc-parser';
-import { account, applyFix, fixTitled, lint, only, template, textAt, where } from '../support/lint';
+// restrict-outbound-network-access: each case runs as ARM JSON and as Bicep (see test/support/ruleTester.ts).
 
-const RULE = 'restrict-outbound-network-access';
-const check = (text: string) => only(lint(text), RULE);
+import { rule } from '../../rules/restrict-outbound-network-access';
+import { absent, param, ruleTester, variable } from '../support/ruleTester';
 
-test('flags a missing restrictOutboundNetworkAccess at the type value', () => {
-  const text = template(account('{ "publicNetworkAccess": "Disabled" }'));
-  const [f, ...rest] = check(text);
-  assert.equal(rest.length, 0);
-  assert.equal(where(f), '6:15-6:53');
-  assert.equal(textAt(f), '"Microsoft.CognitiveServices/accounts"');
-  assert.equal(f.level, 'warning');
-  assert.match(f.message, /^AI service 'oai' can open connections to any host on the internet: restrictOutboundNetworkAccess is not set\./);
-});
+const RESTRICT = "Restrict outbound network access for 'oai'";
+const HARDEN = "Apply hardened networking block to 'oai'";
+const SUPPRESS = "Suppress restrict-outbound-network-access for 'oai' (with a reason)";
+const restricted = { restrictOutboundNetworkAccess: true, allowedFqdnList: [] };
+const schema = '"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"';
 
-test('flags false at the value and a string "true"', () => {
-  const [f] = check(template(account('{ "restrictOutboundNetworkAccess": false }')));
-  assert.equal(textAt(f), 'false');
-  const [g] = check(template(account('{ "restrictOutboundNetworkAccess": "true" }')));
-  assert.equal(textAt(g), '"true"');
-  assert.match(g.message, /the string 'true'/);
-});
-
-test('leaves true alone, and other resource types with the same property', () => {
-  assert.deepEqual(check(template(account('{ "restrictOutboundNetworkAccess": true }'))), []);
-  const sql = `    { "type": "Microsoft.Sql/servers", "apiVersion": "2021-11-01", "name": "sql", "properties": { "restrictOutboundNetworkAccess": "Disabled" } },
-    { "type": "Microsoft.Kusto/clusters", "apiVersion": "2023-08-15", "name": "k", "properties": {} },
-    { "type": "Microsoft.Devices/IotHubs", "apiVersion": "2023-06-30", "name": "hub", "properties": { "restrictOutboundNetworkAccess": false } }`;
-  assert.deepEqual(lint(template(sql)), []);
-});
-
-test('compares the type case-insensitively and skips existing resources', () => {
-  const lower = template(account('{}').replace('Microsoft.CognitiveServices/accounts', 'microsoft.cognitiveservices/ACCOUNTS'));
-  assert.equal(check(lower).length, 1);
-  const existing = template(account('{}').replace('"location"', '"existing": true, "location"'));
-  assert.deepEqual(lint(existing), []);
-});
-
-test('resolves a parameter default, and offers to change the default', () => {
-  const params = `
-  "parameters": { "restrict": { "type": "bool", "defaultValue": false } },`;
-  const text = template(account(`{ "restrictOutboundNetworkAccess": "[parameters('restrict')]" }`), params);
-  const [f] = check(text);
-  assert.equal(textAt(f), `"[parameters('restrict')]"`);
-  assert.match(f.message, /set by the default of parameter 'restrict'/);
-  const fixed = applyFix(fixTitled(f, "Set the default of parameter 'restrict' to true"), text);
-  assert.ok(fixed.includes('"defaultValue": true'));
-  assert.deepEqual(check(fixed), []);
-  const ok = template(account(`{ "restrictOutboundNetworkAccess": "[variables('r')]" }`), `
-  "variables": { "r": true },`);
-  assert.deepEqual(check(ok), []);
-});
-
-test('a parameter with no default cannot be verified: info, naming the parameter', () => {
-  const text = template(account(`{ "restrictOutboundNetworkAccess": "[parameters('restrict')]" }`), `
-  "parameters": { "restrict": { "type": "bool" } },`);
-  const [f] = check(text);
-  assert.equal(f.level, 'info');
-  assert.match(f.message, /cannot be verified: it depends on parameter 'restrict'/);
-});
-
-test('a kind outside the documented list is reported at info, saying why', () => {
-  const [f] = check(template(account('{}', { kind: 'TextTranslation' })));
-  assert.equal(f.level, 'info');
-  assert.equal(textAt(f), '"TextTranslation"');
-  assert.match(f.message, /does not list among the kinds that support restrictOutboundNetworkAccess/);
-});
-
-test('finds accounts in languageVersion 2.0 objects, child resources and nested deployments', () => {
-  const symbolic = `{
-  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+ruleTester(rule, {
+  valid: [
+    { name: 'true', properties: { restrictOutboundNetworkAccess: true } },
+    { name: 'true from a variable', vars: { r: true }, properties: { restrictOutboundNetworkAccess: variable('r') } },
+    { name: 'true on a kind outside the documented list', kind: 'TextTranslation', properties: { restrictOutboundNetworkAccess: true } },
+    {
+      name: 'other resource types with the same property: no rule reports them',
+      account: false,
+      resources: [
+        { type: 'Microsoft.Sql/servers', apiVersion: '2021-11-01', name: 'sql', properties: { restrictOutboundNetworkAccess: 'Disabled' } },
+        { type: 'Microsoft.Kusto/clusters', apiVersion: '2023-08-15', name: 'k', properties: {} },
+        { type: 'Microsoft.Devices/IotHubs', apiVersion: '2023-06-30', name: 'hub', properties: { restrictOutboundNetworkAccess: false } },
+      ],
+      allRules: true,
+    },
+    { name: 'an existing account is not ours to check, for any rule', existing: true, allRules: true },
+    { name: 'suppressed with a reason (ARM metadata, Bicep #disable-next-line)', suppress: { 'restrict-outbound-network-access': 'egress goes through the firewall' } },
+  ],
+  invalid: [
+    {
+      name: 'not set: reported at the type, at warning',
+      properties: { publicNetworkAccess: 'Disabled' },
+      errors: [{
+        messageId: 'notSet', at: ['type'], arm: '6:15-6:53', bicep: '1:13-1:62', level: 'warning', data: { resource: "'oai'" },
+        message: /^AI service 'oai' can open connections to any host on the internet: restrictOutboundNetworkAccess is not set\./,
+        fixTitles: [RESTRICT, HARDEN, SUPPRESS],
+      }],
+    },
+    {
+      name: 'false: reported at the value; the fix sets true and adds an empty allow-list',
+      properties: { restrictOutboundNetworkAccess: false },
+      errors: [{
+        messageId: 'notTrue', at: ['properties', 'restrictOutboundNetworkAccess'], data: { value: 'false', origin: '' },
+        fixes: [{ title: RESTRICT, safe: false, preferred: true, output: { properties: restricted } }],
+      }],
+    },
+    {
+      name: "the string 'true' is not true",
+      properties: { restrictOutboundNetworkAccess: 'true' },
+      errors: [{ messageId: 'notTrue', at: ['properties', 'restrictOutboundNetworkAccess'], data: { value: "the string 'true'" }, message: /restrictOutboundNetworkAccess is the string 'true'\./ }],
+    },
+    {
+      name: 'the type is compared case-insensitively',
+      type: 'microsoft.cognitiveservices/ACCOUNTS',
+      errors: [{ messageId: 'notSet', at: ['type'] }],
+    },
+    {
+      name: 'false from a parameter default: reported at the use, the preferred fix changes the default',
+      params: { restrict: { type: 'bool', default: false } },
+      properties: { restrictOutboundNetworkAccess: param('restrict') },
+      errors: [{
+        messageId: 'notTrue', at: ['properties', 'restrictOutboundNetworkAccess'], data: { origin: " (set by the default of parameter 'restrict')" },
+        fixTitles: ["Set the default of parameter 'restrict' to true", RESTRICT, HARDEN, SUPPRESS],
+        fixes: [
+          { title: "Set the default of parameter 'restrict' to true", preferred: true, output: { params: { restrict: { type: 'bool', default: true } } } },
+          { index: 1, title: RESTRICT, preferred: false, output: { properties: restricted } },
+        ],
+      }],
+    },
+    {
+      name: 'a parameter with no default cannot be verified: info, naming the parameter, no fix but suppression',
+      params: { restrict: { type: 'bool' } },
+      properties: { restrictOutboundNetworkAccess: param('restrict') },
+      errors: [{
+        messageId: 'unverifiable', at: ['properties', 'restrictOutboundNetworkAccess'], level: 'info',
+        message: /cannot be verified: it depends on parameter 'restrict'/, fixTitles: [SUPPRESS],
+      }],
+    },
+    {
+      name: 'false from a parameter file: the message names the file, the fix changes the file',
+      params: { restrict: { type: 'bool' } },
+      properties: { restrictOutboundNetworkAccess: param('restrict') },
+      parameterFile: { restrict: false },
+      errors: [{
+        messageId: 'notTrue', at: ['properties', 'restrictOutboundNetworkAccess'], data: { origin: " (set by parameter 'restrict' in the parameter file)" },
+        message: /\[with parameter file (template\.parameters\.json|main\.bicepparam)\]$/,
+        fixes: [{ title: "Set parameter 'restrict' in ", output: { parameterFile: { restrict: true } } }],
+      }],
+    },
+    {
+      name: 'a kind outside the documented list: info, at the kind, saying why',
+      kind: 'TextTranslation',
+      errors: [{
+        messageId: 'kindNotListed', at: ['kind'], level: 'info', data: { kind: 'TextTranslation' },
+        message: /does not list among the kinds that support restrictOutboundNetworkAccess/,
+      }],
+    },
+    {
+      name: 'the fix inserts the restriction and an empty allow-list after the last setting, in the file\'s indentation',
+      properties: { customSubDomainName: 'oai' },
+      errors: [{ messageId: 'notSet', at: ['type'], fixes: [{ title: RESTRICT, output: { properties: { customSubDomainName: 'oai', ...restricted } } }] }],
+    },
+    {
+      name: 'the fix keeps an existing allow-list, CRLF line endings and comments',
+      eol: '\r\n',
+      properties: { '//': 'hosts we need', allowedFqdnList: ['a.blob.core.windows.net'], restrictOutboundNetworkAccess: false },
+      errors: [{
+        messageId: 'notTrue', at: ['properties', 'restrictOutboundNetworkAccess'],
+        fixes: [{ title: 'Restrict outbound', output: { properties: { '//': 'hosts we need', allowedFqdnList: ['a.blob.core.windows.net'], restrictOutboundNetworkAccess: true } } }],
+      }],
+    },
+    {
+      name: 'the hardened block adds public access Disabled and networkAcls Deny, leaving nothing for any rule',
+      errors: [{
+        messageId: 'notSet', at: ['type'],
+        fixes: [{ title: HARDEN, clean: true, output: { properties: { ...restricted, publicNetworkAccess: 'Disabled', networkAcls: { defaultAction: 'Deny' } } } }],
+      }],
+    },
+    {
+      name: 'an account without properties gets them; the suppression fix records a reason',
+      properties: absent,
+      errors: [{
+        messageId: 'notSet', at: ['type'],
+        fixes: [
+          { title: 'Restrict outbound', output: { properties: restricted } },
+          { title: SUPPRESS, output: { suppress: { 'restrict-outbound-network-access': 'TODO: say why this is acceptable' } } },
+        ],
+      }],
+    },
+    {
+      name: 'properties from a variable: the fix sets the restriction in the variable',
+      vars: { props: { publicNetworkAccess: 'Disabled' } },
+      properties: variable('props'),
+      errors: [{ messageId: 'notSet', at: ['type'], fixes: [{ title: RESTRICT, output: { vars: { props: { publicNetworkAccess: 'Disabled', ...restricted } } } }] }],
+      // Bug: the rule's `set` intent targets properties.restrictOutboundNetworkAccess of the declaration although
+      // `properties` is an expression. The ARM writer throws (jsonc-parser: "Can not add index to parent of type
+      // string"); the Bicep writer makes no edit, so the offered fix does nothing. Either edit the variable's
+      // object (as here) or offer no such fix.
+      skip: 'set-intent fixes on an account whose properties are an expression (ARM writer throws, Bicep fix is a no-op)',
+    },
+    {
+      name: "Bicep: a #disable-next-line naming another rule does not silence this one",
+      code: {
+        bicep: `#disable-next-line no-unused-params
+resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai'
+  properties: {}
+}
+`,
+      },
+      errors: [{ messageId: 'notSet', bicep: '2:13-2:62' }],
+    },
+    {
+      name: 'accounts in a languageVersion 2.0 resources object',
+      code: {
+        arm: `{
+  ${schema},
   "languageVersion": "2.0",
   "contentVersion": "1.0.0.0",
   "resources": {
     "ai": { "type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "[format('{0}-ai', 'x')]", "kind": "OpenAI", "properties": {} }
   }
-}`;
-  assert.deepEqual(check(symbolic).map((f) => f.resource), ['x-ai']);
-  const child = template(`    { "type": "Microsoft.CognitiveServices", "apiVersion": "2024-10-01", "name": "p", "resources": [
-      { "type": "accounts", "apiVersion": "2024-10-01", "name": "child-ai", "kind": "OpenAI", "properties": {} } ] }`);
-  assert.deepEqual(check(child).map((f) => f.resource), ['child-ai']);
-  const nested = template(`    { "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "d1", "properties": { "template": {
+}
+`,
+      },
+      errors: [{ messageId: 'notSet', arm: '6:21-6:59', data: { resource: "'x-ai'" } }],
+    },
+    {
+      name: 'child resources',
+      code: {
+        arm: `{
+  ${schema},
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    { "type": "Microsoft.CognitiveServices", "apiVersion": "2024-10-01", "name": "p", "resources": [
+      { "type": "accounts", "apiVersion": "2024-10-01", "name": "child-ai", "kind": "OpenAI", "properties": {} } ] }
+  ]
+}
+`,
+      },
+      errors: [{ messageId: 'notSet', arm: '6:17-6:27', data: { resource: "'child-ai'" } }],
+    },
+    {
+      name: 'inline nested deployments at any depth',
+      code: {
+        arm: `{
+  ${schema},
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    { "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "d1", "properties": { "template": {
       "resources": [ { "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "d2", "properties": { "template": {
-        "resources": [ { "type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "deep-ai", "kind": "OpenAI", "properties": {} } ] } } } ] } } }`);
-  assert.deepEqual(check(nested).map((f) => f.resource), ['deep-ai']);
-});
-
-test('the fix inserts restriction and an empty allow-list, keeping indentation, and leaves valid JSON', () => {
-  const text = template(account('{\n        "customSubDomainName": "oai"\n      }'));
-  const [f] = check(text);
-  const fixed = applyFix(fixTitled(f, "Restrict outbound network access for 'oai'"), text);
-  assert.deepEqual(check(fixed), []);
-  const props = (parse(fixed) as { resources: { properties: object }[] }).resources[0].properties;
-  assert.deepEqual(props, { customSubDomainName: 'oai', restrictOutboundNetworkAccess: true, allowedFqdnList: [] });
-  assert.ok(fixed.includes('\n        "restrictOutboundNetworkAccess": true,\n        "allowedFqdnList": []\n      }'), fixed);
-  assert.equal(fixed.slice(0, text.indexOf('"properties"')), text.slice(0, text.indexOf('"properties"')));
-});
-
-test('the fix keeps an existing allow-list, CRLF line endings and comments', () => {
-  const text = template(account('{\n        // hosts we need\n        "allowedFqdnList": ["a.blob.core.windows.net"],\n        "restrictOutboundNetworkAccess": false\n      }')).replace(/\n/g, '\r\n');
-  const [f] = check(text);
-  const fixed = applyFix(fixTitled(f, 'Restrict outbound'), text);
-  assert.deepEqual(check(fixed), []);
-  assert.ok(fixed.includes('// hosts we need'));
-  assert.ok(fixed.includes('"allowedFqdnList": ["a.blob.core.windows.net"]'));
-  assert.ok(!/[^\r]\n/.test(fixed), 'only CRLF line endings');
-});
-
-test('the hardened block adds public access Disabled and networkAcls Deny', () => {
-  const text = template(account('{}'));
-  const [f] = check(text);
-  const fixed = applyFix(fixTitled(f, "Apply hardened networking block to 'oai'"), text);
-  const props = (parse(fixed) as { resources: { properties: object }[] }).resources[0].properties;
-  assert.deepEqual(props, { restrictOutboundNetworkAccess: true, allowedFqdnList: [], publicNetworkAccess: 'Disabled', networkAcls: { defaultAction: 'Deny' } });
-  assert.deepEqual(lint(fixed), []);
-});
-
-test('a resource without properties gets them; a suppression with a reason silences the rule', () => {
-  const text = template(account('{}').replace(/,\n\s*"properties": \{\}/, ''));
-  const [f] = check(text);
-  const fixed = applyFix(fixTitled(f, 'Restrict outbound'), text);
-  assert.deepEqual(check(fixed), []);
-  const suppressed = applyFix(fixTitled(f, `Suppress ${RULE} for 'oai'`), text);
-  assert.deepEqual(check(suppressed), []);
-  const meta = (parse(suppressed) as { resources: { metadata: unknown }[] }).resources[0].metadata;
-  assert.deepEqual(meta, { aiEgressGuard: { suppress: { [RULE]: 'TODO: say why this is acceptable' } } });
+        "resources": [ { "type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "deep-ai", "kind": "OpenAI", "properties": {} } ] } } } ] } } }
+  ]
+}
+`,
+      },
+      errors: [{ messageId: 'notSet', arm: '7:34-7:72', data: { resource: "'deep-ai'" } }],
+    },
+  ],
 });

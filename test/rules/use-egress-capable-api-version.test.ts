@@ -1,22 +1,32 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { account, lint, only, template, textAt } from '../support/lint';
+// use-egress-capable-api-version: each case runs as ARM JSON and as Bicep (see test/support/ruleTester.ts).
 
-const RULE = 'use-egress-capable-api-version';
+import { rule } from '../../rules/use-egress-capable-api-version';
+import { ruleTester } from '../support/ruleTester';
 
-test('flags API versions before 2021-04-30 at the apiVersion value', () => {
-  for (const v of ['2017-04-18', '2021-04-29', '2016-02-01-preview']) {
-    const [f] = only(lint(template(account('{}', { apiVersion: v }))), RULE);
-    assert.equal(textAt(f), `"${v}"`);
-    assert.equal(f.level, 'warning');
-    assert.match(f.message, new RegExp(`uses API version ${v}, which predates restrictOutboundNetworkAccess`));
-  }
-});
-
-test('leaves 2021-04-30 and later alone, and other types with old versions', () => {
-  for (const v of ['2021-04-30', '2021-10-01', '2024-10-01', '2025-04-01-preview']) {
-    assert.deepEqual(only(lint(template(account('{}', { apiVersion: v }))), RULE), []);
-  }
-  const storage = template(`    { "type": "Microsoft.Storage/storageAccounts", "apiVersion": "2016-01-01", "name": "s" }`);
-  assert.deepEqual(lint(storage), []);
+ruleTester(rule, {
+  valid: [
+    ...['2021-04-30', '2021-10-01', '2024-10-01', '2025-04-01-preview'].map((apiVersion) => ({ name: apiVersion, apiVersion })),
+    {
+      name: 'old versions of other types: no rule reports them',
+      account: false as const,
+      resources: [{ type: 'Microsoft.Storage/storageAccounts', apiVersion: '2016-01-01', name: 's' }],
+      allRules: true,
+    },
+  ],
+  invalid: [
+    ...['2017-04-18', '2021-04-29', '2016-02-01-preview'].map((apiVersion) => ({
+      name: `${apiVersion}: reported at the API version, at warning`,
+      apiVersion,
+      errors: [{
+        messageId: 'tooOld' as const, at: ['apiVersion'], level: 'warning' as const,
+        data: { resource: "'oai'", apiVersion, minimum: '2021-04-30' },
+        message: new RegExp(`uses API version ${apiVersion}, which predates restrictOutboundNetworkAccess`),
+      }],
+    })),
+    {
+      name: 'in Bicep the range is the version inside the type string',
+      apiVersion: '2017-04-18',
+      errors: [{ messageId: 'tooOld', at: ['apiVersion'], arm: '7:21-7:33', bicep: '1:51-1:61' }],
+    },
+  ],
 });
