@@ -134,7 +134,7 @@ test('a mistake in the config file is shown to the user, and the rest of it appl
     await client.open(uri, unsafe.replace('"tags": { "owner": "team" },', ''));
     const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
     assert.ok(!diags.some((d) => d.code === 'require-owner-tag'));
-    assert.ok(shown.some((m) => /^AI Egress Guard: .*\.ai-egress-guard\.json: unknown rule 'no-such-rule'/.test(m)), shown.join('\n'));
+    assert.ok(shown.some((m) => /^AI Egress Guard: .*\.ai-egress-guard\.json:1:14: unknown rule 'no-such-rule'/.test(m)), shown.join('\n'));
   } finally {
     listener.dispose();
   }

@@ -1,23 +1,31 @@
 // Loads an ARM JSON file for the engine: parse, find its parameter files, evaluate per file.
 
-import { parseTree, printParseErrorCode } from 'jsonc-parser';
-import type { AnalyzeOptions, FileHost, Loaded } from '../analyze';
+import { printParseErrorCode, type ParseErrorCode } from 'jsonc-parser';
+import type { AnalyzeOptions, FileHost, Loaded, Problem } from '../analyze';
 import type { AiResource, SourceFile } from '../model';
-import { positionAt } from '../text';
+import { jsonDepthMessage, parseJsonTree, type LimitSink } from '../limits';
 import { conventionalNames, readParameterFile, templateNamedBy, type ParameterFile } from './parameters';
 import { generatorOf, isDeploymentTemplate, parseArm, readArmResources } from './reader';
 import { parseBicep } from '../bicep/parser';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
 
-export function loadArm(file: SourceFile, options: AnalyzeOptions): Loaded {
+export function loadArm(file: SourceFile, options: AnalyzeOptions, onLimit?: LimitSink): Loaded {
   const doc = parseArm(file);
-  if (!isDeploymentTemplate(doc.root)) return { isTemplate: false, problems: [], runs: [] };
+  if (doc.tooDeepAt !== undefined) {
+    // No tree to look at: a file that reads like a template is reported, other JSON is left alone.
+    if (!looksLikeTemplate(file.text)) return { isTemplate: false, problems: [], runs: [] };
+    return { isTemplate: true, runs: [], problems: [{ code: 'depth-limit', severity: 'error', message: jsonDepthMessage(), start: doc.tooDeepAt, end: doc.tooDeepAt + 1 }] };
+  }
+  // A template broken so badly that its root is not recognised (a merge conflict marker on line 1) is still reported.
+  if (!isDeploymentTemplate(doc.root) && !(doc.errors.length && looksLikeTemplate(file.text))) return { isTemplate: false, problems: [], runs: [] };
   // One problem for a malformed file: the first error is the one to fix, the rest often follow from it.
   const first = doc.errors[0];
   const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more error${doc.errors.length > 2 ? 's' : ''})` : '';
-  const problems = first ? [{
-    message: `not valid JSON: ${printParseErrorCode(first.error)} at line ${positionAt(file.text, first.offset).line + 1}${more}; analysed what could be read`,
+  const problems: Problem[] = first ? [{
+    code: 'parse-error',
+    severity: 'error',
+    message: `not valid JSON: ${parseErrorText(first.error)}${more}; analysed what could be read`,
     start: first.offset,
     end: first.offset + first.length,
   }] : [];
@@ -26,9 +34,19 @@ export function loadArm(file: SourceFile, options: AnalyzeOptions): Loaded {
   const parameterFiles = options.host ? parameterFilesOf(file, options.host, parameterFilesFor(options.settings, file.uri, globMatches)) : [];
   // Evaluated once per parameter file, as each would be deployed; without one, with the defaults.
   const runs = parameterFiles.length
-    ? parameterFiles.map((parameterFile) => readArmResources(doc, { cloud, parameterFile, generatedFrom: generated }))
-    : [readArmResources(doc, { cloud, generatedFrom: generated })];
+    ? parameterFiles.map((parameterFile) => readArmResources(doc, { cloud, parameterFile, generatedFrom: generated, onLimit }))
+    : [readArmResources(doc, { cloud, generatedFrom: generated, onLimit })];
   return { isTemplate: true, problems, runs };
+}
+
+/** For text with no usable tree: a deploymentTemplate `$schema`, or `contentVersion` and `resources` keys. */
+function looksLikeTemplate(text: string): boolean {
+  return /deploymentTemplate\.json/i.test(text) || (/"contentVersion"\s*:/.test(text) && /"resources"\s*:/.test(text));
+}
+
+/** jsonc-parser's error code in words: `CommaExpected` → `comma expected`. */
+export function parseErrorText(code: ParseErrorCode): string {
+  return printParseErrorCode(code).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }
 
 /** A Bicep-compiled template: the Bicep file beside it, and its declarations by symbolic name. */
@@ -60,7 +78,8 @@ function parameterFilesOf(file: SourceFile, host: FileHost, named: readonly stri
     const text = host.readFile(uri);
     // A cheap look before parsing: most JSON beside a template is not its parameter file.
     if (text === undefined || (requireMetadata && !(text.includes('"template"') && text.includes(name)))) return;
-    const root = parseTree(text, [], { allowTrailingComma: true });
+    const { root } = parseJsonTree(text);
+    if (!root) return;
     if (requireMetadata && templateNamedBy(root)?.replace(/^\.\//, '') !== name) return;
     const parsed = readParameterFile({ uri, text, kind: 'arm' }, root);
     if (parsed) out.push(parsed);

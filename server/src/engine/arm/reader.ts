@@ -2,7 +2,8 @@
 // deployment template (resources array or languageVersion 2.0 object, child resources,
 // inline nested deployments at any depth) and exposes it as the shared resource model.
 
-import { findNodeAtLocation, getNodeValue, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { MAX_NESTED_DEPLOYMENTS, parseJsonTree, type LimitSink } from '../limits';
 import { mapDecodedOffset, parseTemplateString } from '../expressions/parser';
 import { findStringLiteral } from '../expressions/walk';
 import { TemplateScope } from '../expressions/scope';
@@ -19,12 +20,14 @@ export interface ArmDocument {
   readonly file: SourceFile;
   readonly root: JsonNode | undefined;
   readonly errors: readonly ParseError[];
+  /** Set when the text is nested deeper than MAX_JSON_DEPTH (then there is no tree): where the limit is crossed. */
+  readonly tooDeepAt?: number;
 }
 
 export function parseArm(file: SourceFile): ArmDocument {
   const errors: ParseError[] = [];
-  const root = parseTree(file.text, errors, { allowTrailingComma: true, disallowComments: false });
-  return { file, root, errors };
+  const { root, tooDeepAt } = parseJsonTree(file.text, errors, { allowTrailingComma: true, disallowComments: false });
+  return { file, root, errors, tooDeepAt };
 }
 
 /** A deployment template: a deploymentTemplate `$schema`, or top-level `resources` and `contentVersion`. */
@@ -48,6 +51,8 @@ export interface ReadOptions {
   readonly generatedFrom?: AiResource['context']['generatedFrom'];
   /** Values a caller in another file passes (a Bicep module call of a compiled template). */
   readonly caller?: { readonly via: string; readonly values: ReadonlyMap<string, ValueNode>; readonly path: readonly string[] };
+  /** Told when the walk stops at a limit (nested deployments deeper than MAX_NESTED_DEPLOYMENTS). */
+  readonly onLimit?: LimitSink;
 }
 
 /** Reads the AI service resources a template deploys. */
@@ -105,7 +110,7 @@ class Env {
   }
 }
 
-const MAX_DEPTH = 32;
+const MAX_DEPTH = MAX_NESTED_DEPLOYMENTS;
 
 function walkResources(resources: JsonNode | undefined, env: Env, parentType: string | undefined, out: AiResource[], depth: number): void {
   if (!resources || depth > MAX_DEPTH) return;
@@ -137,8 +142,18 @@ function walkResources(resources: JsonNode | undefined, env: Env, parentType: st
     } else if (!existing && lower === DEPLOYMENT_TYPE) {
       walkDeployment(node, declaration, symbolic, env, out, depth);
     }
-    walkResources(children, env, type, out, depth + 1);
+    if (children && depth + 1 > MAX_DEPTH) {
+      stoppedAt(env, node, `child resources nested deeper than ${MAX_DEPTH}: analysis stopped at '${displayName(declaration, symbolic)}'`);
+    } else {
+      walkResources(children, env, type, out, depth + 1);
+    }
   }
+}
+
+/** Reports where the walk stops at a limit: the declaration's name, else the declaration. */
+function stoppedAt(env: Env, node: JsonNode, message: string): void {
+  const at = property(node, 'name') ?? node;
+  env.options.onLimit?.({ code: 'depth-limit', loc: locOf(env.file, at), message });
 }
 
 /** Child resources may give their type relative to the parent's (`deployments` under `.../accounts`). */
@@ -154,6 +169,10 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
   const scopeSetting = declaration.member('properties')?.member('expressionEvaluationOptions')?.member('scope')?.value;
   const inner = typeof scopeSetting === 'string' && scopeSetting.toLowerCase() === 'inner';
   const path = [...env.path, name];
+  if (depth + 1 > MAX_DEPTH) {
+    stoppedAt(env, node, `nested deployments deeper than ${MAX_DEPTH}: analysis stopped at '${name}'`);
+    return;
+  }
   if (!inner) {
     // Outer scope: the nested template sees the parent's parameters and variables.
     walkResources(property(template, 'resources'), env.at(path), undefined, out, depth + 1);

@@ -3,7 +3,7 @@
 // Local modules are followed with the values the caller passes; registry modules are read from
 // Bicep's local cache (~/.bicep/br/...) or, for the Azure Verified Module of AI accounts, modelled.
 
-import { parseTree } from 'jsonc-parser';
+import { jsonDepthMessage, MAX_MODULE_CHAIN, parseJsonTree, type LimitSink } from '../limits';
 import { evaluate, type EvalContext } from '../expressions/evaluator';
 import { findStringLiteral } from '../expressions/walk';
 import type { CloudName } from '../expressions/environment';
@@ -18,7 +18,7 @@ import { keepShapes } from '../shapes';
 import { parseBicep, parseBicepParam } from './parser';
 import { avmAccountResource, isAvmAccountModule } from './avm';
 
-const MAX_MODULE_DEPTH = 16;
+const MAX_MODULE_DEPTH = MAX_MODULE_CHAIN;
 
 export interface BicepReadOptions {
   readonly cloud?: CloudName;
@@ -27,6 +27,8 @@ export interface BicepReadOptions {
   readonly moduleCacheUri?: string;
   /** Values from a .bicepparam file, by parameter name, and its file name. */
   readonly parameterFile?: { readonly name: string; readonly values: ReadonlyMap<string, ValueNode> };
+  /** Told when reading stops at a limit (a module chain longer than MAX_MODULE_CHAIN). */
+  readonly onLimit?: LimitSink;
 }
 
 export interface Binding { readonly node: ValueNode; readonly kind: OriginKind; readonly via?: string }
@@ -248,10 +250,14 @@ class BicepTemplate implements EvalContext {
   }
 
   private module(d: ModuleDeclaration, out: AiResource[]): void {
-    if (!d.pathString || !d.body || !this.deployed(d) || this.chain.length > MAX_MODULE_DEPTH) return;
+    if (!d.pathString || !d.body || !this.deployed(d)) return;
     const body = this.node(d.body);
     const nameValue = body.member('name')?.value;
     const via = typeof nameValue === 'string' ? nameValue : d.name.name;
+    if (this.chain.length > MAX_MODULE_DEPTH) {
+      this.options.onLimit?.({ code: 'depth-limit', loc: this.loc(d.name), message: `Bicep modules nested deeper than ${MAX_MODULE_DEPTH}: analysis stopped at '${via}'` });
+      return;
+    }
     const params = body.member('params');
     const values = new Map<string, ValueNode>();
     const paramsObject = d.body.properties.find((p) => p.keyName?.toLowerCase() === 'params')?.value;
@@ -268,17 +274,26 @@ class BicepTemplate implements EvalContext {
       if (text === undefined) return;
       const file: SourceFile = { uri: target.uri, text, kind: 'bicep' };
       const bindings = new Map([...values].map(([k, node]) => [k, { node, kind: 'caller' as const, via }]));
-      new BicepTemplate(file, parseBicep(text, { skipIrrelevantResources: true }).program, bindings, this.options, path, [...this.chain, target.uri]).collect(out);
+      new BicepTemplate(file, parseBicep(text, { skipIrrelevantResources: true }).program, bindings, this.inModule(d), path, [...this.chain, target.uri]).collect(out);
     } else if (target?.kind === 'json') {
       const text = this.options.readFile(target.uri);
       if (text === undefined) return;
       const file: SourceFile = { uri: target.uri, text, kind: 'arm' };
-      const root = parseTree(text, [], { allowTrailingComma: true });
+      const { root, tooDeepAt } = parseJsonTree(text);
+      if (tooDeepAt !== undefined) this.inModule(d).onLimit?.({ code: 'depth-limit', loc: { file, start: tooDeepAt, end: tooDeepAt + 1 }, message: jsonDepthMessage() });
       if (!isDeploymentTemplate(root)) return;
-      out.push(...readArmResources({ file, root, errors: [] }, { cloud: this.cloud, caller: { via, values, path } }));
+      out.push(...readArmResources({ file, root, errors: [] }, { cloud: this.cloud, caller: { via, values, path }, onLimit: this.inModule(d).onLimit }));
     } else if (isAvmAccountModule(d.pathString)) {
       out.push(avmAccountResource({ file: this.file, name: via, typeLoc: this.loc(d.path), declaration: body, params: values, path }));
     }
+  }
+
+  /** Options for reading module `d`: a limit hit inside it is reported at `d` when this file is the one analysed. */
+  private inModule(d: ModuleDeclaration): BicepReadOptions {
+    const outer = this.options.onLimit;
+    if (!outer || this.chain.length > 1) return this.options;
+    const at = this.loc(d.name);
+    return { ...this.options, onLimit: (hit) => outer(hit.loc.file.uri === this.file.uri ? hit : { ...hit, loc: at, message: `${hit.message} (in module '${d.name.name}')` }) };
   }
 
   /** Where a module's template is: a local .bicep/.json file, or a registry module in the local cache. */
