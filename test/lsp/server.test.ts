@@ -177,3 +177,19 @@ test('garbage, deep nesting and huge input never crash the server', async () => 
   await client.open(uri, unsafe);
   await client.waitForDiagnostics(uri, (d) => d.length > 0);
 });
+
+test('an analysis that stops at a limit is an error diagnostic in the editor, not a clean file', async () => {
+  const uri = 'file:///lsp/deep.json';
+  const text = `{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",\n  "resources": [],\n  "x": ${'['.repeat(6000)}${']'.repeat(6000)}\n}\n`;
+  await client.open(uri, text);
+  const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
+  assert.deepEqual(diags.map((d) => ({ code: d.code, severity: d.severity, source: d.source, message: d.message, range: d.range })), [{
+    code: 'depth-limit', severity: 1, source: 'ai-egress-guard', message: 'JSON nested deeper than 512 levels: the file was not analysed',
+    range: { start: { line: 2, character: 7 + 511 }, end: { line: 2, character: 8 + 511 } },
+  }]);
+  // The JSON language service reports syntax errors: ours are not repeated in the editor.
+  const broken = 'file:///lsp/broken.json';
+  await client.open(broken, unsafe.replace('"location": "eastus",', '"location": "eastus"'));
+  const brokenDiags = await client.waitForDiagnostics(broken, (d) => d.length > 0);
+  assert.ok(!brokenDiags.some((d) => d.code === 'parse-error'));
+});
