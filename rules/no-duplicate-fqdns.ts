@@ -21,7 +21,7 @@ export const rule: Rule = {
         message: `AI service ${quoted(resource)} lists '${entry.node.value}' more than once in allowedFqdnList (host names compare case-insensitively). Remove the repeat.`,
         fixes: () => {
           const fix = removeEntryFix(resource, entry, true);
-          return fix ? [{ ...fix, title: `Remove duplicate '${entry.shown}' from the allowed FQDNs of '${resource.name}'`, preferred: true }] : [];
+          return fix ? [{ ...fix, title: `Remove duplicate '${entry.shown}' from the allowed FQDNs of ${quoted(resource)}`, preferred: true }] : [];
         },
       });
     }

@@ -8,7 +8,7 @@ import type { Settings } from './config';
 import type { Fix } from './fixes';
 import { isUnknown } from './expressions/value';
 import type { LimitHit } from './limits';
-import { writtenAt, type AiResource, type FileKind, type Loc, type SourceFile, type ValueNode } from './model';
+import { quotedName, writtenAt, type AiResource, type FileKind, type Loc, type SourceFile, type ValueNode } from './model';
 
 export interface Related { readonly loc: Loc; readonly message: string }
 
@@ -140,7 +140,7 @@ function analyzeFile(file: SourceFile, options: AnalyzeOptions): AnalysisResult 
   if (sites) {
     findings = findings
       .filter((f) => f.site?.file.uri === sites)
-      .map((f) => ({ ...f, loc: f.site!, related: [{ loc: f.loc, message: `used here by AI service '${f.resource}'` }, ...f.related] }));
+      .map((f) => ({ ...f, loc: f.site!, related: [{ loc: f.loc, message: `used here by AI service ${quotedName(f.resource)}` }, ...f.related] }));
   }
   // Findings located in other files (inside a module) belong to those files' own analysis.
   findings = findings.filter((f) => f.loc.file.uri === file.uri && !loaded.isSuppressed?.(f));
@@ -233,7 +233,7 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
   if (isNode(report.at)) {
     const caller = outermostCaller(report.at);
     if (caller) {
-      related.push({ loc, message: `received here by AI service '${resource.name}'` });
+      related.push({ loc, message: `received here by AI service ${quotedName(resource.name)}` });
       loc = caller.loc;
     }
   }

@@ -62,9 +62,17 @@ export function writtenAt(node: ValueNode): ValueNode {
   return current;
 }
 
+/**
+ * A resource name for a message: `'name'`, or as it is when it describes the name rather than being
+ * it (`(named by parameter 'x')`: the name is only known at deployment).
+ */
+export function quotedName(name: string): string {
+  return name.startsWith('(') ? name : `'${name}'`;
+}
+
 /** An Azure AI service resource (`Microsoft.CognitiveServices/accounts`) as declared. */
 export interface AiResource {
-  /** Name shown to users: the evaluated name when known, else the symbolic name or the raw text. */
+  /** Name shown to users: the evaluated name when known, else the symbolic name, else what names it (`quotedName`). */
   readonly name: string;
   /** The symbolic name (languageVersion 2.0 key, Bicep identifier), which links a compiled template to its source. */
   readonly symbolicName?: string;

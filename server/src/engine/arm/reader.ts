@@ -8,10 +8,10 @@ import { mapDecodedOffset, parseTemplateString } from '../expressions/parser';
 import { findStringLiteral } from '../expressions/walk';
 import { TemplateScope } from '../expressions/scope';
 import type { CloudName } from '../expressions/environment';
-import { getProperty, isObject, Unknown, type Value, type ValueObject } from '../expressions/value';
+import { getProperty, isObject, isUnknown, Unknown, type Value, type ValueObject } from '../expressions/value';
 import type { ParameterFile } from './parameters';
 import { derived } from '../nodes';
-import type { AiResource, Loc, Origin, OriginKind, SourceFile, ValueNode } from '../model';
+import { quotedName, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode } from '../model';
 
 export const AI_ACCOUNT_TYPE = 'microsoft.cognitiveservices/accounts';
 const DEPLOYMENT_TYPE = 'microsoft.resources/deployments';
@@ -143,7 +143,7 @@ function walkResources(resources: JsonNode | undefined, env: Env, parentType: st
       walkDeployment(node, declaration, symbolic, env, out, depth);
     }
     if (children && depth + 1 > MAX_DEPTH) {
-      stoppedAt(env, node, `child resources nested deeper than ${MAX_DEPTH}: analysis stopped at '${displayName(declaration, symbolic)}'`);
+      stoppedAt(env, node, `child resources nested deeper than ${MAX_DEPTH}: analysis stopped at ${quotedName(displayName(declaration, symbolic))}`);
     } else {
       walkResources(children, env, type, out, depth + 1);
     }
@@ -170,7 +170,7 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
   const inner = typeof scopeSetting === 'string' && scopeSetting.toLowerCase() === 'inner';
   const path = [...env.path, name];
   if (depth + 1 > MAX_DEPTH) {
-    stoppedAt(env, node, `nested deployments deeper than ${MAX_DEPTH}: analysis stopped at '${name}'`);
+    stoppedAt(env, node, `nested deployments deeper than ${MAX_DEPTH}: analysis stopped at ${quotedName(name)}`);
     return;
   }
   if (!inner) {
@@ -236,10 +236,13 @@ function suppressionsOf(node: JsonNode): Map<string, string> {
 
 function displayName(declaration: ValueNode, symbolic: string | undefined): string {
   const name = declaration.member('name');
-  if (typeof name?.value === 'string') return name.value;
+  const value = name?.value;
+  if (typeof value === 'string') return value;
   if (symbolic) return symbolic;
-  const raw = name && name.loc.file.text.slice(name.loc.start, name.loc.end);
-  return raw ? raw.replace(/^"|"$/g, '') : '(unnamed)';
+  // Never the raw expression: what names it, in parentheses (no Azure name has them), see `quotedName`.
+  const parameter = name?.origin && name.origin.kind !== 'variable' ? name.origin.name : isUnknown(value) ? value.parameter : undefined;
+  if (parameter) return `(named by parameter '${parameter}')`;
+  return name ? '(name known only at deployment)' : '(unnamed)';
 }
 
 // ---------------------------------------------------------------------------
