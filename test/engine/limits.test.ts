@@ -177,3 +177,36 @@ test('anything that still throws is an internal-error problem of the file, never
   assert.equal(result.isTemplate, true);
   assert.deepEqual(problems(result), ['1:1 error internal-error internal error while analysing: disk on fire; please report it']);
 });
+
+// --- Files the analysis must follow ---------------------------------------------------------------
+
+test('a local module that cannot be read is an error at its path, not a module without resources', () => {
+  const files = { [`${DIR}/main.bicep`]: "module net './network.bicep' = {\n  name: 'net'\n}\nmodule arm './nested.json' = {\n  name: 'arm'\n}\n" };
+  assert.deepEqual(problems(lintMain(files)), [
+    "1:12 error unreadable-file cannot read module './network.bicep': analysis stopped at 'net'",
+    "4:12 error unreadable-file cannot read module './nested.json': analysis stopped at 'arm'",
+  ]);
+});
+
+test('a parameter file the settings name that cannot be used is an error, not a run without it', () => {
+  const prod = `${DIR}/env/prod.json`;
+  const settings = { parameterFiles: { '**': [prod] } };
+  const text = template(account('{}'));
+  const arm = (files: Record<string, string>) => problems(lintResult(text, settings, `${DIR}/ai.json`, 'arm', files));
+  const message = "1:1 error unreadable-file parameter file 'prod.json' (named by the config file or --parameters) cannot be read or is not a parameter file: not evaluated with it";
+  assert.deepEqual(arm({}), [message]);
+  assert.deepEqual(arm({ [prod]: '{ "parameters": { "x": { "value": 1 ' }), [message]);
+  assert.deepEqual(arm({ [prod]: '{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {} }' }), []);
+  const bicep = problems(lintResult("param p string = 'x'\n", settings, `${DIR}/main.bicep`, 'bicep', {}));
+  assert.deepEqual(bicep, [message]);
+  // A parameter file with a syntax error (no one else reports it: it is not a template) is not half used.
+  const broken = '{\n  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",\n  "contentVersion": "1.0.0.0",\n  "parameters": { "x": { "value": 1 } ]\n}\n';
+  const brokenMessage = "1:1 error parse-error parameter file 'prod.json' is not valid JSON (4:39: comma expected): not evaluated with it";
+  assert.deepEqual(arm({ [prod]: broken }), [brokenMessage]);
+  const beside = analyze({ uri: `${DIR}/ai.json`, text, kind: 'arm' }, {
+    settings: mergeSettings({}),
+    host: { readFile: (u) => (u === `${DIR}/ai.parameters.json` ? broken : undefined), listDir: () => ['ai.json', 'ai.parameters.json'] },
+  });
+  assert.deepEqual(problems(beside), [brokenMessage.replace('prod.json', 'ai.parameters.json')]);
+  assert.deepEqual(problems(lintResult("param p string = 'x'\n", settings, `${DIR}/main.bicep`, 'bicep', { [prod]: broken })), [brokenMessage]);
+});

@@ -38,12 +38,12 @@ export function fullMessage(finding: Finding): string {
 
 /** What each problem code means, for SARIF rule descriptors and docs/limits.md. */
 export const PROBLEM_DESCRIPTIONS: Readonly<Record<ProblemCode, string>> = {
-  'parse-error': 'The template is not valid JSON or Bicep: it was analysed only as far as it could be read.',
+  'parse-error': 'The template (or a JSON parameter file of it) is not valid JSON or Bicep: it was analysed only as far as it could be read.',
   'depth-limit': 'Analysis stopped at a nesting limit (JSON depth, nested deployments, Bicep module chain or expression depth).',
   'internal-error': 'The analysis of the file failed; please report it with the file.',
   'binary-file': 'The file is binary and was not analysed.',
   'file-too-large': 'The file is larger than the size limit and was not analysed.',
-  'unreadable-file': 'The file or folder could not be read, or a file it uses is missing.',
+  'unreadable-file': 'The file or folder could not be read, or a file it uses (a local module, a parameter file named in the settings) is missing.',
 };
 
 export interface ResourceSummary {

@@ -11,9 +11,12 @@ export const MAX_NESTED_DEPLOYMENTS = 32;
 /** Bicep modules followed from the file analysed (main → m1 → … → m16). */
 export const MAX_MODULE_CHAIN = 16;
 
-/** What a reader tells the engine when it stops at a limit; the engine turns it into an error problem. */
+/**
+ * What a reader tells the engine when it stops at a limit, or cannot read a file it must follow (a
+ * local module); the engine turns it into an error problem.
+ */
 export interface LimitHit {
-  readonly code: 'depth-limit';
+  readonly code: 'depth-limit' | 'unreadable-file';
   /** Where the analysis stopped (may be in another file: a module). */
   readonly loc: Loc;
   readonly message: string;

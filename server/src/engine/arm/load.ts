@@ -1,6 +1,7 @@
 // Loads an ARM JSON file for the engine: parse, find its parameter files, evaluate per file.
 
-import { printParseErrorCode, type ParseErrorCode } from 'jsonc-parser';
+import { printParseErrorCode, type ParseError, type ParseErrorCode } from 'jsonc-parser';
+import { positionAt } from '../text';
 import type { AnalyzeOptions, FileHost, Loaded, Problem } from '../analyze';
 import type { AiResource, SourceFile } from '../model';
 import { jsonDepthMessage, parseJsonTree, type LimitSink } from '../limits';
@@ -31,12 +32,23 @@ export function loadArm(file: SourceFile, options: AnalyzeOptions, onLimit?: Lim
   }] : [];
   const generated = generatorOf(doc.root) === 'bicep' ? generatedFrom(file, options.host) : undefined;
   const cloud = options.settings.cloud;
-  const parameterFiles = options.host ? parameterFilesOf(file, options.host, parameterFilesFor(options.settings, file.uri, globMatches)) : [];
+  const parameterFiles = options.host ? parameterFilesOf(file, options.host, parameterFilesFor(options.settings, file.uri, globMatches), problems) : [];
   // Evaluated once per parameter file, as each would be deployed; without one, with the defaults.
   const runs = parameterFiles.length
     ? parameterFiles.map((parameterFile) => readArmResources(doc, { cloud, parameterFile, generatedFrom: generated, onLimit }))
     : [readArmResources(doc, { cloud, generatedFrom: generated, onLimit })];
   return { isTemplate: true, problems, runs };
+}
+
+/** A parameter file named by the config's `parameterFiles` or `--parameters` that cannot be used. */
+export function namedParameterFileMessage(uri: string): string {
+  return `parameter file '${decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1))}' (named by the config file or --parameters) cannot be read or is not a parameter file: not evaluated with it`;
+}
+
+/** A parameter file of the template that is not valid JSON: not used, and said so. */
+export function brokenParameterFileMessage(uri: string, text: string, error: ParseError): string {
+  const { line, character } = positionAt(text, error.offset);
+  return `parameter file '${decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1))}' is not valid JSON (${line + 1}:${character + 1}: ${parseErrorText(error.error)}): not evaluated with it`;
 }
 
 /** For text with no usable tree: a deploymentTemplate `$schema`, or `contentVersion` and `resources` keys. */
@@ -65,26 +77,37 @@ function generatedFrom(file: SourceFile, host: FileHost | undefined): AiResource
   } };
 }
 
-function parameterFilesOf(file: SourceFile, host: FileHost, named: readonly string[]): ParameterFile[] {
+function parameterFilesOf(file: SourceFile, host: FileHost, named: readonly string[], problems: Problem[]): ParameterFile[] {
   const slash = file.uri.lastIndexOf('/');
   const dir = file.uri.slice(0, slash);
   const name = file.uri.slice(slash + 1);
   const out: ParameterFile[] = [];
   const seen = new Set<string>([file.uri]);
   /** Reads a candidate once; with `requireMetadata`, it counts only when its metadata.template names the template. */
-  const consider = (uri: string, requireMetadata: boolean) => {
-    if (seen.has(uri)) return;
+  const consider = (uri: string, requireMetadata: boolean): boolean => {
+    if (seen.has(uri)) return true;
     seen.add(uri);
     const text = host.readFile(uri);
     // A cheap look before parsing: most JSON beside a template is not its parameter file.
-    if (text === undefined || (requireMetadata && !(text.includes('"template"') && text.includes(name)))) return;
-    const { root } = parseJsonTree(text);
-    if (!root) return;
-    if (requireMetadata && templateNamedBy(root)?.replace(/^\.\//, '') !== name) return;
+    if (text === undefined || (requireMetadata && !(text.includes('"template"') && text.includes(name)))) return false;
+    const errors: ParseError[] = [];
+    const { root } = parseJsonTree(text, errors);
+    if (!root) return false;
+    if (requireMetadata && templateNamedBy(root)?.replace(/^\.\//, '') !== name) return false;
     const parsed = readParameterFile({ uri, text, kind: 'arm' }, root);
+    if (parsed && errors.length) {
+      // Nobody else reports it (a parameter file is not a template), and half its values would mislead.
+      problems.push({ code: 'parse-error', severity: 'error', message: brokenParameterFileMessage(uri, text, errors[0]), start: 0, end: 0 });
+      return true;
+    }
     if (parsed) out.push(parsed);
+    return !!parsed;
   };
-  for (const uri of named) consider(uri, false);
+  // A parameter file the settings name must be used: evaluating without it could pass what it makes unsafe.
+  for (const uri of named) {
+    if (/\.bicepparam$/i.test(uri) || consider(uri, false)) continue;
+    problems.push({ code: 'unreadable-file', severity: 'error', message: namedParameterFileMessage(uri), start: 0, end: 0 });
+  }
   const siblings = host.listDir?.(dir) ?? [];
   for (const sibling of conventionalNames(name, siblings)) consider(`${dir}/${sibling}`, false);
   // Parameter files beside it may name the template in their metadata. Only names that say

@@ -4,6 +4,8 @@
 import type { AnalyzeOptions, Finding, FileHost, Loaded, Problem } from '../analyze';
 import { isDeploymentTemplate, readArmResources } from '../arm/reader';
 import { readParameterFile } from '../arm/parameters';
+import { brokenParameterFileMessage, namedParameterFileMessage } from '../arm/load';
+import type { ParseError } from 'jsonc-parser';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
 import type { SourceFile, ValueNode } from '../model';
@@ -22,11 +24,12 @@ export function loadBicep(file: SourceFile, options: AnalyzeOptions, onLimit?: L
   const { program, diagnostics } = parseBicep(file.text, PARSE_FOR_LINT);
   const readFile = (uri: string) => options.host?.readFile(uri);
   const base = { cloud: options.settings.cloud, readFile, moduleCacheUri: options.moduleCacheUri, onLimit };
-  const parameterFiles = options.host ? [...namedParamFiles(options, file), ...bicepParamFilesOf(file, options.host)] : [];
+  const problems = problemsOf(diagnostics);
+  const parameterFiles = options.host ? [...namedParamFiles(options, file, problems), ...bicepParamFilesOf(file, options.host)] : [];
   const runs = parameterFiles.length
     ? parameterFiles.map((parameterFile) => readBicepResources(file, program, { ...base, parameterFile }))
     : [readBicepResources(file, program, base)];
-  return { isTemplate: true, problems: problemsOf(diagnostics), runs, isSuppressed: directiveFilter(program) };
+  return { isTemplate: true, problems, runs, isSuppressed: directiveFilter(program) };
 }
 
 export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, onLimit?: LimitSink): Loaded {
@@ -58,17 +61,25 @@ export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, onLimi
 }
 
 /** Parameter files the settings (config file, --parameters) name for this template. */
-function namedParamFiles(options: AnalyzeOptions, file: SourceFile): { name: string; values: ReadonlyMap<string, ValueNode> }[] {
+function namedParamFiles(options: AnalyzeOptions, file: SourceFile, problems: Problem[]): { name: string; values: ReadonlyMap<string, ValueNode> }[] {
   const out: { name: string; values: ReadonlyMap<string, ValueNode> }[] = [];
   for (const uri of parameterFilesFor(options.settings, file.uri, globMatches)) {
     const text = options.host?.readFile(uri);
-    if (text === undefined) continue;
+    const missing = () => problems.push({ code: 'unreadable-file', severity: 'error', message: namedParameterFileMessage(uri), start: 0, end: 0 });
+    if (text === undefined) {
+      missing();
+      continue;
+    }
     const name = uri.slice(uri.lastIndexOf('/') + 1);
     if (/\.bicepparam$/i.test(uri)) {
       out.push({ name, values: readBicepParamFile({ uri, text, kind: 'bicepparam' }, parseBicepParam(text).program).values });
     } else {
-      const parsed = readParameterFile({ uri, text, kind: 'arm' });
-      if (parsed) out.push(parsed);
+      const errors: ParseError[] = [];
+      const { root } = parseJsonTree(text, errors);
+      const parsed = root && readParameterFile({ uri, text, kind: 'arm' }, root);
+      if (parsed && errors.length) problems.push({ code: 'parse-error', severity: 'error', message: brokenParameterFileMessage(uri, text, errors[0]), start: 0, end: 0 });
+      else if (parsed) out.push(parsed);
+      else missing();
     }
   }
   return out;

@@ -8,7 +8,7 @@ import { evaluate, type EvalContext } from '../expressions/evaluator';
 import { findStringLiteral } from '../expressions/walk';
 import type { CloudName } from '../expressions/environment';
 import { Unknown, isObject, type Value } from '../expressions/value';
-import type { AiResource, Loc, Origin, OriginKind, SourceFile, ValueNode } from '../model';
+import { quotedName, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode } from '../model';
 import { derived } from '../nodes';
 import { isDeploymentTemplate, readArmResources, AI_ACCOUNT_TYPE } from '../arm/reader';
 import type { Expression, IfNode, ModuleDeclaration, ObjectNode, Program, ResourceDeclaration, StringNode } from './ast';
@@ -268,16 +268,18 @@ class BicepTemplate implements EvalContext {
     }
     const path = [...this.path, via];
     const target = this.moduleTarget(d);
+    // A local module that cannot be read hides what it deploys (and Bicep would not build it): an error.
+    const unreadable = () => this.inModule(d).onLimit?.({ code: 'unreadable-file', loc: this.loc(d.path), message: `cannot read module '${d.pathString}': analysis stopped at ${quotedName(via)}` });
     if (target?.kind === 'bicep') {
       if (this.chain.includes(target.uri)) return;
       const text = this.options.readFile(target.uri);
-      if (text === undefined) return;
+      if (text === undefined) return unreadable();
       const file: SourceFile = { uri: target.uri, text, kind: 'bicep' };
       const bindings = new Map([...values].map(([k, node]) => [k, { node, kind: 'caller' as const, via }]));
       new BicepTemplate(file, parseBicep(text, { skipIrrelevantResources: true }).program, bindings, this.inModule(d), path, [...this.chain, target.uri]).collect(out);
     } else if (target?.kind === 'json') {
       const text = this.options.readFile(target.uri);
-      if (text === undefined) return;
+      if (text === undefined) return unreadable();
       const file: SourceFile = { uri: target.uri, text, kind: 'arm' };
       const { root, tooDeepAt } = parseJsonTree(text);
       if (tooDeepAt !== undefined) this.inModule(d).onLimit?.({ code: 'depth-limit', loc: { file, start: tooDeepAt, end: tooDeepAt + 1 }, message: jsonDepthMessage() });
