@@ -55,8 +55,9 @@ export interface ResourceSummary {
 
 /**
  * Why a file was not (fully) analysed. Stable ids, used as rule ids in SARIF and JSON (docs/limits.md):
- * parse-error (malformed template), depth-limit (nesting, nested deployments, module chains),
- * internal-error (the engine threw), binary-file, file-too-large, unreadable-file (the last three from the file reader).
+ * parse-error (malformed template or parameter file), depth-limit (nesting, nested deployments, module chains),
+ * internal-error (the engine threw), unreadable-file (a file or a module it uses), and from the file reader
+ * binary-file and file-too-large.
  */
 export type ProblemCode = 'parse-error' | 'depth-limit' | 'internal-error' | 'binary-file' | 'file-too-large' | 'unreadable-file';
 
@@ -275,7 +276,7 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
       return fixable;
     },
     site,
-    ...(generatedFrom ? { generatedFrom } : {}),
+    generatedFrom,
   };
 }
 

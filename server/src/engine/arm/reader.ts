@@ -1,6 +1,7 @@
 // ARM JSON reader: finds every declared Microsoft.CognitiveServices/accounts in a
 // deployment template (resources array or languageVersion 2.0 object, child resources,
-// inline nested deployments at any depth) and exposes it as the shared resource model.
+// inline nested deployments up to MAX_NESTED_DEPLOYMENTS deep, past which the walk reports a limit
+// hit) and exposes it as the shared resource model.
 
 import { findNodeAtLocation, getNodeValue, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { MAX_NESTED_DEPLOYMENTS, parseJsonTree, type LimitSink } from '../limits';

@@ -999,7 +999,7 @@ class Parser {
   }
 
   private binary(flags: number, precedence: number): Expression {
-    let left = this.unary(flags);
+    const left = this.unary(flags);
     // Each link of a chain (`a + b + c`) nests the tree one level deeper: counted as depth, so the
     // lowerer and evaluator, which recurse over the tree, stay within the limit.
     const depth = this.depth;
