@@ -76,10 +76,13 @@ function account(properties: string): string {
   return `{"type":"Microsoft.CognitiveServices/accounts","apiVersion":"2024-10-01","name":"oai","kind":"OpenAI","properties":${properties}}`;
 }
 
-/** Generated extremes: each stresses one bound (depth, size, doubling, fan-out, count). */
-export function extremes(random: Random): FuzzInput[] {
-  const depth = 1 + random.int(8000);
-  const doubling = 1 + random.int(45);
+/**
+ * Generated extremes: each stresses one bound (depth, size, doubling, fan-out, count). `scale` (0–1] shrinks
+ * them for the in-process smoke test; the fuzzer uses 1.
+ */
+export function extremes(random: Random, scale = 1): FuzzInput[] {
+  const depth = 1 + random.int(Math.ceil(8000 * scale));
+  const doubling = 1 + random.int(Math.ceil(45 * Math.sqrt(scale)));
   const nested = (levels: number): string => {
     let inner = `"resources":[${account('{"restrictOutboundNetworkAccess":false}')}]`;
     for (let i = 0; i < levels; i++) {
@@ -89,13 +92,13 @@ export function extremes(random: Random): FuzzInput[] {
   };
   const variables: string[] = ['"v0":"ab"'];
   for (let i = 1; i <= doubling; i++) variables.push(`"v${i}":"[concat(variables('v${i - 1}'), variables('v${i - 1}'))]"`);
-  const fanDepth = 1 + random.int(20);
+  const fanDepth = 1 + random.int(Math.ceil(20 * scale));
   const files: Record<string, string> = {};
   for (let i = 0; i < fanDepth; i++) {
     files[`file:///fuzz/m${i}.bicep`] = `param p string\nmodule a './m${i + 1}.bicep' = {\n  name: 'a${i}'\n  params: { p: '\${p}a' }\n}\nmodule b './m${i + 1}.bicep' = {\n  name: 'b${i}'\n  params: { p: '\${p}b' }\n}\n`;
   }
   files[`file:///fuzz/m${fanDepth}.bicep`] = "param p string\nresource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: p\n  properties: {}\n}\n";
-  const entries = 1 + random.int(20000);
+  const entries = 1 + random.int(Math.ceil(20000 * scale));
   return [
     { name: `json-depth-${depth}`, kind: 'arm', text: `${ARM_HEAD}"resources":[],"x":${'['.repeat(depth)}${']'.repeat(depth)}}` },
     { name: `ai-depth-${depth}`, kind: 'arm', text: `${ARM_HEAD}"resources":[${account(`{"a":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`)}]}` },

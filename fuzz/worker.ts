@@ -23,7 +23,8 @@ const settings = mergeSettings({});
 /** Fixes applied per input at most: enough to reach every writer path, bounded so one input stays short. */
 const MAX_FIXES = 40;
 
-export function runOne(input: FuzzInput): FuzzOutcome {
+/** `withFixes`: also compute and apply every fix (up to MAX_FIXES) of every finding. */
+export function runOne(input: FuzzInput, withFixes = true): FuzzOutcome {
   const start = performance.now();
   const heapBefore = process.memoryUsage().heapUsed;
   let findings = 0, problems = 0, errors = 0, fixes = 0;
@@ -34,7 +35,7 @@ export function runOne(input: FuzzInput): FuzzOutcome {
     findings = result.findings.length;
     problems = result.problems.length;
     errors = result.problems.filter((p) => p.severity === 'error').length;
-    for (const finding of result.findings) {
+    for (const finding of withFixes ? result.findings : []) {
       for (const fix of finding.fixes) {
         if (fixes++ >= MAX_FIXES) break;
         applyFileEdits(input.text, editsFor([fix], () => input.text).filter((e) => e.uri === uri));

@@ -27,7 +27,7 @@ export const rule = createRule({
         data: { resource: quoted(resource), entry: entry.node.value },
         fixes: () => {
           const fix = removeEntryFix(resource, entry, true);
-          return fix ? [{ ...fix, title: `Remove duplicate '${entry.shown}' from the allowed FQDNs of '${resource.name}'`, preferred: true }] : [];
+          return fix ? [{ ...fix, title: `Remove duplicate '${entry.shown}' from the allowed FQDNs of ${quoted(resource)}`, preferred: true }] : [];
         },
       });
     }

@@ -3,7 +3,7 @@
 import type { AiResource, ValueNode } from '../../server/src/engine/model';
 import type { Fix } from '../../server/src/engine/fixes';
 import { entryDisplay, entryText } from './fqdn';
-import { editableSite } from './values';
+import { editableSite, quoted } from './values';
 
 export interface Entry {
   readonly node: ValueNode;
@@ -23,5 +23,5 @@ export function allowListOf(resource: AiResource): { node: ValueNode; entries: E
 export function removeEntryFix(resource: AiResource, entry: Entry, safe: boolean): Fix | undefined {
   const site = editableSite(entry.node);
   if (!site) return undefined;
-  return { title: `Remove '${entry.shown}' from the allowed FQDNs of '${resource.name}'`, safe, changes: [{ kind: 'remove-item', target: site }] };
+  return { title: `Remove '${entry.shown}' from the allowed FQDNs of ${quoted(resource)}`, safe, changes: [{ kind: 'remove-item', target: site }] };
 }

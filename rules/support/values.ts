@@ -1,7 +1,7 @@
 // Small helpers rules share for reading values and wording messages.
 
 import { isUnknown, Unknown, type Value } from '../../server/src/engine/expressions/value';
-import { settingPath, writtenAt, type AiResource, type ValueNode } from '../../server/src/engine/model';
+import { quotedName, settingPath, writtenAt, type AiResource, type ValueNode } from '../../server/src/engine/model';
 import type { FixIntent, FixValue } from '../../server/src/engine/fixes';
 
 /**
@@ -16,7 +16,7 @@ export function describeOrigin(node: ValueNode, nameFile = false): string | unde
     case 'parameter-default': return `the default of parameter '${origin.name}'`;
     // Messages say which parameter file in their suffix, so findings of several files merge.
     case 'parameter-file': return `parameter '${origin.name}' in ${nameFile ? fileName(origin.node.loc.file.uri) : 'the parameter file'}`;
-    case 'caller': return `the value ${origin.via ? `'${origin.via}'` : 'the caller'} passes for parameter '${origin.name}'`;
+    case 'caller': return `the value ${origin.via ? quotedName(origin.via) : 'the caller'} passes for parameter '${origin.name}'`;
     case 'variable': return `variable '${origin.name}'`;
   }
 }
@@ -45,7 +45,7 @@ export function editableSite(node: ValueNode): ValueNode | undefined {
 }
 
 export function quoted(resource: AiResource): string {
-  return `'${resource.name}'`;
+  return quotedName(resource.name);
 }
 
 /** An intent that sets a resource setting (`['properties', 'x']`) wherever the declaration keeps it. */

@@ -8,30 +8,46 @@ import { CLI, EXAMPLES, ROOT, tempTree } from '../support/paths';
 import { account, template } from '../support/lint';
 import { formatMessage, rules } from '../../rules';
 import { sarifMessageString } from '../../server/src/report/sarif';
+import { useColor } from '../../server/src/report/text';
 
-function run(args: string[], cwd = ROOT) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+/** Runs the CLI with colour settings cleared (the test runner may set FORCE_COLOR), plus `env`. */
+function run(args: string[], cwd = ROOT, env: Record<string, string> = {}) {
+  const clean = { ...process.env };
+  delete clean.FORCE_COLOR;
+  delete clean.NO_COLOR;
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...clean, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function assertValidSarif(text: string): void {
+function sarifSchemaValid(log: unknown): boolean {
   const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
-  assert.ok(ajv.validate(schema, JSON.parse(text)), JSON.stringify(ajv.errors, null, 2));
+  assert.ok(ajv.validate(schema, log), JSON.stringify(ajv.errors, null, 2));
+  return true;
+}
+
+function assertValidSarif(text: string): void {
+  assert.ok(sarifSchemaValid(JSON.parse(text)));
 }
 
 const unsafe = template(account('{ "publicNetworkAccess": "Disabled" }', { name: 'cli-ai' }));
 const hardened = template(account('{ "restrictOutboundNetworkAccess": true, "allowedFqdnList": ["a.blob.core.windows.net"], "publicNetworkAccess": "Disabled" }'));
 const badHost = template(account('{ "restrictOutboundNetworkAccess": true, "allowedFqdnList": ["https://a.b.com/x"], "publicNetworkAccess": "Disabled" }'));
 
-test('text output: path:line:col, level, message, rule id, and a summary; exit 1 on warnings', () => {
+const OUTBOUND = "AI service 'cli-ai' can open connections to any host on the internet: restrictOutboundNetworkAccess is not set. Set it to true and list the hosts it needs in allowedFqdnList.";
+
+test('text output as ESLint stylish: the path once, aligned rows, totals and a summary; exit 1 on warnings', () => {
   const dir = tempTree({ 'infra/ai.json': unsafe });
   const r = run(['infra'], dir);
   assert.equal(r.code, 1, r.stderr);
-  const lines = r.stdout.trim().split('\n');
-  assert.match(lines[0], /^infra\/ai\.json:6:15 {2}warning {2}AI service 'cli-ai' can open connections to any host on the internet: .* {2}restrict-outbound-network-access$/);
-  assert.equal(lines.at(-2), '✖ 1 problem (0 errors, 1 warning, 0 info)');
-  assert.match(lines.at(-1)!, /^1 AI service resource in 1 template \(1 file checked\); 0 \(0%\) restrict outbound network access\. 1 finding \(restrict-outbound-network-access: 1\)\.$/);
+  assert.equal(r.stdout, `
+infra/ai.json
+  6:15  warning  ${OUTBOUND}  restrict-outbound-network-access
+
+✖ 1 problem (0 errors, 1 warning, 0 info)
+1 AI service resource in 1 template (1 file checked); 0 (0%) restrict outbound network access. 1 finding (restrict-outbound-network-access: 1).
+`);
+  assert.equal(r.stderr, '');
 });
 
 test('exit codes follow --fail-on', () => {
@@ -44,13 +60,20 @@ test('exit codes follow --fail-on', () => {
   assert.equal(run(['warn.json', '--rule', 'restrict-outbound-network-access=off'], dir).code, 0);
 });
 
-test('usage errors exit 2 with a message', () => {
+test('usage errors exit 2 with one line', () => {
   for (const args of [['--format', 'xml'], ['--fail-on', 'sometimes'], ['--bogus'], ['--rule', 'no-such-rule=error'], ['--rule', 'require-owner-tag=loud']]) {
     const r = run(args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}`);
-    assert.match(r.stderr, /^ai-egress-guard: /);
+    assert.match(r.stderr, /^ai-egress-guard: [^\n]*; see --help\n$/);
+    assert.equal(r.stdout, '');
   }
   assert.equal(run(['--help']).code, 0);
+});
+
+test('an unknown option is one line naming it, not the whole help', () => {
+  assert.deepEqual(run(['--bogus']), { code: 2, stdout: '', stderr: "ai-egress-guard: unknown option '--bogus'; see --help\n" });
+  assert.deepEqual(run(['.', '-x']), { code: 2, stdout: '', stderr: "ai-egress-guard: unknown option '-x'; see --help\n" });
+  assert.deepEqual(run(['--format']), { code: 2, stdout: '', stderr: "ai-egress-guard: option '--format' needs a value; see --help\n" });
 });
 
 test('globs, directories (skipping node_modules and .git) and files that are not templates', () => {
@@ -64,27 +87,165 @@ test('globs, directories (skipping node_modules and .git) and files that are not
   });
   const all = JSON.parse(run(['.', '--format', 'json'], dir).stdout);
   assert.deepEqual(all.findings.map((f: { file: string }) => path.relative(dir, f.file)).filter((f: string, i: number, a: string[]) => a.indexOf(f) === i), ['a/one.json', 'b/two.jsonc']);
-  assert.equal(all.summary.files, 4);
+  // package.json and the parameter file are not templates: not counted as checked.
+  assert.equal(all.summary.files, 2);
   const glob = JSON.parse(run(['**/*.jsonc', '--format', 'json'], dir).stdout);
   assert.deepEqual(glob.findings.map((f: { file: string }) => path.relative(dir, f.file)).filter((f: string, i: number, a: string[]) => a.indexOf(f) === i), ['b/two.jsonc']);
 });
 
-test('binary, malformed and missing files get a clear message and the run goes on', () => {
-  const dir = tempTree({ 'bin.json': Buffer.from([0x7b, 0, 1, 2, 0xff]), 'broken.json': unsafe.slice(0, unsafe.length - 40), 'good.json': unsafe });
-  const r = run(['.', 'missing.json'], dir);
-  assert.equal(r.code, 1);
-  assert.match(r.stdout, /bin\.json {2}note {5}skipped: binary file/);
-  assert.match(r.stdout, /broken\.json {2}note {5}not valid JSON: UnexpectedEndOfString at line 12 \(and 5 more errors\); analysed what could be read\n/);
-  assert.match(r.stdout, /missing\.json {2}note {5}cannot read: no such file or directory/);
-  assert.match(r.stdout, /good\.json:6:15/);
+// ---------------------------------------------------------------------------------------------
+// Failing closed: nothing that stops a file being checked passes silently (issue 14 §1, issue 15 §1).
+
+const noMatch = (pattern: string) => ({ code: 2, stdout: '', stderr: `ai-egress-guard: No files matching the pattern "${pattern}" were found.\n` });
+
+test('a path that does not exist, a glob matching nothing, an empty folder: exit 2, one line', () => {
+  const dir = tempTree({ 'good.json': hardened, 'empty/.keep': '' });
+  assert.deepEqual(run(['missing.json'], dir), noMatch('missing.json'));
+  assert.deepEqual(run(['good.json', 'missing'], dir), noMatch('missing'));
+  const glob = run(['nope/**/*.json'], dir);
+  assert.deepEqual(glob, noMatch('nope/**/*.json'));
+  assert.doesNotMatch(glob.stderr, /ENOENT|scandir/);
+  assert.deepEqual(run(['**/*.bicep'], dir), noMatch('**/*.bicep'));
+  assert.deepEqual(run(['empty'], dir), noMatch('empty'));
 });
 
-test('the config file sets rule levels for the CLI', () => {
-  const dir = tempTree({ 'ai.json': unsafe, '.ai-egress-guard.json': '{ "rules": { "restrict-outbound-network-access": "error", "require-owner-tag": "off" } }' });
+test('a folder without templates (other JSON, parameter and config files) is the same error', () => {
+  const dir = tempTree({
+    'infra/package.json': '{ "name": "x" }',
+    'infra/main.parameters.json': '{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {} }',
+    'infra/.ai-egress-guard.json': '{}',
+    'infra/bicepconfig.json': '{}',
+    'infra/README.md': 'x',
+  });
+  assert.deepEqual(run(['infra'], dir), noMatch('infra'));
+  assert.deepEqual(run(['infra/package.json'], dir), noMatch('infra/package.json'));
+  assert.deepEqual(run(['infra/README.md'], dir), noMatch('infra/README.md'));
+});
+
+test('--no-error-on-unmatched-pattern keeps going with a note', () => {
+  const dir = tempTree({ 'good.json': hardened, 'empty/.keep': '' });
+  const alone = run(['missing.json', '--no-error-on-unmatched-pattern'], dir);
+  assert.equal(alone.code, 0, alone.stderr);
+  assert.equal(alone.stdout, `
+note: No files matching the pattern "missing.json" were found.
+
+✔ 0 problems (0 errors, 0 warnings, 0 info)
+No AI service resources found in 0 templates (0 files checked). 0 findings.
+`);
+  const json = run(['good.json', 'empty', '--no-error-on-unmatched-pattern', '--format', 'json'], dir);
+  assert.equal(json.code, 0);
+  assert.equal(JSON.parse(json.stdout).summary.resources, 1);
+  assert.equal(json.stderr, 'ai-egress-guard: No files matching the pattern "empty" were found.\n');
+});
+
+test('zero AI resources: no percentage of nothing', () => {
+  const dir = tempTree({ 'storage.json': template(`    { "type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01", "name": "st", "location": "eastus" }`) });
+  const r = run(['.'], dir);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, '\n✔ 0 problems (0 errors, 0 warnings, 0 info)\nNo AI service resources found in 1 template (1 file checked). 0 findings.\n');
+});
+
+test('a malformed JSON template is an error at its line and column, counted for the exit code', () => {
+  const broken = unsafe.replace('"location": "eastus",', '"location": "eastus"');
+  const dir = tempTree({ 'broken.json': broken });
+  const r = run(['broken.json'], dir);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^\nbroken\.json\n {2}6:15 {2}warning {2}.* {2}restrict-outbound-network-access\n {2}10:7 {2}error {4}not valid JSON: comma expected; analysed what could be read {2}\s*parse-error\n\n✖ 2 problems \(1 error, 1 warning, 0 info\)\n/);
+  assert.equal(run(['broken.json', '--fail-on', 'error'], dir).code, 1);
+  assert.equal(run(['broken.json', '--fail-on', 'none'], dir).code, 0);
+  // Broken before its root could be read (a merge conflict marker): still a template, still an error.
+  fs.writeFileSync(path.join(dir, 'broken.json'), `<<<<<<< HEAD\n${unsafe}`);
+  const conflict = JSON.parse(run(['broken.json', '--format', 'json'], dir).stdout);
+  assert.deepEqual(conflict.problems.map((p: { line: number; column: number; level: string; ruleId: string }) => `${p.line}:${p.column} ${p.level} ${p.ruleId}`), ['1:1 error parse-error']);
+});
+
+test('malformed Bicep is an error at its line and column', () => {
+  const dir = tempTree({ 'main.bicep': "resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'x'\n  properties: {\n    publicNetworkAccess: 'Disabled\n  }\n}\n" });
+  const r = run(['main.bicep', '--fail-on', 'error'], dir);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /\n {2}4:26 {2}error {4}not valid Bicep: The string at this location is not terminated due to an unexpected new line character; analysed what could be read {2}\s*parse-error\n/);
+});
+
+test('binary and oversized files are warnings with the reason', () => {
+  const dir = tempTree({ 'bin.json': Buffer.from([0x7b, 0, 1, 2, 0xff]) });
+  // A sparse file: 33 MB by its size, without writing 33 MB.
+  const big = path.join(dir, 'big.json');
+  fs.closeSync(fs.openSync(big, 'w'));
+  fs.truncateSync(big, 33 * 1024 * 1024);
+  const r = run(['.'], dir);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, `
+big.json
+  0:0  warning  file too large: 33.0 MB is over the 32 MB limit; not analysed  file-too-large
+
+bin.json
+  0:0  warning  binary file (it contains NUL bytes); not analysed  binary-file
+
+✖ 2 problems (0 errors, 2 warnings, 0 info)
+No AI service resources found in 0 templates (2 files checked). 0 findings. 2 files could not be checked completely.
+`);
+  assert.equal(run(['.', '--fail-on', 'error'], dir).code, 0);
+});
+
+test('a broken config file is exit 2 with its line and column', () => {
+  const dir = tempTree({ 'ai.json': unsafe, '.ai-egress-guard.json': '{ x: 1 }' });
+  assert.deepEqual(run(['.'], dir), { code: 2, stdout: '', stderr: 'ai-egress-guard: .ai-egress-guard.json:1:3: not valid JSON: invalid symbol\n' });
+  fs.writeFileSync(path.join(dir, '.ai-egress-guard.json'), '{\n  "rules": { "nope": "off" },\n  "cloud": "Mars"\n}\n');
+  assert.deepEqual(run(['ai.json'], dir), {
+    code: 2,
+    stdout: '',
+    stderr: "ai-egress-guard: .ai-egress-guard.json:2:14: unknown rule 'nope' (known: restrict-outbound-network-access, no-wildcard-fqdns, valid-allowed-fqdns, no-duplicate-fqdns, use-egress-capable-api-version, disable-public-network-access, require-owner-tag)\n"
+      + 'ai-egress-guard: .ai-egress-guard.json:3:3: "cloud" must be one of AzureCloud, AzureUSGovernment, AzureChinaCloud\n',
+  });
+  // The aiEgressGuard key of a bicepconfig.json in a sub-folder, positioned in that file.
+  const nested = tempTree({ 'infra/ai.json': unsafe, 'infra/bicepconfig.json': '{ "analyzers": {},\n  "aiEgressGuard": { "ownerTagNames": [] } }' });
+  assert.deepEqual(run(['infra'], nested), { code: 2, stdout: '', stderr: 'ai-egress-guard: infra/bicepconfig.json:2:22: "ownerTagNames" must be a non-empty array of tag names\n' });
+});
+
+/** Inline nested deployments `n` deep, the innermost deploying an unsafe AI account. */
+function nestedDeployments(n: number): string {
+  let inner = account('{ "publicNetworkAccess": "Disabled" }', { name: 'deep-ai' });
+  for (let i = n; i >= 1; i--) {
+    inner = `{ "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "d${i}", "properties": { "mode": "Incremental", "template": ${template(inner)} } }`;
+  }
+  return template(inner);
+}
+
+test('an analysis limit is an error in text, JSON and SARIF (notification and result), failing the run', () => {
+  const dir = tempTree({ 'deep.json': nestedDeployments(33) });
+  const text = run(['deep.json', '--fail-on', 'error'], dir);
+  assert.equal(text.code, 1);
+  assert.match(text.stdout, /^\ndeep\.json\n {2}\d+:\d+ {2}error {2}nested deployments deeper than 32: analysis stopped at 'd33' {2}depth-limit\n\n✖ 1 problem \(1 error, 0 warnings, 0 info\)\n/);
+  const json = JSON.parse(run(['deep.json', '--format', 'json'], dir).stdout);
+  assert.deepEqual(json.summary.problems, { error: 1, warning: 0, files: 1 });
+  assert.deepEqual(json.problems.map((p: { level: string; ruleId: string; message: string }) => `${p.level} ${p.ruleId} ${p.message}`), ["error depth-limit nested deployments deeper than 32: analysis stopped at 'd33'"]);
+  const out = path.join(dir, 'report.sarif');
+  const sarif = run(['deep.json', '--format', 'sarif', '--output', out], dir);
+  assert.equal(sarif.code, 1);
+  assert.match(sarif.stderr, /^deep\.json:\d+:\d+: error: nested deployments deeper than 32: analysis stopped at 'd33' \(depth-limit\)$/m);
+  const log = JSON.parse(fs.readFileSync(out, 'utf8'));
+  assert.ok(sarifSchemaValid(log));
+  const [invocation] = log.runs[0].invocations;
+  assert.equal(invocation.executionSuccessful, false);
+  assert.deepEqual(invocation.toolExecutionNotifications.map((n: { level: string; descriptor: { id: string }; message: { text: string } }) => `${n.level} ${n.descriptor.id} ${n.message.text}`),
+    ["error depth-limit nested deployments deeper than 32: analysis stopped at 'd33'"]);
+  const [result] = log.runs[0].results;
+  assert.equal(result.ruleId, 'depth-limit');
+  assert.equal(result.level, 'error');
+  assert.equal(log.runs[0].tool.driver.rules[result.ruleIndex].id, 'depth-limit');
+  assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'deep.json');
+  // 32 deep is within the limit: the finding, and a clean invocation.
+  const ok = tempTree({ 'deep.json': nestedDeployments(32) });
+  const within = JSON.parse(run(['deep.json', '--format', 'sarif'], ok).stdout);
+  assert.deepEqual(within.runs[0].results.map((x: { ruleId: string }) => x.ruleId), ['restrict-outbound-network-access']);
+  assert.deepEqual(within.runs[0].invocations, [{ executionSuccessful: true }]);
+});
+
+test('the config file sets rule levels for the CLI, and is not a file checked', () => {
+  const dir = tempTree({ 'ai.json': unsafe, '.ai-egress-guard.json': '{ "rules": { "restrict-outbound-network-access": "error", "require-owner-tag": "off" } }', 'bicepconfig.json': '{}' });
   const json = JSON.parse(run(['.', '--format', 'json'], dir).stdout);
   assert.deepEqual(json.findings.map((f: { ruleId: string; level: string }) => `${f.ruleId}:${f.level}`), ['restrict-outbound-network-access:error']);
-  const bad = tempTree({ 'ai.json': unsafe, '.ai-egress-guard.json': '{ "rules": { "nope": "off" } }' });
-  assert.match(run(['.'], bad).stderr, /unknown rule 'nope'/);
+  assert.equal(json.summary.files, 1);
 });
 
 test('SARIF 2.1.0 validates against the schema, with rules, 1-based positions and relative URIs', () => {
@@ -93,7 +254,7 @@ test('SARIF 2.1.0 validates against the schema, with rules, 1-based positions an
   const r = run(['infra', '--format', 'sarif', '--output', out], dir);
   assert.equal(r.code, 1);
   const text = fs.readFileSync(out, 'utf8');
-  assertValidSarif(text);
+  assert.ok(sarifSchemaValid(JSON.parse(text)));
   const run0 = JSON.parse(text).runs[0];
   assert.equal(run0.tool.driver.rules.length, 7);
   const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'restrict-outbound-network-access');
@@ -172,4 +333,50 @@ test('--fix applies only the safe fixes, keeps a byte order mark, and reports wh
   const fixed = fs.readFileSync(path.join(dir, 'ai.json'), 'utf8');
   assert.equal(fixed, `\ufeff${text.replace('"a.vault.azure.net", "A.vault.azure.net", "https://b.vault.azure.net/x"', '"a.vault.azure.net", "b.vault.azure.net"')}`);
   assert.deepEqual(JSON.parse(r.stdout).findings.map((f: { ruleId: string }) => f.ruleId), ['no-wildcard-fqdns']);
+});
+
+test('stylish grouping: one block a file, the Bicep-generated note once per file, the fixable count', () => {
+  const compiled = (properties: string, name: string) => template(account(properties, { name }), `
+  "metadata": { "_generator": { "name": "bicep", "version": "0.30.23.60470" } },`);
+  const dir = tempTree({
+    'main.json': compiled('{ "publicNetworkAccess": "Disabled" }', 'gen-ai'),
+    'list.json': template(account('{ "restrictOutboundNetworkAccess": true, "publicNetworkAccess": "Disabled", "allowedFqdnList": ["a.b.com", "A.b.com", "https://c.d.com/x"] }', { name: 'list-ai' })),
+  });
+  const r = run(['.'], dir);
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, `
+list.json
+  12:128  info   AI service 'list-ai' lists 'A.b.com' more than once in allowedFqdnList (host names compare case-insensitively). Remove the repeat.  no-duplicate-fqdns
+  12:139  error  AI service 'list-ai' has allowed FQDN 'https://c.d.com/x', which is not a host name: it has a URL scheme; list the host name only.  valid-allowed-fqdns
+
+main.json
+  This file is generated by Bicep: make the change in the Bicep source.
+  7:15  warning  AI service 'gen-ai' can open connections to any host on the internet: restrictOutboundNetworkAccess is not set. Set it to true and list the hosts it needs in allowedFqdnList.  restrict-outbound-network-access
+
+✖ 3 problems (1 error, 1 warning, 1 info)
+  2 potentially fixable with the \`--fix\` option.
+2 AI service resources in 2 templates (2 files checked); 1 (50%) restrict outbound network access. 3 findings (no-duplicate-fqdns: 1, valid-allowed-fqdns: 1, restrict-outbound-network-access: 1).
+`);
+  // SARIF and JSON, which show findings one by one, keep the note with each.
+  const sarif = JSON.parse(run(['main.json', '--format', 'sarif'], dir).stdout);
+  assert.match(sarif.runs[0].results[0].message.text, /allowedFqdnList\. This file is generated by Bicep: make the change in the Bicep source\.$/);
+  const json = JSON.parse(run(['main.json', '--format', 'json'], dir).stdout);
+  assert.deepEqual(json.findings[0].generatedFrom, { tool: 'bicep', note: 'This file is generated by Bicep: make the change in the Bicep source.' });
+});
+
+test('colour only on a terminal, NO_COLOR and FORCE_COLOR respected', () => {
+  const dir = tempTree({ 'ai.json': unsafe });
+  assert.doesNotMatch(run(['.'], dir).stdout, /\x1b\[/);
+  const forced = run(['.'], dir, { FORCE_COLOR: '1' }).stdout;
+  assert.match(forced, /\x1b\[4mai\.json\x1b\[24m\n {2}\x1b\[2m6:15\x1b\[22m {2}\x1b\[33mwarning\x1b\[39m {2}/);
+  assert.doesNotMatch(run(['.'], dir, { FORCE_COLOR: '0' }).stdout, /\x1b\[/);
+  // A report written to a file never has colour.
+  run(['.', '--output', 'report.txt'], dir, { FORCE_COLOR: '1' });
+  assert.doesNotMatch(fs.readFileSync(path.join(dir, 'report.txt'), 'utf8'), /\x1b\[/);
+  assert.equal(useColor({ isTTY: true }, {}), true);
+  assert.equal(useColor({ isTTY: true }, { NO_COLOR: '1' }), false);
+  assert.equal(useColor({ isTTY: true }, { TERM: 'dumb' }), false);
+  assert.equal(useColor({ isTTY: false }, {}), false);
+  assert.equal(useColor({ isTTY: false }, { FORCE_COLOR: '1', NO_COLOR: '1' }), true);
+  assert.equal(useColor({ isTTY: true }, { FORCE_COLOR: '0' }), false);
 });

@@ -36,9 +36,9 @@ export const EXPECTED: Readonly<Record<string, readonly ExpectedResource[]>> = {
     { name: 'AIServices-viaARMtemplate', restricted: false },
   ],
   // name default is format('computerVision-{0}', uniqueString(resourceGroup().id)): unknown before deployment,
-  // so the raw name expression. publicNetworkAccess Disabled, but egress is not restricted.
+  // so named by its parameter. publicNetworkAccess Disabled, but egress is not restricted.
   'azure-quickstart-templates/quickstarts/microsoft.cognitiveservices/cognitive-services-Computer-vision-API/azuredeploy.json': [
-    { name: "[parameters('aiServicesName')]", restricted: false },
+    { name: "(named by parameter 'aiServicesName')", restricted: false },
   ],
   // name default 'TextTranslation'; properties {} (apiVersion 2017-04-18 predates the property anyway).
   // `translateLocation` has no default and is referenced as 'translatelocation' (parameter names are
@@ -49,10 +49,10 @@ export const EXPECTED: Readonly<Record<string, readonly ExpectedResource[]>> = {
   // HARD: the account's name is parameters('aiServicesName') but the template declares only
   // 'cognitiveServiceName' (a mistake in the published quickstart), so ARM would reject the template at
   // validation. We still expect the account to be reported (the author means to deploy it, and fixing the
-  // parameter name leaves it unrestricted); its name is unknown, so the raw expression.
+  // parameter name leaves it unrestricted); its name is unknown, so named by the parameter.
   'azure-quickstart-templates/quickstarts/microsoft.cognitiveservices/cognitive-services-universalkey/azuredeploy.json': [
     {
-      name: "[parameters('aiServicesName')]",
+      name: "(named by parameter 'aiServicesName')",
       restricted: false,
       note: "name refers to an undeclared parameter 'aiServicesName' (declared: 'cognitiveServiceName'): invalid as published; restriction absent either way",
     },
@@ -60,7 +60,7 @@ export const EXPECTED: Readonly<Record<string, readonly ExpectedResource[]>> = {
   // name default format('foundry-{0}', uniqueString(resourceGroup().id)): unknown. No restriction property.
   // accounts/projects and accounts/deployments children are not accounts.
   'azure-quickstart-templates/quickstarts/microsoft.cognitiveservices/foundry-getting-started/azuredeploy.json': [
-    { name: "[parameters('foundryName')]", restricted: false },
+    { name: "(named by parameter 'foundryName')", restricted: false },
   ],
 
   // ---------------------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ test("bicepconfig.json's aiEgressGuard key takes the object form", () => {
     '/repo/bicepconfig.json': '{ "analyzers": {}, "aiEgressGuard": { "rules": { "require-owner-tag": { "level": "error", "ownerTagNames": ["team"], }, }, }, }',
   };
   const config = findConfig('/repo/infra', (p) => files[p], (a, b) => `${a}/${b}`, (p) => p.slice(0, p.lastIndexOf('/')) || '/');
-  assert.deepEqual(config, { path: '/repo/bicepconfig.json', settings: { rules: { [OWNER]: 'error' }, ruleOptions: { [OWNER]: { ownerTagNames: ['team'] } } }, problems: [] });
+  assert.deepEqual(config, { path: '/repo/bicepconfig.json', settings: { rules: { [OWNER]: 'error' }, ruleOptions: { [OWNER]: { ownerTagNames: ['team'] } } }, issues: [], problems: [] });
 });
 
 test('options merge option by option across layers; levels and options of one rule are independent', () => {

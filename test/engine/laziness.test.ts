@@ -82,15 +82,24 @@ test('analyze() computes no fixes, also for findings merged across parameter fil
   assert.equal(computed, 2);
 });
 
-test('the audit and the text, JSON and SARIF reports compute no fixes, even when the audit keeps them (--fix)', async () => {
+test('the audit and the JSON and SARIF reports compute no fixes, even when the audit keeps them (--fix)', async () => {
   computed = 0;
   const audit = await auditFiles(files, { settingsFor: () => mergeSettings({}), host: nodeFileHost(), rules: [counting], fixes: true });
   assert.equal(audit.results.flatMap((r) => r.findings).length, 3);
   const summary = summarize(audit, files.length);
-  toText(audit.results, audit.problems, summary, dir);
   toJson(audit.results, audit.problems, summary);
   toSarif(audit.results, { root: dir, version: '0.0.0' });
   assert.equal(computed, 0);
   for (const f of audit.results.flatMap((r) => r.findings)) void f.fixes;
   assert.equal(computed, 3);
+});
+
+test("the text report counts what --fix would fix (as ESLint's does): that asks each finding once", async () => {
+  computed = 0;
+  const audit = await auditFiles(files, { settingsFor: () => mergeSettings({}), host: nodeFileHost(), rules: [counting] });
+  const text = toText(audit.results, audit.problems, summarize(audit, files.length), dir);
+  assert.equal(computed, 3);
+  toText(audit.results, audit.problems, summarize(audit, files.length), dir);
+  assert.equal(computed, 3, 'fixable is remembered');
+  assert.ok(text.length > 0);
 });

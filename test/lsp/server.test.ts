@@ -134,7 +134,7 @@ test('a mistake in the config file is shown to the user, and the rest of it appl
     await client.open(uri, unsafe.replace('"tags": { "owner": "team" },', ''));
     const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
     assert.ok(!diags.some((d) => d.code === 'require-owner-tag'));
-    assert.ok(shown.some((m) => /^AI Egress Guard: .*\.ai-egress-guard\.json: unknown rule 'no-such-rule'/.test(m)), shown.join('\n'));
+    assert.ok(shown.some((m) => /^AI Egress Guard: .*\.ai-egress-guard\.json:1:14: unknown rule 'no-such-rule'/.test(m)), shown.join('\n'));
   } finally {
     listener.dispose();
   }
@@ -196,4 +196,20 @@ test('aiEgressGuard.rules takes a rule as an object of level and options', async
   } finally {
     await probe.stop();
   }
+});
+
+test('an analysis that stops at a limit is an error diagnostic in the editor, not a clean file', async () => {
+  const uri = 'file:///lsp/deep.json';
+  const text = `{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",\n  "resources": [],\n  "x": ${'['.repeat(6000)}${']'.repeat(6000)}\n}\n`;
+  await client.open(uri, text);
+  const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
+  assert.deepEqual(diags.map((d) => ({ code: d.code, severity: d.severity, source: d.source, message: d.message, range: d.range })), [{
+    code: 'depth-limit', severity: 1, source: 'ai-egress-guard', message: 'JSON nested deeper than 512 levels: the file was not analysed',
+    range: { start: { line: 2, character: 7 + 511 }, end: { line: 2, character: 8 + 511 } },
+  }]);
+  // The JSON language service reports syntax errors: ours are not repeated in the editor.
+  const broken = 'file:///lsp/broken.json';
+  await client.open(broken, unsafe.replace('"location": "eastus",', '"location": "eastus"'));
+  const brokenDiags = await client.waitForDiagnostics(broken, (d) => d.length > 0);
+  assert.ok(!brokenDiags.some((d) => d.code === 'parse-error'));
 });

@@ -1,5 +1,7 @@
 // Command line: `ai-egress-guard [paths or globs...] [--format text|json|sarif] [--output FILE] [--fail-on LEVEL]`.
-// Exit codes follow ESLint: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or internal error.
+// Exit codes follow ESLint: 0 nothing at or above --fail-on, 1 findings or file problems at or above it,
+// 2 usage error, broken config file, a path or glob matching no template, or internal error. It fails closed:
+// a file that could not be checked is an error (or a warning), never a silent pass.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -13,7 +15,7 @@ import { bicepModuleCacheUri, ConfigCache, nodeFileHost, uriToPath } from '../wo
 import type { AnalysisResult } from '../engine/analyze';
 import { applyFileEdits, editsFor } from '../engine/edits';
 import { toSarif } from '../report/sarif';
-import { toJson, toText } from '../report/text';
+import { toJson, toText, useColor } from '../report/text';
 import { version } from '../../../package.json';
 
 const USAGE = `Usage: ai-egress-guard [paths or globs...] [options]
@@ -34,16 +36,27 @@ Options:
       --exclude GLOB             skip matching files; repeatable
       --fix                      apply the safe fixes (those source.fixAll applies) to the files, then report
                                  what is left
+      --no-error-on-unmatched-pattern
+                                 a path or glob matching no template is a note, not an error
   -h, --help                     show this help
   -v, --version                  show the version
 
-Exit codes: 0 no finding at or above --fail-on, 1 some, 2 usage or internal error.
+A template that cannot be parsed, or whose analysis stops at a limit, is an error; a binary or oversized file
+is a warning (docs/limits.md).
+Exit codes: 0 no finding or file problem at or above --fail-on, 1 some, 2 usage error, broken config file,
+a path or glob matching no template, or internal error.
 Settings are also read from the nearest ${'.ai-egress-guard.json'} (or the "aiEgressGuard" key of bicepconfig.json).
 `;
 
 const FAIL_RANK = { info: 1, warning: 2, error: 3 } as const;
 
-export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void, cwd = process.cwd()): Promise<number> {
+
+export interface CliStreams {
+  /** Colour the text report written to standard output / the notes written to standard error. */
+  readonly color?: { readonly out: boolean; readonly err: boolean };
+}
+
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void, cwd = process.cwd(), streams: CliStreams = {}): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -58,13 +71,13 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         parameters: { type: 'string', multiple: true, default: [] },
         exclude: { type: 'string', multiple: true, default: [] },
         fix: { type: 'boolean' },
+        'no-error-on-unmatched-pattern': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
     });
   } catch (error) {
-    err(`ai-egress-guard: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
+    return usage(err, argumentError(error as Error & { code?: string }));
   }
   const { values, positionals } = args;
   if (values.help) { out(USAGE); return 0; }
@@ -80,43 +93,91 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   }
   const { settings: overrides, problems: settingProblems } = validateSettings(
     { ...(values.rule?.length ? { rules } : {}), ...(values.cloud ? { cloud: values.cloud } : {}) }, 'command line');
-  if (settingProblems.length) return usage(err, settingProblems.join('\n'));
+  if (settingProblems.length) return usage(err, settingProblems.join('; '));
   const parameterUris: string[] = [];
   for (const file of values.parameters ?? []) {
     const abs = path.resolve(cwd, file);
-    if (!fs.existsSync(abs)) return usage(err, `parameter file '${file}' does not exist`);
+    if (!fs.existsSync(abs)) return fatal(err, `parameter file '${file}' does not exist.`);
     parameterUris.push(pathToFileURL(abs).href);
   }
   if (parameterUris.length) Object.assign(overrides, { parameterFiles: { '**': parameterUris } });
+  const color = streams.color ?? { out: useColor(process.stdout), err: useColor(process.stderr) };
+  const rel = (p: string) => path.relative(cwd, p) || p;
 
   try {
     const configs = new ConfigCache();
     const rootConfig = configs.configForDir(cwd);
-    const collected = collectFiles(positionals.length ? positionals : ['.'], cwd, [...(rootConfig?.settings.exclude ?? []), ...(values.exclude ?? [])]);
+    const inputs = positionals.length ? positionals : ['.'];
+    const collected = collectFiles(inputs, cwd, [...(rootConfig?.settings.exclude ?? []), ...(values.exclude ?? [])]);
+    // A broken config file is fatal, as in ESLint: checking with settings nobody meant would mislead.
+    for (const file of collected.files) configs.configFor(file);
+    const configIssues = configs.issues();
+    if (configIssues.length) {
+      for (const i of configIssues) err(`ai-egress-guard: ${rel(i.path)}:${i.line}:${i.column}: ${i.message}\n`);
+      return 2;
+    }
+    // A path or glob that matches nothing is a typo until shown otherwise: fatal unless asked to be lenient.
+    const lenient = !!values['no-error-on-unmatched-pattern'];
+    const notes: string[] = [];
+    const unmatched = (list: readonly string[]): number | undefined => {
+      const messages = list.map((input) => `No files matching the pattern "${input}" were found.`);
+      if (!lenient && messages.length) {
+        for (const m of messages) err(`ai-egress-guard: ${m}\n`);
+        return 2;
+      }
+      notes.push(...messages);
+      return undefined;
+    };
+    const empty = unmatched(collected.inputs.filter((i) => !i.files.length).map((i) => i.input));
+    if (empty !== undefined) return empty;
+
     const settingsFor = (file: string): Settings => configs.settingsFor(file, overrides);
     const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings };
     let audit = await auditFiles(collected.files, { ...auditOptions, fixes: values.fix });
     if (values.fix && applySafeFixes(audit.results, err) > 0) audit = await auditFiles(collected.files, auditOptions);
-    for (const problem of configs.problems()) err(`ai-egress-guard: ${problem}\n`);
+    // Matched files that are all other JSON (package.json, parameter files): no template there either.
+    const checked = new Set([...audit.results.filter((r) => r.isTemplate).map((r) => uriToPath(r.file.uri)), ...audit.problems.map((p) => p.path)]);
+    const noTemplates = unmatched(collected.inputs.filter((i) => i.files.length && !i.files.some((f) => checked.has(f))).map((i) => i.input));
+    if (noTemplates !== undefined) return noTemplates;
+
     const problems = [...collected.problems, ...audit.problems];
-    const summary = summarize(audit, collected.files.length);
-    const report = values.format === 'sarif' ? `${JSON.stringify(toSarif(audit.results, { root: cwd, version }), null, 2)}\n`
+    const summary = summarize({ results: audit.results, problems });
+    const report = values.format === 'sarif' ? `${JSON.stringify(toSarif(audit.results, { root: cwd, version, problems }), null, 2)}\n`
       : values.format === 'json' ? toJson(audit.results, problems, summary)
-      : toText(audit.results, problems, summary, cwd);
+      : toText(audit.results, problems, summary, cwd, { notes, color: !values.output && color.out });
     if (values.output) {
       fs.writeFileSync(path.resolve(cwd, values.output), report);
-      if (values.format !== 'text') err(toText([], [], summary, cwd).trimStart());
+      if (values.format !== 'text') err(toText([], [], summary, cwd, { color: color.err }).trimStart());
     } else {
       out(report);
     }
-    if (values.format !== 'text') for (const p of problems) err(`${path.relative(cwd, p.path) || p.path}: ${p.message}\n`);
+    if (values.format !== 'text' || values.output) {
+      // Machine-readable output stays clean; what went wrong is in the log as well.
+      for (const p of problems) err(`${rel(p.path)}${p.line ? `:${p.line}:${p.column}` : ''}: ${p.severity}: ${p.message} (${p.code})\n`);
+      for (const n of notes) err(`ai-egress-guard: ${n}\n`);
+    }
     if (failOn === 'none') return 0;
+    // Problems count as findings of their severity: a file that could not be checked must not pass.
     const threshold = FAIL_RANK[failOn as keyof typeof FAIL_RANK];
-    return audit.results.some((r) => r.findings.some((f) => FAIL_RANK[f.level] >= threshold)) ? 1 : 0;
+    const failing = audit.results.some((r) => r.findings.some((f) => FAIL_RANK[f.level] >= threshold))
+      || problems.some((p) => FAIL_RANK[p.severity] >= threshold);
+    return failing ? 1 : 0;
   } catch (error) {
     err(`ai-egress-guard: internal error: ${(error as Error).stack ?? error}\n`);
     return 2;
   }
+}
+
+/** parseArgs' errors in one line (Node's own mention `--` and quote unevenly). */
+function argumentError(error: Error & { code?: string }): string {
+  const option = /'(-[^']*)'/.exec(error.message)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option '${option}'`;
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    const name = option.split(', ').pop()!.replace(/ <value>$/, '');
+    return /argument missing/.test(error.message) ? `option '${name}' needs a value` : `option '${name}' does not take a value`;
+  }
+  if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return 'unexpected argument';
+  return error.message.split('. ')[0];
 }
 
 /** Writes the safe fixes of every file (as source.fixAll would); returns how many files changed. */
@@ -139,8 +200,15 @@ function applySafeFixes(results: readonly AnalysisResult[], err: (s: string) => 
   return changed;
 }
 
+/** A mistake on the command line: one line, exit 2. */
 function usage(err: (s: string) => void, message: string): number {
-  err(`ai-egress-guard: ${message}\nRun 'ai-egress-guard --help' for usage.\n`);
+  err(`ai-egress-guard: ${message}; see --help\n`);
+  return 2;
+}
+
+/** A fatal error that is not about the options: one line, exit 2. */
+function fatal(err: (s: string) => void, message: string): number {
+  err(`ai-egress-guard: ${message}\n`);
   return 2;
 }
 

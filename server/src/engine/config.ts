@@ -1,7 +1,9 @@
 // Settings shared by the editor and the CLI: defaults < repository config file < editor settings.
 // The config file is `.ai-egress-guard.json`, or the top-level `aiEgressGuard` key of bicepconfig.json.
 
-import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { jsonDepthExceeded, MAX_JSON_DEPTH } from './limits';
+import { positionAt } from './text';
 import { ruleById } from '../../../rules';
 import type { LevelSetting, OptionSchema, OptionValues } from '../../../rules/rule';
 import type { CloudName } from './expressions/environment';
@@ -36,23 +38,33 @@ const CLOUDS = new Set(['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud']);
 
 /** Checks a settings object from a config file or the editor; what is wrong is reported, not thrown. */
 export function validateSettings(raw: unknown, source: string): { settings: Partial<Settings>; problems: string[] } {
-  const problems: string[] = [];
+  const { settings, issues } = checkSettings(raw);
+  return { settings, problems: issues.map((i) => `${source}: ${i.message}`) };
+}
+
+/** A mistake in a settings object, with the JSON path of the value at fault. */
+interface SettingsIssue { readonly path: readonly (string | number)[]; readonly message: string }
+
+function checkSettings(raw: unknown): { settings: Partial<Settings>; issues: SettingsIssue[] } {
+  const issues: SettingsIssue[] = [];
+  const problems = { push: (path: (string | number)[], message: string) => issues.push({ path, message }) };
   const settings: { -readonly [K in keyof Settings]?: Settings[K] } = {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { settings, problems: raw === undefined ? [] : [`${source}: expected an object`] };
+    return { settings, issues: raw === undefined ? [] : [{ path: [], message: 'expected an object' }] };
   }
   const obj = raw as Record<string, unknown>;
   if (obj.rules !== undefined) {
     const rules: Record<string, LevelSetting> = {};
     const ruleOptions: Record<string, OptionValues> = {};
-    if (typeof obj.rules !== 'object' || obj.rules === null || Array.isArray(obj.rules)) problems.push(`${source}: "rules" must be an object of rule id → level`);
+    if (typeof obj.rules !== 'object' || obj.rules === null || Array.isArray(obj.rules)) problems.push(['rules'], '"rules" must be an object of rule id → level');
     else for (const [id, setting] of Object.entries(obj.rules)) {
       const rule = ruleById.get(id);
-      if (!rule) { problems.push(`${source}: unknown rule '${id}' (known: ${[...ruleById.keys()].join(', ')})`); continue; }
+      if (!rule) { problems.push(['rules', id], `unknown rule '${id}' (known: ${[...ruleById.keys()].join(', ')})`); continue; }
       // A level, or Bicep's shape: { "level": ..., "<option>": ... }.
-      const spec = typeof setting === 'object' && setting !== null && !Array.isArray(setting) ? setting as Record<string, unknown> : { level: setting };
+      const isObjectForm = typeof setting === 'object' && setting !== null && !Array.isArray(setting);
+      const spec = isObjectForm ? setting as Record<string, unknown> : { level: setting };
       if (spec.level !== undefined) {
-        if (typeof spec.level !== 'string' || !LEVELS.has(spec.level)) problems.push(`${source}: level of '${id}' must be off, info, warning or error`);
+        if (typeof spec.level !== 'string' || !LEVELS.has(spec.level)) problems.push(isObjectForm ? ['rules', id, 'level'] : ['rules', id], `level of '${id}' must be off, info, warning or error`);
         else rules[id] = spec.level as LevelSetting;
       }
       const options: Record<string, unknown> = {};
@@ -61,11 +73,11 @@ export function validateSettings(raw: unknown, source: string): { settings: Part
         const schema = rule.options?.[key];
         if (!schema) {
           const known = Object.keys(rule.options ?? {});
-          problems.push(`${source}: rule '${id}' has no option '${key}' (${known.length ? `options: level, ${known.join(', ')}` : 'only "level"'})`);
+          problems.push(['rules', id, key], `rule '${id}' has no option '${key}' (${known.length ? `options: level, ${known.join(', ')}` : 'only "level"'})`);
           continue;
         }
         const problem = optionProblem(schema, value);
-        if (problem) problems.push(`${source}: option '${key}' of '${id}' ${problem}`);
+        if (problem) problems.push(['rules', id, key], `option '${key}' of '${id}' ${problem}`);
         else options[key] = value;
       }
       if (Object.keys(options).length) ruleOptions[id] = options;
@@ -75,11 +87,11 @@ export function validateSettings(raw: unknown, source: string): { settings: Part
   }
   if (obj.ownerTagNames !== undefined) {
     if (Array.isArray(obj.ownerTagNames) && obj.ownerTagNames.length > 0 && obj.ownerTagNames.every((n) => typeof n === 'string' && n)) settings.ownerTagNames = obj.ownerTagNames as string[];
-    else problems.push(`${source}: "ownerTagNames" must be a non-empty array of tag names`);
+    else problems.push(['ownerTagNames'], '"ownerTagNames" must be a non-empty array of tag names');
   }
   if (obj.exclude !== undefined) {
     if (Array.isArray(obj.exclude) && obj.exclude.every((n) => typeof n === 'string')) settings.exclude = obj.exclude as string[];
-    else problems.push(`${source}: "exclude" must be an array of glob patterns`);
+    else problems.push(['exclude'], '"exclude" must be an array of glob patterns');
   }
   if (obj.parameterFiles !== undefined) {
     const value = obj.parameterFiles as Record<string, unknown>;
@@ -87,14 +99,14 @@ export function validateSettings(raw: unknown, source: string): { settings: Part
       && Object.values(value).every((files) => Array.isArray(files) && files.every((f) => typeof f === 'string'))) {
       settings.parameterFiles = value as Record<string, string[]>;
     } else {
-      problems.push(`${source}: "parameterFiles" must map a template glob to an array of parameter file paths`);
+      problems.push(['parameterFiles'], '"parameterFiles" must map a template glob to an array of parameter file paths');
     }
   }
   if (obj.cloud !== undefined) {
     if (typeof obj.cloud === 'string' && CLOUDS.has(obj.cloud)) settings.cloud = obj.cloud as CloudName;
-    else problems.push(`${source}: "cloud" must be one of ${[...CLOUDS].join(', ')}`);
+    else problems.push(['cloud'], `"cloud" must be one of ${[...CLOUDS].join(', ')}`);
   }
-  return { settings, problems };
+  return { settings, issues };
 }
 
 /** Why a value does not fit an option's schema, or undefined when it does. */
@@ -136,7 +148,14 @@ export function mergeSettings(...layers: Partial<Settings>[]): Settings {
   return result;
 }
 
-export interface ConfigFile { readonly path: string; readonly settings: Partial<Settings>; readonly problems: string[] }
+export interface ConfigFile {
+  readonly path: string;
+  readonly settings: Partial<Settings>;
+  /** `path:line:col: message` for each mistake (the editor shows these). */
+  readonly problems: string[];
+  /** The same mistakes with 1-based line and column, for the CLI (a broken config is exit 2, as in ESLint). */
+  readonly issues: readonly { readonly line: number; readonly column: number; readonly message: string }[];
+}
 
 /**
  * Finds the nearest config file from `dir` upwards: `.ai-egress-guard.json`, else a bicepconfig.json
@@ -162,14 +181,35 @@ export function findConfig(dir: string, readFile: (path: string) => string | und
 
 function fromText(path: string, text: string, key: string | undefined): ConfigFile | undefined {
   const errors: ParseError[] = [];
-  const raw = parse(text, errors, { allowTrailingComma: true });
+  const tooDeepAt = jsonDepthExceeded(text);
+  const root = tooDeepAt === undefined ? parseTree(text, errors, { allowTrailingComma: true }) : undefined;
+  const located = (offset: number, message: string) => {
+    const { line, character } = positionAt(text, offset);
+    return { line: line + 1, column: character + 1, message };
+  };
+  const failed = (issues: ConfigFile['issues']): ConfigFile => ({ path, settings: {}, issues, problems: issues.map((i) => `${path}:${i.line}:${i.column}: ${i.message}`) });
+  if (tooDeepAt !== undefined) return failed([located(tooDeepAt, `nested deeper than ${MAX_JSON_DEPTH} levels`)]);
   if (errors.length) {
-    return { path, settings: {}, problems: [`${path}: not valid JSON (${printParseErrorCode(errors[0].error)} at offset ${errors[0].offset}); using default settings`] };
+    const words = printParseErrorCode(errors[0].error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    return failed([located(errors[0].offset, `not valid JSON: ${words}`)]);
   }
+  const raw = root ? getNodeValue(root) : undefined;
   const section = key ? (raw as Record<string, unknown> | undefined)?.[key] : raw;
   if (key && section === undefined) return undefined;
-  const { settings, problems } = validateSettings(section, path);
-  return { path, settings: settings.parameterFiles ? { ...settings, parameterFiles: resolveParameterFiles(path, settings.parameterFiles) } : settings, problems };
+  const { settings, issues } = checkSettings(section);
+  const at = (p: readonly (string | number)[]) => {
+    const node = root && findNodeAtLocation(root, key ? [key, ...p] : [...p]);
+    // A member's key is where the reader looks for it; the value when there is no key.
+    const keyNode = node?.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+    return (keyNode ?? node)?.offset ?? 0;
+  };
+  const placed = issues.map((i) => located(at(i.path), i.message));
+  return {
+    path,
+    settings: settings.parameterFiles ? { ...settings, parameterFiles: resolveParameterFiles(path, settings.parameterFiles) } : settings,
+    issues: placed,
+    problems: placed.map((i) => `${path}:${i.line}:${i.column}: ${i.message}`),
+  };
 }
 
 /** Makes the config's relative template globs and parameter file paths absolute file URIs. */

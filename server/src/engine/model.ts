@@ -64,11 +64,19 @@ export function writtenAt(node: ValueNode): ValueNode {
 }
 
 /**
+ * A resource name for a message: `'name'`, or as it is when it describes the name rather than being
+ * it (`(named by parameter 'x')`: the name is only known at deployment).
+ */
+export function quotedName(name: string): string {
+  return name.startsWith('(') ? name : `'${name}'`;
+}
+
+/**
  * An Azure AI service resource (`Microsoft.CognitiveServices/accounts`) as declared: the subject rules check,
  * and a resource of its deployment graph like any other.
  */
 export interface AiResource extends GraphResource {
-  /** Name shown to users: the evaluated name when known, else the symbolic name or the raw text. */
+  /** Name shown to users: the evaluated name when known, else the symbolic name, else what names it (`quotedName`). */
   readonly name: string;
   /** The whole declaration (the resource object / Bicep body). */
   readonly declaration: ValueNode;

@@ -8,7 +8,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { docsUrl } from '../../../rules';
-import { analyze, fileKindOf, type Finding } from '../engine/analyze';
+import { analyze, fileKindOf, fullMessage, type AnalysisResult, type Finding } from '../engine/analyze';
 import { validateSettings, type Settings } from '../engine/config';
 import { editsFor, type FileEdit } from '../engine/edits';
 import { rangeOf } from '../engine/text';
@@ -102,16 +102,20 @@ export function startServer(connection: Connection): void {
     }
     try {
       const result = analyze({ uri: doc.uri, text: doc.getText(), kind }, { settings: settingsFor(uriToPath(doc.uri)), host, moduleCacheUri });
-      publish(doc.uri, result.findings);
+      publish(doc.uri, result.findings, problemDiagnostics(result));
     } catch (error) {
+      // Fail closed: a file that could not be checked says so, rather than looking clean.
       log(`internal error while analysing ${doc.uri}: ${(error as Error).stack ?? error}`);
-      publish(doc.uri, []);
+      publish(doc.uri, [], [{
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, code: 'internal-error', source: SOURCE,
+        message: `internal error while analysing: ${(error as Error).message ?? error}; please report it`,
+      }]);
     }
   }
 
-  function publish(uri: string, findings: readonly Finding[]): void {
+  function publish(uri: string, findings: readonly Finding[], extra: readonly Diagnostic[] = []): void {
     findingsByUri.set(uri, findings);
-    void connection.sendDiagnostics({ uri, diagnostics: findings.map(toDiagnostic) });
+    void connection.sendDiagnostics({ uri, diagnostics: [...findings.map(toDiagnostic), ...extra] });
   }
 
   function schedule(doc: TextDocument): void {
@@ -226,7 +230,7 @@ export function startServer(connection: Connection): void {
     for (const result of audit.results) {
       // Open documents keep their live diagnostics; the audit fills in the rest.
       audited.add(result.file.uri);
-      if (!documents.get(result.file.uri)) publish(result.file.uri, result.findings);
+      if (!documents.get(result.file.uri)) publish(result.file.uri, result.findings, problemDiagnostics(result));
     }
     const summary = summarize(audit, files.length);
     return {
@@ -238,7 +242,7 @@ export function startServer(connection: Connection): void {
       byRule: summary.byRule,
       summary: summaryText(summary) + (cancelled ? ' (cancelled before the end)' : ''),
       cancelled,
-      sarif: JSON.stringify(toSarif(audit.results, { root: params.folders[0] ?? process.cwd(), version }), null, 2),
+      sarif: JSON.stringify(toSarif(audit.results, { root: params.folders[0] ?? process.cwd(), version, problems: audit.problems }), null, 2),
     };
   });
 
@@ -254,11 +258,22 @@ function toDiagnostic(finding: Finding): Diagnostic {
     code: finding.ruleId,
     codeDescription: { href: docsUrl(finding.ruleId) },
     source: SOURCE,
-    message: finding.message,
+    message: fullMessage(finding),
     relatedInformation: finding.related
       .filter((r) => r.loc.file.text || r.loc.start === 0)
       .map((r) => ({ location: { uri: r.loc.file.uri, range: r.loc.file.text ? rangeOf(r.loc.file.text, r.loc.start, r.loc.end) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }, message: r.message })),
   };
+}
+
+/** Limits hit and internal errors as diagnostics; syntax errors are left to the JSON and Bicep language services. */
+function problemDiagnostics(result: AnalysisResult): Diagnostic[] {
+  return result.problems.filter((p) => p.code !== 'parse-error').map((p) => ({
+    range: rangeOf(result.file.text, p.start, p.end),
+    severity: p.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    code: p.code,
+    source: SOURCE,
+    message: p.message,
+  }));
 }
 
 function sameFinding(finding: Finding, diagnostic: Diagnostic): boolean {

@@ -2,7 +2,8 @@
 
 import * as path from 'node:path';
 import { rules, ruleById, docsUrl, MESSAGE_PLACEHOLDER, type Level } from '../../../rules';
-import type { AnalysisResult, Finding } from '../engine/analyze';
+import { fullMessage, PROBLEM_DESCRIPTIONS, type AnalysisResult, type Finding, type ProblemCode } from '../engine/analyze';
+import type { FileProblem } from '../workspace/files';
 import { positionAt } from '../engine/text';
 import { uriToPath } from '../workspace/node-host';
 
@@ -29,19 +30,36 @@ export function sarifMessageString(template: string): { text: string; names: str
  */
 function resultMessage(f: Finding): { text: string; id?: string; arguments?: string[] } {
   const template = ruleById.get(f.ruleId)?.messages[f.messageId];
-  if (template === undefined) return { text: f.message };
+  if (template === undefined) return { text: fullMessage(f) };
   const args = sarifMessageString(template).names.map((n) => (n in f.data ? String(f.data[n]) : `{{${n}}}`));
-  return { text: f.message, id: f.messageId, arguments: args };
+  return { text: fullMessage(f), id: f.messageId, arguments: args };
 }
 
 export interface SarifOptions {
   /** Results' URIs are made relative to this folder (uriBaseId %SRCROOT%). */
   readonly root: string;
   readonly version: string;
+  /**
+   * Files that could not be (fully) analysed: each becomes a tool execution notification of the
+   * invocation and a result whose rule id is the problem code (docs/limits.md), so a dashboard shows it.
+   */
+  readonly problems?: readonly FileProblem[];
 }
 
 export function toSarif(results: readonly AnalysisResult[], options: SarifOptions): object {
-  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const problems = options.problems ?? [];
+  // Problem codes are rules too, listed only when they occur (the rule rules stay at their indexes).
+  const codes = [...new Set(problems.map((p) => p.code))].sort();
+  const ruleIndex = new Map([...rules.map((r) => r.id), ...codes].map((id, i) => [id, i]));
+  const problemLocation = (p: FileProblem) => {
+    const file = path.relative(options.root, p.path).split(path.sep).join('/') || '.';
+    return {
+      physicalLocation: {
+        artifactLocation: { uri: file, uriBaseId: '%SRCROOT%' },
+        ...(p.line ? { region: { startLine: p.line, startColumn: p.column, endLine: p.endLine ?? p.line, endColumn: p.endColumn ?? p.column } } : {}),
+      },
+    };
+  };
   const relative = (uri: string) => {
     const file = uriToPath(uri);
     return file ? path.relative(options.root, file).split(path.sep).join('/') : uri;
@@ -57,7 +75,7 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
       ...(message ? { message: { text: message } } : {}),
     };
   };
-  const sarifResults = results.flatMap((r) => r.findings.map((f: Finding) => ({
+  const sarifResults: object[] = results.flatMap((r) => r.findings.map((f: Finding) => ({
     ruleId: f.ruleId,
     ruleIndex: ruleIndex.get(f.ruleId),
     level: SARIF_LEVEL[f.level],
@@ -68,6 +86,23 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
     } : {}),
     ...(f.parameterFiles ? { properties: { parameterFiles: f.parameterFiles } } : {}),
   })));
+  for (const p of problems) {
+    sarifResults.push({ ruleId: p.code, ruleIndex: ruleIndex.get(p.code), level: p.severity, message: { text: p.message }, locations: [problemLocation(p)] });
+  }
+  const notifications = problems.map((p) => ({
+    level: p.severity,
+    message: { text: p.message },
+    locations: [problemLocation(p)],
+    descriptor: { id: p.code, index: codes.indexOf(p.code) },
+  }));
+  const problemDescriptor = (code: ProblemCode): object => ({
+    id: code,
+    name: code.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()),
+    shortDescription: { text: PROBLEM_DESCRIPTIONS[code] },
+    fullDescription: { text: PROBLEM_DESCRIPTIONS[code] },
+    helpUri: docsUrl('').replace(/rules\/\.md$/, 'limits.md'),
+    defaultConfiguration: { level: code === 'binary-file' || code === 'file-too-large' ? 'warning' : 'error' },
+  });
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -78,7 +113,7 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
           fullName: 'Azure AI Egress Guard',
           version: options.version,
           informationUri: docsUrl('').replace(/docs\/rules\/\.md$/, ''),
-          rules: rules.map((r) => ({
+          rules: rules.map((r): object => ({
             id: r.id,
             name: r.id.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()),
             shortDescription: { text: r.description },
@@ -86,9 +121,15 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
             helpUri: docsUrl(r.id),
             defaultConfiguration: { level: SARIF_LEVEL[r.defaultLevel] },
             messageStrings: Object.fromEntries(Object.entries<string>(r.messages).map(([id, template]) => [id, { text: sarifMessageString(template).text }])),
-          })),
+          })).concat(codes.map(problemDescriptor)),
+          ...(codes.length ? { notifications: codes.map(problemDescriptor) } : {}),
         },
       },
+      // A file the tool could not analyse fails the invocation: the run is incomplete, not clean.
+      invocations: [{
+        executionSuccessful: !problems.some((p) => p.severity === 'error'),
+        ...(notifications.length ? { toolExecutionNotifications: notifications } : {}),
+      }],
       originalUriBaseIds: { '%SRCROOT%': { uri: pathToDirUri(options.root) } },
       results: sarifResults,
     }],

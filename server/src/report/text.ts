@@ -1,34 +1,91 @@
-// ESLint-like text output: one line a finding (path:line:col  level  message  rule-id), then a summary.
+// Text output in the layout of ESLint's "stylish" formatter: each file's path once, then aligned
+// `line:col  level  message  rule-id` rows, then the notes of the run and the totals. And JSON output.
 
 import * as path from 'node:path';
-import type { AnalysisResult } from '../engine/analyze';
+import * as util from 'node:util';
+import type { AnalysisResult, Finding } from '../engine/analyze';
 import { positionAt } from '../engine/text';
 import type { AuditSummary } from '../workspace/audit';
 import { summaryText } from '../workspace/audit';
 import type { FileProblem } from '../workspace/files';
 import { uriToPath } from '../workspace/node-host';
 
-export function toText(results: readonly AnalysisResult[], problems: readonly FileProblem[], summary: AuditSummary, cwd: string): string {
-  const lines: string[] = [];
+export interface TextOptions {
+  /** ANSI colours (see `useColor`). */
+  readonly color?: boolean;
+  /** Notes of the run (not of a file), printed after the files. */
+  readonly notes?: readonly string[];
+}
+
+type Style = Parameters<typeof util.styleText>[0];
+
+/** Colour on a terminal unless NO_COLOR is set; FORCE_COLOR (not 0) forces it, as Node and most tools do. */
+export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  if (env.NO_COLOR) return false;
+  return !!stream.isTTY && env.TERM !== 'dumb';
+}
+
+interface Row { readonly line: number; readonly column: number; readonly level: 'error' | 'warning' | 'info'; readonly message: string; readonly id: string }
+
+export function toText(results: readonly AnalysisResult[], problems: readonly FileProblem[], summary: AuditSummary, cwd: string, options: TextOptions = {}): string {
+  const paint = (style: Style, s: string) => (options.color && typeof util.styleText === 'function' ? styleText(style, s) : s);
   const rel = (p: string) => path.relative(cwd, p) || p;
+  const files = new Map<string, { rows: Row[]; note?: string }>();
+  const group = (file: string) => {
+    let g = files.get(file);
+    if (!g) files.set(file, (g = { rows: [] }));
+    return g;
+  };
+  let fixable = 0;
   for (const result of results) {
     for (const f of result.findings) {
       const pos = positionAt(f.loc.file.text, f.loc.start);
-      const file = uriToPath(f.loc.file.uri) ?? f.loc.file.uri;
-      lines.push(`${rel(file)}:${pos.line + 1}:${pos.character + 1}  ${f.level.padEnd(7)}  ${f.message}  ${f.ruleId}`);
+      const g = group(uriToPath(f.loc.file.uri) ?? f.loc.file.uri);
+      g.note ??= f.generatedFrom?.note;
+      g.rows.push({ line: pos.line + 1, column: pos.character + 1, level: f.level, message: f.message, id: f.ruleId });
+      if (f.fixable) fixable++;
     }
   }
-  for (const p of problems) lines.push(`${rel(p.path)}  note     ${p.message}`);
-  const { error, warning, info } = summary.byLevel;
+  // A problem without a place in the file is at 0:0, as ESLint shows file-level messages.
+  for (const p of problems) group(p.path).rows.push({ line: p.line ?? 0, column: p.column ?? 0, level: p.severity, message: p.message, id: p.code });
+
+  const out: string[] = [];
+  const LEVEL_STYLE: Record<Row['level'], Style> = { error: 'red', warning: 'yellow', info: 'cyan' };
+  for (const file of [...files.keys()].sort()) {
+    const { rows, note } = files.get(file)!;
+    rows.sort((a, b) => a.line - b.line || a.column - b.column);
+    const cells = rows.map((r) => [`${r.line}:${r.column}`, r.level, r.message]);
+    const widths = [0, 1, 2].map((i) => Math.max(...cells.map((c) => c[i].length)));
+    out.push('', paint('underline', rel(file)));
+    if (note) out.push(`  ${note}`);
+    rows.forEach((r, i) => {
+      const [pos, level, message] = cells[i];
+      out.push(`  ${paint('dim', pos.padEnd(widths[0]))}  ${paint(LEVEL_STYLE[r.level], level.padEnd(widths[1]))}  ${message.padEnd(widths[2])}  ${paint('dim', r.id)}`);
+    });
+  }
+  if (options.notes?.length) out.push('', ...options.notes.map((n) => `note: ${n}`));
+
+  const error = summary.byLevel.error + summary.problems.error;
+  const warning = summary.byLevel.warning + summary.problems.warning;
+  const info = summary.byLevel.info;
   const total = error + warning + info;
-  lines.push('');
-  lines.push(`${total === 0 ? '✔' : '✖'} ${total} problem${total === 1 ? '' : 's'} (${error} error${error === 1 ? '' : 's'}, ${warning} warning${warning === 1 ? '' : 's'}, ${info} info)`);
-  lines.push(summaryText(summary));
-  return `${lines.join('\n')}\n`;
+  const counts = `${total} problem${total === 1 ? '' : 's'} (${error} error${error === 1 ? '' : 's'}, ${warning} warning${warning === 1 ? '' : 's'}, ${info} info)`;
+  out.push('');
+  out.push(total === 0 ? paint('green', `✔ ${counts}`) : paint([error ? 'red' : warning ? 'yellow' : 'cyan', 'bold'], `✖ ${counts}`));
+  if (fixable) out.push(`  ${fixable} potentially fixable with the \`--fix\` option.`);
+  out.push(summaryText(summary));
+  return `${out.join('\n')}\n`;
+}
+
+function styleText(style: Style, s: string): string {
+  // validateStream: false (Node 22+): whether to colour is decided above, for the stream written to.
+  return (util.styleText as (f: Style, t: string, o?: object) => string)(style, s, { validateStream: false });
 }
 
 export function toJson(results: readonly AnalysisResult[], problems: readonly FileProblem[], summary: AuditSummary): string {
-  const findings = results.flatMap((r) => r.findings.map((f) => {
+  const findings = results.flatMap((r) => r.findings.map((f: Finding) => {
     const start = positionAt(f.loc.file.text, f.loc.start);
     const end = positionAt(f.loc.file.text, f.loc.end);
     return {
@@ -44,7 +101,16 @@ export function toJson(results: readonly AnalysisResult[], problems: readonly Fi
       messageId: f.messageId,
       data: f.data,
       ...(f.parameterFiles ? { parameterFiles: f.parameterFiles } : {}),
+      ...(f.generatedFrom ? { generatedFrom: f.generatedFrom } : {}),
     };
   }));
-  return `${JSON.stringify({ summary, findings, problems }, null, 2)}\n`;
+  // Problems have the shape of findings: `ruleId` is the problem code, `level` its severity.
+  const fileProblems = problems.map((p) => ({
+    file: p.path,
+    ...(p.line !== undefined ? { line: p.line, column: p.column, endLine: p.endLine, endColumn: p.endColumn } : {}),
+    level: p.severity,
+    ruleId: p.code,
+    message: p.message,
+  }));
+  return `${JSON.stringify({ summary, findings, problems: fileProblems }, null, 2)}\n`;
 }

@@ -1,7 +1,9 @@
 // Auditing many files: shared by the CLI and the editor's "Audit Workspace" command.
 
-import { analyze, type AnalysisResult, type FileHost } from '../engine/analyze';
+import { pathToFileURL } from 'node:url';
+import { analyze, type AnalysisResult, type FileHost, type Problem } from '../engine/analyze';
 import type { Rule } from '../../../rules';
+import { positionAt } from '../engine/text';
 import type { Settings } from '../engine/config';
 import { readSourceFile, type FileProblem } from './files';
 
@@ -19,7 +21,10 @@ export interface AuditSummary {
   readonly unverified: number;
   readonly findings: number;
   readonly byRule: Record<string, number>;
+  /** Findings by level. */
   readonly byLevel: { error: number; warning: number; info: number };
+  /** Problems of files that stopped them being (fully) checked: parse errors, limits, unreadable files. */
+  readonly problems: { error: number; warning: number; files: number };
 }
 
 export interface AuditOptions {
@@ -32,6 +37,8 @@ export interface AuditOptions {
   readonly rules?: readonly Rule[];
   /** Folder listings already read (by the walk that found the files), by folder URI. */
   readonly listings?: ReadonlyMap<string, readonly string[]>;
+  /** Files larger than this are reported and not read (default MAX_FILE_BYTES). */
+  readonly maxFileBytes?: number;
   /** Called after each file; return false to stop (cancellation). */
   readonly onProgress?: (done: number, total: number, file: string) => boolean | void;
 }
@@ -56,16 +63,17 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
       await new Promise((resolve) => setImmediate(resolve));
       lastYield = Date.now();
     }
-    const { file, problem } = readSourceFile(filePath);
+    const { file, problem } = readSourceFile(filePath, options.maxFileBytes);
     if (problem || !file) {
-      problems.push({ path: filePath, message: problem ?? 'cannot read' });
+      problems.push({ path: filePath, ...(problem ?? { code: 'unreadable-file', severity: 'error', message: 'cannot read' }) });
     } else {
       try {
         const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules });
         results.push(result);
-        for (const p of result.problems) problems.push({ path: filePath, message: p.message });
+        for (const p of result.problems) problems.push(placed(filePath, file.text, p));
       } catch (error) {
-        problems.push({ path: filePath, message: `internal error while analysing: ${(error as Error).stack ?? error}` });
+        // analyze() does not throw; the settings lookup might. Fail closed all the same.
+        problems.push({ path: filePath, code: 'internal-error', severity: 'error', message: `internal error while analysing: ${(error as Error).message ?? error}; please report it` });
       }
     }
     done++;
@@ -74,7 +82,21 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
   return { results, problems };
 }
 
-export function summarize(audit: AuditResult, files: number): AuditSummary {
+/** An engine problem with 1-based line and column, as the reporters show it. */
+function placed(filePath: string, text: string, p: Problem): FileProblem {
+  const start = positionAt(text, p.start);
+  const end = positionAt(text, p.end);
+  return {
+    path: filePath, code: p.code, severity: p.severity, message: p.message,
+    line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1,
+  };
+}
+
+/**
+ * Counts for the summary. `files` (files checked) defaults to the templates plus the files that
+ * could not be checked: config files and JSON that is not a template are not counted.
+ */
+export function summarize(audit: AuditResult, files?: number): AuditSummary {
   const byRule: Record<string, number> = {};
   const byLevel = { error: 0, warning: 0, info: 0 };
   let resources = 0;
@@ -95,14 +117,26 @@ export function summarize(audit: AuditResult, files: number): AuditSummary {
       byLevel[f.level]++;
     }
   }
-  return { files, templates, resources, restricted, unverified, findings, byRule, byLevel };
+  const problems = { error: 0, warning: 0, files: new Set(audit.problems.map((p) => p.path)).size };
+  for (const p of audit.problems) problems[p.severity]++;
+  const templatePaths = new Set(audit.results.filter((r) => r.isTemplate).map((r) => r.file.uri));
+  const unchecked = new Set(audit.problems.filter((p) => !templatePaths.has(pathToFileURL(p.path).href)).map((p) => p.path));
+  return { files: files ?? templates + unchecked.size, templates, resources, restricted, unverified, findings, byRule, byLevel, problems };
 }
 
 /** One paragraph a manager can read. */
 export function summaryText(s: AuditSummary): string {
-  const percent = s.resources ? Math.round((s.restricted / s.resources) * 100) : 100;
   const rules = Object.entries(s.byRule).sort((a, b) => b[1] - a[1]).map(([id, n]) => `${id}: ${n}`).join(', ');
-  return `${s.resources} AI service resource${s.resources === 1 ? '' : 's'} in ${s.templates} template${s.templates === 1 ? '' : 's'} (${s.files} file${s.files === 1 ? '' : 's'} checked); `
-    + `${s.restricted} (${percent}%) restrict outbound network access${s.unverified ? `, ${s.unverified} cannot be verified` : ''}. `
-    + `${s.findings} finding${s.findings === 1 ? '' : 's'}${rules ? ` (${rules})` : ''}.`;
+  const where = `in ${plural(s.templates, 'template')} (${plural(s.files, 'file')} checked)`;
+  // A share of zero resources means nothing: say that none were found instead.
+  const resources = s.resources
+    ? `${plural(s.resources, 'AI service resource')} ${where}; ${s.restricted} (${Math.round((s.restricted / s.resources) * 100)}%) restrict outbound network access${s.unverified ? `, ${s.unverified} cannot be verified` : ''}.`
+    : `No AI service resources found ${where}.`;
+  const n = s.problems.files;
+  return `${resources} ${plural(s.findings, 'finding')}${rules ? ` (${rules})` : ''}.`
+    + (n ? ` ${n === 1 ? '1 file' : `${n} files`} could not be checked completely.` : '');
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

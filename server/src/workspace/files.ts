@@ -3,61 +3,84 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { fileKindOf } from '../engine/analyze';
+import { fileKindOf, type ProblemCode } from '../engine/analyze';
+import { CONFIG_FILE_NAME } from '../engine/config';
 import type { SourceFile } from '../engine/model';
 import { pathToFileURL } from 'node:url';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git']);
+/** Config files are read as settings, never checked as templates. */
+export const CONFIG_FILE_NAMES = new Set([CONFIG_FILE_NAME, 'bicepconfig.json']);
 /** Larger files are reported and skipped: no template is this big. */
 export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 
-export interface FileProblem { readonly path: string; readonly message: string }
+/** A problem of a file or folder that stopped it being (fully) checked. Line and column are 1-based. */
+export interface FileProblem {
+  readonly path: string;
+  readonly code: ProblemCode;
+  readonly severity: 'error' | 'warning';
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly endLine?: number;
+  readonly endColumn?: number;
+}
 
 export interface Collected {
   readonly files: string[];
   readonly problems: FileProblem[];
   /** Names in each folder the walk read (file URI of the folder → names), so the audit need not read them again. */
   readonly listings: Map<string, string[]>;
+  /** Each input path or glob, with the files it matched (after excludes). */
+  readonly inputs: { readonly input: string; readonly files: readonly string[] }[];
 }
 
 const GLOB_CHARS = /[*?[\]{}!]/;
 
 /**
  * Expands paths and globs into the files to audit: directories are walked (skipping
- * node_modules and .git), `exclude` globs (relative to `cwd`) are honoured.
+ * node_modules, .git and config files), `exclude` globs (relative to `cwd`) are honoured.
+ * A path that does not exist matches nothing (the caller decides whether that is an error).
  */
 export function collectFiles(inputs: readonly string[], cwd: string, exclude: readonly string[] = [], isExcluded?: (absPath: string) => boolean): Collected {
   const files = new Set<string>();
   const problems: FileProblem[] = [];
   const listings = new Map<string, string[]>();
+  const perInput: Collected['inputs'] = [];
   const excluded = exclude.length ? picomatch(exclude as string[], { dot: true }) : undefined;
   const skip = excluded || isExcluded ? (abs: string) => {
     const rel = path.relative(cwd, abs).split(path.sep).join('/');
     return (excluded?.(rel) ?? false) || (isExcluded?.(abs) ?? false);
   } : () => false;
   for (const input of inputs) {
+    const matched: string[] = [];
+    const add = (file: string) => {
+      matched.push(file);
+      files.add(file);
+    };
     if (GLOB_CHARS.test(input)) {
       const base = globBase(input);
       const matcher = picomatch(input.split(path.sep).join('/'), { dot: false });
       const root = path.resolve(cwd, base);
       walk(root, problems, listings, (file) => {
         const rel = path.relative(cwd, file).split(path.sep).join('/');
-        if (matcher(rel) || matcher(file.split(path.sep).join('/'))) files.add(file);
-      }, skip, false);
-      continue;
+        if (matcher(rel) || matcher(file.split(path.sep).join('/'))) add(file);
+      }, skip);
+    } else {
+      const abs = path.resolve(cwd, input);
+      let stat: fs.Stats | undefined;
+      try {
+        stat = fs.statSync(abs);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ENOENT' && code !== 'ENOTDIR') problems.push({ path: abs, code: 'unreadable-file', severity: 'error', message: `cannot read: ${errorText(error)}` });
+      }
+      if (stat?.isDirectory()) walk(abs, problems, listings, add, skip);
+      else if (stat && fileKindOf(abs) && !CONFIG_FILE_NAMES.has(path.basename(abs)) && !skip(abs)) add(abs);
     }
-    const abs = path.resolve(cwd, input);
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(abs);
-    } catch (error) {
-      problems.push({ path: abs, message: `cannot read: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}` });
-      continue;
-    }
-    if (stat.isDirectory()) walk(abs, problems, listings, (file) => files.add(file), skip, true);
-    else if (!skip(abs)) files.add(abs);
+    perInput.push({ input, files: matched });
   }
-  return { files: [...files].sort(), problems, listings };
+  return { files: [...files].sort(), problems, listings, inputs: perInput };
 }
 
 function globBase(glob: string): string {
@@ -70,7 +93,20 @@ function globBase(glob: string): string {
   return base.join('/') || '.';
 }
 
-function walk(dir: string, problems: FileProblem[], listings: Map<string, string[]>, onFile: (file: string) => void, skip: (abs: string) => boolean, templatesOnly: boolean): void {
+/** An error from fs in words, without Node's syscall and path (`ENOENT: no such file…, scandir '/x'`). */
+function errorText(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOENT': return 'no such file or directory';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'is a folder';
+    case 'ELOOP': return 'too many symbolic links';
+    default: return e.message;
+  }
+}
+
+/** Template files under `dir` (not config files, not under node_modules or .git), skipping what `skip` says. */
+function walk(dir: string, problems: FileProblem[], listings: Map<string, string[]>, onFile: (file: string) => void, skip: (abs: string) => boolean): void {
   const stack = [dir];
   while (stack.length) {
     const current = stack.pop()!;
@@ -78,16 +114,17 @@ function walk(dir: string, problems: FileProblem[], listings: Map<string, string
     try {
       entries = fs.readdirSync(current, { withFileTypes: true });
     } catch (error) {
-      problems.push({ path: current, message: `cannot read folder: ${(error as Error).message}` });
+      // A glob whose base does not exist matches nothing; a folder that cannot be read might hold templates.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') problems.push({ path: current, code: 'unreadable-file', severity: 'error', message: `cannot read folder: ${errorText(error)}` });
       continue;
     }
     listings.set(pathToFileURL(current).href, entries.map((e) => e.name));
     for (const entry of entries) {
       const abs = path.join(current, entry.name);
-      if (skip(abs)) continue;
       if (entry.isDirectory()) {
-        if (!SKIPPED_DIRS.has(entry.name)) stack.push(abs);
-      } else if (entry.isFile() && (!templatesOnly || fileKindOf(entry.name))) {
+        if (!SKIPPED_DIRS.has(entry.name) && !skip(abs)) stack.push(abs);
+      } else if (entry.isFile() && !CONFIG_FILE_NAMES.has(entry.name) && fileKindOf(entry.name) && !skip(abs)) {
         onFile(abs);
       }
     }
@@ -95,19 +132,25 @@ function walk(dir: string, problems: FileProblem[], listings: Map<string, string
 }
 
 /** Reads a file for analysis; binary, oversized or unreadable files give a problem instead. */
-export function readSourceFile(absPath: string): { file?: SourceFile; problem?: string } {
+export function readSourceFile(absPath: string, maxBytes = MAX_FILE_BYTES): { file?: SourceFile; problem?: Omit<FileProblem, 'path'> } {
   const kind = fileKindOf(absPath);
-  if (!kind) return { problem: 'not a template file type (.json, .jsonc, .bicep, .bicepparam)' };
+  if (!kind) return { problem: { code: 'unreadable-file', severity: 'error', message: 'not a template file type (.json, .jsonc, .bicep, .bicepparam)' } };
   let buffer: Buffer;
   try {
     const size = fs.statSync(absPath).size;
-    if (size > MAX_FILE_BYTES) return { problem: `skipped: ${(size / 1024 / 1024).toFixed(1)} MB is larger than the ${MAX_FILE_BYTES / 1024 / 1024} MB limit` };
+    if (size > maxBytes) {
+      return { problem: { code: 'file-too-large', severity: 'warning', message: `file too large: ${(size / 1024 / 1024).toFixed(1)} MB is over the ${formatMb(maxBytes)} MB limit; not analysed` } };
+    }
     buffer = fs.readFileSync(absPath);
   } catch (error) {
-    return { problem: `cannot read: ${(error as Error).message}` };
+    return { problem: { code: 'unreadable-file', severity: 'error', message: `cannot read: ${errorText(error)}` } };
   }
-  if (buffer.subarray(0, 8192).includes(0)) return { problem: 'skipped: binary file' };
+  if (buffer.subarray(0, 8192).includes(0)) return { problem: { code: 'binary-file', severity: 'warning', message: 'binary file (it contains NUL bytes); not analysed' } };
   let text = buffer.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { file: { uri: pathToFileURL(absPath).href, text, kind } };
+}
+
+function formatMb(bytes: number): string {
+  return String(Math.round((bytes / 1024 / 1024) * 10) / 10);
 }

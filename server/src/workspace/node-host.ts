@@ -73,6 +73,18 @@ export class ConfigCache {
     return out;
   }
 
+  /** Mistakes in every config file read so far, each file once, with 1-based line and column. */
+  issues(): { path: string; line: number; column: number; message: string }[] {
+    const seen = new Set<string>();
+    const out: { path: string; line: number; column: number; message: string }[] = [];
+    for (const config of this.byDir.values()) {
+      if (!config || seen.has(config.path)) continue;
+      seen.add(config.path);
+      for (const issue of config.issues) out.push({ path: config.path, ...issue });
+    }
+    return out;
+  }
+
   /** Settings for a file: defaults, then its config file, then `overrides` (editor settings, CLI flags). */
   settingsFor(filePath: string, overrides: Partial<Settings> = {}): Settings {
     return mergeSettings(this.configFor(filePath)?.settings ?? {}, overrides);

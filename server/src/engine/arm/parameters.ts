@@ -3,7 +3,8 @@
 // `<name>.parameters.<env>.json` beside it, when its `metadata.template` names the template,
 // or when the config's `parameterFiles` lists it for the template.
 
-import { findNodeAtLocation, getNodeValue, parseTree, type Node as JsonNode } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, type Node as JsonNode } from 'jsonc-parser';
+import { parseJsonTree } from '../limits';
 import type { Value } from '../expressions/value';
 import type { Loc, SourceFile, ValueNode } from '../model';
 
@@ -38,7 +39,7 @@ export function templateNamedBy(root: JsonNode | undefined): string | undefined 
 }
 
 export function readParameterFile(file: SourceFile, root?: JsonNode): ParameterFile | undefined {
-  root ??= parseTree(file.text, [], { allowTrailingComma: true });
+  root ??= parseJsonTree(file.text).root;
   if (!isParameterFile(root)) return undefined;
   const values = new Map<string, ValueNode>();
   const parameters = findNodeAtLocation(root!, ['parameters']);

@@ -1,16 +1,18 @@
 // ARM JSON reader: finds every declared Microsoft.CognitiveServices/accounts in a
 // deployment template (resources array or languageVersion 2.0 object, child resources,
-// inline nested deployments at any depth) and exposes it as the shared resource model.
+// inline nested deployments up to MAX_NESTED_DEPLOYMENTS deep, past which the walk reports a limit
+// hit) and exposes it as the shared resource model.
 
-import { findNodeAtLocation, getNodeValue, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, getNodeValue, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { MAX_NESTED_DEPLOYMENTS, parseJsonTree, type LimitSink } from '../limits';
 import { mapDecodedOffset, parseTemplateString } from '../expressions/parser';
 import { findStringLiteral } from '../expressions/walk';
 import { TemplateScope } from '../expressions/scope';
 import type { CloudName } from '../expressions/environment';
-import { getProperty, isObject, Unknown, type Value, type ValueObject } from '../expressions/value';
+import { getProperty, isObject, isUnknown, Unknown, type Value, type ValueObject } from '../expressions/value';
 import type { ParameterFile } from './parameters';
 import { derived } from '../nodes';
-import type { AiResource, Loc, Origin, OriginKind, SourceFile, ValueNode } from '../model';
+import { quotedName, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode } from '../model';
 import type { Expr } from '../expressions/ast';
 import { evaluate } from '../expressions/evaluator';
 import { DeploymentGraph, type GraphResource } from '../graph/graph';
@@ -23,12 +25,14 @@ export interface ArmDocument {
   readonly file: SourceFile;
   readonly root: JsonNode | undefined;
   readonly errors: readonly ParseError[];
+  /** Set when the text is nested deeper than MAX_JSON_DEPTH (then there is no tree): where the limit is crossed. */
+  readonly tooDeepAt?: number;
 }
 
 export function parseArm(file: SourceFile): ArmDocument {
   const errors: ParseError[] = [];
-  const root = parseTree(file.text, errors, { allowTrailingComma: true, disallowComments: false });
-  return { file, root, errors };
+  const { root, tooDeepAt } = parseJsonTree(file.text, errors, { allowTrailingComma: true, disallowComments: false });
+  return { file, root, errors, tooDeepAt };
 }
 
 /** A deployment template: a deploymentTemplate `$schema`, or top-level `resources` and `contentVersion`. */
@@ -54,6 +58,8 @@ export interface ReadOptions {
   readonly caller?: { readonly via: string; readonly values: ReadonlyMap<string, ValueNode>; readonly path: readonly string[] };
   /** The graph to add to (a Bicep module's deployment); a new one otherwise. */
   readonly graph?: DeploymentGraph;
+  /** Told when the walk stops at a limit (nested deployments deeper than MAX_NESTED_DEPLOYMENTS). */
+  readonly onLimit?: LimitSink;
 }
 
 /** Reads the deployment a template describes: every resource, and the AI accounts among them. */
@@ -123,7 +129,7 @@ class Env {
   }
 }
 
-const MAX_DEPTH = 32;
+const MAX_DEPTH = MAX_NESTED_DEPLOYMENTS;
 
 function walkResources(resources: JsonNode | undefined, env: Env, parent: GraphResource | undefined, depth: number): void {
   if (!resources || depth > MAX_DEPTH) return;
@@ -156,8 +162,19 @@ function walkResources(resources: JsonNode | undefined, env: Env, parent: GraphR
       env.graph.add(base);
       if (!existing && lower === DEPLOYMENT_TYPE) walkDeployment(node, declaration, symbolic, env, depth);
     }
-    walkResources(property(node, 'resources'), env, base, depth + 1);
+    const children = property(node, 'resources');
+    if (children && depth + 1 > MAX_DEPTH) {
+      stoppedAt(env, node, `child resources nested deeper than ${MAX_DEPTH}: analysis stopped at ${quotedName(displayName(declaration, symbolic))}`);
+    } else {
+      walkResources(children, env, base, depth + 1);
+    }
   }
+}
+
+/** Reports where the walk stops at a limit: the declaration's name, else the declaration. */
+function stoppedAt(env: Env, node: JsonNode, message: string): void {
+  const at = property(node, 'name') ?? node;
+  env.options.onLimit?.({ code: 'depth-limit', loc: locOf(env.file, at), message });
 }
 
 function graphResource(node: JsonNode, declaration: JsonValueNode, typeNode: JsonNode, type: string, symbolic: string | undefined,
@@ -246,6 +263,10 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
   const scopeSetting = declaration.member('properties')?.member('expressionEvaluationOptions')?.member('scope')?.value;
   const inner = typeof scopeSetting === 'string' && scopeSetting.toLowerCase() === 'inner';
   const path = [...env.path, name];
+  if (depth + 1 > MAX_DEPTH) {
+    stoppedAt(env, node, `nested deployments deeper than ${MAX_DEPTH}: analysis stopped at ${quotedName(name)}`);
+    return;
+  }
   env.graph.addDeployment({
     path, loc: declaration.loc,
     resourceGroup: property(node, 'resourceGroup') ? declaration.member('resourceGroup') : undefined,
@@ -312,10 +333,13 @@ function suppressionsOf(node: JsonNode): Map<string, string> {
 
 function displayName(declaration: ValueNode, symbolic: string | undefined): string {
   const name = declaration.member('name');
-  if (typeof name?.value === 'string') return name.value;
+  const value = name?.value;
+  if (typeof value === 'string') return value;
   if (symbolic) return symbolic;
-  const raw = name && name.loc.file.text.slice(name.loc.start, name.loc.end);
-  return raw ? raw.replace(/^"|"$/g, '') : '(unnamed)';
+  // Never the raw expression: what names it, in parentheses (no Azure name has them), see `quotedName`.
+  const parameter = name?.origin && name.origin.kind !== 'variable' ? name.origin.name : isUnknown(value) ? value.parameter : undefined;
+  if (parameter) return `(named by parameter '${parameter}')`;
+  return name ? '(name known only at deployment)' : '(unnamed)';
 }
 
 // ---------------------------------------------------------------------------

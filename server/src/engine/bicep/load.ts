@@ -1,15 +1,17 @@
 // Loads Bicep files for the engine: .bicep templates (with the .bicepparam files that use them)
 // and .bicepparam files (their values applied to the template they name).
 
-import { parseTree } from 'jsonc-parser';
 import type { AnalyzeOptions, Finding, FileHost, Loaded, Problem, ReadScope } from '../analyze';
 import { isDeploymentTemplate, readArmDeployment } from '../arm/reader';
 import { readParameterFile } from '../arm/parameters';
+import { brokenParameterFileMessage, namedParameterFileMessage } from '../arm/load';
+import type { ParseError } from 'jsonc-parser';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
 import type { SourceFile, ValueNode } from '../model';
 import type { Diagnostic, Program } from './ast';
-import { isDisabledAt, parseBicep, parseBicepParam } from './parser';
+import { DEFAULT_MAX_DEPTH, isDisabledAt, parseBicep, parseBicepParam, TOO_DEEP_CODE } from './parser';
+import { jsonDepthMessage, parseJsonTree, type LimitSink } from '../limits';
 import { readBicepParamFile, readBicepDeployment, resolveUri } from './reader';
 
 /**
@@ -20,54 +22,66 @@ function parseForLint(scope: ReadScope) {
   return { skipIrrelevantResources: true, readTypes: scope.types } as const;
 }
 
-export function loadBicep(file: SourceFile, options: AnalyzeOptions, scope: ReadScope): Loaded {
+export function loadBicep(file: SourceFile, options: AnalyzeOptions, scope: ReadScope, onLimit?: LimitSink): Loaded {
   const { program, diagnostics } = parseBicep(file.text, parseForLint(scope));
   const readFile = (uri: string) => options.host?.readFile(uri);
-  const base = { cloud: options.settings.cloud, readFile, moduleCacheUri: options.moduleCacheUri, readTypes: scope.types };
-  const parameterFiles = options.host ? [...namedParamFiles(options, file), ...bicepParamFilesOf(file, options.host)] : [];
+  const base = { cloud: options.settings.cloud, readFile, moduleCacheUri: options.moduleCacheUri, readTypes: scope.types, onLimit };
+  const problems = problemsOf(diagnostics);
+  const parameterFiles = options.host ? [...namedParamFiles(options, file, problems), ...bicepParamFilesOf(file, options.host)] : [];
   const runs = parameterFiles.length
     ? parameterFiles.map((parameterFile) => readBicepDeployment(file, program, { ...base, parameterFile }))
     : [readBicepDeployment(file, program, base)];
-  return { isTemplate: true, problems: problemsOf(diagnostics, file), runs, isSuppressed: directiveFilter(program) };
+  return { isTemplate: true, problems, runs, isSuppressed: directiveFilter(program) };
 }
 
-export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope: ReadScope): Loaded {
+export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope: ReadScope, onLimit?: LimitSink): Loaded {
   const { program, diagnostics } = parseBicepParam(file.text);
-  const problems = problemsOf(diagnostics, file);
+  const problems = problemsOf(diagnostics);
   const { using, values } = readBicepParamFile(file, program, options.settings.cloud);
   const name = file.uri.slice(file.uri.lastIndexOf('/') + 1);
   if (!using) return { isTemplate: true, problems, runs: [] };
   const templateUri = resolveUri(file.uri, using);
   const text = options.host?.readFile(templateUri);
   if (text === undefined) {
-    return { isTemplate: true, problems: [...problems, { message: `cannot read '${using}', the template this parameter file uses`, start: 0, end: 0 }], runs: [] };
+    const at = program.declarations.find((d) => d.kind === 'using') ?? { start: 0, end: 0 };
+    return { isTemplate: true, problems: [...problems, { code: 'unreadable-file', severity: 'error', message: `cannot read '${using}', the template this parameter file uses`, start: at.start, end: at.end }], runs: [] };
   }
   const parameterFile = { name, values };
   let runs;
   if (/\.json$/i.test(templateUri)) {
-    const root = parseTree(text, [], { allowTrailingComma: true });
-    runs = isDeploymentTemplate(root) ? [readArmDeployment({ file: { uri: templateUri, text, kind: 'arm' }, root, errors: [] }, { cloud: options.settings.cloud, parameterFile })] : [];
+    const { root, tooDeepAt } = parseJsonTree(text);
+    const template: SourceFile = { uri: templateUri, text, kind: 'arm' };
+    if (tooDeepAt !== undefined) onLimit?.({ code: 'depth-limit', loc: { file: template, start: tooDeepAt, end: tooDeepAt + 1 }, message: jsonDepthMessage() });
+    runs = isDeploymentTemplate(root) ? [readArmDeployment({ file: template, root, errors: [] }, { cloud: options.settings.cloud, parameterFile, onLimit })] : [];
   } else {
     const template: SourceFile = { uri: templateUri, text, kind: 'bicep' };
     runs = [readBicepDeployment(template, parseBicep(text, parseForLint(scope)).program, {
-      cloud: options.settings.cloud, readFile: (uri) => options.host?.readFile(uri), moduleCacheUri: options.moduleCacheUri, parameterFile, readTypes: scope.types,
+      cloud: options.settings.cloud, readFile: (uri) => options.host?.readFile(uri), moduleCacheUri: options.moduleCacheUri, parameterFile, readTypes: scope.types, onLimit,
     })];
   }
   return { isTemplate: true, problems, runs, reportAtSitesIn: file.uri, isSuppressed: directiveFilter(program) };
 }
 
 /** Parameter files the settings (config file, --parameters) name for this template. */
-function namedParamFiles(options: AnalyzeOptions, file: SourceFile): { name: string; values: ReadonlyMap<string, ValueNode> }[] {
+function namedParamFiles(options: AnalyzeOptions, file: SourceFile, problems: Problem[]): { name: string; values: ReadonlyMap<string, ValueNode> }[] {
   const out: { name: string; values: ReadonlyMap<string, ValueNode> }[] = [];
   for (const uri of parameterFilesFor(options.settings, file.uri, globMatches)) {
     const text = options.host?.readFile(uri);
-    if (text === undefined) continue;
+    const missing = () => problems.push({ code: 'unreadable-file', severity: 'error', message: namedParameterFileMessage(uri), start: 0, end: 0 });
+    if (text === undefined) {
+      missing();
+      continue;
+    }
     const name = uri.slice(uri.lastIndexOf('/') + 1);
     if (/\.bicepparam$/i.test(uri)) {
       out.push({ name, values: readBicepParamFile({ uri, text, kind: 'bicepparam' }, parseBicepParam(text).program).values });
     } else {
-      const parsed = readParameterFile({ uri, text, kind: 'arm' });
-      if (parsed) out.push(parsed);
+      const errors: ParseError[] = [];
+      const { root } = parseJsonTree(text, errors);
+      const parsed = root && readParameterFile({ uri, text, kind: 'arm' }, root);
+      if (parsed && errors.length) problems.push({ code: 'parse-error', severity: 'error', message: brokenParameterFileMessage(uri, text, errors[0]), start: 0, end: 0 });
+      else if (parsed) out.push(parsed);
+      else missing();
     }
   }
   return out;
@@ -89,13 +103,19 @@ function bicepParamFilesOf(file: SourceFile, host: FileHost): { name: string; va
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function problemsOf(diagnostics: readonly Diagnostic[], file: SourceFile): Problem[] {
+/** The first syntax error (the rest often follow from it), and the first expression nested too deeply to analyse. */
+function problemsOf(diagnostics: readonly Diagnostic[]): Problem[] {
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (!errors.length) return [];
-  const first = errors[0];
-  const line = file.text.slice(0, first.start).split('\n').length;
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
-  return [{ message: `not valid Bicep: ${first.message} at line ${line}${more}; analysed what could be read`, start: first.start, end: first.end }];
+  const problems: Problem[] = [];
+  const syntax = errors.filter((d) => d.code !== TOO_DEEP_CODE);
+  if (syntax.length) {
+    const first = syntax[0];
+    const more = syntax.length > 1 ? ` (and ${syntax.length - 1} more error${syntax.length > 2 ? 's' : ''})` : '';
+    problems.push({ code: 'parse-error', severity: 'error', message: `not valid Bicep: ${first.message.replace(/\.$/, '')}${more}; analysed what could be read`, start: first.start, end: first.end });
+  }
+  const deep = errors.find((d) => d.code === TOO_DEEP_CODE);
+  if (deep) problems.push({ code: 'depth-limit', severity: 'error', message: `Bicep expression nested deeper than ${DEFAULT_MAX_DEPTH} levels: analysis stopped here`, start: deep.start, end: deep.end });
+  return problems;
 }
 
 /** Bicep's own suppression comments: `#disable-next-line id` and `#disable-diagnostics` … `#restore-diagnostics`. */

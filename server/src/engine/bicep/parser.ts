@@ -40,8 +40,13 @@ export interface ParseOptions {
   readTypes?: ReadonlySet<string>;
 }
 
-/** Nesting depth (counted per expression, object, array and type level) beyond which a subtree is skipped. */
+/**
+ * Nesting depth (counted per expression, object, array and type level, and per link of an operator
+ * or postfix chain such as `a!!!` or `a + b + c`) beyond which a subtree is skipped.
+ */
 export const DEFAULT_MAX_DEPTH = 256;
+/** Diagnostic code of a subtree skipped at DEFAULT_MAX_DEPTH. */
+export const TOO_DEEP_CODE = 'EGB001';
 /** Parser diagnostics kept at most. */
 export const MAX_PARSE_DIAGNOSTICS = 500;
 
@@ -369,15 +374,17 @@ class Parser {
   }
 
   private enter(): void {
-    if (this.depth >= this.maxDepth) {
-      const t = this.peek();
-      this.skipBalanced();
-      throw new ParseFailure({
-        message: `The expression is nested too deeply (more than ${this.maxDepth} levels); it was not analyzed.`,
-        start: this.st(t), end: Math.max(this.st(t), this.prevEnd()), code: 'EGB001', severity: 'error',
-      });
-    }
+    if (this.depth >= this.maxDepth) this.tooDeep();
     this.depth++;
+  }
+
+  private tooDeep(): never {
+    const t = this.peek();
+    this.skipBalanced();
+    throw new ParseFailure({
+      message: `The expression is nested too deeply (more than ${this.maxDepth} levels); it was not analyzed.`,
+      start: this.st(t), end: Math.max(this.st(t), this.prevEnd()), code: TOO_DEEP_CODE, severity: 'error',
+    });
   }
 
   /**
@@ -994,11 +1001,23 @@ class Parser {
   }
 
   private binary(flags: number, precedence: number): Expression {
-    let left = this.unary(flags);
+    const left = this.unary(flags);
+    // Each link of a chain (`a + b + c`) nests the tree one level deeper: counted as depth, so the
+    // lowerer and evaluator, which recurse over the tree, stay within the limit.
+    const depth = this.depth;
+    try {
+      return this.binaryChain(flags, precedence, left);
+    } finally {
+      this.depth = depth;
+    }
+  }
+
+  private binaryChain(flags: number, precedence: number, left: Expression): Expression {
     for (;;) {
       const op = this.peek();
       const p = BINARY_PRECEDENCE[this.ty(op)];
       if (p === undefined || p <= precedence) return left;
+      this.link();
       this.read();
       let right: Expression;
       const startPos = this.pos;
@@ -1029,7 +1048,18 @@ class Parser {
   }
 
   private member(flags: number): Expression {
-    let cur = this.primary(flags);
+    const cur = this.primary(flags);
+    // As for binary chains: each postfix link (`a!`, `a.b`, `a[0]`) is one level of the tree.
+    const depth = this.depth;
+    try {
+      return this.postfixChain(flags, cur);
+    } finally {
+      this.depth = depth;
+    }
+  }
+
+  private postfixChain(flags: number, start: Expression): Expression {
+    let cur = start;
     for (;;) {
       const t = this.peek();
       if (this.ty(t) === T.LeftSquare) {
@@ -1046,12 +1076,14 @@ class Parser {
         }
         this.expectChar(T.RightSquare, ']');
         cur = { kind: 'indexAccess', target: cur, index, safe, fromEnd, start: cur.start, end: this.prevEnd() };
+        this.link();
         continue;
       }
       if (this.ty(t) === T.Dot) {
         this.read();
         const q = this.is(T.Question) ? this.read() : undefined;
         cur = this.memberAfterDot(cur, q !== undefined, q, flags);
+        this.link();
         continue;
       }
       if (this.ty(t) === T.Question && this.ty(this.peekAt(1)) === T.Dot && this.st(this.peekAt(1)) === this.en(t)
@@ -1064,21 +1096,30 @@ class Parser {
           start: this.st(t), end: this.en(dot), code: 'EGB006', severity: 'error',
         });
         cur = this.memberAfterDot(cur, true, undefined, flags);
+        this.link();
         continue;
       }
       if (this.ty(t) === T.DoubleColon) {
         this.read();
         const name = this.identifierOrSkip('BCP020', 'Expected a function or property name at this location.');
         cur = { kind: 'resourceAccess', target: cur, name, start: cur.start, end: this.prevEnd() };
+        this.link();
         continue;
       }
       if (this.ty(t) === T.Exclamation) {
         this.read();
         cur = { kind: 'nonNullAssertion', target: cur, start: cur.start, end: this.prevEnd() };
+        this.link();
         continue;
       }
       return cur;
     }
+  }
+
+  /** One more link of a chain: one level deeper. */
+  private link(): void {
+    if (this.depth >= this.maxDepth) this.tooDeep();
+    this.depth++;
   }
 
   private memberAfterDot(target: Expression, safe: boolean, safeToken: Tok | undefined, flags: number): Expression {

@@ -3,12 +3,12 @@
 // Local modules are followed with the values the caller passes; registry modules are read from
 // Bicep's local cache (~/.bicep/br/...) or, for the Azure Verified Module of AI accounts, modelled.
 
-import { parseTree } from 'jsonc-parser';
+import { jsonDepthMessage, MAX_MODULE_CHAIN, parseJsonTree, type LimitSink } from '../limits';
 import { evaluate, type EvalContext } from '../expressions/evaluator';
 import { findStringLiteral } from '../expressions/walk';
 import type { CloudName } from '../expressions/environment';
 import { Unknown, isObject, isUnknown, type Value } from '../expressions/value';
-import { writtenAt, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode } from '../model';
+import { quotedName, writtenAt, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode } from '../model';
 import { canonicalKey } from '../expressions/functions/helpers';
 import { derived } from '../nodes';
 import { isDeploymentTemplate, readArmDeployment, AI_ACCOUNT_TYPE } from '../arm/reader';
@@ -22,7 +22,7 @@ import { keepShapes } from '../shapes';
 import { parseBicep, parseBicepParam } from './parser';
 import { avmAccountResource, isAvmAccountModule } from './avm';
 
-const MAX_MODULE_DEPTH = 16;
+const MAX_MODULE_DEPTH = MAX_MODULE_CHAIN;
 
 export interface BicepReadOptions {
   readonly cloud?: CloudName;
@@ -33,6 +33,8 @@ export interface BicepReadOptions {
   readonly parameterFile?: { readonly name: string; readonly values: ReadonlyMap<string, ValueNode> };
   /** Lower-case types some rule reads: module files are parsed without skipping their bodies. */
   readonly readTypes?: ReadonlySet<string>;
+  /** Told when reading stops at a limit (a module chain longer than MAX_MODULE_CHAIN, too many module instances). */
+  readonly onLimit?: LimitSink;
   /** Shared by the templates of one deployment: parsed modules, and module instances already read. */
   readonly shared?: ModuleCache;
 }
@@ -342,10 +344,14 @@ class BicepTemplate implements EvalContext {
   }
 
   private module(d: ModuleDeclaration): void {
-    if (!d.pathString || !d.body || !this.deployed(d) || this.chain.length > MAX_MODULE_DEPTH) return;
+    if (!d.pathString || !d.body || !this.deployed(d)) return;
     const body = this.node(d.body);
     const nameValue = body.member('name')?.value;
     const via = typeof nameValue === 'string' ? nameValue : d.name.name;
+    if (this.chain.length > MAX_MODULE_DEPTH) {
+      this.options.onLimit?.({ code: 'depth-limit', loc: this.loc(d.name), message: `Bicep modules nested deeper than ${MAX_MODULE_DEPTH}: analysis stopped at '${via}'` });
+      return;
+    }
     const params = body.member('params');
     const values = new Map<string, ValueNode>();
     const paramsObject = d.body.properties.find((p) => p.keyName?.toLowerCase() === 'params')?.value;
@@ -357,10 +363,12 @@ class BicepTemplate implements EvalContext {
     const path = [...this.path, via];
     this.graph.addDeployment({ path, loc: this.loc(d), scope: body.member('scope') });
     const target = this.moduleTarget(d);
+    // A local module that cannot be read hides what it deploys (and Bicep would not build it): an error.
+    const unreadable = () => this.inModule(d).onLimit?.({ code: 'unreadable-file', loc: this.loc(d.path), message: `cannot read module '${d.pathString}': analysis stopped at ${quotedName(via)}` });
     if (target?.kind === 'bicep') {
       if (this.chain.includes(target.uri)) return;
       const text = this.options.readFile(target.uri);
-      if (text === undefined) return;
+      if (text === undefined) return unreadable();
       const same = this.sameInstance(target.uri, values, path);
       if (same) {
         this.graph.addDeployment({ path, loc: this.loc(d), scope: body.member('scope'), sameAs: same });
@@ -369,7 +377,7 @@ class BicepTemplate implements EvalContext {
       const shared = this.options.shared;
       if (shared && ++shared.count > MAX_MODULE_INSTANCES) {
         if (shared.count === MAX_MODULE_INSTANCES + 1) {
-          this.graph.limits.push({ message: `more than ${MAX_MODULE_INSTANCES} module instances: analysis stopped at '${via}'`, loc: this.loc(d) });
+          this.options.onLimit?.({ code: 'size-limit', loc: this.loc(d.name), message: `more than ${MAX_MODULE_INSTANCES} module instances: analysis stopped at '${via}'` });
         }
         return;
       }
@@ -381,14 +389,15 @@ class BicepTemplate implements EvalContext {
         program = parseBicep(text, { skipIrrelevantResources: true, readTypes: this.options.readTypes }).program;
         programs?.set(target.uri, program);
       }
-      new BicepTemplate(file, program, bindings, this.options, path, [...this.chain, target.uri], this.graph).collect();
+      new BicepTemplate(file, program, bindings, this.inModule(d), path, [...this.chain, target.uri], this.graph).collect();
     } else if (target?.kind === 'json') {
       const text = this.options.readFile(target.uri);
-      if (text === undefined) return;
+      if (text === undefined) return unreadable();
       const file: SourceFile = { uri: target.uri, text, kind: 'arm' };
-      const root = parseTree(text, [], { allowTrailingComma: true });
+      const { root, tooDeepAt } = parseJsonTree(text);
+      if (tooDeepAt !== undefined) this.inModule(d).onLimit?.({ code: 'depth-limit', loc: { file, start: tooDeepAt, end: tooDeepAt + 1 }, message: jsonDepthMessage() });
       if (!isDeploymentTemplate(root)) return;
-      readArmDeployment({ file, root, errors: [] }, { cloud: this.cloud, caller: { via, values, path }, graph: this.graph });
+      readArmDeployment({ file, root, errors: [] }, { cloud: this.cloud, caller: { via, values, path }, graph: this.graph, onLimit: this.inModule(d).onLimit });
     } else if (isAvmAccountModule(d.pathString)) {
       this.graph.addAccount(avmAccountResource({ file: this.file, name: via, typeLoc: this.loc(d.path), declaration: body, params: values, path }));
     }
@@ -413,6 +422,14 @@ class BicepTemplate implements EvalContext {
     }
     seen.push({ values, key, path });
     return undefined;
+  }
+
+  /** Options for reading module `d`: a limit hit inside it is reported at `d` when this file is the one analysed. */
+  private inModule(d: ModuleDeclaration): BicepReadOptions {
+    const outer = this.options.onLimit;
+    if (!outer || this.chain.length > 1) return this.options;
+    const at = this.loc(d.name);
+    return { ...this.options, onLimit: (hit) => outer(hit.loc.file.uri === this.file.uri ? hit : { ...hit, loc: at, message: `${hit.message} (in module '${d.name.name}')` }) };
   }
 
   /** Where a module's template is: a local .bicep/.json file, or a registry module in the local cache. */
