@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { AUDIT_PROGRESS, AUDIT_REQUEST, type AuditParams, type AuditProgressParams, type AuditResponse } from '../../server/src/lsp/protocol';
+import { AUDIT_PROGRESS, AUDIT_REQUEST, type AuditParams, type AuditProgressParams, type AuditResponse } from '../../shared/protocol';
 
 const LANGUAGES = ['json', 'jsonc', 'arm-template', 'bicep', 'bicep-params'];
 let client: LanguageClient | undefined;

@@ -16,7 +16,7 @@ import { toSarif } from '../report/sarif';
 import { auditFiles, summarize, summaryText, type AuditResult } from '../workspace/audit';
 import { collectFiles } from '../workspace/files';
 import { bicepModuleCacheUri, ConfigCache, nodeFileHost, uriToPath } from '../workspace/node-host';
-import { AUDIT_PROGRESS, AUDIT_REQUEST, type AuditParams, type AuditResponse, type EditorSettings } from './protocol';
+import { AUDIT_PROGRESS, AUDIT_REQUEST, type AuditParams, type AuditResponse, type EditorSettings } from '../../../shared/protocol';
 import { version } from '../../../package.json';
 
 export const SOURCE = 'ai-egress-guard';
