@@ -12,6 +12,7 @@ import { collectFiles } from '../workspace/files';
 import { bicepModuleCacheUri, ConfigCache, nodeFileHost, uriToPath } from '../workspace/node-host';
 import type { AnalysisResult } from '../engine/analyze';
 import { applyFileEdits, editsFor } from '../engine/edits';
+import { warmUp } from '../engine/warmup';
 import { toSarif } from '../report/sarif';
 import { toJson, toText } from '../report/text';
 import { version } from '../../../package.json';
@@ -90,6 +91,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   if (parameterUris.length) Object.assign(overrides, { parameterFiles: { '**': parameterUris } });
 
   try {
+    warmUp();
     const configs = new ConfigCache();
     const rootConfig = configs.configForDir(cwd);
     const collected = collectFiles(positionals.length ? positionals : ['.'], cwd, [...(rootConfig?.settings.exclude ?? []), ...(values.exclude ?? [])]);

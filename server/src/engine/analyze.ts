@@ -78,7 +78,6 @@ export function fileKindOf(uri: string): FileKind | undefined {
 }
 
 export function analyze(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
-  keepArmShapes(options.settings);
   const loaded = file.kind === 'arm' ? loadArm(file, options) : file.kind === 'bicep' ? loadBicep(file, options) : loadBicepParam(file, options);
   if (!loaded.isTemplate) return { file, isTemplate: false, resources: [], findings: [], problems: loaded.problems };
   let findings = mergeFindings(loaded.runs.map((resources) => check(resources, options.settings, options.fixes ?? true)));
@@ -227,7 +226,7 @@ function outermostCaller(node: ValueNode): ValueNode | undefined {
 let shapesKept = false;
 
 /** Keeps one small ARM analysis, with its fixes, alive for good: see `keepShapes`. */
-function keepArmShapes(settings: Settings): void {
+export function keepArmShapes(settings: Settings): void {
   if (shapesKept) return;
   shapesKept = true;
   const text = JSON.stringify({
