@@ -1,7 +1,7 @@
-// Custom requests between the extension and the language server.
+// The protocol between the extension and the language server beyond LSP itself: typed requests, notifications and
+// the data our diagnostics carry. The one module the client and the server both import.
 
-export const AUDIT_REQUEST = 'aiEgressGuard/audit';
-export const AUDIT_PROGRESS = 'aiEgressGuard/auditProgress';
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 
 export interface AuditParams {
   /** Workspace folder paths to audit. */
@@ -24,6 +24,31 @@ export interface AuditResponse {
 }
 
 export interface AuditProgressParams { readonly done: number; readonly total: number }
+
+/** Audits the workspace folders: findings of files not open are published as diagnostics; returns a summary. */
+export const AuditRequest = new RequestType<AuditParams, AuditResponse, void>('aiEgressGuard/audit');
+
+/** Sent after each file of an audit. */
+export const AuditProgressNotification = new NotificationType<AuditProgressParams>('aiEgressGuard/auditProgress');
+
+/** Whether the last analysis of a file worked; the client shows it as a language status. */
+export interface StatusParams {
+  readonly uri: string;
+  readonly state: 'ok' | 'error';
+  /** What went wrong, for `error`. */
+  readonly message?: string;
+}
+
+/** Sent when a file's analysis starts or stops failing (and when a failed file is closed, as `ok`). */
+export const StatusNotification = new NotificationType<StatusParams>('aiEgressGuard/status');
+
+/** `Diagnostic.data` of our diagnostics: code actions find their finding by it, in the analysis it came from. */
+export interface DiagnosticData {
+  /** The finding within its analysis (rule, place and, for look-alikes, which one). */
+  readonly key: string;
+  /** The document version analysed; null for a file analysed from disk (not open). */
+  readonly version: number | null;
+}
 
 /** Editor settings as the client sends them (section `aiEgressGuard`). */
 export interface EditorSettings {
