@@ -37,8 +37,8 @@ function quickFixes(uri: string, diagnostic: Diagnostic, on = client): Promise<C
   }) as Promise<CodeAction[]>;
 }
 
-function fixAll(uri: string): Promise<CodeAction[]> {
-  return client.connection.sendRequest('textDocument/codeAction', {
+function fixAll(uri: string, on = client): Promise<CodeAction[]> {
+  return on.connection.sendRequest('textDocument/codeAction', {
     textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] },
   }) as Promise<CodeAction[]>;
 }
@@ -152,6 +152,24 @@ test('source.fixAll asked right after an edit (as on save) fixes the new text, a
   const [change] = documentChanges(action);
   assert.deepEqual(change.textDocument, { uri, version: 2 });
   assert.equal(applyEdits(`\n\n${duplicates}`, change.edits), `\n\n${deduplicated}`);
+});
+
+test('with diagnostics on save, source.fixAll after an unsaved edit fixes the new text, at its version', async () => {
+  const probe = new TestClient();
+  probe.settings = { run: 'onSave' };
+  await probe.initialize({ settings: probe.settings });
+  try {
+    const uri = 'file:///lsp/fixall-onsave.json';
+    await probe.open(uri, duplicates);
+    await probe.waitForDiagnostics(uri, (d) => d.length === 3);
+    await probe.change(uri, `\n\n${duplicates}`, 2);
+    const [action] = await fixAll(uri, probe);
+    const [change] = documentChanges(action);
+    assert.deepEqual(change.textDocument, { uri, version: 2 });
+    assert.equal(applyEdits(`\n\n${duplicates}`, change.edits), `\n\n${deduplicated}`);
+  } finally {
+    await probe.stop();
+  }
 });
 
 test('the audit publishes findings for files never opened and returns a summary', async () => {

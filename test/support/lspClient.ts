@@ -46,9 +46,9 @@ export class TestClient {
     return !!this.child && this.child.exitCode !== null;
   }
 
-  async initialize(): Promise<unknown> {
+  async initialize(initializationOptions?: unknown): Promise<unknown> {
     // A server told a process id polls it, with a timer that would keep this process alive.
-    const result = await this.connection.sendRequest('initialize', { processId: this.child ? process.pid : null, rootUri: null, capabilities: { workspace: { configuration: true, workspaceEdit: { documentChanges: true } } } });
+    const result = await this.connection.sendRequest('initialize', { processId: this.child ? process.pid : null, rootUri: null, capabilities: { workspace: { configuration: true, workspaceEdit: { documentChanges: true } } }, initializationOptions });
     await this.connection.sendNotification('initialized', {});
     return result;
   }

@@ -22,8 +22,10 @@ export class CodeActions {
     const doc = this.documents.get(params.textDocument.uri);
     if (!doc) return [];
     const fixAll = params.context.only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === CodeActionKind.Source) ?? false;
-    const diagnostics = params.context.diagnostics.filter((d) => d.source === SOURCE);
-    // Asked on every cursor move: nothing to do unless one of our diagnostics is under it.
+    // A diagnostic of another version names a finding in another text: no edit for it (new ones are on the way).
+    const diagnostics = params.context.diagnostics
+      .filter((d) => d.source === SOURCE && (d.data as Partial<DiagnosticData> | undefined)?.version === doc.version);
+    // Asked on every cursor move: nothing to do unless one of our current diagnostics is under it.
     if (!fixAll && !diagnostics.length) return [];
     const analysis = this.validator.current(doc);
     if (!analysis?.findings.size) return [];
@@ -35,10 +37,8 @@ export class CodeActions {
       return actions;
     }
     for (const diagnostic of diagnostics) {
-      const data = diagnostic.data as Partial<DiagnosticData> | undefined;
-      // A diagnostic of another version names a finding in another text: no edit for it (new ones are on the way).
-      if (data?.version !== analysis.version || typeof data.key !== 'string') continue;
-      const finding = analysis.findings.get(data.key);
+      const key = (diagnostic.data as Partial<DiagnosticData>).key;
+      const finding = typeof key === 'string' ? analysis.findings.get(key) : undefined;
       for (const fix of finding?.fixes ?? []) {
         const edit = this.workspaceEdit(analysis, [fix]);
         if (edit) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, edit });

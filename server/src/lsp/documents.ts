@@ -35,7 +35,7 @@ export class Validator {
   /** Reads open documents' unsaved text, else the disk (the audit's view of the workspace). */
   readonly host: FileHost;
   readonly moduleCacheUri = bicepModuleCacheUri();
-  /** The analysis last published for each file. */
+  /** The latest analysis of each file (the one published, or newer when diagnostics wait for a save). */
   private readonly analyses = new Map<string, Analysis>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
   /** Files the workspace audit has published findings for: they keep them when closed. */
@@ -93,16 +93,10 @@ export class Validator {
     if (last && last.version === doc.version && this.unchanged(last)) return last;
     const kind = fileKindOf(doc.uri);
     if (!kind || !this.settings.enabled) return undefined;
-    if (this.settings.runsOnType) {
-      this.validate(doc);
-      const now = this.analyses.get(doc.uri);
-      return now?.version === doc.version ? now : undefined;
-    }
-    try {
-      return this.analyse(doc.uri, doc.getText(), doc.version, kind);
-    } catch {
-      return undefined; // shown at the next save
-    }
+    if (this.settings.runsOnType) this.validate(doc);
+    else this.analyseAndKeep(doc.uri, doc.getText(), doc.version, kind);
+    const now = this.analyses.get(doc.uri);
+    return now?.version === doc.version ? now : undefined;
   }
 
   /**
@@ -164,21 +158,31 @@ export class Validator {
       void this.connection.sendDiagnostics({ uri, version: version ?? undefined, diagnostics: [] });
       return;
     }
-    let analysis: Analysis;
-    try {
-      analysis = this.analyse(uri, text, version, kind);
-    } catch (error) {
-      this.log(`internal error while analysing ${uri}: ${(error as Error | undefined)?.stack ?? String(error)}`);
-      // Kept, with nothing to fix, so code actions on this version do not run the failing analysis again.
-      this.analyses.set(uri, { uri, version, findings: new Map(), reads: new Map([[uri, { text, version }]]) });
+    const { analysis, error } = this.analyseAndKeep(uri, text, version, kind);
+    if (error !== undefined) {
       this.setFailed(uri, errorMessage(error));
       void this.connection.sendDiagnostics({ uri, version: version ?? undefined, diagnostics: [analysisErrorDiagnostic(text, error)] });
       return;
     }
-    this.analyses.set(uri, analysis);
     this.setFailed(uri, undefined);
     const diagnostics = [...analysis.findings].map(([key, f]) => toDiagnostic(f, { key, version }));
     void this.connection.sendDiagnostics({ uri, version: version ?? undefined, diagnostics });
+  }
+
+  /** Analyses a file and keeps the analysis for code actions; one that throws is kept with nothing to fix. */
+  private analyseAndKeep(uri: string, text: string, version: number | null, kind: FileKind): { analysis: Analysis; error?: unknown } {
+    let analysis: Analysis;
+    let error: unknown;
+    try {
+      analysis = this.analyse(uri, text, version, kind);
+    } catch (thrown) {
+      this.log(`internal error while analysing ${uri}: ${(thrown as Error | undefined)?.stack ?? String(thrown)}`);
+      // Kept, so code actions on this version do not run the failing analysis again.
+      analysis = { uri, version, findings: new Map(), reads: new Map([[uri, { text, version }]]) };
+      error = thrown ?? new Error('unknown error');
+    }
+    this.analyses.set(uri, analysis);
+    return { analysis, error };
   }
 
   /** Runs the engine on one text, recording every file it reads and the version it read. */

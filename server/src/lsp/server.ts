@@ -11,9 +11,6 @@ import { SettingsStore } from './config';
 import { Validator, type Analyze } from './documents';
 import { version } from '../../../package.json';
 
-export { FIX_ALL_KIND } from './codeActions';
-export { SOURCE } from './diagnostics';
-
 export interface ServerOptions {
   /** The engine's analyze(); tests replace it (to make an analysis throw). */
   readonly analyze?: Analyze;
