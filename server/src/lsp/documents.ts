@@ -2,7 +2,7 @@
 // is published for them: diagnostics keyed to the analysis, or a file-level error and a status when it throws.
 
 import type { Connection, TextDocuments } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, fileKindOf, type AnalysisResult, type FileHost, type Finding } from '../engine/analyze';
 import type { FileKind } from '../engine/model';
 import { bicepModuleCacheUri, nodeFileHost, uriToPath } from '../workspace/node-host';
