@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { parseTree } from 'jsonc-parser';
 import { analyze } from '../server/src/engine/analyze';
 import { mergeSettings } from '../server/src/engine/config';
+import { warmUp } from '../server/src/engine/warmup';
 import { auditFiles } from '../server/src/workspace/audit';
 import { collectFiles } from '../server/src/workspace/files';
 import { nodeFileHost } from '../server/src/workspace/node-host';
@@ -109,6 +110,7 @@ export function largeBicep(count: number): { bicep: string; json: string } {
 
 async function main(): Promise<void> {
   let ok = true;
+  warmUp(); // as the language server and the CLI do at start-up
   console.log(`ai-egress-guard benchmark — Node ${process.version}, ${os.cpus().length} cores${global.gc ? '' : ' (run with --expose-gc for steadier figures)'}`);
   console.log('floor: jsonc-parser parseTree of the same JSON (for Bicep: of the JSON Bicep compiles it to); ratio: median of paired runs\n');
 

@@ -1,36 +1,58 @@
-// The VS Code side: starts the language server and runs the workspace audit.
+// The VS Code side: starts the language server, shows its state and runs the workspace audit.
 // Everything that analyses templates lives in the server; this file only wires VS Code to it.
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { AUDIT_PROGRESS, AUDIT_REQUEST, type AuditParams, type AuditProgressParams, type AuditResponse } from '../../server/src/lsp/protocol';
+import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { AuditProgressNotification, AuditRequest, StatusNotification, type AuditResponse, type StatusParams } from '../../shared/protocol';
 
 const LANGUAGES = ['json', 'jsonc', 'arm-template', 'bicep', 'bicep-params'];
+const SELECTOR = LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]);
+const SHOW_OUTPUT = 'aiEgressGuard.showOutputChannel';
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('AI Egress Guard');
+  const status = new StatusItem();
+  context.subscriptions.push(
+    status,
+    vscode.commands.registerCommand(SHOW_OUTPUT, () => output.show(true)),
+    vscode.commands.registerCommand('aiEgressGuard.auditWorkspace', () => auditWorkspace(context)),
+  );
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+    documentSelector: SELECTOR,
     synchronize: {
       configurationSection: 'aiEgressGuard',
       // Config files, and the templates, modules and parameter files that open templates may read.
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{json,jsonc,bicep,bicepparam}'),
     },
     outputChannel: output,
+    middleware: {
+      // The server's edits are for the text the request was made on (its versioned documentChanges lose their
+      // version in VS Code's WorkspaceEdit): drop them if the document changed while they were computed.
+      provideCodeActions: async (document, range, context, token, next) => {
+        const version = document.version;
+        const actions = await next(document, range, context, token);
+        return document.version === version ? actions : [];
+      },
+    },
   };
   client = new LanguageClient('aiEgressGuard', 'Azure AI Egress Guard', serverOptions, clientOptions);
-  await client.start();
-
   context.subscriptions.push(
-    vscode.commands.registerCommand('aiEgressGuard.auditWorkspace', () => auditWorkspace(context)),
+    client.onDidChangeState((e) => status.setServer(e.newState)),
+    client.onNotification(StatusNotification, (params) => status.setFile(params)),
   );
+  try {
+    await client.start();
+  } catch (error) {
+    status.setServer(State.Stopped);
+    throw error;
+  }
 }
 
 export async function deactivate(): Promise<void> {
@@ -54,13 +76,13 @@ async function auditWorkspace(context: vscode.ExtensionContext): Promise<AuditRe
     { location: vscode.ProgressLocation.Notification, title: 'AI Egress Guard: auditing workspace', cancellable: true },
     async (progress, token) => {
       let reported = 0;
-      const listener = client!.onNotification(AUDIT_PROGRESS, ({ done, total }: AuditProgressParams) => {
+      const listener = client!.onNotification(AuditProgressNotification, ({ done, total }) => {
         const percent = total ? (done / total) * 100 : 100;
         progress.report({ message: `${done} of ${total} files`, increment: percent - reported });
         reported = percent;
       });
       try {
-        return await client!.sendRequest<AuditResponse>(AUDIT_REQUEST, { folders, exclude } satisfies AuditParams, token);
+        return await client!.sendRequest(AuditRequest, { folders, exclude }, token);
       } finally {
         listener.dispose();
       }
@@ -83,4 +105,53 @@ async function exportSarif(result: AuditResponse, _context: vscode.ExtensionCont
   if (!target) return;
   await vscode.workspace.fs.writeFile(target, Buffer.from(result.sarif, 'utf8'));
   void vscode.window.showInformationMessage(`AI Egress Guard: SARIF written to ${target.fsPath}`);
+}
+
+/**
+ * The language status item of our languages (as vscode-eslint shows one): the server's state, or why the active
+ * file could not be analysed. A click opens the output channel, where the server logs the details.
+ */
+class StatusItem implements vscode.Disposable {
+  private readonly item = vscode.languages.createLanguageStatusItem('aiEgressGuard.status', SELECTOR);
+  private server = State.Starting;
+  /** Files whose last analysis failed, with why (from the server's status notifications). */
+  private readonly failures = new Map<string, string>();
+  private readonly onEditor = vscode.window.onDidChangeActiveTextEditor(() => this.update());
+
+  constructor() {
+    this.item.name = 'AI Egress Guard';
+    this.item.command = { title: 'Show Output', command: SHOW_OUTPUT };
+    this.update();
+  }
+
+  setServer(state: State): void {
+    this.server = state;
+    this.update();
+  }
+
+  setFile({ uri, state, message }: StatusParams): void {
+    if (state === 'error') this.failures.set(uri, message ?? 'unknown error');
+    else this.failures.delete(uri);
+    this.update();
+  }
+
+  dispose(): void {
+    this.onEditor.dispose();
+    this.item.dispose();
+  }
+
+  private update(): void {
+    const active = vscode.window.activeTextEditor?.document.uri.toString();
+    const failure = active === undefined ? undefined : this.failures.get(active);
+    this.item.busy = this.server === State.Starting;
+    if (this.server === State.Stopped || failure !== undefined) {
+      this.item.severity = vscode.LanguageStatusSeverity.Error;
+      this.item.text = '$(error) AI Egress Guard';
+      this.item.detail = failure !== undefined ? `could not analyse this file: ${failure}` : 'the server has stopped';
+    } else {
+      this.item.severity = vscode.LanguageStatusSeverity.Information;
+      this.item.text = 'AI Egress Guard';
+      this.item.detail = this.server === State.Starting ? 'starting' : 'checking templates';
+    }
+  }
 }

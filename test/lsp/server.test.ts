@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { analyze } from '../../server/src/engine/analyze';
+import { startServer } from '../../server/src/lsp/server';
 import { account, template } from '../support/lint';
 import { TestClient } from '../support/lspClient';
 import { tempTree } from '../support/paths';
@@ -23,6 +26,27 @@ const ours = (d: Diagnostic[]) => d.filter((x) => x.source === 'ai-egress-guard'
 
 function applyEdits(text: string, edits: TextEdit[]): string {
   return TextDocument.applyEdits(TextDocument.create('file:///x', 'json', 1, text), edits);
+}
+
+const RESTRICT = 'restrict-outbound-network-access';
+const versionOf = (d: Diagnostic) => (d.data as { version?: number | null } | undefined)?.version;
+
+function quickFixes(uri: string, diagnostic: Diagnostic, on = client): Promise<CodeAction[]> {
+  return on.connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic], only: ['quickfix'] },
+  }) as Promise<CodeAction[]>;
+}
+
+function fixAll(uri: string, on = client): Promise<CodeAction[]> {
+  return on.connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] },
+  }) as Promise<CodeAction[]>;
+}
+
+/** The edit of an action, which must be versioned edits of documents (documentChanges), not plain `changes`. */
+function documentChanges(action: CodeAction): TextDocumentEdit[] {
+  assert.equal(action.edit?.changes, undefined);
+  return action.edit!.documentChanges as TextDocumentEdit[];
 }
 
 test('initialize announces quick fixes and source.fixAll.ai-egress-guard', async () => {
@@ -50,41 +74,102 @@ test('files that are not templates get nothing', async () => {
   assert.deepEqual(await client.waitForDiagnostics(uri, () => true), []);
 });
 
-test('code actions offer the fixes; applying one clears the finding and keeps valid JSON', async () => {
+test('code actions offer the fixes as edits of the analysed version; applying one clears the finding', async () => {
   const uri = 'file:///lsp/fix.json';
   await client.open(uri, unsafe);
   const diags = await client.waitForDiagnostics(uri, (d) => d.length > 0);
-  const restrict = diags.find((d) => d.code === 'restrict-outbound-network-access')!;
-  const actions = await client.connection.sendRequest('textDocument/codeAction', {
-    textDocument: { uri }, range: restrict.range, context: { diagnostics: [restrict], only: ['quickfix'] },
-  }) as CodeAction[];
+  const restrict = diags.find((d) => d.code === RESTRICT)!;
+  assert.deepEqual(restrict.data, { key: `${RESTRICT}@${unsafe.indexOf('"Microsoft.CognitiveServices/accounts"')}-${unsafe.indexOf('"Microsoft.CognitiveServices/accounts"') + 38}`, version: 1 });
+  const actions = await quickFixes(uri, restrict);
   assert.deepEqual(actions.map((a) => a.title), [
     "Restrict outbound network access for 'lsp-ai'",
     "Apply hardened networking block to 'lsp-ai'",
     "Suppress restrict-outbound-network-access for 'lsp-ai' (with a reason)",
   ]);
   assert.equal(actions[0].isPreferred, true);
-  const edits = actions[0].edit!.changes![uri];
-  assert.equal(edits.length, 1);
-  const fixed = applyEdits(unsafe, edits);
-  assert.doesNotThrow(() => JSON.parse(fixed));
+  const [change, ...others] = documentChanges(actions[0]);
+  assert.deepEqual(others, []);
+  assert.deepEqual(change.textDocument, { uri, version: 1 });
+  assert.equal(change.edits.length, 1);
+  const fixed = applyEdits(unsafe, change.edits);
+  assert.equal(JSON.parse(fixed).resources[0].properties.restrictOutboundNetworkAccess, true);
   await client.change(uri, fixed, 2);
-  const after = await client.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'restrict-outbound-network-access'));
+  const after = await client.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === RESTRICT));
   assert.deepEqual(after, []);
 });
 
+test('a diagnostic from before an edit gets no edit for the old text; the new one gets an edit of the new version', async () => {
+  const uri = 'file:///lsp/stale.json';
+  await client.open(uri, unsafe);
+  const old = (await client.waitForDiagnostics(uri, (d) => d.length > 0)).find((d) => d.code === RESTRICT)!;
+  const shifted = `\n\n\n${unsafe}`;
+  await client.change(uri, shifted, 2);
+  // Asked before the new diagnostics arrive, as a client still showing the old ones does.
+  assert.deepEqual(await quickFixes(uri, old), []);
+  const fresh = (await client.waitForDiagnostics(uri, (d) => d.some((x) => versionOf(x) === 2))).find((d) => d.code === RESTRICT)!;
+  assert.deepEqual(fresh.range, { start: { line: old.range.start.line + 3, character: old.range.start.character }, end: { line: old.range.end.line + 3, character: old.range.end.character } });
+  // The old diagnostic stays stale once the new ones are published.
+  assert.deepEqual(await quickFixes(uri, old), []);
+  const [first] = await quickFixes(uri, fresh);
+  const [change] = documentChanges(first);
+  assert.deepEqual(change.textDocument, { uri, version: 2 });
+  const fixed = applyEdits(shifted, change.edits);
+  assert.ok(fixed.startsWith('\n\n\n{'), fixed);
+  assert.equal(JSON.parse(fixed).resources[0].properties.restrictOutboundNetworkAccess, true);
+});
+
+test('code actions find their finding by the diagnostic data, not by range alone', async () => {
+  const uri = 'file:///lsp/data.json';
+  await client.open(uri, unsafe);
+  const restrict = (await client.waitForDiagnostics(uri, (d) => d.length > 0)).find((d) => d.code === RESTRICT)!;
+  const { data: _data, ...withoutData } = restrict;
+  assert.deepEqual(await quickFixes(uri, withoutData), []);
+  assert.deepEqual(await quickFixes(uri, { ...restrict, data: { key: 'no-such-finding', version: 1 } }), []);
+  assert.equal((await quickFixes(uri, restrict)).length, 3);
+});
+
+const duplicates = template(account('{ "restrictOutboundNetworkAccess": true, "publicNetworkAccess": "Disabled", "allowedFqdnList": ["a.vault.azure.net", "A.vault.azure.net", "https://b.vault.azure.net/", "*.blob.core.windows.net"] }'));
+const deduplicated = duplicates.replace('["a.vault.azure.net", "A.vault.azure.net", "https://b.vault.azure.net/", "*.blob.core.windows.net"]', '["a.vault.azure.net", "b.vault.azure.net", "*.blob.core.windows.net"]');
+
 test('source.fixAll applies only safe fixes', async () => {
   const uri = 'file:///lsp/fixall.json';
-  const text = template(account('{ "restrictOutboundNetworkAccess": true, "publicNetworkAccess": "Disabled", "allowedFqdnList": ["a.vault.azure.net", "A.vault.azure.net", "https://b.vault.azure.net/", "*.blob.core.windows.net"] }'));
-  await client.open(uri, text);
+  await client.open(uri, duplicates);
   await client.waitForDiagnostics(uri, (d) => d.length === 3);
-  const actions = await client.connection.sendRequest('textDocument/codeAction', {
-    textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] },
-  }) as CodeAction[];
+  const actions = await fixAll(uri);
   assert.equal(actions.length, 1);
   assert.equal(actions[0].kind, 'source.fixAll.ai-egress-guard');
-  const fixed = applyEdits(text, actions[0].edit!.changes![uri]);
-  assert.ok(fixed.includes('"allowedFqdnList": ["a.vault.azure.net", "b.vault.azure.net", "*.blob.core.windows.net"]'), fixed);
+  const [change] = documentChanges(actions[0]);
+  assert.deepEqual(change.textDocument, { uri, version: 1 });
+  assert.equal(applyEdits(duplicates, change.edits), deduplicated);
+});
+
+test('source.fixAll asked right after an edit (as on save) fixes the new text, at its version', async () => {
+  const uri = 'file:///lsp/fixall-edited.json';
+  await client.open(uri, duplicates);
+  await client.waitForDiagnostics(uri, (d) => d.length === 3);
+  await client.change(uri, `\n\n${duplicates}`, 2);
+  const [action] = await fixAll(uri);
+  const [change] = documentChanges(action);
+  assert.deepEqual(change.textDocument, { uri, version: 2 });
+  assert.equal(applyEdits(`\n\n${duplicates}`, change.edits), `\n\n${deduplicated}`);
+});
+
+test('with diagnostics on save, source.fixAll after an unsaved edit fixes the new text, at its version', async () => {
+  const probe = new TestClient();
+  probe.settings = { run: 'onSave' };
+  await probe.initialize({ settings: probe.settings });
+  try {
+    const uri = 'file:///lsp/fixall-onsave.json';
+    await probe.open(uri, duplicates);
+    await probe.waitForDiagnostics(uri, (d) => d.length === 3);
+    await probe.change(uri, `\n\n${duplicates}`, 2);
+    const [action] = await fixAll(uri, probe);
+    const [change] = documentChanges(action);
+    assert.deepEqual(change.textDocument, { uri, version: 2 });
+    assert.equal(applyEdits(`\n\n${duplicates}`, change.edits), `\n\n${deduplicated}`);
+  } finally {
+    await probe.stop();
+  }
 });
 
 test('the audit publishes findings for files never opened and returns a summary', async () => {
@@ -123,6 +208,35 @@ test('editing a parameter file re-checks the open template that uses it', async 
   const [d] = await client.waitForDiagnostics(main, (ds) => ds.length > 0);
   assert.equal(d.code, 'restrict-outbound-network-access');
   assert.match(d.message, /\[with parameter file main\.parameters\.json\]$/);
+});
+
+test('a fix in another file is an edit of that file as the analysis read it, and is dropped once it has changed', async () => {
+  const templateText = template(account(`{ "restrictOutboundNetworkAccess": "[parameters('restrict')]", "allowedFqdnList": [], "publicNetworkAccess": "Disabled" }`), `
+  "parameters": { "restrict": { "type": "bool" } },`);
+  const params = (value: boolean, pad = '') => `{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0",${pad} "parameters": { "restrict": { "value": ${value} } } }`;
+  const dir = tempTree({ 'main.json': templateText, 'main.parameters.json': params(false) });
+  const main = pathToFileURL(path.join(dir, 'main.json')).href;
+  const paramsUri = pathToFileURL(path.join(dir, 'main.parameters.json')).href;
+  const setParameter = "Set parameter 'restrict' in main.parameters.json to true";
+  const parameterEdit = async () => {
+    const [d] = await client.waitForDiagnostics(main, (ds) => ds.length > 0);
+    const action = (await quickFixes(main, d)).find((a) => a.title === setParameter);
+    return action && documentChanges(action);
+  };
+  await client.open(main, templateText);
+  // Read from disk: the edit is of the file on disk (version null).
+  const [onDisk] = (await parameterEdit())!;
+  assert.deepEqual(onDisk.textDocument, { uri: paramsUri, version: null });
+  assert.equal(applyEdits(params(false), onDisk.edits), params(true));
+  // Changed on disk behind the server's back: no edit for the text the analysis read.
+  fs.writeFileSync(path.join(dir, 'main.parameters.json'), params(false, ' '));
+  assert.equal(await parameterEdit(), undefined);
+  // Open and edited: the template is analysed again with the open text, and the edit is of its version.
+  await client.open(paramsUri, params(false, ' '), 'json', 7);
+  await client.change(paramsUri, params(false, '  '), 8);
+  const [open] = (await parameterEdit())!;
+  assert.deepEqual(open.textDocument, { uri: paramsUri, version: 8 });
+  assert.equal(applyEdits(params(false, '  '), open.edits), params(true, '  '));
 });
 
 test('a mistake in the config file is shown to the user, and the rest of it applies', async () => {
@@ -193,6 +307,37 @@ test('aiEgressGuard.rules takes a rule as an object of level and options', async
     const diags = await probe.waitForDiagnostics(other, (d) => d.some((x) => x.code === 'require-owner-tag' && x.severity === 1));
     const flagged = diags.find((d) => d.code === 'require-owner-tag')!;
     assert.match(flagged.message, /has no owner tag \('team'\)/);
+  } finally {
+    await probe.stop();
+  }
+});
+
+test('an analysis that throws is shown: an error on the first line and an error status, until analysis works again', async () => {
+  let fail = true;
+  const probe = new TestClient((connection) => startServer(connection, {
+    analyze: (file, options) => {
+      if (fail) throw new Error('boom');
+      return analyze(file, options);
+    },
+  }));
+  await probe.initialize();
+  try {
+    const uri = 'file:///lsp/crash.json';
+    await probe.open(uri, unsafe);
+    const diags = await probe.waitForDiagnostics(uri, (d) => d.length > 0);
+    assert.deepEqual(diags, [{
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } },
+      severity: 1,
+      source: 'ai-egress-guard',
+      message: 'AI Egress Guard could not analyse this file: boom. See the output channel.',
+    }]);
+    assert.deepEqual(probe.statuses, [{ uri, state: 'error', message: 'boom' }]);
+    assert.deepEqual(await quickFixes(uri, diags[0], probe), []);
+    fail = false;
+    await probe.change(uri, unsafe, 2);
+    const after = await probe.waitForDiagnostics(uri, (d) => d.some((x) => x.code === RESTRICT));
+    assert.deepEqual(after.filter((d) => d.code === undefined), []);
+    assert.deepEqual(probe.statuses, [{ uri, state: 'error', message: 'boom' }, { uri, state: 'ok' }]);
   } finally {
     await probe.stop();
   }

@@ -1,22 +1,36 @@
-// A minimal LSP client over stdio for integration tests: starts the bundled server and speaks JSON-RPC.
+// A minimal LSP client for integration tests, speaking JSON-RPC to the bundled server over stdio, or to a server
+// started in this process (to give it a different engine).
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { createConnection, type Connection } from 'vscode-languageserver/node';
 import { SERVER } from './paths';
 
 export class TestClient {
   readonly connection: MessageConnection;
-  private readonly child: ChildProcess;
+  private readonly child?: ChildProcess;
   readonly diagnostics = new Map<string, Diagnostic[]>();
   private waiters: (() => void)[] = [];
   stderr = '';
+  /** aiEgressGuard/status notifications received, in order. */
+  readonly statuses: { uri: string; state: string; message?: string }[] = [];
   settings: Record<string, unknown> = {};
 
-  constructor() {
-    this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.child.stderr!.on('data', (d) => { this.stderr += String(d); });
-    this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+  /** Without `serve`, spawns dist/server.js; with it, calls `serve` with the server end of an in-memory connection. */
+  constructor(serve?: (connection: Connection) => void) {
+    if (serve) {
+      const toServer = new PassThrough();
+      const toClient = new PassThrough();
+      // Reader and writer rather than streams: given streams, the server ends the process when they close.
+      serve(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)));
+      this.connection = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+    } else {
+      this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      this.child.stderr!.on('data', (d) => { this.stderr += String(d); });
+      this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+    }
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p.diagnostics);
       for (const w of this.waiters.splice(0)) w();
@@ -24,15 +38,17 @@ export class TestClient {
     this.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => this.settings));
     this.connection.onNotification('window/logMessage', () => undefined);
     this.connection.onNotification('aiEgressGuard/auditProgress', () => undefined);
+    this.connection.onNotification('aiEgressGuard/status', (p: { uri: string; state: string; message?: string }) => { this.statuses.push(p); });
     this.connection.listen();
   }
 
   get exited(): boolean {
-    return this.child.exitCode !== null;
+    return !!this.child && this.child.exitCode !== null;
   }
 
-  async initialize(): Promise<unknown> {
-    const result = await this.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } });
+  async initialize(initializationOptions?: unknown): Promise<unknown> {
+    // A server told a process id polls it, with a timer that would keep this process alive.
+    const result = await this.connection.sendRequest('initialize', { processId: this.child ? process.pid : null, rootUri: null, capabilities: { workspace: { configuration: true, workspaceEdit: { documentChanges: true } } }, initializationOptions });
     await this.connection.sendNotification('initialized', {});
     return result;
   }
@@ -64,9 +80,10 @@ export class TestClient {
   async stop(): Promise<void> {
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
-      await this.connection.sendNotification('exit');
+      // A server in this process would end the process on `exit`.
+      if (this.child) await this.connection.sendNotification('exit');
     } catch { /* already gone */ }
     this.connection.dispose();
-    if (!this.exited) this.child.kill();
+    if (this.child && !this.exited) this.child.kill();
   }
 }

@@ -61,6 +61,12 @@ suite('Azure AI Egress Guard in VS Code', function () {
     await poll(() => extension.isActive, `${EXTENSION_ID} to activate on ${doc.languageId}`);
   });
 
+  test('registers "Show Output Channel", the action of its language status item', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('aiEgressGuard.showOutputChannel'), 'aiEgressGuard.showOutputChannel is registered');
+    await vscode.commands.executeCommand('aiEgressGuard.showOutputChannel');
+  });
+
   test('reports the unrestricted AI service on the type value, with a documented rule code', async () => {
     const target = uri('unsafe.json');
     const doc = await vscode.workspace.openTextDocument(target);

@@ -25,7 +25,7 @@ async function main(): Promise<number> {
   fs.mkdirSync(RESULTS, { recursive: true });
   const extensionDevelopmentPath = REPO_ROOT;
   const extensionTestsPath = path.resolve(process.env.EXTENSION_TESTS_PATH ?? path.join(REPO_ROOT, 'out', 'test', 'vscode', 'index.js'));
-  if (!fs.existsSync(extensionTestsPath)) throw new Error(`${extensionTestsPath} does not exist: compile first (tsc -p .)`);
+  if (!fs.existsSync(extensionTestsPath)) throw new Error(`${extensionTestsPath} does not exist: compile first (tsc -b)`);
   const manifest = JSON.parse(fs.readFileSync(path.join(extensionDevelopmentPath, 'package.json'), 'utf8')) as { main?: string } & Manifest;
   if (manifest.main && !fs.existsSync(path.join(extensionDevelopmentPath, manifest.main))) {
     log(`warning: ${manifest.main} does not exist (npm run build): the extension cannot activate`);

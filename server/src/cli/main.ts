@@ -14,6 +14,7 @@ import { collectFiles } from '../workspace/files';
 import { bicepModuleCacheUri, ConfigCache, nodeFileHost, uriToPath } from '../workspace/node-host';
 import type { AnalysisResult } from '../engine/analyze';
 import { applyFileEdits, editsFor } from '../engine/edits';
+import { warmUp } from '../engine/warmup';
 import { toSarif } from '../report/sarif';
 import { toJson, toText, useColor } from '../report/text';
 import { version } from '../../../package.json';
@@ -105,6 +106,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   const rel = (p: string) => path.relative(cwd, p) || p;
 
   try {
+    warmUp();
     const configs = new ConfigCache();
     const rootConfig = configs.configForDir(cwd);
     const inputs = positionals.length ? positionals : ['.'];

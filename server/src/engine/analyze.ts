@@ -152,7 +152,6 @@ export function analyze(file: SourceFile, options: AnalyzeOptions): AnalysisResu
 }
 
 function analyzeFile(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
-  keepArmShapes(options.settings);
   return withEvaluationBudget(() => analyzeWithin(file, options));
 }
 
@@ -394,7 +393,7 @@ function outermostCaller(node: ValueNode): ValueNode | undefined {
 let shapesKept = false;
 
 /** Keeps one small ARM analysis, with its fixes, alive for good: see `keepShapes`. */
-function keepArmShapes(settings: Settings): void {
+export function keepArmShapes(settings: Settings): void {
   if (shapesKept) return;
   shapesKept = true;
   const text = JSON.stringify({

@@ -71,6 +71,7 @@ export function buildSymbolTable(program: Program): Map<string, SymbolKind> {
         if (d.alias) add(d.alias, 'namespace');
         else if (d.specification.kind === 'identifier') add(d.specification, 'namespace');
         break;
+      default: break; // outputs, types, metadata, targetScope...: no symbol an expression can read
     }
   }
   return table;

@@ -1,0 +1,49 @@
+// The workspace audit ("AI Egress Guard: Audit Workspace"): every template in the folders, with progress and
+// cancellation; findings of files not open become diagnostics; the answer is a summary and a SARIF log.
+
+import type { CancellationToken, Connection } from 'vscode-languageserver/node';
+import { toSarif } from '../report/sarif';
+import { auditFiles, summarize, summaryText } from '../workspace/audit';
+import { collectFiles } from '../workspace/files';
+import { AuditProgressNotification, type AuditParams, type AuditResponse } from '../../../shared/protocol';
+import type { SettingsStore } from './config';
+import type { Validator } from './documents';
+import { version } from '../../../package.json';
+
+export async function runAudit(
+  params: AuditParams, token: CancellationToken, connection: Connection, settings: SettingsStore, validator: Validator,
+): Promise<AuditResponse> {
+  const files: string[] = [];
+  const listings = new Map<string, string[]>();
+  for (const folder of params.folders) {
+    // The repository's config file excludes apply as well as the editor's.
+    const collected = collectFiles([folder], folder, [...params.exclude, ...settings.excludeFor(folder)]);
+    files.push(...collected.files);
+    for (const [dir, names] of collected.listings) listings.set(dir, names);
+  }
+  let cancelled = false;
+  const audit = await auditFiles(files, {
+    settingsFor: (file) => settings.settingsFor(file),
+    host: validator.host,
+    moduleCacheUri: validator.moduleCacheUri,
+    listings,
+    onProgress: (done, total) => {
+      void connection.sendNotification(AuditProgressNotification, { done, total });
+      if (token.isCancellationRequested) cancelled = true;
+      return !cancelled;
+    },
+  });
+  for (const result of audit.results) validator.publishAudited(result);
+  const summary = summarize(audit, files.length);
+  return {
+    files: summary.files,
+    resources: summary.resources,
+    restricted: summary.restricted,
+    unverified: summary.unverified,
+    findings: summary.findings,
+    byRule: summary.byRule,
+    summary: summaryText(summary) + (cancelled ? ' (cancelled before the end)' : ''),
+    cancelled,
+    sarif: JSON.stringify(toSarif(audit.results, { root: params.folders[0] ?? process.cwd(), version, problems: audit.problems }), null, 2),
+  };
+}

@@ -1,0 +1,60 @@
+// The protocol between the extension and the language server beyond LSP itself: typed requests, notifications and
+// the data our diagnostics carry. The one module the client and the server both import.
+
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+
+export interface AuditParams {
+  /** Workspace folder paths to audit. */
+  readonly folders: string[];
+  /** Glob patterns (relative to each folder) to skip: files.exclude and aiEgressGuard.audit.exclude. */
+  readonly exclude: string[];
+}
+
+export interface AuditResponse {
+  readonly files: number;
+  readonly resources: number;
+  readonly restricted: number;
+  readonly unverified: number;
+  readonly findings: number;
+  readonly byRule: Record<string, number>;
+  readonly summary: string;
+  readonly cancelled: boolean;
+  /** SARIF 2.1.0 log of the audit, for "Export SARIF". */
+  readonly sarif: string;
+}
+
+export interface AuditProgressParams { readonly done: number; readonly total: number }
+
+/** Audits the workspace folders: findings of files not open are published as diagnostics; returns a summary. */
+export const AuditRequest = new RequestType<AuditParams, AuditResponse, void>('aiEgressGuard/audit');
+
+/** Sent after each file of an audit. */
+export const AuditProgressNotification = new NotificationType<AuditProgressParams>('aiEgressGuard/auditProgress');
+
+/** Whether the last analysis of a file worked; the client shows it as a language status. */
+export interface StatusParams {
+  readonly uri: string;
+  readonly state: 'ok' | 'error';
+  /** What went wrong, for `error`. */
+  readonly message?: string;
+}
+
+/** Sent when a file's analysis starts or stops failing (and when a failed file is closed, as `ok`). */
+export const StatusNotification = new NotificationType<StatusParams>('aiEgressGuard/status');
+
+/** `Diagnostic.data` of our diagnostics: code actions find their finding by it, in the analysis it came from. */
+export interface DiagnosticData {
+  /** The finding within its analysis (rule, place and, for look-alikes, which one). */
+  readonly key: string;
+  /** The document version analysed; null for a file analysed from disk (not open). */
+  readonly version: number | null;
+}
+
+/** Editor settings as the client sends them (section `aiEgressGuard`). */
+export interface EditorSettings {
+  enable?: boolean;
+  run?: 'onType' | 'onSave';
+  rules?: Record<string, string>;
+  ownerTagNames?: string[];
+  cloud?: string;
+}
