@@ -297,7 +297,7 @@ export function buildPolicySet(settings: Settings, effect: Effect = 'Audit'): Po
         equals: 0,
       }],
       effect: effectFor(levelOf(settings, RULES.owner), effect),
-    }), { effect: effectParameter(RULES.owner) });
+    }), { effect: effectParameter(RULES.owner), ownerTagNames: 'ownerTagNames' });
   }
 
   const addBuiltIn = (ruleId: string, builtIn: BuiltIn, parameter: string | undefined, nonComplianceMessage: string) => {
