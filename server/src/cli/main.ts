@@ -15,6 +15,7 @@ import { applyFileEdits, editsFor } from '../engine/edits';
 import { toSarif } from '../report/sarif';
 import { toJson, toText } from '../report/text';
 import { version } from '../../../package.json';
+import { policyMain } from './policy';
 
 const USAGE = `Usage: ai-egress-guard [paths or globs...] [options]
 
@@ -38,12 +39,14 @@ Options:
   -v, --version                  show the version
 
 Exit codes: 0 no finding at or above --fail-on, 1 some, 2 usage or internal error.
+Generate Azure Policy that enforces the same rules: ai-egress-guard policy --help
 Settings are also read from the nearest ${'.ai-egress-guard.json'} (or the "aiEgressGuard" key of bicepconfig.json).
 `;
 
 const FAIL_RANK = { info: 1, warning: 2, error: 3 } as const;
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void, cwd = process.cwd()): Promise<number> {
+  if (argv[0] === 'policy') return policyMain(argv.slice(1), out, err, cwd);
   let args;
   try {
     args = parseArgs({

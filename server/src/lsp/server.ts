@@ -16,6 +16,7 @@ import { toSarif } from '../report/sarif';
 import { auditFiles, summarize, summaryText, type AuditResult } from '../workspace/audit';
 import { collectFiles } from '../workspace/files';
 import { bicepModuleCacheUri, ConfigCache, nodeFileHost, uriToPath } from '../workspace/node-host';
+import { registerPolicyRequest } from './policy';
 import { AUDIT_PROGRESS, AUDIT_REQUEST, type AuditParams, type AuditResponse, type EditorSettings } from './protocol';
 import { version } from '../../../package.json';
 
@@ -241,6 +242,8 @@ export function startServer(connection: Connection): void {
       sarif: JSON.stringify(toSarif(audit.results, { root: params.folders[0] ?? process.cwd(), version }), null, 2),
     };
   });
+
+  registerPolicyRequest(connection, settingsFor);
 
   documents.listen(connection);
   connection.listen();

@@ -86,7 +86,7 @@ export function builtInDefinitionId(id: string): string {
 
 /** Rules that policy cannot check, and why (the docs page lists the same). */
 export const NOT_ENFORCEABLE: Readonly<Record<string, string>> = {
-  'valid-allowed-fqdns': 'host name syntax is beyond the policy language (the resource provider rejects malformed entries itself)',
+  'valid-allowed-fqdns': 'host name syntax is beyond the policy language; the resource provider rejects malformed entries itself',
   'no-duplicate-fqdns': 'the policy language cannot compare list entries with each other',
   'use-egress-capable-api-version': 'policy sees the resource, not the API version of the request',
 };
