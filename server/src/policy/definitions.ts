@@ -300,19 +300,18 @@ export function buildPolicySet(settings: Settings, effect: Effect = 'Audit'): Po
     }), { effect: effectParameter(RULES.owner), ownerTagNames: 'ownerTagNames' });
   }
 
-  const addBuiltIn = (ruleId: string, builtIn: BuiltIn, parameter: string | undefined, nonComplianceMessage: string) => {
+  /** A built-in member: its effect is the shared parameter for its level, or `own`, a parameter with its own allowed values. */
+  const addBuiltIn = (ruleId: string, builtIn: BuiltIn, own: string | undefined, nonComplianceMessage: string) => {
     if (!included(ruleId)) return;
-    let name = parameter;
-    if (!name) name = effectParameter(ruleId);
-    else {
-      initiativeParameters[name] = {
+    if (own) {
+      initiativeParameters[own] = {
         type: 'String',
         metadata: { displayName: `Effect: ${builtIn.displayName}`, description: `The built-in's own effect values (${builtIn.effects.join(', ')}).` },
         allowedValues: [...builtIn.effects],
         defaultValue: builtIn.effects[0],
       };
     }
-    members.push({ ruleId, builtIn, parameters: { effect: name }, nonComplianceMessage });
+    members.push({ ruleId, builtIn, parameters: { effect: own ?? effectParameter(ruleId) }, nonComplianceMessage });
   };
   addBuiltIn(RULES.publicNetworkAccess, BUILT_INS.publicNetworkAccess, undefined,
     `${DENIED} this Azure AI services account accepts traffic from public networks. Set properties.publicNetworkAccess to 'Disabled' and reach it through private endpoints.`);

@@ -63,7 +63,7 @@ function isJsonObject(v: Json): v is { [key: string]: Json } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function condition(c: Json, scope: Scope): Truth {
+function condition(c: Json, scope: Scope): Truth {
   if (!isJsonObject(c)) throw new Error(`a condition must be an object: ${JSON.stringify(c)}`);
   if ('allOf' in c) return and((list(c.allOf, 'allOf')).map((x) => condition(x, scope)));
   if ('anyOf' in c) return or((list(c.anyOf, 'anyOf')).map((x) => condition(x, scope)));
