@@ -1,5 +1,5 @@
 // The Azure Policy aliases the generated definitions use, and the resource paths they stand for.
-// Only aliases documented to exist (docs/enforcing-in-azure.md names the source) belong here: a
+// Only aliases documented to exist (docs/enforcing-in-azure.md says where) belong here: a
 // definition with an alias Azure does not know is rejected when it is created.
 
 export const AI_ACCOUNT_TYPE = 'Microsoft.CognitiveServices/accounts';
