@@ -89,6 +89,8 @@ export const NOT_ENFORCEABLE: Readonly<Record<string, string>> = {
   'valid-allowed-fqdns': 'host name syntax is beyond the policy language; the resource provider rejects malformed entries itself',
   'no-duplicate-fqdns': 'the policy language cannot compare list entries with each other',
   'use-egress-capable-api-version': 'policy sees the resource, not the API version of the request',
+  'allow-required-fqdns': 'policy sees one resource at a time, not the dependencies a template declares',
+  'no-broad-outbound-rules': 'outbound rules of managed networks have no alias this tool can rely on yet',
 };
 
 /**
