@@ -58,3 +58,21 @@ export interface EditorSettings {
   ownerTagNames?: string[];
   cloud?: string;
 }
+
+/** "Generate Azure Policy": the files for the workspace's configuration, which the client writes and opens. */
+export interface PolicyParams {
+  /** Workspace folder whose configuration (.ai-egress-guard.json, bicepconfig.json) decides the rules. */
+  readonly folder?: string;
+  readonly effect: 'Audit' | 'Deny';
+  readonly format: 'json' | 'bicep';
+  readonly scope?: 'managementGroup' | 'subscription';
+}
+
+export interface PolicyResponse {
+  /** Paths relative to the folder the user picks, with forward slashes. */
+  readonly files: readonly { readonly path: string; readonly content: string }[];
+  /** One line per rule: what enforces it in Azure, or why nothing does. */
+  readonly summary: readonly string[];
+}
+
+export const PolicyRequest = new RequestType<PolicyParams, PolicyResponse, void>('aiEgressGuard/generatePolicy');

@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { AuditProgressNotification, AuditRequest, StatusNotification, type AuditResponse, type StatusParams } from '../../shared/protocol';
+import { AuditProgressNotification, AuditRequest, PolicyRequest, StatusNotification, type AuditResponse, type PolicyParams, type PolicyResponse, type StatusParams } from '../../shared/protocol';
 
 const LANGUAGES = ['json', 'jsonc', 'arm-template', 'bicep', 'bicep-params'];
 const SELECTOR = LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]);
@@ -46,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     client.onDidChangeState((e) => status.setServer(e.newState)),
     client.onNotification(StatusNotification, (params) => status.setFile(params)),
+    vscode.commands.registerCommand('aiEgressGuard.generatePolicy', (target?: vscode.Uri) => generatePolicy(target)),
   );
   try {
     await client.start();
@@ -154,4 +155,39 @@ class StatusItem implements vscode.Disposable {
       this.item.detail = this.server === State.Starting ? 'starting' : 'checking templates';
     }
   }
+}
+
+/**
+ * Asks the server for the Azure Policy files of the workspace's configuration, writes them into a folder the user
+ * picks (or `target`, for tests) and opens them. Returns what the server sent.
+ */
+async function generatePolicy(target?: vscode.Uri): Promise<PolicyResponse | undefined> {
+  if (!client) return undefined;
+  const workspace = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const effect = target ? 'Audit' : (await vscode.window.showQuickPick(
+    [{ label: 'Audit', description: 'report non-compliant AI services (start here)' }, { label: 'Deny', description: 'also block deployments of non-compliant ones' }],
+    { title: 'AI Egress Guard: effect of the policy' },
+  ))?.label;
+  if (!effect) return undefined;
+  const format = target ? 'json' : (await vscode.window.showQuickPick(
+    [{ label: 'ARM JSON', value: 'json' as const }, { label: 'Bicep', value: 'bicep' as const }],
+    { title: 'AI Egress Guard: format of the policy files' },
+  ))?.value;
+  if (!format) return undefined;
+  const folder = target ?? (await vscode.window.showOpenDialog({
+    canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: workspace, openLabel: 'Write Azure Policy here',
+  }))?.[0];
+  if (!folder) return undefined;
+  const params: PolicyParams = { folder: workspace?.fsPath, effect: effect as PolicyParams['effect'], format };
+  const result = await client.sendRequest(PolicyRequest, params);
+  const written: vscode.Uri[] = [];
+  for (const file of result.files) {
+    const uri = vscode.Uri.joinPath(folder, ...file.path.split('/'));
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(file.content, 'utf8'));
+    written.push(uri);
+  }
+  client.outputChannel.appendLine(`Azure Policy written to ${folder.fsPath}:\n${result.summary.map((l) => `  ${l}`).join('\n')}`);
+  for (const [i, uri] of written.entries()) await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: i > 0 });
+  void vscode.window.showInformationMessage(`AI Egress Guard: wrote ${written.length} Azure Policy files to ${folder.fsPath}. Deploy policy.${format} first, then assignment.${format} with effect Audit.`);
+  return result;
 }

@@ -3,6 +3,8 @@
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AI_TYPE, EXTENSION_ID, RULE, SOURCE, armTemplate, restrictTitle, writeWorkspace } from '../support/templates';
 
@@ -171,5 +173,17 @@ suite('Azure AI Egress Guard in VS Code', function () {
     assert.ok(result.restricted >= 2, `restricted ${result.restricted}: hardened.json and the fixed unsafe.json`);
     assert.ok(result.findings >= 1 && (result.byRule[RULE] ?? 0) >= 1, `findings ${result.findings}, byRule ${JSON.stringify(result.byRule)}`);
     await poll(() => outbound(neverOpened, 'audit-only').length > 0, `the ${RULE} diagnostic for never-opened.json; have ${describeDiagnostics(neverOpened)}`);
+  });
+
+  test('aiEgressGuard.generatePolicy writes the Azure Policy files into the chosen folder and opens them', async () => {
+    // Outside the workspace, so the audit above and other tests see the same files.
+    const target = vscode.Uri.file(fs.mkdtempSync(path.join(os.tmpdir(), 'egress-guard-policy-')));
+    const result = await vscode.commands.executeCommand<{ files: { path: string }[]; summary: string[] }>('aiEgressGuard.generatePolicy', target);
+    assert.ok(result, 'the command returns what it wrote');
+    assert.deepEqual(result.files.map((f) => f.path).filter((p) => !p.startsWith('definitions/')), ['policy.json', 'assignment.json', 'exemption.json']);
+    for (const f of result.files) assert.ok(fs.existsSync(path.join(target.fsPath, ...f.path.split('/'))), `${f.path} written`);
+    const policy = path.join(target.fsPath, 'policy.json');
+    await poll(() => vscode.workspace.textDocuments.some((d) => d.uri.fsPath === policy), 'policy.json to be opened');
+    assert.ok(result.summary.some((l) => l.startsWith('restrict-outbound-network-access → ')), result.summary.join('\n'));
   });
 });

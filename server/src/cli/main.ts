@@ -18,6 +18,7 @@ import { warmUp } from '../engine/warmup';
 import { toSarif } from '../report/sarif';
 import { toJson, toText, useColor } from '../report/text';
 import { version } from '../../../package.json';
+import { policyMain } from './policy';
 
 const USAGE = `Usage: ai-egress-guard [paths or globs...] [options]
 
@@ -46,6 +47,7 @@ A template that cannot be parsed, or whose analysis stops at a limit, is an erro
 is a warning (docs/limits.md).
 Exit codes: 0 no finding or file problem at or above --fail-on, 1 some, 2 usage error, broken config file,
 a path or glob matching no template, or internal error.
+Generate Azure Policy that enforces the same rules: ai-egress-guard policy --help
 Settings are also read from the nearest ${'.ai-egress-guard.json'} (or the "aiEgressGuard" key of bicepconfig.json).
 `;
 
@@ -58,6 +60,7 @@ export interface CliStreams {
 }
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void, cwd = process.cwd(), streams: CliStreams = {}): Promise<number> {
+  if (argv[0] === 'policy') return policyMain(argv.slice(1), out, err, cwd);
   let args;
   try {
     args = parseArgs({

@@ -1,5 +1,5 @@
 // The language server's wiring: capabilities, and which handler answers which message. The handlers: config.ts
-// (settings), documents.ts (when files are analysed, what is published), codeActions.ts, audit.ts.
+// (settings), documents.ts (when files are analysed, what is published), codeActions.ts, audit.ts, policy.ts.
 
 import { createConnection, CodeActionKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -9,6 +9,7 @@ import { runAudit } from './audit';
 import { CodeActions, FIX_ALL_KIND } from './codeActions';
 import { SettingsStore } from './config';
 import { Validator, type Analyze } from './documents';
+import { registerPolicyRequest } from './policy';
 import { version } from '../../../package.json';
 
 export interface ServerOptions {
@@ -59,6 +60,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   validator.listen();
   connection.onCodeAction((params) => codeActions.provide(params));
   connection.onRequest(AuditRequest, (params, token) => runAudit(params, token, connection, settings, validator));
+  registerPolicyRequest(connection, (file) => settings.settingsFor(file));
 
   documents.listen(connection);
   connection.listen();
