@@ -19,7 +19,8 @@ export const rule = createRule({
     const endpoints = privateEndpointsOf(resource, graph);
     if (endpoints.found.length || endpoints.unknown) return [];
     return [{
-      at: node,
+      // At the value where the account uses it: a caller that passes 'Disabled' is not where an endpoint goes.
+      at: node.loc,
       messageId: 'noEndpoint',
       data: { resource: quoted(resource) },
       fixes: () => {

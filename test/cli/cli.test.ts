@@ -22,8 +22,11 @@ test('text output: path:line:col, level, message, rule id, and a summary; exit 1
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.match(lines[0], /^infra\/ai\.json:6:15 {2}warning {2}AI service 'cli-ai' can open connections to any host on the internet: .* {2}restrict-outbound-network-access$/);
-  assert.equal(lines.at(-2), '✖ 1 problem (0 errors, 1 warning, 0 info)');
-  assert.match(lines.at(-1)!, /^1 AI service resource in 1 template \(1 file checked\); 0 \(0%\) restrict outbound network access\. 1 finding \(restrict-outbound-network-access: 1\)\.$/);
+  // The account has public access disabled, no private endpoint and no diagnostic settings: two info findings.
+  assert.match(lines[1], /^infra\/ai\.json:6:15 {2}info {5}AI service 'cli-ai' sends no logs anywhere\. .* {2}enable-diagnostic-logs$/);
+  assert.match(lines[2], /^infra\/ai\.json:12:46 {2}info {5}AI service 'cli-ai' has public network access disabled and no private endpoint\. .* {2}use-private-endpoint$/);
+  assert.equal(lines.at(-2), '✖ 3 problems (0 errors, 1 warning, 2 info)');
+  assert.match(lines.at(-1)!, /^1 AI service resource in 1 template \(1 file checked\); 0 \(0%\) restrict outbound network access\. 3 findings \(restrict-outbound-network-access: 1, enable-diagnostic-logs: 1, use-private-endpoint: 1\)\.$/);
 });
 
 test('exit codes follow --fail-on', () => {
@@ -74,7 +77,7 @@ test('binary, malformed and missing files get a clear message and the run goes o
 test('the config file sets rule levels for the CLI', () => {
   const dir = tempTree({ 'ai.json': unsafe, '.ai-egress-guard.json': '{ "rules": { "restrict-outbound-network-access": "error", "require-owner-tag": "off" } }' });
   const json = JSON.parse(run(['.', '--format', 'json'], dir).stdout);
-  assert.deepEqual(json.findings.map((f: { ruleId: string; level: string }) => `${f.ruleId}:${f.level}`), ['restrict-outbound-network-access:error']);
+  assert.deepEqual(json.findings.map((f: { ruleId: string; level: string }) => `${f.ruleId}:${f.level}`), ['restrict-outbound-network-access:error', 'enable-diagnostic-logs:info', 'use-private-endpoint:info']);
   const bad = tempTree({ 'ai.json': unsafe, '.ai-egress-guard.json': '{ "rules": { "nope": "off" } }' });
   assert.match(run(['.'], bad).stderr, /unknown rule 'nope'/);
 });
@@ -89,7 +92,7 @@ test('SARIF 2.1.0 validates against the schema, with rules, 1-based positions an
   const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
   assert.ok(ajv.validate(schema, JSON.parse(text)), JSON.stringify(ajv.errors, null, 2));
   const run0 = JSON.parse(text).runs[0];
-  assert.equal(run0.tool.driver.rules.length, 7);
+  assert.equal(run0.tool.driver.rules.length, 11);
   const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'restrict-outbound-network-access');
   assert.match(rule.helpUri, /docs\/rules\/restrict-outbound-network-access\.md$/);
   assert.equal(rule.defaultConfiguration.level, 'warning');
@@ -102,7 +105,8 @@ test('SARIF 2.1.0 validates against the schema, with rules, 1-based positions an
 test('the shipped examples: every rule fires somewhere, hardened.json is clean', () => {
   const json = JSON.parse(run([EXAMPLES, '--format', 'json']).stdout);
   const rules = new Set(json.findings.map((f: { ruleId: string }) => f.ruleId));
-  for (const id of ['restrict-outbound-network-access', 'no-wildcard-fqdns', 'valid-allowed-fqdns', 'no-duplicate-fqdns', 'use-egress-capable-api-version', 'disable-public-network-access', 'require-owner-tag']) {
+  for (const id of ['restrict-outbound-network-access', 'no-wildcard-fqdns', 'valid-allowed-fqdns', 'no-duplicate-fqdns', 'use-egress-capable-api-version', 'disable-public-network-access', 'require-owner-tag',
+    'use-private-endpoint', 'enable-diagnostic-logs', 'restrict-managed-network-outbound', 'no-broad-outbound-rules']) {
     assert.ok(rules.has(id), `no example triggers ${id}`);
   }
   assert.deepEqual(json.findings.filter((f: { file: string }) => f.file.endsWith('hardened.json')), []);
@@ -113,7 +117,9 @@ test('--parameters and the config file name parameter files beyond the naming co
   "parameters": { "restrict": { "type": "bool" } },`);
   const params = (value: boolean) => `{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": { "restrict": { "value": ${value} } } }`;
   const dir = tempTree({ 'infra/ai.json': parameterised, 'env/prod.json': params(false), 'env/dev.json': params(true) });
-  const levels = (args: string[]) => JSON.parse(run([...args, '--format', 'json'], dir).stdout).findings.map((f: { level: string; message: string }) => `${f.level} ${/\[with [^\]]*\]/.exec(f.message)?.[0] ?? ''}`);
+  const levels = (args: string[]) => JSON.parse(run([...args, '--format', 'json'], dir).stdout).findings
+    .filter((f: { ruleId: string }) => f.ruleId === 'restrict-outbound-network-access')
+    .map((f: { level: string; message: string }) => `${f.level} ${/\[with [^\]]*\]/.exec(f.message)?.[0] ?? ''}`);
   assert.deepEqual(levels(['infra']), ['info ']);
   assert.deepEqual(levels(['infra', '--parameters', 'env/prod.json']), ['warning [with parameter file prod.json]']);
   assert.deepEqual(levels(['infra', '--parameters', 'env/dev.json']), []);
@@ -130,5 +136,5 @@ test('--fix applies only the safe fixes, keeps a byte order mark, and reports wh
   assert.match(r.stderr, /fixed 1 file/);
   const fixed = fs.readFileSync(path.join(dir, 'ai.json'), 'utf8');
   assert.equal(fixed, `\ufeff${text.replace('"a.vault.azure.net", "A.vault.azure.net", "https://b.vault.azure.net/x"', '"a.vault.azure.net", "b.vault.azure.net"')}`);
-  assert.deepEqual(JSON.parse(r.stdout).findings.map((f: { ruleId: string }) => f.ruleId), ['no-wildcard-fqdns']);
+  assert.deepEqual(JSON.parse(r.stdout).findings.map((f: { ruleId: string }) => f.ruleId), ['enable-diagnostic-logs', 'use-private-endpoint', 'no-wildcard-fqdns']);
 });

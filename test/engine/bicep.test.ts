@@ -9,6 +9,7 @@ import { readBicepDeployment } from '../../server/src/engine/bicep/reader';
 import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
 import type { Fix } from '../../server/src/engine/fixes';
 import { positionAt } from '../../server/src/engine/text';
+import { DEPLOYMENT_RULES_OFF } from '../support/lint';
 
 const DIR = 'file:///work/bicep';
 
@@ -20,7 +21,7 @@ function run(files: Record<string, string>, name = 'main.bicep', moduleCacheUri?
   };
   const uri = `${DIR}/${name}`;
   const kind = name.endsWith('.bicepparam') ? 'bicepparam' as const : 'bicep' as const;
-  return analyze({ uri, text: all[uri], kind }, { settings: mergeSettings({}), host, moduleCacheUri });
+  return analyze({ uri, text: all[uri], kind }, { settings: mergeSettings({ rules: DEPLOYMENT_RULES_OFF }), host, moduleCacheUri });
 }
 const lint = (text: string) => run({ 'main.bicep': text }).findings;
 const codes = (fs: readonly Finding[]) => fs.map((f) => f.ruleId);
@@ -153,7 +154,7 @@ test('the restrict fix writes idiomatic Bicep in the file\'s indentation and re-
 test('the hardened block fills an empty single-line properties object, CRLF kept', () => {
   const text = account('{}').replace(/\n/g, '\r\n');
   const [f] = lint(text).filter((x) => x.ruleId === 'restrict-outbound-network-access');
-  const fixed = fix(f, "Apply hardened networking block to 'bicep-ai'", text);
+  const fixed = fix(f, "Restrict outbound access, disable public network access and set networkAcls.defaultAction to 'Deny' for 'bicep-ai'", text);
   assert.ok(fixed.includes([
     '  properties: {',
     '    restrictOutboundNetworkAccess: true',
@@ -309,7 +310,7 @@ test('a compiled main.json links its findings to the Bicep declaration of the sa
     resources: { ai: { type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name: 'bicep-ai', kind: 'OpenAI', tags: { owner: 'x' }, properties: {} } },
   }, null, 2);
   const all = { [`${DIR}/main.bicep`]: bicep, [`${DIR}/main.json`]: json };
-  const result = analyze({ uri: `${DIR}/main.json`, text: json, kind: 'arm' }, { settings: mergeSettings({}), host: { readFile: (u: string) => (all as Record<string, string>)[u] } });
+  const result = analyze({ uri: `${DIR}/main.json`, text: json, kind: 'arm' }, { settings: mergeSettings({ rules: DEPLOYMENT_RULES_OFF }), host: { readFile: (u: string) => (all as Record<string, string>)[u] } });
   const f = result.findings.find((x) => x.ruleId === 'restrict-outbound-network-access')!;
   assert.match(f.message, /make the change in main\.bicep next to it\.$/);
   const link = f.related.find((r) => r.loc.file.uri === `${DIR}/main.bicep`)!;
@@ -411,7 +412,7 @@ resource doc 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
 `;
   const files: Record<string, string> = { [`${DIR}/main.bicep`]: text, [`${DIR}/docs.bicep`]: docs };
   const file = { uri: `${DIR}/main.bicep`, text, kind: 'bicep' as const };
-  const settings = mergeSettings({});
+  const settings = mergeSettings({ rules: DEPLOYMENT_RULES_OFF });
   const shown = (findings: readonly Finding[]) => findings.map((f) => ({
     rule: f.ruleId, level: f.level, message: f.message, at: [f.loc.file.uri, f.loc.start, f.loc.end], resource: f.resource,
     related: f.related.map((r) => [r.message, r.loc.file.uri, r.loc.start, r.loc.end]), site: f.site && [f.site.file.uri, f.site.start, f.site.end],

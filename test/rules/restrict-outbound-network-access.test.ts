@@ -109,10 +109,10 @@ test('the fix keeps an existing allow-list, CRLF line endings and comments', () 
   assert.ok(!/[^\r]\n/.test(fixed), 'only CRLF line endings');
 });
 
-test('the hardened block adds public access Disabled and networkAcls Deny', () => {
+test('the hardened block says what it changes: restriction, public access Disabled, networkAcls Deny', () => {
   const text = template(account('{}'));
   const [f] = check(text);
-  const fixed = applyFix(fixTitled(f, "Apply hardened networking block to 'oai'"), text);
+  const fixed = applyFix(fixTitled(f, "Restrict outbound access, disable public network access and set networkAcls.defaultAction to 'Deny' for 'oai'"), text);
   const props = (parse(fixed) as { resources: { properties: object }[] }).resources[0].properties;
   assert.deepEqual(props, { restrictOutboundNetworkAccess: true, allowedFqdnList: [], publicNetworkAccess: 'Disabled', networkAcls: { defaultAction: 'Deny' } });
   assert.deepEqual(lint(fixed), []);

@@ -9,8 +9,16 @@ import { positionAt } from '../../server/src/engine/text';
 
 export const URI = 'file:///work/template.json';
 
+/**
+ * Rules that look at what the deployment holds around an account (its private endpoints, its diagnostic
+ * settings) and so fire on every one-account fixture: off in the tests of the account's own settings. Their
+ * tests (test/rules/use-private-endpoint.test.ts, enable-diagnostic-logs.test.ts) turn them on.
+ */
+export const DEPLOYMENT_RULES_OFF: Readonly<Record<string, 'off'>> = { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off' };
+
 export function lintResult(text: string, settings: Partial<Settings> = {}, uri = URI, kind: FileKind = 'arm', files: Record<string, string> = {}): AnalysisResult {
-  return analyze({ uri, text, kind }, { settings: mergeSettings(settings), host: { readFile: (u) => files[u] } });
+  const merged = mergeSettings({ ...settings, rules: { ...DEPLOYMENT_RULES_OFF, ...settings.rules } });
+  return analyze({ uri, text, kind }, { settings: merged, host: { readFile: (u) => files[u] } });
 }
 
 export function lint(text: string, settings: Partial<Settings> = {}): Finding[] {
