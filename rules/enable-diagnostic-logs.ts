@@ -32,20 +32,15 @@ interface Setting {
   readonly allLogsByDefault?: boolean;
 }
 
-function present(v: Value | undefined): boolean | 'unknown' {
+/** A destination is set unless absent, null or empty; one only known at deployment (a parameter) counts as set. */
+function present(v: Value | undefined): boolean {
   if (v === undefined || v === null) return false;
-  if (isUnknown(v)) return 'unknown';
   return typeof v !== 'string' || v.length > 0;
 }
 
 function destinationOf(node: ValueNode | undefined, keys: readonly string[]): boolean | 'unknown' {
-  let result: boolean | 'unknown' = false;
-  for (const key of keys) {
-    const found = present(node?.member(key)?.value);
-    if (found === true) return true;
-    if (found === 'unknown') result = 'unknown';
-  }
-  return result;
+  if (node && isUnknown(node.value)) return 'unknown';
+  return keys.some((key) => present(node?.member(key)?.value));
 }
 
 function settingsOf(account: AiResource, graph: DeploymentGraph): Setting[] | 'unknown' {

@@ -6,6 +6,9 @@ import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
 import type { Fix } from '../../server/src/engine/fixes';
 import type { FileKind } from '../../server/src/engine/model';
 import { positionAt } from '../../server/src/engine/text';
+import { parseBicep } from '../../server/src/engine/bicep/parser';
+import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { ruleById } from '../../rules';
 
 export const URI = 'file:///work/template.json';
 
@@ -76,4 +79,26 @@ export function account(properties: string, { name = 'oai', kind = 'OpenAI', api
       ${tags}
       "properties": ${properties}
     }`;
+}
+
+/** The findings of one rule run alone, on an ARM (`.json`) or Bicep (`.bicep`) text; `files` are other files it reads (modules). */
+export function lintRule(ruleId: string, text: string, kind: 'arm' | 'bicep' = 'arm', files: Record<string, string> = {}, settings: Partial<Settings> = {}): Finding[] {
+  const rule = ruleById.get(ruleId);
+  if (!rule) throw new Error(`no rule '${ruleId}'`);
+  const uri = kind === 'arm' ? URI : BICEP_URI;
+  const all: Record<string, string> = { [uri]: text };
+  for (const [name, content] of Object.entries(files)) all[name.startsWith('file:') ? name : new URL(name, uri).href] = content;
+  return [...analyze({ uri, text, kind }, { settings: mergeSettings(settings), rules: [rule], host: { readFile: (u) => all[u] } }).findings];
+}
+
+export const BICEP_URI = 'file:///work/main.bicep';
+
+/** Syntax errors of a fixed text: none expected (jsonc-parser for ARM, our parser for Bicep). */
+export function syntaxErrors(text: string, kind: 'arm' | 'bicep'): string[] {
+  if (kind === 'arm') {
+    const errors: ParseError[] = [];
+    parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
+    return errors.map((e) => `${printParseErrorCode(e.error)} at ${e.offset}`);
+  }
+  return parseBicep(text).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message} at ${d.start}`);
 }

@@ -80,7 +80,16 @@ export function applyArmIntents(text: string, intents: readonly FixIntent[]): st
       continue;
     }
     const value: JsonValue = { type: intent.type, ...(intent.description ? { metadata: { description: intent.description } } : {}) };
-    result = applyEdits(result, modify(result, existingSpelling(current, [...base, 'parameters', intent.name]), value, { formattingOptions }));
+    if (declared) {
+      result = applyEdits(result, modify(result, existingSpelling(current, [...base, 'parameters', intent.name]), value, { formattingOptions }));
+    } else {
+      // A new `parameters` section goes where templates have it: before variables, functions and resources.
+      const getInsertionIndex = (keys: string[]) => {
+        const at = keys.findIndex((k) => ['variables', 'functions', 'resources', 'outputs'].includes(k.toLowerCase()));
+        return at < 0 ? keys.length : at;
+      };
+      result = applyEdits(result, modify(result, [...base, 'parameters'], { [intent.name]: value }, { formattingOptions, getInsertionIndex }));
+    }
     parameterNames.set(intent.name, intent.name);
   }
   for (const group of groupByTarget(additions)) {

@@ -233,10 +233,12 @@ class BicepTemplate implements EvalContext {
     // Conditions are evaluated where they decide what is checked (accounts); elsewhere they stay lazy.
     if (isAi && !this.deployed(d)) return;
     const node = this.graphResource(d, type, at, parent);
-    if (isAi) this.graph.addAccount(this.aiResource(d, node));
+    // Nested children point at the object the graph holds: for an account, its subject.
+    const account = isAi ? this.aiResource(d, node) : undefined;
+    if (account) this.graph.addAccount(account);
     else this.graph.add(node);
     for (const member of d.body?.members ?? []) {
-      if (member.kind === 'resource') this.declareResource(member, node);
+      if (member.kind === 'resource') this.declareResource(member, account ?? node);
     }
   }
 
