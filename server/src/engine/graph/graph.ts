@@ -96,7 +96,21 @@ export class DeploymentGraph {
     this.list.push(resource);
     this.byTypeIndex = undefined;
     this.symbolIndex = undefined;
+    this.members = undefined;
     this.edges.clear();
+  }
+
+  private members: Set<GraphResource> | undefined;
+
+  /** The resource as the graph holds it: a rule subject built from a resource has it as its prototype. */
+  private inGraph(resource: GraphResource): GraphResource {
+    this.members ??= new Set(this.list);
+    let current: GraphResource | null = resource;
+    for (let depth = 0; current && depth < 4; depth++) {
+      if (this.members.has(current)) return current;
+      current = Object.getPrototypeOf(current) as GraphResource | null;
+    }
+    return resource;
   }
 
   private readonly steps = new Map<string, DeploymentStep>();
@@ -171,7 +185,7 @@ export class DeploymentGraph {
 
   /** Resources related to `subject` by `relation`, optionally only those of `type`. */
   related(subject: GraphResource, relation: Relation, type?: string): readonly GraphResource[] {
-    const found = this.edgesOf(relation).get(subject) ?? [];
+    const found = this.edgesOf(relation).get(this.inGraph(subject)) ?? [];
     return type ? found.filter((r) => r.type.toLowerCase() === type.toLowerCase()) : found;
   }
 
