@@ -1,7 +1,8 @@
 // enable-diagnostic-logs: an AI account must send its Audit and RequestResponse logs somewhere: a denied
 // outbound call is only seen as an HTTP 400 in the request logs.
 
-import { isUnknown, type Value } from '../server/src/engine/expressions/value';
+import { isUnknown, Unknown, type Value } from '../server/src/engine/expressions/value';
+import { derived } from '../server/src/engine/nodes';
 import type { DeploymentGraph, GraphResource } from '../server/src/engine/graph/graph';
 import type { AiResource, ValueNode } from '../server/src/engine/model';
 import { createRule, type Report } from './rule';
@@ -60,13 +61,26 @@ function settingsOf(account: AiResource, graph: DeploymentGraph): Setting[] | 'u
     const properties = r.declaration?.member('properties');
     const full = graph.fullName(r);
     const name = typeof full === 'string' ? full.slice(full.lastIndexOf('/') + 1) : r.symbolicName ?? 'diagnostic settings';
+    const logs = properties?.member('logs') ?? copiedProperty(properties, 'logs');
     return {
       name,
-      at: r.file.uri === account.file.uri ? properties?.member('logs') ?? r.typeLoc : account.typeLoc,
-      logs: properties?.member('logs'),
+      at: r.file.uri === account.file.uri ? logs ?? r.typeLoc : account.typeLoc,
+      logs,
       destination: r.declaration ? destinationOf(properties, DESTINATIONS) : 'unknown',
     };
   });
+}
+
+/**
+ * A property an ARM property copy loop makes (`"copy": [{ "name": "logs", "count": ..., "input": ... }]`, as the
+ * compiled Azure Verified Modules write their logs): only known at deployment here.
+ */
+function copiedProperty(properties: ValueNode | undefined, name: string): ValueNode | undefined {
+  const loop = properties?.member('copy')?.items()?.find((item) => {
+    const n = item.member('name')?.value;
+    return typeof n === 'string' && n.toLowerCase() === name.toLowerCase();
+  });
+  return loop && derived(new Unknown(`the '${name}' of its diagnostic settings are made by a copy loop`), loop.loc);
 }
 
 function enabled(entry: ValueNode): boolean | 'unknown' {

@@ -29,7 +29,7 @@ export const rule = createRule({
     anyHost: "Outbound rule '{{rule}}' of {{owner}} allows every host. Its destination is '{{destination}}', which makes the managed network's approval list meaningless: list the hosts the workload needs.",
     publicSuffix: "Outbound rule '{{rule}}' of {{owner}} allows a whole public suffix. '{{destination}}' admits every site under '.{{suffix}}', anyone's: list the hosts the workload needs.",
     multiTenant: "Outbound rule '{{rule}}' of {{owner}} admits other customers' Azure resources. '{{destination}}' matches any tenant's hosts under {{domain}}, an attacker's included: name your own resources' hosts, or use a private endpoint rule.",
-    storageFqdn: "Outbound rule '{{rule}}' of {{owner}} cannot reach Azure Storage. In 'AllowOnlyApprovedOutbound' mode storage ('{{destination}}') needs a private endpoint rule (type 'PrivateEndpoint' with the storage account and subresource such as 'blob'), not an FQDN rule.",
+    storageFqdn: "Outbound rule '{{rule}}' of {{owner}} is an FQDN rule for Azure Storage. In 'AllowOnlyApprovedOutbound' mode the documentation asks for a private endpoint rule to storage instead ('{{destination}}'): type 'PrivateEndpoint' with the storage account and a subresource such as 'blob'.",
     unsupportedPort: "Outbound rule '{{rule}}' of {{owner}} uses {{port}}, which FQDN rules do not support. FQDN rules allow ports {{ports}} only: use a service tag or private endpoint rule for other ports.",
   },
   subjects: [...NETWORK_HOLDERS, ...OUTBOUND_RULES],

@@ -100,6 +100,17 @@ test('ARM: categories only known at deployment cannot be verified (info)', () =>
   assert.equal(f.level, 'info');
 });
 
+test('ARM: logs made by a property copy loop (compiled Azure Verified Modules) cannot be verified (info)', () => {
+  const copied = `{ "copy": [ { "name": "logs", "count": 1, "input": { "categoryGroup": "[parameters('group')]", "enabled": true } } ], "workspaceId": "[parameters('workspaceId')]" }`;
+  const text = template(`${acct},
+    { "type": "Microsoft.Insights/diagnosticSettings", "apiVersion": "2021-05-01-preview", "name": "logs", "scope": "Microsoft.CognitiveServices/accounts/oai", "properties": ${copied} }`, `
+  "parameters": { "workspaceId": { "type": "string" }, "group": { "type": "string", "defaultValue": "allLogs" } },`);
+  const [f, ...rest] = arm(text);
+  assert.equal(rest.length, 0);
+  assert.equal(f.messageId, 'unverifiable');
+  assert.equal(f.level, 'info');
+});
+
 test('ARM: the fix adds a workspace parameter and settings scoped to the account; the file re-parses and passes', () => {
   const text = template(acct);
   const [f] = arm(text);

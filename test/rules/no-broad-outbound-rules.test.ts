@@ -75,7 +75,7 @@ test('ARM: an FQDN rule for Azure Storage in approved-only mode needs a private 
   const [f, g] = arm(hub(rules));
   assert.equal(f.messageId, 'storageFqdn');
   assert.equal(textAt(f), '"contosodata.blob.core.windows.net"');
-  assert.match(f.message, /^Outbound rule 'data' of workspace 'hub1' cannot reach Azure Storage\. In 'AllowOnlyApprovedOutbound' mode storage/);
+  assert.match(f.message, /^Outbound rule 'data' of workspace 'hub1' is an FQDN rule for Azure Storage\. In 'AllowOnlyApprovedOutbound' mode the documentation asks for a private endpoint rule/);
   assert.equal(g.messageId, 'storageFqdn');
   // In the other clouds too; and not in internet mode, where FQDN rules do not apply the same way.
   assert.deepEqual(found(hub(fqdn('gov', 'x.blob.core.usgovcloudapi.net'))), ['storageFqdn "x.blob.core.usgovcloudapi.net"']);
@@ -124,7 +124,7 @@ test('ARM: outbound rule resources (workspaces/outboundRules) take their mode fr
     'storageFqdn hub1/storage "contosodata.blob.core.windows.net"',
     'anyHost hub1/everything "*"',
   ]);
-  assert.match(findings[0].message, /^Outbound rule 'storage' of workspace 'hub1' cannot reach Azure Storage/);
+  assert.match(findings[0].message, /^Outbound rule 'storage' of workspace 'hub1' is an FQDN rule for Azure Storage/);
 });
 
 test('ARM: a destination built by an expression is judged by its known text', () => {
@@ -185,7 +185,7 @@ test('Bicep: the rules map of a Foundry managed network and its outboundRules ch
     "storageFqdn 30:22-30:74 'contosodata.blob.${environment().suffixes.storage}'",
   ]);
   assert.match(findings[0].message, /^Outbound rule 'websites' of Foundry account 'contoso-ai' admits other customers' Azure resources\./);
-  assert.match(findings[1].message, /^Outbound rule 'blob' of Foundry account 'contoso-ai' cannot reach Azure Storage\. In 'AllowOnlyApprovedOutbound' mode storage \('contosodata\.blob\.core\.windows\.net'\)/);
+  assert.match(findings[1].message, /^Outbound rule 'blob' of Foundry account 'contoso-ai' is an FQDN rule for Azure Storage\. .*instead \('contosodata\.blob\.core\.windows\.net'\)/);
 });
 
 test('Bicep: #disable-next-line above the destination silences it', () => {
