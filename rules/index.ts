@@ -8,8 +8,15 @@ import { rule as noDuplicate } from './no-duplicate-fqdns';
 import { rule as apiVersion } from './use-egress-capable-api-version';
 import { rule as publicAccess } from './disable-public-network-access';
 import { rule as ownerTag } from './require-owner-tag';
+import { rule as privateEndpoint } from './use-private-endpoint';
+import { rule as diagnosticLogs } from './enable-diagnostic-logs';
+import { rule as managedNetwork } from './restrict-managed-network-outbound';
+import { rule as broadOutbound } from './no-broad-outbound-rules';
 
-export const rules: readonly Rule[] = [restrictOutbound, noWildcard, validFqdns, noDuplicate, apiVersion, publicAccess, ownerTag];
+export const rules: readonly Rule[] = [
+  restrictOutbound, noWildcard, validFqdns, noDuplicate, apiVersion, publicAccess, privateEndpoint, diagnosticLogs, ownerTag,
+  managedNetwork, broadOutbound,
+];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
 

@@ -5,6 +5,8 @@ import type { AiResource, ValueNode } from '../server/src/engine/model';
 import type { Fix } from '../server/src/engine/fixes';
 import { createRule, type Report } from './rule';
 import { describeOrigin, editableSite, quoted, setSetting, unknownReason } from './support/values';
+import { addPrivateEndpointFix, PRIVATE_ENDPOINT_TYPE, privateEndpointsOf } from './support/deployment';
+import type { DeploymentGraph } from '../server/src/engine/graph/graph';
 
 /** Kinds the Azure docs list as supporting outbound restriction (data loss prevention). Compared case-insensitively. */
 export const SUPPORTED_KINDS = [
@@ -25,10 +27,11 @@ export function restrictFix(resource: AiResource): Fix {
   };
 }
 
+/** Restriction plus the inbound settings: the title says each change, since two of them close the service to clients. */
 export function hardenFix(resource: AiResource): Fix {
   const restrict = restrictFix(resource);
   return {
-    title: `Apply hardened networking block to ${quoted(resource)}`,
+    title: `Restrict outbound access, disable public network access and set networkAcls.defaultAction to 'Deny' for ${quoted(resource)}`,
     safe: false,
     changes: [
       ...restrict.changes,
@@ -38,8 +41,12 @@ export function hardenFix(resource: AiResource): Fix {
   };
 }
 
-function fixesFor(resource: AiResource, node: ValueNode | undefined): Fix[] {
+function fixesFor(resource: AiResource, node: ValueNode | undefined, graph: DeploymentGraph): Fix[] {
   const fixes = [restrictFix(resource), hardenFix(resource)];
+  // Hardening closes the service to public networks: offer, as a separate choice, the endpoint that keeps it reachable.
+  const endpoint = privateEndpointsOf(resource, graph);
+  const addEndpoint = !endpoint.found.length && !endpoint.unknown ? addPrivateEndpointFix(resource, graph) : undefined;
+  if (addEndpoint) fixes.push(addEndpoint);
   const site = node && editableSite(node);
   const where = node && describeOrigin(node, true);
   if (node && site && site !== node && where) {
@@ -61,7 +68,8 @@ export const rule = createRule({
     unverifiable: 'Outbound restriction of AI service {{resource}} cannot be verified: {{reason}}. Make sure it deploys as true.',
     notTrue: 'AI service {{resource}} can open connections to any host on the internet: restrictOutboundNetworkAccess is {{value}}{{origin}}. Set it to true and list the hosts it needs in allowedFqdnList.',
   },
-  check(resource) {
+  resourceTypes: [PRIVATE_ENDPOINT_TYPE],
+  check(resource, { graph }) {
     const reports: Report<MessageId>[] = [];
     const kind = resource.kind?.value;
     if (typeof kind === 'string' && !SUPPORTED.has(kind.toLowerCase())) {
@@ -82,7 +90,7 @@ export const rule = createRule({
         at: resource.typeLoc,
         messageId: 'notSet',
         data: { resource: quoted(resource) },
-        fixes: () => fixesFor(resource, undefined),
+        fixes: () => fixesFor(resource, undefined, graph),
       });
     } else if (isUnknown(node.value)) {
       reports.push({
@@ -98,7 +106,7 @@ export const rule = createRule({
         at: node,
         messageId: 'notTrue',
         data: { resource: quoted(resource), value: shown, origin: from ? ` (set by ${from})` : '' },
-        fixes: () => fixesFor(resource, node),
+        fixes: () => fixesFor(resource, node, graph),
       });
     }
     return reports;

@@ -4,7 +4,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv-draft-04';
-import { CLI, EXAMPLES, ROOT, tempTree } from '../support/paths';
+import { CLI, EXAMPLES, ROOT, tempTree as tempFiles } from '../support/paths';
+import { DEPLOYMENT_RULES_OFF } from '../support/lint';
+
+/** A temporary tree with a config that turns off the account-wide info rules (their own tests cover them). */
+function tempTree(files: Record<string, string | Buffer>): string {
+  return tempFiles({ '.ai-egress-guard.json': JSON.stringify({ rules: DEPLOYMENT_RULES_OFF }), ...files });
+}
 import { account, template } from '../support/lint';
 import { formatMessage, rules } from '../../rules';
 import { sarifMessageString } from '../../server/src/report/sarif';
@@ -194,7 +200,7 @@ test('a broken config file is exit 2 with its line and column', () => {
   assert.deepEqual(run(['ai.json'], dir), {
     code: 2,
     stdout: '',
-    stderr: "ai-egress-guard: .ai-egress-guard.json:2:14: unknown rule 'nope' (known: restrict-outbound-network-access, no-wildcard-fqdns, valid-allowed-fqdns, no-duplicate-fqdns, use-egress-capable-api-version, disable-public-network-access, require-owner-tag)\n"
+    stderr: "ai-egress-guard: .ai-egress-guard.json:2:14: unknown rule 'nope' (known: restrict-outbound-network-access, no-wildcard-fqdns, valid-allowed-fqdns, no-duplicate-fqdns, use-egress-capable-api-version, disable-public-network-access, use-private-endpoint, enable-diagnostic-logs, require-owner-tag, restrict-managed-network-outbound, no-broad-outbound-rules)\n"
       + 'ai-egress-guard: .ai-egress-guard.json:3:3: "cloud" must be one of AzureCloud, AzureUSGovernment, AzureChinaCloud\n',
   });
   // The aiEgressGuard key of a bicepconfig.json in a sub-folder, positioned in that file.
@@ -244,7 +250,8 @@ test('an analysis limit is an error in text, JSON and SARIF (notification and re
 test('the config file sets rule levels for the CLI, and is not a file checked', () => {
   const dir = tempTree({ 'ai.json': unsafe, '.ai-egress-guard.json': '{ "rules": { "restrict-outbound-network-access": "error", "require-owner-tag": "off" } }', 'bicepconfig.json': '{}' });
   const json = JSON.parse(run(['.', '--format', 'json'], dir).stdout);
-  assert.deepEqual(json.findings.map((f: { ruleId: string; level: string }) => `${f.ruleId}:${f.level}`), ['restrict-outbound-network-access:error']);
+  // The config file replaces the default one of these tests: the account-wide info rules are on.
+  assert.deepEqual(json.findings.map((f: { ruleId: string; level: string }) => `${f.ruleId}:${f.level}`), ['restrict-outbound-network-access:error', 'enable-diagnostic-logs:info', 'use-private-endpoint:info']);
   assert.equal(json.summary.files, 1);
 });
 
@@ -256,7 +263,7 @@ test('SARIF 2.1.0 validates against the schema, with rules, 1-based positions an
   const text = fs.readFileSync(out, 'utf8');
   assert.ok(sarifSchemaValid(JSON.parse(text)));
   const run0 = JSON.parse(text).runs[0];
-  assert.equal(run0.tool.driver.rules.length, 7);
+  assert.equal(run0.tool.driver.rules.length, 11);
   const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'restrict-outbound-network-access');
   assert.match(rule.helpUri, /docs\/rules\/restrict-outbound-network-access\.md$/);
   assert.equal(rule.defaultConfiguration.level, 'warning');
@@ -304,7 +311,8 @@ test('SARIF and JSON of the examples: every result names its message, whose stri
 test('the shipped examples: every rule fires somewhere, hardened.json is clean', () => {
   const json = JSON.parse(run([EXAMPLES, '--format', 'json']).stdout);
   const rules = new Set(json.findings.map((f: { ruleId: string }) => f.ruleId));
-  for (const id of ['restrict-outbound-network-access', 'no-wildcard-fqdns', 'valid-allowed-fqdns', 'no-duplicate-fqdns', 'use-egress-capable-api-version', 'disable-public-network-access', 'require-owner-tag']) {
+  for (const id of ['restrict-outbound-network-access', 'no-wildcard-fqdns', 'valid-allowed-fqdns', 'no-duplicate-fqdns', 'use-egress-capable-api-version', 'disable-public-network-access', 'require-owner-tag',
+    'use-private-endpoint', 'enable-diagnostic-logs', 'restrict-managed-network-outbound', 'no-broad-outbound-rules']) {
     assert.ok(rules.has(id), `no example triggers ${id}`);
   }
   assert.deepEqual(json.findings.filter((f: { file: string }) => f.file.endsWith('hardened.json')), []);
@@ -315,7 +323,9 @@ test('--parameters and the config file name parameter files beyond the naming co
   "parameters": { "restrict": { "type": "bool" } },`);
   const params = (value: boolean) => `{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": { "restrict": { "value": ${value} } } }`;
   const dir = tempTree({ 'infra/ai.json': parameterised, 'env/prod.json': params(false), 'env/dev.json': params(true) });
-  const levels = (args: string[]) => JSON.parse(run([...args, '--format', 'json'], dir).stdout).findings.map((f: { level: string; message: string }) => `${f.level} ${/\[with [^\]]*\]/.exec(f.message)?.[0] ?? ''}`);
+  const levels = (args: string[]) => JSON.parse(run([...args, '--format', 'json'], dir).stdout).findings
+    .filter((f: { ruleId: string }) => f.ruleId === 'restrict-outbound-network-access')
+    .map((f: { level: string; message: string }) => `${f.level} ${/\[with [^\]]*\]/.exec(f.message)?.[0] ?? ''}`);
   assert.deepEqual(levels(['infra']), ['info ']);
   assert.deepEqual(levels(['infra', '--parameters', 'env/prod.json']), ['warning [with parameter file prod.json]']);
   assert.deepEqual(levels(['infra', '--parameters', 'env/dev.json']), []);

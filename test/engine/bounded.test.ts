@@ -8,6 +8,7 @@ import { parseBicep } from '../../server/src/engine/bicep/parser';
 import { readBicepDeployment } from '../../server/src/engine/bicep/reader';
 import { mergeSettings } from '../../server/src/engine/config';
 import { ev } from '../expressions/support';
+import { DEPLOYMENT_RULES_OFF } from '../support/lint';
 
 function doublingArm(levels: number): string {
   const variables: Record<string, string> = { v0: 'ab' };
@@ -44,14 +45,14 @@ function doublingBicep(levels: number): string {
 for (const [kind, uri, build] of [['arm', 'file:///b/t.json', doublingArm], ['bicep', 'file:///b/t.bicep', doublingBicep]] as const) {
   test(`${kind}: a value doubled 40 times stops at the size limit; the entry cannot be verified and the file reports the limit`, () => {
     const text = build(40);
-    const result = analyze({ uri, text, kind }, { settings: mergeSettings({}) });
+    const result = analyze({ uri, text, kind }, { settings: mergeSettings({ rules: DEPLOYMENT_RULES_OFF }) });
     assert.deepEqual(result.findings.map((f) => [f.ruleId, f.messageId, f.level]), [['valid-allowed-fqdns', 'unverifiable', 'info']]);
     assert.match(result.findings[0].message, /cannot be verified: .*builds a string of more than 1,048,576 characters/);
     assert.deepEqual(result.problems.map((p) => [p.severity, /size or step limit/.test(p.message)]), [['error', true]]);
   });
 
   test(`${kind}: 18 doublings (512 Ki characters) are still evaluated: no limit, the real finding`, () => {
-    const result = analyze({ uri, text: build(18), kind }, { settings: mergeSettings({}) });
+    const result = analyze({ uri, text: build(18), kind }, { settings: mergeSettings({ rules: DEPLOYMENT_RULES_OFF }) });
     assert.deepEqual(result.findings.map((f) => [f.ruleId, f.messageId]), [['valid-allowed-fqdns', 'notHost']]);
     assert.deepEqual(result.problems, []);
   });
@@ -79,7 +80,7 @@ test('a Bicep module fan-out (each module calls the next twice, 15 deep: 32,767 
   // Two calls per level: the first is read, the second is the same instance.
   const account = graph.accounts[0];
   assert.equal(account.deploymentPath.length, DEPTH + 1);
-  const result = analyze({ uri: 'file:///f/main.bicep', text, kind: 'bicep' }, { settings: mergeSettings({}), host: { readFile: (u) => files[u] } });
+  const result = analyze({ uri: 'file:///f/main.bicep', text, kind: 'bicep' }, { settings: mergeSettings({ rules: DEPLOYMENT_RULES_OFF }), host: { readFile: (u) => files[u] } });
   // The unsafe value is the caller's literal: reported once, at main.bicep's `restrict: false`.
   const restrict = result.findings.filter((f) => f.ruleId === 'restrict-outbound-network-access');
   assert.deepEqual(restrict.map((f) => text.slice(f.loc.start, f.loc.end)), ['false']);

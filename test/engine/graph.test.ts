@@ -335,3 +335,45 @@ resource old 'Microsoft.MachineLearningServices/workspaces@2024-10-01' existing 
     ], kind);
   }
 });
+
+test('extension resources in the accounts/providers/diagnosticSettings form are scoped to the account (ARM, top level and nested)', () => {
+  const text = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0',
+    parameters: { ai: { type: 'string', defaultValue: 'contoso-ai' } },
+    resources: [
+      { type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name: "[parameters('ai')]", kind: 'OpenAI', properties: {},
+        resources: [{ type: 'providers/diagnosticSettings', apiVersion: '2021-05-01-preview', name: 'Microsoft.Insights/nested', properties: {} }] },
+      { type: 'Microsoft.CognitiveServices/accounts/providers/diagnosticSettings', apiVersion: '2021-05-01-preview', name: "[format('{0}/Microsoft.Insights/top', parameters('ai'))]", properties: {} },
+      { type: 'Microsoft.CognitiveServices/accounts/providers/diagnosticSettings', apiVersion: '2021-05-01-preview', name: 'other-ai/Microsoft.Insights/elsewhere', properties: {} },
+    ],
+  }, null, 2);
+  const graph = armGraph(text);
+  const account = graph.accounts[0];
+  const type = 'Microsoft.CognitiveServices/accounts/providers/diagnosticSettings';
+  const settings = graph.ofType(type);
+  assert.deepEqual(settings.map((r) => graph.fullName(r)), ['contoso-ai/Microsoft.Insights/nested', 'contoso-ai/Microsoft.Insights/top', 'other-ai/Microsoft.Insights/elsewhere']);
+  assert.deepEqual(graph.related(account, 'scopedTo', type), settings.slice(0, 2));
+  // The nested one is also the account's child: nested resources point at the account the graph holds.
+  assert.deepEqual(graph.related(account, 'child', type), [settings[0]]);
+  assert.deepEqual(graph.related(settings[1], 'scope'), [account]);
+});
+
+test('Bicep: children nested in an account are its children; relations of a rule subject are those of its resource', () => {
+  const text = `resource foundry 'Microsoft.CognitiveServices/accounts@2025-10-01-preview' = {
+  name: 'contoso-ai'
+  kind: 'AIServices'
+  properties: {}
+  resource network 'managedNetworks@2025-10-01-preview' = {
+    name: 'default'
+    properties: { managedNetwork: { isolationMode: 'AllowOnlyApprovedOutbound' } }
+  }
+}
+`;
+  const graph = bicepGraph(text);
+  const network = one(graph, 'Microsoft.CognitiveServices/accounts/managedNetworks');
+  assert.deepEqual(graph.related(network, 'parent'), [graph.accounts[0]]);
+  const [subject] = graph.subjects(['Microsoft.CognitiveServices/accounts/managedNetworks']);
+  assert.notEqual(subject, network);
+  assert.deepEqual(graph.related(subject, 'parent'), [graph.accounts[0]]);
+  assert.equal(graph.fullName(subject), 'contoso-ai/default');
+});

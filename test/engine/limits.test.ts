@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { analyze, type AnalysisResult } from '../../server/src/engine/analyze';
 import { mergeSettings } from '../../server/src/engine/config';
+import { DEPLOYMENT_RULES_OFF } from '../support/lint';
 import { jsonDepthExceeded, MAX_JSON_DEPTH, MAX_MODULE_CHAIN, MAX_NESTED_DEPLOYMENTS } from '../../server/src/engine/limits';
 import { positionAt } from '../../server/src/engine/text';
 import { account, lintResult, template } from '../support/lint';
@@ -145,7 +146,7 @@ function bicepAccount(publicNetworkAccess: string): string {
 }
 
 function lintBicep(text: string): AnalysisResult {
-  return analyze({ uri: `${DIR}/main.bicep`, text, kind: 'bicep' }, { settings: mergeSettings({}), host: { readFile: () => undefined } });
+  return analyze({ uri: `${DIR}/main.bicep`, text, kind: 'bicep' }, { settings: mergeSettings({ rules: DEPLOYMENT_RULES_OFF }), host: { readFile: () => undefined } });
 }
 
 test('a Bicep resource body followed by 10,000 `!` is an error at that value, not a stack overflow in the lowerer', () => {

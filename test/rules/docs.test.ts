@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultOptions, docsUrl, rules, type Rule } from '../../rules';
+import { defaultOptions, docsUrl, rules, subjectTypes, type Rule } from '../../rules';
 import { DeploymentGraph } from '../../server/src/engine/graph/graph';
 import { analyze } from '../../server/src/engine/analyze';
 import { mergeSettings } from '../../server/src/engine/config';
@@ -122,12 +122,12 @@ function from(kind: OriginKind, name: string, written: Spec, via?: string): Valu
   return { value: origin.value, loc: LOC, literal: false, origin: { kind, name, node: origin, via }, member: (n) => origin.member(n), items: () => origin.items() };
 }
 
-function resource(name: string, body: { [key: string]: Spec }): AiResource {
-  const declaration = node({ type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name, kind: 'OpenAI', ...body });
+function resource(name: string, body: { [key: string]: Spec }, type = 'Microsoft.CognitiveServices/accounts'): AiResource {
+  const declaration = node({ type, apiVersion: '2024-10-01', name, kind: 'OpenAI', ...body });
   const apiVersion = declaration.member('apiVersion')?.value;
   return {
     id: `#${name}`,
-    type: 'Microsoft.CognitiveServices/accounts',
+    type,
     existing: false,
     deploymentPath: [],
     name,
@@ -181,10 +181,17 @@ const PROBES: readonly AiResource[] = [
     },
   }),
   resource('long-list', { properties: { restrictOutboundNetworkAccess: true, allowedFqdnList: Array.from({ length: 1001 }, (_, i) => `host${i}.contoso.com`) } }),
+  // Rules that check other types (meta.subjects) get probes of those types.
+  resource('foundry/default', { properties: { managedNetwork: { isolationMode: 'AllowInternetOutbound', outboundRules: { all: { type: 'FQDN', destination: '*' } } } } },
+    'Microsoft.CognitiveServices/accounts/managedNetworks'),
+  resource('hub', { kind: 'Hub', properties: {} }, 'Microsoft.MachineLearningServices/workspaces'),
 ];
 
 const GRAPH = new DeploymentGraph();
-for (const probe of PROBES) GRAPH.addAccount(probe);
+for (const probe of PROBES) {
+  if (probe.type === 'Microsoft.CognitiveServices/accounts') GRAPH.addAccount(probe);
+  else GRAPH.add(probe);
+}
 
 /** The suppression fix is added by the engine to every finding; its title is read from the engine's source. */
 function suppressFix(ruleId: string): DocumentedFix {
@@ -196,7 +203,8 @@ function suppressFix(ruleId: string): DocumentedFix {
 
 function offeredFixes(rule: Rule): DocumentedFix[] {
   const seen = new Map<string, DocumentedFix>();
-  for (const probe of PROBES) {
+  const types = new Set(subjectTypes(rule).map((t) => t.toLowerCase()));
+  for (const probe of PROBES.filter((p) => types.has(p.type.toLowerCase()))) {
     for (const report of rule.check(probe, { options: defaultOptions(rule), graph: GRAPH })) {
       for (const fix of report.fixes?.() ?? []) seen.set(fix.title, { title: fix.title, safe: fix.safe });
     }

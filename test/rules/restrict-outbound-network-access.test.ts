@@ -4,7 +4,8 @@ import { rule } from '../../rules/restrict-outbound-network-access';
 import { absent, param, ruleTester, variable } from '../support/ruleTester';
 
 const RESTRICT = "Restrict outbound network access for 'oai'";
-const HARDEN = "Apply hardened networking block to 'oai'";
+const HARDEN = "Restrict outbound access, disable public network access and set networkAcls.defaultAction to 'Deny' for 'oai'";
+const ADD_PE = "Add a private endpoint for 'oai' (subnet and DNS zone from parameters privateEndpointSubnetId, openAiPrivateDnsZoneId)";
 const SUPPRESS = "Suppress restrict-outbound-network-access for 'oai' (with a reason)";
 const restricted = { restrictOutboundNetworkAccess: true, allowedFqdnList: [] };
 const schema = '"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"';
@@ -34,7 +35,7 @@ ruleTester(rule, {
       errors: [{
         messageId: 'notSet', at: ['type'], arm: '6:15-6:53', bicep: '1:13-1:62', level: 'warning', data: { resource: "'oai'" },
         message: /^AI service 'oai' can open connections to any host on the internet: restrictOutboundNetworkAccess is not set\./,
-        fixTitles: [RESTRICT, HARDEN, SUPPRESS],
+        fixTitles: [RESTRICT, HARDEN, ADD_PE, SUPPRESS],
       }],
     },
     {
@@ -61,7 +62,7 @@ ruleTester(rule, {
       properties: { restrictOutboundNetworkAccess: param('restrict') },
       errors: [{
         messageId: 'notTrue', at: ['properties', 'restrictOutboundNetworkAccess'], data: { origin: " (set by the default of parameter 'restrict')" },
-        fixTitles: ["Set the default of parameter 'restrict' to true", RESTRICT, HARDEN, SUPPRESS],
+        fixTitles: ["Set the default of parameter 'restrict' to true", RESTRICT, HARDEN, ADD_PE, SUPPRESS],
         fixes: [
           { title: "Set the default of parameter 'restrict' to true", preferred: true, output: { params: { restrict: { type: 'bool', default: true } } } },
           { index: 1, title: RESTRICT, preferred: false, output: { properties: restricted } },
@@ -107,7 +108,7 @@ ruleTester(rule, {
       properties: { '//': 'hosts we need', allowedFqdnList: ['a.blob.core.windows.net'], restrictOutboundNetworkAccess: false },
       errors: [{
         messageId: 'notTrue', at: ['properties', 'restrictOutboundNetworkAccess'],
-        fixes: [{ title: 'Restrict outbound', output: { properties: { '//': 'hosts we need', allowedFqdnList: ['a.blob.core.windows.net'], restrictOutboundNetworkAccess: true } } }],
+        fixes: [{ title: RESTRICT, output: { properties: { '//': 'hosts we need', allowedFqdnList: ['a.blob.core.windows.net'], restrictOutboundNetworkAccess: true } } }],
       }],
     },
     {
@@ -123,7 +124,7 @@ ruleTester(rule, {
       errors: [{
         messageId: 'notSet', at: ['type'],
         fixes: [
-          { title: 'Restrict outbound', output: { properties: restricted } },
+          { title: RESTRICT, output: { properties: restricted } },
           { title: SUPPRESS, output: { suppress: { 'restrict-outbound-network-access': 'TODO: say why this is acceptable' } } },
         ],
       }],

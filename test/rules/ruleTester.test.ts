@@ -76,7 +76,7 @@ for (const format of FORMATS) {
       }]),
     });
     assert.throws(() => runInvalid(broken, { name: 'broken', errors: [{ messageId: 'm', at: ['type'], fixes: [{ title: 'Set other', output: { properties: { other: 1 } } }] }] }, format), /still there after the fix/);
-    const cleanCase: InvalidCase = { name: 'clean', errors: [{ messageId: 'notSet', at: ['type'], fixes: [{ title: 'Restrict outbound', clean: true, output: { properties: { restrictOutboundNetworkAccess: true, allowedFqdnList: [] } } }] }] };
+    const cleanCase: InvalidCase = { name: 'clean', errors: [{ messageId: 'notSet', at: ['type'], fixes: [{ title: 'Restrict outbound network access', clean: true, output: { properties: { restrictOutboundNetworkAccess: true, allowedFqdnList: [] } } }] }] };
     // Restricting leaves disable-public-network-access's finding: not clean.
     assert.throws(() => runInvalid(restrict, cleanCase, format), /no findings of any rule/);
   });

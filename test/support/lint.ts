@@ -6,11 +6,22 @@ import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
 import type { Fix } from '../../server/src/engine/fixes';
 import type { FileKind } from '../../server/src/engine/model';
 import { positionAt } from '../../server/src/engine/text';
+import { parseBicep } from '../../server/src/engine/bicep/parser';
+import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { ruleById } from '../../rules';
 
 export const URI = 'file:///work/template.json';
 
+/**
+ * Rules that look at what the deployment holds around an account (its private endpoints, its diagnostic
+ * settings) and so fire on every one-account fixture: off in the tests of the account's own settings. Their
+ * tests (test/rules/use-private-endpoint.test.ts, enable-diagnostic-logs.test.ts) turn them on.
+ */
+export const DEPLOYMENT_RULES_OFF: Readonly<Record<string, 'off'>> = { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off' };
+
 export function lintResult(text: string, settings: Partial<Settings> = {}, uri = URI, kind: FileKind = 'arm', files: Record<string, string> = {}): AnalysisResult {
-  return analyze({ uri, text, kind }, { settings: mergeSettings(settings), host: { readFile: (u) => files[u] } });
+  const merged = mergeSettings({ ...settings, rules: { ...DEPLOYMENT_RULES_OFF, ...settings.rules } });
+  return analyze({ uri, text, kind }, { settings: merged, host: { readFile: (u) => files[u] } });
 }
 
 export function lint(text: string, settings: Partial<Settings> = {}): Finding[] {
@@ -68,4 +79,26 @@ export function account(properties: string, { name = 'oai', kind = 'OpenAI', api
       ${tags}
       "properties": ${properties}
     }`;
+}
+
+/** The findings of one rule run alone, on an ARM (`.json`) or Bicep (`.bicep`) text; `files` are other files it reads (modules). */
+export function lintRule(ruleId: string, text: string, kind: 'arm' | 'bicep' = 'arm', files: Record<string, string> = {}, settings: Partial<Settings> = {}): Finding[] {
+  const rule = ruleById.get(ruleId);
+  if (!rule) throw new Error(`no rule '${ruleId}'`);
+  const uri = kind === 'arm' ? URI : BICEP_URI;
+  const all: Record<string, string> = { [uri]: text };
+  for (const [name, content] of Object.entries(files)) all[name.startsWith('file:') ? name : new URL(name, uri).href] = content;
+  return [...analyze({ uri, text, kind }, { settings: mergeSettings(settings), rules: [rule], host: { readFile: (u) => all[u] } }).findings];
+}
+
+export const BICEP_URI = 'file:///work/main.bicep';
+
+/** Syntax errors of a fixed text: none expected (jsonc-parser for ARM, our parser for Bicep). */
+export function syntaxErrors(text: string, kind: 'arm' | 'bicep'): string[] {
+  if (kind === 'arm') {
+    const errors: ParseError[] = [];
+    parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
+    return errors.map((e) => `${printParseErrorCode(e.error)} at ${e.offset}`);
+  }
+  return parseBicep(text).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message} at ${d.start}`);
 }

@@ -16,7 +16,8 @@ export class TestClient {
   stderr = '';
   /** aiEgressGuard/status notifications received, in order. */
   readonly statuses: { uri: string; state: string; message?: string }[] = [];
-  settings: Record<string, unknown> = {};
+  /** Editor settings; the account-wide info rules are off unless a test turns them on (their own tests cover them). */
+  settings: Record<string, unknown> = { rules: { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off' } };
 
   /** Without `serve`, spawns dist/server.js; with it, calls `serve` with the server end of an in-memory connection. */
   constructor(serve?: (connection: Connection) => void) {

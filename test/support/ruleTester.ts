@@ -8,6 +8,7 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
 import { rules as registry, type Level, type OptionValues, type Rule } from '../../rules';
 import { analyze, type AnalysisResult, type Finding } from '../../server/src/engine/analyze';
 import { mergeSettings, optionProblem, type Settings } from '../../server/src/engine/config';
+import { DEPLOYMENT_RULES_OFF } from './lint';
 import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
 import type { Fix } from '../../server/src/engine/fixes';
 import type { FileKind } from '../../server/src/engine/model';
@@ -199,7 +200,9 @@ function settingsOf(rule: Rule, c: CaseBase): Settings {
     const problem = optionProblem(schema, value);
     if (problem) throw new Error(`case '${c.name}': option '${key}' ${problem}`);
   }
-  return mergeSettings(c.settings ?? {}, c.options ? { ruleOptions: { [rule.id]: c.options } } : {});
+  // The account-wide info rules (no private endpoint, no logs) would fire on every case of other rules.
+  const quiet = Object.fromEntries(Object.entries(DEPLOYMENT_RULES_OFF).filter(([id]) => id !== rule.id));
+  return mergeSettings({ rules: quiet }, c.settings ?? {}, c.options ? { ruleOptions: { [rule.id]: c.options } } : {});
 }
 
 function kindOf(uri: string): FileKind {

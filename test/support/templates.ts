@@ -26,14 +26,27 @@ export function armTemplate(name: string, properties: Record<string, unknown> = 
   return `${JSON.stringify({ $schema: SCHEMA, contentVersion: '1.0.0.0', resources: [resource] }, null, 2)}\n`;
 }
 
-/** Every hardening the rules ask for: no finding of ours expected. */
+/** Every hardening the rules ask for, with the private endpoint and diagnostic settings: no finding of ours expected. */
 export function hardenedTemplate(name: string): string {
-  return armTemplate(name, {
+  const template = JSON.parse(armTemplate(name, {
     restrictOutboundNetworkAccess: true,
     allowedFqdnList: ['mystorage.blob.core.windows.net'],
     publicNetworkAccess: 'Disabled',
     networkAcls: { defaultAction: 'Deny' },
-  }, { tags: { owner: 'x' } });
+  }, { tags: { owner: 'x' } }));
+  const id = `[resourceId('${AI_TYPE}', '${name}')]`;
+  template.parameters = { subnetId: { type: 'string' }, workspaceId: { type: 'string' } };
+  template.resources.push({
+    type: 'Microsoft.Network/privateEndpoints', apiVersion: '2024-05-01', name: `${name}-pe`, location: 'eastus', dependsOn: [id],
+    properties: {
+      subnet: { id: "[parameters('subnetId')]" },
+      privateLinkServiceConnections: [{ name: `${name}-pe`, properties: { privateLinkServiceId: id, groupIds: ['account'] } }],
+    },
+  }, {
+    type: 'Microsoft.Insights/diagnosticSettings', apiVersion: '2021-05-01-preview', name: `${name}-logs`, scope: `${AI_TYPE}/${name}`, dependsOn: [id],
+    properties: { workspaceId: "[parameters('workspaceId')]", logs: [{ category: 'Audit', enabled: true }, { category: 'RequestResponse', enabled: true }] },
+  });
+  return `${JSON.stringify(template, null, 2)}\n`;
 }
 
 export const BICEP_UNSAFE = `resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {

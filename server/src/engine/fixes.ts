@@ -36,7 +36,75 @@ export type FixIntent =
   /** Remove the array element `target`. */
   | { readonly kind: 'remove-item'; readonly target: ValueNode }
   /** Record on the resource that `ruleId` is suppressed for it, with a reason. */
-  | { readonly kind: 'suppress'; readonly resource: AiResource; readonly ruleId: string; readonly reason: string; readonly at?: Loc };
+  | { readonly kind: 'suppress'; readonly resource: AiResource; readonly ruleId: string; readonly reason: string; readonly at?: Loc }
+  | AddParameterIntent
+  | AddResourceIntent;
+
+/**
+ * Declare a parameter in the template that declares `target` (a resource's declaration, in the root template
+ * of its file). A parameter of that name already declared is used as it is, so several fixes can share one.
+ */
+export interface AddParameterIntent {
+  readonly kind: 'add-parameter';
+  readonly target: ValueNode;
+  readonly name: string;
+  readonly type: 'string';
+  readonly description?: string;
+}
+
+/**
+ * Declare a new resource next to `resource` (an existing declaration, in the root template of its file), in the
+ * file's language: ARM gets a `resources` entry (a symbolic name in languageVersion 2.0), Bicep a `resource`
+ * declaration after the one of `resource`.
+ */
+export interface AddResourceIntent {
+  readonly kind: 'add-resource';
+  /** `resource.declaration`: the file and place the new resource goes beside. */
+  readonly target: ValueNode;
+  readonly resource: AiResource;
+  readonly declaration: NewResource;
+}
+
+export interface NewResource {
+  /** Bicep / languageVersion 2.0 symbolic name; the writer adds a number when it is taken. */
+  readonly symbolicName: string;
+  /** Full type, e.g. `Microsoft.Network/privateEndpoints`. */
+  readonly type: string;
+  readonly apiVersion: string;
+  readonly name: NewValue;
+  readonly location?: NewValue;
+  /** An extension resource (diagnostic settings) scoped to the intent's `resource`. */
+  readonly scopedToTarget?: boolean;
+  /** A child of another new resource of the same fix, by its `symbolicName`: `parent:` in Bicep, `a/b` names in ARM. */
+  readonly parent?: string;
+  /** Deployed under the same condition as the intent's `resource`. */
+  readonly sameCondition?: boolean;
+  readonly properties: NewValue;
+}
+
+/** Marks a `TemplateRef` among plain JSON values. */
+export const TEMPLATE_REF: unique symbol = Symbol('template-ref');
+
+/** A value each writer spells in its language: a parameter, or a property of the target or of a new resource. */
+export type TemplateRef =
+  | { readonly [TEMPLATE_REF]: 'parameter'; readonly name: string }
+  /** `of`: 'target' (the intent's resource) or the symbolic name of a new resource of the same fix. */
+  | { readonly [TEMPLATE_REF]: 'id' | 'location'; readonly of: string }
+  /** The name of `of` followed by `suffix` (`oai-pe`). */
+  | { readonly [TEMPLATE_REF]: 'name'; readonly of: string; readonly suffix?: string };
+
+export type NewValue = JsonValue | TemplateRef | readonly NewValue[] | { readonly [key: string]: NewValue };
+
+export const ref = {
+  parameter: (name: string): TemplateRef => ({ [TEMPLATE_REF]: 'parameter', name }),
+  id: (of = 'target'): TemplateRef => ({ [TEMPLATE_REF]: 'id', of }),
+  location: (of = 'target'): TemplateRef => ({ [TEMPLATE_REF]: 'location', of }),
+  name: (of = 'target', suffix?: string): TemplateRef => ({ [TEMPLATE_REF]: 'name', of, ...(suffix ? { suffix } : {}) }),
+};
+
+export function isTemplateRef(v: unknown): v is TemplateRef {
+  return typeof v === 'object' && v !== null && TEMPLATE_REF in v;
+}
 
 export interface Fix {
   /** ESLint/vscode-eslint style title, e.g. "Restrict outbound network access for 'oai'". */

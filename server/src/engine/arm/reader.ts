@@ -156,8 +156,10 @@ function walkResources(resources: JsonNode | undefined, env: Env, parent: GraphR
     if ((isAi || lower === DEPLOYMENT_TYPE) && condition && condition.value === false) continue;
     const existing = !!property(node, 'existing') && declaration.member('existing')?.value === true;
     const base = graphResource(node, declaration, typeNode, type, symbolic, index, env, parent, existing, condition);
-    if (!existing && isAi) {
-      env.graph.addAccount(aiResource(base, declaration, node, env));
+    // Nested children point at the object the graph holds: for an account, its subject.
+    const account = !existing && isAi ? aiResource(base, declaration, node, env) : undefined;
+    if (account) {
+      env.graph.addAccount(account);
     } else {
       env.graph.add(base);
       if (!existing && lower === DEPLOYMENT_TYPE) walkDeployment(node, declaration, symbolic, env, depth);
@@ -166,7 +168,7 @@ function walkResources(resources: JsonNode | undefined, env: Env, parent: GraphR
     if (children && depth + 1 > MAX_DEPTH) {
       stoppedAt(env, node, `child resources nested deeper than ${MAX_DEPTH}: analysis stopped at ${quotedName(displayName(declaration, symbolic))}`);
     } else {
-      walkResources(children, env, base, depth + 1);
+      walkResources(children, env, account ?? base, depth + 1);
     }
   }
 }

@@ -3,7 +3,7 @@
 // Its template sets restrictOutboundNetworkAccess from a parameter defaulting to true, and
 // publicNetworkAccess to the parameter, else 'Enabled' when networkAcls are given, else 'Disabled'.
 
-import { isObject } from '../expressions/value';
+import { isObject, type Value } from '../expressions/value';
 import type { AiResource, Loc, SourceFile, ValueNode } from '../model';
 import { derived } from '../nodes';
 
@@ -27,7 +27,15 @@ export function avmAccountResource(call: AvmCall): AiResource {
   const param = (name: string) => [...call.params].find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
   const networkAcls = param('networkAcls');
   const properties: ValueNode = {
-    value: {},
+    // What the module deploys as the account's properties (what Azure Policy sees), from the same members.
+    get value() {
+      const out: Record<string, Value> = {};
+      for (const key of ['restrictOutboundNetworkAccess', 'publicNetworkAccess', 'allowedFqdnList', 'networkAcls', 'customSubDomainName', 'disableLocalAuth']) {
+        const v = this.member(key)?.value;
+        if (v !== undefined) out[key] = v;
+      }
+      return out;
+    },
     loc: call.typeLoc,
     literal: false,
     member(name) {

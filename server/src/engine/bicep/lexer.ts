@@ -554,12 +554,29 @@ class Lexer {
     for (let i = typeStart; i < typeEnd; i++) if (text.charCodeAt(i) === CH_BACKSLASH) return false;
     if (this.readTypes?.size) {
       const at = text.indexOf('@', typeStart);
-      if (this.readTypes.has(text.slice(typeStart, at >= 0 && at < typeEnd ? at : typeEnd).toLowerCase())) return false;
+      if (this.readsType(text.slice(typeStart, at >= 0 && at < typeEnd ? at : typeEnd).toLowerCase())) return false;
     }
     const end = this.matchBody(this.pos);
     if (end < 0 || this.mentionsAi(this.pos, end)) return false;
     this.pos = end;
     return true;
+  }
+
+  /** Trailing segments of the read types (`managednetworks`, `accounts/managednetworks`): how nested resources name them. */
+  private readSuffixes: Set<string> | undefined;
+
+  /** Whether a rule reads this type (lower case): a full type, or a nested resource's type relative to its parent's. */
+  private readsType(type: string): boolean {
+    if (this.readTypes!.has(type)) return true;
+    if (type.includes('.')) return false;
+    if (!this.readSuffixes) {
+      this.readSuffixes = new Set();
+      for (const read of this.readTypes!) {
+        const segments = read.split('/');
+        for (let i = 1; i < segments.length; i++) this.readSuffixes.add(segments.slice(i).join('/'));
+      }
+    }
+    return this.readSuffixes.has(type);
   }
 
   /** Whether `cognitiveservices` (any case) occurs in [start, end). Calls come in increasing, non-overlapping ranges. */

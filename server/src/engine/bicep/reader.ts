@@ -108,6 +108,8 @@ class BicepTemplate implements EvalContext {
   readonly cloud: CloudName;
   readonly resolve: SymbolResolver;
   private readonly params = new Map<string, Expression | undefined>();
+  /** Parameters of a nullable type (`string?`): null when no value is given, as Bicep deploys them. */
+  private readonly nullable = new Set<string>();
   private readonly vars = new Map<string, Expression>();
   private readonly paramCache = new Map<string, Value>();
   private readonly varCache = new Map<string, Value>();
@@ -124,7 +126,10 @@ class BicepTemplate implements EvalContext {
   ) {
     this.cloud = options.cloud ?? 'AzureCloud';
     for (const d of program.declarations) {
-      if (d.kind === 'param' && !d.name.missing) this.params.set(d.name.name, d.defaultValue);
+      if (d.kind === 'param' && !d.name.missing) {
+        this.params.set(d.name.name, d.defaultValue);
+        if (d.type.kind === 'nullableType') this.nullable.add(d.name.name);
+      }
       if (d.kind === 'var' && !d.name.missing) this.vars.set(d.name.name, d.value);
       if (d.kind === 'import' && d.fromPath && /\.bicep$/i.test(d.fromPath)) {
         for (const symbol of d.symbols ?? []) {
@@ -164,6 +169,7 @@ class BicepTemplate implements EvalContext {
     const bound = this.bindings.get(name);
     if (bound) value = bound.node.value;
     else if (this.params.get(name)) value = this.guarded(`param:${name}`, () => this.evaluate(this.params.get(name)!));
+    else if (this.nullable.has(name)) value = null;
     else value = new Unknown(`parameter '${name}' has no value (no default and no parameter file)`, name);
     this.paramCache.set(name, value);
     return value;
@@ -264,10 +270,12 @@ class BicepTemplate implements EvalContext {
     // Conditions are evaluated where they decide what is checked (accounts); elsewhere they stay lazy.
     if (isAi && !this.deployed(d)) return;
     const node = this.graphResource(d, type, at, parent);
-    if (isAi) this.graph.addAccount(this.aiResource(d, node));
+    // Nested children point at the object the graph holds: for an account, its subject.
+    const account = isAi ? this.aiResource(d, node) : undefined;
+    if (account) this.graph.addAccount(account);
     else this.graph.add(node);
     for (const member of d.body?.members ?? []) {
-      if (member.kind === 'resource') this.declareResource(member, node);
+      if (member.kind === 'resource') this.declareResource(member, account ?? node);
     }
   }
 

@@ -1,9 +1,9 @@
 // Bicep writer: turns fix intents into idiomatic Bicep text: the file's indentation and line
 // endings, newline-separated object members, single-quoted strings, `#disable-next-line`.
 
-import { ExpressionValue, type FixIntent, type FixValue } from '../fixes';
+import { ExpressionValue, isTemplateRef, TEMPLATE_REF, type AddParameterIntent, type AddResourceIntent, type FixIntent, type FixValue, type JsonValue, type NewResource, type NewValue, type TemplateRef } from '../fixes';
 import { eolOf, lineAt } from '../text';
-import type { ArrayNode, ObjectNode, ObjectProperty, Program } from './ast';
+import type { ArrayNode, Declaration, ObjectNode, ObjectProperty, Program, ResourceDeclaration } from './ast';
 import { parseBicep, parseBicepParam } from './parser';
 import { printBicepExpression, quoteBicepString as quote } from './print';
 
@@ -62,6 +62,26 @@ export function applyBicepIntents(text: string, intents: readonly FixIntent[], k
       const edit = ctx.removeItem(map(intent.target.loc.start), map(intent.target.loc.end));
       if (edit) apply([edit]);
     }
+  }
+  // New parameters, then the new resources that use them (grouped by the resource they go beside).
+  const parameterNames = new Map<string, string>();
+  for (const intent of intents.filter((i): i is AddParameterIntent => i.kind === 'add-parameter')) {
+    const ctx = log.length ? new WriterContext(current, parse(current)) : first;
+    const { name, edit } = ctx.addParameter(intent);
+    parameterNames.set(intent.name, name);
+    if (edit) apply([edit]);
+  }
+  const additions = new Map<number, AddResourceIntent[]>();
+  for (const intent of intents) {
+    if (intent.kind !== 'add-resource') continue;
+    const list = additions.get(intent.target.loc.start) ?? [];
+    list.push(intent);
+    additions.set(intent.target.loc.start, list);
+  }
+  for (const group of additions.values()) {
+    const ctx = log.length ? new WriterContext(current, parse(current)) : first;
+    const edit = ctx.addResources(group, map(group[0].target.loc.start), map(group[0].target.loc.end), parameterNames);
+    if (edit) apply([edit]);
   }
   if (suppressions.size) {
     const ctx = log.length ? new WriterContext(current, parse(current)) : first;
@@ -206,6 +226,99 @@ class WriterContext {
     return { start, end: start, text: `${indent}// ${reason}${this.eol}${indent}${SUPPRESSION_DIRECTIVE} ${ids.join(' ')}${this.eol}` };
   }
 
+  /** Declares a parameter after the last one (or before the first declaration), unless one of that name exists. */
+  addParameter(intent: AddParameterIntent): { name: string; edit?: Edit } {
+    const declarations = this.program.declarations;
+    const existing = declarations.find((d) => d.kind === 'param' && d.name.name.toLowerCase() === intent.name.toLowerCase());
+    if (existing?.kind === 'param') return { name: existing.name.name };
+    const lines = [...(intent.description ? [`@description(${quote(intent.description)})`] : []), `param ${intent.name} ${intent.type}`];
+    const params = declarations.filter((d) => d.kind === 'param');
+    const last = params[params.length - 1];
+    if (last) return { name: intent.name, edit: { start: last.end, end: last.end, text: `${this.eol}${this.eol}${lines.join(this.eol)}` } };
+    const first = declarations.find((d) => !['targetScope', 'metadata', 'import', 'extension', 'using'].includes(d.kind));
+    const at = first ? first.start : this.text.length;
+    const text = first ? `${lines.join(this.eol)}${this.eol}${this.eol}` : `${this.text.length && !this.text.endsWith('\n') ? this.eol : ''}${this.eol}${lines.join(this.eol)}${this.eol}`;
+    return { name: intent.name, edit: { start: at, end: at, text } };
+  }
+
+  /** New resource declarations after the top-level declaration that holds the body at [start, end). */
+  addResources(intents: readonly AddResourceIntent[], start: number, end: number, parameterNames: ReadonlyMap<string, string>): Edit | undefined {
+    const found = this.resourceWithBody(start, end);
+    if (!found) return undefined;
+    const { declaration, symbol, topLevel } = found;
+    const taken = new Set(this.program.declarations.map((d) => symbolOf(d)).filter((n): n is string => !!n).map((n) => n.toLowerCase()));
+    const body = declaration.body!;
+    const target: BicepTarget = {
+      symbol,
+      hasLocation: body.properties.some((p) => p.keyName?.toLowerCase() === 'location'),
+      condition: declaration.condition ? this.text.slice(declaration.condition.start, declaration.condition.end) : undefined,
+    };
+    const symbols = new Map<string, string>();
+    const blocks: string[] = [];
+    for (const intent of intents) {
+      const wanted = intent.declaration.symbolicName;
+      let name = wanted;
+      for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${wanted}${i}`;
+      taken.add(name.toLowerCase());
+      symbols.set(wanted, name);
+      blocks.push(this.resourceText(intent.declaration, name, target, symbols, parameterNames));
+    }
+    return { start: topLevel.end, end: topLevel.end, text: blocks.map((b) => `${this.eol}${this.eol}${b}`).join('') };
+  }
+
+  private resourceWithBody(start: number, end: number): { declaration: ResourceDeclaration; symbol: string; topLevel: Declaration } | undefined {
+    const visit = (d: ResourceDeclaration, prefix: string | undefined, top: Declaration): { declaration: ResourceDeclaration; symbol: string; topLevel: Declaration } | undefined => {
+      const symbol = prefix ? `${prefix}::${d.name.name}` : d.name.name;
+      if (d.body && d.body.start === start && d.body.end === end) return { declaration: d, symbol, topLevel: top };
+      for (const member of d.body?.members ?? []) {
+        const hit = member.kind === 'resource' ? visit(member, symbol, top) : undefined;
+        if (hit) return hit;
+      }
+      return undefined;
+    };
+    for (const d of this.program.declarations) {
+      const hit = d.kind === 'resource' ? visit(d, undefined, d) : undefined;
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  private resourceText(resource: NewResource, symbol: string, target: BicepTarget, symbols: ReadonlyMap<string, string>, parameterNames: ReadonlyMap<string, string>): string {
+    const inner = this.unit;
+    const expression = (value: NewValue, indent: string): string => this.renderNew(value, indent, target, symbols, parameterNames);
+    const lines: string[] = [];
+    if (resource.parent) lines.push(`${inner}parent: ${symbols.get(resource.parent) ?? resource.parent}`);
+    lines.push(`${inner}name: ${expression(resource.name, inner)}`);
+    if (resource.scopedToTarget) lines.push(`${inner}scope: ${target.symbol}`);
+    if (resource.location !== undefined) lines.push(`${inner}location: ${expression(resource.location, inner)}`);
+    lines.push(`${inner}properties: ${expression(resource.properties, inner)}`);
+    const condition = resource.sameCondition && target.condition ? `if (${target.condition}) ` : '';
+    return `resource ${symbol} ${quote(`${resource.type}@${resource.apiVersion}`)} = ${condition}{${this.eol}${lines.join(this.eol)}${this.eol}}`;
+  }
+
+  /** A new value as Bicep: references become symbols and property accesses. */
+  private renderNew(value: NewValue, indent: string, target: BicepTarget, symbols: ReadonlyMap<string, string>, parameterNames: ReadonlyMap<string, string>): string {
+    if (isTemplateRef(value)) {
+      const r = value as TemplateRef;
+      const of = 'of' in r ? (r.of === 'target' ? target.symbol : symbols.get(r.of) ?? r.of) : '';
+      switch (r[TEMPLATE_REF]) {
+        case 'parameter': return parameterNames.get(r.name) ?? r.name;
+        case 'id': return `${of}.id`;
+        case 'location': return r.of === 'target' && !target.hasLocation ? 'resourceGroup().location' : `${of}.location`;
+        case 'name': return r.suffix ? `'\${${of}.name}${quote(r.suffix).slice(1, -1)}'` : `${of}.name`;
+      }
+    }
+    if (value === null || typeof value !== 'object') return this.render(value as JsonValue, indent);
+    const next = indent + this.unit;
+    if (Array.isArray(value)) {
+      return value.length ? `[${this.eol}${value.map((v) => next + this.renderNew(v, next, target, symbols, parameterNames)).join(this.eol)}${this.eol}${indent}]` : '[]';
+    }
+    const entries = Object.entries(value as { [key: string]: NewValue });
+    return entries.length
+      ? `{${this.eol}${entries.map(([k, v]) => `${next}${renderKey(k)}: ${this.renderNew(v, next, target, symbols, parameterNames)}`).join(this.eol)}${this.eol}${indent}}`
+      : '{}';
+  }
+
   /** A fix value as Bicep: single-quoted strings, newline-separated members, expressions in Bicep syntax. */
   render(value: FixValue, indent: string): string {
     if (value === null) return 'null';
@@ -218,6 +331,27 @@ class WriterContext {
     }
     const entries = Object.entries(value);
     return entries.length ? `{${this.eol}${entries.map(([k, v]) => `${inner}${renderKey(k)}: ${this.render(v, inner)}`).join(this.eol)}${this.eol}${indent}}` : '{}';
+  }
+}
+
+interface BicepTarget {
+  /** How the target is referred to: `account`, or `parent::child`. */
+  readonly symbol: string;
+  readonly hasLocation: boolean;
+  /** The condition's text (inside the parentheses), when the target has one. */
+  readonly condition?: string;
+}
+
+function symbolOf(d: Declaration): string | undefined {
+  switch (d.kind) {
+    case 'param': case 'var': case 'resource': case 'module': case 'output': case 'type': case 'func': case 'metadata':
+      return d.name.name;
+    case 'import':
+      return d.wildcardAlias?.name;
+    case 'extension':
+      return d.alias?.name;
+    default:
+      return undefined;
   }
 }
 

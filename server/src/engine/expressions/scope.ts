@@ -119,6 +119,8 @@ export class TemplateScope implements EvalContext {
     if (isRawObject(d.decl) && Object.prototype.hasOwnProperty.call(d.decl, 'defaultValue')) {
       return evaluateTemplateValue(d.decl.defaultValue, this);
     }
+    // A nullable parameter may be left out: it is then null, as ARM deploys it.
+    if (isRawObject(d.decl) && d.decl.nullable === true) return null;
     return new Unknown(`parameter '${d.name}' has no value (no default and no parameter file)`, d.name);
   }
 

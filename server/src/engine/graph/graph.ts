@@ -13,7 +13,10 @@ export { RESOURCE_REF };
 export type Relation =
   /** The resource's parent (nesting, `parent:`, or a name of the form `acct/child`); for `child`, its children. */
   | 'parent' | 'child'
-  /** Extension resources (diagnostic settings, role assignments, locks) whose `scope` is the subject, and the reverse. */
+  /**
+   * Extension resources (diagnostic settings, role assignments, locks) whose `scope` is the subject, and the reverse;
+   * also the `<type>/providers/<extension type>` form, whose type and name say what it extends.
+   */
   | 'scopedTo' | 'scope'
   /** `dependsOn` in either direction. */
   | 'dependsOn' | 'dependedOnBy'
@@ -95,7 +98,21 @@ export class DeploymentGraph {
     this.list.push(resource);
     this.byTypeIndex = undefined;
     this.symbolIndex = undefined;
+    this.members = undefined;
     this.edges.clear();
+  }
+
+  private members: Set<GraphResource> | undefined;
+
+  /** The resource as the graph holds it: a rule subject built from a resource has it as its prototype. */
+  private inGraph(resource: GraphResource): GraphResource {
+    this.members ??= new Set(this.list);
+    let current: GraphResource | null = resource;
+    for (let depth = 0; current && depth < 4; depth++) {
+      if (this.members.has(current)) return current;
+      current = Object.getPrototypeOf(current) as GraphResource | null;
+    }
+    return resource;
   }
 
   private readonly steps = new Map<string, DeploymentStep>();
@@ -173,7 +190,7 @@ export class DeploymentGraph {
 
   /** Resources related to `subject` by `relation`, optionally only those of `type`. */
   related(subject: GraphResource, relation: Relation, type?: string): readonly GraphResource[] {
-    const found = this.edgesOf(relation).get(subject) ?? [];
+    const found = this.edgesOf(relation).get(this.inGraph(subject)) ?? [];
     return type ? found.filter((r) => r.type.toLowerCase() === type.toLowerCase()) : found;
   }
 
@@ -245,7 +262,7 @@ export class DeploymentGraph {
     for (const r of this.list) {
       switch (forward) {
         case 'parent': link(r, this.parentOf(r)); break;
-        case 'scope': link(r, r.scopeNode ? this.resolveNode(r.scopeNode, r.deploymentPath) : undefined); break;
+        case 'scope': link(r, r.scopeNode ? this.resolveNode(r.scopeNode, r.deploymentPath) : this.providerScopeOf(r)); break;
         case 'dependsOn':
           for (const item of r.dependsOnNode?.items() ?? []) link(r, this.resolve(item.value, r.deploymentPath));
           break;
@@ -264,6 +281,25 @@ export class DeploymentGraph {
   private resolveNode(node: ValueNode, from: readonly string[]): GraphResource | undefined {
     const value = node.value;
     return isUnknown(value) && !value.parts ? undefined : this.resolve(value, from);
+  }
+
+  /**
+   * An extension resource in the older form that names its scope in its type and name
+   * (`Microsoft.CognitiveServices/accounts/providers/diagnosticSettings`, name `acct/Microsoft.Insights/logs`,
+   * or nested under the account as `providers/diagnosticSettings`): the resource the part before `providers` names.
+   */
+  private providerScopeOf(r: GraphResource): GraphResource | undefined {
+    const types = r.type.split('/');
+    const at = types.findIndex((t, i) => i > 1 && t.toLowerCase() === 'providers');
+    if (at < 0) return undefined;
+    const scopeType = types.slice(0, at).join('/');
+    if (r.declaredParent && r.declaredParent.type.toLowerCase() === scopeType.toLowerCase()) return r.declaredParent;
+    const name = patternOf(this.fullName(r))?.split('/');
+    if (!name || name.length < at) return undefined;
+    const scopeName = name.slice(0, at - 1);
+    const candidates = this.ofType(scopeType).filter((p) => matchesName(this.fullName(p), scopeName));
+    const own = candidates.filter((p) => samePath(p.deploymentPath, r.deploymentPath));
+    return own.length === 1 ? own[0] : candidates.length === 1 ? candidates[0] : undefined;
   }
 
   /** The declared parent, else the resource whose type and name are this one's minus the last segment. */
