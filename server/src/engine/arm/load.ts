@@ -6,6 +6,7 @@ import type { AiResource, SourceFile } from '../model';
 import { positionAt } from '../text';
 import { conventionalNames, readParameterFile, templateNamedBy, type ParameterFile } from './parameters';
 import { generatorOf, isDeploymentTemplate, parseArm, readArmDeployment } from './reader';
+import { rememberArmParse } from './writer';
 import { parseBicep } from '../bicep/parser';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
@@ -13,6 +14,8 @@ import { globMatches } from '../glob';
 export function loadArm(file: SourceFile, options: AnalyzeOptions): Loaded {
   const doc = parseArm(file);
   if (!isDeploymentTemplate(doc.root)) return { isTemplate: false, problems: [], runs: [] };
+  // Fixes are written against the same parse.
+  if (options.fixes !== false) rememberArmParse(file, doc.root, doc.errors);
   // One problem for a malformed file: the first error is the one to fix, the rest often follow from it.
   const first = doc.errors[0];
   const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more error${doc.errors.length > 2 ? 's' : ''})` : '';

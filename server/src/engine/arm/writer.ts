@@ -1,63 +1,168 @@
-// ARM JSON writer: turns fix intents into one minimal text edit with jsonc-parser's
-// `modify`, keeping the file's indentation, line endings and comments.
+// ARM JSON writer: fix operations as text changes against one parse of the file, in the file's indentation,
+// line endings and layout (a one-line object stays on one line), keeping comments. It writes only into
+// objects and arrays that are closed and free of syntax errors.
 
-import { applyEdits, getNodePath, modify, parseTree, findNodeAtOffset, type JSONPath, type Node as JsonNode } from 'jsonc-parser';
-import { ExpressionValue, type FixIntent, type FixValue, type JsonValue } from '../fixes';
+import { parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { ExpressionValue, type FixValue, type JsonValue } from '../fixes';
 import { armLiteral, printTemplateExpression } from '../expressions/print';
-import { eolOf, indentOf } from '../text';
-import { SUPPRESS_PATH } from './reader';
+import type { SourceFile } from '../model';
+import { eolOf, indentAt, indentUnit, lineStartOf } from '../text';
+import { anyWithin, endOfLine, parseCache, renderValue, runsOf, type FormatWriter, type Member, type Range, type TextChange, type ValueStyle, type Written } from '../writing';
 
-interface PathEdit { readonly path: JSONPath; readonly value: unknown; readonly onlyIfMissing?: boolean }
+interface ArmSyntax {
+  readonly text: string;
+  readonly root: JsonNode;
+  /** Offsets of the syntax errors, ascending. */
+  readonly errors: readonly number[];
+  readonly eol: string;
+  readonly style: ValueStyle<JsonValue>;
+}
 
-/**
- * Applies the intents that target `text` and returns the new text (unchanged when none apply).
- * Replacements and removals edit exactly the value (and one separator); insertions go through
- * jsonc-parser's `modify`, formatted like the file.
- */
-export function applyArmIntents(text: string, intents: readonly FixIntent[]): string {
-  const root = parseTree(text, [], { allowTrailingComma: true });
-  if (!root) return text;
-  const direct: { start: number; end: number; newText: string }[] = [];
-  const sets: PathEdit[] = [];
-  for (const intent of intents) {
-    switch (intent.kind) {
-      case 'set': {
-        const base = pathAt(root, intent.target.loc.start);
-        if (base) sets.push({ path: existingSpelling(root, [...base, ...intent.path]), value: toArmJson(intent.value), onlyIfMissing: intent.onlyIfMissing });
-        break;
-      }
-      case 'replace':
-        direct.push({ start: intent.target.loc.start, end: intent.target.loc.end, newText: JSON.stringify(toArmJson(intent.value)) });
-        break;
-      case 'remove-item': {
-        const range = removalRange(root, intent.target.loc.start);
-        if (range) direct.push({ ...range, newText: '' });
-        break;
-      }
-      case 'suppress': {
-        const base = pathAt(root, intent.resource.declaration.loc.start);
-        if (base) sets.push({ path: existingSpelling(root, [...base, ...SUPPRESS_PATH, intent.ruleId]), value: intent.reason });
-        break;
-      }
+const syntax = parseCache<ArmSyntax>((text) => {
+  const errors: ParseError[] = [];
+  let root: JsonNode | undefined;
+  try {
+    root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  } catch {
+    return undefined; // nesting too deep for the parser: nothing is written
+  }
+  return root && armSyntax(text, root, errors);
+});
+
+function armSyntax(text: string, root: JsonNode, errors: readonly ParseError[]): ArmSyntax {
+  const eol = eolOf(text);
+  const style: ValueStyle<JsonValue> = {
+    eol, unit: indentUnit(text), lineSeparator: ',', key: (k) => JSON.stringify(k),
+    scalar: (v) => (v === null || typeof v !== 'object' ? JSON.stringify(v) : undefined),
+  };
+  return { text, root, errors: errors.map((e) => e.offset).sort((a, b) => a - b), eol, style };
+}
+
+/** Lets the writer reuse the reader's parse of an analysed file (same parser options). */
+export function rememberArmParse(file: SourceFile, root: JsonNode | undefined, errors: readonly ParseError[]): void {
+  if (root) syntax.remember(file, armSyntax(file.text, root, errors));
+}
+
+export const armWriter: FormatWriter<ArmSyntax> = {
+  parse: (file, text) => syntax.get(file, text),
+
+  insert(s, range, members) {
+    const object = whole(s, nodeAt(s.root, range), 'object');
+    if (!object || !members.length) return undefined;
+    const { text, eol } = s;
+    const properties = object.children ?? [];
+    const last = properties[properties.length - 1];
+    const end = object.offset + object.length;
+    const inner = text.slice(object.offset + 1, end - 1);
+    const ownIndent = indentAt(text, object.offset);
+    if (!last) {
+      // `"key": {}` on a line of its own opens onto lines; inside a one-line parent it stays on one line.
+      const multiline = inner.includes('\n') || onItsOwnLine(text, object.offset, end);
+      if (/\/[/*]/.test(inner)) return undefined;
+      const memberIndent = ownIndent + s.style.unit;
+      return [{
+        start: object.offset, end,
+        text: multiline
+          ? `{${eol}${members.map((m) => memberIndent + member(s, m, memberIndent)).join(`,${eol}`)}${eol}${ownIndent}}`
+          : `{ ${members.map((m) => member(s, m, undefined)).join(', ')} }`,
+      }];
     }
-  }
-  let result = text;
-  let lastStart = Infinity;
-  for (const edit of direct.sort((a, b) => b.start - a.start)) {
-    if (edit.end > lastStart) continue; // overlapping edits (the same entry twice): keep the first
-    result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
-    lastStart = edit.start;
-  }
-  const { insertSpaces, tabSize } = indentOf(text);
-  const formattingOptions = { insertSpaces, tabSize, eol: eolOf(text) };
-  for (const edit of sets) {
-    if (edit.onlyIfMissing) {
-      const current = parseTree(result, [], { allowTrailingComma: true });
-      if (current && nodeAtPath(current, edit.path)) continue;
+    const valueEnd = last.offset + last.length;
+    const comma = skipTrivia(text, valueEnd, end - 1);
+    const hasComma = text.charCodeAt(comma) === 44;
+    const after = hasComma ? comma + 1 : valueEnd;
+    if (!inner.includes('\n')) {
+      return [{ start: after, end: after, text: `${hasComma ? ' ' : ', '}${members.map((m) => member(s, m, undefined)).join(', ')}` }];
     }
-    result = applyEdits(result, modify(result, edit.path, edit.value, { formattingOptions }));
+    const lastIndent = indentAt(text, last.offset);
+    const memberIndent = lastIndent.length === last.offset - lineStartOf(text, last.offset) ? lastIndent : ownIndent + s.style.unit;
+    const lines = members.map((m) => `${eol}${memberIndent}${member(s, m, memberIndent)}`).join(',');
+    // After a comment that ends the last member's line, so the comment stays with its member.
+    const at = endOfLine(text, after, end - 1) ?? after;
+    const changes: TextChange[] = [];
+    if (!hasComma) changes.push({ start: valueEnd, end: valueEnd, text: ',' });
+    changes.push({ start: at, end: at, text: lines });
+    return changes;
+  },
+
+  replace(s, range, value) {
+    const node = nodeAt(s.root, range);
+    if (!node || node.type === 'property' || anyWithin(s.errors, range.start, range.end - 1)) return undefined;
+    if ((node.type === 'object' || node.type === 'array') && !whole(s, node, node.type)) return undefined;
+    return [{ start: range.start, end: range.end, text: render(s, toArmJson(value), undefined) }];
+  },
+
+  removeItems(s, items) {
+    let failed = 0;
+    const byArray = new Map<JsonNode, Set<number>>();
+    for (const item of items) {
+      const node = nodeAt(s.root, item);
+      const array = node?.parent;
+      if (!node || array?.type !== 'array' || !whole(s, array, 'array')) { failed++; continue; }
+      let removed = byArray.get(array);
+      if (!removed) byArray.set(array, (removed = new Set()));
+      removed.add(indexOf(array.children!, node));
+    }
+    const changes: TextChange[] = [];
+    for (const [array, removed] of byArray) changes.push(...removeFrom(s, array, [...removed].sort((a, b) => a - b)));
+    return { changes, failed } satisfies Written;
+  },
+};
+
+/** Removals of whole runs of neighbours: each run with the separator after it, or before it at the end. */
+function removeFrom(s: ArmSyntax, array: JsonNode, indices: readonly number[]): TextChange[] {
+  const children = array.children!;
+  const end = array.offset + array.length;
+  if (indices.length === children.length && !/\/[/*]/.test(s.text.slice(array.offset + 1, end - 1))) {
+    return [{ start: array.offset + 1, end: end - 1, text: '' }];
   }
-  return result;
+  return runsOf(indices).map(([first, lastRemoved]) => {
+    const next = children[lastRemoved + 1];
+    if (next) return { start: children[first].offset, end: next.offset, text: '' };
+    const previous = children[first - 1];
+    const lastNode = children[lastRemoved];
+    return previous
+      ? { start: previous.offset + previous.length, end: lastNode.offset + lastNode.length, text: '' }
+      : { start: children[first].offset, end: lastNode.offset + lastNode.length, text: '' };
+  });
+}
+
+/** The node of `type` when it is closed and has no syntax error inside. */
+function whole(s: ArmSyntax, node: JsonNode | undefined, type: 'object' | 'array'): JsonNode | undefined {
+  if (node?.type !== type) return undefined;
+  const end = node.offset + node.length;
+  if (s.text.charCodeAt(end - 1) !== (type === 'object' ? 125 : 93)) return undefined;
+  return anyWithin(s.errors, node.offset, end) ? undefined : node;
+}
+
+/** The value node spanning exactly `range`, found by binary search at each level. */
+function nodeAt(root: JsonNode, range: Range): JsonNode | undefined {
+  let node: JsonNode | undefined = root;
+  while (node) {
+    if (node.offset === range.start && node.offset + node.length === range.end && node.type !== 'property') return node;
+    const children: JsonNode[] | undefined = node.children;
+    if (!children?.length) return undefined;
+    let low = 0;
+    let high = children.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (children[mid].offset <= range.start) { found = mid; low = mid + 1; } else high = mid - 1;
+    }
+    const child: JsonNode | undefined = children[found];
+    if (!child || range.end > child.offset + child.length) return undefined;
+    node = child;
+  }
+  return undefined;
+}
+
+/** `"key": value`, on several lines from `indent`, or on one line without it. */
+function member(s: ArmSyntax, m: Member, indent: string | undefined): string {
+  return `${JSON.stringify(m.key)}: ${render(s, toArmJson(m.value), indent)}`;
+}
+
+function render(s: ArmSyntax, value: JsonValue, indent: string | undefined): string {
+  return renderValue(value, indent, s.style);
 }
 
 /** A fix value as ARM JSON: expressions become `"[...]"` strings, literals that would read as one are escaped. */
@@ -71,51 +176,33 @@ export function toArmJson(value: FixValue): JsonValue {
   return out;
 }
 
-/** The element at `offset` with one separator: up to the next element, or from the previous one when it is last. */
-function removalRange(root: JsonNode, offset: number): { start: number; end: number } | undefined {
-  const node = valueAt(root, offset);
-  const siblings = node?.parent?.type === 'array' ? node.parent.children ?? [] : undefined;
-  if (!node || !siblings) return undefined;
-  const i = siblings.indexOf(node);
-  if (i < siblings.length - 1) return { start: node.offset, end: siblings[i + 1].offset };
-  if (i > 0) return { start: siblings[i - 1].offset + siblings[i - 1].length, end: node.offset + node.length };
-  return { start: node.offset, end: node.offset + node.length };
-}
-
-function valueAt(root: JsonNode, offset: number): JsonNode | undefined {
-  let node = findNodeAtOffset(root, offset, false);
-  while (node && node.parent && node.parent.offset === offset && node.parent.type !== 'property') node = node.parent;
-  return node;
-}
-
-function pathAt(root: JsonNode, offset: number): JSONPath | undefined {
-  const node = valueAt(root, offset);
-  return node ? getNodePath(node) : undefined;
-}
-
-/** ARM property names are case-insensitive: reuse `Properties` rather than adding `properties` beside it. */
-function existingSpelling(root: JsonNode, path: JSONPath): JSONPath {
-  const out: JSONPath = [];
-  let node: JsonNode | undefined = root;
-  for (const segment of path) {
-    if (typeof segment === 'string' && node?.type === 'object') {
-      const prop: JsonNode | undefined = node.children?.find((p) => String(p.children?.[0]?.value).toLowerCase() === segment.toLowerCase());
-      out.push(prop ? String(prop.children![0].value) : segment);
-      node = prop?.children?.[1];
-    } else {
-      out.push(segment);
-      node = typeof segment === 'number' && node?.type === 'array' ? node.children?.[segment] : undefined;
-    }
+/** The offset of the first character from `from` (before `limit`) that is not blank or a comment. */
+function skipTrivia(text: string, from: number, limit: number): number {
+  let i = from;
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+    else if (c === 47 && text.charCodeAt(i + 1) === 47) { while (i < limit && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++; }
+    else if (c === 47 && text.charCodeAt(i + 1) === 42) { const close = text.indexOf('*/', i + 2); i = close < 0 || close >= limit ? limit : close + 2; }
+    else break;
   }
-  return out;
+  return i;
 }
 
-function nodeAtPath(root: JsonNode, path: JSONPath): JsonNode | undefined {
-  let node: JsonNode | undefined = root;
-  for (const segment of path) {
-    if (!node) return undefined;
-    if (typeof segment === 'number') node = node.type === 'array' ? node.children?.[segment] : undefined;
-    else node = node.type === 'object' ? node.children?.find((p) => p.children?.[0]?.value === segment)?.children?.[1] : undefined;
+/** Whether the object at [start, end) is all its line holds, but for its key before and a comma or comment after. */
+function onItsOwnLine(text: string, start: number, end: number): boolean {
+  let after = end;
+  while (after < text.length && text.charCodeAt(after) !== 10 && text.charCodeAt(after) !== 13) after++;
+  return /^\s*("([^"\\]|\\.)*"\s*:\s*)?$/.test(text.slice(lineStartOf(text, start), start)) && /^\s*,?\s*(\/\/.*)?$/.test(text.slice(end, after));
+}
+
+/** The index of a child, by binary search on offsets. */
+function indexOf(children: readonly JsonNode[], node: JsonNode): number {
+  let low = 0;
+  let high = children.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (children[mid].offset < node.offset) low = mid + 1; else if (children[mid].offset > node.offset) high = mid - 1; else return mid;
   }
-  return node;
+  return -1;
 }
