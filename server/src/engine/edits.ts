@@ -7,7 +7,7 @@ import { writtenAt, type FileKind, type Loc, type SourceFile, type ValueNode } f
 import { SUPPRESS_PATH } from './arm/reader';
 import { armWriter } from './arm/writer';
 import { bicepWriter } from './bicep/writer';
-import { applyChanges, type FormatWriter, type Member, type Suppression, type TextChange } from './writing';
+import { applyChanges, combine, type FormatWriter, type Member, type Suppression, type TextChange } from './writing';
 
 export interface FileEdit {
   readonly uri: string;
@@ -32,10 +32,20 @@ const writers: Record<FileKind, FormatWriter<unknown>> = { arm: armWriter, bicep
 export function editsFor(fixes: readonly Fix[], textOf: (uri: string) => string | undefined = () => undefined): FileEdit[] {
   const edits: FileEdit[] = [];
   for (const { file, text, changes } of plan(fixes.flatMap((f) => f.changes), textOf).files) {
-    const edit = minimalEdit(file.uri, text, applyChanges(text, changes));
+    const edit = editOf(file.uri, text, changes);
     if (edit) edits.push(edit);
   }
   return edits;
+}
+
+/** One edit spanning the changes: its cost follows what changes, not the file's size. */
+function editOf(uri: string, text: string, changes: readonly TextChange[]): FileEdit | undefined {
+  const combined = combine(changes);
+  if (!combined.length) return undefined;
+  const start = combined[0].start;
+  const end = combined[combined.length - 1].end;
+  const span = minimalEdit(uri, text.slice(start, end), applyChanges(text.slice(start, end), combined.map((c) => ({ ...c, start: c.start - start, end: c.end - start }))));
+  return span && { uri, start: start + span.start, end: start + span.end, newText: span.newText };
 }
 
 /** Whether every intent of the fix can be written, against the text analysed, and it changes something. */

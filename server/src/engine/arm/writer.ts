@@ -53,9 +53,9 @@ export const armWriter: FormatWriter<ArmSyntax> = {
     const properties = object.children ?? [];
     const last = properties[properties.length - 1];
     const end = object.offset + object.length;
-    const inner = text.slice(object.offset + 1, end - 1);
     const ownIndent = indentAt(text, object.offset);
     if (!last) {
+      const inner = text.slice(object.offset + 1, end - 1);
       // `"key": {}` on a line of its own opens onto lines; inside a one-line parent it stays on one line.
       const multiline = inner.includes('\n') || onItsOwnLine(text, object.offset, end);
       if (/\/[/*]/.test(inner)) return undefined;
@@ -71,7 +71,8 @@ export const armWriter: FormatWriter<ArmSyntax> = {
     const comma = skipTrivia(text, valueEnd, end - 1);
     const hasComma = text.charCodeAt(comma) === 44;
     const after = hasComma ? comma + 1 : valueEnd;
-    if (!inner.includes('\n')) {
+    // A one-line object has no line break before its first member or after its last.
+    if (!hasLineBreak(text, object.offset, properties[0].offset) && !hasLineBreak(text, valueEnd, end)) {
       return [{ start: after, end: after, text: `${hasComma ? ' ' : ', '}${members.map((m) => member(s, m, undefined)).join(', ')}` }];
     }
     const lastIndent = indentAt(text, last.offset);
@@ -194,6 +195,11 @@ function onItsOwnLine(text: string, start: number, end: number): boolean {
   let after = end;
   while (after < text.length && text.charCodeAt(after) !== 10 && text.charCodeAt(after) !== 13) after++;
   return /^\s*("([^"\\]|\\.)*"\s*:\s*)?$/.test(text.slice(lineStartOf(text, start), start)) && /^\s*,?\s*(\/\/.*)?$/.test(text.slice(end, after));
+}
+
+function hasLineBreak(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13) return true;
+  return false;
 }
 
 /** The index of a child, by binary search on offsets. */

@@ -6,7 +6,7 @@ import { ExpressionValue, type FixValue } from '../fixes';
 import type { SourceFile } from '../model';
 import { eolOf, indentAt, indentUnit, lineAt } from '../text';
 import { anyWithin, endOfLine, parseCache, renderValue, runsOf, type FormatWriter, type Range, type TextChange, type ValueStyle } from '../writing';
-import type { ArrayNode, Directive, ObjectNode } from './ast';
+import type { ArrayNode, Directive, ObjectNode, StringNode } from './ast';
 import { MAX_PARSE_DIAGNOSTICS, parseBicep, parseBicepParam } from './parser';
 import { printBicepExpression, quoteBicepString as quote } from './print';
 
@@ -39,21 +39,29 @@ const syntax = parseCache<BicepSyntax>((text, file) => {
   const values = new Set<string>();
   const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => d.start);
   const multilineStrings: Range[] = [];
-  // Iterative: the tree's depth follows the input's.
+  // Iterative: the tree's depth follows the input's. Only syntax nodes (with a `kind`) and arrays of them hold values.
   const stack: unknown[] = [...program.declarations];
   while (stack.length) {
-    const node = stack.pop();
-    if (!node || typeof node !== 'object') continue;
-    if (Array.isArray(node)) { for (const child of node) stack.push(child); continue; }
-    const n = node as { kind?: string; start?: number; end?: number };
-    if (typeof n.kind === 'string' && typeof n.start === 'number' && typeof n.end === 'number') {
-      values.add(key(n as Range));
-      if (n.kind === 'object') objects.set(key(n as Range), node as ObjectNode);
-      else if (n.kind === 'array') (node as ArrayNode).items.forEach((item, index) => items.set(key(item), { array: node as ArrayNode, index }));
-      else if (n.kind === 'error') errors.push(n.start);
-      else if (n.kind === 'string' && (node as { multiline?: boolean }).multiline) multilineStrings.push(n as Range);
+    const node = stack.pop() as { kind?: string; start: number; end: number } | unknown[];
+    if (Array.isArray(node)) { for (const child of node) if (child && typeof child === 'object') stack.push(child); continue; }
+    if (typeof node.kind !== 'string') continue;
+    const range = key(node);
+    values.add(range);
+    switch (node.kind) {
+      case 'object': objects.set(range, node as ObjectNode); break;
+      case 'array': (node as ArrayNode).items.forEach((item, index) => items.set(key(item), { array: node as ArrayNode, index })); break;
+      case 'error': errors.push(node.start); break;
+      case 'string': {
+        const string = node as StringNode;
+        if (string.multiline) multilineStrings.push(string);
+        stack.push(string.expressions);
+        continue;
+      }
     }
-    for (const value of Object.values(node)) if (value && typeof value === 'object') stack.push(value);
+    for (const field in node) {
+      const value = (node as unknown as Record<string, unknown>)[field];
+      if (value && typeof value === 'object') stack.push(value);
+    }
   }
   const eol = eolOf(text);
   const unit = indentUnit(text);
