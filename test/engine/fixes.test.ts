@@ -11,9 +11,9 @@ import { analyze, type AnalysisResult, type Finding } from '../../server/src/eng
 import { parseBicep, parseBicepParam } from '../../server/src/engine/bicep/parser';
 import { mergeSettings } from '../../server/src/engine/config';
 import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
-import { fixAll, fixAllEdits } from '../../server/src/engine/fixAll';
+import { fixAll, fixAllEdits, MAX_FIX_PASSES } from '../../server/src/engine/fixAll';
 import type { Fix } from '../../server/src/engine/fixes';
-import type { FileKind } from '../../server/src/engine/model';
+import type { FileKind, ValueNode } from '../../server/src/engine/model';
 import { CORPUS, EXAMPLES } from '../support/paths';
 
 const settings = mergeSettings({});
@@ -182,8 +182,17 @@ test('fixAll: neighbouring duplicates are all removed, in one pass', () => {
   assert.equal(result.text, bicep.replace("[ 'a.x', 'b.x', 'A.x', 'a.x' ]", "[ 'a.x', 'b.x' ]"));
 });
 
-test('fixAll: a URL rewritten to a host that is already listed is then removed', () => {
+test('a URL whose host is already listed is removed rather than rewritten into a duplicate', () => {
   const text = allowList(['a.x', 'https://a.x/path', 'https://A.x:443/', 'b.x']);
+  const titles = run({ 'main.json': text }, 'main.json').findings.flatMap((f) => f.fixes.filter((x) => x.safe).map((x) => x.title));
+  assert.deepEqual(titles, ["Remove 'https://a.x/path': its host 'a.x' is already listed", "Remove 'https://A.x:443/': its host 'A.x' is already listed"]);
+  const { text: fixed, passes } = armFixAll(text);
+  assert.equal(fixed, allowList(['a.x', 'b.x']));
+  assert.equal(passes, 1);
+});
+
+test('fixAll: URLs rewritten to the same host are followed by the removal of the duplicate', () => {
+  const text = allowList(['https://a.x/1', 'https://A.x/2', 'b.x']);
   const { text: fixed, passes } = armFixAll(text);
   assert.equal(fixed, allowList(['a.x', 'b.x']));
   assert.equal(passes, 2);
@@ -192,13 +201,17 @@ test('fixAll: a URL rewritten to a host that is already listed is then removed',
 
 test('fixAll: stops after 10 passes, and fixAllEdits re-analyses with the options of the analysis', () => {
   let calls = 0;
-  // An analysis that always offers a safe fix: the loop must end anyway.
-  const endless = fixAll('{}', (t) => {
+  // An analysis that always offers a safe fix (a count rewritten each time): the loop ends anyway.
+  const endless = fixAll('{ "n": 0 }', (t) => {
     calls++;
     const file = { uri: `${DIR}/x.json`, text: t, kind: 'arm' as const };
-    return { file, isTemplate: true, resources: [], problems: [], findings: [{ fixes: [{ title: 'grow', safe: true, changes: [] }] } as unknown as Finding] };
+    const target = { loc: { file, start: 0, end: t.length } } as ValueNode;
+    const fix: Fix = { title: 'count', safe: true, changes: [{ kind: 'replace', target, value: { n: calls } }] };
+    return { file, isTemplate: true, resources: [], problems: [], findings: [{ fixes: [fix] } as unknown as Finding] };
   });
-  assert.ok(endless.passes <= 10 && calls <= 11, `${endless.passes} passes, ${calls} analyses`);
+  assert.equal(endless.passes, MAX_FIX_PASSES);
+  assert.equal(calls, MAX_FIX_PASSES);
+  assert.equal(endless.text, `{ "n": ${MAX_FIX_PASSES} }`);
   const text = allowList(['a.x', 'https://a.x/', 'a.x']);
   const result = run({ 'main.json': text }, 'main.json');
   const edits = fixAllEdits(result.findings);

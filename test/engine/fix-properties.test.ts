@@ -1,0 +1,222 @@
+// Property test of the fixes, on the shared corpus, the examples and seeded mutants of them: every fix alone, and
+// source.fixAll, leaves files that parse without new errors, with the targeted finding gone, no new finding, and
+// changes only inside what the fix targets.
+
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { findNodeAtOffset, parseTree, type ParseError } from 'jsonc-parser';
+import { analyze, fileKindOf, type Finding } from '../../server/src/engine/analyze';
+import { parseBicep, parseBicepParam } from '../../server/src/engine/bicep/parser';
+import type { ArrayNode } from '../../server/src/engine/bicep/ast';
+import { mergeSettings } from '../../server/src/engine/config';
+import { applyFileEdits, editsFor, type FileEdit } from '../../server/src/engine/edits';
+import { fixAll, MAX_FIX_PASSES } from '../../server/src/engine/fixAll';
+import type { Fix, FixIntent } from '../../server/src/engine/fixes';
+import { writtenAt, type FileKind, type Loc, type ValueNode } from '../../server/src/engine/model';
+import { lineAt } from '../../server/src/engine/text';
+import { nodeFileHost } from '../../server/src/workspace/node-host';
+import { mutateArm, mutateBicep, seeded } from '../support/mutate';
+import { CORPUS, EXAMPLES } from '../support/paths';
+
+const SEED = 20240615;
+/**
+ * Mutants per seed file. Files this large or larger (Azure Verified Modules, megabytes) are checked as they are: each
+ * fix for syntax and place, and one seeded fix of each also analysed again (an analysis takes most of a second).
+ */
+const MUTANTS = 12;
+const LARGE = 200 * 1024;
+
+const settings = mergeSettings({});
+const disk = nodeFileHost();
+
+function seedFiles(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p); else if (/\.(json|bicep|bicepparam)$/i.test(e.name)) out.push(p);
+    }
+  };
+  for (const root of [CORPUS, path.resolve(CORPUS, '..', 'bicep'), EXAMPLES]) walk(root);
+  return out.sort();
+}
+
+const errorCounts = new Map<string, number>();
+
+/** Syntax errors of a text; the texts fixes start from are counted once. */
+function syntaxErrors(text: string, kind: FileKind, remember = false): number {
+  const known = errorCounts.get(text);
+  if (known !== undefined) return known;
+  const count = countErrors(text, kind);
+  if (remember) {
+    if (errorCounts.size > 8) errorCounts.clear();
+    errorCounts.set(text, count);
+  }
+  return count;
+}
+
+function countErrors(text: string, kind: FileKind): number {
+  if (kind === 'arm') {
+    const errors: ParseError[] = [];
+    parseTree(text, errors, { allowTrailingComma: true });
+    return errors.length;
+  }
+  return (kind === 'bicep' ? parseBicep(text) : parseBicepParam(text)).diagnostics.filter((d) => d.severity === 'error').length;
+}
+
+/** The file's findings, read with `overlay` over the disk. */
+function findingsOf(uri: string, overlay: ReadonlyMap<string, string>): readonly Finding[] {
+  const host = { readFile: (u: string) => overlay.get(u) ?? disk.readFile(u), listDir: (u: string) => disk.listDir?.(u) };
+  return analyze({ uri, text: overlay.get(uri)!, kind: fileKindOf(uri)! }, { settings, host }).findings;
+}
+
+const keyOf = (f: Finding) => `${f.ruleId}|${f.messageText}`;
+
+function counts(findings: readonly Finding[]): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const f of findings) map.set(keyOf(f), (map.get(keyOf(f)) ?? 0) + 1);
+  return map;
+}
+
+/** Findings after that were not there before (as many times). */
+function added(before: readonly Finding[], after: readonly Finding[]): string[] {
+  const left = counts(before);
+  const out: string[] = [];
+  for (const f of after) {
+    const n = left.get(keyOf(f)) ?? 0;
+    if (n > 0) left.set(keyOf(f), n - 1); else out.push(keyOf(f));
+  }
+  return out;
+}
+
+/** The places an intent may change: its target, what a `set` reaches through, the line above a suppressed one. */
+function regionsOf(intent: FixIntent): Loc[] {
+  switch (intent.kind) {
+    case 'replace': return [intent.target.loc];
+    case 'remove-item': return [containerOf(intent.target.loc)];
+    case 'set': {
+      const regions = [intent.target.loc];
+      let node: ValueNode | undefined = intent.target;
+      for (const segment of intent.path) {
+        node = node?.member(segment);
+        if (!node) break;
+        const site = writtenAt(node);
+        if (site !== node) { regions.push(site.loc); node = site; }
+      }
+      return regions;
+    }
+    case 'suppress': {
+      const at = intent.at ?? intent.resource.typeLoc;
+      if (at.file.kind === 'arm') return [intent.resource.declaration.loc];
+      const starts = lineStarts(at.file.text);
+      const line = lineAt(starts, at.start);
+      return [{ file: at.file, start: starts[Math.max(0, line - 1)], end: at.start }];
+    }
+  }
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+/** The array holding an item, found by a parse of this test's own. */
+function containerOf(loc: Loc): Loc {
+  if (loc.file.kind === 'arm') {
+    const root = parseTree(loc.file.text, [], { allowTrailingComma: true })!;
+    let node = findNodeAtOffset(root, loc.start, false);
+    while (node && node.type !== 'array') node = node.parent;
+    return node ? { file: loc.file, start: node.offset, end: node.offset + node.length } : loc;
+  }
+  const { program } = loc.file.kind === 'bicep' ? parseBicep(loc.file.text) : parseBicepParam(loc.file.text);
+  let found: ArrayNode | undefined;
+  const stack: unknown[] = [program.declarations];
+  while (stack.length && !found) {
+    const n = stack.pop();
+    if (!n || typeof n !== 'object') continue;
+    if (Array.isArray(n)) { stack.push(...n); continue; }
+    const a = n as ArrayNode;
+    if (a.kind === 'array' && a.items.some((i) => i.start === loc.start && i.end === loc.end)) found = a;
+    else stack.push(...Object.values(n));
+  }
+  return found ? { file: loc.file, start: found.start, end: found.end } : loc;
+}
+
+function within(edit: FileEdit, regions: readonly Loc[]): boolean {
+  const own = regions.filter((r) => r.file.uri === edit.uri);
+  return own.length > 0 && edit.start >= Math.min(...own.map((r) => r.start)) && edit.end <= Math.max(...own.map((r) => r.end));
+}
+
+interface Stats { inputs: number; fixes: number; fixAlls: number }
+
+/** Checks every fix of the file's findings, and fixAll; with `sample`, only one fix is analysed again. */
+function checkInput(uri: string, text: string, stats: Stats, label: string, sample?: () => number): void {
+  const overlay = new Map([[uri, text]]);
+  const before = findingsOf(uri, overlay);
+  const all = before.flatMap((finding) => finding.fixes.map((fix) => ({ finding, fix })));
+  if (!all.length) return;
+  stats.inputs++;
+  const analysed = sample ? Math.floor(sample() * all.length) : -1;
+  all.forEach(({ finding, fix }, i) => {
+    stats.fixes++;
+    checkFix(uri, overlay, before, finding, fix, `${label}: ${fix.title}`, !sample || i === analysed);
+  });
+  stats.fixAlls++;
+  const result = fixAll(text, (t) => analyze({ uri, text: t, kind: fileKindOf(uri)! }, { settings, host: disk }), { first: before });
+  if (result.text === text) return;
+  const kind = fileKindOf(uri)!;
+  assert.ok(syntaxErrors(result.text, kind) <= syntaxErrors(text, kind), `${label}: fixAll breaks the syntax`);
+  const after = findingsOf(uri, new Map([[uri, result.text]]));
+  assert.deepEqual(added(before, after), [], `${label}: fixAll adds findings`);
+  if (result.passes < MAX_FIX_PASSES) {
+    assert.deepEqual(after.filter((f) => f.fixes.some((x) => x.safe && editsFor([x]).some((e) => e.uri === uri))).map(keyOf), [], `${label}: fixAll leaves safe fixes`);
+  }
+}
+
+function checkFix(uri: string, overlay: ReadonlyMap<string, string>, before: readonly Finding[], finding: Finding, fix: Fix, label: string, analyse: boolean): void {
+  const edits = editsFor([fix], (u) => overlay.get(u) ?? disk.readFile(u));
+  assert.ok(edits.length, `${label}: offered without an edit`);
+  const regions = fix.changes.flatMap(regionsOf);
+  const after = new Map(overlay);
+  for (const edit of edits) {
+    const old = after.get(edit.uri) ?? disk.readFile(edit.uri)!;
+    const kind = fileKindOf(edit.uri)!;
+    assert.ok(within(edit, regions), `${label}: edits ${edit.uri} outside its target (${edit.start}-${edit.end}: ${JSON.stringify(edit.newText.slice(0, 80))})`);
+    const changed = applyFileEdits(old, [edit]);
+    assert.ok(syntaxErrors(changed, kind) <= syntaxErrors(old, kind, true), `${label}: ${edit.uri} gets syntax errors:\n${changed.slice(Math.max(0, edit.start - 200), edit.start + edit.newText.length + 200)}`);
+    after.set(edit.uri, changed);
+  }
+  if (!analyse) return;
+  const findings = findingsOf(uri, after);
+  const left = findings.filter((f) => keyOf(f) === keyOf(finding)).length;
+  assert.ok(left < before.filter((f) => keyOf(f) === keyOf(finding)).length, `${label}: the finding stays: ${finding.message}`);
+  assert.deepEqual(added(before, findings), [], `${label}: adds findings`);
+}
+
+test(`fixes on the corpus, the examples and ${MUTANTS} seeded mutants of each (seed ${SEED})`, () => {
+  const random = seeded(SEED);
+  const stats: Stats = { inputs: 0, fixes: 0, fixAlls: 0 };
+  const started = Date.now();
+  for (const file of seedFiles()) {
+    const uri = pathToFileURL(file).href;
+    const kind = fileKindOf(uri)!;
+    const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+    const name = path.basename(path.dirname(file)) + '/' + path.basename(file);
+    const large = text.length >= LARGE;
+    checkInput(uri, text, stats, name, large ? random : undefined);
+    if (large) continue;
+    for (let m = 0; m < MUTANTS; m++) {
+      const count = 1 + Math.floor(random() * 3);
+      const mutant = kind === 'arm' ? mutateArm(text, random, count) : mutateBicep(text, random, count, kind);
+      if (mutant !== text) checkInput(uri, mutant, stats, `${name} mutant ${m}`);
+    }
+  }
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`fix properties: ${stats.inputs} inputs with fixes, ${stats.fixes} fixes applied alone, ${stats.fixAlls} fixAll runs, ${seconds.toFixed(1)} s`);
+  assert.ok(stats.fixes > 0);
+});
