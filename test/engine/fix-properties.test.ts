@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { findNodeAtOffset, parseTree, type ParseError } from 'jsonc-parser';
+import { parseTree, type ParseError } from 'jsonc-parser';
 import { analyze, fileKindOf, type Finding } from '../../server/src/engine/analyze';
 import { parseBicep, parseBicepParam } from '../../server/src/engine/bicep/parser';
 import type { ArrayNode } from '../../server/src/engine/bicep/ast';
@@ -127,24 +127,50 @@ function lineStarts(text: string): number[] {
 
 /** The array holding an item, found by a parse of this test's own. */
 function containerOf(loc: Loc): Loc {
-  if (loc.file.kind === 'arm') {
-    const root = parseTree(loc.file.text, [], { allowTrailingComma: true })!;
-    let node = findNodeAtOffset(root, loc.start, false);
-    while (node && node.type !== 'array') node = node.parent;
-    return node ? { file: loc.file, start: node.offset, end: node.offset + node.length } : loc;
+  const array = arrayWhere(loc.file.text, loc.file.kind, (a) => a.items.some((i) => i.start === loc.start && i.end === loc.end));
+  return array ? { file: loc.file, ...array } : loc;
+}
+
+interface ArraySyntax { readonly start: number; readonly end: number; readonly items: readonly { start: number; end: number }[] }
+
+/** The first array (in a parse of this test's own) for which `test` holds. */
+function arrayWhere(text: string, kind: FileKind, test: (a: ArraySyntax) => boolean): ArraySyntax | undefined {
+  if (kind === 'arm') {
+    const stack = [parseTree(text, [], { allowTrailingComma: true })];
+    while (stack.length) {
+      const node = stack.pop();
+      if (!node) continue;
+      if (node.type === 'array') {
+        const a = { start: node.offset, end: node.offset + node.length, items: (node.children ?? []).map((c) => ({ start: c.offset, end: c.offset + c.length })) };
+        if (test(a)) return a;
+      }
+      stack.push(...(node.children ?? []));
+    }
+    return undefined;
   }
-  const { program } = loc.file.kind === 'bicep' ? parseBicep(loc.file.text) : parseBicepParam(loc.file.text);
-  let found: ArrayNode | undefined;
+  const { program } = kind === 'bicep' ? parseBicep(text) : parseBicepParam(text);
   const stack: unknown[] = [program.declarations];
-  while (stack.length && !found) {
+  while (stack.length) {
     const n = stack.pop();
     if (!n || typeof n !== 'object') continue;
     if (Array.isArray(n)) { stack.push(...n); continue; }
-    const a = n as ArrayNode;
-    if (a.kind === 'array' && a.items.some((i) => i.start === loc.start && i.end === loc.end)) found = a;
-    else stack.push(...Object.values(n));
+    if ((n as ArrayNode).kind === 'array' && test(n as ArrayNode)) return n as ArrayNode;
+    stack.push(...Object.values(n));
   }
-  return found ? { file: loc.file, start: found.start, end: found.end } : loc;
+  return undefined;
+}
+
+/** A removal leaves the array's other items as they were, in order. */
+function checkRemovals(fix: Fix, after: ReadonlyMap<string, string>, label: string): void {
+  for (const intent of fix.changes) {
+    if (intent.kind !== 'remove-item') continue;
+    const { file } = intent.target.loc;
+    const before = arrayWhere(file.text, file.kind, (a) => a.items.some((i) => i.start === intent.target.loc.start && i.end === intent.target.loc.end))!;
+    const text = after.get(file.uri)!;
+    const now = arrayWhere(text, file.kind, (a) => a.start === before.start);
+    const expected = before.items.filter((i) => i.start !== intent.target.loc.start).map((i) => file.text.slice(i.start, i.end));
+    assert.deepEqual(now?.items.map((i) => text.slice(i.start, i.end)), expected, `${label}: removes more or less than its entry`);
+  }
 }
 
 function within(edit: FileEdit, regions: readonly Loc[]): boolean {
@@ -191,6 +217,7 @@ function checkFix(uri: string, overlay: ReadonlyMap<string, string>, before: rea
     assert.ok(syntaxErrors(changed, kind) <= syntaxErrors(old, kind, true), `${label}: ${edit.uri} gets syntax errors:\n${changed.slice(Math.max(0, edit.start - 200), edit.start + edit.newText.length + 200)}`);
     after.set(edit.uri, changed);
   }
+  checkRemovals(fix, after, label);
   if (!analyse) return;
   const findings = findingsOf(uri, after);
   const left = findings.filter((f) => keyOf(f) === keyOf(finding)).length;
