@@ -2,6 +2,7 @@
 // targets gone; targets written as expressions are fixed where their value is written, or not offered.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -14,7 +15,10 @@ import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
 import { fixAll, fixAllEdits, MAX_FIX_PASSES } from '../../server/src/engine/fixAll';
 import type { Fix } from '../../server/src/engine/fixes';
 import type { FileKind, ValueNode } from '../../server/src/engine/model';
-import { CORPUS, EXAMPLES } from '../support/paths';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CodeAction } from 'vscode-languageserver-protocol';
+import { TestClient } from '../support/lspClient';
+import { CLI, CORPUS, EXAMPLES, tempTree } from '../support/paths';
 
 const settings = mergeSettings({});
 const DIR = 'file:///work/fixes';
@@ -351,5 +355,27 @@ test('no structural fix on a file whose syntax around the target is broken', () 
   }`);
   for (const finding of run({ 'main.bicep': bicep }, 'main.bicep').findings) {
     assert.deepEqual(finding.fixes.filter((x) => x.changes.some((c) => c.kind !== 'suppress')).map((x) => x.title), [], finding.message);
+  }
+});
+
+test('--fix and source.fixAll reach the fixed point', async () => {
+  const text = allowList(['https://a.x/1', 'https://A.x/2', 'b.x']);
+  const dir = tempTree({ 'ai.json': `\ufeff${text}` });
+  const cli = spawnSync(process.execPath, [CLI, '.', '--fix', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+  assert.match(cli.stderr, /fixed 1 file/);
+  assert.equal(fs.readFileSync(path.join(dir, 'ai.json'), 'utf8'), `\ufeff${allowList(['a.x', 'b.x'])}`);
+  const client = new TestClient();
+  try {
+    await client.initialize();
+    const uri = 'file:///lsp/fixpoint.json';
+    await client.open(uri, text);
+    await client.waitForDiagnostics(uri, (d) => d.length > 0);
+    const [action] = await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] },
+    }) as CodeAction[];
+    const edits = action.edit!.changes![uri];
+    assert.equal(TextDocument.applyEdits(TextDocument.create(uri, 'json', 1, text), edits), allowList(['a.x', 'b.x']));
+  } finally {
+    await client.stop();
   }
 });

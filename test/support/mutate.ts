@@ -2,7 +2,7 @@
 // flipped, strings turned into URLs or wildcards, values moved into a parameter or a variable. Mutations aim at the
 // AI accounts (and module calls) of a file, where the rules look.
 
-import { getNodePath, getNodeValue, modify, parseTree, type Node as JsonNode } from 'jsonc-parser';
+import { getNodePath, getNodeValue, modify, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import type { ArrayNode, Expression, ObjectNode } from '../../server/src/engine/bicep/ast';
 import { parseBicep, parseBicepParam } from '../../server/src/engine/bicep/parser';
 
@@ -47,7 +47,7 @@ const AI_TYPE = 'microsoft.cognitiveservices/accounts';
 export function mutateArm(text: string, random: () => number, count: number): string {
   let current = text;
   for (let k = 0; k < count; k++) {
-    const errors: { error: number }[] = [];
+    const errors: ParseError[] = [];
     const root = parseTree(current, errors, { allowTrailingComma: true });
     if (!root || errors.length) return current;
     const nodes = armCandidates(root);
@@ -55,7 +55,7 @@ export function mutateArm(text: string, random: () => number, count: number): st
     // Allow-lists are where most fixes are: one mutation in three goes there.
     const lists = nodes.filter((n) => /^(properties|allowedfqdnlist)$/i.test(String(n.parent?.children?.[0]?.value)));
     const node = lists.length && random() < 0.35 ? pick(random, lists) : pick(random, nodes);
-    current = mutateArmNode(current, root, node, random, `mutant${k}${Math.floor(random() * 1000)}`);
+    current = mutateArmNode(current, node, random, `mutant${k}${Math.floor(random() * 1000)}`);
   }
   return current;
 }
@@ -74,7 +74,7 @@ function armCandidates(root: JsonNode): JsonNode[] {
   return out.filter((n) => n.type !== 'property');
 }
 
-function mutateArmNode(text: string, root: JsonNode, node: JsonNode, random: () => number, name: string): string {
+function mutateArmNode(text: string, node: JsonNode, random: () => number, name: string): string {
   const parent = node.parent;
   const ops: (() => string | undefined)[] = [];
   if (parent?.type === 'array') {

@@ -11,6 +11,7 @@ import { docsUrl } from '../../../rules';
 import { analyze, fileKindOf, type Finding } from '../engine/analyze';
 import { validateSettings, type Settings } from '../engine/config';
 import { editsFor, type FileEdit } from '../engine/edits';
+import { fixAllEdits } from '../engine/fixAll';
 import { rangeOf } from '../engine/text';
 import { toSarif } from '../report/sarif';
 import { auditFiles, summarize, summaryText, type AuditResult } from '../workspace/audit';
@@ -175,7 +176,7 @@ export function startServer(connection: Connection): void {
     const actions: CodeAction[] = [];
     if (only?.some((k) => FIX_ALL_KIND.startsWith(k) || k === CodeActionKind.Source)) {
       const safe = findings.flatMap((f) => f.fixes.filter((x) => x.safe));
-      const edit = safe.length ? workspaceEdit(editsFor(safe, textOf)) : undefined;
+      const edit = safe.length ? workspaceEdit(fixAllEdits(findings, textOf)) : undefined;
       if (edit) actions.push({ title: 'Fix all safe AI Egress Guard problems', kind: FIX_ALL_KIND, edit });
       return actions;
     }
