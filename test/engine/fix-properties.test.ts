@@ -1,6 +1,6 @@
-// Property test of the fixes, on the shared corpus, the examples and seeded mutants of them: every fix alone, and
-// source.fixAll, leaves files that parse without new errors, with the targeted finding gone, no new finding, and
-// changes only inside what the fix targets.
+// Property test of the fixes, on the shared corpus, the examples and seeded mutants of them (some with broken
+// syntax): every fix alone, and source.fixAll, leaves files that parse without new errors, with the targeted finding
+// gone, no new finding, and changes only inside what the fix targets.
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -18,7 +18,7 @@ import type { Fix, FixIntent } from '../../server/src/engine/fixes';
 import { writtenAt, type FileKind, type Loc, type ValueNode } from '../../server/src/engine/model';
 import { lineAt } from '../../server/src/engine/text';
 import { nodeFileHost } from '../../server/src/workspace/node-host';
-import { mutateArm, mutateBicep, seeded } from '../support/mutate';
+import { breakSyntax, mutateArm, mutateBicep, seeded } from '../support/mutate';
 import { CORPUS, EXAMPLES } from '../support/paths';
 
 const SEED = 20240615;
@@ -239,7 +239,9 @@ test(`fixes on the corpus, the examples and ${MUTANTS} seeded mutants of each (s
     if (large) continue;
     for (let m = 0; m < MUTANTS; m++) {
       const count = 1 + Math.floor(random() * 3);
-      const mutant = kind === 'arm' ? mutateArm(text, random, count) : mutateBicep(text, random, count, kind);
+      const mutated = kind === 'arm' ? mutateArm(text, random, count) : mutateBicep(text, random, count, kind);
+      // One mutant in four is also broken: fixes must keep away from the broken part.
+      const mutant = m % 4 === 3 ? breakSyntax(mutated, random) : mutated;
       if (mutant !== text) checkInput(uri, mutant, stats, `${name} mutant ${m}`);
     }
   }

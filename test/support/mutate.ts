@@ -210,3 +210,15 @@ function mutateBicepNode(text: string, node: Expression, array: ArrayNode | unde
   }
   return ops.length ? pick(random, ops)() : undefined;
 }
+
+/** Breaks the syntax once: a closing bracket dropped, or an opening one added, at a seeded place. */
+export function breakSyntax(text: string, random: () => number): string {
+  const closers: number[] = [];
+  for (let i = 0; i < text.length; i++) if (text[i] === '}' || text[i] === ']') closers.push(i);
+  if (closers.length && random() < 0.5) {
+    const at = pick(random, closers);
+    return text.slice(0, at) + text.slice(at + 1);
+  }
+  const at = Math.floor(random() * text.length);
+  return `${text.slice(0, at)}${random() < 0.5 ? '{' : '['}${text.slice(at)}`;
+}
