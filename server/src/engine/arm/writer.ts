@@ -7,7 +7,7 @@ import { ExpressionValue, type FixValue, type JsonValue } from '../fixes';
 import { armLiteral, printTemplateExpression } from '../expressions/print';
 import type { SourceFile } from '../model';
 import { eolOf, indentAt, indentUnit, lineStartOf } from '../text';
-import { anyWithin, endOfLine, parseCache, renderValue, runsOf, type FormatWriter, type Member, type Range, type TextChange, type ValueStyle, type Written } from '../writing';
+import { anyWithin, endOfLine, parseCache, renderValue, runsOf, type FormatWriter, type Member, type Range, type TextChange, type ValueStyle } from '../writing';
 
 interface ArmSyntax {
   readonly text: string;
@@ -106,7 +106,7 @@ export const armWriter: FormatWriter<ArmSyntax> = {
     }
     const changes: TextChange[] = [];
     for (const [array, removed] of byArray) changes.push(...removeFrom(s, array, [...removed].sort((a, b) => a - b)));
-    return { changes, failed } satisfies Written;
+    return { changes, failed };
   },
 };
 

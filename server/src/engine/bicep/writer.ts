@@ -22,7 +22,7 @@ interface BicepSyntax {
   readonly objects: ReadonlyMap<string, ObjectNode>;
   /** Each array item's array and index, by the item's range. */
   readonly items: ReadonlyMap<string, { readonly array: ArrayNode; readonly index: number }>;
-  /** Ranges of every expression. */
+  /** Ranges of every syntax node (a replaced value must be one). */
   readonly values: ReadonlySet<string>;
   /** Where the parse went wrong (diagnostics and error nodes), ascending; everything when diagnostics were capped. */
   readonly errors: readonly number[];
