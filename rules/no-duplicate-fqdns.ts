@@ -2,6 +2,7 @@
 
 import { createRule, type Report } from './rule';
 import { allowListOf, removeEntryFix } from './support/allowlist';
+import { hostKey } from './support/fqdn';
 import { quoted } from './support/values';
 
 export const rule = createRule({
@@ -19,7 +20,7 @@ export const rule = createRule({
     for (const entry of list.entries) {
       // Only fully known entries can be compared.
       if (typeof entry.node.value !== 'string') continue;
-      const key = entry.node.value.toLowerCase().replace(/\.$/, '');
+      const key = hostKey(entry.node.value);
       if (!seen.has(key)) { seen.add(key); continue; }
       reports.push({
         at: entry.node,

@@ -3,7 +3,7 @@
 import type { Fix } from '../server/src/engine/fixes';
 import { createRule, type Report } from './rule';
 import { allowListOf, removeEntryFix } from './support/allowlist';
-import { hostOf, hostProblem, MAX_ENTRIES } from './support/fqdn';
+import { hostKey, hostOf, hostProblem, MAX_ENTRIES } from './support/fqdn';
 import { editableSite, isUnknown, quoted } from './support/values';
 
 type MessageId = 'tooMany' | 'notHost' | 'unverifiable';
@@ -43,7 +43,11 @@ export const rule = createRule({
           const host = hostOf(text);
           const site = editableSite(entry.node);
           if (host && site && typeof entry.node.value === 'string') {
-            fixes.push({ title: `Replace '${entry.shown}' with its host '${host}'`, safe: true, preferred: true, changes: [{ kind: 'replace', target: site, value: host }] });
+            // Rewriting to a host already listed would make a duplicate: the entry goes instead.
+            const listed = list.entries.some((e) => e !== entry && typeof e.node.value === 'string' && hostKey(e.node.value) === hostKey(host));
+            fixes.push(listed
+              ? { title: `Remove '${entry.shown}': its host '${host}' is already listed`, safe: true, preferred: true, changes: [{ kind: 'remove-item', target: site }] }
+              : { title: `Replace '${entry.shown}' with its host '${host}'`, safe: true, preferred: true, changes: [{ kind: 'replace', target: site, value: host }] });
           }
           const remove = removeEntryFix(resource, entry, false);
           if (remove) fixes.push(remove);

@@ -66,3 +66,8 @@ export function hostOf(text: string): string | undefined {
   const host = match[1];
   return host !== text && !host.includes('*') && hostProblem(host) === undefined ? host : undefined;
 }
+
+/** A host as hosts compare: case-insensitively, a trailing dot ignored. */
+export function hostKey(host: string): string {
+  return host.toLowerCase().replace(/\.$/, '');
+}

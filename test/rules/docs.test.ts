@@ -167,6 +167,7 @@ const PROBES: readonly AiResource[] = [
         '*.blob.core.windows.net',
         'https://contoso-search.search.windows.net/indexes',
         'contoso-kv.vault.azure.net',
+        'https://contoso-kv.vault.azure.net/',
         'Contoso-KV.vault.azure.net',
         'contosodocs.blob.core.windows.net:443',
         '10.0.0.4',

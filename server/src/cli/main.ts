@@ -13,7 +13,8 @@ import { auditFiles, summarize } from '../workspace/audit';
 import { collectFiles } from '../workspace/files';
 import { bicepModuleCacheUri, ConfigCache, nodeFileHost, uriToPath } from '../workspace/node-host';
 import type { AnalysisResult } from '../engine/analyze';
-import { applyFileEdits, editsFor } from '../engine/edits';
+import { applyFileEdits } from '../engine/edits';
+import { fixAllEdits } from '../engine/fixAll';
 import { warmUp } from '../engine/warmup';
 import { toSarif } from '../report/sarif';
 import { toJson, toText, useColor } from '../report/text';
@@ -191,7 +192,7 @@ function applySafeFixes(results: readonly AnalysisResult[], err: (s: string) => 
   for (const result of results) {
     const safe = result.findings.flatMap((f) => f.fixes.filter((x) => x.safe));
     if (!safe.length) continue;
-    for (const edit of editsFor(safe)) {
+    for (const edit of fixAllEdits(result.findings)) {
       const file = uriToPath(edit.uri);
       if (!file) continue;
       // Offsets are into the text as analysed, without a byte order mark; the mark is kept.

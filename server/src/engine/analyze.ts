@@ -6,6 +6,7 @@ import { loadArm } from './arm/load';
 import { loadBicep, loadBicepParam } from './bicep/load';
 import type { Settings } from './config';
 import type { Fix } from './fixes';
+import { isWritable } from './edits';
 import { isUnknown } from './expressions/value';
 import { evaluationLimitCount, withEvaluationBudget } from './expressions/evaluator';
 import type { LimitHit } from './limits';
@@ -152,7 +153,15 @@ export function analyze(file: SourceFile, options: AnalyzeOptions): AnalysisResu
 }
 
 function analyzeFile(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
+  if (options.fixes !== false) analysedWith.set(file, options);
   return withEvaluationBudget(() => analyzeWithin(file, options));
+}
+
+const analysedWith = new WeakMap<SourceFile, AnalyzeOptions>();
+
+/** The options a file was analysed with (with fixes), so source.fixAll can analyse its fixed text alike. */
+export function analysisOptionsOf(file: SourceFile): AnalyzeOptions | undefined {
+  return analysedWith.get(file);
 }
 
 function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
@@ -219,9 +228,19 @@ function withParameterFiles(f: Finding, parameterFiles: readonly string[]): Find
   return copyFinding(f, { parameterFiles, message: displayMessage(f.messageText, parameterFiles) });
 }
 
+/** A copy reported elsewhere (a parameter file's value): its suppression goes there too. */
 function withLoc(f: Finding, loc: Loc, related: readonly Related[]): Finding {
-  return copyFinding(f, { loc, related });
+  const copy = copyFinding(f, { loc, related });
+  const propose = proposals.get(f);
+  if (propose) {
+    let fixes: readonly Fix[] | undefined;
+    Object.defineProperty(copy, 'fixes', { get: () => (fixes ??= propose(loc).filter(isWritable)), enumerable: true, configurable: true });
+  }
+  return copy;
 }
+
+/** A finding's fixes before the check that they can be written, with its suppression at a given place. */
+const proposals = new WeakMap<Finding, (at: Loc) => readonly Fix[]>();
 
 /** Fields of a finding computed on first use; a copy reads them from the original, so they stay lazy. */
 const LAZY_FIELDS: ReadonlySet<string> = new Set(['fixes', 'fixable']);
@@ -234,6 +253,8 @@ export function copyFinding(f: Finding, changes: Partial<Omit<Finding, 'fixes' |
     else Object.defineProperty(copy, key, { value: f[key], enumerable: true, writable: false, configurable: true });
   }
   for (const [key, value] of Object.entries(changes)) Object.defineProperty(copy, key, { value, enumerable: true, configurable: true });
+  const propose = proposals.get(f);
+  if (propose) proposals.set(copy, propose);
   return copy;
 }
 
@@ -346,7 +367,9 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
   const site = isNode(report.at) ? writtenAt(report.at).loc : undefined;
   let fixes: readonly Fix[] | undefined;
   let fixable: boolean | undefined;
-  return {
+  let ruleFixes: readonly Fix[] | undefined;
+  const propose = (at: Loc): readonly Fix[] => [...(ruleFixes ??= report.fixes?.() ?? []), suppressFix(rule.id, resource, at)];
+  const finding: Finding = {
     ruleId: rule.id,
     level: report.advisory ? 'info' : level,
     messageId: report.messageId,
@@ -357,18 +380,20 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     loc,
     resource: resource.name,
     related,
-    // Computed on first use: most findings are shown, few are fixed.
+    // Computed on first use: most findings are shown, few are fixed. Only fixes that can be written are offered.
     get fixes() {
-      fixes ??= withFixes ? [...(report.fixes?.() ?? []), suppressFix(rule.id, resource, loc)] : [];
+      fixes ??= withFixes ? propose(loc).filter(isWritable) : [];
       return fixes;
     },
     get fixable() {
-      fixable ??= (withFixes ? this.fixes : report.fixes?.() ?? []).some((f) => f.safe);
+      fixable ??= (withFixes ? this.fixes : (ruleFixes ??= report.fixes?.() ?? [])).some((f) => f.safe);
       return fixable;
     },
     site,
     ...(generatedFrom ? { generatedFrom } : {}),
   };
+  if (withFixes) proposals.set(finding, propose);
+  return finding;
 }
 
 /** Suppression is recorded on the resource (metadata in ARM, `#disable-next-line` in Bicep), with a reason to fill in. */

@@ -19,6 +19,13 @@ export interface Loc {
   readonly end: number;
 }
 
+/** The values a parameter file (ARM JSON or `.bicepparam`) gives a template, by parameter name. */
+export interface ParameterFile {
+  /** File name shown in messages. */
+  readonly name: string;
+  readonly values: ReadonlyMap<string, ValueNode>;
+}
+
 /** How a value reached the resource when it was not written on the resource itself. */
 export type OriginKind = 'parameter-default' | 'parameter-file' | 'caller' | 'variable';
 

@@ -60,10 +60,22 @@ export function eolOf(text: string): '\n' | '\r\n' {
 }
 
 /** The file's indentation unit, guessed from its first indented line. */
-export function indentOf(text: string): { insertSpaces: boolean; tabSize: number } {
-  const match = /\n([ \t]+)\S/.exec(text);
-  if (!match) return { insertSpaces: true, tabSize: 2 };
-  const ws = match[1];
-  if (ws.startsWith('\t')) return { insertSpaces: false, tabSize: 4 };
-  return { insertSpaces: true, tabSize: Math.min(ws.length, 8) };
+export function indentUnit(text: string): string {
+  const indented = /\n([ \t]+)\S/.exec(text)?.[1];
+  return indented?.startsWith('\t') ? '\t' : indented ? ' '.repeat(Math.min(indented.length, 8)) : '  ';
+}
+
+/** The offset at which the line holding `offset` starts (scanning back: for one-off use). */
+export function lineStartOf(text: string, offset: number): number {
+  let start = offset;
+  while (start > 0 && text.charCodeAt(start - 1) !== 10 && text.charCodeAt(start - 1) !== 13) start--;
+  return start;
+}
+
+/** The leading blanks of the line holding `offset`, up to it. */
+export function indentAt(text: string, offset: number): string {
+  const start = lineStartOf(text, offset);
+  let end = start;
+  while (end < offset && (text.charCodeAt(end) === 32 || text.charCodeAt(end) === 9)) end++;
+  return text.slice(start, end);
 }

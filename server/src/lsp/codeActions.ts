@@ -4,7 +4,7 @@
 import { CodeActionKind, TextDocumentEdit, type CodeAction, type CodeActionParams, type TextDocuments, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { editsFor, type FileEdit } from '../engine/edits';
-import type { Fix } from '../engine/fixes';
+import { fixAllEdits } from '../engine/fixAll';
 import { rangeOf } from '../engine/text';
 import type { DiagnosticData } from '../../../shared/protocol';
 import { SOURCE } from './diagnostics';
@@ -31,8 +31,10 @@ export class CodeActions {
     if (!analysis?.findings.size) return [];
     const actions: CodeAction[] = [];
     if (fixAll) {
-      const safe = [...analysis.findings.values()].flatMap((f) => f.fixes.filter((x) => x.safe));
-      const edit = safe.length ? this.workspaceEdit(analysis, safe) : undefined;
+      const findings = [...analysis.findings.values()];
+      const safe = findings.some((f) => f.fixes.some((x) => x.safe));
+      // Safe fixes to a fixed point (fixes that make new duplicates are followed by their removal), ESLint-style.
+      const edit = safe ? this.workspaceEdit(analysis, fixAllEdits(findings, (uri) => analysis.reads.get(uri)?.text)) : undefined;
       if (edit) actions.push({ title: 'Fix all safe AI Egress Guard problems', kind: FIX_ALL_KIND, edit });
       return actions;
     }
@@ -40,16 +42,15 @@ export class CodeActions {
       const key = (diagnostic.data as Partial<DiagnosticData>).key;
       const finding = typeof key === 'string' ? analysis.findings.get(key) : undefined;
       for (const fix of finding?.fixes ?? []) {
-        const edit = this.workspaceEdit(analysis, [fix]);
+        const edit = this.workspaceEdit(analysis, editsFor([fix], (uri) => analysis.reads.get(uri)?.text));
         if (edit) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, edit });
       }
     }
     return actions;
   }
 
-  /** The fixes' edits against the texts the analysis read; undefined if one of those files has changed since. */
-  private workspaceEdit(analysis: Analysis, fixes: readonly Fix[]): WorkspaceEdit | undefined {
-    const edits: readonly FileEdit[] = editsFor(fixes, (uri) => analysis.reads.get(uri)?.text);
+  /** Edits against the texts the analysis read, versioned; undefined if one of those files has changed since. */
+  private workspaceEdit(analysis: Analysis, edits: readonly FileEdit[]): WorkspaceEdit | undefined {
     if (!edits.length) return undefined;
     const byUri = new Map<string, { version: number | null; edits: TextEdit[] }>();
     for (const edit of edits) {

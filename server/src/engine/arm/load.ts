@@ -7,6 +7,7 @@ import type { AiResource, SourceFile } from '../model';
 import { jsonDepthMessage, parseJsonTree, type LimitSink } from '../limits';
 import { conventionalNames, readParameterFile, templateNamedBy, type ParameterFile } from './parameters';
 import { generatorOf, isDeploymentTemplate, parseArm, readArmDeployment } from './reader';
+import { rememberArmParse } from './writer';
 import { parseBicep } from '../bicep/parser';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
@@ -20,6 +21,8 @@ export function loadArm(file: SourceFile, options: AnalyzeOptions, onLimit?: Lim
   }
   // A template broken so badly that its root is not recognised (a merge conflict marker on line 1) is still reported.
   if (!isDeploymentTemplate(doc.root) && !(doc.errors.length && looksLikeTemplate(file.text))) return { isTemplate: false, problems: [], runs: [] };
+  // Fixes are written against the same parse.
+  if (options.fixes !== false && doc.root) rememberArmParse(file, doc.root, doc.errors);
   // One problem for a malformed file: the first error is the one to fix, the rest often follow from it.
   const first = doc.errors[0];
   const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more error${doc.errors.length > 2 ? 's' : ''})` : '';

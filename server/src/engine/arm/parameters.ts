@@ -6,13 +6,9 @@
 import { findNodeAtLocation, getNodeValue, type Node as JsonNode } from 'jsonc-parser';
 import { parseJsonTree } from '../limits';
 import type { Value } from '../expressions/value';
-import type { Loc, SourceFile, ValueNode } from '../model';
+import type { Loc, ParameterFile, SourceFile, ValueNode } from '../model';
 
-export interface ParameterFile {
-  /** File name shown in messages. */
-  readonly name: string;
-  readonly values: ReadonlyMap<string, ValueNode>;
-}
+export type { ParameterFile };
 
 /** A parameter file: a deploymentParameters `$schema`, or top-level `parameters` and `contentVersion` without `resources`. */
 export function isParameterFile(root: JsonNode | undefined): boolean {

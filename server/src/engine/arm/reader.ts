@@ -11,7 +11,7 @@ import { TemplateScope } from '../expressions/scope';
 import type { CloudName } from '../expressions/environment';
 import { getProperty, isObject, isUnknown, Unknown, type Value, type ValueObject } from '../expressions/value';
 import type { ParameterFile } from './parameters';
-import { derived } from '../nodes';
+import { derived, LazyValueNode } from '../nodes';
 import { quotedName, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode } from '../model';
 import type { Expr } from '../expressions/ast';
 import { evaluate } from '../expressions/evaluator';
@@ -371,33 +371,23 @@ function isExpression(json: JsonNode): boolean {
   return json.type === 'string' && /^\[(?!\[)[\s\S]*\]$/.test(String(json.value));
 }
 
-class JsonValueNode implements ValueNode {
-  private evaluated: { value: Value } | undefined;
-  private resolvedOrigin: { origin?: Origin } | undefined;
-
-  constructor(private readonly json: JsonNode, private readonly env: Env, readonly keyLoc?: Loc) {}
+class JsonValueNode extends LazyValueNode {
+  constructor(private readonly json: JsonNode, private readonly env: Env, readonly keyLoc?: Loc) {
+    super();
+  }
 
   get loc(): Loc { return locOf(this.env.file, this.json); }
   get literal(): boolean { return !isExpression(this.json); }
 
-  get value(): Value {
-    if (!this.evaluated) {
-      const json = this.json;
-      const value = json.type === 'string' ? this.env.scope.evaluateString(String(json.value))
-        : json.type === 'object' || json.type === 'array' ? this.env.scope.evaluateJson(getNodeValue(json))
-        : (json.value as Value);
-      this.evaluated = { value };
-    }
-    return this.evaluated.value;
-  }
-
-  get origin(): Origin | undefined {
-    if (!this.resolvedOrigin) this.resolvedOrigin = { origin: this.findOrigin() };
-    return this.resolvedOrigin.origin;
+  protected computeValue(): Value {
+    const json = this.json;
+    return json.type === 'string' ? this.env.scope.evaluateString(String(json.value))
+      : json.type === 'object' || json.type === 'array' ? this.env.scope.evaluateJson(getNodeValue(json))
+      : (json.value as Value);
   }
 
   /** A value written as exactly `[parameters('x')]` or `[variables('x')]` was set where x is. */
-  private findOrigin(): Origin | undefined {
+  protected findOrigin(): Origin | undefined {
     if (!isExpression(this.json)) return undefined;
     const parsed = parseTemplateString(String(this.json.value));
     const expr = parsed.kind === 'expression' ? parsed.expr : undefined;
@@ -443,17 +433,15 @@ class JsonValueNode implements ValueNode {
       }
       return node;
     }
-    if (this.origin) return this.origin.node.member(name);
-    const value = this.value;
-    return isObject(value) ? derived(getProperty(value, name), this.loc) : undefined;
+    return this.memberThrough(name);
   }
 
   items(): readonly ValueNode[] | undefined {
     if (this.itemNodes) return this.itemNodes;
     if (this.json.type === 'array') return (this.itemNodes = (this.json.children ?? []).map((child) => new JsonValueNode(child, this.env)));
-    if (this.origin) return this.origin.node.items();
-    const value = this.value;
-    return Array.isArray(value) ? (this.itemNodes = value.map((v) => derived(v, this.loc)!)) : undefined;
+    const through = this.itemsThrough();
+    if (through && !this.origin) this.itemNodes = through;
+    return through;
   }
 }
 

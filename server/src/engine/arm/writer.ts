@@ -1,132 +1,152 @@
-// ARM JSON writer: turns fix intents into one minimal text edit with jsonc-parser's
-// `modify`, keeping the file's indentation, line endings and comments.
+// ARM JSON writer: fix operations as text changes against one parse of the file, in the file's indentation,
+// line endings and layout (a one-line object stays on one line), keeping comments. It writes only into
+// objects and arrays that are closed and free of syntax errors.
 
-import { applyEdits, getNodePath, getNodeValue, modify, parseTree, findNodeAtOffset, type JSONPath, type Node as JsonNode } from 'jsonc-parser';
-import { ExpressionValue, isTemplateRef, TEMPLATE_REF, type AddParameterIntent, type AddResourceIntent, type FixIntent, type FixValue, type JsonValue, type NewResource, type NewValue, type TemplateRef } from '../fixes';
+import { getNodeValue, parseTree, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { ExpressionValue, isTemplateRef, TEMPLATE_REF, type AddResourceIntent, type FixValue, type JsonValue, type NewResource, type NewValue, type TemplateRef } from '../fixes';
 import { armLiteral, printTemplateExpression } from '../expressions/print';
-import { eolOf, indentOf } from '../text';
-import { SUPPRESS_PATH } from './reader';
+import type { SourceFile } from '../model';
+import { eolOf, indentAt, indentUnit, lineStartOf } from '../text';
+import { anyWithin, endOfLine, parseCache, renderValue, runsOf, type FormatWriter, type Range, type TextChange, type ValueStyle } from '../writing';
 
-interface PathEdit { readonly path: JSONPath; readonly value: unknown; readonly onlyIfMissing?: boolean }
+interface ArmSyntax {
+  readonly text: string;
+  readonly root: JsonNode;
+  /** Offsets of the syntax errors, ascending. */
+  readonly errors: readonly number[];
+  readonly eol: string;
+  readonly style: ValueStyle<JsonValue>;
+}
 
-/**
- * Applies the intents that target `text` and returns the new text (unchanged when none apply).
- * Replacements and removals edit exactly the value (and one separator); insertions go through
- * jsonc-parser's `modify`, formatted like the file.
- */
-export function applyArmIntents(text: string, intents: readonly FixIntent[]): string {
-  const root = parseTree(text, [], { allowTrailingComma: true });
-  if (!root) return text;
-  const direct: { start: number; end: number; newText: string }[] = [];
-  const sets: PathEdit[] = [];
-  const parameters: AddParameterIntent[] = [];
-  const additions: { intent: AddResourceIntent; target: TargetInfo }[] = [];
-  for (const intent of intents) {
-    switch (intent.kind) {
-      case 'set': {
-        const base = pathAt(root, intent.target.loc.start);
-        if (base) sets.push({ path: existingSpelling(root, [...base, ...intent.path]), value: toArmJson(intent.value), onlyIfMissing: intent.onlyIfMissing });
-        break;
-      }
-      case 'replace':
-        direct.push({ start: intent.target.loc.start, end: intent.target.loc.end, newText: JSON.stringify(toArmJson(intent.value)) });
-        break;
-      case 'remove-item': {
-        const range = removalRange(root, intent.target.loc.start);
-        if (range) direct.push({ ...range, newText: '' });
-        break;
-      }
-      case 'suppress': {
-        const base = pathAt(root, intent.resource.declaration.loc.start);
-        if (base) sets.push({ path: existingSpelling(root, [...base, ...SUPPRESS_PATH, intent.ruleId]), value: intent.reason });
-        break;
-      }
-      case 'add-parameter':
-        parameters.push(intent);
-        break;
-      case 'add-resource': {
-        // Read from the text as it is now: later edits move offsets, not paths.
-        const target = targetInfo(root, intent.target.loc.start);
-        if (target) additions.push({ intent, target });
-        break;
-      }
-    }
+const syntax = parseCache<ArmSyntax>((text) => {
+  const errors: ParseError[] = [];
+  let root: JsonNode | undefined;
+  try {
+    root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  } catch {
+    return undefined; // nesting too deep for the parser: nothing is written
   }
-  let result = text;
-  let lastStart = Infinity;
-  for (const edit of direct.sort((a, b) => b.start - a.start)) {
-    if (edit.end > lastStart) continue; // overlapping edits (the same entry twice): keep the first
-    result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
-    lastStart = edit.start;
-  }
-  const { insertSpaces, tabSize } = indentOf(text);
-  const formattingOptions = { insertSpaces, tabSize, eol: eolOf(text) };
-  for (const edit of sets) {
-    if (edit.onlyIfMissing) {
-      const current = parseTree(result, [], { allowTrailingComma: true });
-      if (current && nodeAtPath(current, edit.path)) continue;
+  return root && armSyntax(text, root, errors);
+});
+
+function armSyntax(text: string, root: JsonNode, errors: readonly ParseError[]): ArmSyntax {
+  const eol = eolOf(text);
+  const style: ValueStyle<JsonValue> = {
+    eol, unit: indentUnit(text), lineSeparator: ',', key: (k) => JSON.stringify(k),
+    scalar: (v) => (v === null || typeof v !== 'object' ? JSON.stringify(v) : undefined),
+  };
+  return { text, root, errors: errors.map((e) => e.offset).sort((a, b) => a - b), eol, style };
+}
+
+/** Lets the writer reuse the reader's parse of an analysed file (same parser options). */
+export function rememberArmParse(file: SourceFile, root: JsonNode | undefined, errors: readonly ParseError[]): void {
+  if (root) syntax.remember(file, armSyntax(file.text, root, errors));
+}
+
+export const armWriter: FormatWriter<ArmSyntax> = {
+  parse: (file, text) => syntax.get(file, text),
+
+  insert(s, range, members) {
+    return appendTo(s, nodeAt(s.root, range), 'object', members.map((m) => ({ key: m.key, value: toArmJson(m.value) })));
+  },
+
+  replace(s, range, value) {
+    const node = nodeAt(s.root, range);
+    if (!node || node.type === 'property' || anyWithin(s.errors, range.start, range.end - 1)) return undefined;
+    if ((node.type === 'object' || node.type === 'array') && !whole(s, node, node.type)) return undefined;
+    return [{ start: range.start, end: range.end, text: render(s, toArmJson(value), undefined) }];
+  },
+
+  removeItems(s, items) {
+    let failed = 0;
+    const byArray = new Map<JsonNode, Set<number>>();
+    for (const item of items) {
+      const node = nodeAt(s.root, item);
+      const array = node?.parent;
+      if (!node || array?.type !== 'array' || !whole(s, array, 'array')) { failed++; continue; }
+      let removed = byArray.get(array);
+      if (!removed) byArray.set(array, (removed = new Set()));
+      removed.add(indexOf(array.children!, node));
     }
-    result = applyEdits(result, modify(result, edit.path, edit.value, { formattingOptions }));
-  }
-  // New parameters, then new resources that may use them.
-  const parameterNames = new Map<string, string>();
-  for (const intent of parameters) {
-    const current = parseTree(result, [], { allowTrailingComma: true });
-    const base = templatePathAt(root, intent.target.loc.start);
-    if (!current || !base) continue;
-    const declared = nodeAtPath(current, [...base, 'parameters']);
-    const existing = declared?.type === 'object' ? declared.children?.find((p) => String(p.children?.[0]?.value).toLowerCase() === intent.name.toLowerCase()) : undefined;
-    if (existing) {
-      parameterNames.set(intent.name, String(existing.children![0].value));
-      continue;
+    const changes: TextChange[] = [];
+    for (const [array, removed] of byArray) changes.push(...removeFrom(s, array, [...removed].sort((a, b) => a - b)));
+    return { changes, failed };
+  },
+
+  declare(s, parameters, resources) {
+    let failed = 0;
+    const changes: TextChange[] = [];
+    // Parameter names as declared, by template and lower-case name: one declared or asked already is reused.
+    const names = new Map<JsonNode, Map<string, string>>();
+    const namesOf = (template: JsonNode) => names.get(template) ?? names.set(template, new Map()).get(template)!;
+    const added = new Map<JsonNode, Entry[]>();
+    for (const p of parameters) {
+      const target = targetOf(s, p.target.loc);
+      const declared = target && memberOf(target.template, 'parameters');
+      if (!target || (declared && declared.type !== 'object')) { failed++; continue; }
+      const known = namesOf(target.template);
+      if (known.has(p.name.toLowerCase())) continue;
+      const existing = declared?.children?.find((m) => String(m.children?.[0]?.value).toLowerCase() === p.name.toLowerCase());
+      known.set(p.name.toLowerCase(), existing ? String(existing.children![0].value) : p.name);
+      if (existing) continue;
+      const list = added.get(target.template) ?? added.set(target.template, []).get(target.template)!;
+      list.push({ key: p.name, value: { type: p.type, ...(p.description ? { metadata: { description: p.description } } : {}) } });
     }
-    const value: JsonValue = { type: intent.type, ...(intent.description ? { metadata: { description: intent.description } } : {}) };
-    if (declared) {
-      result = applyEdits(result, modify(result, existingSpelling(current, [...base, 'parameters', intent.name]), value, { formattingOptions }));
-    } else {
+    for (const [template, entries] of added) {
+      const declared = memberOf(template, 'parameters');
       // A new `parameters` section goes where templates have it: before variables, functions and resources.
-      const getInsertionIndex = (keys: string[]) => {
-        const at = keys.findIndex((k) => ['variables', 'functions', 'resources', 'outputs'].includes(k.toLowerCase()));
-        return at < 0 ? keys.length : at;
-      };
-      result = applyEdits(result, modify(result, [...base, 'parameters'], { [intent.name]: value }, { formattingOptions, getInsertionIndex }));
+      const written = declared
+        ? appendTo(s, declared, 'object', entries)
+        : insertBefore(s, template, ['variables', 'functions', 'resources', 'outputs'], { key: 'parameters', value: Object.fromEntries(entries.map((e) => [e.key!, e.value])) });
+      if (written) changes.push(...written); else failed += entries.length;
     }
-    parameterNames.set(intent.name, intent.name);
-  }
-  for (const group of groupByTarget(additions)) {
-    const current = parseTree(result, [], { allowTrailingComma: true });
-    const container = current && nodeAtPath(current, group.target.resourcesPath);
-    if (!current || !container) continue;
-    const taken = new Set(container.type === 'object' ? (container.children ?? []).map((p) => String(p.children?.[0]?.value).toLowerCase()) : []);
-    const writer = new ArmResourceWriter(group.target, parameterNames, container.type === 'object', taken);
-    for (const intent of group.intents) {
-      const { key, json } = writer.write(intent.declaration);
-      const path = container.type === 'object' ? [...group.target.resourcesPath, key] : [...group.target.resourcesPath, -1];
-      result = applyEdits(result, modify(result, path, json, { formattingOptions }));
+    // New resources, by the resource they go beside, appended to its container together.
+    const groups = new Map<JsonNode, { target: ArmTarget; intents: AddResourceIntent[] }>();
+    for (const r of resources) {
+      const target = targetOf(s, r.target.loc);
+      if (!target) { failed++; continue; }
+      const group = groups.get(target.node) ?? groups.set(target.node, { target, intents: [] }).get(target.node)!;
+      group.intents.push(r);
     }
-  }
-  return result;
+    const containers = new Map<JsonNode, { taken: Set<string>; entries: Entry[] }>();
+    for (const { target, intents } of groups.values()) {
+      const symbolic = target.container.type === 'object';
+      let entry = containers.get(target.container);
+      if (!entry) {
+        const taken = new Set(symbolic ? (target.container.children ?? []).map((p) => String(p.children?.[0]?.value).toLowerCase()) : []);
+        containers.set(target.container, (entry = { taken, entries: [] }));
+      }
+      const writer = new ArmResourceWriter(target, namesOf(target.template), symbolic, entry.taken);
+      for (const intent of intents) {
+        const { key, json } = writer.write(intent.declaration);
+        entry.entries.push(symbolic ? { key, value: json } : { value: json });
+      }
+    }
+    for (const [container, { entries }] of containers) {
+      const written = appendTo(s, container, container.type === 'object' ? 'object' : 'array', entries);
+      if (written) changes.push(...written); else failed += entries.length;
+    }
+    return { changes, failed };
+  },
+};
+
+/** A member placed before the first of `keys` (else last), on a line of its own when that member has one. */
+function insertBefore(s: ArmSyntax, object: JsonNode, keys: readonly string[], entry: Entry): TextChange[] | undefined {
+  if (!whole(s, object, 'object')) return undefined;
+  const before = object.children?.find((p) => keys.includes(String(p.children?.[0]?.value).toLowerCase()));
+  if (!before) return appendTo(s, object, 'object', [entry]);
+  const lineStart = lineStartOf(s.text, before.offset);
+  const indent = s.text.slice(lineStart, before.offset);
+  if (/^[ \t]*$/.test(indent)) return [{ start: lineStart, end: lineStart, text: `${indent}${entryText(s, entry, indent)},${s.eol}` }];
+  return [{ start: before.offset, end: before.offset, text: `${entryText(s, entry, undefined)}, ` }];
 }
 
-/** A fix value as ARM JSON: expressions become `"[...]"` strings, literals that would read as one are escaped. */
-export function toArmJson(value: FixValue): JsonValue {
-  if (value instanceof ExpressionValue) return printTemplateExpression(value.expr);
-  if (typeof value === 'string') return armLiteral(value);
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(toArmJson);
-  const out: { [key: string]: JsonValue } = {};
-  for (const [k, v] of Object.entries(value)) out[k] = toArmJson(v);
-  return out;
-}
-
-// ------------------------------------------------------------------------------------------------
-// New resources and parameters
-
-/** What a new resource needs to know of the resource it goes beside, read before any edit. */
-interface TargetInfo {
-  readonly start: number;
-  /** `resources` of the template that declares the target. */
-  readonly resourcesPath: JSONPath;
+/** What a new resource needs to know of the resource it goes beside. */
+interface ArmTarget {
+  readonly node: JsonNode;
+  /** The template declaring it (the root, or a nested deployment's `template`), and its `resources`. */
+  readonly template: JsonNode;
+  readonly container: JsonNode;
   readonly type: string;
   /** The name as an ARM expression without brackets (`'oai'`, `parameters('name')`), and the literal when it is one. */
   readonly nameExpression: string;
@@ -137,55 +157,39 @@ interface TargetInfo {
   readonly symbolicName?: string;
 }
 
-function targetInfo(root: JsonNode, offset: number): TargetInfo | undefined {
-  const node = valueAt(root, offset);
-  const path = node && getNodePath(node);
-  const base = path && templatePathOf(path);
-  if (!node || node.type !== 'object' || !path || !base) return undefined;
-  const member = (name: string) => node.children?.find((p) => String(p.children?.[0]?.value).toLowerCase() === name)?.children?.[1];
-  const type = member('type');
-  const name = member('name');
+function memberOf(object: JsonNode, name: string): JsonNode | undefined {
+  return object.children?.find((p) => String(p.children?.[0]?.value).toLowerCase() === name)?.children?.[1];
+}
+
+function targetOf(s: ArmSyntax, range: Range): ArmTarget | undefined {
+  const node = whole(s, nodeAt(s.root, range), 'object');
+  if (!node) return undefined;
+  const symbolicName = node.parent?.type === 'property' ? String(node.parent.children![0].value) : undefined;
+  const container = symbolicName !== undefined ? node.parent!.parent : node.parent;
+  const resources = container?.parent;
+  const template = resources?.parent;
+  if (!container || resources?.type !== 'property' || String(resources.children?.[0]?.value).toLowerCase() !== 'resources' || !template) return undefined;
+  const holder = template.parent;
+  if (template !== s.root && !(holder?.type === 'property' && String(holder.children?.[0]?.value).toLowerCase() === 'template')) return undefined;
+  const type = memberOf(node, 'type');
+  const name = memberOf(node, 'name');
   if (type?.type !== 'string' || name?.type !== 'string') return undefined;
+  // Another declaration of the same type and name: references by resourceId() would be ambiguous.
+  const same = (n: JsonNode | undefined) => String(n?.value).toLowerCase();
+  const siblings = (container.children ?? []).map((c) => (c.type === 'property' ? c.children?.[1] : c));
+  if (siblings.some((c) => c && c !== node && c.type === 'object' && same(memberOf(c, 'type')) === same(type) && same(memberOf(c, 'name')) === same(name))) return undefined;
   const nameText = String(name.value);
   const expression = /^\[(?!\[)[\s\S]*\]$/.test(nameText);
-  const location = member('location');
-  const condition = member('condition');
-  const key = path[path.length - 1];
+  const location = memberOf(node, 'location');
+  const condition = memberOf(node, 'condition');
   return {
-    start: node.offset,
-    resourcesPath: [...base, path[base.length]],
+    node, template, container, symbolicName,
     type: String(type.value),
     nameExpression: expression ? nameText.slice(1, -1).trim() : armString(nameText.replace(/^\[\[/, '[')),
     nameLiteral: expression ? undefined : nameText.replace(/^\[\[/, '['),
     location: location ? getNodeValue(location) as JsonValue : undefined,
     condition: condition ? getNodeValue(condition) as JsonValue : undefined,
-    symbolicName: typeof key === 'string' ? key : undefined,
   };
-}
-
-/** The path of the template holding the value at `path`: the root, or the nested deployment's `template`. */
-function templatePathOf(path: JSONPath): JSONPath | undefined {
-  let last = -1;
-  for (let i = 0; i < path.length; i++) if (typeof path[i] === 'string' && String(path[i]).toLowerCase() === 'template' && i > 0) last = i;
-  const base = path.slice(0, last + 1);
-  const resources = path[base.length];
-  return typeof resources === 'string' && resources.toLowerCase() === 'resources' ? base : undefined;
-}
-
-/** The template path of the resource whose declaration starts at `offset` in the original text (edits keep paths). */
-function templatePathAt(original: JsonNode, offset: number): JSONPath | undefined {
-  const node = valueAt(original, offset);
-  return node && templatePathOf(getNodePath(node));
-}
-
-function groupByTarget(additions: readonly { intent: AddResourceIntent; target: TargetInfo }[]): { target: TargetInfo; intents: AddResourceIntent[] }[] {
-  const groups = new Map<number, { target: TargetInfo; intents: AddResourceIntent[] }>();
-  for (const { intent, target } of additions) {
-    const group = groups.get(target.start) ?? { target, intents: [] };
-    group.intents.push(intent);
-    groups.set(target.start, group);
-  }
-  return [...groups.values()];
 }
 
 function armString(text: string): string {
@@ -237,7 +241,7 @@ class ArmResourceWriter {
   private readonly written = new Map<string, { type: string; segments: readonly ArmName[]; key: string; location?: JsonValue }>();
 
   constructor(
-    private readonly target: TargetInfo,
+    private readonly target: ArmTarget,
     private readonly parameterNames: ReadonlyMap<string, string>,
     private readonly symbolic: boolean,
     private readonly taken: Set<string>,
@@ -301,7 +305,7 @@ class ArmResourceWriter {
   private reference(r: TemplateRef): JsonValue {
     switch (r[TEMPLATE_REF]) {
       case 'parameter':
-        return `[parameters(${armString(this.parameterNames.get(r.name) ?? r.name)})]`;
+        return `[parameters(${armString(this.parameterNames.get(r.name.toLowerCase()) ?? r.name)})]`;
       case 'id': {
         if (r.of === 'target') return `[${resourceIdExpression(this.target.type, [this.targetName])}]`;
         const other = this.written.get(r.of);
@@ -321,51 +325,152 @@ function escapeLiteral(text: string): string {
   return text.startsWith('[') ? `[${text}` : text;
 }
 
-/** The element at `offset` with one separator: up to the next element, or from the previous one when it is last. */
-function removalRange(root: JsonNode, offset: number): { start: number; end: number } | undefined {
-  const node = valueAt(root, offset);
-  const siblings = node?.parent?.type === 'array' ? node.parent.children ?? [] : undefined;
-  if (!node || !siblings) return undefined;
-  const i = siblings.indexOf(node);
-  if (i < siblings.length - 1) return { start: node.offset, end: siblings[i + 1].offset };
-  if (i > 0) return { start: siblings[i - 1].offset + siblings[i - 1].length, end: node.offset + node.length };
-  return { start: node.offset, end: node.offset + node.length };
-}
-
-function valueAt(root: JsonNode, offset: number): JsonNode | undefined {
-  let node = findNodeAtOffset(root, offset, false);
-  while (node && node.parent && node.parent.offset === offset && node.parent.type !== 'property') node = node.parent;
-  return node;
-}
-
-function pathAt(root: JsonNode, offset: number): JSONPath | undefined {
-  const node = valueAt(root, offset);
-  return node ? getNodePath(node) : undefined;
-}
-
-/** ARM property names are case-insensitive: reuse `Properties` rather than adding `properties` beside it. */
-function existingSpelling(root: JsonNode, path: JSONPath): JSONPath {
-  const out: JSONPath = [];
-  let node: JsonNode | undefined = root;
-  for (const segment of path) {
-    if (typeof segment === 'string' && node?.type === 'object') {
-      const prop: JsonNode | undefined = node.children?.find((p) => String(p.children?.[0]?.value).toLowerCase() === segment.toLowerCase());
-      out.push(prop ? String(prop.children![0].value) : segment);
-      node = prop?.children?.[1];
-    } else {
-      out.push(segment);
-      node = typeof segment === 'number' && node?.type === 'array' ? node.children?.[segment] : undefined;
-    }
+/**
+ * New members (or items, without keys) after the last one, in the layout of the object or array: one line stays
+ * one line, `{}` on a line of its own opens onto lines.
+ */
+function appendTo(s: ArmSyntax, node: JsonNode | undefined, type: 'object' | 'array', entries: readonly Entry[]): TextChange[] | undefined {
+  const container = whole(s, node, type);
+  if (!container || !entries.length) return undefined;
+  const { text, eol } = s;
+  const children = container.children ?? [];
+  const last = children[children.length - 1];
+  const end = container.offset + container.length;
+  const ownIndent = indentAt(text, container.offset);
+  const [open, close] = type === 'object' ? ['{', '}'] : ['[', ']'];
+  if (!last) {
+    const inner = text.slice(container.offset + 1, end - 1);
+    // `"key": {}` on a line of its own opens onto lines; inside a one-line parent it stays on one line.
+    const multiline = inner.includes('\n') || onItsOwnLine(text, container.offset, end);
+    if (/\/[/*]/.test(inner)) return undefined;
+    const entryIndent = ownIndent + s.style.unit;
+    return [{
+      start: container.offset, end,
+      text: multiline
+        ? `${open}${eol}${entries.map((e) => entryIndent + entryText(s, e, entryIndent)).join(`,${eol}`)}${eol}${ownIndent}${close}`
+        : type === 'object' ? `{ ${entries.map((e) => entryText(s, e, undefined)).join(', ')} }` : `[${entries.map((e) => entryText(s, e, undefined)).join(', ')}]`,
+    }];
   }
+  const valueEnd = last.offset + last.length;
+  const comma = skipTrivia(text, valueEnd, end - 1);
+  const hasComma = text.charCodeAt(comma) === 44;
+  const after = hasComma ? comma + 1 : valueEnd;
+  // A one-line object or array has no line break before its first entry or after its last.
+  if (!hasLineBreak(text, container.offset, children[0].offset) && !hasLineBreak(text, valueEnd, end)) {
+    return [{ start: after, end: after, text: `${hasComma ? ' ' : ', '}${entries.map((e) => entryText(s, e, undefined)).join(', ')}` }];
+  }
+  const lastIndent = indentAt(text, last.offset);
+  const entryIndent = lastIndent.length === last.offset - lineStartOf(text, last.offset) ? lastIndent : ownIndent + s.style.unit;
+  const lines = entries.map((e) => `${eol}${entryIndent}${entryText(s, e, entryIndent)}`).join(',');
+  // After a comment that ends the last entry's line, so the comment stays with its entry.
+  const at = endOfLine(text, after, end - 1) ?? after;
+  const changes: TextChange[] = [];
+  if (!hasComma) changes.push({ start: valueEnd, end: valueEnd, text: ',' });
+  changes.push({ start: at, end: at, text: lines });
+  return changes;
+}
+
+/** A member (with a key) or an array item, as ARM JSON already. */
+interface Entry { readonly key?: string; readonly value: JsonValue }
+
+function entryText(s: ArmSyntax, e: Entry, indent: string | undefined): string {
+  return `${e.key === undefined ? '' : `${JSON.stringify(e.key)}: `}${render(s, e.value, indent)}`;
+}
+
+/** Removals of whole runs of neighbours: each run with the separator after it, or before it at the end. */
+function removeFrom(s: ArmSyntax, array: JsonNode, indices: readonly number[]): TextChange[] {
+  const children = array.children!;
+  const end = array.offset + array.length;
+  if (indices.length === children.length && !/\/[/*]/.test(s.text.slice(array.offset + 1, end - 1))) {
+    return [{ start: array.offset + 1, end: end - 1, text: '' }];
+  }
+  return runsOf(indices).map(([first, lastRemoved]) => {
+    const next = children[lastRemoved + 1];
+    if (next) return { start: children[first].offset, end: next.offset, text: '' };
+    const previous = children[first - 1];
+    const lastNode = children[lastRemoved];
+    return previous
+      ? { start: previous.offset + previous.length, end: lastNode.offset + lastNode.length, text: '' }
+      : { start: children[first].offset, end: lastNode.offset + lastNode.length, text: '' };
+  });
+}
+
+/** The node of `type` when it is closed and has no syntax error inside. */
+function whole(s: ArmSyntax, node: JsonNode | undefined, type: 'object' | 'array'): JsonNode | undefined {
+  if (node?.type !== type) return undefined;
+  const end = node.offset + node.length;
+  if (s.text.charCodeAt(end - 1) !== (type === 'object' ? 125 : 93)) return undefined;
+  return anyWithin(s.errors, node.offset, end) ? undefined : node;
+}
+
+/** The value node spanning exactly `range`, found by binary search at each level. */
+function nodeAt(root: JsonNode, range: Range): JsonNode | undefined {
+  let node: JsonNode | undefined = root;
+  while (node) {
+    if (node.offset === range.start && node.offset + node.length === range.end && node.type !== 'property') return node;
+    const children: JsonNode[] | undefined = node.children;
+    if (!children?.length) return undefined;
+    let low = 0;
+    let high = children.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (children[mid].offset <= range.start) { found = mid; low = mid + 1; } else high = mid - 1;
+    }
+    const child: JsonNode | undefined = children[found];
+    if (!child || range.end > child.offset + child.length) return undefined;
+    node = child;
+  }
+  return undefined;
+}
+
+function render(s: ArmSyntax, value: JsonValue, indent: string | undefined): string {
+  return renderValue(value, indent, s.style);
+}
+
+/** A fix value as ARM JSON: expressions become `"[...]"` strings, literals that would read as one are escaped. */
+export function toArmJson(value: FixValue): JsonValue {
+  if (value instanceof ExpressionValue) return printTemplateExpression(value.expr);
+  if (typeof value === 'string') return armLiteral(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(toArmJson);
+  const out: { [key: string]: JsonValue } = {};
+  for (const [k, v] of Object.entries(value)) out[k] = toArmJson(v);
   return out;
 }
 
-function nodeAtPath(root: JsonNode, path: JSONPath): JsonNode | undefined {
-  let node: JsonNode | undefined = root;
-  for (const segment of path) {
-    if (!node) return undefined;
-    if (typeof segment === 'number') node = node.type === 'array' ? node.children?.[segment] : undefined;
-    else node = node.type === 'object' ? node.children?.find((p) => p.children?.[0]?.value === segment)?.children?.[1] : undefined;
+/** The offset of the first character from `from` (before `limit`) that is not blank or a comment. */
+function skipTrivia(text: string, from: number, limit: number): number {
+  let i = from;
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+    else if (c === 47 && text.charCodeAt(i + 1) === 47) { while (i < limit && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++; }
+    else if (c === 47 && text.charCodeAt(i + 1) === 42) { const close = text.indexOf('*/', i + 2); i = close < 0 || close >= limit ? limit : close + 2; }
+    else break;
   }
-  return node;
+  return i;
+}
+
+/** Whether the object at [start, end) is all its line holds, but for its key before and a comma or comment after. */
+function onItsOwnLine(text: string, start: number, end: number): boolean {
+  let after = end;
+  while (after < text.length && text.charCodeAt(after) !== 10 && text.charCodeAt(after) !== 13) after++;
+  return /^\s*("([^"\\]|\\.)*"\s*:\s*)?$/.test(text.slice(lineStartOf(text, start), start)) && /^\s*,?\s*(\/\/.*)?$/.test(text.slice(end, after));
+}
+
+function hasLineBreak(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13) return true;
+  return false;
+}
+
+/** The index of a child, by binary search on offsets. */
+function indexOf(children: readonly JsonNode[], node: JsonNode): number {
+  let low = 0;
+  let high = children.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    if (children[mid].offset < node.offset) low = mid + 1; else if (children[mid].offset > node.offset) high = mid - 1; else return mid;
+  }
+  return -1;
 }

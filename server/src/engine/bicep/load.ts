@@ -8,7 +8,7 @@ import { brokenParameterFileMessage, namedParameterFileMessage } from '../arm/lo
 import type { ParseError } from 'jsonc-parser';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
-import type { SourceFile, ValueNode } from '../model';
+import type { ParameterFile, SourceFile } from '../model';
 import type { Diagnostic, Program } from './ast';
 import { DEFAULT_MAX_DEPTH, isDisabledAt, parseBicep, parseBicepParam, TOO_DEEP_CODE } from './parser';
 import { jsonDepthMessage, parseJsonTree, type LimitSink } from '../limits';
@@ -63,8 +63,8 @@ export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope:
 }
 
 /** Parameter files the settings (config file, --parameters) name for this template. */
-function namedParamFiles(options: AnalyzeOptions, file: SourceFile, problems: Problem[]): { name: string; values: ReadonlyMap<string, ValueNode> }[] {
-  const out: { name: string; values: ReadonlyMap<string, ValueNode> }[] = [];
+function namedParamFiles(options: AnalyzeOptions, file: SourceFile, problems: Problem[]): ParameterFile[] {
+  const out: ParameterFile[] = [];
   for (const uri of parameterFilesFor(options.settings, file.uri, globMatches)) {
     const text = options.host?.readFile(uri);
     const missing = () => problems.push({ code: 'unreadable-file', severity: 'error', message: namedParameterFileMessage(uri), start: 0, end: 0 });
@@ -88,9 +88,9 @@ function namedParamFiles(options: AnalyzeOptions, file: SourceFile, problems: Pr
 }
 
 /** The .bicepparam files beside a template whose `using` names it. */
-function bicepParamFilesOf(file: SourceFile, host: FileHost): { name: string; values: ReadonlyMap<string, ValueNode> }[] {
+function bicepParamFilesOf(file: SourceFile, host: FileHost): ParameterFile[] {
   const dir = file.uri.slice(0, file.uri.lastIndexOf('/'));
-  const out: { name: string; values: ReadonlyMap<string, ValueNode> }[] = [];
+  const out: ParameterFile[] = [];
   for (const sibling of host.listDir?.(dir) ?? []) {
     if (!/\.bicepparam$/i.test(sibling)) continue;
     const uri = `${dir}/${sibling}`;

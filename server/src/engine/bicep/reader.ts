@@ -8,9 +8,9 @@ import { evaluate, type EvalContext } from '../expressions/evaluator';
 import { findStringLiteral } from '../expressions/walk';
 import type { CloudName } from '../expressions/environment';
 import { Unknown, isObject, isUnknown, type Value } from '../expressions/value';
-import { quotedName, writtenAt, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode } from '../model';
+import { quotedName, writtenAt, type AiResource, type ParameterFile, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode } from '../model';
 import { canonicalKey } from '../expressions/functions/helpers';
-import { derived } from '../nodes';
+import { LazyValueNode } from '../nodes';
 import { isDeploymentTemplate, readArmDeployment, AI_ACCOUNT_TYPE } from '../arm/reader';
 import type { Expr } from '../expressions/ast';
 import { DeploymentGraph, resourceOfValue, type GraphResource } from '../graph/graph';
@@ -30,7 +30,7 @@ export interface BicepReadOptions {
   /** Where `bicep restore` caches registry modules (`~/.bicep`), as a file URI; undefined to not look. */
   readonly moduleCacheUri?: string;
   /** Values from a .bicepparam file, by parameter name, and its file name. */
-  readonly parameterFile?: { readonly name: string; readonly values: ReadonlyMap<string, ValueNode> };
+  readonly parameterFile?: ParameterFile;
   /** Lower-case types some rule reads: module files are parsed without skipping their bodies. */
   readonly readTypes?: ReadonlySet<string>;
   /** Told when reading stops at a limit (a module chain longer than MAX_MODULE_CHAIN, too many module instances). */
@@ -460,13 +460,13 @@ class BicepTemplate implements EvalContext {
 }
 
 /** A Bicep expression as a model value, evaluated on demand. */
-class BicepValueNode implements ValueNode {
-  private evaluated: { value: Value } | undefined;
-  private resolvedOrigin: { origin?: Origin } | undefined;
+class BicepValueNode extends LazyValueNode {
   private members: Map<string, ValueNode> | undefined;
   private itemNodes: readonly ValueNode[] | undefined;
 
-  constructor(private readonly expression: Expression, private readonly template: BicepTemplate, readonly keyLoc?: Loc) {}
+  constructor(private readonly expression: Expression, private readonly template: BicepTemplate, readonly keyLoc?: Loc) {
+    super();
+  }
 
   literalWithin(test: (text: string) => boolean): Loc | undefined {
     const span = findStringLiteral(lowerExpression(this.expression, this.template.resolve), test);
@@ -481,17 +481,13 @@ class BicepValueNode implements ValueNode {
       || (e.kind === 'string' && e.expressions.length === 0);
   }
 
-  get value(): Value {
-    this.evaluated ??= { value: this.template.evaluate(this.expression) };
-    return this.evaluated.value;
+  protected computeValue(): Value {
+    return this.template.evaluate(this.expression);
   }
 
-  get origin(): Origin | undefined {
-    if (!this.resolvedOrigin) {
-      const e = this.expression;
-      this.resolvedOrigin = { origin: e.kind === 'variable' ? this.template.originOf(e.name) : undefined };
-    }
-    return this.resolvedOrigin.origin;
+  protected findOrigin(): Origin | undefined {
+    const e = this.expression;
+    return e.kind === 'variable' ? this.template.originOf(e.name) : undefined;
   }
 
   member(name: string): ValueNode | undefined {
@@ -507,9 +503,7 @@ class BicepValueNode implements ValueNode {
       const found = this.members.get(name.toLowerCase());
       if (found || !e.members.some((m) => m.kind === 'spread')) return found;
     }
-    if (this.origin) return this.origin.node.member(name);
-    const value = this.value;
-    return isObject(value) ? derived(Object.entries(value).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1], this.loc) : undefined;
+    return this.memberThrough(name);
   }
 
   items(): readonly ValueNode[] | undefined {
@@ -518,9 +512,9 @@ class BicepValueNode implements ValueNode {
     if (e.kind === 'array' && !e.items.some((i) => i.kind === 'spread')) {
       return (this.itemNodes = e.items.map((i) => this.template.node(i as Expression)));
     }
-    if (this.origin) return this.origin.node.items();
-    const value = this.value;
-    return Array.isArray(value) ? (this.itemNodes = value.map((v) => derived(v, this.loc)!)) : undefined;
+    const through = this.itemsThrough();
+    if (through && !this.origin) this.itemNodes = through;
+    return through;
   }
 }
 

@@ -1,337 +1,201 @@
-// Bicep writer: turns fix intents into idiomatic Bicep text: the file's indentation and line
-// endings, newline-separated object members, single-quoted strings, `#disable-next-line`.
+// Bicep writer: fix operations as idiomatic Bicep against one parse of the file: the file's indentation and line
+// endings, newline-separated members, single-quoted strings, `#disable-next-line`. It writes only into objects
+// and arrays that are closed and free of syntax errors.
 
-import { ExpressionValue, isTemplateRef, TEMPLATE_REF, type AddParameterIntent, type AddResourceIntent, type FixIntent, type FixValue, type JsonValue, type NewResource, type NewValue, type TemplateRef } from '../fixes';
-import { eolOf, lineAt } from '../text';
-import type { ArrayNode, Declaration, ObjectNode, ObjectProperty, Program, ResourceDeclaration } from './ast';
-import { parseBicep, parseBicepParam } from './parser';
+import { ExpressionValue, isTemplateRef, TEMPLATE_REF, type AddParameterIntent, type AddResourceIntent, type FixValue, type NewResource, type NewValue, type TemplateRef } from '../fixes';
+import { eolOf, indentAt, indentUnit, lineAt } from '../text';
+import { anyWithin, endOfLine, parseCache, renderValue, runsOf, type FormatWriter, type Range, type TextChange, type ValueStyle } from '../writing';
+import type { ArrayNode, Declaration, Directive, ObjectNode, Program, ResourceDeclaration, StringNode } from './ast';
+import { MAX_PARSE_DIAGNOSTICS, parseBicep, parseBicepParam } from './parser';
 import { printBicepExpression, quoteBicepString as quote } from './print';
-
-interface Edit { start: number; end: number; text: string }
 
 export const SUPPRESSION_DIRECTIVE = '#disable-next-line';
 
-export function applyBicepIntents(text: string, intents: readonly FixIntent[], kind: 'bicep' | 'bicepparam' = 'bicep'): string {
-  const parse = (t: string) => (kind === 'bicepparam' ? parseBicepParam(t) : parseBicep(t)).program;
-  // Intents are applied one after another, each on the text the previous ones left; their
-  // locations (offsets into the original text) are carried through the edits made so far.
-  let current = text;
-  const log: { start: number; oldEnd: number; newLength: number }[] = [];
-  const map = (offset: number) => {
-    let o = offset;
-    for (const e of log) if (o >= e.oldEnd) o += e.newLength - (e.oldEnd - e.start);
-    return o;
-  };
-  const apply = (edits: Edit[]) => {
-    // Edits computed on the same text: apply from the end so earlier offsets stay valid.
-    let lastStart = Infinity;
-    const applied: Edit[] = [];
-    for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
-      if (edit.end > lastStart) continue;
-      current = current.slice(0, edit.start) + edit.text + current.slice(edit.end);
-      lastStart = edit.start;
-      applied.push(edit);
-    }
-    for (const edit of applied.reverse()) log.push({ start: edit.start, oldEnd: edit.end, newLength: edit.text.length });
-  };
-  const first = new WriterContext(text, parse(text));
-  // Several suppressions of one line become one directive.
-  const suppressions = new Map<number, { ids: string[]; reason: string }>();
-  for (const intent of intents) {
-    if (intent.kind !== 'suppress') continue;
-    const line = first.lineOf(intent.at?.start ?? intent.resource.typeLoc.start);
-    const entry = suppressions.get(line) ?? { ids: [], reason: intent.reason };
-    if (!entry.ids.includes(intent.ruleId)) entry.ids.push(intent.ruleId);
-    suppressions.set(line, entry);
-  }
-  const startOf = (i: FixIntent) => (i.kind === 'suppress' ? 0 : i.target.loc.start);
-  // Removals from the end of the text first, so earlier items keep their place.
-  const ordered = [
-    ...intents.filter((i) => i.kind === 'set' || i.kind === 'replace'),
-    ...intents.filter((i) => i.kind === 'remove-item').sort((a, b) => startOf(b) - startOf(a)),
-  ];
-  for (const intent of ordered) {
-    const ctx = log.length ? new WriterContext(current, parse(current)) : first;
-    if (intent.kind === 'set') {
-      const target = ctx.objectAt(map(intent.target.loc.start), map(intent.target.loc.end));
-      if (target) apply(ctx.set(target, intent.path, intent.value, intent.onlyIfMissing ?? false));
-    } else if (intent.kind === 'replace') {
-      const start = map(intent.target.loc.start);
-      apply([{ start, end: map(intent.target.loc.end), text: ctx.render(intent.value, ctx.indentAt(start)) }]);
-    } else if (intent.kind === 'remove-item') {
-      const edit = ctx.removeItem(map(intent.target.loc.start), map(intent.target.loc.end));
-      if (edit) apply([edit]);
-    }
-  }
-  // New parameters, then the new resources that use them (grouped by the resource they go beside).
-  const parameterNames = new Map<string, string>();
-  for (const intent of intents.filter((i): i is AddParameterIntent => i.kind === 'add-parameter')) {
-    const ctx = log.length ? new WriterContext(current, parse(current)) : first;
-    const { name, edit } = ctx.addParameter(intent);
-    parameterNames.set(intent.name, name);
-    if (edit) apply([edit]);
-  }
-  const additions = new Map<number, AddResourceIntent[]>();
-  for (const intent of intents) {
-    if (intent.kind !== 'add-resource') continue;
-    const list = additions.get(intent.target.loc.start) ?? [];
-    list.push(intent);
-    additions.set(intent.target.loc.start, list);
-  }
-  for (const group of additions.values()) {
-    const ctx = log.length ? new WriterContext(current, parse(current)) : first;
-    const edit = ctx.addResources(group, map(group[0].target.loc.start), map(group[0].target.loc.end), parameterNames);
-    if (edit) apply([edit]);
-  }
-  if (suppressions.size) {
-    const ctx = log.length ? new WriterContext(current, parse(current)) : first;
-    apply([...suppressions].map(([line, { ids, reason }]) => ctx.suppress(ctx.lineOf(map(first.program.lineStarts[line])), ids, reason)));
-  }
-  return current;
-}
-
-class WriterContext {
+interface BicepSyntax {
+  readonly text: string;
   readonly eol: string;
   readonly unit: string;
+  readonly style: ValueStyle<FixValue>;
+  readonly lineStarts: readonly number[];
+  readonly directives: readonly Directive[];
+  readonly program: Program;
+  readonly objects: ReadonlyMap<string, ObjectNode>;
+  /** Each array item's array and index, by the item's range. */
+  readonly items: ReadonlyMap<string, { readonly array: ArrayNode; readonly index: number }>;
+  /** Ranges of every syntax node (a replaced value must be one). */
+  readonly values: ReadonlySet<string>;
+  /** Where the parse went wrong (diagnostics and error nodes), ascending; everything when diagnostics were capped. */
+  readonly errors: readonly number[];
+  readonly everythingBroken: boolean;
+  readonly multilineStrings: readonly Range[];
+}
 
-  constructor(readonly text: string, readonly program: Program) {
-    this.eol = eolOf(text);
-    const indented = /\n([ \t]+)\S/.exec(text)?.[1];
-    this.unit = indented?.startsWith('\t') ? '\t' : indented ? ' '.repeat(Math.min(indented.length, 8)) : '  ';
-  }
+const key = (r: Range) => `${r.start}:${r.end}`;
 
-  lineOf(offset: number): number {
-    return lineAt(this.program.lineStarts, offset);
-  }
-
-  lineStart(offset: number): number {
-    return this.program.lineStarts[this.lineOf(offset)];
-  }
-
-  indentAt(offset: number): string {
-    const start = this.lineStart(offset);
-    return /^[ \t]*/.exec(this.text.slice(start, offset))![0];
-  }
-
-  /** The object expression whose range is exactly [start, end). */
-  objectAt(start: number, end: number): ObjectNode | undefined {
-    let found: ObjectNode | undefined;
-    const visit = (node: unknown): void => {
-      if (found || !node || typeof node !== 'object') return;
-      const n = node as { kind?: string; start?: number; end?: number };
-      if (n.kind === 'object' && n.start === start && n.end === end) {
-        found = node as ObjectNode;
-        return;
+const syntax = parseCache<BicepSyntax>((text, file) => {
+  const { program, diagnostics } = file.kind === 'bicepparam' ? parseBicepParam(text) : parseBicep(text);
+  const objects = new Map<string, ObjectNode>();
+  const items = new Map<string, { array: ArrayNode; index: number }>();
+  const values = new Set<string>();
+  const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => d.start);
+  const multilineStrings: Range[] = [];
+  // Iterative: the tree's depth follows the input's. Only syntax nodes (with a `kind`) and arrays of them hold values.
+  const stack: unknown[] = [...program.declarations];
+  while (stack.length) {
+    const node = stack.pop() as { kind?: string; start: number; end: number } | unknown[];
+    if (Array.isArray(node)) { for (const child of node) if (child && typeof child === 'object') stack.push(child); continue; }
+    if (typeof node.kind !== 'string') continue;
+    const range = key(node);
+    values.add(range);
+    switch (node.kind) {
+      case 'object': objects.set(range, node as ObjectNode); break;
+      case 'array': (node as ArrayNode).items.forEach((item, index) => items.set(key(item), { array: node as ArrayNode, index })); break;
+      case 'error': errors.push(node.start); break;
+      case 'string': {
+        const string = node as StringNode;
+        if (string.multiline) multilineStrings.push(string);
+        stack.push(string.expressions);
+        continue;
       }
-      if (typeof n.start === 'number' && typeof n.end === 'number' && (n.end < start || n.start > end)) return;
-      for (const value of Object.values(node)) {
-        if (Array.isArray(value)) value.forEach(visit);
-        else if (value && typeof value === 'object') visit(value);
-      }
-    };
-    visit(this.program.declarations);
-    return found;
-  }
-
-  set(target: ObjectNode, path: readonly string[], value: FixValue, onlyIfMissing: boolean): Edit[] {
-    let object = target;
-    for (let i = 0; i < path.length; i++) {
-      const property = findProperty(object, path[i]);
-      const last = i === path.length - 1;
-      if (!property) {
-        let nested: FixValue = value;
-        for (let j = path.length - 1; j > i; j--) nested = { [path[j]]: nested };
-        return [this.insert(object, path[i], nested)];
-      }
-      if (last) {
-        if (onlyIfMissing) return [];
-        return [{ start: property.value.start, end: property.value.end, text: this.render(value, this.indentAt(property.start)) }];
-      }
-      if (property.value.kind !== 'object') return []; // an expression: nothing safe to edit inside
-      object = property.value;
     }
-    return [];
-  }
-
-  /** A new member after the last one, on its own line with the members' indentation. */
-  private insert(object: ObjectNode, key: string, value: FixValue): Edit {
-    const ownIndent = this.indentAt(object.start);
-    const members = object.members;
-    const lastMember = members[members.length - 1];
-    const memberIndent = lastMember && object.multiline ? this.indentAt(lastMember.start) : ownIndent + this.unit;
-    const line = `${renderKey(key)}: ${this.render(value, memberIndent)}`;
-    if (!object.multiline && lastMember) {
-      // `{ a: 1, b: 2 }` stays on one line in the comma-separated form.
-      return { start: lastMember.end, end: lastMember.end, text: `, ${line}` };
+    for (const field in node) {
+      const value = (node as unknown as Record<string, unknown>)[field];
+      if (value && typeof value === 'object') stack.push(value);
     }
+  }
+  const eol = eolOf(text);
+  const unit = indentUnit(text);
+  return {
+    text, eol, unit, style: { eol, unit, scalar, key: renderKey, lineSeparator: '' }, lineStarts: program.lineStarts, directives: program.directives, program,
+    objects, items, values, errors: errors.sort((a, b) => a - b), everythingBroken: diagnostics.length >= MAX_PARSE_DIAGNOSTICS, multilineStrings,
+  };
+});
+
+/** No syntax error within [start, end]. */
+function intact(s: BicepSyntax, range: Range): boolean {
+  return !s.everythingBroken && !anyWithin(s.errors, range.start, range.end);
+}
+
+export const bicepWriter: FormatWriter<BicepSyntax> = {
+  parse: (file, text) => syntax.get(file, text),
+
+  insert(s, range, members) {
+    const object = s.objects.get(key(range));
+    if (!object || !object.closed || object.skipped || !intact(s, object) || !members.length) return undefined;
+    const { text, eol } = s;
+    const ownIndent = indentAt(text, object.start);
+    const last = object.members[object.members.length - 1];
     if (!object.multiline) {
-      return { start: object.start, end: object.end, text: `{${this.eol}${memberIndent}${line}${this.eol}${ownIndent}}` };
+      // `{ a: 1 }` stays on one line; `{}` opens onto lines unless its parent is on one line.
+      const lines = members.map((m) => `${renderKey(m.key)}: ${render(s, m.value, undefined)}`);
+      if (last) return [{ start: last.end, end: last.end, text: lines.map((l) => `, ${l}`).join('') }];
+      if (!onItsOwnLine(s, object)) return [{ start: object.start, end: object.end, text: `{ ${lines.join(', ')} }` }];
+      const memberIndent = ownIndent + s.unit;
+      const block = members.map((m) => `${memberIndent}${renderKey(m.key)}: ${render(s, m.value, memberIndent)}`);
+      return [{ start: object.start, end: object.end, text: `{${eol}${block.join(eol)}${eol}${ownIndent}}` }];
     }
-    if (lastMember) {
-      return { start: lastMember.end, end: lastMember.end, text: `${object.commaSeparated ? ',' : ''}${this.eol}${memberIndent}${line}` };
+    const memberIndent = last ? indentAt(text, last.start) : ownIndent + s.unit;
+    const lines = members.map((m) => `${memberIndent}${renderKey(m.key)}: ${render(s, m.value, memberIndent)}`);
+    if (!last) {
+      // `{\n}`: before the line of the closing brace.
+      const closing = s.lineStarts[lineAt(s.lineStarts, object.end - 1)];
+      return [{ start: closing, end: closing, text: lines.map((l) => `${l}${eol}`).join('') }];
     }
-    // `{\n}`: before the line of the closing brace.
-    const closing = this.lineStart(object.end - 1);
-    return { start: closing, end: closing, text: `${memberIndent}${line}${this.eol}` };
-  }
+    const comma = object.commaSeparated ? /^[ \t]*,/.exec(text.slice(last.end, last.end + 64)) : null;
+    const after = comma ? last.end + comma[0].length : last.end;
+    const at = endOfLine(text, after, object.end - 1) ?? after;
+    const changes: TextChange[] = [];
+    if (object.commaSeparated && !comma) changes.push({ start: last.end, end: last.end, text: ',' });
+    changes.push({ start: at, end: at, text: lines.map((l) => `${eol}${l}`).join(object.commaSeparated ? ',' : '') });
+    return changes;
+  },
 
-  removeItem(start: number, end: number): Edit | undefined {
-    const array = this.arrayContaining(start, end);
-    if (!array) return undefined;
-    const index = array.items.findIndex((i) => i.start === start && i.end === end);
-    if (index < 0) return undefined;
-    const item = array.items[index];
-    if (array.multiline && !array.commaSeparated) {
-      // Its whole line, when the item is alone on it.
-      const lineStart = this.lineStart(item.start);
-      const nextLine = this.program.lineStarts[this.lineOf(item.end) + 1] ?? this.text.length;
-      const before = this.text.slice(lineStart, item.start);
-      const after = this.text.slice(item.end, nextLine);
-      if (/^[ \t]*$/.test(before) && /^[ \t]*(\/\/.*)?\r?\n?$/.test(after)) return { start: lineStart, end: nextLine, text: '' };
-    }
-    const next = array.items[index + 1];
-    if (next) {
-      const separator = this.text.slice(item.end, next.start);
-      return { start: item.start, end: separator.includes(',') ? next.start : item.end + separator.length - separator.trimStart().length, text: '' };
-    }
-    const previous = array.items[index - 1];
-    return previous ? { start: previous.end, end: item.end, text: '' } : { start: item.start, end: item.end, text: '' };
-  }
+  replace(s, range, value) {
+    if (!s.values.has(key(range)) || !intact(s, range)) return undefined;
+    return [{ start: range.start, end: range.end, text: render(s, value, indentAt(s.text, range.start)) }];
+  },
 
-  private arrayContaining(start: number, end: number): ArrayNode | undefined {
-    let found: ArrayNode | undefined;
-    const visit = (node: unknown): void => {
-      if (found || !node || typeof node !== 'object') return;
-      const n = node as { kind?: string; start?: number; end?: number };
-      if (typeof n.start === 'number' && typeof n.end === 'number' && (n.end < start || n.start > end)) return;
-      if (n.kind === 'array' && (node as ArrayNode).items.some((i) => i.start === start && i.end === end)) {
-        found = node as ArrayNode;
-        return;
+  removeItems(s, targets) {
+    let failed = 0;
+    const byArray = new Map<ArrayNode, Set<number>>();
+    for (const target of targets) {
+      const entry = s.items.get(key(target));
+      if (!entry || !entry.array.closed || !intact(s, entry.array)) { failed++; continue; }
+      let removed = byArray.get(entry.array);
+      if (!removed) byArray.set(entry.array, (removed = new Set()));
+      removed.add(entry.index);
+    }
+    const changes: TextChange[] = [];
+    for (const [array, removed] of byArray) changes.push(...removeFrom(s, array, [...removed].sort((a, b) => a - b)));
+    return { changes, failed };
+  },
+
+  suppress(s, suppressions) {
+    // Several suppressions of one line become one directive.
+    const byLine = new Map<number, { ids: string[]; reason: string }>();
+    let failed = 0;
+    for (const { at, ruleId, reason } of suppressions) {
+      const line = lineAt(s.lineStarts, at);
+      if (s.multilineStrings.some((r) => r.start < s.lineStarts[line] && s.lineStarts[line] < r.end)) { failed++; continue; }
+      const entry = byLine.get(line) ?? { ids: [], reason };
+      if (!entry.ids.includes(ruleId)) entry.ids.push(ruleId);
+      byLine.set(line, entry);
+    }
+    const changes: TextChange[] = [];
+    for (const [line, { ids, reason }] of byLine) {
+      // After a byte order mark, which must stay first.
+      const start = line === 0 && s.text.charCodeAt(0) === 0xfeff ? 1 : s.lineStarts[line];
+      const existing = s.directives.find((d) => d.kind === 'disable-next-line' && d.line === line - 1);
+      if (existing) {
+        const missing = ids.filter((id) => !existing.codes.some((c) => c.code === id));
+        if (missing.length) changes.push({ start: existing.end, end: existing.end, text: ` ${missing.join(' ')}` });
+        continue;
       }
-      for (const value of Object.values(node)) {
-        if (Array.isArray(value)) value.forEach(visit);
-        else if (value && typeof value === 'object') visit(value);
-      }
-    };
-    visit(this.program.declarations);
-    return found;
-  }
-
-  /** `#disable-next-line` above `line`, with the reason in a comment above it; extends a directive already there. */
-  suppress(line: number, ids: string[], reason: string): Edit {
-    const start = this.program.lineStarts[line];
-    const existing = this.program.directives.find((d) => d.kind === 'disable-next-line' && d.line === line - 1);
-    if (existing) return { start: existing.end, end: existing.end, text: ` ${ids.filter((id) => !existing.codes.some((c) => c.code === id)).join(' ')}`.trimEnd() };
-    const indent = /^[ \t]*/.exec(this.text.slice(start))![0];
-    return { start, end: start, text: `${indent}// ${reason}${this.eol}${indent}${SUPPRESSION_DIRECTIVE} ${ids.join(' ')}${this.eol}` };
-  }
-
-  /** Declares a parameter after the last one (or before the first declaration), unless one of that name exists. */
-  addParameter(intent: AddParameterIntent): { name: string; edit?: Edit } {
-    const declarations = this.program.declarations;
-    const existing = declarations.find((d) => d.kind === 'param' && d.name.name.toLowerCase() === intent.name.toLowerCase());
-    if (existing?.kind === 'param') return { name: existing.name.name };
-    const lines = [...(intent.description ? [`@description(${quote(intent.description)})`] : []), `param ${intent.name} ${intent.type}`];
-    const params = declarations.filter((d) => d.kind === 'param');
-    const last = params[params.length - 1];
-    if (last) return { name: intent.name, edit: { start: last.end, end: last.end, text: `${this.eol}${this.eol}${lines.join(this.eol)}` } };
-    const first = declarations.find((d) => !['targetScope', 'metadata', 'import', 'extension', 'using'].includes(d.kind));
-    const at = first ? first.start : this.text.length;
-    const text = first ? `${lines.join(this.eol)}${this.eol}${this.eol}` : `${this.text.length && !this.text.endsWith('\n') ? this.eol : ''}${this.eol}${lines.join(this.eol)}${this.eol}`;
-    return { name: intent.name, edit: { start: at, end: at, text } };
-  }
-
-  /** New resource declarations after the top-level declaration that holds the body at [start, end). */
-  addResources(intents: readonly AddResourceIntent[], start: number, end: number, parameterNames: ReadonlyMap<string, string>): Edit | undefined {
-    const found = this.resourceWithBody(start, end);
-    if (!found) return undefined;
-    const { declaration, symbol, topLevel } = found;
-    const taken = new Set(this.program.declarations.map((d) => symbolOf(d)).filter((n): n is string => !!n).map((n) => n.toLowerCase()));
-    const body = declaration.body!;
-    const target: BicepTarget = {
-      symbol,
-      hasLocation: body.properties.some((p) => p.keyName?.toLowerCase() === 'location'),
-      condition: declaration.condition ? this.text.slice(declaration.condition.start, declaration.condition.end) : undefined,
-    };
-    const symbols = new Map<string, string>();
-    const blocks: string[] = [];
-    for (const intent of intents) {
-      const wanted = intent.declaration.symbolicName;
-      let name = wanted;
-      for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${wanted}${i}`;
-      taken.add(name.toLowerCase());
-      symbols.set(wanted, name);
-      blocks.push(this.resourceText(intent.declaration, name, target, symbols, parameterNames));
+      const indent = /^[ \t]*/.exec(s.text.slice(start, start + 256))![0];
+      changes.push({ start, end: start, text: `${indent}// ${reason}${s.eol}${indent}${SUPPRESSION_DIRECTIVE} ${ids.join(' ')}${s.eol}` });
     }
-    return { start: topLevel.end, end: topLevel.end, text: blocks.map((b) => `${this.eol}${this.eol}${b}`).join('') };
-  }
+    return { changes, failed };
+  },
 
-  private resourceWithBody(start: number, end: number): { declaration: ResourceDeclaration; symbol: string; topLevel: Declaration } | undefined {
-    const visit = (d: ResourceDeclaration, prefix: string | undefined, top: Declaration): { declaration: ResourceDeclaration; symbol: string; topLevel: Declaration } | undefined => {
-      const symbol = prefix ? `${prefix}::${d.name.name}` : d.name.name;
-      if (d.body && d.body.start === start && d.body.end === end) return { declaration: d, symbol, topLevel: top };
-      for (const member of d.body?.members ?? []) {
-        const hit = member.kind === 'resource' ? visit(member, symbol, top) : undefined;
-        if (hit) return hit;
-      }
-      return undefined;
-    };
-    for (const d of this.program.declarations) {
-      const hit = d.kind === 'resource' ? visit(d, undefined, d) : undefined;
-      if (hit) return hit;
+  declare(s, parameters, resources) {
+    let failed = 0;
+    const changes: TextChange[] = [];
+    // Parameter names as declared, by lower-case name: one declared or asked already is reused.
+    const names = new Map<string, string>();
+    for (const p of parameters) {
+      const change = addParameter(s, p, names);
+      if (change) changes.push(...change); else failed++;
     }
-    return undefined;
-  }
+    const groups = new Map<string, AddResourceIntent[]>();
+    for (const r of resources) {
+      const list = groups.get(key(r.target.loc)) ?? groups.set(key(r.target.loc), []).get(key(r.target.loc))!;
+      list.push(r);
+    }
+    for (const group of groups.values()) {
+      const change = addResources(s, group, names);
+      if (change) changes.push(change); else failed += group.length;
+    }
+    return { changes, failed };
+  },
+};
 
-  private resourceText(resource: NewResource, symbol: string, target: BicepTarget, symbols: ReadonlyMap<string, string>, parameterNames: ReadonlyMap<string, string>): string {
-    const inner = this.unit;
-    const expression = (value: NewValue, indent: string): string => this.renderNew(value, indent, target, symbols, parameterNames);
-    const lines: string[] = [];
-    if (resource.parent) lines.push(`${inner}parent: ${symbols.get(resource.parent) ?? resource.parent}`);
-    lines.push(`${inner}name: ${expression(resource.name, inner)}`);
-    if (resource.scopedToTarget) lines.push(`${inner}scope: ${target.symbol}`);
-    if (resource.location !== undefined) lines.push(`${inner}location: ${expression(resource.location, inner)}`);
-    lines.push(`${inner}properties: ${expression(resource.properties, inner)}`);
-    const condition = resource.sameCondition && target.condition ? `if (${target.condition}) ` : '';
-    return `resource ${symbol} ${quote(`${resource.type}@${resource.apiVersion}`)} = ${condition}{${this.eol}${lines.join(this.eol)}${this.eol}}`;
-  }
-
-  /** A new value as Bicep: references become symbols and property accesses. */
-  private renderNew(value: NewValue, indent: string, target: BicepTarget, symbols: ReadonlyMap<string, string>, parameterNames: ReadonlyMap<string, string>): string {
-    if (isTemplateRef(value)) {
-      const r = value as TemplateRef;
-      const of = 'of' in r ? (r.of === 'target' ? target.symbol : symbols.get(r.of) ?? r.of) : '';
-      switch (r[TEMPLATE_REF]) {
-        case 'parameter': return parameterNames.get(r.name) ?? r.name;
-        case 'id': return `${of}.id`;
-        case 'location': return r.of === 'target' && !target.hasLocation ? 'resourceGroup().location' : `${of}.location`;
-        case 'name': return r.suffix ? `'\${${of}.name}${quote(r.suffix).slice(1, -1)}'` : `${of}.name`;
-      }
-    }
-    if (value === null || typeof value !== 'object') return this.render(value as JsonValue, indent);
-    const next = indent + this.unit;
-    if (Array.isArray(value)) {
-      return value.length ? `[${this.eol}${value.map((v) => next + this.renderNew(v, next, target, symbols, parameterNames)).join(this.eol)}${this.eol}${indent}]` : '[]';
-    }
-    const entries = Object.entries(value as { [key: string]: NewValue });
-    return entries.length
-      ? `{${this.eol}${entries.map(([k, v]) => `${next}${renderKey(k)}: ${this.renderNew(v, next, target, symbols, parameterNames)}`).join(this.eol)}${this.eol}${indent}}`
-      : '{}';
-  }
-
-  /** A fix value as Bicep: single-quoted strings, newline-separated members, expressions in Bicep syntax. */
-  render(value: FixValue, indent: string): string {
-    if (value === null) return 'null';
-    if (value instanceof ExpressionValue) return printBicepExpression(value.expr);
-    if (typeof value === 'string') return quote(value);
-    if (typeof value !== 'object') return String(value);
-    const inner = indent + this.unit;
-    if (Array.isArray(value)) {
-      return value.length ? `[${this.eol}${value.map((v) => inner + this.render(v, inner)).join(this.eol)}${this.eol}${indent}]` : '[]';
-    }
-    const entries = Object.entries(value);
-    return entries.length ? `{${this.eol}${entries.map(([k, v]) => `${inner}${renderKey(k)}: ${this.render(v, inner)}`).join(this.eol)}${this.eol}${indent}}` : '{}';
-  }
+/** Declares a parameter after the last one (or before the first declaration), unless one of that name exists. */
+function addParameter(s: BicepSyntax, intent: AddParameterIntent, names: Map<string, string>): TextChange[] | undefined {
+  const { program, text, eol } = s;
+  if (program.fileKind !== 'bicep' || s.everythingBroken) return undefined;
+  const id = intent.name.toLowerCase();
+  if (names.has(id)) return [];
+  const declarations = program.declarations;
+  const existing = declarations.find((d) => d.kind === 'param' && d.name.name.toLowerCase() === id);
+  if (existing?.kind === 'param') { names.set(id, existing.name.name); return []; }
+  names.set(id, intent.name);
+  const lines = [...(intent.description ? [`@description(${quote(intent.description)})`] : []), `param ${intent.name} ${intent.type}`].join(eol);
+  const params = declarations.filter((d) => d.kind === 'param');
+  const last = params[params.length - 1];
+  if (last) return [{ start: last.end, end: last.end, text: `${eol}${eol}${lines}` }];
+  const first = declarations.find((d) => !['targetScope', 'metadata', 'import', 'extension', 'using'].includes(d.kind));
+  if (first) return [{ start: first.start, end: first.start, text: `${lines}${eol}${eol}` }];
+  return [{ start: text.length, end: text.length, text: `${text.length && !text.endsWith('\n') ? eol : ''}${eol}${lines}${eol}` }];
 }
 
 interface BicepTarget {
@@ -340,6 +204,84 @@ interface BicepTarget {
   readonly hasLocation: boolean;
   /** The condition's text (inside the parentheses), when the target has one. */
   readonly condition?: string;
+}
+
+/** New resource declarations after the top-level declaration holding the body `intents[0].target`. */
+function addResources(s: BicepSyntax, intents: readonly AddResourceIntent[], names: ReadonlyMap<string, string>): TextChange | undefined {
+  const found = resourceWithBody(s.program, intents[0].target.loc);
+  if (!found || s.program.fileKind !== 'bicep' || !intact(s, found.topLevel)) return undefined;
+  const { declaration, symbol, topLevel } = found;
+  const taken = new Set(s.program.declarations.map(symbolOf).filter((n): n is string => !!n).map((n) => n.toLowerCase()));
+  const target: BicepTarget = {
+    symbol,
+    hasLocation: declaration.body!.properties.some((p) => p.keyName?.toLowerCase() === 'location'),
+    condition: declaration.condition ? s.text.slice(declaration.condition.start, declaration.condition.end) : undefined,
+  };
+  const symbols = new Map<string, string>();
+  const blocks: string[] = [];
+  for (const intent of intents) {
+    const wanted = intent.declaration.symbolicName;
+    let name = wanted;
+    for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${wanted}${i}`;
+    taken.add(name.toLowerCase());
+    symbols.set(wanted, name);
+    blocks.push(resourceText(s, intent.declaration, name, target, symbols, names));
+  }
+  return { start: topLevel.end, end: topLevel.end, text: blocks.map((b) => `${s.eol}${s.eol}${b}`).join('') };
+}
+
+function resourceWithBody(program: Program, body: Range): { declaration: ResourceDeclaration; symbol: string; topLevel: Declaration } | undefined {
+  const visit = (d: ResourceDeclaration, prefix: string | undefined, top: Declaration): { declaration: ResourceDeclaration; symbol: string; topLevel: Declaration } | undefined => {
+    const symbol = prefix ? `${prefix}::${d.name.name}` : d.name.name;
+    if (d.body && d.body.start === body.start && d.body.end === body.end) return { declaration: d, symbol, topLevel: top };
+    for (const member of d.body?.members ?? []) {
+      const hit = member.kind === 'resource' ? visit(member, symbol, top) : undefined;
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  for (const d of program.declarations) {
+    const hit = d.kind === 'resource' ? visit(d, undefined, d) : undefined;
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+function resourceText(s: BicepSyntax, resource: NewResource, symbol: string, target: BicepTarget, symbols: ReadonlyMap<string, string>, names: ReadonlyMap<string, string>): string {
+  const inner = s.unit;
+  const expression = (value: NewValue): string => renderNew(s, value, inner, target, symbols, names);
+  const lines: string[] = [];
+  if (resource.parent) lines.push(`${inner}parent: ${symbols.get(resource.parent) ?? resource.parent}`);
+  lines.push(`${inner}name: ${expression(resource.name)}`);
+  if (resource.scopedToTarget) lines.push(`${inner}scope: ${target.symbol}`);
+  if (resource.location !== undefined) lines.push(`${inner}location: ${expression(resource.location)}`);
+  lines.push(`${inner}properties: ${expression(resource.properties)}`);
+  const condition = resource.sameCondition && target.condition ? `if (${target.condition}) ` : '';
+  return `resource ${symbol} ${quote(`${resource.type}@${resource.apiVersion}`)} = ${condition}{${s.eol}${lines.join(s.eol)}${s.eol}}`;
+}
+
+/** A new value as Bicep: references become symbols and property accesses. */
+function renderNew(s: BicepSyntax, value: NewValue, indent: string, target: BicepTarget, symbols: ReadonlyMap<string, string>, names: ReadonlyMap<string, string>): string {
+  if (isTemplateRef(value)) {
+    const r = value as TemplateRef;
+    const of = 'of' in r ? (r.of === 'target' ? target.symbol : symbols.get(r.of) ?? r.of) : '';
+    switch (r[TEMPLATE_REF]) {
+      case 'parameter': return names.get(r.name.toLowerCase()) ?? r.name;
+      case 'id': return `${of}.id`;
+      case 'location': return r.of === 'target' && !target.hasLocation ? 'resourceGroup().location' : `${of}.location`;
+      case 'name': return r.suffix ? `'\${${of}.name}${quote(r.suffix).slice(1, -1)}'` : `${of}.name`;
+    }
+  }
+  if (value === null || typeof value !== 'object') return scalar(value)!;
+  const next = indent + s.unit;
+  const { eol } = s;
+  if (Array.isArray(value)) {
+    return value.length ? `[${eol}${value.map((v) => next + renderNew(s, v, next, target, symbols, names)).join(eol)}${eol}${indent}]` : '[]';
+  }
+  const entries = Object.entries(value as { [key: string]: NewValue });
+  return entries.length
+    ? `{${eol}${entries.map(([k, v]) => `${next}${renderKey(k)}: ${renderNew(s, v, next, target, symbols, names)}`).join(eol)}${eol}${indent}}`
+    : '{}';
 }
 
 function symbolOf(d: Declaration): string | undefined {
@@ -355,12 +297,58 @@ function symbolOf(d: Declaration): string | undefined {
   }
 }
 
-function findProperty(object: ObjectNode, key: string): ObjectProperty | undefined {
-  const lower = key.toLowerCase();
-  return object.properties.find((p) => p.keyName?.toLowerCase() === lower);
+/** Removals: whole lines where an item is alone on its line, else runs of neighbours with their separator. */
+function removeFrom(s: BicepSyntax, array: ArrayNode, indices: readonly number[]): TextChange[] {
+  const { text, lineStarts } = s;
+  const items = array.items;
+  const changes: TextChange[] = [];
+  const rest: number[] = [];
+  for (const index of indices) {
+    const item = items[index];
+    if (array.multiline && !array.commaSeparated) {
+      const lineStart = lineStarts[lineAt(lineStarts, item.start)];
+      const nextLine = lineStarts[lineAt(lineStarts, item.end) + 1] ?? text.length;
+      if (/^[ \t]*$/.test(text.slice(lineStart, item.start)) && /^[ \t]*(\/\/.*)?\r?\n?$/.test(text.slice(item.end, nextLine))) {
+        changes.push({ start: lineStart, end: nextLine, text: '' });
+        continue;
+      }
+    }
+    rest.push(index);
+  }
+  if (rest.length === items.length && !/\/[/*]/.test(text.slice(array.start + 1, array.end - 1))) {
+    return [{ start: array.start + 1, end: array.end - 1, text: '' }];
+  }
+  for (const [first, last] of runsOf(rest)) {
+    const next = items[last + 1];
+    const previous = items[first - 1];
+    if (next) {
+      const separator = text.slice(items[last].end, next.start);
+      const end = separator.includes(',') ? next.start : items[last].end + separator.length - separator.trimStart().length;
+      changes.push({ start: items[first].start, end, text: '' });
+    } else {
+      changes.push({ start: previous ? previous.end : items[first].start, end: items[last].end, text: '' });
+    }
+  }
+  return changes;
+}
+
+/** Whether only blanks or a comment follow the object on its line (not the rest of a one-line parent). */
+function onItsOwnLine(s: BicepSyntax, object: ObjectNode): boolean {
+  return object.end === s.text.length || endOfLine(s.text, object.end, s.text.length) !== undefined;
+}
+
+/** A fix value as Bicep: single-quoted strings, newline-separated members from `indent`, or all on one line without it. */
+function render(s: BicepSyntax, value: FixValue, indent: string | undefined): string {
+  return renderValue(value, indent, s.style);
+}
+
+function scalar(value: FixValue): string | undefined {
+  if (value === null) return 'null';
+  if (value instanceof ExpressionValue) return printBicepExpression(value.expr);
+  if (typeof value === 'string') return quote(value);
+  return typeof value === 'object' ? undefined : String(value);
 }
 
 function renderKey(key: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : quote(key);
 }
-
