@@ -99,3 +99,12 @@ test('module calls with different values are different instances', () => {
   // `c` passes what `a` passes, but from other places: findings could differ, so it is read too.
   assert.deepEqual(graph.accounts.map((a) => [a.name, a.properties?.member('restrictOutboundNetworkAccess')?.value]), [['one', true], ['two', false], ['one', true]]);
 });
+
+test('fixes of a Bicep account with 40 nested objects are computed (the writer visits shared syntax nodes once)', { timeout: 30_000 }, () => {
+  // Each object keeps its properties twice (`members`, `properties`): a walk that follows both doubles per level.
+  const nested = `${'tags: {\n'.repeat(40)}owner: 'x'\n${'}\n'.repeat(40)}`;
+  const text = `resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'oai'\n  kind: 'OpenAI'\n  properties: {\n    restrictOutboundNetworkAccess: false\n    ${nested}  }\n}\n`;
+  const result = analyze({ uri: 'file:///b/nested.bicep', text, kind: 'bicep' }, { settings: mergeSettings({ rules: DEPLOYMENT_RULES_OFF }) });
+  const restrict = result.findings.find((f) => f.ruleId === 'restrict-outbound-network-access')!;
+  assert.ok(restrict.fixes.some((f) => f.title.startsWith("Set restrictOutboundNetworkAccess") || f.title.startsWith('Restrict outbound network access')), restrict.fixes.map((f) => f.title).join(' | '));
+});

@@ -41,8 +41,13 @@ const syntax = parseCache<BicepSyntax>((text, file) => {
   const multilineStrings: Range[] = [];
   // Iterative: the tree's depth follows the input's. Only syntax nodes (with a `kind`) and arrays of them hold values.
   const stack: unknown[] = [...program.declarations];
+  // Nodes are shared between fields (an object's `members` and `properties`, a declaration's `value` and `body`):
+  // visit each once, or nested objects double the walk at every level.
+  const seen = new Set<unknown>();
   while (stack.length) {
     const node = stack.pop() as { kind?: string; start: number; end: number } | unknown[];
+    if (seen.has(node)) continue;
+    seen.add(node);
     if (Array.isArray(node)) { for (const child of node) if (child && typeof child === 'object') stack.push(child); continue; }
     if (typeof node.kind !== 'string') continue;
     const range = key(node);
