@@ -18,9 +18,7 @@ ruleTester(rule, {
         { messageId: 'duplicate', at: 'again', level: 'info', data: { entry: 'a.vault.azure.net' } },
       ],
       output: { properties: list('a.vault.azure.net', 'b.vault.azure.net') },
-      // ARM writer bug: the removal ranges of the last two entries overlap (the last one's starts at
-      // the end of the one before), so fixAll drops one of the two edits and a duplicate stays.
-      skip: { arm: 'ARM writer: fixAll removes only one of two adjacent entries at the end of a list' },
+      // Adjacent removals at the end of a list are written as one run (their ranges used to overlap).
     },
     {
       name: 'fixAll removes repeats that are not next to each other',

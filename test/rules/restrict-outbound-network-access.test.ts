@@ -134,11 +134,7 @@ ruleTester(rule, {
       vars: { props: { publicNetworkAccess: 'Disabled' } },
       properties: variable('props'),
       errors: [{ messageId: 'notSet', at: ['type'], fixes: [{ title: RESTRICT, output: { vars: { props: { publicNetworkAccess: 'Disabled', ...restricted } } } }] }],
-      // Bug: the rule's `set` intent targets properties.restrictOutboundNetworkAccess of the declaration although
-      // `properties` is an expression. The ARM writer throws (jsonc-parser: "Can not add index to parent of type
-      // string"); the Bicep writer makes no edit, so the offered fix does nothing. Either edit the variable's
-      // object (as here) or offer no such fix.
-      skip: 'set-intent fixes on an account whose properties are an expression (ARM writer throws, Bicep fix is a no-op)',
+      // The `set` intent follows `properties` to the variable that holds it, in both formats.
     },
     {
       name: "Bicep: a #disable-next-line naming another rule does not silence this one",
