@@ -17,6 +17,7 @@ import type { Expr } from '../expressions/ast';
 import { evaluate } from '../expressions/evaluator';
 import { DeploymentGraph, type GraphResource } from '../graph/graph';
 import { resourceValue } from '../graph/runtime';
+import { collectReferences } from '../graph/references';
 
 export const AI_ACCOUNT_TYPE = 'microsoft.cognitiveservices/accounts';
 const DEPLOYMENT_TYPE = 'microsoft.resources/deployments';
@@ -211,33 +212,17 @@ function stringOf(v: Value | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** Functions whose first argument (or whose value) names another resource. */
-const REFERENCE_FUNCTIONS = new Set(['reference', 'resourceinfo', 'resourceid', 'subscriptionresourceid', 'extensionresourceid', 'tenantresourceid']);
-
 /** The values naming the resources a declaration refers to: `reference(x)`, `resourceId(...)`, `listKeys(x, v)`. */
 function referencesIn(node: JsonNode, env: Env): Value[] {
   const out: Value[] = [];
   const stack: JsonNode[] = [node];
+  const inScope = (e: Expr) => evaluate(e, env.scope);
   while (stack.length) {
     const current = stack.pop()!;
     if (current.type === 'string') {
       if (!isExpression(current)) continue;
       const parsed = parseTemplateString(String(current.value));
-      if (parsed.kind !== 'expression' || !parsed.expr) continue;
-      const exprs: Expr[] = [parsed.expr];
-      while (exprs.length) {
-        const e = exprs.pop()!;
-        if (e.kind === 'call') {
-          const name = e.name.toLowerCase();
-          if (!e.namespace && REFERENCE_FUNCTIONS.has(name)) {
-            out.push(evaluate(name === 'reference' || name === 'resourceinfo' ? e.args[0] : e, env.scope));
-            continue;
-          }
-          if (!e.namespace && name.startsWith('list') && e.args.length) out.push(evaluate(e.args[0], env.scope));
-          exprs.push(...e.args);
-        } else if (e.kind === 'property') exprs.push(e.target);
-        else if (e.kind === 'index') exprs.push(e.target, e.index);
-      }
+      if (parsed.kind === 'expression' && parsed.expr) collectReferences(parsed.expr, inScope, out);
     } else if (current.type === 'object' || current.type === 'array') {
       for (const child of current.children ?? []) {
         if (current.type === 'object') {

@@ -12,11 +12,11 @@ import { quotedName, writtenAt, type AiResource, type ParameterFile, type Loc, t
 import { canonicalKey } from '../expressions/functions/helpers';
 import { LazyValueNode } from '../nodes';
 import { isDeploymentTemplate, readArmDeployment, AI_ACCOUNT_TYPE } from '../arm/reader';
-import type { Expr } from '../expressions/ast';
 import { DeploymentGraph, resourceOfValue, type GraphResource } from '../graph/graph';
 import { resourceValue } from '../graph/runtime';
+import { collectReferences } from '../graph/references';
 import type { Expression, IfNode, ModuleDeclaration, ObjectNode, Program, ResourceDeclaration, StringNode } from './ast';
-import { createSymbolResolver, lowerExpression, RESOURCE_SYMBOL_FUNCTION, USER_FUNCTION_NAMESPACE, type SymbolResolver } from './lower';
+import { createSymbolResolver, lowerExpression, USER_FUNCTION_NAMESPACE, type SymbolResolver } from './lower';
 import { printExpression } from '../expressions/print';
 import { keepShapes } from '../shapes';
 import { parseBicep, parseBicepParam } from './parser';
@@ -315,23 +315,7 @@ class BicepTemplate implements EvalContext {
   /** Resource symbols, `resourceId(...)` and `reference(...)` in a declaration, as values naming resources. */
   private referencesIn(body: ObjectNode): Value[] {
     const out: Value[] = [];
-    const exprs: Expr[] = [lowerExpression(body, this.resolve)];
-    while (exprs.length) {
-      const e = exprs.pop()!;
-      if (e.kind === 'call') {
-        const name = e.name.toLowerCase();
-        if (!e.namespace && (name === RESOURCE_SYMBOL_FUNCTION.toLowerCase() || name === 'reference') && e.args.length) {
-          out.push(evaluate(e.args[0], this));
-          continue;
-        }
-        if (!e.namespace && /^(subscription|extension|tenant)?resourceid$/.test(name)) {
-          out.push(evaluate(e, this));
-          continue;
-        }
-        exprs.push(...e.args);
-      } else if (e.kind === 'property') exprs.push(e.target);
-      else if (e.kind === 'index') exprs.push(e.target, e.index);
-    }
+    collectReferences(lowerExpression(body, this.resolve), (e) => evaluate(e, this), out);
     return out;
   }
 
