@@ -554,12 +554,30 @@ class Lexer {
     for (let i = typeStart; i < typeEnd; i++) if (text.charCodeAt(i) === CH_BACKSLASH) return false;
     if (this.readTypes?.size) {
       const at = text.indexOf('@', typeStart);
-      if (this.readTypes.has(text.slice(typeStart, at >= 0 && at < typeEnd ? at : typeEnd).toLowerCase())) return false;
+      const type = text.slice(typeStart, at >= 0 && at < typeEnd ? at : typeEnd).toLowerCase();
+      if (this.readTypes.has(type)) return false;
+      // A nested resource gives its type relative to its parent's (`'connections'`): read it when some
+      // read type ends with that segment (the lexer does not track the parent; reading a few more is harmless).
+      if (!type.includes('/') && this.relativeReadTypes().has(type)) return false;
     }
     const end = this.matchBody(this.pos);
     if (end < 0 || this.mentionsAi(this.pos, end)) return false;
     this.pos = end;
     return true;
+  }
+
+  private relativeTypes: Set<string> | undefined;
+
+  /** Last segments of the read child types (`microsoft.x/a/b` → `b`). */
+  private relativeReadTypes(): Set<string> {
+    if (!this.relativeTypes) {
+      this.relativeTypes = new Set();
+      for (const t of this.readTypes ?? []) {
+        const segments = t.split('/');
+        if (segments.length > 2) this.relativeTypes.add(segments[segments.length - 1]);
+      }
+    }
+    return this.relativeTypes;
   }
 
   /** Whether `cognitiveservices` (any case) occurs in [start, end). Calls come in increasing, non-overlapping ranges. */

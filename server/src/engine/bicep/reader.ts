@@ -7,7 +7,7 @@ import { parseTree } from 'jsonc-parser';
 import { evaluate, type EvalContext } from '../expressions/evaluator';
 import { findStringLiteral } from '../expressions/walk';
 import type { CloudName } from '../expressions/environment';
-import { Unknown, isObject, type Value } from '../expressions/value';
+import { OPEN_OBJECT, Unknown, isObject, type Value, type ValueObject } from '../expressions/value';
 import type { AiResource, Loc, Origin, OriginKind, SourceFile, ValueNode } from '../model';
 import { derived } from '../nodes';
 import { isDeploymentTemplate, readArmDeployment, AI_ACCOUNT_TYPE } from '../arm/reader';
@@ -35,6 +35,15 @@ export interface BicepReadOptions {
 }
 
 export interface Binding { readonly node: ValueNode; readonly kind: OriginKind; readonly via?: string }
+
+interface ModuleCall {
+  readonly body: ValueNode;
+  readonly via: string;
+  readonly values: ReadonlyMap<string, ValueNode>;
+  readonly path: readonly string[];
+  readonly target: { kind: 'bicep' | 'json'; uri: string } | undefined;
+  template?: BicepTemplate;
+}
 
 /** Parses a Bicep file once; the program is reused by reader and writer. */
 export function parseBicepFile(file: SourceFile): ReturnType<typeof parseBicep> {
@@ -203,8 +212,17 @@ class BicepTemplate implements EvalContext {
 
   /** A resource symbol (`storage`, `acct::child`) or id of this deployment as a value, from the graph. */
   resource(ref: Value, form: 'full' | 'properties'): Value | undefined {
-    const target = this.graph.resolve(ref, this.path);
+    const target = this.graph.resolve(ref, this.path) ?? this.nestedSymbol(ref);
     return target && resourceValue(target, this.graph, form);
+  }
+
+  /** Inside a resource body, a nested resource may be named without its parents (`conn` for `acct::proj::conn`). */
+  private nestedSymbol(ref: Value): GraphResource | undefined {
+    if (typeof ref !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(ref)) return undefined;
+    const suffix = `::${ref}`;
+    const found = this.graph.resources.filter((r) => r.symbolicName?.endsWith(suffix) && r.file === this.file
+      && r.deploymentPath.length === this.path.length && r.deploymentPath.every((p, i) => p === this.path[i]));
+    return found.length === 1 ? found[0] : undefined;
   }
 
   // Resources ----------------------------------------------------------------
@@ -212,7 +230,7 @@ class BicepTemplate implements EvalContext {
   collect(): void {
     for (const d of this.program.declarations) {
       if (d.kind === 'resource') this.declareResource(d, undefined);
-      else if (d.kind === 'module') this.module(d);
+      else if (d.kind === 'module') this.declareModule(d);
     }
   }
 
@@ -312,8 +330,14 @@ class BicepTemplate implements EvalContext {
     });
   }
 
-  private module(d: ModuleDeclaration): void {
-    if (!d.pathString || !d.body || !this.deployed(d) || this.chain.length > MAX_MODULE_DEPTH) return;
+  /** A module call: its deployment name, the values it passes, and (for a local Bicep file) its template, made once. */
+  private readonly calls = new Map<ModuleDeclaration, ModuleCall | null>();
+
+  private moduleCall(d: ModuleDeclaration): ModuleCall | undefined {
+    const known = this.calls.get(d);
+    if (known !== undefined) return known ?? undefined;
+    this.calls.set(d, null);
+    if (!d.pathString || !d.body || !this.deployed(d) || this.chain.length > MAX_MODULE_DEPTH) return undefined;
     const body = this.node(d.body);
     const nameValue = body.member('name')?.value;
     const via = typeof nameValue === 'string' ? nameValue : d.name.name;
@@ -326,16 +350,27 @@ class BicepTemplate implements EvalContext {
       for (const key of Object.keys(params.value)) values.set(key, params.member(key)!);
     }
     const path = [...this.path, via];
+    const call: ModuleCall = { body, via, values, path, target: this.moduleTarget(d) };
+    if (call.target?.kind === 'bicep' && !this.chain.includes(call.target.uri)) {
+      const text = this.options.readFile(call.target.uri);
+      if (text !== undefined) {
+        const file: SourceFile = { uri: call.target.uri, text, kind: 'bicep' };
+        const bindings = new Map([...values].map(([k, node]) => [k, { node, kind: 'caller' as const, via }]));
+        const program = parseBicep(text, { skipIrrelevantResources: true, readTypes: this.options.readTypes }).program;
+        call.template = new BicepTemplate(file, program, bindings, this.options, path, [...this.chain, call.target.uri], this.graph);
+      }
+    }
+    this.calls.set(d, call);
+    return call;
+  }
+
+  private declareModule(d: ModuleDeclaration): void {
+    const call = this.moduleCall(d);
+    if (!call) return;
+    const { body, via, values, path, target } = call;
     this.graph.addDeployment({ path, loc: this.loc(d), scope: body.member('scope') });
-    const target = this.moduleTarget(d);
     if (target?.kind === 'bicep') {
-      if (this.chain.includes(target.uri)) return;
-      const text = this.options.readFile(target.uri);
-      if (text === undefined) return;
-      const file: SourceFile = { uri: target.uri, text, kind: 'bicep' };
-      const bindings = new Map([...values].map(([k, node]) => [k, { node, kind: 'caller' as const, via }]));
-      const program = parseBicep(text, { skipIrrelevantResources: true, readTypes: this.options.readTypes }).program;
-      new BicepTemplate(file, program, bindings, this.options, path, [...this.chain, target.uri], this.graph).collect();
+      call.template?.collect();
     } else if (target?.kind === 'json') {
       const text = this.options.readFile(target.uri);
       if (text === undefined) return;
@@ -343,9 +378,31 @@ class BicepTemplate implements EvalContext {
       const root = parseTree(text, [], { allowTrailingComma: true });
       if (!isDeploymentTemplate(root)) return;
       readArmDeployment({ file, root, errors: [] }, { cloud: this.cloud, caller: { via, values, path }, graph: this.graph });
-    } else if (isAvmAccountModule(d.pathString)) {
+    } else if (isAvmAccountModule(d.pathString!)) {
       this.graph.addAccount(avmAccountResource({ file: this.file, name: via, typeLoc: this.loc(d.path), declaration: body, params: values, path }));
     }
+  }
+
+  /** A module symbol as a value: `{ name, outputs }`, the outputs evaluated in the module when first read. */
+  module(name: string): Value | undefined {
+    const d = this.program.declarations.find((x): x is ModuleDeclaration => x.kind === 'module' && x.name.name === name);
+    if (!d || d.loop) return undefined;
+    const call = this.moduleCall(d);
+    const template = call?.template;
+    if (!call || !template) return undefined;
+    const outputs: ValueObject = {};
+    Object.defineProperty(outputs, OPEN_OBJECT, {
+      value: (key: string) => template.output(key) ?? new Unknown(`module '${name}' has no output '${key}'`),
+      enumerable: false,
+    });
+    return { name: call.via, outputs };
+  }
+
+  /** The value of an output declared in this template. */
+  output(name: string): Value | undefined {
+    const lower = name.toLowerCase();
+    const d = this.program.declarations.find((x) => x.kind === 'output' && !x.name.missing && x.name.name.toLowerCase() === lower);
+    return d?.kind === 'output' ? this.guarded(`output:${d.name.name}`, () => this.evaluate(d.value)) : undefined;
   }
 
   /** Where a module's template is: a local .bicep/.json file, or a registry module in the local cache. */
