@@ -8,8 +8,10 @@ import { rule as noDuplicate } from './no-duplicate-fqdns';
 import { rule as apiVersion } from './use-egress-capable-api-version';
 import { rule as publicAccess } from './disable-public-network-access';
 import { rule as ownerTag } from './require-owner-tag';
+import { rule as allowRequired } from './allow-required-fqdns';
+import { rule as noUnexplained } from './no-unexplained-fqdns';
 
-export const rules: readonly Rule[] = [restrictOutbound, noWildcard, validFqdns, noDuplicate, apiVersion, publicAccess, ownerTag];
+export const rules: readonly Rule[] = [restrictOutbound, allowRequired, noWildcard, validFqdns, noDuplicate, noUnexplained, apiVersion, publicAccess, ownerTag];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));
 

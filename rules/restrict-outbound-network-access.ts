@@ -3,6 +3,10 @@
 import { isUnknown } from '../server/src/engine/expressions/value';
 import type { AiResource, ValueNode } from '../server/src/engine/model';
 import type { Fix } from '../server/src/engine/fixes';
+import type { DeploymentGraph } from '../server/src/engine/graph/graph';
+import { DEPENDENCY_READ_TYPES } from '../server/src/engine/egress/dependencies';
+import { egressOf } from '../server/src/engine/egress/egress';
+import { hostEntries, rewriteList } from './support/hosts';
 import { createRule, type Report } from './rule';
 import { describeOrigin, editableSite, quoted, setSetting, unknownReason } from './support/values';
 
@@ -13,20 +17,33 @@ export const SUPPORTED_KINDS = [
 ];
 const SUPPORTED = new Set(SUPPORTED_KINDS.map((k) => k.toLowerCase()));
 
-export function restrictFix(resource: AiResource): Fix {
+/**
+ * Restricts outbound access and allows every host the service is seen to depend on (merged with the entries
+ * already listed). Undefined when a dependency's host cannot be written yet (only partially known).
+ */
+export function restrictFix(resource: AiResource, graph: DeploymentGraph): Fix | undefined {
+  const egress = egressOf(resource, graph);
+  const hosts = hostEntries(egress.dependencies.map((d) => d.host));
+  if (!hosts) return undefined;
+  const missing = hostEntries(egress.missing.map((d) => d.host)) ?? [];
+  const list = resource.properties?.member('allowedFqdnList');
+  const listChange = !list ? setSetting(resource, ['properties', 'allowedFqdnList'], hosts, true)
+    : missing.length ? rewriteList(resource, missing) : undefined;
+  if (list && missing.length && !listChange) return undefined;
+  const count = hosts.length;
   return {
-    title: `Restrict outbound network access for ${quoted(resource)}`,
+    title: count
+      ? `Restrict outbound network access for ${quoted(resource)}, allowing the ${count} host${count === 1 ? '' : 's'} it needs`
+      : `Restrict outbound network access for ${quoted(resource)} (it will reach nothing: the template shows no dependency)`,
     safe: false,
     preferred: true,
-    changes: [
-      setSetting(resource, ['properties', 'restrictOutboundNetworkAccess'], true),
-      setSetting(resource, ['properties', 'allowedFqdnList'], [], true),
-    ],
+    changes: [setSetting(resource, ['properties', 'restrictOutboundNetworkAccess'], true), ...(listChange ? [listChange] : [])],
   };
 }
 
-export function hardenFix(resource: AiResource): Fix {
-  const restrict = restrictFix(resource);
+export function hardenFix(resource: AiResource, graph: DeploymentGraph): Fix | undefined {
+  const restrict = restrictFix(resource, graph);
+  if (!restrict) return undefined;
   return {
     title: `Apply hardened networking block to ${quoted(resource)}`,
     safe: false,
@@ -38,13 +55,17 @@ export function hardenFix(resource: AiResource): Fix {
   };
 }
 
-function fixesFor(resource: AiResource, node: ValueNode | undefined): Fix[] {
-  const fixes = [restrictFix(resource), hardenFix(resource)];
+function fixesFor(resource: AiResource, node: ValueNode | undefined, graph: DeploymentGraph): Fix[] {
+  const fixes: Fix[] = [];
+  const restrict = restrictFix(resource, graph);
+  const harden = hardenFix(resource, graph);
+  if (restrict) fixes.push(restrict);
+  if (harden) fixes.push(harden);
   const site = node && editableSite(node);
   const where = node && describeOrigin(node, true);
   if (node && site && site !== node && where) {
     fixes.unshift({ title: `Set ${where} to true`, safe: false, preferred: true, changes: [{ kind: 'replace', target: site, value: true }] });
-    fixes[1] = { ...fixes[1], preferred: false };
+    if (restrict) fixes[1] = { ...restrict, preferred: false };
   }
   return fixes;
 }
@@ -55,13 +76,15 @@ export const rule = createRule({
   id: 'restrict-outbound-network-access',
   defaultLevel: 'warning',
   description: 'Azure AI services must deny outbound network access except to the hosts in allowedFqdnList.',
+  // The fixes allow the hosts the service depends on: dependency inference reads these.
+  resourceTypes: DEPENDENCY_READ_TYPES,
   messages: {
     kindNotListed: "AI service {{resource}} has kind '{{kind}}', which the Azure documentation does not list among the kinds that support restrictOutboundNetworkAccess; check whether this service can make outbound calls and restrict it by other means if so.",
     notSet: 'AI service {{resource}} can open connections to any host on the internet: restrictOutboundNetworkAccess is not set. Set it to true and list the hosts it needs in allowedFqdnList.',
     unverifiable: 'Outbound restriction of AI service {{resource}} cannot be verified: {{reason}}. Make sure it deploys as true.',
     notTrue: 'AI service {{resource}} can open connections to any host on the internet: restrictOutboundNetworkAccess is {{value}}{{origin}}. Set it to true and list the hosts it needs in allowedFqdnList.',
   },
-  check(resource) {
+  check(resource, { graph }) {
     const reports: Report<MessageId>[] = [];
     const kind = resource.kind?.value;
     if (typeof kind === 'string' && !SUPPORTED.has(kind.toLowerCase())) {
@@ -82,7 +105,7 @@ export const rule = createRule({
         at: resource.typeLoc,
         messageId: 'notSet',
         data: { resource: quoted(resource) },
-        fixes: () => fixesFor(resource, undefined),
+        fixes: () => fixesFor(resource, undefined, graph),
       });
     } else if (isUnknown(node.value)) {
       reports.push({
@@ -98,7 +121,7 @@ export const rule = createRule({
         at: node,
         messageId: 'notTrue',
         data: { resource: quoted(resource), value: shown, origin: from ? ` (set by ${from})` : '' },
-        fixes: () => fixesFor(resource, node),
+        fixes: () => fixesFor(resource, node, graph),
       });
     }
     return reports;

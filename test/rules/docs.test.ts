@@ -143,6 +143,8 @@ function resource(name: string, body: { [key: string]: Spec }): AiResource {
   };
 }
 
+const PROBE_STORAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/probedocs';
+
 /** Resources that, between them, make every rule offer every kind of fix it has. */
 const PROBES: readonly AiResource[] = [
   resource('bare', { properties: {} }),
@@ -181,6 +183,10 @@ const PROBES: readonly AiResource[] = [
     },
   }),
   resource('long-list', { properties: { restrictOutboundNetworkAccess: true, allowedFqdnList: Array.from({ length: 1001 }, (_, i) => `host${i}.contoso.com`) } }),
+  // Dependencies (a user-owned storage account outside the deployment): the fixes that write their hosts.
+  resource('needs-storage', { kind: 'FormRecognizer', properties: { restrictOutboundNetworkAccess: true, allowedFqdnList: [], userOwnedStorage: [{ resourceId: PROBE_STORAGE }] } }),
+  resource('open-with-storage', { kind: 'FormRecognizer', properties: { userOwnedStorage: [{ resourceId: PROBE_STORAGE }] } }),
+  resource('wildcard-storage', { kind: 'FormRecognizer', properties: { restrictOutboundNetworkAccess: true, allowedFqdnList: ['*.blob.core.windows.net'], userOwnedStorage: [{ resourceId: PROBE_STORAGE }] } }),
 ];
 
 const GRAPH = new DeploymentGraph();

@@ -262,6 +262,7 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     const declaration = resource.symbolicName ? context.generatedFrom.declarationOf?.(resource.symbolicName) : undefined;
     if (declaration) related.push({ loc: declaration, message: `'${resource.symbolicName}' is declared here in the Bicep source` });
   }
+  if (report.related) related.push(...report.related);
   const site = isNode(report.at) ? writtenAt(report.at).loc : undefined;
   let fixes: readonly Fix[] | undefined;
   return {

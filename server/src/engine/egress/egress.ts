@@ -1,0 +1,156 @@
+// The egress map of one AI service: whether outbound access is restricted, what it depends on, and
+// each allow-list entry with the reason it is there (a dependency, a resource of the deployment, an
+// approved pattern) or none. Rules, the explain report and JSON output read it. Engine code.
+
+import { isUnknown, type Value } from '../expressions/value';
+import type { DeploymentGraph, GraphResource } from '../graph/graph';
+import { patternOf } from '../graph/ids';
+import type { AiResource, ValueNode } from '../model';
+import { dependenciesOf, display, hostOfUrl, namesEqual, type Dependency } from './dependencies';
+
+export type EntryStatus =
+  /** Admits a host the service depends on. */
+  | 'dependency'
+  /** The host of a resource of this deployment (its own storage account, a search service it declares). */
+  | 'ownResource'
+  /** Matches a pattern of the config's `approvedFqdns`. */
+  | 'approved'
+  /** None of these: nothing in the template explains it. */
+  | 'unexplained'
+  /** Not known before deployment: cannot be judged. */
+  | 'unknown';
+
+export interface EntryInfo {
+  readonly node: ValueNode;
+  /** The entry as shown: unknown pieces as `{…}`. */
+  readonly shown: string;
+  readonly status: EntryStatus;
+  /** The dependencies it admits (exactly or by wildcard). */
+  readonly dependencies: readonly Dependency[];
+  /** For `ownResource`: the resource whose host it is. */
+  readonly resource?: GraphResource;
+  /** For `approved`: the pattern that approves it. */
+  readonly approvedBy?: string;
+}
+
+export interface Egress {
+  readonly account: AiResource;
+  /** What `restrictOutboundNetworkAccess` deploys as. */
+  readonly restricted: boolean | 'unknown';
+  /** `properties.allowedFqdnList`, when set. */
+  readonly listNode?: ValueNode;
+  /** The entries; undefined when the list is absent or not known before deployment. */
+  readonly entries?: readonly EntryInfo[];
+  readonly dependencies: readonly Dependency[];
+  /**
+   * Dependencies whose host (known or partially known) no entry admits. Empty when the list holds an entry
+   * that is not known at all, or is not known itself: then nothing can be said.
+   */
+  readonly missing: readonly Dependency[];
+}
+
+/** The egress map of an AI account of `graph`; `approved` are the config's approvedFqdns patterns. */
+export function egressOf(account: AiResource, graph: DeploymentGraph, approved: readonly string[] = []): Egress {
+  const restrictValue = account.properties?.member('restrictOutboundNetworkAccess')?.value;
+  const restricted = isUnknown(restrictValue) ? 'unknown' : restrictValue === true;
+  const dependencies = dependenciesOf(account, graph);
+  const listNode = account.properties?.member('allowedFqdnList');
+  const items = listNode?.items();
+  const known = dependencies.filter((d) => patternOf(d.host) !== undefined);
+  if (!items) {
+    return { account, restricted, listNode, dependencies, missing: listNode ? [] : known };
+  }
+  const own = ownHosts(graph);
+  const entries: EntryInfo[] = items.map((node) => {
+    const shown = display(node.value);
+    if (patternOf(node.value) === undefined) return { node, shown, status: 'unknown', dependencies: [] };
+    const admitted = dependencies.filter((d) => admits(node.value, d.host));
+    if (admitted.length) return { node, shown, status: 'dependency', dependencies: admitted };
+    const resource = own.find((o) => admits(node.value, o.host) === 'exact')?.resource;
+    if (resource) return { node, shown, status: 'ownResource', dependencies: [], resource };
+    const approvedBy = approved.find((p) => approves(p, node.value));
+    if (approvedBy) return { node, shown, status: 'approved', dependencies: [], approvedBy };
+    return { node, shown, status: 'unexplained', dependencies: [] };
+  });
+  const anyUnknown = entries.some((e) => e.status === 'unknown');
+  const missing = anyUnknown ? [] : known.filter((d) => !items.some((node) => admits(node.value, d.host)));
+  return { account, restricted, listNode, entries, dependencies, missing };
+}
+
+const HOLE = '\u0000';
+
+/**
+ * Whether an allow-list entry admits a host: 'exact' (the same host, known or as the same pattern),
+ * 'wildcard' (a `*` entry covering it), or undefined. Hosts and entries compare case-insensitively,
+ * without a trailing dot.
+ */
+export function admits(entry: Value, host: Value): 'exact' | 'wildcard' | undefined {
+  const ep = patternOf(entry), hp = patternOf(host);
+  if (ep === undefined || hp === undefined) return undefined;
+  const e = ep.replace(/\.$/, ''), h = hp.replace(/\.$/, '');
+  if (e.includes('*')) {
+    const re = new RegExp(`^${e.split('').map((c) => (c === '*' || c === HOLE ? '.*' : escapeChar(c))).join('')}$`, 'is');
+    return re.test(h.replace(/\u0000/g, 'x')) ? 'wildcard' : undefined;
+  }
+  return namesEqual(e, h) ? 'exact' : undefined;
+}
+
+/** Whether an approvedFqdns pattern (`*.contoso.com`: any host under it; otherwise one host) approves an entry. */
+export function approves(pattern: string, entry: Value): boolean {
+  const ep = patternOf(entry);
+  if (ep === undefined) return false;
+  const text = ep.replace(/\.$/, '').toLowerCase().replace(/\u0000/g, 'x');
+  const p = pattern.trim().replace(/\.$/, '').toLowerCase();
+  if (p.startsWith('*.')) return text.endsWith(p.slice(1)) && text.length > p.length - 1;
+  return text === p;
+}
+
+function escapeChar(c: string): string {
+  return /[.*+?^${}()|[\]\\]/.test(c) ? `\\${c}` : c;
+}
+
+const ownCache = new WeakMap<DeploymentGraph, { host: Value; resource: GraphResource }[]>();
+
+/** The hosts of the deployment's own resources (storage endpoints, search, Cosmos DB, key vault, AI accounts, web apps). */
+export function ownHosts(graph: DeploymentGraph): readonly { host: Value; resource: GraphResource }[] {
+  const cached = ownCache.get(graph);
+  if (cached) return cached;
+  const out: { host: Value; resource: GraphResource }[] = [];
+  const add = (resource: GraphResource, path: string[]) => {
+    const host = hostOfUrl(graph.runtime(resource, path));
+    if (patternOf(host) !== undefined) out.push({ host, resource });
+  };
+  for (const r of graph.resources) {
+    if (!r.declaration || patternOf(graph.fullName(r)) === undefined) continue;
+    switch (r.type.toLowerCase()) {
+      case 'microsoft.storage/storageaccounts':
+        for (const s of ['blob', 'queue', 'table', 'file', 'dfs']) add(r, ['properties', 'primaryEndpoints', s]);
+        break;
+      case 'microsoft.search/searchservices': add(r, ['properties', 'endpoint']); break;
+      case 'microsoft.documentdb/databaseaccounts': add(r, ['properties', 'documentEndpoint']); break;
+      case 'microsoft.keyvault/vaults': add(r, ['properties', 'vaultUri']); break;
+      case 'microsoft.web/sites': add(r, ['properties', 'defaultHostName']); break;
+      case 'microsoft.cognitiveservices/accounts': {
+        add(r, ['properties', 'endpoint']);
+        const endpoints = graph.runtime(r, ['properties', 'endpoints']);
+        if (endpoints && typeof endpoints === 'object' && !Array.isArray(endpoints) && !isUnknown(endpoints)) {
+          for (const key of Object.keys(endpoints)) add(r, ['properties', 'endpoints', key]);
+        }
+        break;
+      }
+    }
+  }
+  ownCache.set(graph, out);
+  return out;
+}
+
+/** The owner to ask about an entry: the value of the account's owner tag (`owner`, else a tag whose name contains "owner"). */
+export function ownerOf(account: AiResource, tagNames: readonly string[] = ['owner']): string | undefined {
+  const tags = account.tags?.value;
+  if (!tags || typeof tags !== 'object' || Array.isArray(tags) || isUnknown(tags)) return undefined;
+  const wanted = tagNames.map((t) => t.toLowerCase());
+  const entries = Object.entries(tags).filter(([, value]) => typeof value === 'string' && value);
+  const exact = entries.find(([key]) => wanted.includes(key.toLowerCase()));
+  const loose = entries.find(([key]) => key.toLowerCase().includes('owner'));
+  return (exact ?? loose)?.[1] as string | undefined;
+}
