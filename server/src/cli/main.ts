@@ -14,6 +14,7 @@ import type { AnalysisResult } from '../engine/analyze';
 import { applyFileEdits, editsFor } from '../engine/edits';
 import { toSarif } from '../report/sarif';
 import { toJson, toText } from '../report/text';
+import { runExplain } from '../report/explain';
 import { version } from '../../../package.json';
 
 const USAGE = `Usage: ai-egress-guard [paths or globs...] [options]
@@ -34,6 +35,9 @@ Options:
       --exclude GLOB             skip matching files; repeatable
       --fix                      apply the safe fixes (those source.fixAll applies) to the files, then report
                                  what is left
+      --explain FILE             print the egress map of each AI service FILE (and the paths) deploy: restricted or not, its
+                                 dependencies with their evidence, each allowed host and why it is there, the
+                                 missing hosts (with --format json: as JSON); repeatable
   -h, --help                     show this help
   -v, --version                  show the version
 
@@ -58,6 +62,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         parameters: { type: 'string', multiple: true, default: [] },
         exclude: { type: 'string', multiple: true, default: [] },
         fix: { type: 'boolean' },
+        explain: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -92,9 +97,15 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   try {
     const configs = new ConfigCache();
     const rootConfig = configs.configForDir(cwd);
+    if (values.explain?.length) {
+      return await runExplain({
+        paths: [...values.explain, ...positionals], format: values.format!, cwd, settingsFor: (file) => configs.settingsFor(file, overrides), host: nodeFileHost(),
+        moduleCacheUri: bicepModuleCacheUri(), exclude: [...(rootConfig?.settings.exclude ?? []), ...(values.exclude ?? [])], out, err,
+      });
+    }
     const collected = collectFiles(positionals.length ? positionals : ['.'], cwd, [...(rootConfig?.settings.exclude ?? []), ...(values.exclude ?? [])]);
     const settingsFor = (file: string): Settings => configs.settingsFor(file, overrides);
-    const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings };
+    const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings, egress: values.format === 'json' };
     let audit = await auditFiles(collected.files, { ...auditOptions, fixes: values.fix });
     if (values.fix && applySafeFixes(audit.results, err) > 0) audit = await auditFiles(collected.files, auditOptions);
     for (const problem of configs.problems()) err(`ai-egress-guard: ${problem}\n`);

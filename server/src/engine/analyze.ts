@@ -9,6 +9,7 @@ import type { Fix } from './fixes';
 import { isUnknown } from './expressions/value';
 import { writtenAt, type AiResource, type FileKind, type Loc, type SourceFile, type ValueNode } from './model';
 import type { DeploymentGraph } from './graph/graph';
+import { summarizeEgress, type EgressSummary } from './egress/egress';
 
 export interface Related { readonly loc: Loc; readonly message: string }
 
@@ -51,6 +52,8 @@ export interface AnalysisResult {
   readonly findings: readonly Finding[];
   /** Syntax errors and the like: the file was analysed as far as it could be read. */
   readonly problems: readonly Problem[];
+  /** With `AnalyzeOptions.egress`: each AI account of the deployment (per parameter file), its dependencies and allow-list. */
+  readonly egress?: readonly AccountEgress[];
 }
 
 /** Reads other files (parameter files, modules, sibling sources); undefined when absent or unreadable. */
@@ -69,6 +72,15 @@ export interface AnalyzeOptions {
   readonly fixes?: boolean;
   /** The rules to run (default: the registry); tests pass their own. */
   readonly rules?: readonly Rule[];
+  /** Also compute the egress map of every AI account of the deployment (`AnalysisResult.egress`): --explain, JSON output. */
+  readonly egress?: boolean;
+}
+
+/** The egress map of one AI account of the deployment a file describes (the account may be declared in a module). */
+export interface AccountEgress extends EgressSummary {
+  readonly name: string;
+  /** The account's type in its declaration (a module's file, for an account deployed by a module). */
+  readonly loc: Loc;
 }
 
 /** What loaders need to know of the rules: the resource types some enabled rule reads. */
@@ -115,7 +127,18 @@ export function analyze(file: SourceFile, options: AnalyzeOptions): AnalysisResu
   // In reading order, as ESLint lists them; the sort is stable, so rule order breaks ties.
   findings.sort((a, b) => a.loc.start - b.loc.start);
   const own = loaded.runs.map((graph) => graph.accounts.filter((r) => r.file.uri === file.uri).map(summarize));
-  return { file, isTemplate: true, resources: mergeSummaries(own), findings, problems: loaded.problems };
+  const egress = options.egress ? loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings)) : undefined;
+  return { file, isTemplate: true, resources: mergeSummaries(own), findings, problems: loaded.problems, ...(egress ? { egress } : {}) };
+}
+
+function egressOfRun(graph: DeploymentGraph, settings: Settings): AccountEgress[] {
+  const option = settings.ruleOptions?.['no-unexplained-fqdns']?.approvedFqdns;
+  const approved = Array.isArray(option) ? option as string[] : settings.approvedFqdns ?? [];
+  return graph.accounts.filter((a) => a.condition?.value !== false).map((account) => ({
+    name: account.name,
+    loc: account.typeLoc,
+    ...summarizeEgress(account, graph, approved, account.context.parameterFile),
+  }));
 }
 
 /** One finding per place and rule: the same problem under several parameter files is reported once, naming them. */

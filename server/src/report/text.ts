@@ -7,6 +7,7 @@ import type { AuditSummary } from '../workspace/audit';
 import { summaryText } from '../workspace/audit';
 import type { FileProblem } from '../workspace/files';
 import { uriToPath } from '../workspace/node-host';
+import { egressJson } from './explain';
 
 export function toText(results: readonly AnalysisResult[], problems: readonly FileProblem[], summary: AuditSummary, cwd: string): string {
   const lines: string[] = [];
@@ -43,5 +44,7 @@ export function toJson(results: readonly AnalysisResult[], problems: readonly Fi
       message: f.message,
     };
   }));
-  return `${JSON.stringify({ summary, findings, problems }, null, 2)}\n`;
+  // Each AI account's egress map (dependencies, allow-list entries with their status), when it was computed.
+  const accounts = results.some((r) => r.egress) ? { accounts: egressJson(results) } : {};
+  return `${JSON.stringify({ summary, findings, problems, ...accounts }, null, 2)}\n`;
 }

@@ -29,6 +29,8 @@ export interface AuditOptions {
   readonly fixes?: boolean;
   /** Folder listings already read (by the walk that found the files), by folder URI. */
   readonly listings?: ReadonlyMap<string, readonly string[]>;
+  /** Compute each AI account's egress map (`AnalysisResult.egress`), for JSON output and --explain. */
+  readonly egress?: boolean;
   /** Called after each file; return false to stop (cancellation). */
   readonly onProgress?: (done: number, total: number, file: string) => boolean | void;
 }
@@ -58,7 +60,7 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
       problems.push({ path: filePath, message: problem ?? 'cannot read' });
     } else {
       try {
-        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false });
+        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, egress: options.egress });
         results.push(result);
         for (const p of result.problems) problems.push({ path: filePath, message: p.message });
       } catch (error) {

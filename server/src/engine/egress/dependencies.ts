@@ -151,7 +151,7 @@ class Inference {
         const evidence: Evidence = {
           kind: 'connection',
           loc: (target ?? resourceIdNode)?.loc ?? c.typeLoc,
-          detail: `connection ${display(lastSegment(this.graph.fullName(c)), true)}${typeof category === 'string' ? ` (${category})` : ''} of ${owner}`,
+          detail: `connection ${ownName(this.graph, c)}${typeof category === 'string' ? ` (${category})` : ''} of ${owner}`,
           source: c,
         };
         const entry: Found = { resource: named && this.declared(named), name: named && this.graph.fullName(named), host, service, evidence };
@@ -185,7 +185,7 @@ class Inference {
             const evidence: Evidence = {
               kind: 'capabilityHost',
               loc: item.loc,
-              detail: `capability host ${display(lastSegment(this.graph.fullName(h)), true)} uses connection ${display(lastSegment(name), true)} as its ${role}`,
+              detail: `capability host ${ownName(this.graph, h)} uses connection ${display(lastSegment(name), true)} as its ${role}`,
               source: h,
             };
             const targets = connection ? connections.get(connection) ?? [] : [];
@@ -281,7 +281,7 @@ class Inference {
     const out: { resource: GraphResource; label: string }[] = [];
     for (const owner of [...this.accounts, ...this.projects]) {
       const isProject = owner.type.toLowerCase() !== ACCOUNT_TYPE;
-      const whose = isProject ? `project ${display(lastSegment(this.graph.fullName(owner)), true)}` : 'the service';
+      const whose = isProject ? `project ${ownName(this.graph, owner)}` : 'the service';
       out.push({ resource: owner, label: `the managed identity of ${whose}` });
       const identity = owner.declaration?.member('identity');
       const type = identity?.member('type')?.value;
@@ -365,7 +365,7 @@ class Inference {
 
   private ownerLabel(c: GraphResource): string {
     const parent = this.graph.related(c, 'parent')[0];
-    if (parent && parent.type.toLowerCase() !== ACCOUNT_TYPE) return `project ${display(lastSegment(this.graph.fullName(parent)), true)}`;
+    if (parent && parent.type.toLowerCase() !== ACCOUNT_TYPE) return `project ${ownName(this.graph, parent)}`;
     return 'the service';
   }
 }
@@ -447,6 +447,14 @@ function storageNameOf(id: Value): Value | undefined {
   const parsed = parseResourceId(id);
   if (!parsed || parsed.type.toLowerCase() !== 'microsoft.storage/storageaccounts') return undefined;
   return valueOfPattern(parsed.name[0], 'the storage account name is only known at deployment');
+}
+
+/** A child resource's own name for messages: its evaluated last segment, else its symbolic name. */
+function ownName(graph: DeploymentGraph, r: GraphResource): string {
+  const name = lastSegment(graph.fullName(r));
+  if (patternOf(name) !== undefined) return display(name, true);
+  const symbol = r.symbolicName?.split('::').pop();
+  return symbol ? `'${symbol}'` : '(unknown)';
 }
 
 function lastSegment(v: Value): Value {

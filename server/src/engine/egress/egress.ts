@@ -5,8 +5,8 @@
 import { isUnknown, type Value } from '../expressions/value';
 import type { DeploymentGraph, GraphResource } from '../graph/graph';
 import { patternOf } from '../graph/ids';
-import type { AiResource, ValueNode } from '../model';
-import { dependenciesOf, display, hostOfUrl, namesEqual, type Dependency } from './dependencies';
+import type { AiResource, Loc, ValueNode } from '../model';
+import { dependenciesOf, display, hostOfUrl, namesEqual, type Dependency, type Evidence } from './dependencies';
 
 export type EntryStatus =
   /** Admits a host the service depends on. */
@@ -153,4 +153,78 @@ export function ownerOf(account: AiResource, tagNames: readonly string[] = ['own
   const exact = entries.find(([key]) => wanted.includes(key.toLowerCase()));
   const loose = entries.find(([key]) => key.toLowerCase().includes('owner'));
   return (exact ?? loose)?.[1] as string | undefined;
+}
+
+/** The egress map as plain data (no graph): what `--explain` prints and JSON output carries, per account. */
+export interface EgressSummary {
+  /** The parameter file the template was evaluated with, when there was one. */
+  readonly parameterFile?: string;
+  readonly restricted: boolean | 'unknown';
+  readonly dependencies: readonly DependencySummary[];
+  /** The allow-list entries with their status; undefined when there is no list, or it is not known before deployment. */
+  readonly allowList?: readonly EntrySummary[];
+  /** `allowedFqdnList` is set but not known before deployment. */
+  readonly allowListUnknown?: boolean;
+  /** Hosts of dependencies no entry admits (with unknown pieces as `{…}`). */
+  readonly missing: readonly string[];
+}
+
+export interface DependencySummary {
+  /** The host, unknown pieces as `{…}`; `(unknown)` when nothing of it is known. */
+  readonly host: string;
+  readonly hostKnown: 'known' | 'partial' | 'unknown';
+  readonly service: Dependency['service'];
+  readonly resource?: { readonly type: string; readonly name: string; readonly existing: boolean; readonly loc: Loc };
+  /** Strongest first. */
+  readonly evidence: readonly { readonly kind: Evidence['kind']; readonly detail: string; readonly loc: Loc }[];
+  /** Whether an entry admits the host: 'unknown' when the list (or an entry) is not known before deployment. */
+  readonly allowed: boolean | 'unknown';
+}
+
+export interface EntrySummary {
+  readonly entry: string;
+  readonly loc: Loc;
+  readonly status: EntryStatus;
+  /** Why: the dependency hosts it admits, the resource whose host it is, the approving pattern. */
+  readonly because: string;
+}
+
+export function summarizeEgress(account: AiResource, graph: DeploymentGraph, approved: readonly string[], parameterFile?: string): EgressSummary {
+  const egress = egressOf(account, graph, approved);
+  const entries = egress.entries;
+  const anyUnknownEntry = !!entries?.some((e) => e.status === 'unknown');
+  const dependencies: DependencySummary[] = egress.dependencies.map((d) => {
+    const pattern = patternOf(d.host);
+    const hostKnown = typeof d.host === 'string' ? 'known' : pattern !== undefined ? 'partial' : 'unknown';
+    const admitted = !!entries?.some((e) => e.dependencies.includes(d));
+    const allowed: boolean | 'unknown' = admitted ? true
+      : hostKnown === 'unknown' || (egress.listNode && !entries) || anyUnknownEntry ? 'unknown' : false;
+    return {
+      host: display(d.host),
+      hostKnown,
+      service: d.service,
+      ...(d.resource ? { resource: { type: d.resource.type, name: display(graph.fullName(d.resource)), existing: d.resource.existing, loc: d.resource.typeLoc } } : {}),
+      evidence: [d.evidence, ...d.also].map((e) => ({ kind: e.kind, detail: e.detail, loc: e.loc })),
+      allowed,
+    };
+  });
+  const allowList = entries?.map((e): EntrySummary => ({ entry: e.shown, loc: e.node.loc, status: e.status, because: because(e, graph) }));
+  return {
+    ...(parameterFile ? { parameterFile } : {}),
+    restricted: egress.restricted,
+    dependencies,
+    ...(allowList ? { allowList } : {}),
+    ...(egress.listNode && !entries ? { allowListUnknown: true } : {}),
+    missing: egress.missing.map((d) => display(d.host)),
+  };
+}
+
+function because(e: EntryInfo, graph: DeploymentGraph): string {
+  switch (e.status) {
+    case 'dependency': return `admits ${e.dependencies.map((d) => `'${display(d.host)}' (${d.evidence.detail})`).join(', ')}`;
+    case 'ownResource': return `the host of ${e.resource!.type} '${display(graph.fullName(e.resource!))}' of this deployment`;
+    case 'approved': return `approvedFqdns pattern '${e.approvedBy}'`;
+    case 'unexplained': return 'nothing in the template uses it';
+    case 'unknown': return 'not known before deployment';
+  }
 }
