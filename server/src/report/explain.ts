@@ -57,7 +57,9 @@ function accountJson(result: AnalysisResult, a: AccountEgress, cwd?: string): ob
       evidence: d.evidence.map((e) => ({ kind: e.kind, detail: e.detail, ...where(e.loc, cwd) })),
       allowed: d.allowed,
     })),
-    allowList: a.allowList?.map((e) => ({ entry: e.entry, status: e.status, because: e.because, ...where(e.loc, cwd) })) ?? (a.allowListUnknown ? 'unknown' : null),
+    // 'set' (entries below), 'absent' (no allowedFqdnList), 'unknown' (only known at deployment).
+    allowListState: a.allowList ? 'set' : a.allowListUnknown ? 'unknown' : 'absent',
+    allowList: a.allowList?.map((e) => ({ entry: e.entry, status: e.status, because: e.because, ...where(e.loc, cwd) })) ?? [],
     missing: a.missing,
   };
 }
