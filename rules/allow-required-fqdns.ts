@@ -3,7 +3,7 @@
 // or the calls fail with HTTP 400 "Outbound network access is restricted".
 
 import { DEPENDENCY_READ_TYPES, display, type Dependency, type Evidence } from '../server/src/engine/egress/dependencies';
-import { egressOf } from '../server/src/engine/egress/egress';
+import { missingOf } from '../server/src/engine/egress/egress';
 import type { DeploymentGraph } from '../server/src/engine/graph/graph';
 import type { AiResource, Loc, ValueNode } from '../server/src/engine/model';
 import { createRule, type Report } from './rule';
@@ -47,8 +47,8 @@ export const rule = createRule({
   check(resource, { graph }) {
     const restrict = resource.properties?.member('restrictOutboundNetworkAccess');
     if (restrict?.value !== true) return []; // restrict-outbound-network-access's business
-    const egress = egressOf(resource, graph);
-    const list = egress.listNode;
+    const egress = missingOf(resource, graph);
+    const list = resource.properties?.member('allowedFqdnList');
     const at: ValueNode = list ?? restrict;
     const reports: Report<MessageId>[] = [];
     for (const dep of egress.missing) {

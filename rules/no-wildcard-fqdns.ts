@@ -1,7 +1,7 @@
 // no-wildcard-fqdns: an allowedFqdnList entry containing `*` admits hosts nobody reviewed.
 
-import { DEPENDENCY_READ_TYPES } from '../server/src/engine/egress/dependencies';
-import { admits, egressOf } from '../server/src/engine/egress/egress';
+import { admits } from '../server/src/engine/egress/egress';
+import { DEPENDENCY_READ_TYPES, dependenciesOf } from '../server/src/engine/egress/dependencies';
 import type { Fix } from '../server/src/engine/fixes';
 import { createRule, type Report } from './rule';
 import { allowListOf, removeEntryFix } from './support/allowlist';
@@ -32,7 +32,7 @@ export const rule = createRule({
         fixes: () => {
           const fixes: Fix[] = [];
           // The hosts of the template's dependencies the wildcard covers, instead of the wildcard.
-          const covered = egressOf(resource, graph).dependencies.filter((d) => admits(entry.node.value, d.host) === 'wildcard');
+          const covered = dependenciesOf(resource, graph).filter((d) => admits(entry.node.value, d.host) === 'wildcard');
           const hosts = covered.length ? hostEntries(covered.map((d) => d.host)) : undefined;
           const change = hosts && rewriteList(resource, [], new Map([[entry.node, hosts]]));
           if (hosts && change) {

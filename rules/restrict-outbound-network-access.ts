@@ -5,7 +5,7 @@ import type { AiResource, ValueNode } from '../server/src/engine/model';
 import type { Fix } from '../server/src/engine/fixes';
 import type { DeploymentGraph } from '../server/src/engine/graph/graph';
 import { DEPENDENCY_READ_TYPES } from '../server/src/engine/egress/dependencies';
-import { egressOf } from '../server/src/engine/egress/egress';
+import { missingOf } from '../server/src/engine/egress/egress';
 import { hostEntries, rewriteList } from './support/hosts';
 import { createRule, type Report } from './rule';
 import { describeOrigin, editableSite, quoted, setSetting, unknownReason } from './support/values';
@@ -22,7 +22,7 @@ const SUPPORTED = new Set(SUPPORTED_KINDS.map((k) => k.toLowerCase()));
  * already listed). Undefined when a dependency's host cannot be written yet (only partially known).
  */
 export function restrictFix(resource: AiResource, graph: DeploymentGraph): Fix | undefined {
-  const egress = egressOf(resource, graph);
+  const egress = missingOf(resource, graph);
   const hosts = hostEntries(egress.dependencies.map((d) => d.host));
   if (!hosts) return undefined;
   const missing = hostEntries(egress.missing.map((d) => d.host)) ?? [];

@@ -112,9 +112,12 @@ class Inference {
   /** Its projects (children of any of `accounts`). */
   private readonly projects: readonly GraphResource[];
 
+  private readonly index: GraphIndex;
+
   constructor(private readonly account: GraphResource, private readonly graph: DeploymentGraph) {
-    this.accounts = [account, ...graph.ofType(account.type).filter((r) => r !== account && r.existing && this.same(r, account))];
-    this.projects = graph.ofType(PROJECT_TYPE).filter((p) => deployed(p) && this.ownedBy(p, this.accounts));
+    this.index = indexOf(graph);
+    this.accounts = [account, ...this.index.existing(account.type).filter((r) => r !== account && this.same(r, account))];
+    this.projects = this.index.projects.filter((p) => this.ownedBy(p, this.accounts));
   }
 
   run(): Dependency[] {
@@ -130,10 +133,10 @@ class Inference {
   private connections(): Map<GraphResource, Found[]> {
     const out = new Map<GraphResource, Found[]>();
     const owners = [...this.accounts, ...this.projects];
-    for (const type of CONNECTION_TYPES) {
-      for (const c of this.graph.ofType(type)) {
-        if (!deployed(c) || !c.declaration || !this.ownedBy(c, owners)) continue;
-        const props = c.declaration.member('properties');
+    {
+      for (const c of this.index.connections) {
+        if (!this.ownedBy(c, owners)) continue;
+        const props = c.declaration!.member('properties');
         const category = props?.member('category')?.value;
         const target = props?.member('target');
         const resourceIdNode = props?.member('metadata')?.member('ResourceId') ?? props?.member('metadata')?.member('resourceId');
@@ -170,10 +173,10 @@ class Inference {
       vectorstoreconnections: 'vector store', storageconnections: 'file storage',
       threadstorageconnections: 'thread storage', aiservicesconnections: 'AI services connection',
     };
-    for (const type of CAPABILITY_HOST_TYPES) {
-      for (const h of this.graph.ofType(type)) {
-        if (!deployed(h) || !h.declaration || !this.ownedBy(h, owners)) continue;
-        const props = h.declaration.member('properties');
+    {
+      for (const h of this.index.capabilityHosts) {
+        if (!this.ownedBy(h, owners)) continue;
+        const props = h.declaration!.member('properties');
         const hostOwner = this.graph.related(h, 'parent')[0];
         for (const [key, role] of Object.entries(roles)) {
           const list = props?.member(key);
@@ -223,6 +226,7 @@ class Inference {
   // Role assignments ---------------------------------------------------------------------------
 
   private roleAssignments(): void {
+    if (!this.index.roleAssignments.length && !this.index.sqlRoleAssignments.length) return;
     const identities = this.identities();
     if (!identities.length) return;
     const holder = (principal: Value | undefined): string | undefined => {
@@ -231,11 +235,9 @@ class Inference {
       const match = identities.find((i) => i.resource === of || (i.resource.type.toLowerCase() === of.type.toLowerCase() && this.same(i.resource, of)));
       return match?.label;
     };
-    for (const ra of this.graph.ofType(ROLE_ASSIGNMENT_TYPE)) {
-      if (!deployed(ra) || ra.existing || !ra.declaration) continue;
-      const props = ra.declaration.member('properties');
-      const principalNode = props?.member('principalId');
-      const who = holder(principalNode?.value);
+    for (const { resource: ra, principalNode } of this.index.roleAssignments) {
+      const props = ra.declaration!.member('properties');
+      const who = holder(principalNode.value);
       if (!who) continue;
       const roleId = patternOf(props?.member('roleDefinitionId')?.value ?? null);
       const role = roleId === undefined ? undefined : dataRoleOf(roleId);
@@ -243,19 +245,17 @@ class Inference {
       const scope = this.graph.related(ra, 'scope')[0];
       const target = scope && topLevel(this.graph, scope);
       if (!target || target.type.toLowerCase() !== TYPE_BY_SERVICE[role.service]) continue;
-      this.pushRole(target, role.service, role.name, who, ra, principalNode!);
+      this.pushRole(target, role.service, role.name, who, ra, principalNode);
     }
-    for (const sql of this.graph.ofType(SQL_ROLE_ASSIGNMENT_TYPE)) {
-      if (!deployed(sql) || sql.existing || !sql.declaration) continue;
-      const props = sql.declaration.member('properties');
-      const principalNode = props?.member('principalId');
-      const who = holder(principalNode?.value);
+    for (const { resource: sql, principalNode } of this.index.sqlRoleAssignments) {
+      const props = sql.declaration!.member('properties');
+      const who = holder(principalNode.value);
       if (!who) continue;
       const roleId = patternOf(props?.member('roleDefinitionId')?.value ?? null);
       const role = roleId === undefined ? undefined : dataRoleOf(roleId, 'cosmos');
       const cosmos = this.graph.related(sql, 'parent')[0];
       if (!role || !cosmos) continue;
-      this.pushRole(cosmos, 'cosmos', role.name, who, sql, principalNode!);
+      this.pushRole(cosmos, 'cosmos', role.name, who, sql, principalNode);
     }
   }
 
@@ -338,7 +338,7 @@ class Inference {
   /** The declared resource an `existing` reference stands for, when the deployment declares exactly one. */
   private declared(resource: GraphResource): GraphResource {
     if (!resource.existing) return resource;
-    const candidates = this.graph.ofType(resource.type).filter((r) => !r.existing && this.same(r, resource));
+    const candidates = this.index.declared(resource.type).filter((r) => this.same(r, resource));
     return candidates.length === 1 ? candidates[0] : resource;
   }
 
@@ -368,6 +368,55 @@ class Inference {
     if (parent && parent.type.toLowerCase() !== ACCOUNT_TYPE) return `project ${ownName(this.graph, parent)}`;
     return 'the service';
   }
+}
+
+/**
+ * What inference reads of a graph, gathered once per graph: the resources of the relevant types that are
+ * deployed and read, and the role assignments whose principal is a managed identity of the deployment.
+ * (Reading the members of many resources, each its own prototype, is slow: once per graph, not per account.)
+ */
+interface GraphIndex {
+  readonly projects: readonly GraphResource[];
+  readonly connections: readonly GraphResource[];
+  readonly capabilityHosts: readonly GraphResource[];
+  readonly roleAssignments: readonly { resource: GraphResource; principalNode: ValueNode }[];
+  readonly sqlRoleAssignments: readonly { resource: GraphResource; principalNode: ValueNode }[];
+  existing(type: string): readonly GraphResource[];
+  declared(type: string): readonly GraphResource[];
+}
+
+const indexes = new WeakMap<DeploymentGraph, GraphIndex>();
+
+function indexOf(graph: DeploymentGraph): GraphIndex {
+  const known = indexes.get(graph);
+  if (known) return known;
+  const read = (types: readonly string[]) => types.flatMap((t) => graph.ofType(t).filter((r) => !r.existing && !!r.declaration && deployed(r)));
+  const assignments = (type: string) => read([type]).flatMap((resource) => {
+    const principalNode = resource.declaration!.member('properties')?.member('principalId');
+    return principalNode && principalOf(principalNode.value) ? [{ resource, principalNode }] : [];
+  });
+  const byExisting = new Map<string, { existing: GraphResource[]; declared: GraphResource[] }>();
+  const split = (type: string) => {
+    const key = type.toLowerCase();
+    let entry = byExisting.get(key);
+    if (!entry) {
+      entry = { existing: [], declared: [] };
+      for (const r of graph.ofType(type)) (r.existing ? entry.existing : entry.declared).push(r);
+      byExisting.set(key, entry);
+    }
+    return entry;
+  };
+  const index: GraphIndex = {
+    projects: graph.ofType(PROJECT_TYPE).filter(deployed),
+    connections: read(CONNECTION_TYPES),
+    capabilityHosts: read(CAPABILITY_HOST_TYPES),
+    roleAssignments: assignments(ROLE_ASSIGNMENT_TYPE),
+    sqlRoleAssignments: assignments(SQL_ROLE_ASSIGNMENT_TYPE),
+    existing: (type) => split(type).existing,
+    declared: (type) => split(type).declared,
+  };
+  indexes.set(graph, index);
+  return index;
 }
 
 function deployed(r: GraphResource): boolean {

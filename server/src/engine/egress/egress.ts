@@ -7,6 +7,7 @@ import type { DeploymentGraph, GraphResource } from '../graph/graph';
 import { patternOf } from '../graph/ids';
 import type { AiResource, Loc, ValueNode } from '../model';
 import { dependenciesOf, display, hostOfUrl, namesEqual, type Dependency, type Evidence } from './dependencies';
+import { serviceHostSuffix } from '../graph/runtime';
 
 export type EntryStatus =
   /** Admits a host the service depends on. */
@@ -49,8 +50,35 @@ export interface Egress {
   readonly missing: readonly Dependency[];
 }
 
-/** The egress map of an AI account of `graph`; `approved` are the config's approvedFqdns patterns. */
+const egressCache = new WeakMap<DeploymentGraph, Map<AiResource, Map<string, Egress>>>();
+
+/** The egress map of an AI account of `graph`; `approved` are the config's approvedFqdns patterns. Computed once per account. */
 export function egressOf(account: AiResource, graph: DeploymentGraph, approved: readonly string[] = []): Egress {
+  let byAccount = egressCache.get(graph);
+  if (!byAccount) egressCache.set(graph, (byAccount = new Map()));
+  let byApproved = byAccount.get(account);
+  if (!byApproved) byAccount.set(account, (byApproved = new Map()));
+  const key = approved.join('\n');
+  let egress = byApproved.get(key);
+  if (!egress) byApproved.set(key, (egress = computeEgress(account, graph, approved)));
+  return egress;
+}
+
+/**
+ * The dependencies whose host no entry admits, without judging the other entries (see `Egress.missing`).
+ * Cheaper than `egressOf`, for the rules that only ask what is missing.
+ */
+export function missingOf(account: AiResource, graph: DeploymentGraph): { readonly dependencies: readonly Dependency[]; readonly missing: readonly Dependency[] } {
+  const dependencies = dependenciesOf(account, graph);
+  const known = dependencies.filter((d) => patternOf(d.host) !== undefined);
+  const listNode = account.properties?.member('allowedFqdnList');
+  if (!listNode) return { dependencies, missing: known };
+  const items = listNode.items();
+  if (!items || items.some((node) => patternOf(node.value) === undefined)) return { dependencies, missing: [] };
+  return { dependencies, missing: known.filter((d) => !items.some((node) => admits(node.value, d.host))) };
+}
+
+function computeEgress(account: AiResource, graph: DeploymentGraph, approved: readonly string[]): Egress {
   const restrictValue = account.properties?.member('restrictOutboundNetworkAccess')?.value;
   const restricted = isUnknown(restrictValue) ? 'unknown' : restrictValue === true;
   const dependencies = dependenciesOf(account, graph);
@@ -60,13 +88,12 @@ export function egressOf(account: AiResource, graph: DeploymentGraph, approved: 
   if (!items) {
     return { account, restricted, listNode, dependencies, missing: listNode ? [] : known };
   }
-  const own = ownHosts(graph);
   const entries: EntryInfo[] = items.map((node) => {
     const shown = display(node.value);
     if (patternOf(node.value) === undefined) return { node, shown, status: 'unknown', dependencies: [] };
     const admitted = dependencies.filter((d) => admits(node.value, d.host));
     if (admitted.length) return { node, shown, status: 'dependency', dependencies: admitted };
-    const resource = own.find((o) => admits(node.value, o.host) === 'exact')?.resource;
+    const resource = ownResourceOf(graph, node.value);
     if (resource) return { node, shown, status: 'ownResource', dependencies: [], resource };
     const approvedBy = approved.find((p) => approves(p, node.value));
     if (approvedBy) return { node, shown, status: 'approved', dependencies: [], approvedBy };
@@ -109,39 +136,103 @@ function escapeChar(c: string): string {
   return /[.*+?^${}()|[\]\\]/.test(c) ? `\\${c}` : c;
 }
 
-const ownCache = new WeakMap<DeploymentGraph, { host: Value; resource: GraphResource }[]>();
+/** The endpoints (runtime paths) whose hosts are a resource's own, by type. */
+const HOST_PATHS: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  'microsoft.storage/storageaccounts': ['blob', 'queue', 'table', 'file', 'dfs'].map((s) => ['properties', 'primaryEndpoints', s]),
+  'microsoft.search/searchservices': [['properties', 'endpoint']],
+  'microsoft.documentdb/databaseaccounts': [['properties', 'documentEndpoint']],
+  'microsoft.keyvault/vaults': [['properties', 'vaultUri']],
+  'microsoft.web/sites': [['properties', 'defaultHostName']],
+};
+const AI_TYPE = 'microsoft.cognitiveservices/accounts';
 
-/** The hosts of the deployment's own resources (storage endpoints, search, Cosmos DB, key vault, AI accounts, web apps). */
-export function ownHosts(graph: DeploymentGraph): readonly { host: Value; resource: GraphResource }[] {
-  const cached = ownCache.get(graph);
+/** The resource type whose hosts end like this one, in the graph's cloud (`x.search.windows.net` → search services). */
+function typeOfHost(pattern: string, cloud: DeploymentGraph['cloud']): string | undefined {
+  const storage = serviceHostSuffix(cloud, 'storage').toLowerCase();
+  if (['blob', 'queue', 'table', 'file', 'dfs'].some((s) => pattern.endsWith(`.${s}.${storage}`))) return 'microsoft.storage/storageaccounts';
+  const ends = (service: Parameters<typeof serviceHostSuffix>[1]) => pattern.endsWith(`.${serviceHostSuffix(cloud, service).toLowerCase()}`);
+  if (ends('search')) return 'microsoft.search/searchservices';
+  if (ends('cosmos')) return 'microsoft.documentdb/databaseaccounts';
+  if (ends('keyvault')) return 'microsoft.keyvault/vaults';
+  if (ends('web')) return 'microsoft.web/sites';
+  if (ends('cognitive') || ends('openai') || ends('foundry')) return AI_TYPE;
+  return undefined;
+}
+
+/**
+ * The deployment's resources of one type that have hosts of their own, indexed by the first label of those hosts
+ * (the resource's name; an AI account's customSubDomainName), so an entry is compared with the few resources
+ * that can be its host. Names known only in part are also kept aside, compared by pattern. Built per type on
+ * first use: most templates never ask, and names are evaluated only for the types asked about.
+ */
+interface OwnIndex {
+  readonly byLabel: Map<string, GraphResource[]>;
+  readonly partial: { re: RegExp; resource: GraphResource }[];
+}
+
+const ownCache = new WeakMap<DeploymentGraph, Map<string, OwnIndex>>();
+const hostCache = new WeakMap<GraphResource, Value[]>();
+
+function holeRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split(HOLE).map((p) => p.split('').map(escapeChar).join('')).join('.*')}$`, 's');
+}
+
+function ownIndex(graph: DeploymentGraph, type: string): OwnIndex {
+  let byType = ownCache.get(graph);
+  if (!byType) ownCache.set(graph, (byType = new Map()));
+  const cached = byType.get(type);
   if (cached) return cached;
-  const out: { host: Value; resource: GraphResource }[] = [];
-  const add = (resource: GraphResource, path: string[]) => {
-    const host = hostOfUrl(graph.runtime(resource, path));
-    if (patternOf(host) !== undefined) out.push({ host, resource });
-  };
-  for (const r of graph.resources) {
-    if (!r.declaration || patternOf(graph.fullName(r)) === undefined) continue;
-    switch (r.type.toLowerCase()) {
-      case 'microsoft.storage/storageaccounts':
-        for (const s of ['blob', 'queue', 'table', 'file', 'dfs']) add(r, ['properties', 'primaryEndpoints', s]);
-        break;
-      case 'microsoft.search/searchservices': add(r, ['properties', 'endpoint']); break;
-      case 'microsoft.documentdb/databaseaccounts': add(r, ['properties', 'documentEndpoint']); break;
-      case 'microsoft.keyvault/vaults': add(r, ['properties', 'vaultUri']); break;
-      case 'microsoft.web/sites': add(r, ['properties', 'defaultHostName']); break;
-      case 'microsoft.cognitiveservices/accounts': {
-        add(r, ['properties', 'endpoint']);
-        const endpoints = graph.runtime(r, ['properties', 'endpoints']);
-        if (endpoints && typeof endpoints === 'object' && !Array.isArray(endpoints) && !isUnknown(endpoints)) {
-          for (const key of Object.keys(endpoints)) add(r, ['properties', 'endpoints', key]);
-        }
-        break;
-      }
+  const index: OwnIndex = { byLabel: new Map(), partial: [] };
+  for (const r of graph.ofType(type)) {
+    if (!r.declaration) continue;
+    const label = type === AI_TYPE ? r.declaration.member('properties')?.member('customSubDomainName')?.value : graph.fullName(r);
+    const pattern = label === undefined ? undefined : patternOf(label)?.toLowerCase();
+    if (pattern === undefined || pattern.includes('/') || pattern.includes('.')) continue;
+    if (pattern.includes(HOLE)) index.partial.push({ re: holeRegExp(pattern), resource: r });
+    const list = index.byLabel.get(pattern);
+    if (list) list.push(r); else index.byLabel.set(pattern, [r]);
+  }
+  byType.set(type, index);
+  return index;
+}
+
+/** The hosts of a resource of the deployment. */
+function hostsOf(graph: DeploymentGraph, r: GraphResource): Value[] {
+  const known = hostCache.get(r);
+  if (known) return known;
+  const type = r.type.toLowerCase();
+  let out: Value[];
+  if (type !== AI_TYPE) {
+    out = (HOST_PATHS[type] ?? []).map((path) => hostOfUrl(graph.runtime(r, path)));
+  } else {
+    out = [hostOfUrl(graph.runtime(r, ['properties', 'endpoint']))];
+    const endpoints = graph.runtime(r, ['properties', 'endpoints']);
+    if (endpoints && typeof endpoints === 'object' && !Array.isArray(endpoints) && !isUnknown(endpoints)) {
+      for (const key of Object.keys(endpoints)) out.push(hostOfUrl(graph.runtime(r, ['properties', 'endpoints', key])));
     }
   }
-  ownCache.set(graph, out);
+  hostCache.set(r, out);
   return out;
+}
+
+/** The resource of the deployment whose host an entry is (the same host, or the same pattern), if any. */
+export function ownResourceOf(graph: DeploymentGraph, entry: Value): GraphResource | undefined {
+  const pattern = patternOf(entry)?.toLowerCase().replace(/\.$/, '');
+  if (pattern === undefined || pattern.includes('*')) return undefined;
+  const type = typeOfHost(pattern, graph.cloud);
+  const dot = pattern.indexOf('.');
+  if (!type || dot <= 0) return undefined;
+  const label = pattern.slice(0, dot);
+  const index = ownIndex(graph, type);
+  const candidates = [...(index.byLabel.get(label) ?? [])];
+  // A known label against a name known in part (`st{…}`), and the reverse.
+  if (!label.includes(HOLE)) {
+    for (const p of index.partial) if (p.re.test(label)) candidates.push(p.resource);
+  } else {
+    const re = holeRegExp(label);
+    for (const [known, list] of index.byLabel) if (!known.includes(HOLE) && re.test(known)) candidates.push(...list);
+  }
+  return candidates.find((r) => hostsOf(graph, r).some((h) => admits(entry, h) === 'exact'));
 }
 
 /** The owner to ask about an entry: the value of the account's owner tag (`owner`, else a tag whose name contains "owner"). */
