@@ -428,7 +428,7 @@ class BicepTemplate implements EvalContext {
 class BicepValueNode implements ValueNode {
   private evaluated: { value: Value } | undefined;
   private resolvedOrigin: { origin?: Origin } | undefined;
-  private members: Map<string, ValueNode> | undefined;
+  private members: Map<string, ValueNode | undefined> | undefined;
   private itemNodes: readonly ValueNode[] | undefined;
 
   constructor(private readonly expression: Expression, private readonly template: BicepTemplate, readonly keyLoc?: Loc) {}
@@ -462,14 +462,15 @@ class BicepValueNode implements ValueNode {
   member(name: string): ValueNode | undefined {
     const e = this.expression;
     if (e.kind === 'object') {
-      if (!this.members) {
-        this.members = new Map();
-        for (const p of e.properties) {
-          const key = p.keyName?.toLowerCase();
-          if (key !== undefined && !this.members.has(key)) this.members.set(key, this.template.node(p.value, this.template.loc(p.key)));
-        }
+      // Members are made when asked for, one at a time: most lookups read one member of a body (its name).
+      this.members ??= new Map();
+      const lower = name.toLowerCase();
+      let found = this.members.get(lower);
+      if (found === undefined && !this.members.has(lower)) {
+        const p = e.properties.find((x) => x.keyName !== undefined && x.keyName.length === lower.length && x.keyName.toLowerCase() === lower);
+        found = p ? this.template.node(p.value, this.template.loc(p.key)) : undefined;
+        this.members.set(lower, found);
       }
-      const found = this.members.get(name.toLowerCase());
       if (found || !e.members.some((m) => m.kind === 'spread')) return found;
     }
     if (this.origin) return this.origin.node.member(name);

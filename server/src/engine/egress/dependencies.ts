@@ -99,7 +99,14 @@ export function dependenciesOf(account: GraphResource, graph: DeploymentGraph): 
   let byAccount = cache.get(graph);
   if (!byAccount) cache.set(graph, (byAccount = new Map()));
   let found = byAccount.get(account);
-  if (!found) byAccount.set(account, (found = new Inference(account, graph).run()));
+  if (!found) {
+    // Most deployments have no evidence besides the account's own settings: no inference to set up then.
+    const index = indexOf(graph);
+    const bare = !index.connections.length && !index.capabilityHosts.length && !index.roleAssignments.length && !index.sqlRoleAssignments.length
+      && !account.declaration?.member('properties')?.member('userOwnedStorage');
+    found = bare ? [] : new Inference(account, graph).run();
+    byAccount.set(account, found);
+  }
   return found;
 }
 

@@ -6,7 +6,7 @@ import { isUnknown, type Value } from '../expressions/value';
 import type { DeploymentGraph, GraphResource } from '../graph/graph';
 import { patternOf } from '../graph/ids';
 import type { AiResource, Loc, ValueNode } from '../model';
-import { dependenciesOf, display, hostOfUrl, namesEqual, type Dependency, type Evidence } from './dependencies';
+import { dependenciesOf, display, namesEqual, type Dependency, type Evidence } from './dependencies';
 import { serviceHostSuffix } from '../graph/runtime';
 
 export type EntryStatus =
@@ -136,28 +136,30 @@ function escapeChar(c: string): string {
   return /[.*+?^${}()|[\]\\]/.test(c) ? `\\${c}` : c;
 }
 
-/** The endpoints (runtime paths) whose hosts are a resource's own, by type. */
-const HOST_PATHS: Readonly<Record<string, readonly (readonly string[])[]>> = {
-  'microsoft.storage/storageaccounts': ['blob', 'queue', 'table', 'file', 'dfs'].map((s) => ['properties', 'primaryEndpoints', s]),
-  'microsoft.search/searchservices': [['properties', 'endpoint']],
-  'microsoft.documentdb/databaseaccounts': [['properties', 'documentEndpoint']],
-  'microsoft.keyvault/vaults': [['properties', 'vaultUri']],
-  'microsoft.web/sites': [['properties', 'defaultHostName']],
-};
 const AI_TYPE = 'microsoft.cognitiveservices/accounts';
 
-/** The resource type whose hosts end like this one, in the graph's cloud (`x.search.windows.net` → search services). */
-function typeOfHost(pattern: string, cloud: DeploymentGraph['cloud']): string | undefined {
-  const storage = serviceHostSuffix(cloud, 'storage').toLowerCase();
-  if (['blob', 'queue', 'table', 'file', 'dfs'].some((s) => pattern.endsWith(`.${s}.${storage}`))) return 'microsoft.storage/storageaccounts';
-  const ends = (service: Parameters<typeof serviceHostSuffix>[1]) => pattern.endsWith(`.${serviceHostSuffix(cloud, service).toLowerCase()}`);
-  if (ends('search')) return 'microsoft.search/searchservices';
-  if (ends('cosmos')) return 'microsoft.documentdb/databaseaccounts';
-  if (ends('keyvault')) return 'microsoft.keyvault/vaults';
-  if (ends('web')) return 'microsoft.web/sites';
-  if (ends('cognitive') || ends('openai') || ends('foundry')) return AI_TYPE;
-  return undefined;
+/**
+ * The resource type whose hosts are `<label>.<suffix>` in the graph's cloud (`x.search.windows.net` → search
+ * services, `x.queue.core.windows.net` → storage accounts), for a host whose part after the first label is one
+ * of those suffixes; undefined otherwise.
+ */
+function typeOfSuffix(suffix: string, cloud: DeploymentGraph['cloud']): string | undefined {
+  let table = suffixCache.get(cloud);
+  if (!table) {
+    table = new Map();
+    const storage = serviceHostSuffix(cloud, 'storage').toLowerCase();
+    for (const s of ['blob', 'queue', 'table', 'file', 'dfs']) table.set(`${s}.${storage}`, 'microsoft.storage/storageaccounts');
+    table.set(serviceHostSuffix(cloud, 'search').toLowerCase(), 'microsoft.search/searchservices');
+    table.set(serviceHostSuffix(cloud, 'cosmos').toLowerCase(), 'microsoft.documentdb/databaseaccounts');
+    table.set(serviceHostSuffix(cloud, 'keyvault').toLowerCase(), 'microsoft.keyvault/vaults');
+    table.set(serviceHostSuffix(cloud, 'web').toLowerCase(), 'microsoft.web/sites');
+    for (const s of ['cognitive', 'openai', 'foundry'] as const) table.set(serviceHostSuffix(cloud, s).toLowerCase(), AI_TYPE);
+    suffixCache.set(cloud, table);
+  }
+  return table.get(suffix);
 }
+
+const suffixCache = new Map<DeploymentGraph['cloud'], Map<string, string>>();
 
 /**
  * The deployment's resources of one type that have hosts of their own, indexed by the first label of those hosts
@@ -171,7 +173,6 @@ interface OwnIndex {
 }
 
 const ownCache = new WeakMap<DeploymentGraph, Map<string, OwnIndex>>();
-const hostCache = new WeakMap<GraphResource, Value[]>();
 
 function holeRegExp(pattern: string): RegExp {
   return new RegExp(`^${pattern.split(HOLE).map((p) => p.split('').map(escapeChar).join('')).join('.*')}$`, 's');
@@ -196,43 +197,26 @@ function ownIndex(graph: DeploymentGraph, type: string): OwnIndex {
   return index;
 }
 
-/** The hosts of a resource of the deployment. */
-function hostsOf(graph: DeploymentGraph, r: GraphResource): Value[] {
-  const known = hostCache.get(r);
-  if (known) return known;
-  const type = r.type.toLowerCase();
-  let out: Value[];
-  if (type !== AI_TYPE) {
-    out = (HOST_PATHS[type] ?? []).map((path) => hostOfUrl(graph.runtime(r, path)));
-  } else {
-    out = [hostOfUrl(graph.runtime(r, ['properties', 'endpoint']))];
-    const endpoints = graph.runtime(r, ['properties', 'endpoints']);
-    if (endpoints && typeof endpoints === 'object' && !Array.isArray(endpoints) && !isUnknown(endpoints)) {
-      for (const key of Object.keys(endpoints)) out.push(hostOfUrl(graph.runtime(r, ['properties', 'endpoints', key])));
-    }
-  }
-  hostCache.set(r, out);
-  return out;
-}
-
-/** The resource of the deployment whose host an entry is (the same host, or the same pattern), if any. */
+/**
+ * The resource of the deployment whose host an entry is, if any: `<name>.<suffix>` of a resource of the type that
+ * suffix belongs to (an AI account's customSubDomainName), compared as names are (known, or the same pattern).
+ */
 export function ownResourceOf(graph: DeploymentGraph, entry: Value): GraphResource | undefined {
   const pattern = patternOf(entry)?.toLowerCase().replace(/\.$/, '');
   if (pattern === undefined || pattern.includes('*')) return undefined;
-  const type = typeOfHost(pattern, graph.cloud);
   const dot = pattern.indexOf('.');
-  if (!type || dot <= 0) return undefined;
+  const suffix = pattern.slice(dot + 1);
+  const type = dot > 0 && !suffix.includes(HOLE) ? typeOfSuffix(suffix, graph.cloud) : undefined;
+  if (!type) return undefined;
   const label = pattern.slice(0, dot);
   const index = ownIndex(graph, type);
-  const candidates = [...(index.byLabel.get(label) ?? [])];
+  const exact = index.byLabel.get(label)?.[0];
+  if (exact) return exact;
   // A known label against a name known in part (`st{…}`), and the reverse.
-  if (!label.includes(HOLE)) {
-    for (const p of index.partial) if (p.re.test(label)) candidates.push(p.resource);
-  } else {
-    const re = holeRegExp(label);
-    for (const [known, list] of index.byLabel) if (!known.includes(HOLE) && re.test(known)) candidates.push(...list);
-  }
-  return candidates.find((r) => hostsOf(graph, r).some((h) => admits(entry, h) === 'exact'));
+  if (!label.includes(HOLE)) return index.partial.find((p) => p.re.test(label))?.resource;
+  const re = holeRegExp(label);
+  for (const [known, list] of index.byLabel) if (!known.includes(HOLE) && re.test(known)) return list[0];
+  return undefined;
 }
 
 /** The owner to ask about an entry: the value of the account's owner tag (`owner`, else a tag whose name contains "owner"). */
