@@ -7,7 +7,7 @@ import { missingOf } from '../server/src/engine/egress/egress';
 import type { DeploymentGraph } from '../server/src/engine/graph/graph';
 import type { AiResource, Loc, ValueNode } from '../server/src/engine/model';
 import { createRule, type Report } from './rule';
-import { hostEntries, rewriteList } from './support/hosts';
+import { hostEntries, listSite, rewriteList } from './support/hosts';
 import { quoted } from './support/values';
 
 const WHAT_FAILS: Readonly<Record<string, string>> = {
@@ -77,9 +77,9 @@ export const rule = createRule({
         data,
         related,
         fixes: () => {
-          const hosts = hostEntries([dep.host]);
+          const hosts = hostEntries([dep], graph, listSite(resource));
           const change = hosts && rewriteList(resource, hosts);
-          return change ? [{ title: `Allow '${hosts[0]}' in the allowed FQDNs of '${resource.name}'`, safe: false, preferred: true, changes: [change] }] : [];
+          return change ? [{ title: `Allow '${host}' in the allowed FQDNs of '${resource.name}'`, safe: false, preferred: true, changes: [change] }] : [];
         },
       });
     }

@@ -279,7 +279,8 @@ test('ARM fix: adds the host (merged with the entries), then nothing else change
   assert.equal(fix.safe, false);
   const fixed = applyFix(fix, text);
   const list = (JSON.parse(fixed) as { resources: { properties?: { allowedFqdnList?: unknown } }[] }).resources[1].properties!.allowedFqdnList;
-  assert.deepEqual(list, ['other.contoso.com', "[format('x.{0}', 'contoso.com')]", 'srch.search.windows.net']);
+  // The host follows the template: the search service's name as the template computes it.
+  assert.deepEqual(list, ['other.contoso.com', "[format('x.{0}', 'contoso.com')]", "[format('{0}.search.windows.net', parameters('search'))]"]);
   assert.deepEqual(shown(armFindings(fixed)), shown(before.filter((x) => x !== f)));
 });
 
@@ -290,7 +291,7 @@ test('ARM fix through a parameter default: the default gets the host', () => {
   const [f] = ofRule(before);
   assert.equal(textAt(f), `"[parameters('hosts')]"`);
   const fixed = applyFix(fixTitled(f, "Allow 'srch.search.windows.net'"), text);
-  assert.deepEqual((JSON.parse(fixed) as { parameters: { hosts: { defaultValue: string[] } } }).parameters.hosts.defaultValue, ['other.contoso.com', 'srch.search.windows.net']);
+  assert.deepEqual((JSON.parse(fixed) as { parameters: { hosts: { defaultValue: string[] } } }).parameters.hosts.defaultValue, ['other.contoso.com', "[format('{0}.search.windows.net', parameters('search'))]"], 'a default may use other parameters');
   assert.deepEqual(shown(armFindings(fixed)), shown(before.filter((x) => x !== f)));
 });
 
@@ -299,7 +300,7 @@ test('Bicep fix: adds the host, keeping an entry written as a literal; then noth
   const before = bicepFindings(text);
   const [f] = ofRule(before);
   const fixed = applyFix(fixTitled(f, "Allow 'cdb.documents.azure.com' in the allowed FQDNs of 'ai'"), text);
-  assert.ok(fixed.includes("allowedFqdnList: [\n      'srch.search.windows.net'\n      'cdb.documents.azure.com'\n    ]"), fixed);
+  assert.ok(fixed.includes("allowedFqdnList: [\n      'srch.search.windows.net'\n      '${cosmos.name}.documents.azure.com'\n    ]"), fixed);
   assert.deepEqual(shown(bicepFindings(fixed)), shown(before.filter((x) => x !== f)));
 });
 
@@ -325,9 +326,12 @@ test('Bicep fix in a module: the list the caller passes gets the host', () => {
   assert.deepEqual(shown(bicepFindings(fixed, files)), shown(before.filter((x) => x !== f)));
 });
 
-test('no fix for a host known only in part (until fix values can be expressions)', () => {
+test('Bicep fix for a host known only in part: the name as the template computes it; entries written as expressions are kept', () => {
   const text = BICEP_DEPS.replace("resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'contosodocs' }", "param stName string\nresource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'docs${stName}' }");
-  const f = ofRule(bicepFindings(text)).find((x) => String(x.data.host).startsWith('docs'))!;
+  const before = bicepFindings(text);
+  const f = ofRule(before).find((x) => String(x.data.host).startsWith('docs'))!;
   assert.equal(f.data.host, 'docs{…}.blob.core.windows.net');
-  assert.deepEqual(f.fixes.map((x) => x.title), ["Suppress allow-required-fqdns for 'ai' (with a reason)"]);
+  const fixed = applyFix(fixTitled(f, "Allow 'docs{…}.blob.core.windows.net' in the allowed FQDNs of 'ai'"), text);
+  assert.ok(fixed.includes("allowedFqdnList: [\n      '${searchName}.search.windows.net'\n      '${st.name}.blob.${environment().suffixes.storage}'\n    ]"), fixed);
+  assert.deepEqual(shown(bicepFindings(fixed)), shown(before.filter((x) => x !== f)));
 });

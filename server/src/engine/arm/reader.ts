@@ -12,7 +12,7 @@ import type { CloudName } from '../expressions/environment';
 import { getProperty, isObject, isUnknown, Unknown, type Value, type ValueObject } from '../expressions/value';
 import type { ParameterFile } from './parameters';
 import { derived, LazyValueNode } from '../nodes';
-import { quotedName, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode } from '../model';
+import { quotedName, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode, type WrittenValue } from '../model';
 import type { Expr } from '../expressions/ast';
 import { evaluate } from '../expressions/evaluator';
 import { DeploymentGraph, type GraphResource } from '../graph/graph';
@@ -122,6 +122,11 @@ class Env {
       this.lazyScope = new TemplateScope(plain, { cloud: this.options.cloud, parameterValues, resource });
     }
     return this.lazyScope;
+  }
+
+  /** Identifies the template expressions are written in (outer-scope nested templates share their parent's). */
+  get templateKey(): string {
+    return `${this.file.uri}#${(this.shared ?? this).template.offset}`;
   }
 
   /** The same scope under another deployment path (outer-scope nested templates). */
@@ -394,6 +399,19 @@ class JsonValueNode extends LazyValueNode {
 
   private members: Map<string, ValueNode | undefined> | undefined;
   private itemNodes: readonly ValueNode[] | undefined;
+
+  written(): WrittenValue {
+    const json = this.json;
+    const template = this.env.templateKey;
+    if (json.type === 'string') {
+      const parsed = parseTemplateString(String(json.value));
+      if (parsed.kind === 'literal') return { template, expr: { kind: 'string', value: parsed.value, span: { start: 0, end: 0 } } };
+      return { template, ...(parsed.expr && !parsed.errors.length ? { expr: parsed.expr } : {}) };
+    }
+    if (json.type === 'number') return { template, expr: { kind: 'number', value: json.value as number, span: { start: 0, end: 0 } } };
+    if (json.type === 'boolean') return { template, expr: { kind: 'boolean', value: json.value as boolean, span: { start: 0, end: 0 } } };
+    return { template };
+  }
 
   literalWithin(test: (text: string) => boolean): Loc | undefined {
     if (!isExpression(this.json)) return undefined;

@@ -8,7 +8,7 @@ import { evaluate, type EvalContext } from '../expressions/evaluator';
 import { findStringLiteral } from '../expressions/walk';
 import type { CloudName } from '../expressions/environment';
 import { OPEN_OBJECT, Unknown, isObject, isUnknown, type Value, type ValueObject } from '../expressions/value';
-import { quotedName, writtenAt, type AiResource, type ParameterFile, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode } from '../model';
+import { quotedName, writtenAt, type AiResource, type ParameterFile, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode, type WrittenValue } from '../model';
 import { canonicalKey } from '../expressions/functions/helpers';
 import { LazyValueNode } from '../nodes';
 import { isDeploymentTemplate, readArmDeployment, AI_ACCOUNT_TYPE } from '../arm/reader';
@@ -521,6 +521,12 @@ class BicepValueNode extends LazyValueNode {
   }
 
   get loc(): Loc { return this.template.loc(this.expression); }
+
+  written(): WrittenValue {
+    const e = this.expression;
+    const template = this.template.file.uri;
+    return e.kind === 'object' || e.kind === 'array' ? { template } : { template, expr: lowerExpression(e, this.template.resolve) };
+  }
 
   get literal(): boolean {
     const e = this.expression;
