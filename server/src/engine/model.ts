@@ -64,6 +64,8 @@ export interface WrittenValue {
   readonly template: string;
   /** As an ARM expression tree; undefined for objects and arrays. */
   readonly expr?: Expr;
+  /** Where a parameter of that template gets its value (a caller's value, the default), to say `expr` in a caller's terms. */
+  parameter(name: string): Origin | undefined;
 }
 
 export interface Origin {

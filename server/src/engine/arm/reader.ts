@@ -384,17 +384,19 @@ class JsonValueNode extends LazyValueNode {
     if (expr?.kind !== 'call' || expr.namespace || expr.args.length !== 1 || expr.args[0].kind !== 'string') return undefined;
     const fn = expr.name.toLowerCase();
     const name = expr.args[0].value;
-    if (fn === 'parameters') {
-      const binding = this.env.bindings.get(name.toLowerCase());
-      if (binding) return { kind: binding.kind, name, node: binding.node, via: binding.via };
-      const def = caseInsensitivePath(this.env.template, ['parameters', name, 'defaultValue']);
-      return def ? { kind: 'parameter-default', name, node: new JsonValueNode(def, this.env) } : undefined;
-    }
+    if (fn === 'parameters') return this.parameterOrigin(name);
     if (fn === 'variables') {
       const variable = caseInsensitivePath(this.env.template, ['variables', name]);
       return variable ? { kind: 'variable', name, node: new JsonValueNode(variable, this.env) } : undefined;
     }
     return undefined;
+  }
+
+  private parameterOrigin(name: string): Origin | undefined {
+    const binding = this.env.bindings.get(name.toLowerCase());
+    if (binding) return { kind: binding.kind, name, node: binding.node, via: binding.via };
+    const def = caseInsensitivePath(this.env.template, ['parameters', name, 'defaultValue']);
+    return def ? { kind: 'parameter-default', name, node: new JsonValueNode(def, this.env) } : undefined;
   }
 
   private members: Map<string, ValueNode | undefined> | undefined;
@@ -403,14 +405,15 @@ class JsonValueNode extends LazyValueNode {
   written(): WrittenValue {
     const json = this.json;
     const template = this.env.templateKey;
+    const parameter = (name: string) => this.parameterOrigin(name);
     if (json.type === 'string') {
       const parsed = parseTemplateString(String(json.value));
-      if (parsed.kind === 'literal') return { template, expr: { kind: 'string', value: parsed.value, span: { start: 0, end: 0 } } };
-      return { template, ...(parsed.expr && !parsed.errors.length ? { expr: parsed.expr } : {}) };
+      if (parsed.kind === 'literal') return { template, parameter, expr: { kind: 'string', value: parsed.value, span: { start: 0, end: 0 } } };
+      return { template, parameter, ...(parsed.expr && !parsed.errors.length ? { expr: parsed.expr } : {}) };
     }
-    if (json.type === 'number') return { template, expr: { kind: 'number', value: json.value as number, span: { start: 0, end: 0 } } };
-    if (json.type === 'boolean') return { template, expr: { kind: 'boolean', value: json.value as boolean, span: { start: 0, end: 0 } } };
-    return { template };
+    if (json.type === 'number') return { template, parameter, expr: { kind: 'number', value: json.value as number, span: { start: 0, end: 0 } } };
+    if (json.type === 'boolean') return { template, parameter, expr: { kind: 'boolean', value: json.value as boolean, span: { start: 0, end: 0 } } };
+    return { template, parameter };
   }
 
   literalWithin(test: (text: string) => boolean): Loc | undefined {

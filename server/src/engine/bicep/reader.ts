@@ -525,7 +525,8 @@ class BicepValueNode extends LazyValueNode {
   written(): WrittenValue {
     const e = this.expression;
     const template = this.template.file.uri;
-    return e.kind === 'object' || e.kind === 'array' ? { template } : { template, expr: lowerExpression(e, this.template.resolve) };
+    const parameter = (name: string) => (this.template.resolve(name) === 'param' ? this.template.originOf(name) : undefined);
+    return e.kind === 'object' || e.kind === 'array' ? { template, parameter } : { template, parameter, expr: lowerExpression(e, this.template.resolve) };
   }
 
   get literal(): boolean {

@@ -12,7 +12,7 @@ import { RESOURCE_SYMBOL_FUNCTION } from '../bicep/lower';
 import { ExpressionValue, type FixValue } from '../fixes';
 import type { DeploymentGraph, GraphResource } from '../graph/graph';
 import { HOLE, patternOf } from '../graph/ids';
-import type { OriginKind, ValueNode } from '../model';
+import type { OriginKind, ValueNode, WrittenValue } from '../model';
 import { namesEqual, type Dependency } from './dependencies';
 
 /** Where a fix writes hosts: the node it edits, and how the value got there (`resource`: written on the resource). */
@@ -92,7 +92,8 @@ function keyvaultDns(graph: DeploymentGraph): string | undefined {
 /**
  * The name of `resource` (or of a reference to the same resource) as an expression valid in template `key`, for a
  * host whose first label is `label`: in Bicep, the symbol's `name` where resources can be referred to; else the
- * name expression as written, or a value it came through. For an AI service the label is its customSubDomainName.
+ * name expression as written, or a value it came through, or the name said in a caller's terms (its parameters
+ * replaced by what the caller passes). For an AI service the label is its customSubDomainName.
  */
 function nameExpression(resource: GraphResource, graph: DeploymentGraph, label: string, key: string, kind: HostSite['kind']): Expr | undefined {
   const forbidden = FORBIDDEN[kind] ?? [];
@@ -107,7 +108,12 @@ function nameExpression(resource: GraphResource, graph: DeploymentGraph, label: 
       for (let depth = 0; node && depth < 32; depth++, node = node.origin?.node) {
         if (!sameText(node.value, label)) break;
         const written = node.written?.();
-        if (written?.template !== key || !written.expr) continue;
+        if (!written?.expr) break;
+        if (written.template !== key) {
+          const said = translate(written.expr, written, key, forbidden, 0);
+          if (said) return said;
+          continue;
+        }
         if (node === candidate.nameNode && candidate.symbolicName && candidate.file.kind === 'bicep' && !forbidden.includes(RESOURCE_SYMBOL_FUNCTION.toLowerCase())) {
           return prop(call(RESOURCE_SYMBOL_FUNCTION, candidate.symbolicName), 'name');
         }
@@ -116,6 +122,50 @@ function nameExpression(resource: GraphResource, graph: DeploymentGraph, label: 
     }
   }
   return undefined;
+}
+
+/** What only means something in the template it is written in, or in its deployment's scope. */
+const LOCAL = ['variables', 'reference', RESOURCE_SYMBOL_FUNCTION.toLowerCase(), 'modulesymbol', 'unknownsymbol', 'lambdavariables',
+  'resourcegroup', 'subscription', 'managementgroup', 'deployment', 'tenant'];
+
+/**
+ * `expr`, written where `from` is, said in the terms of template `key`: each `parameters('x')` replaced by what gives x
+ * its value (a caller's value, the default), itself said in `key`'s terms. Undefined when it uses anything local to
+ * its template, or a parameter comes from elsewhere (a parameter file).
+ */
+function translate(expr: Expr, from: WrittenValue, key: string, forbidden: readonly string[], depth: number): Expr | undefined {
+  if (from.template === key) return calls(expr, forbidden) ? undefined : expr;
+  if (depth > 16) return undefined;
+  switch (expr.kind) {
+    case 'call': {
+      if (expr.namespace) return undefined; // user functions are the template's own
+      const name = expr.name.toLowerCase();
+      if (name === 'parameters') {
+        const arg = expr.args[0];
+        const origin = expr.args.length === 1 && arg.kind === 'string' ? from.parameter(arg.value) : undefined;
+        const written = origin && origin.kind !== 'parameter-file' ? origin.node.written?.() : undefined;
+        return written?.expr && translate(written.expr, written, key, forbidden, depth + 1);
+      }
+      if (LOCAL.includes(name) || /^list/.test(name)) return undefined;
+      const args: Expr[] = [];
+      for (const a of expr.args) {
+        const t = translate(a, from, key, forbidden, depth);
+        if (!t) return undefined;
+        args.push(t);
+      }
+      return { ...expr, args };
+    }
+    case 'property': {
+      const target = translate(expr.target, from, key, forbidden, depth);
+      return target && { ...expr, target };
+    }
+    case 'index': {
+      const target = translate(expr.target, from, key, forbidden, depth);
+      const index = target && translate(expr.index, from, key, forbidden, depth);
+      return target && index && { ...expr, target, index };
+    }
+    default: return expr;
+  }
 }
 
 /** Whether a name's value is the host's first label (compared as hosts are: case-insensitively, holes alike). */
