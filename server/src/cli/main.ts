@@ -151,8 +151,10 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     }
 
     const settingsFor = (file: string): Settings => configs.settingsFor(file, overrides);
-    const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings, egress: values.format === 'json' };
-    let audit = await auditFiles(collected.files, { ...auditOptions, fixes: values.fix });
+    // SARIF carries each result's preferred fix and, as JSON does, each account's egress map.
+    const sarif = values.format === 'sarif';
+    const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings, egress: values.format === 'json' || sarif, fixes: sarif };
+    let audit = await auditFiles(collected.files, { ...auditOptions, fixes: values.fix || sarif });
     if (values.fix && applySafeFixes(audit.results, err) > 0) audit = await auditFiles(collected.files, auditOptions);
     // Matched files that are all other JSON (package.json, parameter files): no template there either.
     const checked = new Set([...audit.results.filter((r) => r.isTemplate).map((r) => uriToPath(r.file.uri)), ...audit.problems.map((p) => p.path)]);
