@@ -113,8 +113,11 @@ export interface AnalyzeOptions {
   readonly fixes?: boolean;
   /** The rules to run (default: the registry); tests pass their own. */
   readonly rules?: readonly Rule[];
-  /** Also compute the egress map of every AI account of the deployment (`AnalysisResult.egress`): --explain, JSON output. */
-  readonly egress?: boolean;
+  /**
+   * Also compute the egress map of every AI account of the deployment (`AnalysisResult.egress`): --explain, JSON
+   * output; 'lazy': on first read of `egress` (the editor's hover asks for it now and then).
+   */
+  readonly egress?: boolean | 'lazy';
 }
 
 /** The egress map of one AI account of the deployment a file describes (the account may be declared in a module). */
@@ -122,6 +125,8 @@ export interface AccountEgress extends EgressSummary {
   readonly name: string;
   /** The account's type in its declaration (a module's file, for an account deployed by a module). */
   readonly loc: Loc;
+  /** Its `name` value in the declaration. */
+  readonly nameLoc?: Loc;
 }
 
 /** What loaders need to know of the rules: the resource types some enabled rule reads. */
@@ -196,9 +201,14 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
   // In reading order, as ESLint lists them; the sort is stable, so rule order breaks ties.
   findings.sort((a, b) => a.loc.start - b.loc.start);
   const own = loaded.runs.map((graph) => graph.accounts.filter((r) => r.file.uri === file.uri).map(summarize));
-  const egress = options.egress ? loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings)) : undefined;
+  const egress = options.egress === true ? loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings)) : undefined;
   const problems = [...loaded.problems, ...limitProblems(file, hits, limitsBefore)];
-  return { file, isTemplate: true, resources: mergeSummaries(own), findings, problems, ...(egress ? { egress } : {}) };
+  const result: AnalysisResult = { file, isTemplate: true, resources: mergeSummaries(own), findings, problems, ...(egress ? { egress } : {}) };
+  if (options.egress === 'lazy') {
+    let lazy: readonly AccountEgress[] | undefined;
+    Object.defineProperty(result, 'egress', { get: () => (lazy ??= loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings))), enumerable: true });
+  }
+  return result;
 }
 
 /**
@@ -227,6 +237,7 @@ function egressOfRun(graph: DeploymentGraph, settings: Settings): AccountEgress[
   return graph.accounts.filter((a) => a.condition?.value !== false).map((account) => ({
     name: account.name,
     loc: account.typeLoc,
+    ...(account.nameNode ? { nameLoc: account.nameNode.loc } : {}),
     ...summarizeEgress(account, graph, approved, account.context.parameterFile),
   }));
 }

@@ -1,5 +1,5 @@
 // The language server's wiring: capabilities, and which handler answers which message. The handlers: config.ts
-// (settings), documents.ts (when files are analysed, what is published), codeActions.ts, audit.ts, policy.ts.
+// (settings), documents.ts (when files are analysed, what is published), codeActions.ts, hover.ts, audit.ts, policy.ts.
 
 import { createConnection, CodeActionKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -7,6 +7,7 @@ import { warmUp } from '../engine/warmup';
 import { AuditRequest } from '../../../shared/protocol';
 import { runAudit } from './audit';
 import { CodeActions, FIX_ALL_KIND } from './codeActions';
+import { provideHover } from './hover';
 import { SettingsStore } from './config';
 import { Validator, type Analyze } from './documents';
 import { registerPolicyRequest } from './policy';
@@ -31,6 +32,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        hoverProvider: true,
       },
       serverInfo: { name: 'ai-egress-guard', version },
     };
@@ -59,6 +61,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   validator.listen();
   connection.onCodeAction((params) => codeActions.provide(params));
+  connection.onHover((params) => provideHover(params, documents, validator));
   connection.onRequest(AuditRequest, (params, token) => runAudit(params, token, connection, settings, validator));
   registerPolicyRequest(connection, (file) => settings.settingsFor(file));
 
