@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding } from '../../server/src/engine/analyze';
 import { applyFix, fixTitled, lintResult, only, textAt, where } from '../support/lint';
+import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
 
 const RULE = 'allow-required-fqdns';
 const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
@@ -264,6 +265,40 @@ module project 'project.bicep' = {
   // Passing the host the way the template names the search service silences it.
   const passed = main.replace("params: { baseName: baseName }", "params: { baseName: baseName, allowedHosts: ['srch-${baseName}.search.windows.net'] }");
   assert.deepEqual(ofRule(bicepFindings(passed, files)), []);
+  // The fix: the caller passes the module's allow-list parameter, with the host as the caller names the search service.
+  const fixed = applyFix(fixTitled(f, "Allow 'srch-{…}.search.windows.net' in the allowed FQDNs of 'ai'"), main);
+  assert.ok(fixed.includes("params: { baseName: baseName, allowedHosts: ['${search.name}.search.windows.net'] }"), fixed);
+  assert.deepEqual(bicepFindings(fixed, files).map((x) => x.ruleId), []);
+});
+
+test('Bicep modules: a module that writes its own allow-list is made to take it as a parameter, which the caller passes', () => {
+  const account = MODULE_ACCOUNT.replace('allowedFqdnList: allowedHosts', "allowedFqdnList: [\n      'partner.example'\n    ]");
+  const files: Record<string, string> = { 'file:///work/account.bicep': account, 'file:///work/project.bicep': MODULE_PROJECT };
+  const main = `param baseName string
+resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch-\${baseName}' }
+module account 'account.bicep' = {
+  name: 'account'
+  params: { baseName: baseName }
+}
+module project 'project.bicep' = {
+  name: 'project'
+  params: { accountName: account.outputs.name, searchName: search.name }
+}
+`;
+  const [f] = ofRule(bicepFindings(main, files));
+  assert.equal(f.messageId, 'missingInModule');
+  const fix = fixTitled(f, "Allow 'srch-{…}.search.windows.net' in the allowed FQDNs of 'ai'");
+  assert.equal(fix.safe, false);
+  const edits = editsFor([fix], (uri) => (uri === BICEP_URI ? main : files[uri]));
+  const after = (uri: string, text: string) => applyFileEdits(text, edits.filter((e) => e.uri === uri));
+  const fixedMain = after(BICEP_URI, main);
+  const fixedAccount = after('file:///work/account.bicep', account);
+  assert.equal(fixedAccount, account
+    .replace('param allowedHosts array = []\n', "param allowedHosts array = []\n\n@description('Hosts the AI service may reach (allowedFqdnList); callers pass the hosts of the dependencies they declare.')\nparam allowedFqdnList array = [\n  'partner.example'\n]\n")
+    .replace("allowedFqdnList: [\n      'partner.example'\n    ]", 'allowedFqdnList: allowedFqdnList'));
+  assert.ok(fixedMain.includes("params: { baseName: baseName, allowedFqdnList: ['partner.example', '${search.name}.search.windows.net'] }"), fixedMain);
+  // Nothing is missing now; the entry nothing explains is reported where it is now written, the caller.
+  assert.deepEqual(bicepFindings(fixedMain, { ...files, 'file:///work/account.bicep': fixedAccount }).map((x) => `${x.ruleId} ${x.data.entry}`), ['no-unexplained-fqdns partner.example']);
 });
 
 // ---- the fix ---------------------------------------------------------------------------------------

@@ -260,7 +260,7 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
     return;
   }
   env.graph.addDeployment({
-    path, loc: declaration.loc,
+    path, loc: declaration.loc, declaration,
     resourceGroup: property(node, 'resourceGroup') ? declaration.member('resourceGroup') : undefined,
     subscriptionId: property(node, 'subscriptionId') ? declaration.member('subscriptionId') : undefined,
     scope: property(node, 'scope') ? declaration.member('scope') : undefined,

@@ -404,7 +404,7 @@ class BicepTemplate implements EvalContext {
     const call = this.moduleCall(d);
     if (!call) return;
     const { body, via, values, path, target } = call;
-    this.graph.addDeployment({ path, loc: this.loc(d), scope: body.member('scope') });
+    this.graph.addDeployment({ path, loc: this.loc(d), declaration: body, scope: body.member('scope') });
     // A local module that cannot be read hides what it deploys (and Bicep would not build it): an error.
     const unreadable = () => this.inModule(d).onLimit?.({ code: 'unreadable-file', loc: this.loc(d.path), message: `cannot read module '${d.pathString}': analysis stopped at ${quotedName(via)}` });
     if (target?.kind === 'bicep') {

@@ -174,6 +174,15 @@ function sameText(value: Value, label: string): boolean {
   return p !== undefined && (!isUnknown(value) || !!value.parts) && p.toLowerCase() === label;
 }
 
+/** A value written somewhere (an allow-list entry) said in the terms of another template, or undefined when it cannot be. */
+export function writtenIn(node: ValueNode, site: HostSite): FixValue | undefined {
+  const written = node.written?.();
+  const key = site.node.written?.()?.template;
+  const expr = written?.expr && key !== undefined ? translate(written.expr, written, key, FORBIDDEN[site.kind] ?? [], 0) : undefined;
+  if (!expr) return undefined;
+  return expr.kind === 'string' ? expr.value : new ExpressionValue(expr);
+}
+
 function calls(e: Expr, names: readonly string[]): boolean {
   if (!names.length) return false;
   switch (e.kind) {
