@@ -13,7 +13,9 @@ import { mergeSettings, type Settings } from '../../server/src/engine/config';
 import type { FileKind } from '../../server/src/engine/model';
 import { nodeFileHost } from '../../server/src/workspace/node-host';
 import { ROOT } from '../support/paths';
-import { compareFile, describeFigures, DIFFERENCES, tally, type Comparison, type Difference } from './agreement';
+import { BUILT_INS, memberParameterValues, type Json } from '../../server/src/policy/definitions';
+import { evaluatePolicy, type PolicyResource } from '../../server/src/policy/evaluate';
+import { builtInDefinition, compareFile, describeFigures, DIFFERENCES, policyFor, tally, type Comparison, type Difference } from './agreement';
 import { harvest } from './harvest';
 
 const CORPUS_ROOT = path.resolve(ROOT, '..', 'shared', 'corpus');
@@ -327,6 +329,19 @@ test('table: a Bicep module and an ARM parameter file deploy the values the lint
   const withParams = compareFile('parameter file', { uri: 'file:///work/p/azuredeploy.json', text: arm, kind: 'arm' }, { settings: mergeSettings({}), host: { readFile: (u) => armFiles[u], listDir: () => ['azuredeploy.json', 'azuredeploy.parameters.json'] } });
   assert.deepEqual(withParams.filter((c) => c.ruleId === RESTRICT).map((c) => [c.policy, c.outcome]), [[true, 'agree']]);
   tableResults.push(...bicep, ...withParams);
+});
+
+test('built-in 6ddb1705 (its rule transcribed in fixtures): its own default isolationMode, Disabled, inverts it; the initiative passes AllowOnlyApprovedOutbound', () => {
+  const { set } = policyFor(mergeSettings({}));
+  const member = set.members.find((m) => m.builtIn?.id === BUILT_INS.managedNetwork.id)!;
+  const builtIn = builtInDefinition(BUILT_INS.managedNetwork.id);
+  assert.ok(builtIn, 'test/policy/fixtures has the built-in\'s rule');
+  const workspace = (mode?: string): PolicyResource => ({ type: 'Microsoft.MachineLearningServices/workspaces', name: 'ws', kind: 'Hub', properties: mode ? { managedNetwork: { isolationMode: mode } } : {} });
+  const modes = ['AllowInternetOutbound', 'AllowOnlyApprovedOutbound', 'Disabled', undefined];
+  const verdicts = (parameters: Record<string, Json>) => modes.map((mode) => evaluatePolicy(builtIn, workspace(mode), parameters).nonCompliant);
+  assert.deepEqual(verdicts({}), [true, true, false, true], 'assigned with its defaults it flags every workspace but an explicitly Disabled one');
+  assert.deepEqual(memberParameterValues(set, member), { effect: 'Audit', isolationMode: 'AllowOnlyApprovedOutbound' });
+  assert.deepEqual(verdicts(memberParameterValues(set, member) as Record<string, Json>), [true, false, true, true]);
 });
 
 test('table: every listed difference occurs, in both formats', (t) => {

@@ -88,8 +88,9 @@ export const BUILT_INS = {
   diagnosticLogs: { id: '1b4d1c4e-934c-4703-944c-27c82c06bebb', displayName: 'Diagnostic logs in Azure AI services resources should be enabled', effects: ['AuditIfNotExists', 'Disabled'], resourceTypes: [AI_ACCOUNT_TYPE] },
   // Azure/azure-policy built-in-policies/policyDefinitions/Machine Learning/ManagedNetworkIsolationMode_Audit.json
   // (1.0.0, Indexed): non-compliant when a workspace's managedNetwork.isolationMode is not its `isolationMode`
-  // parameter, whose default is Disabled. Assigned with the default it flags every workspace that HAS a managed
-  // network, so the initiative passes AllowOnlyApprovedOutbound (parameter managedNetworkIsolationMode).
+  // parameter, whose default is Disabled. Assigned with the default it is inverted (it flags every workspace but an
+  // explicitly Disabled one, approved-only ones included), so the initiative passes AllowOnlyApprovedOutbound
+  // (parameter managedNetworkIsolationMode).
   managedNetwork: { id: '6ddb1705-c8cf-450e-aa4b-19ad6703c440', displayName: 'Azure Machine Learning and AI Studio should use Allow Only Approved Outbound Managed Vnet mode', effects: ['Audit', 'Deny', 'Disabled'], resourceTypes: [WORKSPACE_TYPE] },
 } as const satisfies Record<string, BuiltIn>;
 
@@ -204,7 +205,7 @@ export function buildPolicySet(settings: Settings, effect: Effect = 'Audit'): Po
   const isolationModeParameter = (): string => {
     initiativeParameters.managedNetworkIsolationMode ??= {
       type: 'String',
-      metadata: { displayName: 'Isolation mode required of managed networks', description: `Managed networks of Foundry accounts and Azure Machine Learning workspaces must be in this mode. Built-in 6ddb1705-c8cf-450e-aa4b-19ad6703c440 defaults to Disabled (which flags every workspace that has a managed network); the initiative passes ${APPROVED_ONLY}.` },
+      metadata: { displayName: 'Isolation mode required of managed networks', description: `Managed networks of Foundry accounts and Azure Machine Learning workspaces must be in this mode. Built-in 6ddb1705-c8cf-450e-aa4b-19ad6703c440 defaults to Disabled, which inverts it; the initiative passes ${APPROVED_ONLY}.` },
       allowedValues: [APPROVED_ONLY],
       defaultValue: APPROVED_ONLY,
     };
