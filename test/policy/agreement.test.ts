@@ -153,6 +153,18 @@ const CASES: Case[] = [
     settings: { approvedFqdns: ['*.contoso.com', 'api.partner.example'] },
     expect: { [APPROVED]: [false, ruleById.has(APPROVED) ? 'agree' : 'not-comparable'] },
   },
+  {
+    name: "an unapproved entry, approvedFqdns set as the rule's option",
+    spec: { tags: OWNED, properties: { restrictOutboundNetworkAccess: true, allowedFqdnList: ['api.contoso.com', 'api.other.example'] } },
+    settings: { ruleOptions: { [APPROVED]: { approvedFqdns: ['*.contoso.com'] } } },
+    expect: { [APPROVED]: [true, 'agree'] },
+  },
+  {
+    name: "every entry approved by the rule's option",
+    spec: { tags: OWNED, properties: { restrictOutboundNetworkAccess: true, allowedFqdnList: ['api.contoso.com'] } },
+    settings: { ruleOptions: { [APPROVED]: { approvedFqdns: ['*.contoso.com'] } } },
+    expect: { [APPROVED]: [false, 'agree'] },
+  },
 ];
 
 function settingsOf(c: Case): Settings {

@@ -334,6 +334,10 @@ test('owner tag names and approved FQDNs come from the config; without approvedF
   assert.ok(!generatePolicy({ settings: settings() }).set.definitions.some((d) => d.name.endsWith('no-unexplained-fqdns')));
   const approved = generatePolicy({ settings: settings({ approvedFqdns: ['*.contoso.com'] }) }).set;
   assert.deepEqual(approved.initiative.parameters.approvedFqdns.defaultValue, ['*.contoso.com']);
+  // The rule's own option sets them as well (approvedFqdnsOf): the option wins over the top-level key.
+  const option = generatePolicy({ settings: settings({ approvedFqdns: ['*.other.example'], ruleOptions: { 'no-unexplained-fqdns': { approvedFqdns: ['*.fabrikam.com'] } } }) }).set;
+  assert.deepEqual(option.initiative.parameters.approvedFqdns.defaultValue, ['*.fabrikam.com']);
+  assert.deepEqual(option.definitions.find((d) => d.name.endsWith('no-unexplained-fqdns'))!.properties.parameters.approvedFqdns.defaultValue, ['*.fabrikam.com']);
 });
 
 test('deterministic: the same settings give byte-identical files, whatever order the config lists rules in', () => {
