@@ -229,5 +229,5 @@ export function tally(comparisons: readonly Comparison[]): Figures {
 
 export function describeFigures(name: string, f: Figures): string {
   const diffs = Object.entries(f.differences).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none';
-  return `${name}: ${f.accounts} accounts, ${f.comparisons} account×definition pairs, ${f.agreements} agree, listed differences (${diffs}), ${f.notComparable} without a linter rule yet, ${f.disagreements.length} disagree`;
+  return `${name}: ${f.accounts} resources (AI accounts, managed networks, outbound rules), ${f.comparisons} resource×definition pairs, ${f.agreements} agree, listed differences (${diffs}), ${f.notComparable} without a linter rule yet, ${f.disagreements.length} disagree`;
 }
