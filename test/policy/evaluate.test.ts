@@ -170,7 +170,7 @@ test('managed network and outbound rule aliases read the child resources\' paths
   assert.equal(holds(wildcard, rule({ type: 'fqdn', destination: '*.pytorch.org' })), true);
   assert.equal(holds(wildcard, rule({ type: 'FQDN', destination: 'pypi.org' })), false);
   assert.equal(holds(wildcard, rule({ type: 'PrivateEndpoint', destination: { serviceResourceId: '/x' } })), false);
-  const port: Json = { allOf: [{ field: ALIAS.foundryRuleFqdn, like: '*:*' }, { field: ALIAS.foundryRuleFqdn, notLike: '*:80' }, { field: ALIAS.foundryRuleFqdn, notLike: '*:443' }] };
+  const port: Json = { allOf: [{ field: ALIAS.foundryRuleFqdn, contains: ':' }, { field: ALIAS.foundryRuleFqdn, notLike: '*:80' }, { field: ALIAS.foundryRuleFqdn, notLike: '*:443' }] };
   const foundryRule = (destination: string): PolicyResource => ({ type: 'Microsoft.CognitiveServices/accounts/managedNetworks/outboundRules', name: 'ai/default/r', properties: { type: 'FQDN', destination } });
   assert.deepEqual(['a.example:8080', 'a.example:443', 'a.example:80', 'a.example', 'a.example:'].map((d) => holds(port, foundryRule(d))), [true, false, false, false, true]);
 });

@@ -78,6 +78,8 @@ function checkCondition(where: string, c: Json, counted: readonly string[], prob
   const allowed = subjects[0] === 'count' ? COUNT_OPERATORS : OPERATORS;
   if (ops.length !== 1 || !allowed.includes(ops[0])) { problems.push(`${where}: needs exactly one operator of ${allowed.join(', ')}, has ${ops.join(', ')}`); return; }
   if (ops[0] === 'exists' && typeof c.exists !== 'boolean') problems.push(`${where}: exists takes true or false`);
+  // like and notLike take one wildcard at most (Azure Policy definition structure, "Conditions").
+  if ((ops[0] === 'like' || ops[0] === 'notLike') && typeof c[ops[0]] === 'string' && !String(c[ops[0]]).startsWith('[') && String(c[ops[0]]).split('*').length > 2) problems.push(`${where}: ${ops[0]} '${c[ops[0]]}' has more than one *`);
   if (subjects[0] === 'field') {
     const f = c.field;
     if (typeof f !== 'string') problems.push(`${where}: field must be a string`);
@@ -199,9 +201,9 @@ test('every custom definition has the shape Azure requires', () => {
   // The checks catch what they are meant to.
   const broken = JSON.parse(JSON.stringify(definitions[0])) as { properties: Record<string, unknown> & { policyRule: { if: { allOf: unknown[] } } } };
   broken.properties.mode = 'All';
-  broken.properties.policyRule.if.allOf.push({ field: 'Microsoft.CognitiveServices/accounts/made.up', equals: 1, exists: true }, { field: 'kind', in: "[parameters('undeclared')]" });
+  broken.properties.policyRule.if.allOf.push({ field: 'Microsoft.CognitiveServices/accounts/made.up', equals: 1, exists: true }, { field: 'kind', in: "[parameters('undeclared')]" }, { field: 'kind', like: '*a*' });
   assert.deepEqual(checkDefinition(broken as unknown as Obj).map((p) => p.replace(/^[^:]+: /, '')), [
-    'mode Indexed', 'needs exactly one operator of equals, notEquals, like, notLike, match, matchInsensitively, notMatch, notMatchInsensitively, contains, notContains, in, notIn, containsKey, notContainsKey, less, lessOrEquals, greater, greaterOrEquals, exists, has equals, exists', "parameters('undeclared') is not declared",
+    'mode Indexed', 'needs exactly one operator of equals, notEquals, like, notLike, match, matchInsensitively, notMatch, notMatchInsensitively, contains, notContains, in, notIn, containsKey, notContainsKey, less, lessOrEquals, greater, greaterOrEquals, exists, has equals, exists', "like '*a*' has more than one *", "parameters('undeclared') is not declared",
   ]);
 });
 

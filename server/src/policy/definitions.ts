@@ -362,11 +362,11 @@ export function buildPolicySet(settings: Settings, effect: Effect = 'Audit'): Po
 
   if (included(RULES.outboundRules)) {
     // FQDN rules written as child resources; rules inside a managedNetwork.outboundRules map cannot be reached
-    // (no [*] alias iterates a map). Ports: FQDN rules allow 80 and 443 only.
+    // (no [*] alias iterates a map). Ports: FQDN rules allow 80 and 443 only. A like pattern may hold one * only.
     const broad = (alias: string): JsonObject => ({
       anyOf: [
         { field: alias, contains: '*' },
-        { allOf: [{ field: alias, like: '*:*' }, { field: alias, notLike: '*:80' }, { field: alias, notLike: '*:443' }] },
+        { allOf: [{ field: alias, contains: ':' }, { field: alias, notLike: '*:80' }, { field: alias, notLike: '*:443' }] },
       ],
     });
     addCustom(definition(RULES.outboundRules, {
