@@ -32,7 +32,7 @@ function assertNoDisagreement(comparisons: readonly Comparison[]): void {
 // ---------------------------------------------------------------------------------------------
 // The rule tests' templates
 
-test('policy and linter agree on every AI account the rule tests lint', async (t) => {
+test('policy and linter agree on every AI account, managed network and outbound rule the rule tests lint', async (t) => {
   const dir = path.join(__dirname, '..', 'rules');
   const inputs = await harvest(dir, () => true);
   assert.ok(inputs.length > 20, `expected the rule tests' templates, got ${inputs.length}`);
@@ -394,7 +394,7 @@ function filesUnder(dir: string, ext: string): string[] {
   return out.sort();
 }
 
-test('policy and linter agree on every AI account of the ARM corpus', { skip: fs.existsSync(armCorpus) ? false : `${armCorpus} is absent` }, (t) => {
+test('policy and linter agree on every AI account, managed network and outbound rule of the ARM corpus', { skip: fs.existsSync(armCorpus) ? false : `${armCorpus} is absent` }, (t) => {
   const comparisons: Comparison[] = [];
   for (const file of filesUnder(armCorpus, '.json')) {
     const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
@@ -406,7 +406,7 @@ test('policy and linter agree on every AI account of the ARM corpus', { skip: fs
   assertNoDisagreement(comparisons);
 });
 
-test('policy and linter agree on every AI account of the Bicep corpus (entry points, modules followed)', { skip: fs.existsSync(bicepCorpus) ? false : `${bicepCorpus} is absent` }, (t) => {
+test('policy and linter agree on every AI account, managed network and outbound rule of the Bicep corpus (entry points, modules followed)', { skip: fs.existsSync(bicepCorpus) ? false : `${bicepCorpus} is absent` }, (t) => {
   const files = filesUnder(bicepCorpus, '.bicep');
   // Entry points: files no other file calls as a module (a module is checked through its callers).
   const called = new Set<string>();
