@@ -77,6 +77,8 @@ export interface TemplateSpec {
   readonly properties?: Val | Absent;
   /** An `existing` reference (Bicep writes only its name). */
   readonly existing?: boolean;
+  /** The account's ARM `condition`, Bicep `= if (<condition>)`. */
+  readonly condition?: Val;
   /** Suppressions on the account: ARM metadata.aiEgressGuard.suppress, Bicep `#disable-next-line` with the reason above. */
   readonly suppress?: Readonly<Record<string, string>>;
   readonly params?: Readonly<Record<string, ParamSpec>>;
@@ -210,7 +212,9 @@ class Nested {
 }
 
 function armAccount(w: Writer, spec: TemplateSpec, indent: string): void {
-  const members: [string, Val | Nested][] = [['type', spec.type ?? AI_TYPE], ['apiVersion', spec.apiVersion ?? '2024-10-01']];
+  const members: [string, Val | Nested][] = [];
+  if (spec.condition !== undefined) members.push(['condition', spec.condition]);
+  members.push(['type', spec.type ?? AI_TYPE], ['apiVersion', spec.apiVersion ?? '2024-10-01']);
   for (const m of accountMembers(spec)) {
     if (m[0] === 'location' && spec.existing) members.push(['existing', true]);
     members.push(m);
@@ -356,6 +360,7 @@ function bicepAccount(w: Writer, spec: TemplateSpec): void {
   w.write("'");
   w.record(pathKey(['type']), typeStart);
   w.write(spec.existing ? ' existing = ' : ' = ');
+  if (spec.condition !== undefined) { w.write('if ('); bicepValue(w, spec.condition, '', ['condition']); w.write(') '); }
   // An existing reference takes only its name.
   const members = accountMembers(spec).filter(([key]) => !spec.existing || key === 'name');
   bicepMembers(w, members, '', (key, v, inner) => bicepValue(w, v, inner, [key]), bicepChildren(w, spec.children, ['children']));
