@@ -52,8 +52,8 @@ export interface ExpectedError<M extends string = string> {
   /** The whole message shown, or a pattern it matches. */
   readonly message?: string | RegExp;
   readonly level?: Level;
-  /** The name of the resource the finding is about (`oai/default` for a child), as reports show it. */
-  readonly resource?: string;
+  /** The name of the resource the finding is about, as reports show it (as declared: a child's own name in Bicep), or per format. */
+  readonly resource?: string | Partial<Record<Format, string>>;
   /** Where: a `marked(label, ...)` value, or a rendered path (`['properties', 'kind']`, `['type']`). */
   readonly at?: string | Path;
   /** The range as literal `line:col-endLine:endCol` (1-based), checked besides `at`. */
@@ -161,7 +161,8 @@ export function runInvalid(rule: Rule, c: InvalidCase, format: Format): void {
     if (typeof expected.message === 'string') assert.equal(f.message, expected.message, `${label}: message`);
     else if (expected.message) assert.match(f.message, expected.message, `${label}: message`);
     if (expected.level) assert.equal(f.level, expected.level, `${label}: level`);
-    if (expected.resource !== undefined) assert.equal(f.resource, expected.resource, `${label}: resource`);
+    const resource = typeof expected.resource === 'string' ? expected.resource : expected.resource?.[format];
+    if (resource !== undefined) assert.equal(f.resource, resource, `${label}: resource`);
     assertRange(f, expected, input, label);
     if (expected.fixTitles) assert.deepEqual(f.fixes.map((x) => x.title), expected.fixTitles, `${label}: fix titles`);
     for (const fc of expected.fixes ?? []) {
