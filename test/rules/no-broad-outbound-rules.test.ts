@@ -128,6 +128,26 @@ ruleTester(rule, {
       ],
     },
     {
+      name: 'outbound rule resources of a hub whose network is a workspaces/managedNetworks child take their mode from the child',
+      ...hub({}),
+      properties: {},
+      resources: [
+        { type: 'Microsoft.MachineLearningServices/workspaces/managedNetworks', apiVersion: '2024-10-01', name: 'default', parent: 'ai', properties: { managedNetwork: { isolationMode: APPROVED } } },
+        ruleResource('storage', 'contosodata.blob.core.windows.net'),
+      ],
+      errors: [{ messageId: 'storageFqdn', at: 'storage', data: { rule: 'storage', owner: HUB } }],
+    },
+    {
+      name: "outbound rule resources of a Foundry managed network in 'AllowInternetOutbound' mode: broad ones only",
+      kind: 'AIServices', apiVersion: FOUNDRY_API,
+      resources: [
+        { type: 'Microsoft.CognitiveServices/accounts/managedNetworks', apiVersion: FOUNDRY_API, name: 'default', symbol: 'network', parent: 'ai', properties: { managedNetwork: { isolationMode: INTERNET } } },
+        { type: 'Microsoft.CognitiveServices/accounts/managedNetworks/outboundRules', apiVersion: FOUNDRY_API, name: 'data', parent: 'network', properties: { type: 'FQDN', destination: 'contosodata.blob.core.windows.net' } },
+        { type: 'Microsoft.CognitiveServices/accounts/managedNetworks/outboundRules', apiVersion: FOUNDRY_API, name: 'all', parent: 'network', properties: { type: 'FQDN', destination: marked('all', '*') } },
+      ],
+      errors: [{ messageId: 'anyHost', at: 'all', data: { rule: 'all', owner: "Foundry account 'oai'" } }],
+    },
+    {
       name: 'a destination built by an expression is judged by its known text; the wildcard is reported at the literal that holds it',
       ...hub({ computed: { type: 'FQDN', destination: marked('computed', expr({ arm: "format('*.{0}', 'blob.core.windows.net')", bicep: "format('*.{0}', 'blob.core.windows.net')" })) } }),
       errors: [

@@ -38,6 +38,7 @@ ruleTester(rule, {
     { name: 'the mode compared case-insensitively', ...foundry('allowonlyapprovedoutbound') },
     { name: "a Foundry managed network in 'Disabled' mode (no managed network: the account's own settings apply)", ...foundry('Disabled') },
     { name: 'a nested Foundry managed network in approved-only mode', ...nested(APPROVED) },
+    { name: 'a Foundry account without a managed network', kind: 'AIServices', apiVersion: FOUNDRY_API },
     { name: 'a hub in approved-only mode', ...workspace('Hub', hubMode(APPROVED)) },
     { name: 'a hub whose workspaces/managedNetworks child is approved-only', ...hubWithChild(APPROVED) },
     { name: 'a default workspace without a managed network', ...workspace('Default', {}) },

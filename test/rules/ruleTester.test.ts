@@ -262,6 +262,9 @@ resource hub 'Microsoft.MachineLearningServices/workspaces@2024-10-01' = {
   assert.equal(at(bicep, pathKey(['resources', 2, 'children', 0, 'name'])), "'r'");
   assert.equal(at(arm, pathKey(['resources', 0, 'condition'])), 'false');
   assert.equal(at(bicep, pathKey(['resources', 0, 'condition'])), 'false');
+  // A grandchild's ARM name holds its parents' names.
+  const grandchild = render({ resources: [{ type: 'a/n', apiVersion: '1', name: 'default', symbol: 'n', parent: 'ai' }, { type: 'a/n/r', apiVersion: '1', name: 'all', parent: 'n' }] }, 'arm');
+  assert.equal(at(grandchild, pathKey(['resources', 1, 'name'])), '"oai/default/all"');
   // A parent that names no resource with a literal name cannot be written in ARM.
   assert.throws(() => render({ resources: [{ type: 't/c', apiVersion: '1', name: 'c', parent: 'nope' }] }, 'arm'), /no resource with a literal name has the symbol 'nope'/);
 });

@@ -228,11 +228,15 @@ function armChildren(w: Writer, spec: TemplateSpec, children: readonly ResourceS
   return new Nested(children.map((c, j) => (indent: string) => armResource(w, spec, c, indent, [...path, j])));
 }
 
-/** The name of the resource a Bicep symbol declares ('ai': the account). */
-function nameOfSymbol(spec: TemplateSpec, symbol: string): string {
-  const found = symbol === 'ai' ? spec.resourceName ?? 'oai' : (spec.resources ?? []).find((r, i) => (r.symbol ?? `r${i + 1}`) === symbol)?.name;
-  if (typeof found !== 'string') throw new Error(`render: no resource with a literal name has the symbol '${symbol}'`);
-  return found;
+/** The full name of the resource a Bicep symbol declares ('ai': the account), its parents' names included. */
+function nameOfSymbol(spec: TemplateSpec, symbol: string, depth = 0): string {
+  if (symbol === 'ai') {
+    if (typeof (spec.resourceName ?? 'oai') !== 'string') throw new Error(`render: no resource with a literal name has the symbol '${symbol}'`);
+    return String(spec.resourceName ?? 'oai');
+  }
+  const found = (spec.resources ?? []).find((r, i) => (r.symbol ?? `r${i + 1}`) === symbol);
+  if (!found || depth > 8) throw new Error(`render: no resource with a literal name has the symbol '${symbol}'`);
+  return found.parent ? `${nameOfSymbol(spec, found.parent, depth + 1)}/${found.name}` : found.name;
 }
 
 function armResource(w: Writer, spec: TemplateSpec, r: ResourceSpec, indent: string, path: Path): void {
