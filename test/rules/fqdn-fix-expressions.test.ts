@@ -163,7 +163,7 @@ ruleTester(allowRequired, {
     {
       name: 'in a module whose caller passes the list: the host in the caller\'s terms (the module\'s parameters replaced by what it passes)',
       code: { arm: armNested(ARM_FROM_CALLER, ''), bicep: main('') },
-      files: { bicep: { 'account.bicep': MODULE } },
+      files: { 'account.bicep': MODULE },
       errors: [{
         messageId: 'missing', data: { host: '{…}-search.search.windows.net' }, arm: '24:22-26:14', bicep: '6:19-8:6',
         fixes: [{
