@@ -163,7 +163,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 
     const problems = [...collected.problems, ...audit.problems];
     const summary = summarize({ results: audit.results, problems, inventory: audit.inventory });
-    const report = values.format === 'sarif' ? `${JSON.stringify(toSarif(audit.results, { root: cwd, version, problems }), null, 2)}\n`
+    const report = values.format === 'sarif' ? `${JSON.stringify(toSarif(audit.results, { root: cwd, version, problems, fixes: true }), null, 2)}\n`
       : values.format === 'json' ? toJson(audit.results, problems, summary, audit.inventory)
       : toText(audit.results, problems, summary, cwd, { notes, color: !values.output && color.out });
     if (values.output) {

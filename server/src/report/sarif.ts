@@ -46,6 +46,8 @@ export interface SarifOptions {
    * invocation and a result whose rule id is the problem code (docs/limits.md), so a dashboard shows it.
    */
   readonly problems?: readonly FileProblem[];
+  /** Give each result its preferred fix (`fixes`, §3.27.30): computes the fixes, which reports otherwise leave alone. */
+  readonly fixes?: boolean;
 }
 
 export function toSarif(results: readonly AnalysisResult[], options: SarifOptions): object {
@@ -79,7 +81,7 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
   };
   /** The preferred fix as a SARIF fix (§3.55): one artifact change per file it edits, each one replacement. */
   const sarifFixes = (f: Finding): { fixes?: object[] } => {
-    const fix = f.fixes.find((x) => x.preferred);
+    const fix = options.fixes ? f.fixes.find((x) => x.preferred) : undefined;
     const edits = fix ? editsWithText([fix]) : [];
     if (!fix || !edits.length) return {};
     return {
