@@ -4,7 +4,7 @@ import { rules as registry, defaultOptions, formatMessage, subjectTypes, type Le
 import { keepShapes } from './shapes';
 import { loadArm } from './arm/load';
 import { loadBicep, loadBicepParam } from './bicep/load';
-import type { Settings } from './config';
+import { approvedFqdnsOf, type Settings } from './config';
 import type { Fix } from './fixes';
 import { isWritable } from './edits';
 import { evaluationLimitCount, withEvaluationBudget } from './expressions/evaluator';
@@ -14,6 +14,7 @@ import type { DeploymentGraph } from './graph/graph';
 import { ownerTagNamesOf } from './config';
 import { restrictionOf, runInventory, type RunInventory } from './inventory';
 import type { Suppression } from '../../../shared/inventory';
+import { summarizeEgress, type EgressSummary } from './egress/egress';
 
 export interface Related { readonly loc: Loc; readonly message: string }
 
@@ -100,6 +101,8 @@ export interface AnalysisResult {
   readonly suppressed?: readonly Finding[];
   /** With `AnalyzeOptions.inventory`: the AI account instances of each run (per parameter file, or one). */
   readonly inventory?: readonly RunInventory[];
+  /** With `AnalyzeOptions.egress`: each AI account of the deployment (per parameter file), its dependencies and allow-list. */
+  readonly egress?: readonly AccountEgress[];
 }
 
 /** Reads other files (parameter files, modules, sibling sources); undefined when absent or unreadable. */
@@ -120,6 +123,15 @@ export interface AnalyzeOptions {
   readonly rules?: readonly Rule[];
   /** Also list the AI account instances each run deploys (`AnalysisResult.inventory`), for the audit's inventory. */
   readonly inventory?: boolean;
+  /** Also compute the egress map of every AI account of the deployment (`AnalysisResult.egress`): --explain, JSON output. */
+  readonly egress?: boolean;
+}
+
+/** The egress map of one AI account of the deployment a file describes (the account may be declared in a module). */
+export interface AccountEgress extends EgressSummary {
+  readonly name: string;
+  /** The account's type in its declaration (a module's file, for an account deployed by a module). */
+  readonly loc: Loc;
 }
 
 /** What loaders need to know of the rules: the resource types some enabled rule reads. */
@@ -202,12 +214,14 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
   const suppressed = findings.filter((f) => f.suppression);
   if (suppressed.length) findings = findings.filter((f) => !f.suppression);
   const own = loaded.runs.map((graph) => graph.accounts.filter((r) => r.file.uri === file.uri).map(summarize));
+  const egress = options.egress ? loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings)) : undefined;
   const inventory = options.inventory ? loaded.runs.map((graph, i) => runInventory({
     templateUri: loaded.templateUri ?? file.uri, graph, parameterFile: loaded.parameterFiles?.[i], findings: perRun[i], subjectOf: (f) => subjects.get(f), ownerTagNames: ownerTagNamesOf(options.settings),
+    ...(options.egress ? { egress: (account: AiResource) => summarizeEgress(account, graph, approvedFqdnsOf(options.settings), account.context.parameterFile) } : {}),
   })) : undefined;
   return {
     file, isTemplate: true, resources: mergeSummaries(own), findings, problems: [...loaded.problems, ...limitProblems(file, hits, limitsBefore)],
-    ...(suppressed.length ? { suppressed } : {}), ...(inventory ? { inventory } : {}),
+    ...(suppressed.length ? { suppressed } : {}), ...(inventory ? { inventory } : {}), ...(egress ? { egress } : {}),
   };
 }
 
@@ -235,6 +249,15 @@ function limitProblems(file: SourceFile, hits: readonly LimitHit[], limitsBefore
     });
   }
   return [...out.values()];
+}
+
+function egressOfRun(graph: DeploymentGraph, settings: Settings): AccountEgress[] {
+  const approved = approvedFqdnsOf(settings);
+  return graph.accounts.filter((a) => a.condition?.value !== false).map((account) => ({
+    name: account.name,
+    loc: account.typeLoc,
+    ...summarizeEgress(account, graph, approved, account.context.parameterFile),
+  }));
 }
 
 /** One finding per place and rule: the same problem under several parameter files is reported once, naming them. */
@@ -403,6 +426,7 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     const declaration = resource.symbolicName ? context.generatedFrom.declarationOf?.(resource.symbolicName) : undefined;
     if (declaration) related.push({ loc: declaration, message: `'${resource.symbolicName}' is declared here in the Bicep source` });
   }
+  if (report.related) related.push(...report.related);
   const site = isNode(report.at) ? writtenAt(report.at).loc : undefined;
   let fixes: readonly Fix[] | undefined;
   let fixable: boolean | undefined;

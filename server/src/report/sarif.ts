@@ -6,6 +6,7 @@ import { fullMessage, PROBLEM_DESCRIPTIONS, type AnalysisResult, type Finding, t
 import type { FileProblem } from '../workspace/files';
 import { positionAt } from '../engine/text';
 import { uriToPath } from '../workspace/node-host';
+import type { Inventory } from '../../../shared/inventory';
 
 const SARIF_LEVEL: Record<Level, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -44,6 +45,8 @@ export interface SarifOptions {
    * invocation and a result whose rule id is the problem code (docs/limits.md), so a dashboard shows it.
    */
   readonly problems?: readonly FileProblem[];
+  /** The audit's inventory: carried in `run.properties.inventory` (instances and their counts). */
+  readonly inventory?: Inventory;
 }
 
 export function toSarif(results: readonly AnalysisResult[], options: SarifOptions): object {
@@ -75,7 +78,7 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
       ...(message ? { message: { text: message } } : {}),
     };
   };
-  const sarifResults: object[] = results.flatMap((r) => r.findings.map((f: Finding) => ({
+  const result = (f: Finding): object => ({
     ruleId: f.ruleId,
     ruleIndex: ruleIndex.get(f.ruleId),
     level: SARIF_LEVEL[f.level],
@@ -85,7 +88,10 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
       relatedLocations: f.related.filter((x) => x.loc.file.text).map((x, id) => ({ id, ...location(x.loc.file.uri, x.loc.file.text, x.loc.start, x.loc.end, x.message) })),
     } : {}),
     ...(f.parameterFiles ? { properties: { parameterFiles: f.parameterFiles } } : {}),
-  })));
+    // A suppression written in the source (§3.35): the result stays, marked, with the reason given.
+    ...(f.suppression ? { suppressions: [{ kind: f.suppression.kind, justification: f.suppression.justification }] } : {}),
+  });
+  const sarifResults: object[] = results.flatMap((r) => [...r.findings, ...r.suppressed ?? []].map(result));
   for (const p of problems) {
     sarifResults.push({ ruleId: p.code, ruleIndex: ruleIndex.get(p.code), level: p.severity, message: { text: p.message }, locations: [problemLocation(p)] });
   }
@@ -132,6 +138,7 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
       }],
       originalUriBaseIds: { '%SRCROOT%': { uri: pathToDirUri(options.root) } },
       results: sarifResults,
+      ...(options.inventory ? { properties: { inventory: options.inventory } } : {}),
     }],
   };
 }

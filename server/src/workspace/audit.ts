@@ -58,6 +58,8 @@ export interface AuditOptions {
   readonly maxFileBytes?: number;
   /** The folder the inventory's paths are relative to (default: the current folder). */
   readonly root?: string;
+  /** Compute each AI account's egress map (`AnalysisResult.egress`), for JSON output and --explain. */
+  readonly egress?: boolean;
   /** Called after each file; return false to stop (cancellation). */
   readonly onProgress?: (done: number, total: number, file: string) => boolean | void;
 }
@@ -87,7 +89,7 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
       problems.push({ path: filePath, ...(problem ?? { code: 'unreadable-file', severity: 'error', message: 'cannot read' }) });
     } else {
       try {
-        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules, inventory: true });
+        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules, inventory: true, egress: options.egress });
         results.push(result);
         for (const p of result.problems) problems.push(placed(filePath, file.text, p));
       } catch (error) {
