@@ -14,6 +14,7 @@ import type { DeploymentGraph } from './graph/graph';
 import { ownerTagNamesOf } from './config';
 import { restrictionOf, runInventory, type RunInventory } from './inventory';
 import type { Suppression } from '../../../shared/inventory';
+import type { BicepParseCache } from './bicep/parser';
 import { summarizeEgress, type EgressSummary } from './egress/egress';
 
 export interface Related { readonly loc: Loc; readonly message: string }
@@ -123,6 +124,8 @@ export interface AnalyzeOptions {
   readonly rules?: readonly Rule[];
   /** Also list the AI account instances each run deploys (`AnalysisResult.inventory`), for the audit's inventory. */
   readonly inventory?: boolean;
+  /** Bicep parses shared by the analyses of an audit (a module is parsed once, not once per caller). */
+  readonly parses?: BicepParseCache;
   /** Also compute the egress map of every AI account of the deployment (`AnalysisResult.egress`): --explain, JSON output. */
   readonly egress?: boolean;
 }

@@ -196,5 +196,5 @@ ${shown.map(([label, n], i) => html`<text x="${LABEL_W - 6}" y="${i * ROW_H + 15
 }
 
 function truncate(label: string): string {
-  return label.length > 28 ? `${label.slice(0, 27)}…` : label;
+  return label.length > 24 ? `${label.slice(0, 23)}…` : label;
 }

@@ -97,7 +97,7 @@ function styleText(style: Style, s: string): string {
 }
 
 export function toJson(results: readonly AnalysisResult[], problems: readonly FileProblem[], summary: AuditSummary, inventory?: Inventory): string {
-  const findings = results.flatMap((r) => r.findings.map((f: Finding) => {
+  const shape = (f: Finding) => {
     const start = positionAt(f.loc.file.text, f.loc.start);
     const end = positionAt(f.loc.file.text, f.loc.end);
     return {
@@ -114,8 +114,12 @@ export function toJson(results: readonly AnalysisResult[], problems: readonly Fi
       data: f.data,
       ...(f.parameterFiles ? { parameterFiles: f.parameterFiles } : {}),
       ...(f.generatedFrom ? { generatedFrom: f.generatedFrom } : {}),
+      ...(f.suppression ? { suppression: f.suppression } : {}),
     };
-  }));
+  };
+  const findings = results.flatMap((r) => r.findings.map(shape));
+  // Findings a suppression in the source covers: listed apart, with the justification (`suppression`).
+  const suppressed = results.flatMap((r) => (r.suppressed ?? []).map(shape));
   // Problems have the shape of findings: `ruleId` is the problem code, `level` its severity.
   const fileProblems = problems.map((p) => ({
     file: p.path,
@@ -125,5 +129,5 @@ export function toJson(results: readonly AnalysisResult[], problems: readonly Fi
     message: p.message,
   }));
   // The deployed instances (shared/inventory.ts) and their counts, beside the findings of the files.
-  return `${JSON.stringify({ summary, findings, problems: fileProblems, ...(inventory ? { inventory } : {}) }, null, 2)}\n`;
+  return `${JSON.stringify({ summary, findings, suppressed, problems: fileProblems, ...(inventory ? { inventory } : {}) }, null, 2)}\n`;
 }

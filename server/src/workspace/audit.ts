@@ -7,6 +7,7 @@ import { positionAt } from '../engine/text';
 import type { Settings } from '../engine/config';
 import { readSourceFile, type FileProblem } from './files';
 import { buildInventory, oncePerCause } from './inventory';
+import { BicepParseCache } from '../engine/bicep/parser';
 import type { Inventory } from '../../../shared/inventory';
 
 export interface AuditResult {
@@ -72,6 +73,7 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
   let lastYield = Date.now();
   // Templates of one folder share its listing (parameter files are looked up beside each template).
   const listings = new Map<string, readonly string[] | undefined>(options.listings);
+  const parses = new BicepParseCache();
   const host: FileHost = {
     readFile: (uri) => options.host.readFile(uri),
     listDir: (uri) => {
@@ -89,7 +91,7 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
       problems.push({ path: filePath, ...(problem ?? { code: 'unreadable-file', severity: 'error', message: 'cannot read' }) });
     } else {
       try {
-        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules, inventory: true, egress: options.egress });
+        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules, inventory: true, egress: options.egress, parses });
         results.push(result);
         for (const p of result.problems) problems.push(placed(filePath, file.text, p));
       } catch (error) {
