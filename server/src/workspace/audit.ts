@@ -1,7 +1,7 @@
 // Auditing many files: shared by the CLI and the editor's "Audit Workspace" command.
 
 import { pathToFileURL } from 'node:url';
-import { analyze, type AnalysisResult, type FileHost, type Problem } from '../engine/analyze';
+import { analyze, type AnalysisResult, type FileHost, type Finding, type Problem } from '../engine/analyze';
 import type { Rule } from '../../../rules';
 import { positionAt } from '../engine/text';
 import type { Settings } from '../engine/config';
@@ -92,7 +92,7 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
     } else {
       try {
         const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules, inventory: true, egress: options.egress, parses });
-        results.push(result);
+        results.push(options.fixes ? result : detached(result));
         for (const p of result.problems) problems.push(placed(filePath, file.text, p));
       } catch (error) {
         // analyze() does not throw; the settings lookup might. Fail closed all the same.
@@ -104,6 +104,15 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
   }
   const once = oncePerCause(results);
   return { results: once, problems, inventory: buildInventory(once, options.root ?? process.cwd()) };
+}
+
+/**
+ * The result without its findings' way back to the deployment (the lazy fixes hold the whole graph and syntax
+ * tree): an audit that only reports keeps thousands of results. Whether a safe fix exists is settled now.
+ */
+function detached(result: AnalysisResult): AnalysisResult {
+  const plain = (f: Finding): Finding => ({ ...f });
+  return { ...result, findings: result.findings.map(plain), ...(result.suppressed ? { suppressed: result.suppressed.map(plain) } : {}) };
 }
 
 /** An engine problem with 1-based line and column, as the reporters show it. */
