@@ -72,6 +72,28 @@ export interface DeployedInstance {
   readonly conditional?: true;
   /** The findings of this instance, suppressed ones included (marked). */
   readonly findings: readonly InstanceFinding[];
+  /** With egress inference (`--format json`): what the service depends on and why each allowed host is there. */
+  readonly egress?: InstanceEgress;
+}
+
+/** The egress map of an instance (engine/egress): dependencies with their evidence, the allow-list entries with their status. */
+export interface InstanceEgress {
+  readonly dependencies: readonly {
+    /** Unknown pieces as `{…}`. */
+    readonly host: string;
+    readonly hostKnown: 'known' | 'partial' | 'unknown';
+    readonly service: string;
+    readonly resource?: { readonly type: string; readonly name: string; readonly existing: boolean } & Place;
+    /** Strongest first. */
+    readonly evidence: readonly ({ readonly kind: string; readonly detail: string } & Place)[];
+    /** Whether an entry admits the host. */
+    readonly allowed: boolean | 'unknown';
+  }[];
+  /** 'set' (entries in `allowList`), 'absent' (no allowedFqdnList), 'unknown' (only known at deployment). */
+  readonly allowListState: 'set' | 'absent' | 'unknown';
+  readonly allowList: readonly ({ readonly entry: string; readonly status: 'dependency' | 'ownResource' | 'approved' | 'unexplained' | 'unknown'; readonly because: string } & Place)[];
+  /** Hosts of dependencies no entry admits. */
+  readonly missing: readonly string[];
 }
 
 /** An entry point: a template no audited file calls, a `.bicepparam` file, or a template with one of its parameter files. */

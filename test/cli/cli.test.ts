@@ -397,8 +397,43 @@ test('--format json carries the inventory: the instances the entry points deploy
   const dir = tempTree({ 'ai.bicep': ai, 'main.bicep': main });
   const r = run(['--format', 'json'], dir);
   const json = JSON.parse(r.stdout);
-  assert.deepEqual(Object.keys(json), ['summary', 'findings', 'problems', 'inventory', 'accounts']);
+  assert.deepEqual(Object.keys(json), ['summary', 'findings', 'suppressed', 'problems', 'inventory']);
   assert.deepEqual(json.inventory.instances.map((i: { id: string; restricted: boolean }) => `${i.id} ${i.restricted}`), ['main.bicep#a/acct true', 'main.bicep#b/acct false', 'main.bicep#c/acct false']);
   assert.equal(json.inventory.root, `${pathToFileURL(dir).href}/`);
   assert.deepEqual([json.summary.instances, json.summary.restricted, json.summary.restrictedPercent], [3, 1, 33]);
+});
+
+test('--format markdown and --format html: the report on standard output or in the file, the summary on standard error', () => {
+  const dir = tempTree({ 'ai.json': unsafe });
+  const md = run(['--format', 'markdown', '--fail-on', 'none'], dir);
+  assert.equal(md.code, 0, md.stderr);
+  assert.match(md.stdout, /^## AI Egress Guard report\n\n\*\*0 of 1 AI service instance \\\(0%\\\) restricts outbound network access: 1 open, 0 unverified\*\*\n/);
+  const page = run(['--format', 'html', '--output', 'report.html'], dir);
+  assert.equal(page.code, 1);
+  assert.equal(page.stdout, '');
+  assert.match(fs.readFileSync(path.join(dir, 'report.html'), 'utf8'), /^<!DOCTYPE html>[\s\S]*<td>cli-ai<\/td>/);
+  assert.match(page.stderr, /1 AI service instance deployed by 1 entry point/);
+});
+
+test('suppressed findings stay visible: counted in the summary, listed in JSON with the justification, and by --report-suppressed', () => {
+  const suppressedTemplate = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0',
+    resources: [{
+      type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name: 'quiet', kind: 'OpenAI', tags: { owner: 'x' },
+      metadata: { aiEgressGuard: { suppress: { 'restrict-outbound-network-access': 'lab account, no data' } } },
+      properties: { publicNetworkAccess: 'Disabled' },
+    }],
+  }, null, 2);
+  const dir = tempTree({ 'q.json': suppressedTemplate });
+  const text = run([], dir);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /✔ 0 problems \(0 errors, 0 warnings, 0 info\)\n1 AI service instance [^\n]* 0 findings\. 1 suppressed \(restrict-outbound-network-access: 1\)\.\n$/);
+  const listed = run(['--report-suppressed'], dir);
+  assert.match(listed.stdout, /\n {2}\d+:\d+ {2}suppressed {2}AI service 'quiet' can open connections [^\n]*\[suppressed: lab account, no data\] {2}restrict-outbound-network-access\n/);
+  const json = JSON.parse(run(['--format', 'json'], dir).stdout);
+  assert.deepEqual(json.suppressed.map((f: { ruleId: string; suppression: object }) => [f.ruleId, f.suppression]), [['restrict-outbound-network-access', { kind: 'inSource', justification: 'lab account, no data' }]]);
+  assert.deepEqual(json.summary.suppressed, { total: 1, byRule: { 'restrict-outbound-network-access': 1 } });
+  const sarif = JSON.parse(run(['--format', 'sarif'], dir).stdout);
+  assertValidSarif(JSON.stringify(sarif));
+  assert.deepEqual(sarif.runs[0].results.map((r: { ruleId: string; suppressions?: object[] }) => [r.ruleId, r.suppressions]), [['restrict-outbound-network-access', [{ kind: 'inSource', justification: 'lab account, no data' }]]]);
 });

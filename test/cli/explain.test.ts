@@ -47,18 +47,22 @@ test('--explain shows approved and own-resource entries, with the config file re
   assert.deepEqual(json.accounts[0].allowList.map((e: { entry: string; status: string }) => `${e.entry} ${e.status}`), ['ownstore.table.core.windows.net ownResource', 'api.contoso.com approved']);
 });
 
-test('--format json carries, per account, the dependencies and each allow-list entry with its status', () => {
+test('--format json carries, per deployed instance (inventory), the dependencies and each allow-list entry with its status', () => {
   const json = JSON.parse(run([path.relative(ROOT, onYourData), '--format', 'json']).stdout);
   assert.ok(Array.isArray(json.findings) && json.findings.length > 0);
-  const [account] = json.accounts;
-  assert.equal(account.account, 'contoso-rag-openai');
-  assert.equal(account.file, onYourData);
-  assert.equal(account.restricted, true);
+  // One list of accounts: the inventory's instances, counted from entry points, each with its egress map.
+  assert.equal(json.accounts, undefined);
+  const [instance] = json.inventory.instances;
+  const account = instance.egress;
+  const file = path.relative(ROOT, onYourData);
+  assert.equal(instance.name, 'contoso-rag-openai');
+  assert.equal(instance.declaration.file, file);
+  assert.equal(instance.restricted, true);
   assert.deepEqual(account.dependencies.map((d: { host: string; allowed: boolean; evidence: { kind: string }[] }) => [d.host, d.allowed, d.evidence.map((e) => e.kind)]), [
     ['contoso-rag-search.search.windows.net', false, ['roleAssignment']],
     ['contosoragdocs.blob.core.windows.net', true, ['roleAssignment']],
   ]);
-  assert.deepEqual(account.dependencies[0].resource, { type: 'Microsoft.Search/searchServices', name: 'contoso-rag-search', existing: false, file: onYourData, line: 13, column: 15 });
+  assert.deepEqual(account.dependencies[0].resource, { type: 'Microsoft.Search/searchServices', name: 'contoso-rag-search', existing: false, file, line: 13, column: 15 });
   assert.deepEqual(account.allowList.map((e: { entry: string; status: string; line: number }) => [e.entry, e.status, e.line]), [
     ['contosoragdocs.blob.core.windows.net', 'dependency', 41],
     ['api.old-partner.example', 'unexplained', 42],
@@ -74,7 +78,7 @@ test('--explain of a file that does not exist: a message and exit 2', () => {
   assert.equal(r.stdout, '');
 });
 
-test('SARIF: results carry the preferred fix as artifactChanges, and the run the accounts as JSON output does; valid against the schema', () => {
+test('SARIF: results carry the preferred fix as artifactChanges, and the run the inventory as JSON output does; valid against the schema', () => {
   const rel = path.relative(ROOT, onYourData);
   const log = JSON.parse(run([rel, '--format', 'sarif']).stdout);
   assert.ok(sarifSchemaValid(log));
@@ -98,8 +102,8 @@ test('SARIF: results carry the preferred fix as artifactChanges, and the run the
   assert.deepEqual(after.runs[0].results.map((r: { ruleId: string }) => r.ruleId).filter((id: string) => id === 'allow-required-fqdns'), []);
   // Results without a preferred fix carry none.
   assert.equal(sarifRun.results.find((r: { ruleId: string }) => r.ruleId === 'no-unexplained-fqdns').fixes, undefined);
-  // The accounts, as JSON output has them (paths relative to the SARIF root).
+  // The instances with their egress maps, as JSON output has them (the inventory's paths are relative to the root).
   const json = JSON.parse(run([rel, '--format', 'json']).stdout);
-  const relative = (a: Record<string, unknown>) => JSON.parse(JSON.stringify(a).replaceAll(`${ROOT}/`, ''));
-  assert.deepEqual(sarifRun.properties.accounts, json.accounts.map(relative));
+  assert.ok(json.inventory.instances.some((i: { egress?: unknown }) => i.egress), 'instances carry their egress map');
+  assert.deepEqual(sarifRun.properties.inventory, json.inventory);
 });

@@ -98,9 +98,12 @@ test('the audit and the JSON and SARIF reports compute no fixes, even when the a
 test("the text report counts what --fix would fix (as ESLint's does): that asks each finding once", async () => {
   computed = 0;
   const audit = await auditFiles(files, { settingsFor: () => mergeSettings({}), host: nodeFileHost(), rules: [counting] });
+  // An audit that only reports settles each finding's `fixable` as it goes (so its results do not hold the deployment
+  // graphs): once per finding analysed, the template's copy of the .bicepparam finding included.
+  assert.equal(computed, 3);
   const text = toText(audit.results, audit.problems, summarize(audit, files.length), dir);
-  assert.equal(computed, 2);
+  assert.equal(computed, 3);
   toText(audit.results, audit.problems, summarize(audit, files.length), dir);
-  assert.equal(computed, 2, 'fixable is remembered');
+  assert.equal(computed, 3, 'fixable is remembered');
   assert.ok(text.length > 0);
 });

@@ -1,4 +1,4 @@
-// Command line: `ai-egress-guard [paths or globs...] [--format text|json|sarif] [--output FILE] [--fail-on LEVEL]`.
+// Command line: `ai-egress-guard [paths or globs...] [--format text|json|sarif|markdown|html] [--output FILE] [--fail-on LEVEL]`.
 // Exit codes follow ESLint: 0 nothing at or above --fail-on, 1 findings or file problems at or above it,
 // 2 usage error, broken config file, a path or glob matching no template, or internal error. It fails closed:
 // a file that could not be checked is an error (or a warning), never a silent pass.
@@ -18,6 +18,8 @@ import { fixAllEdits } from '../engine/fixAll';
 import { warmUp } from '../engine/warmup';
 import { toSarif } from '../report/sarif';
 import { toJson, toText, useColor } from '../report/text';
+import { toMarkdown } from '../report/markdown';
+import { toHtml } from '../report/html';
 import { runExplain } from '../report/explain';
 import { version } from '../../../package.json';
 import { policyMain } from './policy';
@@ -29,7 +31,8 @@ outbound access. Paths default to the current folder; folders are searched for .
 files (node_modules and .git skipped).
 
 Options:
-  -f, --format text|json|sarif   output format (default: text)
+  -f, --format FORMAT            text (default), json, sarif, markdown (a pull request comment or
+                                 $GITHUB_STEP_SUMMARY) or html (one self-contained page)
   -o, --output FILE              write the report to FILE instead of standard output
       --fail-on error|warning|info|none
                                  exit 1 when a finding has this level or higher (default: warning)
@@ -42,6 +45,7 @@ Options:
                                  what is left
       --no-error-on-unmatched-pattern
                                  a path or glob matching no template is a note, not an error
+      --report-suppressed        list the findings suppressions cover in the text output, with their reasons
       --explain FILE             print the egress map of each AI service FILE (and the paths) deploy: restricted or not, its
                                  dependencies with their evidence, each allowed host and why it is there, the
                                  missing hosts (with --format json: as JSON); repeatable
@@ -73,6 +77,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       allowPositionals: true,
       options: {
         format: { type: 'string', short: 'f', default: 'text' },
+        'report-suppressed': { type: 'boolean' },
         output: { type: 'string', short: 'o' },
         'fail-on': { type: 'string', default: 'warning' },
         rule: { type: 'string', multiple: true, default: [] },
@@ -92,7 +97,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   const { values, positionals } = args;
   if (values.help) { out(USAGE); return 0; }
   if (values.version) { out(`${version}\n`); return 0; }
-  if (!['text', 'json', 'sarif'].includes(values.format!)) return usage(err, `unknown format '${values.format}' (text, json or sarif)`);
+  if (!['text', 'json', 'sarif', 'markdown', 'html'].includes(values.format!)) return usage(err, `unknown format '${values.format}' (text, json, sarif, markdown or html)`);
   const failOn = values['fail-on']!;
   if (!['error', 'warning', 'info', 'none'].includes(failOn)) return usage(err, `--fail-on must be error, warning, info or none, not '${failOn}'`);
 
@@ -151,9 +156,9 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     }
 
     const settingsFor = (file: string): Settings => configs.settingsFor(file, overrides);
-    // SARIF carries each result's preferred fix and, as JSON does, each account's egress map.
+    // SARIF carries each result's preferred fix; JSON, HTML and SARIF each instance's egress map.
     const sarif = values.format === 'sarif';
-    const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings, root: cwd, egress: values.format === 'json' || sarif, fixes: sarif };
+    const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings, root: cwd, egress: values.format === 'json' || values.format === 'html' || sarif, fixes: sarif };
     let audit = await auditFiles(collected.files, { ...auditOptions, fixes: values.fix || sarif });
     if (values.fix && applySafeFixes(audit.results, err) > 0) audit = await auditFiles(collected.files, auditOptions);
     // Matched files that are all other JSON (package.json, parameter files): no template there either.
@@ -163,9 +168,11 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 
     const problems = [...collected.problems, ...audit.problems];
     const summary = summarize({ results: audit.results, problems, inventory: audit.inventory });
-    const report = values.format === 'sarif' ? `${JSON.stringify(toSarif(audit.results, { root: cwd, version, problems, fixes: true }), null, 2)}\n`
+    const report = values.format === 'sarif' ? `${JSON.stringify(toSarif(audit.results, { root: cwd, version, problems, fixes: true, inventory: audit.inventory }), null, 2)}\n`
       : values.format === 'json' ? toJson(audit.results, problems, summary, audit.inventory)
-      : toText(audit.results, problems, summary, cwd, { notes, color: !values.output && color.out });
+      : values.format === 'markdown' ? toMarkdown(audit.inventory, summary)
+      : values.format === 'html' ? toHtml(audit.inventory, summary, { generated: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), version })
+      : toText(audit.results, problems, summary, cwd, { notes, color: !values.output && color.out, suppressed: !!values['report-suppressed'] });
     if (values.output) {
       fs.writeFileSync(path.resolve(cwd, values.output), report);
       if (values.format !== 'text') err(toText([], [], summary, cwd, { color: color.err }).trimStart());

@@ -4,16 +4,18 @@ import { rules as registry, defaultOptions, formatMessage, subjectTypes, type Le
 import { keepShapes } from './shapes';
 import { loadArm } from './arm/load';
 import { loadBicep, loadBicepParam } from './bicep/load';
-import { approvedFqdnsOf, ownerTagNamesOf, type Settings } from './config';
+import { approvedFqdnsOf, type Settings } from './config';
 import type { Fix } from './fixes';
 import { isWritable } from './edits';
 import { evaluationLimitCount, withEvaluationBudget } from './expressions/evaluator';
 import type { LimitHit } from './limits';
 import { quotedName, writtenAt, type AiResource, type FileKind, type Loc, type ParameterFile, type SourceFile, type ValueNode } from './model';
 import type { DeploymentGraph } from './graph/graph';
-import { summarizeEgress, type EgressSummary } from './egress/egress';
+import { ownerTagNamesOf } from './config';
 import { restrictionOf, runInventory, type RunInventory } from './inventory';
 import type { Suppression } from '../../../shared/inventory';
+import type { BicepParseCache } from './bicep/parser';
+import { summarizeEgress, type EgressSummary } from './egress/egress';
 
 export interface Related { readonly loc: Loc; readonly message: string }
 
@@ -96,12 +98,12 @@ export interface AnalysisResult {
   readonly findings: readonly Finding[];
   /** Syntax errors and the like: the file was analysed as far as it could be read. */
   readonly problems: readonly Problem[];
-  /** With `AnalyzeOptions.egress`: each AI account of the deployment (per parameter file), its dependencies and allow-list. */
-  readonly egress?: readonly AccountEgress[];
   /** Findings a suppression in the source covers (ARM metadata, Bicep `#disable-next-line`), each with its justification. */
   readonly suppressed?: readonly Finding[];
   /** With `AnalyzeOptions.inventory`: the AI account instances of each run (per parameter file, or one). */
   readonly inventory?: readonly RunInventory[];
+  /** With `AnalyzeOptions.egress`: each AI account of the deployment (per parameter file), its dependencies and allow-list. */
+  readonly egress?: readonly AccountEgress[];
 }
 
 /** Reads other files (parameter files, modules, sibling sources); undefined when absent or unreadable. */
@@ -122,6 +124,8 @@ export interface AnalyzeOptions {
   readonly rules?: readonly Rule[];
   /** Also list the AI account instances each run deploys (`AnalysisResult.inventory`), for the audit's inventory. */
   readonly inventory?: boolean;
+  /** Bicep parses shared by the analyses of an audit (a module is parsed once, not once per caller). */
+  readonly parses?: BicepParseCache;
   /**
    * Also compute the egress map of every AI account of the deployment (`AnalysisResult.egress`): --explain, JSON
    * output; 'lazy': on first read of `egress` (the editor's hover asks for it now and then).
@@ -220,6 +224,7 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
   const own = loaded.runs.map((graph) => graph.accounts.filter((r) => r.file.uri === file.uri).map(summarize));
   const inventory = options.inventory ? loaded.runs.map((graph, i) => runInventory({
     templateUri: loaded.templateUri ?? file.uri, graph, parameterFile: loaded.parameterFiles?.[i], findings: perRun[i], subjectOf: (f) => subjects.get(f), ownerTagNames: ownerTagNamesOf(options.settings),
+    ...(options.egress === true ? { egress: (account: AiResource) => summarizeEgress(account, graph, approvedFqdnsOf(options.settings), account.context.parameterFile) } : {}),
   })) : undefined;
   const egress = options.egress === true ? loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings)) : undefined;
   const result: AnalysisResult = {

@@ -2,7 +2,8 @@
 // declaration reached through each module call, nested deployment and known loop iteration. The workspace audit
 // (workspace/inventory.ts) decides which runs are entry points and assembles the inventory.
 
-import type { CallStep, DeployedInstance, InstanceFinding, Restriction } from '../../../shared/inventory';
+import type { CallStep, DeployedInstance, InstanceEgress, InstanceFinding, Restriction } from '../../../shared/inventory';
+import type { EgressSummary } from './egress/egress';
 import { isUnknown, type Value } from './expressions/value';
 import type { DeploymentGraph, DeploymentStep } from './graph/graph';
 import { patternOf } from './graph/ids';
@@ -37,6 +38,8 @@ export interface RunInput {
   readonly findings: readonly Finding[];
   readonly subjectOf: (finding: Finding) => AiResource | undefined;
   readonly ownerTagNames: readonly string[];
+  /** The egress map of an account, when it is asked for (`AnalyzeOptions.egress`). */
+  readonly egress?: (account: AiResource) => EgressSummary;
 }
 
 const HOLE = '\u0000';
@@ -72,7 +75,8 @@ export function runInventory(input: RunInput): RunInventory {
   for (const account of graph.accounts) {
     if (account.condition?.value === false) continue;
     if (account.file.uri === input.templateUri) generatedFrom ??= account.context.generatedFrom?.sourceUri;
-    const base = describe(account, graph, input.ownerTagNames, input.parameterFile, findingsOf.get(account) ?? []);
+    const egress = input.egress && instanceEgress(input.egress(account));
+    const base = { ...describe(account, graph, input.ownerTagNames, input.parameterFile, findingsOf.get(account) ?? []), ...(egress ? { egress } : {}) };
     // Every chain of calls that reaches the declaration: the one read, and those of calls with the same values (`sameAs`).
     const chains = [along(account.deploymentPath)];
     const seen = new Set([chainKey(chains[0])]);
@@ -179,6 +183,21 @@ function instanceFinding(f: Finding, parameterFile: ParameterFile | undefined): 
   return {
     ruleId: f.ruleId, level: f.level, message: f.messageText, ...place(at),
     ...(f.suppression ? { suppression: f.suppression } : {}),
+  };
+}
+
+/** The egress summary as plain data (places with file URIs, as every place of a run). */
+function instanceEgress(e: EgressSummary): InstanceEgress {
+  return {
+    dependencies: e.dependencies.map((d) => ({
+      host: d.host, hostKnown: d.hostKnown, service: d.service,
+      ...(d.resource ? { resource: { type: d.resource.type, name: d.resource.name, existing: d.resource.existing, ...place(d.resource.loc) } } : {}),
+      evidence: d.evidence.map((x) => ({ kind: x.kind, detail: x.detail, ...place(x.loc) })),
+      allowed: d.allowed,
+    })),
+    allowListState: e.allowList ? 'set' : e.allowListUnknown ? 'unknown' : 'absent',
+    allowList: e.allowList?.map((x) => ({ entry: x.entry, status: x.status, because: x.because, ...place(x.loc) })) ?? [],
+    missing: e.missing,
   };
 }
 

@@ -46,6 +46,6 @@ export async function runAudit(
     summary: summaryText(summary) + (cancelled ? ' (cancelled before the end)' : ''),
     cancelled,
     inventory: audit.inventory,
-    sarif: JSON.stringify(toSarif(audit.results, { root: params.folders[0] ?? process.cwd(), version, problems: audit.problems }), null, 2),
+    sarif: JSON.stringify(toSarif(audit.results, { root: params.folders[0] ?? process.cwd(), version, problems: audit.problems, inventory: audit.inventory }), null, 2),
   };
 }

@@ -8,6 +8,7 @@ import { editsWithText } from '../engine/edits';
 import { egressJson } from './explain';
 import { positionAt } from '../engine/text';
 import { uriToPath } from '../workspace/node-host';
+import type { Inventory } from '../../../shared/inventory';
 
 const SARIF_LEVEL: Record<Level, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -48,6 +49,8 @@ export interface SarifOptions {
   readonly problems?: readonly FileProblem[];
   /** Give each result its preferred fix (`fixes`, §3.27.30): computes the fixes, which reports otherwise leave alone. */
   readonly fixes?: boolean;
+  /** The audit's inventory: carried in `run.properties.inventory` (instances and their counts). */
+  readonly inventory?: Inventory;
 }
 
 export function toSarif(results: readonly AnalysisResult[], options: SarifOptions): object {
@@ -101,7 +104,7 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
       }],
     };
   };
-  const sarifResults: object[] = results.flatMap((r) => r.findings.map((f: Finding) => ({
+  const result = (f: Finding): object => ({
     ruleId: f.ruleId,
     ruleIndex: ruleIndex.get(f.ruleId),
     level: SARIF_LEVEL[f.level],
@@ -112,7 +115,10 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
     } : {}),
     ...(f.parameterFiles ? { properties: { parameterFiles: f.parameterFiles } } : {}),
     ...sarifFixes(f),
-  })));
+    // A suppression written in the source (§3.35): the result stays, marked, with the reason given.
+    ...(f.suppression ? { suppressions: [{ kind: f.suppression.kind, justification: f.suppression.justification }] } : {}),
+  });
+  const sarifResults: object[] = results.flatMap((r) => [...r.findings, ...r.suppressed ?? []].map(result));
   for (const p of problems) {
     sarifResults.push({ ruleId: p.code, ruleIndex: ruleIndex.get(p.code), level: p.severity, message: { text: p.message }, locations: [problemLocation(p)] });
   }
@@ -159,8 +165,10 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
       }],
       originalUriBaseIds: { '%SRCROOT%': { uri: pathToDirUri(options.root) } },
       results: sarifResults,
-      // Per AI account, what it depends on and its allow-list, as JSON output's `accounts` (when computed).
-      ...(results.some((r) => r.egress) ? { properties: { accounts: egressJson(results, options.root) } } : {}),
+      // The audit's instances (each with its egress map when computed), as JSON output's `inventory`; without an
+      // inventory, each account's egress map, as --explain's JSON `accounts`.
+      ...(options.inventory ? { properties: { inventory: options.inventory } }
+        : results.some((r) => r.egress) ? { properties: { accounts: egressJson(results, options.root) } } : {}),
     }],
   };
 }

@@ -9,7 +9,6 @@ import type { AuditSummary } from '../workspace/audit';
 import { summaryText } from '../workspace/audit';
 import type { FileProblem } from '../workspace/files';
 import { uriToPath } from '../workspace/node-host';
-import { egressJson } from './explain';
 import type { Inventory } from '../../../shared/inventory';
 
 export interface TextOptions {
@@ -17,6 +16,8 @@ export interface TextOptions {
   readonly color?: boolean;
   /** Notes of the run (not of a file), printed after the files. */
   readonly notes?: readonly string[];
+  /** List the suppressed findings too (`--report-suppressed`), marked with their reasons; they are not counted as problems. */
+  readonly suppressed?: boolean;
 }
 
 type Style = Parameters<typeof util.styleText>[0];
@@ -29,7 +30,7 @@ export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = p
   return !!stream.isTTY && env.TERM !== 'dumb';
 }
 
-interface Row { readonly line: number; readonly column: number; readonly level: 'error' | 'warning' | 'info'; readonly message: string; readonly id: string }
+interface Row { readonly line: number; readonly column: number; readonly level: 'error' | 'warning' | 'info'; readonly message: string; readonly id: string; readonly suppressed?: boolean }
 
 export function toText(results: readonly AnalysisResult[], problems: readonly FileProblem[], summary: AuditSummary, cwd: string, options: TextOptions = {}): string {
   const paint = (style: Style, s: string) => (options.color && typeof util.styleText === 'function' ? styleText(style, s) : s);
@@ -50,6 +51,15 @@ export function toText(results: readonly AnalysisResult[], problems: readonly Fi
       if (f.fixable) fixable++;
     }
   }
+  if (options.suppressed) {
+    for (const result of results) {
+      for (const f of result.suppressed ?? []) {
+        const pos = positionAt(f.loc.file.text, f.loc.start);
+        const why = f.suppression?.justification ? `: ${f.suppression.justification}` : ' (no reason given)';
+        group(uriToPath(f.loc.file.uri) ?? f.loc.file.uri).rows.push({ line: pos.line + 1, column: pos.character + 1, level: f.level, message: `${f.message} [suppressed${why}]`, id: f.ruleId, suppressed: true });
+      }
+    }
+  }
   // A problem without a place in the file is at 0:0, as ESLint shows file-level messages.
   for (const p of problems) group(p.path).rows.push({ line: p.line ?? 0, column: p.column ?? 0, level: p.severity, message: p.message, id: p.code });
 
@@ -58,13 +68,13 @@ export function toText(results: readonly AnalysisResult[], problems: readonly Fi
   for (const file of [...files.keys()].sort()) {
     const { rows, note } = files.get(file)!;
     rows.sort((a, b) => a.line - b.line || a.column - b.column);
-    const cells = rows.map((r) => [`${r.line}:${r.column}`, r.level, r.message]);
+    const cells = rows.map((r) => [`${r.line}:${r.column}`, r.suppressed ? 'suppressed' : r.level, r.message]);
     const widths = [0, 1, 2].map((i) => Math.max(...cells.map((c) => c[i].length)));
     out.push('', paint('underline', rel(file)));
     if (note) out.push(`  ${note}`);
     rows.forEach((r, i) => {
       const [pos, level, message] = cells[i];
-      out.push(`  ${paint('dim', pos.padEnd(widths[0]))}  ${paint(LEVEL_STYLE[r.level], level.padEnd(widths[1]))}  ${message.padEnd(widths[2])}  ${paint('dim', r.id)}`);
+      out.push(`  ${paint('dim', pos.padEnd(widths[0]))}  ${paint(r.suppressed ? 'dim' : LEVEL_STYLE[r.level], level.padEnd(widths[1]))}  ${message.padEnd(widths[2])}  ${paint('dim', r.id)}`);
     });
   }
   if (options.notes?.length) out.push('', ...options.notes.map((n) => `note: ${n}`));
@@ -87,7 +97,7 @@ function styleText(style: Style, s: string): string {
 }
 
 export function toJson(results: readonly AnalysisResult[], problems: readonly FileProblem[], summary: AuditSummary, inventory?: Inventory): string {
-  const findings = results.flatMap((r) => r.findings.map((f: Finding) => {
+  const shape = (f: Finding) => {
     const start = positionAt(f.loc.file.text, f.loc.start);
     const end = positionAt(f.loc.file.text, f.loc.end);
     return {
@@ -104,8 +114,12 @@ export function toJson(results: readonly AnalysisResult[], problems: readonly Fi
       data: f.data,
       ...(f.parameterFiles ? { parameterFiles: f.parameterFiles } : {}),
       ...(f.generatedFrom ? { generatedFrom: f.generatedFrom } : {}),
+      ...(f.suppression ? { suppression: f.suppression } : {}),
     };
-  }));
+  };
+  const findings = results.flatMap((r) => r.findings.map(shape));
+  // Findings a suppression in the source covers: listed apart, with the justification (`suppression`).
+  const suppressed = results.flatMap((r) => (r.suppressed ?? []).map(shape));
   // Problems have the shape of findings: `ruleId` is the problem code, `level` its severity.
   const fileProblems = problems.map((p) => ({
     file: p.path,
@@ -114,8 +128,6 @@ export function toJson(results: readonly AnalysisResult[], problems: readonly Fi
     ruleId: p.code,
     message: p.message,
   }));
-  // Each AI account's egress map (dependencies, allow-list entries with their status), when it was computed,
-  // and the deployed instances (shared/inventory.ts) and their counts, beside the findings of the files.
-  const accounts = results.some((r) => r.egress) ? { accounts: egressJson(results) } : {};
-  return `${JSON.stringify({ summary, findings, problems: fileProblems, ...(inventory ? { inventory } : {}), ...accounts }, null, 2)}\n`;
+  // The deployed instances (shared/inventory.ts) and their counts, beside the findings of the files.
+  return `${JSON.stringify({ summary, findings, suppressed, problems: fileProblems, ...(inventory ? { inventory } : {}) }, null, 2)}\n`;
 }

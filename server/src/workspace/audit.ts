@@ -1,12 +1,13 @@
 // Auditing many files: shared by the CLI and the editor's "Audit Workspace" command.
 
 import { pathToFileURL } from 'node:url';
-import { analyze, type AnalysisResult, type FileHost, type Problem } from '../engine/analyze';
+import { analyze, type AnalysisResult, type FileHost, type Finding, type Problem } from '../engine/analyze';
 import type { Rule } from '../../../rules';
 import { positionAt } from '../engine/text';
 import type { Settings } from '../engine/config';
 import { readSourceFile, type FileProblem } from './files';
 import { buildInventory, oncePerCause } from './inventory';
+import { BicepParseCache } from '../engine/bicep/parser';
 import type { Inventory } from '../../../shared/inventory';
 
 export interface AuditResult {
@@ -56,10 +57,10 @@ export interface AuditOptions {
   readonly listings?: ReadonlyMap<string, readonly string[]>;
   /** Files larger than this are reported and not read (default MAX_FILE_BYTES). */
   readonly maxFileBytes?: number;
-  /** Compute each AI account's egress map (`AnalysisResult.egress`), for JSON output and --explain. */
-  readonly egress?: boolean;
   /** The folder the inventory's paths are relative to (default: the current folder). */
   readonly root?: string;
+  /** Compute each AI account's egress map (`AnalysisResult.egress`), for JSON output and --explain. */
+  readonly egress?: boolean;
   /** Called after each file; return false to stop (cancellation). */
   readonly onProgress?: (done: number, total: number, file: string) => boolean | void;
 }
@@ -72,6 +73,7 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
   let lastYield = Date.now();
   // Templates of one folder share its listing (parameter files are looked up beside each template).
   const listings = new Map<string, readonly string[] | undefined>(options.listings);
+  const parses = new BicepParseCache();
   const host: FileHost = {
     readFile: (uri) => options.host.readFile(uri),
     listDir: (uri) => {
@@ -89,8 +91,8 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
       problems.push({ path: filePath, ...(problem ?? { code: 'unreadable-file', severity: 'error', message: 'cannot read' }) });
     } else {
       try {
-        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules, inventory: true, egress: options.egress });
-        results.push(result);
+        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules, inventory: true, egress: options.egress, parses });
+        results.push(options.fixes ? result : detached(result));
         for (const p of result.problems) problems.push(placed(filePath, file.text, p));
       } catch (error) {
         // analyze() does not throw; the settings lookup might. Fail closed all the same.
@@ -102,6 +104,15 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
   }
   const once = oncePerCause(results);
   return { results: once, problems, inventory: buildInventory(once, options.root ?? process.cwd()) };
+}
+
+/**
+ * The result without its findings' way back to the deployment (the lazy fixes hold the whole graph and syntax
+ * tree): an audit that only reports keeps thousands of results. Whether a safe fix exists is settled now.
+ */
+function detached(result: AnalysisResult): AnalysisResult {
+  const plain = (f: Finding): Finding => ({ ...f });
+  return { ...result, findings: result.findings.map(plain), ...(result.suppressed ? { suppressed: result.suppressed.map(plain) } : {}) };
 }
 
 /** An engine problem with 1-based line and column, as the reporters show it. */

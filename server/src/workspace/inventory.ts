@@ -36,20 +36,18 @@ export function buildInventory(results: readonly AnalysisResult[], root: string)
     const parameterFile = run.parameterFile && (run.parameterFile.uri ? relative(run.parameterFile.uri) : run.parameterFile.name);
     const entry = parameterFile ? `${template}+${parameterFile}` : template;
     for (const instance of run.instances) {
-      const { id, entryPoint: _entry, parameterFile: _parameterFile, declaration, chain, findings, ...described } = instance;
-      instances.push({
+      const { id, entryPoint: _entry, parameterFile: _parameterFile, findings, ...described } = instance;
+      instances.push(relativePlaces({
         id: `${entry}${id}`,
-        entryPoint: template,
-        ...(parameterFile ? { parameterFile } : {}),
+        entryPoint: run.template,
+        ...(run.parameterFile?.uri ? { parameterFile: run.parameterFile.uri } : {}),
         ...described,
-        declaration: relativePlace(declaration, relative),
-        chain: chain.map((s) => ({ ...s, file: relative(s.file) })),
         findings: findings.map((f) => {
           // A suppression another file's analysis saw (a module's own #disable-next-line) holds here too.
           const suppressed = f.suppression ? undefined : suppressedAt.get(findingKey(f.ruleId, f, f.file));
-          return { ...f, file: relative(f.file), ...(suppressed?.suppression ? { suppression: suppressed.suppression } : {}) };
+          return suppressed?.suppression ? { ...f, suppression: suppressed.suppression } : f;
         }),
-      });
+      }, relative));
     }
     entryPoints.push({ template, ...(parameterFile ? { parameterFile } : {}), instances: run.instances.length, ...(run.truncated ? { truncated: true } : {}) });
   }
@@ -150,8 +148,16 @@ function findingKey(ruleId: string, at: { line: number; column: number }, uri: s
   return `${ruleId}\u0000${uri}\u0000${at.line}\u0000${at.column}`;
 }
 
-function relativePlace(p: Place, relative: (uri: string) => string): Place {
-  return { ...p, file: relative(p.file) };
+/** A copy with every place's file (an object with `file` and `line`), and the entry point's, relative. */
+function relativePlaces<T>(value: T, relative: (uri: string) => string): T {
+  if (Array.isArray(value)) return value.map((v) => relativePlaces(v, relative)) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  const isPlace = typeof (value as Partial<Place>).file === 'string' && typeof (value as Partial<Place>).line === 'number';
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = (k === 'file' && isPlace) || k === 'entryPoint' || k === 'parameterFile' ? relative(v as string) : relativePlaces(v, relative);
+  }
+  return out as T;
 }
 
 /** A file URI as a path relative to `root` with forward slashes; other URIs unchanged. */

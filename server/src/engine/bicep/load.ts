@@ -24,9 +24,9 @@ function parseForLint(scope: ReadScope) {
 }
 
 export function loadBicep(file: SourceFile, options: AnalyzeOptions, scope: ReadScope, onLimit?: LimitSink): Loaded {
-  const { program, diagnostics } = parseBicep(file.text, parseForLint(scope));
+  const { program, diagnostics } = options.parses ? options.parses.parse(file.uri, file.text, parseForLint(scope)) : parseBicep(file.text, parseForLint(scope));
   const readFile = (uri: string) => options.host?.readFile(uri);
-  const base = { cloud: options.settings.cloud, readFile, moduleCacheUri: options.moduleCacheUri, readTypes: scope.types, onLimit };
+  const base = { cloud: options.settings.cloud, readFile, moduleCacheUri: options.moduleCacheUri, readTypes: scope.types, onLimit, parses: options.parses };
   const problems = problemsOf(diagnostics);
   const parameterFiles = options.host ? [...namedParamFiles(options, file, problems), ...bicepParamFilesOf(file, options.host)] : [];
   const runs = parameterFiles.length
@@ -56,8 +56,9 @@ export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope:
     runs = isDeploymentTemplate(root) ? [readArmDeployment({ file: template, root, errors: [] }, { cloud: options.settings.cloud, parameterFile, onLimit })] : [];
   } else {
     const template: SourceFile = { uri: templateUri, text, kind: 'bicep' };
-    runs = [readBicepDeployment(template, parseBicep(text, parseForLint(scope)).program, {
-      cloud: options.settings.cloud, readFile: (uri) => options.host?.readFile(uri), moduleCacheUri: options.moduleCacheUri, parameterFile, readTypes: scope.types, onLimit,
+    const parsed = options.parses ? options.parses.parse(templateUri, text, parseForLint(scope)) : parseBicep(text, parseForLint(scope));
+    runs = [readBicepDeployment(template, parsed.program, {
+      cloud: options.settings.cloud, readFile: (uri) => options.host?.readFile(uri), moduleCacheUri: options.moduleCacheUri, parameterFile, readTypes: scope.types, onLimit, parses: options.parses,
     })];
   }
   return { isTemplate: true, problems, runs, reportAtSitesIn: file.uri, suppressionOf: directiveSuppression(program), templateUri, parameterFiles: runs.map(() => parameterFile) };

@@ -51,6 +51,30 @@ export const TOO_DEEP_CODE = 'EGB001';
 export const MAX_PARSE_DIAGNOSTICS = 500;
 
 /** Parses Bicep source text. Never throws. */
+/**
+ * Bicep parses shared by the analyses of one audit, so a module is parsed once rather than once per caller and once
+ * on its own. Keyed by URI and the options, checked against the text; bounded (least recently used goes first).
+ */
+export class BicepParseCache {
+  private readonly entries = new Map<string, { readonly text: string; readonly parsed: ParseResult }>();
+  constructor(private readonly max = 500) {}
+
+  parse(uri: string, text: string, options: ParseOptions = {}): ParseResult {
+    const key = `${uri}\u0000${options.fileKind ?? ''}\u0000${options.skipIrrelevantResources ? [...options.readTypes ?? []].sort().join(',') : '*'}`;
+    const hit = this.entries.get(key);
+    if (hit && hit.text === text) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.parsed;
+    }
+    const parsed = parseBicep(text, options);
+    this.entries.delete(key);
+    this.entries.set(key, { text, parsed });
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    return parsed;
+  }
+}
+
 export function parseBicep(text: string, options: ParseOptions = {}): ParseResult {
   const fileKind = options.fileKind ?? 'bicep';
   let lexed: ReturnType<typeof lex> | undefined;

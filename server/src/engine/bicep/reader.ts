@@ -19,7 +19,7 @@ import type { Expression, IfNode, ModuleDeclaration, ObjectNode, Program, Resour
 import { createSymbolResolver, lowerExpression, USER_FUNCTION_NAMESPACE, type SymbolResolver } from './lower';
 import { printExpression } from '../expressions/print';
 import { keepShapes } from '../shapes';
-import { parseBicep, parseBicepParam } from './parser';
+import { parseBicep, parseBicepParam, type BicepParseCache } from './parser';
 import { avmAccountResource, isAvmAccountModule } from './avm';
 
 const MAX_MODULE_DEPTH = MAX_MODULE_CHAIN;
@@ -37,6 +37,8 @@ export interface BicepReadOptions {
   readonly onLimit?: LimitSink;
   /** Shared by the templates of one deployment: parsed modules, and module instances already read. */
   readonly shared?: ModuleCache;
+  /** Parses shared across the analyses of an audit. */
+  readonly parses?: BicepParseCache;
 }
 
 interface ModuleCache {
@@ -379,8 +381,7 @@ class BicepTemplate implements EvalContext {
       for (const key of Object.keys(params.value)) values.set(key, params.member(key)!);
     }
     const path = [...this.path, via];
-    const target = this.moduleTarget(d);
-    const call: ModuleCall = { body, via, values, path, target };
+    const call: ModuleCall = { body, via, values, path, target: this.moduleTarget(d) };
     if (call.target?.kind === 'bicep' && !this.chain.includes(call.target.uri)) {
       const uri = call.target.uri;
       const text = this.options.readFile(uri);
@@ -391,7 +392,8 @@ class BicepTemplate implements EvalContext {
         const programs = this.options.shared?.programs;
         let program = programs?.get(uri);
         if (!program) {
-          program = parseBicep(text, { skipIrrelevantResources: true, readTypes: this.options.readTypes }).program;
+          const parseOptions = { skipIrrelevantResources: true, readTypes: this.options.readTypes };
+          program = (this.options.parses ? this.options.parses.parse(uri, text, parseOptions) : parseBicep(text, parseOptions)).program;
           programs?.set(uri, program);
         }
         call.template = new BicepTemplate(file, program, bindings, this.inModule(d), path, [...this.chain, uri], this.graph);

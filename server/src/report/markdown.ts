@@ -1,0 +1,64 @@
+// `--format markdown`: the audit as a report for a pull request comment or a CI job summary ($GITHUB_STEP_SUMMARY):
+// the KPI line, the services that are not restricted (with owner, place and what is wrong), per-owner and per-rule
+// tables. Everything taken from a template is escaped: it renders as text and cannot break a table.
+
+import type { DeployedInstance, Inventory, RestrictionCounts } from '../../../shared/inventory';
+import { KIND_NOT_SET, NO_OWNER } from '../workspace/inventory';
+import type { AuditSummary } from '../workspace/audit';
+import { kpiLine, openInstances, problemsOf, ruleRows, statusLabel } from './report';
+
+/**
+ * Escapes text for Markdown (GitHub Flavored), in one pass: the characters that start emphasis, code, links,
+ * headings or end a table cell are backslash-escaped (so `|` cannot end a cell nor a backtick start code), `<`, `>`
+ * and `&` become entities (no HTML from data), line breaks become spaces.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\r\n]+|[&<>]|[\\`*_[\]()#|~!]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : /[\r\n]/.test(c) ? ' ' : `\\${c}`));
+}
+
+function row(cells: readonly (string | number)[]): string {
+  return `| ${cells.map((c) => (typeof c === 'number' ? String(c) : c)).join(' | ')} |`;
+}
+
+function table(head: readonly string[], rows: readonly (readonly (string | number)[])[]): string[] {
+  return [row(head), row(head.map(() => '---')), ...rows.map(row)];
+}
+
+function countsRow(label: string, c: RestrictionCounts): (string | number)[] {
+  return [escapeMarkdown(label), c.instances, c.restricted, c.open, c.unknown];
+}
+
+export function toMarkdown(inventory: Inventory, summary: AuditSummary): string {
+  const out: string[] = ['## AI Egress Guard report', '', `**${escapeMarkdown(kpiLine(inventory.summary))}**`, ''];
+  const s = inventory.summary;
+  out.push(`${s.entryPoints} entry point${s.entryPoints === 1 ? '' : 's'}, ${summary.templates} template${summary.templates === 1 ? '' : 's'} (${summary.files} file${summary.files === 1 ? '' : 's'} checked); ${s.findings.total} finding${s.findings.total === 1 ? '' : 's'}, ${s.suppressed.total} suppressed.`);
+  const problems = problemsOf(summary);
+  if (problems) out.push('', `> **${escapeMarkdown(problems)}**`);
+  const open = openInstances(inventory.instances);
+  out.push('', '### Services not restricted', '');
+  if (open.length) {
+    out.push(...table(['Service', 'Kind', 'Owner', 'Status', 'Declared at', 'What is wrong'], open.map((i) => [
+      escapeMarkdown(i.name), escapeMarkdown(i.kind ?? KIND_NOT_SET), escapeMarkdown(i.owner ?? NO_OWNER), statusLabel(i.restricted),
+      escapeMarkdown(`${i.declaration.file}:${i.declaration.line}`), wrong(i),
+    ])));
+  } else {
+    out.push(inventory.instances.length ? 'None: every AI service restricts outbound network access.' : 'No AI service instances found.');
+  }
+  out.push('', '### By owner', '', ...table(['Owner', 'Instances', 'Restricted', 'Open', 'Unverified'], Object.entries(s.byOwner).map(([k, c]) => countsRow(k, c))));
+  out.push('', '### By rule', '');
+  const rules = ruleRows(s);
+  out.push(...(rules.length ? table(['Rule', 'Findings', 'Suppressed'], rules.map((r) => [escapeMarkdown(r.ruleId), r.findings, r.suppressed])) : ['No findings.']));
+  return `${out.join('\n')}\n`;
+}
+
+/** The findings of an instance that are not suppressed, one per line of the cell, with where each is. */
+function wrong(i: DeployedInstance): string {
+  const shown = i.findings.filter((f) => !f.suppression && f.level !== 'info');
+  if (!shown.length) return i.restricted === 'unknown' ? 'restrictOutboundNetworkAccess is only known at deployment' : '';
+  return shown.map((f) => `${escapeMarkdown(firstSentence(f.message))} \\(${escapeMarkdown(f.ruleId)}, ${escapeMarkdown(`${f.file}:${f.line}`)}\\)`).join('<br>');
+}
+
+export function firstSentence(message: string): string {
+  const end = message.search(/\.\s/);
+  return end > 0 ? message.slice(0, end + 1) : message;
+}
