@@ -1,14 +1,17 @@
 // When open files are analysed (on open, as you type or on save, again when a file they read changes) and what
 // is published for them: diagnostics keyed to the analysis, or a file-level error and a status when it throws.
+// Runs on the analysis thread (analysisThread.ts). One analysis per document version: a burst of edits is
+// analysed once, after it; only the changed file and the open files that read it are analysed again.
 
-import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, fileKindOf, type AnalysisResult, type FileHost, type Finding } from '../engine/analyze';
 import type { FileKind } from '../engine/model';
 import { bicepModuleCacheUri, nodeFileHost, uriToPath } from '../workspace/node-host';
+import { fileTooLarge, MAX_FILE_BYTES } from '../workspace/files';
 import { StatusNotification } from '../../../shared/protocol';
 import type { SettingsStore } from './config';
-import { analysisErrorDiagnostic, errorMessage, keyFindings, problemDiagnostics, toDiagnostic } from './diagnostics';
+import { analysisErrorDiagnostic, errorMessage, keyFindings, problemDiagnostics, SOURCE, toDiagnostic } from './diagnostics';
 
 /** A file as an analysis read it. */
 export interface FileRead {
@@ -26,12 +29,23 @@ export interface Analysis {
   readonly problems: readonly Diagnostic[];
   /** Every file the analysis read, itself included: edits are computed against these texts. */
   readonly reads: ReadonlyMap<string, FileRead>;
+  /** Every file it asked for, found or not: a change to one of them makes this analysis stale. */
+  readonly dependsOn: ReadonlySet<string>;
 }
 
 export type Analyze = typeof analyze;
 
+export interface ValidatorOptions {
+  /** The engine's analyze(); tests replace it (to make an analysis throw). */
+  readonly analyze?: Analyze;
+  /** Told of each analysis of an open or audited file (the server traces them). */
+  readonly onAnalysed?: (uri: string, version: number | null, ms: number) => void;
+}
+
 /** Typing bursts are debounced; the engine itself is fast. */
 const DEBOUNCE_MS = 120;
+/** Texts this long may be over the size limit in UTF-8 (no text is shorter in UTF-16 units than in bytes). */
+const MAX_TEXT_CHECKED = MAX_FILE_BYTES / 3;
 
 export class Validator {
   /** Reads open documents' unsaved text, else the disk (the audit's view of the workspace). */
@@ -39,6 +53,8 @@ export class Validator {
   readonly moduleCacheUri = bicepModuleCacheUri();
   /** The latest analysis of each file (the one published, or newer when diagnostics wait for a save). */
   private readonly analyses = new Map<string, Analysis>();
+  /** Analyses whose diagnostics were published. */
+  private readonly published = new WeakSet<Analysis>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
   /** Files the workspace audit has published findings for: they keep them when closed. */
   private readonly audited = new Set<string>();
@@ -51,7 +67,7 @@ export class Validator {
     private readonly documents: TextDocuments<TextDocument>,
     private readonly settings: SettingsStore,
     private readonly log: (message: string) => void,
-    private readonly analyzeFile: Analyze = analyze,
+    private readonly options: ValidatorOptions = {},
   ) {
     this.host = nodeFileHost((uri) => documents.get(uri)?.getText());
   }
@@ -71,18 +87,23 @@ export class Validator {
     this.documents.onDidClose((e) => this.closed(e.document));
   }
 
+  /** Settings changed: every open file is analysed again. */
   validateAll(): void {
+    this.analyses.clear();
     for (const doc of this.documents.all()) this.validate(doc);
   }
 
   /** Files on disk changed: any open file may read them. */
   scheduleAll(): void {
+    this.analyses.clear();
     for (const doc of this.documents.all()) this.schedule(doc);
   }
 
+  /** Analyses and publishes the document, unless its analysis at this version is still current (published). */
   validate(doc: TextDocument): void {
-    clearTimeout(this.pending.get(doc.uri));
-    this.pending.delete(doc.uri);
+    this.cancel(doc.uri);
+    const last = this.analyses.get(doc.uri);
+    if (last && last.version === doc.version && this.published.has(last) && this.unchanged(last)) return;
     this.run(doc.uri, doc.getText(), doc.version);
   }
 
@@ -124,21 +145,32 @@ export class Validator {
   private schedule(doc: TextDocument): void {
     clearTimeout(this.pending.get(doc.uri));
     this.pending.set(doc.uri, setTimeout(() => {
-      this.pending.delete(doc.uri);
-      const current = this.documents.get(doc.uri);
-      if (current) this.validate(current);
+      // Changes that arrived while the thread was busy are taken first: they would supersede this analysis.
+      this.pending.set(doc.uri, setImmediate(() => {
+        this.pending.delete(doc.uri);
+        const current = this.documents.get(doc.uri);
+        if (current) this.validate(current);
+      }) as unknown as NodeJS.Timeout);
     }, DEBOUNCE_MS));
   }
 
-  /** Other open files may read this one (a module, a parameter file): check them again too. */
+  /** The open files whose last analysis read this one (as a module, a parameter file): check them again too. */
   private scheduleDependents(changed: string): void {
-    for (const doc of this.documents.all()) if (doc.uri !== changed) this.schedule(doc);
+    for (const doc of this.documents.all()) {
+      if (doc.uri !== changed && this.analyses.get(doc.uri)?.dependsOn.has(changed)) this.schedule(doc);
+    }
+  }
+
+  private cancel(uri: string): void {
+    const pending = this.pending.get(uri);
+    clearTimeout(pending);
+    clearImmediate(pending as unknown as NodeJS.Immediate);
+    this.pending.delete(uri);
   }
 
   private closed(doc: TextDocument): void {
     const uri = doc.uri;
-    clearTimeout(this.pending.get(uri));
-    this.pending.delete(uri);
+    this.cancel(uri);
     // A file the audit checked keeps its findings in the Problems panel, now as saved on disk.
     const text = this.audited.has(uri) ? this.disk.readFile(uri) : undefined;
     if (text !== undefined) {
@@ -167,6 +199,7 @@ export class Validator {
       return;
     }
     this.setFailed(uri, undefined);
+    this.published.add(analysis);
     const diagnostics = [...analysis.findings].map(([key, f]) => toDiagnostic(f, { key, version }));
     void this.connection.sendDiagnostics({ uri, version: version ?? undefined, diagnostics: [...diagnostics, ...analysis.problems] });
   }
@@ -175,14 +208,18 @@ export class Validator {
   private analyseAndKeep(uri: string, text: string, version: number | null, kind: FileKind): { analysis: Analysis; error?: unknown } {
     let analysis: Analysis;
     let error: unknown;
+    // The previous version's analysis is released before this one is built: one per file at a time.
+    this.analyses.delete(uri);
+    const start = performance.now();
     try {
       analysis = this.analyse(uri, text, version, kind);
     } catch (thrown) {
       this.log(`internal error while analysing ${uri}: ${(thrown as Error | undefined)?.stack ?? String(thrown)}`);
       // Kept, so code actions on this version do not run the failing analysis again.
-      analysis = { uri, version, findings: new Map(), problems: [], reads: new Map([[uri, { text, version }]]) };
+      analysis = { uri, version, findings: new Map(), problems: [], reads: new Map([[uri, { text, version }]]), dependsOn: new Set() };
       error = thrown ?? new Error('unknown error');
     }
+    this.options.onAnalysed?.(uri, version, Math.round(performance.now() - start));
     this.analyses.set(uri, analysis);
     return { analysis, error };
   }
@@ -190,8 +227,16 @@ export class Validator {
   /** Runs the engine on one text, recording every file it reads and the version it read. */
   private analyse(uri: string, text: string, version: number | null, kind: FileKind): Analysis {
     const reads = new Map<string, FileRead>([[uri, { text, version }]]);
+    const dependsOn = new Set<string>();
+    // Over the size limit: the documented problem, as the CLI reports it, and no parse (a 50 MB file peaked at 3.8 GB).
+    const tooLarge = text.length > MAX_TEXT_CHECKED ? fileTooLarge(Buffer.byteLength(text)) : undefined;
+    if (tooLarge) {
+      const problem: Diagnostic = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Warning, code: tooLarge.code, source: SOURCE, message: tooLarge.message };
+      return { uri, version, findings: new Map(), problems: [problem], reads, dependsOn };
+    }
     const host: FileHost = {
       readFile: (other) => {
+        dependsOn.add(other);
         const open = this.documents.get(other);
         const content = open ? open.getText() : this.disk.readFile(other);
         if (content !== undefined && !reads.has(other)) reads.set(other, { text: content, version: open?.version ?? null });
@@ -199,8 +244,8 @@ export class Validator {
       },
       listDir: (dir) => this.disk.listDir?.(dir),
     };
-    const result = this.analyzeFile({ uri, text, kind }, { settings: this.settings.settingsFor(uriToPath(uri)), host, moduleCacheUri: this.moduleCacheUri });
-    return { uri, version, findings: keyFindings(result.findings), problems: problemDiagnostics(result), reads };
+    const result = (this.options.analyze ?? analyze)({ uri, text, kind }, { settings: this.settings.settingsFor(uriToPath(uri)), host, moduleCacheUri: this.moduleCacheUri });
+    return { uri, version, findings: keyFindings(result.findings), problems: problemDiagnostics(result), reads, dependsOn };
   }
 
   /** Whether the files an analysis read (other than itself) are as it read them. */
