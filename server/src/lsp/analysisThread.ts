@@ -19,7 +19,8 @@ export type ToAnalysis =
   | { readonly t: 'change'; readonly params: DidChangeTextDocumentParams }
   | { readonly t: 'close'; readonly params: DidCloseTextDocumentParams }
   | { readonly t: 'save'; readonly params: DidSaveTextDocumentParams }
-  | { readonly t: 'settings'; readonly editor: EditorSettings }
+  /** The editor's settings; `configFiles` when config files on disk may have changed too. */
+  | { readonly t: 'settings'; readonly editor: EditorSettings; readonly configFiles: boolean }
   | { readonly t: 'diskChanged' }
   | { readonly t: 'codeAction'; readonly id: number; readonly params: CodeActionParams; readonly versionedEdits: boolean }
   | { readonly t: 'audit'; readonly id: number; readonly params: AuditParams }
@@ -92,10 +93,14 @@ export function serveAnalyses(port: Port, analyze?: Analyze): void {
         case 'change': return sync.change?.(message.params);
         case 'close': return sync.close?.(message.params);
         case 'save': return sync.save?.(message.params);
-        case 'settings':
+        case 'settings': {
+          // The same settings again (read at start-up after the initial ones): nothing to analyse again.
+          const same = JSON.stringify(message.editor) === JSON.stringify(settings.editorSettings);
+          if (same && !message.configFiles) return;
           settings.pushed({ aiEgressGuard: message.editor });
           void settings.refresh().then(() => validator.validateAll());
           return;
+        }
         case 'diskChanged': return validator.scheduleAll();
         case 'codeAction':
           codeActions.versionedEdits = message.versionedEdits;

@@ -70,7 +70,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialize((params) => {
     settings.initialize(params);
     versionedEdits = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
-    analysis.post({ t: 'settings', editor: settings.editorSettings });
+    analysis.post({ t: 'settings', editor: settings.editorSettings, configFiles: false });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -81,8 +81,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   /** Settings may have changed: read them again; the analysis thread checks every open file with them. */
-  const refresh = () => settings.refresh()
-    .then(() => analysis.post({ t: 'settings', editor: settings.editorSettings }))
+  const refresh = (configFiles = false) => settings.refresh()
+    .then(() => analysis.post({ t: 'settings', editor: settings.editorSettings, configFiles }))
     .catch((error: unknown) => log(`refreshing the settings failed: ${(error as Error | undefined)?.stack ?? String(error)}`));
   connection.onInitialized(() => void refresh());
   connection.onDidChangeConfiguration((change) => {
@@ -91,7 +91,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
   connection.onDidChangeWatchedFiles((params) => {
     // A config file changes the settings; a template, module or parameter file on disk changes what open files read.
-    if (params.changes.some((c) => /(\/\.ai-egress-guard\.json|\/bicepconfig\.json)$/i.test(c.uri))) void refresh();
+    if (params.changes.some((c) => /(\/\.ai-egress-guard\.json|\/bicepconfig\.json)$/i.test(c.uri))) void refresh(true);
     else analysis.post({ t: 'diskChanged' });
   });
 
