@@ -1,7 +1,8 @@
 // `npm run bench`: lint throughput next to plain jsonc-parser parsing of the same input, in the same run.
 // Targets: ARM lint within 1.5x the bare parse time; Bicep parse-and-lint no slower than jsonc-parser parsing
 // the compiled JSON of the same template; source.fixAll's edits for 10,000 (ARM) and 4,000 (Bicep) duplicates
-// within a second, and fixes on a file of unclosed braces at once. A benchmark, not a test: it prints, it does not assert.
+// within a second, and fixes on a file of unclosed braces at once; the language server keeping up (lsp.ts).
+// A benchmark, not a test: it prints, it does not assert.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,6 +17,7 @@ import { warmUp } from '../server/src/engine/warmup';
 import { auditFiles } from '../server/src/workspace/audit';
 import { collectFiles } from '../server/src/workspace/files';
 import { nodeFileHost } from '../server/src/workspace/node-host';
+import { lspBenchmarks } from './lsp';
 
 const ARM_TARGET = 1.5;
 const BICEP_TARGET = 1.0;
@@ -230,6 +232,9 @@ async function main(): Promise<void> {
 
   console.log('');
   ok = fixBenchmarks() && ok;
+
+  console.log('');
+  ok = (await lspBenchmarks()) && ok;
 
   const mem = process.memoryUsage();
   console.log(`\nmemory: rss ${(mem.rss / 1024 / 1024).toFixed(0)} MB, heap used ${(mem.heapUsed / 1024 / 1024).toFixed(0)} MB`);

@@ -54,6 +54,11 @@ export class TestClient {
     this.connection.listen();
   }
 
+  /** The spawned server's process id. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get exited(): boolean {
     return !!this.child && this.child.exitCode !== null;
   }

@@ -38,6 +38,8 @@ export type Analyze = typeof analyze;
 export interface ValidatorOptions {
   /** The engine's analyze(); tests replace it (to make an analysis throw). */
   readonly analyze?: Analyze;
+  /** Applies the document changes that wait (they are applied in bursts): called before an analysis reads them. */
+  readonly flush?: () => void;
   /** Told of each analysis of an open or audited file (the server traces them). */
   readonly onAnalysed?: (uri: string, version: number | null, ms: number) => void;
 }
@@ -74,11 +76,7 @@ export class Validator {
 
   listen(): void {
     this.documents.onDidOpen((e) => this.validate(e.document));
-    this.documents.onDidChangeContent((e) => {
-      if (!this.settings.runsOnType) return;
-      this.schedule(e.document);
-      this.scheduleDependents(e.document.uri);
-    });
+    this.documents.onDidChangeContent((e) => this.changed(e.document.uri));
     this.documents.onDidSave((e) => {
       if (!this.settings.runsOnSave) return;
       this.validate(e.document);
@@ -88,6 +86,16 @@ export class Validator {
   }
 
   /** Settings changed: every open file is analysed again. */
+  /**
+   * A document changed, or changes of it wait to be applied (see `flush`): it and the open files that read it are
+   * analysed once the typing pauses.
+   */
+  changed(uri: string): void {
+    if (!this.settings.runsOnType) return;
+    this.schedule(uri);
+    this.scheduleDependents(uri);
+  }
+
   validateAll(): void {
     this.analyses.clear();
     for (const doc of this.documents.all()) this.validate(doc);
@@ -96,7 +104,7 @@ export class Validator {
   /** Files on disk changed: any open file may read them. */
   scheduleAll(): void {
     this.analyses.clear();
-    for (const doc of this.documents.all()) this.schedule(doc);
+    for (const doc of this.documents.all()) this.schedule(doc.uri);
   }
 
   /** Analyses and publishes the document, unless its analysis at this version is still current (published). */
@@ -142,22 +150,27 @@ export class Validator {
     void this.connection.sendDiagnostics({ uri, diagnostics: [...diagnostics, ...problemDiagnostics(result)] });
   }
 
-  private schedule(doc: TextDocument): void {
-    clearTimeout(this.pending.get(doc.uri));
-    this.pending.set(doc.uri, setTimeout(() => {
-      // Changes that arrived while the thread was busy are taken first: they would supersede this analysis.
-      this.pending.set(doc.uri, setImmediate(() => {
-        this.pending.delete(doc.uri);
-        const current = this.documents.get(doc.uri);
+  private schedule(uri: string): void {
+    this.cancel(uri);
+    this.pending.set(uri, setTimeout(() => {
+      // Changes that arrived while the thread was busy are taken first: they supersede this analysis (and
+      // schedule the next one).
+      const immediate = setImmediate(() => {
+        if (this.pending.get(uri) !== immediate as unknown) return;
+        // Changes waiting to be applied were all waited for: applying them must not start the wait again.
+        this.options.flush?.();
+        this.cancel(uri);
+        const current = this.documents.get(uri);
         if (current) this.validate(current);
-      }) as unknown as NodeJS.Timeout);
+      });
+      this.pending.set(uri, immediate as unknown as NodeJS.Timeout);
     }, DEBOUNCE_MS));
   }
 
   /** The open files whose last analysis read this one (as a module, a parameter file): check them again too. */
   private scheduleDependents(changed: string): void {
     for (const doc of this.documents.all()) {
-      if (doc.uri !== changed && this.analyses.get(doc.uri)?.dependsOn.has(changed)) this.schedule(doc);
+      if (doc.uri !== changed && this.analyses.get(doc.uri)?.dependsOn.has(changed)) this.schedule(doc.uri);
     }
   }
 
