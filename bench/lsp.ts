@@ -20,6 +20,12 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
+/** CPU time (user + system) the process has used, in ms: what a request cost it, whatever the machine's load. */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 function line(name: string, value: string, ok: boolean): boolean {
   console.log(`${name.padEnd(50)} ${value}  ${ok ? 'ok' : 'MISSED'}`);
   return ok;
@@ -36,6 +42,7 @@ export async function lspBenchmarks(): Promise<boolean> {
   let ok = true;
   try {
     await client.initialize();
+    await client.trace('verbose');
     const text = largeTemplate(7200);
     const uri = 'file:///bench/lsp/large.json';
     const hasDiagnostics = (version: number) => (d: Diagnostic[]) => d.some((x) => versionOf(x) === version);
@@ -53,33 +60,45 @@ export async function lspBenchmarks(): Promise<boolean> {
     const pid = client.pid!;
     const rssOpen = rssMb(pid);
 
-    // 1,000 edits back to back, as fast typing sends them: a space typed and deleted at the start of line 10.
+    // Three bursts of 1,000 edits back to back, as fast typing sends them: a space typed and deleted at the start
+    // of line 10. Timed from the last edit sent to its diagnostics.
     const at = { line: 10, character: 0 };
     let version = 1;
-    for (let i = 0; i < 1000; i++) {
-      const insert = i % 2 === 0;
-      await client.connection.sendNotification('textDocument/didChange', {
-        textDocument: { uri, version: ++version },
-        contentChanges: [{ range: { start: at, end: insert ? at : { line: 10, character: 1 } }, text: insert ? ' ' : '' }],
-      });
+    const bursts: number[] = [];
+    let last: Diagnostic[] = [];
+    const analysesBefore = client.traces.length;
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 1000; i++) {
+        const insert = i % 2 === 0;
+        await client.connection.sendNotification('textDocument/didChange', {
+          textDocument: { uri, version: ++version },
+          contentChanges: [{ range: { start: at, end: insert ? at : { line: 10, character: 1 } }, text: insert ? ' ' : '' }],
+        });
+      }
+      const burst = await timed(() => client.waitForDiagnostics(uri, hasDiagnostics(version), 120_000));
+      bursts.push(burst.ms);
+      last = burst.value;
     }
-    const burst = await timed(() => client.waitForDiagnostics(uri, hasDiagnostics(version), 120_000));
-    const ratio = burst.ms / single;
+    const burstMs = [...bursts].sort((a, b) => a - b)[1];
+    const ratio = burstMs / single;
     ok = line(`diagnostics after a burst of 1,000 edits (${(text.length / 1024 / 1024).toFixed(1)} MB)`,
-      `${burst.ms.toFixed(0).padStart(6)} ms, one analysis ${single.toFixed(0)} ms: ratio ${ratio.toFixed(2)}x (target ${BURST_TARGET}x)`, ratio <= BURST_TARGET) && ok;
+      `${burstMs.toFixed(0).padStart(6)} ms, one analysis ${single.toFixed(0)} ms: ratio ${ratio.toFixed(2)}x (target ${BURST_TARGET}x)`, ratio <= BURST_TARGET) && ok;
+    console.log(`${''.padEnd(50)} (median of 3 bursts; ${client.traces.length - analysesBefore} analyses for the 3,000 edits)`);
 
-    const restrict = burst.value.find((d) => d.code === 'restrict-outbound-network-access')!;
+    const restrict = last.find((d) => d.code === 'restrict-outbound-network-access')!;
     const quickFixes = () => client.connection.sendRequest('textDocument/codeAction', {
       textDocument: { uri }, range: restrict.range, context: { diagnostics: [restrict], only: ['quickfix'] },
     }) as Promise<CodeAction[]>;
     const fixTimes: number[] = [];
+    const cpuBefore = cpuMs(pid);
     for (let i = 0; i < 5; i++) {
       const { ms, value } = await timed(quickFixes);
       if (!value.length) throw new Error('no quick fix offered');
       fixTimes.push(ms);
     }
+    const fixCpu = (cpuMs(pid) - cpuBefore) / 5;
     const fixMs = [...fixTimes].sort((a, b) => a - b)[2];
-    ok = line('quick fix on it (median of 5)', `${fixMs.toFixed(1).padStart(6)} ms (target ${CODE_ACTION_MS} ms)`, fixMs <= CODE_ACTION_MS) && ok;
+    ok = line('quick fix on it (median of 5)', `${fixMs.toFixed(1).padStart(6)} ms (target ${CODE_ACTION_MS} ms; server CPU ${fixCpu.toFixed(0)} ms a request)`, fixMs <= CODE_ACTION_MS) && ok;
     const fixAll = await timed(() => client.connection.sendRequest('textDocument/codeAction', {
       textDocument: { uri }, range: restrict.range, context: { diagnostics: [], only: ['source.fixAll'] },
     }) as Promise<CodeAction[]>);

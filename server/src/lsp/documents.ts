@@ -44,8 +44,13 @@ export interface ValidatorOptions {
   readonly onAnalysed?: (uri: string, version: number | null, ms: number) => void;
 }
 
-/** Typing bursts are debounced; the engine itself is fast. */
+/**
+ * Typing bursts are debounced: analysed once the typing pauses for 120 ms, or for a quarter of the file's last
+ * analysis time (at most a second). An analysis cannot stop halfway, so one started at a short pause in the typing
+ * of a large file would delay the diagnostics of the final text by a whole analysis.
+ */
 const DEBOUNCE_MS = 120;
+const MAX_DEBOUNCE_MS = 1000;
 /** Texts this long may be over the size limit in UTF-8 (no text is shorter in UTF-16 units than in bytes). */
 const MAX_TEXT_CHECKED = MAX_FILE_BYTES / 3;
 
@@ -55,6 +60,8 @@ export class Validator {
   readonly moduleCacheUri = bicepModuleCacheUri();
   /** The latest analysis of each file (the one published, or newer when diagnostics wait for a save). */
   private readonly analyses = new Map<string, Analysis>();
+  /** How long the last analysis of each open file took (ms). */
+  private readonly durations = new Map<string, number>();
   /** Analyses whose diagnostics were published. */
   private readonly published = new WeakSet<Analysis>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
@@ -164,7 +171,7 @@ export class Validator {
         if (current) this.validate(current);
       });
       this.pending.set(uri, immediate as unknown as NodeJS.Timeout);
-    }, DEBOUNCE_MS));
+    }, Math.min(Math.max(DEBOUNCE_MS, (this.durations.get(uri) ?? 0) / 4), MAX_DEBOUNCE_MS)));
   }
 
   /** The open files whose last analysis read this one (as a module, a parameter file): check them again too. */
@@ -184,6 +191,7 @@ export class Validator {
   private closed(doc: TextDocument): void {
     const uri = doc.uri;
     this.cancel(uri);
+    this.durations.delete(uri);
     // A file the audit checked keeps its findings in the Problems panel, now as saved on disk.
     const text = this.audited.has(uri) ? this.disk.readFile(uri) : undefined;
     if (text !== undefined) {
@@ -232,7 +240,9 @@ export class Validator {
       analysis = { uri, version, findings: new Map(), problems: [], reads: new Map([[uri, { text, version }]]), dependsOn: new Set() };
       error = thrown ?? new Error('unknown error');
     }
-    this.options.onAnalysed?.(uri, version, Math.round(performance.now() - start));
+    const ms = Math.round(performance.now() - start);
+    this.durations.set(uri, ms);
+    this.options.onAnalysed?.(uri, version, ms);
     this.analyses.set(uri, analysis);
     return { analysis, error };
   }
