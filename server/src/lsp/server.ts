@@ -8,7 +8,8 @@ import {
   createConnection, CodeActionKind, ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind,
   type CancellationToken, type Connection,
 } from 'vscode-languageserver/node';
-import { AuditRequest, type AuditResponse } from '../../../shared/protocol';
+import { AuditRequest, InventoryRequest, type AuditResponse } from '../../../shared/protocol';
+import type { Inventory } from '../../../shared/inventory';
 import { serveAnalyses, type FromAnalysis, type Port, type ToAnalysis } from './analysisThread';
 import { FIX_ALL_KIND } from './codeActions';
 import { SettingsStore } from './config';
@@ -129,7 +130,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (!params.context.only?.length && !params.context.diagnostics.some((d) => d.source === SOURCE)) return [];
     return request((id) => ({ t: 'codeAction', id, params, versionedEdits }));
   });
-  connection.onRequest(AuditRequest, (params, token) => request<AuditResponse>((id) => ({ t: 'audit', id, params }), token));
+  let lastInventory: Inventory | null = null;
+  connection.onRequest(AuditRequest, async (params, token) => {
+    const response = await request<AuditResponse>((id) => ({ t: 'audit', id, params }), token);
+    lastInventory = response.inventory;
+    return response;
+  });
+  connection.onRequest(InventoryRequest, () => lastInventory);
   registerPolicyRequest(connection, (file) => settings.settingsFor(file));
 
   connection.listen();
