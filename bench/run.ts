@@ -2,7 +2,8 @@
 // Targets: ARM lint within 1.5x the bare parse time; Bicep parse-and-lint no slower than jsonc-parser parsing
 // the compiled JSON of the same template; source.fixAll's edits for 10,000 (ARM) and 4,000 (Bicep) duplicates
 // within a second, and fixes on a file of unclosed braces at once; the audit with its inventory of 10,000 Bicep
-// templates within 1.5x find+read+parse and under 300 MB (bench/inventory.ts). A benchmark, not a test: it prints, it does not assert.
+// templates within 1.5x find+read+parse and under 300 MB (bench/inventory.ts); the language server keeping up
+// (lsp.ts). A benchmark, not a test: it prints, it does not assert.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,6 +19,7 @@ import { auditFiles } from '../server/src/workspace/audit';
 import { collectFiles } from '../server/src/workspace/files';
 import { nodeFileHost } from '../server/src/workspace/node-host';
 import { inventoryBenchmark } from './inventory';
+import { lspBenchmarks } from './lsp';
 
 const ARM_TARGET = 1.5;
 const BICEP_TARGET = 1.0;
@@ -235,6 +237,9 @@ async function main(): Promise<void> {
 
   console.log('');
   ok = fixBenchmarks() && ok;
+
+  console.log('');
+  ok = (await lspBenchmarks()) && ok;
 
   const mem = process.memoryUsage();
   console.log(`\nmemory: rss ${(mem.rss / 1024 / 1024).toFixed(0)} MB, heap used ${(mem.heapUsed / 1024 / 1024).toFixed(0)} MB`);

@@ -1,10 +1,12 @@
 // Driving the VS Code workbench like a user: keyboard shortcuts, Quick Open, the Problems panel, the quick-fix
 // menu, the command palette and notifications. Reads what is on screen (DOM text and ARIA labels), never the
-// extension's internals. Every wait polls with a time limit (waitFor); there are no fixed sleeps.
+// extension's internals. Every wait polls with a time limit (waitFor); there are no fixed sleeps. Every step waits
+// for the element it acts on to be ready (visible, focused) and checks that its action took, retrying a bounded
+// number of times: a key pressed or text typed a moment too early is otherwise lost without a trace.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { log, waitFor } from '../support/codeServer';
 
 export interface Problem {
@@ -59,13 +61,62 @@ export class Workbench {
     return file;
   }
 
-  /** Presses Escape until no quick input, menu or widget has focus (bounded). */
+  /** Presses Escape until no quick input, menu or widget is open (bounded), waiting for each to close. */
   async dismissOverlays(): Promise<void> {
+    const overlays = this.page.locator('.quick-input-widget:visible, .action-widget:visible, .context-view .monaco-menu:visible');
     for (let i = 0; i < 3; i++) {
-      const open = await this.page.locator('.quick-input-widget:visible, .action-widget:visible, .context-view .monaco-menu:visible').count();
+      const open = await overlays.count();
       if (!open) return;
       await this.page.keyboard.press('Escape');
+      await waitFor(async () => (await overlays.count()) < open, { what: 'an overlay to close on Escape', timeout: 2_000 }).catch(() => undefined);
     }
+  }
+
+  /** Whether the element has the keyboard focus (an input inside it counts). */
+  private async hasFocus(element: Locator): Promise<boolean> {
+    return element.evaluate((el) => {
+      const active = (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement;
+      return active === el || (el as unknown as { contains(other: unknown): boolean }).contains(active);
+    }).catch(() => false);
+  }
+
+  /**
+   * Types `text` into an input as a user would: waits for it to be visible, focuses it (and checks it has the
+   * focus), replaces its value, and checks the value took. Retried: the workbench may re-render the input (the
+   * Problems filter moves when the panel lays out) between finding it and typing.
+   */
+  async typeInto(input: Locator, text: string, what: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        if (!(await this.hasFocus(input))) await input.click({ timeout: 5_000 });
+        await waitFor(() => this.hasFocus(input), { what: `${what} to have the focus`, timeout: 3_000 });
+        await input.fill(text, { timeout: 5_000 });
+        await waitFor(async () => (await input.inputValue()) === text, { what: `${what} to read "${text}"`, timeout: 3_000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        log(`  ${what}: ${(error as Error).message.split('\n')[0]}; typing again`);
+      }
+    }
+  }
+
+  /** Presses `key` until `opened` holds (the widget it opens is there), up to three times. */
+  private async pressUntil(key: string, opened: () => Promise<boolean>, what: string, timeout = 5_000): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press(key);
+      try {
+        await waitFor(opened, { what, timeout });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        log(`  ${key}: ${(error as Error).message}; pressing it again`);
+      }
+    }
+  }
+
+  private quickInput() {
+    return this.page.locator('.quick-input-widget .quick-input-box input');
   }
 
   // ------------------------------------------------------------------------------------------ editors
@@ -74,10 +125,9 @@ export class Workbench {
   async quickOpen(fileName: string): Promise<void> {
     await this.dismissOverlays();
     await this.focusEditorArea();
-    await this.page.keyboard.press('Control+P');
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(fileName);
+    const input = this.quickInput();
+    await this.pressUntil('Control+P', () => input.isVisible(), 'Quick Open (Ctrl+P) to open');
+    await this.typeInto(input, fileName, 'the Quick Open box');
     // Enter opens the focused row: wait until that is our file (the list first shows recently opened files).
     const focused = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused');
     await waitFor(async () => {
@@ -123,7 +173,13 @@ export class Workbench {
 
   async focusEditorArea(): Promise<void> {
     // Ctrl+1 focuses the first editor group (or the editor area when empty); harmless when already there.
-    await this.page.keyboard.press('Control+1');
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor').first();
+    if (!(await editor.count())) {
+      await this.page.keyboard.press('Control+1');
+      return;
+    }
+    if (await this.hasFocus(editor)) return;
+    await this.pressUntil('Control+1', () => this.hasFocus(editor), 'the active editor to have the focus (Ctrl+1)', 3_000);
   }
 
   // ------------------------------------------------------------------------------------------ Problems panel
@@ -131,10 +187,9 @@ export class Workbench {
   /** Opens the Problems panel (Ctrl+Shift+M) and waits for it. */
   async showProblems(): Promise<void> {
     await this.dismissOverlays();
-    if (!(await this.page.locator('.markers-panel').isVisible().catch(() => false))) {
-      await this.page.keyboard.press('Control+Shift+M');
-    }
-    await this.page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 10_000 });
+    const panel = this.page.locator('.markers-panel');
+    if (await panel.isVisible().catch(() => false)) return;
+    await this.pressUntil('Control+Shift+M', () => panel.isVisible().catch(() => false), 'the Problems panel to open (Ctrl+Shift+M)', 10_000);
   }
 
   private filterInput() {
@@ -147,10 +202,7 @@ export class Workbench {
    */
   async filterProblems(text: string): Promise<void> {
     await this.showProblems();
-    const input = this.filterInput();
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(text);
-    await waitFor(async () => (await input.inputValue()) === text, { what: `the Problems filter to read "${text}"` });
+    await this.typeInto(this.filterInput(), text, 'the Problems filter');
   }
 
   /** The rows of the Problems panel currently rendered, as markers grouped under their file. */
@@ -191,7 +243,18 @@ export class Workbench {
   async clickProblem(code: string, resource: string): Promise<void> {
     const row = this.page.locator('.markers-panel .monaco-list-row').filter({ has: this.page.locator('.marker-code', { hasText: code }) })
       .filter({ has: this.page.locator('.marker-message', { hasText: `'${resource}'` }) }).first();
-    await row.locator('.marker-message').click();
+    await row.waitFor({ state: 'visible', timeout: 10_000 });
+    // The click took when the row is selected (the list re-renders rows as diagnostics are published: click again).
+    for (let attempt = 1; ; attempt++) {
+      await row.locator('.marker-message').click({ timeout: 5_000 });
+      try {
+        await waitFor(async () => (await row.getAttribute('aria-selected')) === 'true' || (await row.evaluate((el) => el.classList.contains('selected'))),
+          { what: `the Problems row of ${code} for '${resource}' to be selected`, timeout: 3_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
     await this.page.mouse.move(1, 1); // no hover tooltip over the next screenshots
   }
 
@@ -199,12 +262,11 @@ export class Workbench {
 
   /** Opens the quick-fix menu (Ctrl+.) at the cursor and returns the titles it offers. */
   async openQuickFixMenu(): Promise<string[]> {
-    await this.page.keyboard.press('Control+.');
     const rows = this.page.locator('.action-widget .monaco-list-row.action');
-    return waitFor(async () => {
-      const titles = await rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
-      return titles.length ? titles : undefined;
-    }, { what: 'the quick-fix menu (Ctrl+.) to list actions', timeout: 15_000 });
+    const titles = () => rows.evaluateAll((els) => els.map((e) => (e.getAttribute('aria-label') ?? e.textContent ?? '').trim()));
+    // Ctrl+. pressed before the editor has the code actions shows "No code actions available": press again.
+    await this.pressUntil('Control+.', async () => (await titles()).length > 0, 'the quick-fix menu (Ctrl+.) to list actions');
+    return titles();
   }
 
   /**
@@ -218,7 +280,9 @@ export class Workbench {
       const focused = this.page.locator('.action-widget .monaco-list-row.action.focused');
       return (await focused.count()) ? ((await focused.first().getAttribute('aria-label')) ?? (await focused.first().innerText())).trim() : '';
     };
+    const menu = this.page.locator('.action-widget').filter({ visible: true });
     for (let i = 0; i <= total; i++) {
+      if (!(await menu.count())) throw new Error(`the quick-fix menu closed before "${title}" was chosen`);
       const current = await focusedTitle();
       if (current === title || current.startsWith(title)) {
         await this.page.keyboard.press('Enter');
@@ -237,14 +301,15 @@ export class Workbench {
   /** F1, types the command's palette label, waits for the exact entry, and runs it with Enter. */
   async runCommand(label: string): Promise<void> {
     await this.dismissOverlays();
-    await this.page.keyboard.press('F1');
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${label}`);
+    const input = this.quickInput();
+    await this.pressUntil('F1', () => input.isVisible(), 'the command palette (F1) to open');
+    await this.typeInto(input, `>${label}`, 'the command palette');
     const focused = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused');
     await waitFor(async () => (await focused.count()) > 0 && (await focused.first().innerText()).includes(label),
       { what: `the command palette to select "${label}"`, timeout: 20_000 });
     await this.page.keyboard.press('Enter');
+    // The command ran when the palette closed.
+    await waitFor(async () => !(await input.isVisible()), { what: `the command palette to close after "${label}"`, timeout: 10_000 });
   }
 
   /**
@@ -289,6 +354,9 @@ export class Workbench {
   /** Clicks a button of the visible notification toast whose message includes `text`. */
   async clickNotificationButton(text: string, button: string): Promise<void> {
     const toast = this.page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+    await toast.waitFor({ state: 'visible', timeout: 10_000 });
     await toast.locator('.notification-list-item-buttons-container .monaco-button', { hasText: button }).first().click();
+    // A button's action closes its notification.
+    await waitFor(async () => !(await toast.isVisible()), { what: `the notification "${text}" to close after "${button}"`, timeout: 10_000 });
   }
 }

@@ -16,6 +16,13 @@ export class TestClient {
   stderr = '';
   /** aiEgressGuard/status notifications received, in order. */
   readonly statuses: { uri: string; state: string; message?: string }[] = [];
+  /** Every publishDiagnostics received, in order. */
+  readonly published: PublishDiagnosticsParams[] = [];
+  /** window/logMessage texts and $/logTrace messages (sent once `trace('verbose')` is called), in order. */
+  readonly logs: string[] = [];
+  readonly traces: string[] = [];
+  /** The spawned server's exit code (null when killed by a signal). */
+  readonly exit?: Promise<number | null>;
   /** Editor settings; the account-wide info rules are off unless a test turns them on (their own tests cover them). */
   settings: Record<string, unknown> = { rules: { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off' } };
 
@@ -30,17 +37,26 @@ export class TestClient {
     } else {
       this.child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
       this.child.stderr!.on('data', (d) => { this.stderr += String(d); });
+      const child = this.child;
+      this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
       this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     }
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p.diagnostics);
-      for (const w of this.waiters.splice(0)) w();
+      this.published.push(p);
+      this.changed();
     });
     this.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => this.settings));
-    this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => { this.logs.push(p.message); this.changed(); });
+    this.connection.onNotification('$/logTrace', (p: { message: string }) => { this.traces.push(p.message); this.changed(); });
     this.connection.onNotification('aiEgressGuard/auditProgress', () => undefined);
     this.connection.onNotification('aiEgressGuard/status', (p: { uri: string; state: string; message?: string }) => { this.statuses.push(p); });
     this.connection.listen();
+  }
+
+  /** The spawned server's process id. */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   get exited(): boolean {
@@ -54,19 +70,41 @@ export class TestClient {
     return result;
   }
 
+  private changed(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
   /** Waits until `predicate` holds on the published diagnostics of `uri` (polls on each publish, with a time limit). */
   async waitForDiagnostics(uri: string, predicate: (d: Diagnostic[]) => boolean, timeoutMs = 10_000): Promise<Diagnostic[]> {
+    return this.waitUntil(() => {
+      const current = this.diagnostics.get(uri);
+      return current && predicate(current) ? current : undefined;
+    }, () => `diagnostics for ${uri} did not reach the expected state: ${JSON.stringify(this.diagnostics.get(uri))}`, timeoutMs);
+  }
+
+  /** Waits until `check` returns a value, checking on each message from the server (with a time limit). */
+  async waitUntil<T>(check: () => T | undefined, failure: () => string, timeoutMs = 10_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const current = this.diagnostics.get(uri);
-      if (current && predicate(current)) return current;
+      const value = check();
+      if (value !== undefined) return value;
       const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`diagnostics for ${uri} did not reach the expected state: ${JSON.stringify(current)}`);
+      if (remaining <= 0) throw new Error(failure());
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, remaining);
         this.waiters.push(() => { clearTimeout(timer); resolve(); });
       });
     }
+  }
+
+  /** Asks the server to trace (the client's `aiEgressGuard.trace.server`): it then traces each analysis. */
+  trace(value: 'off' | 'messages' | 'verbose'): Promise<void> {
+    return this.connection.sendNotification('$/setTrace', { value });
+  }
+
+  /** Writes bytes to the spawned server's stdin as they are, past the JSON-RPC framing. */
+  writeRaw(data: string): void {
+    this.child!.stdin!.write(data);
   }
 
   open(uri: string, text: string, languageId = 'json', version = 1): Promise<void> {
@@ -79,6 +117,10 @@ export class TestClient {
   }
 
   async stop(): Promise<void> {
+    if (this.exited) {
+      this.connection.dispose();
+      return;
+    }
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
       // A server in this process would end the process on `exit`.

@@ -37,6 +37,9 @@ export function hardenedTemplate(name: string): string {
   const id = `[resourceId('${AI_TYPE}', '${name}')]`;
   template.parameters = { subnetId: { type: 'string' }, workspaceId: { type: 'string' } };
   template.resources.push({
+    // The storage account the allow-list admits: a host of the deployment (no-unexplained-fqdns).
+    type: 'Microsoft.Storage/storageAccounts', apiVersion: '2023-01-01', name: 'mystorage', location: 'eastus', sku: { name: 'Standard_LRS' }, kind: 'StorageV2',
+  }, {
     type: 'Microsoft.Network/privateEndpoints', apiVersion: '2024-05-01', name: `${name}-pe`, location: 'eastus', dependsOn: [id],
     properties: {
       subnet: { id: "[parameters('subnetId')]" },

@@ -39,6 +39,11 @@ export class SettingsStore {
     this.configs.clear();
   }
 
+  /** The editor's settings as last read (the analysis thread is given them). */
+  get editorSettings(): EditorSettings {
+    return this.editor;
+  }
+
   get enabled(): boolean {
     return this.editor.enable !== false;
   }

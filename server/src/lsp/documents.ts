@@ -1,14 +1,17 @@
 // When open files are analysed (on open, as you type or on save, again when a file they read changes) and what
 // is published for them: diagnostics keyed to the analysis, or a file-level error and a status when it throws.
+// Runs on the analysis thread (analysisThread.ts). One analysis per document version: a burst of edits is
+// analysed once, after it; only the changed file and the open files that read it are analysed again.
 
-import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
+import { DiagnosticSeverity, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, fileKindOf, type AccountEgress, type AnalysisResult, type FileHost, type Finding } from '../engine/analyze';
 import type { FileKind } from '../engine/model';
 import { bicepModuleCacheUri, nodeFileHost, uriToPath } from '../workspace/node-host';
+import { fileTooLarge, MAX_FILE_BYTES } from '../workspace/files';
 import { StatusNotification } from '../../../shared/protocol';
 import type { SettingsStore } from './config';
-import { analysisErrorDiagnostic, errorMessage, keyFindings, problemDiagnostics, toDiagnostic } from './diagnostics';
+import { analysisErrorDiagnostic, errorMessage, keyFindings, problemDiagnostics, SOURCE, toDiagnostic } from './diagnostics';
 
 /** A file as an analysis read it. */
 export interface FileRead {
@@ -28,12 +31,30 @@ export interface Analysis {
   readonly reads: ReadonlyMap<string, FileRead>;
   /** The egress map of each AI account, computed when first asked for (hover). */
   readonly egress?: () => readonly AccountEgress[];
+  /** Every file it asked for, found or not: a change to one of them makes this analysis stale. */
+  readonly dependsOn: ReadonlySet<string>;
 }
 
 export type Analyze = typeof analyze;
 
-/** Typing bursts are debounced; the engine itself is fast. */
+export interface ValidatorOptions {
+  /** The engine's analyze(); tests replace it (to make an analysis throw). */
+  readonly analyze?: Analyze;
+  /** Applies the document changes that wait (they are applied in bursts): called before an analysis reads them. */
+  readonly flush?: () => void;
+  /** Told of each analysis of an open or audited file (the server traces them). */
+  readonly onAnalysed?: (uri: string, version: number | null, ms: number) => void;
+}
+
+/**
+ * Typing bursts are debounced: analysed once the typing pauses for 120 ms, or for a quarter of the file's last
+ * analysis time (at most a second). An analysis cannot stop halfway, so one started at a short pause in the typing
+ * of a large file would delay the diagnostics of the final text by a whole analysis.
+ */
 const DEBOUNCE_MS = 120;
+const MAX_DEBOUNCE_MS = 1000;
+/** Texts this long may be over the size limit in UTF-8 (no text is shorter in UTF-16 units than in bytes). */
+const MAX_TEXT_CHECKED = MAX_FILE_BYTES / 3;
 
 export class Validator {
   /** Reads open documents' unsaved text, else the disk (the audit's view of the workspace). */
@@ -41,6 +62,10 @@ export class Validator {
   readonly moduleCacheUri = bicepModuleCacheUri();
   /** The latest analysis of each file (the one published, or newer when diagnostics wait for a save). */
   private readonly analyses = new Map<string, Analysis>();
+  /** How long the last analysis of each open file took (ms). */
+  private readonly durations = new Map<string, number>();
+  /** Analyses whose diagnostics were published. */
+  private readonly published = new WeakSet<Analysis>();
   private readonly pending = new Map<string, NodeJS.Timeout>();
   /** Files the workspace audit has published findings for: they keep them when closed. */
   private readonly audited = new Set<string>();
@@ -53,18 +78,14 @@ export class Validator {
     private readonly documents: TextDocuments<TextDocument>,
     private readonly settings: SettingsStore,
     private readonly log: (message: string) => void,
-    private readonly analyzeFile: Analyze = analyze,
+    private readonly options: ValidatorOptions = {},
   ) {
     this.host = nodeFileHost((uri) => documents.get(uri)?.getText());
   }
 
   listen(): void {
     this.documents.onDidOpen((e) => this.validate(e.document));
-    this.documents.onDidChangeContent((e) => {
-      if (!this.settings.runsOnType) return;
-      this.schedule(e.document);
-      this.scheduleDependents(e.document.uri);
-    });
+    this.documents.onDidChangeContent((e) => this.changed(e.document.uri));
     this.documents.onDidSave((e) => {
       if (!this.settings.runsOnSave) return;
       this.validate(e.document);
@@ -73,18 +94,33 @@ export class Validator {
     this.documents.onDidClose((e) => this.closed(e.document));
   }
 
+  /** Settings changed: every open file is analysed again. */
+  /**
+   * A document changed, or changes of it wait to be applied (see `flush`): it and the open files that read it are
+   * analysed once the typing pauses.
+   */
+  changed(uri: string): void {
+    if (!this.settings.runsOnType) return;
+    this.schedule(uri);
+    this.scheduleDependents(uri);
+  }
+
   validateAll(): void {
+    this.analyses.clear();
     for (const doc of this.documents.all()) this.validate(doc);
   }
 
   /** Files on disk changed: any open file may read them. */
   scheduleAll(): void {
-    for (const doc of this.documents.all()) this.schedule(doc);
+    this.analyses.clear();
+    for (const doc of this.documents.all()) this.schedule(doc.uri);
   }
 
+  /** Analyses and publishes the document, unless its analysis at this version is still current (published). */
   validate(doc: TextDocument): void {
-    clearTimeout(this.pending.get(doc.uri));
-    this.pending.delete(doc.uri);
+    this.cancel(doc.uri);
+    const last = this.analyses.get(doc.uri);
+    if (last && last.version === doc.version && this.published.has(last) && this.unchanged(last)) return;
     this.run(doc.uri, doc.getText(), doc.version);
   }
 
@@ -123,24 +159,41 @@ export class Validator {
     void this.connection.sendDiagnostics({ uri, diagnostics: [...diagnostics, ...problemDiagnostics(result)] });
   }
 
-  private schedule(doc: TextDocument): void {
-    clearTimeout(this.pending.get(doc.uri));
-    this.pending.set(doc.uri, setTimeout(() => {
-      this.pending.delete(doc.uri);
-      const current = this.documents.get(doc.uri);
-      if (current) this.validate(current);
-    }, DEBOUNCE_MS));
+  private schedule(uri: string): void {
+    this.cancel(uri);
+    this.pending.set(uri, setTimeout(() => {
+      // Changes that arrived while the thread was busy are taken first: they supersede this analysis (and
+      // schedule the next one).
+      const immediate = setImmediate(() => {
+        if (this.pending.get(uri) !== immediate as unknown) return;
+        // Changes waiting to be applied were all waited for: applying them must not start the wait again.
+        this.options.flush?.();
+        this.cancel(uri);
+        const current = this.documents.get(uri);
+        if (current) this.validate(current);
+      });
+      this.pending.set(uri, immediate as unknown as NodeJS.Timeout);
+    }, Math.min(Math.max(DEBOUNCE_MS, (this.durations.get(uri) ?? 0) / 4), MAX_DEBOUNCE_MS)));
   }
 
-  /** Other open files may read this one (a module, a parameter file): check them again too. */
+  /** The open files whose last analysis read this one (as a module, a parameter file): check them again too. */
   private scheduleDependents(changed: string): void {
-    for (const doc of this.documents.all()) if (doc.uri !== changed) this.schedule(doc);
+    for (const doc of this.documents.all()) {
+      if (doc.uri !== changed && this.analyses.get(doc.uri)?.dependsOn.has(changed)) this.schedule(doc.uri);
+    }
+  }
+
+  private cancel(uri: string): void {
+    const pending = this.pending.get(uri);
+    clearTimeout(pending);
+    clearImmediate(pending as unknown as NodeJS.Immediate);
+    this.pending.delete(uri);
   }
 
   private closed(doc: TextDocument): void {
     const uri = doc.uri;
-    clearTimeout(this.pending.get(uri));
-    this.pending.delete(uri);
+    this.cancel(uri);
+    this.durations.delete(uri);
     // A file the audit checked keeps its findings in the Problems panel, now as saved on disk.
     const text = this.audited.has(uri) ? this.disk.readFile(uri) : undefined;
     if (text !== undefined) {
@@ -169,6 +222,7 @@ export class Validator {
       return;
     }
     this.setFailed(uri, undefined);
+    this.published.add(analysis);
     const diagnostics = [...analysis.findings].map(([key, f]) => toDiagnostic(f, { key, version }));
     void this.connection.sendDiagnostics({ uri, version: version ?? undefined, diagnostics: [...diagnostics, ...analysis.problems] });
   }
@@ -177,14 +231,20 @@ export class Validator {
   private analyseAndKeep(uri: string, text: string, version: number | null, kind: FileKind): { analysis: Analysis; error?: unknown } {
     let analysis: Analysis;
     let error: unknown;
+    // The previous version's analysis is released before this one is built: one per file at a time.
+    this.analyses.delete(uri);
+    const start = performance.now();
     try {
       analysis = this.analyse(uri, text, version, kind);
     } catch (thrown) {
       this.log(`internal error while analysing ${uri}: ${(thrown as Error | undefined)?.stack ?? String(thrown)}`);
       // Kept, so code actions on this version do not run the failing analysis again.
-      analysis = { uri, version, findings: new Map(), problems: [], reads: new Map([[uri, { text, version }]]) };
+      analysis = { uri, version, findings: new Map(), problems: [], reads: new Map([[uri, { text, version }]]), dependsOn: new Set() };
       error = thrown ?? new Error('unknown error');
     }
+    const ms = Math.round(performance.now() - start);
+    this.durations.set(uri, ms);
+    this.options.onAnalysed?.(uri, version, ms);
     this.analyses.set(uri, analysis);
     return { analysis, error };
   }
@@ -192,8 +252,16 @@ export class Validator {
   /** Runs the engine on one text, recording every file it reads and the version it read. */
   private analyse(uri: string, text: string, version: number | null, kind: FileKind): Analysis {
     const reads = new Map<string, FileRead>([[uri, { text, version }]]);
+    const dependsOn = new Set<string>();
+    // Over the size limit: the documented problem, as the CLI reports it, and no parse (a 50 MB file peaked at 3.8 GB).
+    const tooLarge = text.length > MAX_TEXT_CHECKED ? fileTooLarge(Buffer.byteLength(text)) : undefined;
+    if (tooLarge) {
+      const problem: Diagnostic = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Warning, code: tooLarge.code, source: SOURCE, message: tooLarge.message };
+      return { uri, version, findings: new Map(), problems: [problem], reads, dependsOn };
+    }
     const host: FileHost = {
       readFile: (other) => {
+        dependsOn.add(other);
         const open = this.documents.get(other);
         const content = open ? open.getText() : this.disk.readFile(other);
         if (content !== undefined && !reads.has(other)) reads.set(other, { text: content, version: open?.version ?? null });
@@ -201,8 +269,8 @@ export class Validator {
       },
       listDir: (dir) => this.disk.listDir?.(dir),
     };
-    const result = this.analyzeFile({ uri, text, kind }, { settings: this.settings.settingsFor(uriToPath(uri)), host, moduleCacheUri: this.moduleCacheUri, egress: 'lazy' });
-    return { uri, version, findings: keyFindings(result.findings), problems: problemDiagnostics(result), reads, egress: () => result.egress ?? [] };
+    const result = (this.options.analyze ?? analyze)({ uri, text, kind }, { settings: this.settings.settingsFor(uriToPath(uri)), host, moduleCacheUri: this.moduleCacheUri, egress: 'lazy' });
+    return { uri, version, findings: keyFindings(result.findings), problems: problemDiagnostics(result), reads, dependsOn, egress: () => result.egress ?? [] };
   }
 
   /** Whether the files an analysis read (other than itself) are as it read them. */

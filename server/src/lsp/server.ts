@@ -1,34 +1,77 @@
-// The language server's wiring: capabilities, and which handler answers which message. The handlers: config.ts
-// (settings), documents.ts (when files are analysed, what is published), codeActions.ts, hover.ts, audit.ts, policy.ts.
+// The language server's wiring: capabilities, and which handler answers which message. This thread only keeps the
+// connection: documents, analyses, code actions, hover and the audit live on the analysis thread (analysisThread.ts),
+// so a large template being analysed never keeps the server from answering. Handlers: config.ts (settings), policy.ts.
 
-import { createConnection, CodeActionKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { warmUp } from '../engine/warmup';
-import { AuditRequest, InventoryRequest } from '../../../shared/protocol';
+import { MessageChannel, Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { format } from 'node:util';
+import {
+  createConnection, CodeActionKind, ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind,
+  type CancellationToken, type Connection,
+} from 'vscode-languageserver/node';
+import { AuditRequest, InventoryRequest, type AuditResponse } from '../../../shared/protocol';
 import type { Inventory } from '../../../shared/inventory';
-import { runAudit } from './audit';
-import { CodeActions, FIX_ALL_KIND } from './codeActions';
-import { provideHover } from './hover';
+import { serveAnalyses, type FromAnalysis, type Port, type ToAnalysis } from './analysisThread';
+import { FIX_ALL_KIND } from './codeActions';
 import { SettingsStore } from './config';
-import { Validator, type Analyze } from './documents';
+import { SOURCE } from './diagnostics';
+import type { Analyze } from './documents';
 import { registerPolicyRequest } from './policy';
 import { version } from '../../../package.json';
 
 export interface ServerOptions {
-  /** The engine's analyze(); tests replace it (to make an analysis throw). */
+  /** The engine's analyze(); tests replace it (to make an analysis throw). The analyses then run on this thread. */
   readonly analyze?: Analyze;
 }
 
+/** workerData of the analysis thread, which runs this same file. */
+const ANALYSIS_THREAD = 'ai-egress-guard/analysis';
+
+const PREFIX = '[ai-egress-guard]';
+
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
-  const log = (message: string) => connection.console.log(`[ai-egress-guard] ${message}`);
-  const documents = new TextDocuments(TextDocument);
+  const log = (message: string) => connection.console.log(`${PREFIX} ${message}`);
   const settings = new SettingsStore(connection, log);
-  const validator = new Validator(connection, documents, settings, log, options.analyze);
-  const codeActions = new CodeActions(documents, validator);
+  let versionedEdits = false;
+  /** The newest version of each open document: diagnostics of an older one are superseded, not published. */
+  const latest = new Map<string, number>();
+  /** Documents whose didOpen was malformed: not synced, so their later changes are dropped, not analysed. */
+  const rejected = new Set<string>();
+  const waiting = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
+  let nextId = 1;
+
+  const received = (message: FromAnalysis) => {
+    switch (message.t) {
+      case 'diagnostics': {
+        const { uri, version: published } = message.params;
+        const newest = latest.get(uri);
+        if (published !== undefined && newest !== undefined && newest > published && settings.runsOnType) return;
+        void connection.sendDiagnostics(message.params);
+        return;
+      }
+      case 'notification': return void connection.sendNotification(message.method, message.params);
+      case 'log': return log(message.message);
+      // Shown in the client's trace (aiEgressGuard.trace.server): how often and how long files are analysed.
+      case 'analysed': return connection.tracer.log(`analysed ${message.uri} (version ${message.version ?? 'on disk'}) in ${message.ms} ms`);
+      case 'reply': {
+        const entry = waiting.get(message.id);
+        waiting.delete(message.id);
+        if (message.error === undefined) entry?.resolve(message.result);
+        else entry?.reject(new Error(message.error));
+      }
+    }
+  };
+  const analysis = options.analyze ? inlineAnalysis(options.analyze, received) : analysisThread(received, log);
+  const request = <R>(make: (id: number) => ToAnalysis, token?: CancellationToken) => new Promise<R>((resolve, reject) => {
+    const id = nextId++;
+    waiting.set(id, { resolve: resolve as (result: unknown) => void, reject });
+    analysis.post(make(id));
+    token?.onCancellationRequested(() => analysis.post({ t: 'cancel', id }));
+  });
 
   connection.onInitialize((params) => {
     settings.initialize(params);
-    codeActions.versionedEdits = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
+    versionedEdits = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
+    analysis.post({ t: 'settings', editor: settings.editorSettings, configFiles: false });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -39,43 +82,118 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     };
   });
 
-  const failed = (what: string) => (error: unknown) => log(`${what} failed: ${(error as Error | undefined)?.stack ?? String(error)}`);
-  /** Settings may have changed: read them again and check every open file. */
-  const refresh = () => settings.refresh().then(() => validator.validateAll()).catch(failed('refreshing the settings'));
-  connection.onInitialized(() => {
-    try {
-      warmUp();
-    } catch (error) {
-      failed('warm-up')(error);
-    }
-    void refresh();
-  });
+  /** Settings may have changed: read them again; the analysis thread checks every open file with them. */
+  const refresh = (configFiles = false) => settings.refresh()
+    .then(() => analysis.post({ t: 'settings', editor: settings.editorSettings, configFiles }))
+    .catch((error: unknown) => log(`refreshing the settings failed: ${(error as Error | undefined)?.stack ?? String(error)}`));
+  connection.onInitialized(() => void refresh());
   connection.onDidChangeConfiguration((change) => {
     settings.pushed(change.settings);
     void refresh();
   });
   connection.onDidChangeWatchedFiles((params) => {
     // A config file changes the settings; a template, module or parameter file on disk changes what open files read.
-    if (params.changes.some((c) => /(\/\.ai-egress-guard\.json|\/bicepconfig\.json)$/i.test(c.uri))) void refresh();
-    else validator.scheduleAll();
+    if (params.changes.some((c) => /(\/\.ai-egress-guard\.json|\/bicepconfig\.json)$/i.test(c.uri))) void refresh(true);
+    else analysis.post({ t: 'diskChanged' });
   });
 
-  validator.listen();
-  connection.onCodeAction((params) => codeActions.provide(params));
-  connection.onHover((params) => provideHover(params, documents, validator));
+  connection.onDidOpenTextDocument((params) => {
+    const doc = params.textDocument as Partial<typeof params.textDocument> | undefined;
+    if (typeof doc?.uri !== 'string') return log('didOpen without a document URI: ignored');
+    if (typeof doc.text !== 'string' || typeof doc.version !== 'number') {
+      // Rejected once: the document is not synced, so nothing analyses it again when other files change.
+      if (!rejected.has(doc.uri)) log(`didOpen of ${doc.uri} rejected: its ${typeof doc.text !== 'string' ? `text is ${doc.text === null ? 'null' : typeof doc.text}, not a string` : 'version is not a number'}`);
+      rejected.add(doc.uri);
+      return;
+    }
+    rejected.delete(doc.uri);
+    latest.set(doc.uri, doc.version);
+    analysis.post({ t: 'open', params });
+  });
+  connection.onDidChangeTextDocument((params) => {
+    const uri = params.textDocument.uri;
+    if (rejected.has(uri) || !latest.has(uri)) return;
+    latest.set(uri, params.textDocument.version);
+    analysis.post({ t: 'change', params });
+  });
+  connection.onDidCloseTextDocument((params) => {
+    rejected.delete(params.textDocument.uri);
+    latest.delete(params.textDocument.uri);
+    analysis.post({ t: 'close', params });
+  });
+  connection.onDidSaveTextDocument((params) => {
+    if (latest.has(params.textDocument.uri)) analysis.post({ t: 'save', params });
+  });
+
+  connection.onCodeAction((params) => {
+    // Asked on every cursor move: with none of our diagnostics and no kind asked for there is nothing to offer,
+    // and the answer does not wait for an analysis under way.
+    if (!params.context.only?.length && !params.context.diagnostics.some((d) => d.source === SOURCE)) return [];
+    return request((id) => ({ t: 'codeAction', id, params, versionedEdits }));
+  });
+  connection.onHover((params) => request((id) => ({ t: 'hover', id, params })));
   let lastInventory: Inventory | null = null;
   connection.onRequest(AuditRequest, async (params, token) => {
-    const response = await runAudit(params, token, connection, settings, validator);
+    const response = await request<AuditResponse>((id) => ({ t: 'audit', id, params }), token);
     lastInventory = response.inventory;
     return response;
   });
   connection.onRequest(InventoryRequest, () => lastInventory);
   registerPolicyRequest(connection, (file) => settings.settingsFor(file));
 
-  documents.listen(connection);
   connection.listen();
 }
 
-if (require.main === module) {
-  startServer(createConnection(ProposedFeatures.all));
+/** The analysis thread: this file again, in a worker. If it dies the server exits, and the client restarts it. */
+function analysisThread(received: (message: FromAnalysis) => void, log: (message: string) => void): { post(message: ToAnalysis): void } {
+  // Its stdout is not the process's: a stray console.log there must not corrupt the LSP stream.
+  const worker = new Worker(__filename, { workerData: { role: ANALYSIS_THREAD }, stdout: true });
+  worker.stdout.on('data', (data) => log(String(data).trimEnd()));
+  worker.on('message', received);
+  const fatal = (why: string) => {
+    process.stderr.write(`${PREFIX} the analysis thread ${why}: exiting so that the client restarts the server\n`);
+    process.exit(1);
+  };
+  worker.on('error', (error) => fatal(`failed: ${error.stack ?? String(error)}`));
+  worker.on('exit', (code) => fatal(`exited (code ${code})`));
+  return { post: (message) => worker.postMessage(message) };
+}
+
+/** The analyses on this thread, over a MessageChannel (tests that give the server their own engine). */
+function inlineAnalysis(analyze: Analyze, received: (message: FromAnalysis) => void): { post(message: ToAnalysis): void } {
+  const { port1, port2 } = new MessageChannel();
+  serveAnalyses(port2 as Port, analyze);
+  port1.on('message', received);
+  // Like the connection they serve, the ports must not keep a finished test process alive.
+  port1.unref();
+  port2.unref();
+  return { post: (message) => port1.postMessage(message) };
+}
+
+/**
+ * The connection over stdin/stdout. A framing error (a header without a valid Content-Length) leaves the stream
+ * unreadable for good, so the server exits with a log line and the client restarts it instead of talking to a
+ * deaf server.
+ */
+function stdioConnection(): Connection {
+  const reader = new StreamMessageReader(process.stdin);
+  const connection = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout));
+  reader.onError((error) => {
+    const message = error.message.split('\n')[0];
+    if (!/content-length|header/i.test(message)) return log(`could not read a message: ${message}`);
+    process.stderr.write(`${PREFIX} fatal: malformed message header from the client (${message}); exiting so that the client restarts the server\n`);
+    process.exit(1);
+  });
+  // stdout carries the protocol: console output goes to the client's log instead.
+  const log = (...args: unknown[]) => connection.console.log(format(...args));
+  console.log = console.info = console.debug = log;
+  console.warn = console.error = (...args: unknown[]) => connection.console.error(format(...args));
+  process.stdin.on('end', () => process.exit(1));
+  return connection;
+}
+
+if (!isMainThread && (workerData as { role?: string } | undefined)?.role === ANALYSIS_THREAD) {
+  serveAnalyses(parentPort as Port);
+} else if (require.main === module) {
+  startServer(process.argv.includes('--stdio') ? stdioConnection() : createConnection(ProposedFeatures.all));
 }

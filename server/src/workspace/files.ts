@@ -131,6 +131,12 @@ function walk(dir: string, problems: FileProblem[], listings: Map<string, string
   }
 }
 
+/** The file-too-large problem of a file of `bytes` bytes, or undefined within the limit (the CLI's and the editor's). */
+export function fileTooLarge(bytes: number, maxBytes = MAX_FILE_BYTES): Omit<FileProblem, 'path'> | undefined {
+  if (bytes <= maxBytes) return undefined;
+  return { code: 'file-too-large', severity: 'warning', message: `file too large: ${(bytes / 1024 / 1024).toFixed(1)} MB is over the ${formatMb(maxBytes)} MB limit; not analysed` };
+}
+
 /** Reads a file for analysis; binary, oversized or unreadable files give a problem instead. */
 export function readSourceFile(absPath: string, maxBytes = MAX_FILE_BYTES): { file?: SourceFile; problem?: Omit<FileProblem, 'path'> } {
   const kind = fileKindOf(absPath);
@@ -138,9 +144,8 @@ export function readSourceFile(absPath: string, maxBytes = MAX_FILE_BYTES): { fi
   let buffer: Buffer;
   try {
     const size = fs.statSync(absPath).size;
-    if (size > maxBytes) {
-      return { problem: { code: 'file-too-large', severity: 'warning', message: `file too large: ${(size / 1024 / 1024).toFixed(1)} MB is over the ${formatMb(maxBytes)} MB limit; not analysed` } };
-    }
+    const tooLarge = fileTooLarge(size, maxBytes);
+    if (tooLarge) return { problem: tooLarge };
     buffer = fs.readFileSync(absPath);
   } catch (error) {
     return { problem: { code: 'unreadable-file', severity: 'error', message: `cannot read: ${errorText(error)}` } };
