@@ -15,14 +15,20 @@ export const DIAGNOSTIC_SETTINGS_TYPE = 'Microsoft.Insights/diagnosticSettings';
 export const ACCOUNT_DIAGNOSTIC_SETTINGS_TYPE = 'Microsoft.CognitiveServices/accounts/providers/diagnosticSettings';
 
 /**
- * Whether a resource may be deployed: its condition is not false and its copy loop / `for` is not empty.
- * (Resources inside a nested deployment whose own loop is empty cannot be told apart: they count.)
+ * Whether a resource may be deployed: its condition is not false, and neither its own copy loop / `for` nor that
+ * of a nested deployment or module call around it is known to be empty. (A deployment whose condition is false is
+ * not read at all.)
  */
-export function mayDeploy(resource: GraphResource): boolean {
+export function mayDeploy(resource: GraphResource, graph: DeploymentGraph): boolean {
   if (resource.condition?.value === false) return false;
-  const count = resource.loop?.count?.value;
-  if (count === 0 || (Array.isArray(count) && count.length === 0)) return false;
-  return true;
+  if (isEmptyLoop(resource.loop?.count)) return false;
+  return !graph.deploymentChain(resource).some((step) => isEmptyLoop(step.loop?.count));
+}
+
+/** A loop known to run 0 times: a count of 0 (ARM `copy`) or an empty array (Bicep `for`, `range(0, 0)`). */
+function isEmptyLoop(count: ValueNode | undefined): boolean {
+  const value = count?.value;
+  return value === 0 || (Array.isArray(value) && value.length === 0);
 }
 
 /** An object node's members, in order. */
@@ -61,7 +67,7 @@ export function privateEndpointsOf(account: AiResource, graph: DeploymentGraph):
   const found: GraphResource[] = [];
   let unknown = false;
   for (const endpoint of graph.ofType(PRIVATE_ENDPOINT_TYPE)) {
-    if (!mayDeploy(endpoint)) continue;
+    if (!mayDeploy(endpoint, graph)) continue;
     const properties = endpoint.declaration?.member('properties');
     for (const list of ['privateLinkServiceConnections', 'manualPrivateLinkServiceConnections']) {
       const node = properties?.member(list);
@@ -88,7 +94,7 @@ export function diagnosticSettingsOf(account: GraphResource, graph: DeploymentGr
   const out: GraphResource[] = [];
   for (const type of [DIAGNOSTIC_SETTINGS_TYPE, ACCOUNT_DIAGNOSTIC_SETTINGS_TYPE]) {
     for (const r of [...graph.related(account, 'scopedTo', type), ...graph.related(account, 'child', type)]) {
-      if (!out.includes(r) && mayDeploy(r)) out.push(r);
+      if (!out.includes(r) && mayDeploy(r, graph)) out.push(r);
     }
   }
   return out;

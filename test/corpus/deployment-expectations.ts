@@ -190,14 +190,3 @@ export const ML_AI_ENVIRONMENT_FINDINGS: readonly ExpectedFinding[] = [
   { ruleId: 'use-private-endpoint', messageId: 'noEndpoint', level: 'info', line: 9127, data: { resource: "'cognitiveService'" } },
   { ruleId: 'restrict-managed-network-outbound', messageId: 'hubWithoutManagedNetwork', level: 'info', line: 19113, data: { owner: "workspace 'workspace'", detail: "its isolationMode is 'Disabled'" } },
 ];
-
-/**
- * Expected findings the engine does not report yet, with why: the deployment test checks the others now and all
- * of them as a todo.
- */
-export const ML_AI_ENVIRONMENT_GAPS: readonly { readonly finding: ExpectedFinding; readonly why: string }[] = [
-  {
-    finding: ML_AI_ENVIRONMENT_FINDINGS[1],
-    why: "a parameter whose type is a nullable definition ($ref) is not read as null when left out, and resources inside a nested deployment whose copy count is 0 are still taken as deployed: the empty private endpoint modules' connections (unknown) may name the account",
-  },
-];

@@ -60,6 +60,38 @@ describe('parameters', () => {
     assert.equal(undeclared.parameter, 'nope');
   });
 
+  test('left out, a parameter typed by a nullable definition ($ref, chained, JSON pointer) is null; a cycle or a missing definition is not nullable', () => {
+    const scope = new TemplateScope({
+      definitions: {
+        privateEndpointType: { type: 'array', items: { type: 'object' }, nullable: true },
+        alias: { $ref: '#/definitions/privateEndpointType' },
+        'a/b': { type: 'object', properties: { inner: { type: 'string', nullable: true } } },
+        required: { type: 'array' },
+        loopA: { $ref: '#/definitions/loopB' },
+        loopB: { $ref: '#/definitions/loopA' },
+      },
+      parameters: {
+        direct: { $ref: '#/definitions/privateEndpointType' },
+        chained: { $ref: '#/definitions/alias' },
+        pointer: { $ref: '#/definitions/a~1b/properties/inner' },
+        notNullable: { $ref: '#/definitions/required' },
+        cycle: { $ref: '#/definitions/loopA' },
+        missing: { $ref: '#/definitions/nowhere' },
+        outside: { $ref: '#/parameters/direct' },
+        withDefault: { $ref: '#/definitions/privateEndpointType', defaultValue: ['x'] },
+      },
+    } as unknown as ValueObject, { parameterValues: new Map([['supplied', () => 'given']]) });
+    const of = (name: string) => scope.evaluateString(`[parameters('${name}')]`);
+    assert.equal(of('direct'), null);
+    assert.equal(of('chained'), null);
+    assert.equal(of('pointer'), null);
+    assert.equal(scope.evaluateString("[length(coalesce(parameters('direct'), createArray()))]"), 0);
+    for (const name of ['notNullable', 'cycle', 'missing', 'outside']) {
+      assert.equal(assertUnknown(of(name), /has no value/).parameter, name);
+    }
+    assertJson(of('withDefault'), ['x']);
+  });
+
   test("a default value that is an escaped literal ('[[')", () => {
     const scope = new TemplateScope({ parameters: { p: { type: 'string', defaultValue: '[[not an expression]' } } } as ValueObject);
     assert.equal(scope.evaluateString("[parameters('p')]"), '[not an expression]');

@@ -182,6 +182,21 @@ const armWith = (spec: TemplateSpec, after: string, insert: string) => {
   return text.replace(after, `${after}\n      ${insert}`);
 };
 
+/** ARM: the account, and the settings (by a literal scope) in a nested deployment looped `count` times. */
+const inLoopedDeployment = (count: number) => armWith({
+  params: WORKSPACE, properties: restricted,
+  resources: [{
+    type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'logs',
+    properties: {
+      mode: 'Incremental',
+      template: {
+        $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0',
+        resources: [{ type: 'Microsoft.Insights/diagnosticSettings', apiVersion: '2021-05-01-preview', name: 'oai-logs', scope: 'Microsoft.CognitiveServices/accounts/oai', properties: { workspaceId: param('workspaceId'), logs: both } }],
+      },
+    },
+  }],
+}, '"name": "logs",', `"copy": { "name": "logs", "count": ${count} },`);
+
 ruleTester(rule, {
   valid: [
     { name: 'settings scoped to the account that send Audit and RequestResponse to a workspace', ...withSettings(both) },
@@ -200,6 +215,7 @@ ruleTester(rule, {
     },
     { name: 'an existing account is not checked', existing: true },
     { name: 'the Azure Verified Module sends all logs when given a workspace', code: { bicep: avm('\n    diagnosticSettings: [\n      { workspaceResourceId: workspaceId }\n    ]') } },
+    { name: 'settings in a nested deployment looped once count', code: { arm: inLoopedDeployment(1) } },
     { name: 'suppressed on the account (ARM metadata, Bicep #disable-next-line)', suppress: { 'enable-diagnostic-logs': 'logs are collected by policy' } },
   ],
   invalid: [
@@ -274,6 +290,7 @@ ruleTester(rule, {
       code: { arm: armWith(withSettings(both), '"name": "oai-logs",', '"copy": { "name": "logs", "count": 0 },') },
       errors: [{ messageId: 'noSettings', arm: '12:15-12:53' }],
     },
+    { name: 'settings in a nested deployment whose copy count is 0 do not count', code: { arm: inLoopedDeployment(0) }, errors: [{ messageId: 'noSettings', arm: '12:15-12:53' }] },
     {
       name: 'the older form nested under the account (ARM) counts, and is checked',
       only: 'arm',

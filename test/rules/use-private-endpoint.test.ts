@@ -186,6 +186,78 @@ const avm = (params: string) => `module ai 'br/public:avm/res/cognitive-services
 }
 `;
 
+const SCHEMA = '"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0"';
+
+/** ARM: public network access from a parameter typed by the definition `accessType` (`nullable` as given), 'Disabled' when null. */
+const armAccessFromDefinition = (nullable: boolean) => `{
+  ${SCHEMA},
+  "definitions": {
+    "accessType": { "type": "string", "allowedValues": [ "Enabled", "Disabled" ]${nullable ? ', "nullable": true' : ''} },
+    "alias": { "$ref": "#/definitions/accessType" }
+  },
+  "parameters": { "access": { "$ref": "#/definitions/alias" } },
+  "resources": [
+    { "type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "oai", "kind": "OpenAI", "properties": { "publicNetworkAccess": "[coalesce(parameters('access'), 'Disabled')]" } }
+  ]
+}
+`;
+
+/** Bicep: the same, with the type declared here (`type` given) or imported from types.bicep. */
+const bicepAccessFromType = (type: string | undefined) => `${type === undefined ? "import { accessType } from 'types.bicep'" : `type accessType = ${type}`}
+
+param access accessType
+
+resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai'
+  properties: {
+    publicNetworkAccess: access ?? 'Disabled'
+  }
+}
+`;
+
+/**
+ * ARM: a closed account, and a private endpoint in a nested deployment looped `count` times (the Azure Verified
+ * Modules' form) whose connection target comes from the loop's item, so is not known outside it. `count` as JSON.
+ */
+const armLoopedEndpoint = (count: string, endpoints = '[]') => `{
+  ${SCHEMA},
+  "parameters": { "endpoints": { "type": "array", "defaultValue": ${endpoints} }, "count": { "type": "int" } },
+  "resources": [
+    { "type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "oai", "kind": "OpenAI", "properties": { "publicNetworkAccess": "Disabled" } },
+    { "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "[format('pe-{0}', copyIndex())]",
+      "copy": { "name": "endpoints", "count": ${count} },
+      "properties": {
+        "expressionEvaluationOptions": { "scope": "inner" }, "mode": "Incremental",
+        "parameters": { "targetId": { "value": "[parameters('endpoints')[copyIndex()].target]" } },
+        "template": { ${SCHEMA},
+          "parameters": { "targetId": { "type": "string" } },
+          "resources": [ ${JSON.stringify(endpoint("[parameters('targetId')]"))} ] } } }
+  ]
+}
+`;
+
+/** Bicep: the same with a module loop over `iterable`. */
+const bicepLoopedEndpoint = (iterable: string) => `param endpoints array = []
+param count int
+
+${BICEP_CLOSED}
+module pe 'pe.bicep' = [for (e, i) in ${iterable}: {
+  name: 'pe-\${i}'
+  params: { targetId: e.target }
+}]
+`;
+
+const PE_BICEP = `param targetId string
+resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: 'pe'
+  properties: {
+    privateLinkServiceConnections: [
+      { name: 'x', properties: { privateLinkServiceId: targetId, groupIds: [ 'account' ] } }
+    ]
+  }
+}
+`;
+
 ruleTester(rule, {
   valid: [
     { name: 'an endpoint whose automatic connection names the account (resourceId() in ARM, the symbol in Bicep)', properties: closed, resources: [endpoint(ACCOUNT_ID)] },
@@ -254,6 +326,27 @@ resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
       code: { bicep: BICEP_CLOSED.replace("    publicNetworkAccess: 'Disabled'", "    #disable-next-line use-private-endpoint\n    publicNetworkAccess: 'Disabled'") },
     },
     { name: 'ARM metadata suppression on the account', only: 'arm', properties: closed, suppress: { 'use-private-endpoint': 'the endpoint is made by the network team' } },
+    {
+      name: 'public access from a parameter left out whose type is not nullable: not known, nothing said',
+      code: { arm: armAccessFromDefinition(false), bicep: bicepAccessFromType("'Enabled' | 'Disabled'") },
+    },
+    {
+      name: 'a type that names itself is not nullable (bounded)',
+      code: { bicep: bicepAccessFromType('accessType') },
+    },
+    {
+      name: 'a loop around the endpoint whose count is not known: the endpoint may be the one',
+      code: { arm: armLoopedEndpoint(`"[parameters('count')]"`), bicep: bicepLoopedEndpoint('range(0, count)') },
+      files: { 'pe.bicep': PE_BICEP },
+    },
+    {
+      name: 'a loop around the endpoint that deploys it once, naming the account',
+      code: {
+        arm: armLoopedEndpoint(`"[length(parameters('endpoints'))]"`, `[ { "target": "[resourceId('Microsoft.CognitiveServices/accounts', 'oai')]" } ]`),
+        bicep: bicepLoopedEndpoint('[ { target: ai.id } ]'),
+      },
+      files: { 'pe.bicep': PE_BICEP },
+    },
   ],
   invalid: [
     {
@@ -307,6 +400,43 @@ resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
       name: 'the Azure Verified Module without endpoints disables public access: no add fix, the module makes its own',
       code: { bicep: avm('') },
       errors: [{ messageId: 'noEndpoint', bicep: '1:11-1:64', data: { resource: "'ai'" }, fixTitles: ["Suppress use-private-endpoint for 'ai' (with a reason)"] }],
+    },
+    {
+      name: 'public access from a parameter left out whose type is a nullable definition ($ref, chained) or type alias: null, so Disabled',
+      code: { arm: armAccessFromDefinition(true), bicep: bicepAccessFromType("('Enabled' | 'Disabled')?") },
+      errors: [{ messageId: 'noEndpoint', arm: '9:155-9:201', bicep: '8:26-8:46', data: { resource: "'oai'" } }],
+    },
+    {
+      name: 'the same with the nullable type imported from another Bicep file',
+      code: { bicep: bicepAccessFromType(undefined) },
+      files: { 'types.bicep': "@export()\ntype accessType = ('Enabled' | 'Disabled')?\n" },
+      errors: [{ messageId: 'noEndpoint', bicep: '8:26-8:46', data: { resource: "'oai'" } }],
+    },
+    {
+      name: 'the only endpoint is in a nested deployment / module loop that deploys nothing (count 0, empty array): it does not count',
+      code: { arm: armLoopedEndpoint(`"[length(parameters('endpoints'))]"`), bicep: bicepLoopedEndpoint('endpoints') },
+      files: { 'pe.bicep': PE_BICEP },
+      errors: [{ messageId: 'noEndpoint', arm: '5:155-5:165', bicep: '7:26-7:36', data: { resource: "'oai'" } }],
+    },
+    {
+      name: 'the same with a count of 0 written out (ARM) and range(0, 0) (Bicep)',
+      code: { arm: armLoopedEndpoint('0'), bicep: bicepLoopedEndpoint('range(0, 0)') },
+      files: { 'pe.bicep': PE_BICEP },
+      errors: [{ messageId: 'noEndpoint', arm: '5:155-5:165', bicep: '7:26-7:36', data: { resource: "'oai'" } }],
+    },
+    {
+      name: 'an endpoint naming the account in a nested deployment / module left out by its condition does not count',
+      code: {
+        arm: armLoopedEndpoint('1', `[ { "target": "[resourceId('Microsoft.CognitiveServices/accounts', 'oai')]" } ]`).replace('"copy":', '"condition": false, "copy":'),
+        bicep: `${BICEP_CLOSED}
+module pe 'pe.bicep' = if (false) {
+  name: 'pe'
+  params: { targetId: ai.id }
+}
+`,
+      },
+      files: { 'pe.bicep': PE_BICEP },
+      errors: [{ messageId: 'noEndpoint', arm: '5:155-5:165', bicep: '4:26-4:36', data: { resource: "'oai'" } }],
     },
   ],
 });

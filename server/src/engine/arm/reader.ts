@@ -106,9 +106,10 @@ class Env {
   get scope(): TemplateScope {
     if (this.shared) return this.shared.scope;
     if (!this.lazyScope) {
-      // Only the sections expressions read are converted to plain values, never the resources.
+      // Only the sections expressions read are converted to plain values, never the resources
+      // (definitions: a parameter typed by a nullable one is null when left out).
       const plain: ValueObject = {};
-      for (const section of ['parameters', 'variables', 'functions', 'copy']) {
+      for (const section of ['parameters', 'variables', 'functions', 'copy', 'definitions']) {
         const node = property(this.template, section);
         if (node) plain[section] = getNodeValue(node) as Value;
       }

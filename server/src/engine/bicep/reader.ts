@@ -15,7 +15,7 @@ import { isDeploymentTemplate, readArmDeployment, AI_ACCOUNT_TYPE } from '../arm
 import { DeploymentGraph, resourceOfValue, type GraphResource } from '../graph/graph';
 import { resourceValue } from '../graph/runtime';
 import { collectReferences } from '../graph/references';
-import type { Expression, IfNode, ModuleDeclaration, ObjectNode, Program, ResourceDeclaration, StringNode } from './ast';
+import type { Expression, IfNode, ModuleDeclaration, ObjectNode, Program, ResourceDeclaration, StringNode, TypeNode } from './ast';
 import { createSymbolResolver, lowerExpression, USER_FUNCTION_NAMESPACE, type SymbolResolver } from './lower';
 import { printExpression } from '../expressions/print';
 import { keepShapes } from '../shapes';
@@ -23,6 +23,8 @@ import { parseBicep, parseBicepParam, type BicepParseCache } from './parser';
 import { avmAccountResource, isAvmAccountModule } from './avm';
 
 const MAX_MODULE_DEPTH = MAX_MODULE_CHAIN;
+/** How many type names a parameter's type may go through before it is taken as not nullable. */
+const MAX_TYPE_STEPS = 32;
 
 export interface BicepReadOptions {
   readonly cloud?: CloudName;
@@ -138,11 +140,13 @@ class BicepTemplate implements EvalContext {
     readonly graph: DeploymentGraph,
   ) {
     this.cloud = options.cloud ?? 'AzureCloud';
+    const paramTypes: [string, TypeNode][] = [];
     for (const d of program.declarations) {
       if (d.kind === 'param' && !d.name.missing) {
         this.params.set(d.name.name, d.defaultValue);
-        if (d.type.kind === 'nullableType') this.nullable.add(d.name.name);
+        paramTypes.push([d.name.name, d.type]);
       }
+      if (d.kind === 'type' && !d.name.missing) this.types.set(d.name.name, d.value);
       if (d.kind === 'var' && !d.name.missing) this.vars.set(d.name.name, d.value);
       if (d.kind === 'import' && d.fromPath && /\.bicep$/i.test(d.fromPath)) {
         for (const symbol of d.symbols ?? []) {
@@ -152,6 +156,7 @@ class BicepTemplate implements EvalContext {
         }
       }
     }
+    for (const [name, type] of paramTypes) if (this.isNullableType(type, 0)) this.nullable.add(name);
     const own = createSymbolResolver(program);
     // `import { x } from './shared.bicep'`: exported variables and functions keep their kind.
     this.resolve = (name) => {
@@ -159,6 +164,26 @@ class BicepTemplate implements EvalContext {
       const kind = imported && this.imported(imported.uri)?.resolve(imported.exported);
       return kind === 'var' || kind === 'func' ? kind : own(name);
     };
+  }
+
+  /** `type x = ...` declarations: a parameter typed `x` is nullable when `x` is (`type x = {...}?`). */
+  private readonly types = new Map<string, TypeNode>();
+
+  /** Whether a type is nullable (`T?`), through type names declared here or imported (bounded: a cycle is not). */
+  private isNullableType(type: TypeNode, steps: number): boolean {
+    if (steps > MAX_TYPE_STEPS) return false;
+    if (type.kind === 'nullableType') return true;
+    if (type.kind === 'parenthesizedType') return this.isNullableType(type.type, steps + 1);
+    if (type.kind !== 'typeReference' || type.typeArguments || type.name.missing) return false;
+    const local = this.types.get(type.name.name);
+    if (local) return this.isNullableType(local, steps + 1);
+    const imported = this.imports.get(type.name.name);
+    return !!imported && this.imported(imported.uri)?.isNullableTypeNamed(imported.exported, steps + 1) === true;
+  }
+
+  private isNullableTypeNamed(name: string, steps: number): boolean {
+    const type = this.types.get(name);
+    return !!type && this.isNullableType(type, steps);
   }
 
   private readonly imports = new Map<string, { uri: string; exported: string }>();

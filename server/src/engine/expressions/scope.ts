@@ -21,6 +21,9 @@ export interface TemplateScopeOptions {
 /** ARM's limit on copy loop iterations. */
 export const MAX_COPY_COUNT = 800;
 
+/** How many `$ref`s a parameter's type may go through before it is taken as not nullable. */
+const MAX_REF_STEPS = 32;
+
 interface CopyLoop { name: string; count: unknown; input: unknown }
 interface UserFunction { params: string[]; output: unknown }
 
@@ -120,8 +123,36 @@ export class TemplateScope implements EvalContext {
       return evaluateTemplateValue(d.decl.defaultValue, this);
     }
     // A nullable parameter may be left out: it is then null, as ARM deploys it.
-    if (isRawObject(d.decl) && d.decl.nullable === true) return null;
+    if (this.isNullable(d.decl)) return null;
     return new Unknown(`parameter '${d.name}' has no value (no default and no parameter file)`, d.name);
+  }
+
+  /**
+   * Whether a parameter (or type) declaration is nullable: `nullable: true` on it, or on the definitions its
+   * `$ref` leads to (compiled Bicep types: `"$ref": "#/definitions/x"`). A cycle or a missing definition is not.
+   */
+  private isNullable(decl: unknown): boolean {
+    const seen = new Set<unknown>();
+    let current = decl;
+    while (isRawObject(current) && !seen.has(current) && seen.size <= MAX_REF_STEPS) {
+      if (current.nullable === true) return true;
+      if (typeof current.$ref !== 'string') return false;
+      seen.add(current);
+      current = this.definition(current.$ref);
+    }
+    return false;
+  }
+
+  /** What a `$ref` JSON pointer into the template's definitions names (`#/definitions/x/properties/y`). */
+  private definition(pointer: string): unknown {
+    if (!pointer.startsWith('#/definitions/')) return undefined;
+    let current: unknown = this.template;
+    for (const segment of pointer.slice(2).split('/')) {
+      const key = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+      if (!isRawObject(current)) return undefined;
+      current = Object.prototype.hasOwnProperty.call(current, key) ? current[key] : undefined;
+    }
+    return current;
   }
 
   variable(name: string): Value {
