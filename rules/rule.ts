@@ -87,8 +87,25 @@ export const MESSAGE_PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
 /** Fills a message template: `{{name}}` becomes `data.name`; an unknown placeholder is left as written. */
 export function formatMessage(template: string, data: MessageData | undefined): string {
   if (!data) return template;
-  return template.replace(MESSAGE_PLACEHOLDER, (whole, key: string) => (key in data ? String(data[key]) : whole));
+  // Split once per template (every finding fills one in): literal pieces at even indexes, keys at odd ones.
+  let pieces = messagePieces.get(template);
+  if (!pieces) {
+    pieces = [];
+    let last = 0;
+    for (const m of template.matchAll(MESSAGE_PLACEHOLDER)) {
+      pieces.push(template.slice(last, m.index), m[1], m[0]);
+      last = m.index + m[0].length;
+    }
+    pieces.push(template.slice(last));
+    messagePieces.set(template, pieces);
+  }
+  let out = pieces[0];
+  for (let i = 1; i < pieces.length; i += 3) out += (pieces[i] in data ? String(data[pieces[i]]) : pieces[i + 1]) + pieces[i + 2];
+  return out;
 }
+
+/** Templates split at their placeholders: text, then (key, placeholder as written, text) per placeholder. */
+const messagePieces = new Map<string, string[]>();
 
 /** The defaults of a rule's options. */
 export function defaultOptions(rule: RuleMeta): OptionValues {

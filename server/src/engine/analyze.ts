@@ -425,10 +425,10 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
   const messageText = formatMessage(template, data);
   const context = resource.context;
   const parameterFiles = context.parameterFile ? [context.parameterFile] : undefined;
+  const written = isNode(report.at) ? writtenAt(report.at) : undefined;
   // A value set in another file (a parameter file) is shown there too.
-  if (isNode(report.at) && !related.length) {
-    const site = writtenAt(report.at);
-    if (site !== report.at && site.loc.file.uri !== loc.file.uri) related.push({ loc: site.loc, message: 'the value is set here' });
+  if (written && !related.length && written !== report.at && written.loc.file.uri !== loc.file.uri) {
+    related.push({ loc: written.loc, message: 'the value is set here' });
   }
   let generatedFrom: Finding['generatedFrom'];
   if (context.generatedFrom) {
@@ -441,7 +441,7 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     if (declaration) related.push({ loc: declaration, message: `'${resource.symbolicName}' is declared here in the Bicep source` });
   }
   if (report.related) related.push(...report.related);
-  const site = isNode(report.at) ? writtenAt(report.at).loc : undefined;
+  const site = written?.loc;
   let fixes: readonly Fix[] | undefined;
   let fixable: boolean | undefined;
   let ruleFixes: readonly Fix[] | undefined;

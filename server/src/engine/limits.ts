@@ -3,6 +3,7 @@
 
 import { parseTree, type Node as JsonNode, type ParseError, type ParseOptions } from 'jsonc-parser';
 import type { Loc } from './model';
+import { parseStrictJsonTree } from './json-tree';
 
 /** Deepest bracket nesting of a JSON file: jsonc-parser and the value getters recurse per level. */
 export const MAX_JSON_DEPTH = 512;
@@ -55,6 +56,9 @@ export function jsonDepthExceeded(text: string, limit = MAX_JSON_DEPTH): number 
 
 /** `parseTree`, unless the text is nested deeper than MAX_JSON_DEPTH: then no tree and where the limit is crossed. */
 export function parseJsonTree(text: string, errors: ParseError[] = [], options: ParseOptions = { allowTrailingComma: true }): { root: JsonNode | undefined; tooDeepAt?: number } {
+  // Strict JSON within the limit (most files): the same tree, built on demand. Anything else: jsonc-parser.
+  const strict = parseStrictJsonTree(text, MAX_JSON_DEPTH);
+  if (strict) return { root: strict };
   const tooDeepAt = jsonDepthExceeded(text);
   return tooDeepAt === undefined ? { root: parseTree(text, errors, options) } : { root: undefined, tooDeepAt };
 }

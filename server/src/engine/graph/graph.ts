@@ -23,6 +23,18 @@ export type Relation =
   /** Resources the subject's declaration refers to (`storage.id`, `reference(...)`, `resourceId(...)`), and the reverse. */
   | 'references' | 'referencedBy';
 
+type ForwardRelation = 'parent' | 'scope' | 'dependsOn' | 'references';
+type ReverseRelation = Exclude<Relation, ForwardRelation>;
+
+const INVERSE = {
+  parent: 'child', child: 'parent', scopedTo: 'scope', scope: 'scopedTo',
+  dependsOn: 'dependedOnBy', dependedOnBy: 'dependsOn', references: 'referencedBy', referencedBy: 'references',
+} as const satisfies Record<Relation, Relation>;
+
+function isForward(relation: Relation): relation is ForwardRelation {
+  return relation === 'parent' || relation === 'scope' || relation === 'dependsOn' || relation === 'references';
+}
+
 /** How a resource is declared: what a reader knows without evaluating anything. */
 export interface GraphResource {
   /** Unique in its graph: the deployment path and the symbolic name (or position) of the declaration. */
@@ -92,6 +104,8 @@ export class DeploymentGraph {
   private readonly accountList: AiResource[] = [];
   private byTypeIndex: Map<string, GraphResource[]> | undefined;
   private readonly edges = new Map<Relation, Map<GraphResource, GraphResource[]>>();
+  private readonly forward = new Map<ForwardRelation, Map<GraphResource, readonly GraphResource[]>>();
+  private readonly reverseByType = new Map<string, Map<GraphResource, GraphResource[]>>();
   private readonly fullNames = new Map<GraphResource, Value>();
 
   get resources(): readonly GraphResource[] {
@@ -109,6 +123,8 @@ export class DeploymentGraph {
     this.symbolIndex = undefined;
     this.members = undefined;
     this.edges.clear();
+    this.forward.clear();
+    this.reverseByType.clear();
   }
 
   private members: Set<GraphResource> | undefined;
@@ -202,12 +218,20 @@ export class DeploymentGraph {
     return value;
   }
 
-  /** Resources related to `subject` by `relation`, optionally only those of `type`. */
+  /**
+   * Resources related to `subject` by `relation`, optionally only those of `type`. Only what is asked is
+   * computed: the subject's own edges for `parent`, `scope`, `dependsOn`, `references`; for the reverse
+   * relations with a type, the edges of the resources of that type; all edges only for a reverse relation of any type.
+   */
   related(subject: GraphResource, relation: Relation, type?: string): readonly GraphResource[] {
-    const found = this.edgesOf(relation).get(this.inGraph(subject)) ?? [];
-    return type ? found.filter((r) => r.type.toLowerCase() === type.toLowerCase()) : found;
+    const resource = this.inGraph(subject);
+    if (isForward(relation)) {
+      const found = this.targets(relation, resource);
+      return type ? found.filter((r) => r.type.toLowerCase() === type.toLowerCase()) : found;
+    }
+    if (type) return this.sourcesOfType(relation, type).get(resource) ?? [];
+    return this.edgesOf(relation).get(resource) ?? [];
   }
-
   /**
    * The resource a value names: a resource object (a Bicep symbol, `reference(..., 'Full')`), a resource
    * id (full, or relative as `Microsoft.X/y/name`), a languageVersion 2.0 symbolic name, or a plain name.
@@ -258,36 +282,56 @@ export class DeploymentGraph {
     return exact.length === 1 ? exact[0] : undefined;
   }
 
+  /** What a resource links to by a forward relation, in the order found, each once, never itself. Computed once per resource. */
+  private targets(forward: ForwardRelation, r: GraphResource): readonly GraphResource[] {
+    let byResource = this.forward.get(forward);
+    if (!byResource) this.forward.set(forward, (byResource = new Map()));
+    let list = byResource.get(r);
+    if (list) return list;
+    const found: GraphResource[] = [];
+    const link = (b: GraphResource | undefined) => {
+      if (b && b !== r && !found.includes(b)) found.push(b);
+    };
+    switch (forward) {
+      case 'parent': link(this.parentOf(r)); break;
+      case 'scope': link(r.scopeNode ? this.resolveNode(r.scopeNode, r.deploymentPath) : this.providerScopeOf(r)); break;
+      case 'dependsOn':
+        for (const item of r.dependsOnNode?.items() ?? []) link(this.resolve(item.value, r.deploymentPath));
+        break;
+      case 'references':
+        for (const ref of r.references?.() ?? []) link(this.resolve(ref, r.deploymentPath));
+        break;
+    }
+    list = found;
+    byResource.set(r, list);
+    return list;
+  }
+
+  /** For a reverse relation: the resources of `type` that link to each resource, in graph order. */
+  private sourcesOfType(relation: ReverseRelation, type: string): Map<GraphResource, GraphResource[]> {
+    const key = `${relation}|${type.toLowerCase()}`;
+    let map = this.reverseByType.get(key);
+    if (map) return map;
+    map = new Map();
+    for (const a of this.ofType(type)) for (const b of this.targets(INVERSE[relation], a)) push(map, b, a);
+    this.reverseByType.set(key, map);
+    return map;
+  }
+
   private edgesOf(relation: Relation): Map<GraphResource, GraphResource[]> {
     let map = this.edges.get(relation);
     if (map) return map;
-    const inverse: Record<Relation, Relation> = {
-      parent: 'child', child: 'parent', scopedTo: 'scope', scope: 'scopedTo',
-      dependsOn: 'dependedOnBy', dependedOnBy: 'dependsOn', references: 'referencedBy', referencedBy: 'references',
-    };
-    const forward = relation === 'parent' || relation === 'scope' || relation === 'dependsOn' || relation === 'references' ? relation : inverse[relation];
+    const forward = isForward(relation) ? relation : INVERSE[relation];
     const out = new Map<GraphResource, GraphResource[]>();
     const back = new Map<GraphResource, GraphResource[]>();
-    const link = (a: GraphResource, b: GraphResource | undefined) => {
-      if (!b || a === b) return;
-      push(out, a, b);
-      push(back, b, a);
-    };
-    for (const r of this.list) {
-      switch (forward) {
-        case 'parent': link(r, this.parentOf(r)); break;
-        case 'scope': link(r, r.scopeNode ? this.resolveNode(r.scopeNode, r.deploymentPath) : this.providerScopeOf(r)); break;
-        case 'dependsOn':
-          for (const item of r.dependsOnNode?.items() ?? []) link(r, this.resolve(item.value, r.deploymentPath));
-          break;
-        case 'references':
-          for (const ref of r.references?.() ?? []) link(r, this.resolve(ref, r.deploymentPath));
-          break;
-        default: break;
+    for (const a of this.list) {
+      for (const b of this.targets(forward, a)) {
+        push(out, a, b);
+        push(back, b, a);
       }
     }
     this.edges.set(forward, out);
-    this.edges.set(inverse[forward], back);
+    this.edges.set(INVERSE[forward], back);
     map = this.edges.get(relation)!;
     return map;
   }
