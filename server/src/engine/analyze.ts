@@ -12,6 +12,8 @@ import { evaluationLimitCount, withEvaluationBudget } from './expressions/evalua
 import type { LimitHit } from './limits';
 import { quotedName, writtenAt, type AiResource, type FileKind, type Loc, type SourceFile, type ValueNode } from './model';
 import type { DeploymentGraph } from './graph/graph';
+import { recordOf, type AccountRecord } from './records';
+import { ownerTagNamesOf } from '../policy/definitions';
 
 export interface Related { readonly loc: Loc; readonly message: string }
 
@@ -40,6 +42,8 @@ export interface Finding {
    * `message`: the text report prints it once per file, reporters of single findings append it (`fullMessage`).
    */
   readonly generatedFrom?: { readonly tool: 'bicep'; readonly sourceUri?: string; readonly note: string };
+  /** For a deployed account: its Azure resource id (SARIF's logical location). */
+  readonly resourceId?: string;
 }
 
 /** The message with the generated-file note, for reporters that show each finding on its own (editor, SARIF). */
@@ -92,6 +96,12 @@ export interface AnalysisResult {
   readonly findings: readonly Finding[];
   /** Syntax errors and the like: the file was analysed as far as it could be read. */
   readonly problems: readonly Problem[];
+  /** 'deployed' for an export of deployed accounts (Resource Graph, `az`), not a template. */
+  readonly source?: 'deployed';
+  /** What the reader of the file should know once: rules that could not run on it, and why. */
+  readonly notes?: readonly string[];
+  /** Every AI account the analysis saw (this file's and its modules'), with its evaluated settings. */
+  readonly accounts?: readonly AccountRecord[];
 }
 
 /** Reads other files (parameter files, modules, sibling sources); undefined when absent or unreadable. */
@@ -128,6 +138,8 @@ export interface Loaded {
   readonly reportAtSitesIn?: string;
   /** Drops findings the file's own suppression comments cover (Bicep's #disable-next-line). */
   readonly isSuppressed?: (finding: Finding) => boolean;
+  /** An export of deployed accounts: read-only (no fixes), no API versions, no other resources of the deployment. */
+  readonly deployed?: boolean;
 }
 
 export function fileKindOf(uri: string): FileKind | undefined {
@@ -166,13 +178,19 @@ export function analysisOptionsOf(file: SourceFile): AnalyzeOptions | undefined 
 
 function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
   const limitsBefore = evaluationLimitCount();
-  const rules = enabledRules(options.rules ?? registry, options.settings);
+  let rules = enabledRules(options.rules ?? registry, options.settings);
   const scope: ReadScope = { types: readTypes(rules) };
   const hits: LimitHit[] = [];
   const onLimit = (hit: LimitHit) => { hits.push(hit); };
   const loaded = file.kind === 'arm' ? loadArm(file, options, onLimit) : file.kind === 'bicep' ? loadBicep(file, options, scope, onLimit) : loadBicepParam(file, options, scope, onLimit);
   if (!loaded.isTemplate) return { file, isTemplate: false, resources: [], findings: [], problems: loaded.problems };
-  let findings = mergeFindings(loaded.runs.map((graph) => check(graph, options.settings, options.fixes ?? true, rules)));
+  let notes: string[] | undefined;
+  if (loaded.deployed) {
+    const skipped = rules.filter((r) => r.rule.needs?.length);
+    rules = rules.filter((r) => !r.rule.needs?.length);
+    if (skipped.length) notes = [deployedNote(skipped.map((r) => r.rule))];
+  }
+  let findings = mergeFindings(loaded.runs.map((graph) => check(graph, options.settings, loaded.deployed ? 'never' : options.fixes ?? true, rules)));
   const sites = loaded.reportAtSitesIn;
   if (sites) {
     findings = findings
@@ -184,7 +202,23 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
   // In reading order, as ESLint lists them; the sort is stable, so rule order breaks ties.
   findings.sort((a, b) => a.loc.start - b.loc.start);
   const own = loaded.runs.map((graph) => graph.accounts.filter((r) => r.file.uri === file.uri).map(summarize));
-  return { file, isTemplate: true, resources: mergeSummaries(own), findings, problems: [...loaded.problems, ...limitProblems(file, hits, limitsBefore)] };
+  const ownerTags = ownerTagNamesOf(options.settings);
+  const accounts = loaded.runs.flatMap((graph) => graph.accounts.map((r) => recordOf(r, file.uri, ownerTags)));
+  return {
+    file, isTemplate: true, resources: mergeSummaries(own), findings, problems: [...loaded.problems, ...limitProblems(file, hits, limitsBefore)], accounts,
+    ...(loaded.deployed ? { source: 'deployed' as const } : {}), ...(notes ? { notes } : {}),
+  };
+}
+
+/** Once per export: which rules did not run on deployed accounts, and why. */
+function deployedNote(skipped: readonly Rule[]): string {
+  const names = (needs: string) => skipped.filter((r) => r.needs?.includes(needs as never)).map((r) => r.id);
+  const parts: string[] = [];
+  const api = names('api-version');
+  const related = names('related-resources');
+  if (api.length) parts.push(`${api.join(', ')} ${api.length === 1 ? 'does' : 'do'} not apply (an export shows an account's settings, not the API version it was deployed with)`);
+  if (related.length) parts.push(`${related.join(', ')} ${related.length === 1 ? 'needs' : 'need'} the template that deploys the accounts (private endpoints and diagnostic settings are resources of their own): audit the templates for ${related.length === 1 ? 'it' : 'them'}`);
+  return `Deployed accounts: ${parts.join('; ')}.`;
 }
 
 /**
@@ -306,7 +340,7 @@ function readTypes(rules: readonly EnabledRule[]): ReadonlySet<string> {
 }
 
 /** Runs every enabled rule on every AI account of a deployment. */
-export function check(graph: DeploymentGraph, settings: Settings, withFixes = true, rules: readonly Rule[] | readonly EnabledRule[] = registry): Finding[] {
+export function check(graph: DeploymentGraph, settings: Settings, withFixes: boolean | 'never' = true, rules: readonly Rule[] | readonly EnabledRule[] = registry): Finding[] {
   const enabled = rules.length && 'rule' in rules[0] ? rules as readonly EnabledRule[] : enabledRules(rules as readonly Rule[], settings);
   const findings: Finding[] = [];
   // Subject by subject (in graph order), rule by rule: findings of one resource stay together.
@@ -332,7 +366,8 @@ function isNode(at: ValueNode | Loc): at is ValueNode {
   return 'value' in at;
 }
 
-function toFinding(rule: Rule, level: Level, resource: AiResource, report: ReturnType<Rule['check']>[number], withFixes: boolean): Finding {
+/** `withFixes`: 'never' for what cannot be edited (a deployed account): no fixes, and none counted as possible. */
+function toFinding(rule: Rule, level: Level, resource: AiResource, report: ReturnType<Rule['check']>[number], withFixes: boolean | 'never'): Finding {
   let loc = isNode(report.at) ? report.at.loc : report.at;
   const related: Related[] = [];
   // A value passed in by a caller is reported where the caller writes it: that is where the fix belongs.
@@ -382,17 +417,18 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     related,
     // Computed on first use: most findings are shown, few are fixed. Only fixes that can be written are offered.
     get fixes() {
-      fixes ??= withFixes ? propose(loc).filter(isWritable) : [];
+      fixes ??= withFixes === true ? propose(loc).filter(isWritable) : [];
       return fixes;
     },
     get fixable() {
-      fixable ??= (withFixes ? this.fixes : (ruleFixes ??= report.fixes?.() ?? [])).some((f) => f.safe);
+      fixable ??= withFixes !== 'never' && (withFixes ? this.fixes : (ruleFixes ??= report.fixes?.() ?? [])).some((f) => f.safe);
       return fixable;
     },
     site,
     ...(generatedFrom ? { generatedFrom } : {}),
+    ...(resource.deployed ? { resourceId: resource.deployed.resourceId } : {}),
   };
-  if (withFixes) proposals.set(finding, propose);
+  if (withFixes === true) proposals.set(finding, propose);
   return finding;
 }
 

@@ -25,6 +25,8 @@ export interface AuditSummary {
   readonly byLevel: { error: number; warning: number; info: number };
   /** Problems of files that stopped them being (fully) checked: parse errors, limits, unreadable files. */
   readonly problems: { error: number; warning: number; files: number };
+  /** Accounts of exports of what is deployed (Resource Graph, az), counted apart from the templates' resources. */
+  readonly deployed?: { readonly exports: number; readonly accounts: number; readonly restricted: number };
 }
 
 export interface AuditOptions {
@@ -104,9 +106,15 @@ export function summarize(audit: AuditResult, files?: number): AuditSummary {
   let unverified = 0;
   let findings = 0;
   let templates = 0;
+  let deployed: { exports: number; accounts: number; restricted: number } | undefined;
   for (const result of audit.results) {
-    if (result.isTemplate) templates++;
-    for (const r of result.resources) {
+    if (result.source === 'deployed') {
+      deployed ??= { exports: 0, accounts: 0, restricted: 0 };
+      deployed.exports++;
+      deployed.accounts += result.resources.length;
+      deployed.restricted += result.resources.filter((r) => r.restricted === true).length;
+    } else if (result.isTemplate) templates++;
+    for (const r of result.source === 'deployed' ? [] : result.resources) {
       resources++;
       if (r.restricted === true) restricted++;
       else if (r.restricted === 'unknown') unverified++;
@@ -121,7 +129,10 @@ export function summarize(audit: AuditResult, files?: number): AuditSummary {
   for (const p of audit.problems) problems[p.severity]++;
   const templatePaths = new Set(audit.results.filter((r) => r.isTemplate).map((r) => r.file.uri));
   const unchecked = new Set(audit.problems.filter((p) => !templatePaths.has(pathToFileURL(p.path).href)).map((p) => p.path));
-  return { files: files ?? templates + unchecked.size, templates, resources, restricted, unverified, findings, byRule, byLevel, problems };
+  return {
+    files: files ?? templates + (deployed?.exports ?? 0) + unchecked.size, templates, resources, restricted, unverified, findings, byRule, byLevel, problems,
+    ...(deployed ? { deployed } : {}),
+  };
 }
 
 /** One paragraph a manager can read. */
@@ -129,11 +140,13 @@ export function summaryText(s: AuditSummary): string {
   const rules = Object.entries(s.byRule).sort((a, b) => b[1] - a[1]).map(([id, n]) => `${id}: ${n}`).join(', ');
   const where = `in ${plural(s.templates, 'template')} (${plural(s.files, 'file')} checked)`;
   // A share of zero resources means nothing: say that none were found instead.
-  const resources = s.resources
+  const resources = !s.templates && s.deployed ? '' : s.resources
     ? `${plural(s.resources, 'AI service resource')} ${where}; ${s.restricted} (${Math.round((s.restricted / s.resources) * 100)}%) restrict outbound network access${s.unverified ? `, ${s.unverified} cannot be verified` : ''}.`
     : `No AI service resources found ${where}.`;
   const n = s.problems.files;
-  return `${resources} ${plural(s.findings, 'finding')}${rules ? ` (${rules})` : ''}.`
+  const d = s.deployed;
+  const deployed = d ? ` ${plural(d.accounts, 'deployed AI account')} in ${plural(d.exports, 'export')}${d.accounts ? `; ${d.restricted} (${Math.round((d.restricted / d.accounts) * 100)}%) restrict outbound network access` : ''}.` : '';
+  return `${`${resources}${deployed}`.trimStart()} ${plural(s.findings, 'finding')}${rules ? ` (${rules})` : ''}.`
     + (n ? ` ${n === 1 ? '1 file' : `${n} files`} could not be checked completely.` : '');
 }
 

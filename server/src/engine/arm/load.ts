@@ -11,6 +11,7 @@ import { rememberArmParse } from './writer';
 import { parseBicep } from '../bicep/parser';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
+import { loadDeployed } from '../deployed/load';
 
 export function loadArm(file: SourceFile, options: AnalyzeOptions, onLimit?: LimitSink): Loaded {
   const doc = parseArm(file);
@@ -19,6 +20,9 @@ export function loadArm(file: SourceFile, options: AnalyzeOptions, onLimit?: Lim
     if (!looksLikeTemplate(file.text)) return { isTemplate: false, problems: [], runs: [] };
     return { isTemplate: true, runs: [], problems: [{ code: 'depth-limit', severity: 'error', message: jsonDepthMessage(), start: doc.tooDeepAt, end: doc.tooDeepAt + 1 }] };
   }
+  // An export of deployed accounts (Resource Graph, az) is recognised by content, as templates are.
+  const deployed = isDeploymentTemplate(doc.root) ? undefined : loadDeployed(doc, { cloud: options.settings.cloud });
+  if (deployed) return deployed;
   // A template broken so badly that its root is not recognised (a merge conflict marker on line 1) is still reported.
   if (!isDeploymentTemplate(doc.root) && !(doc.errors.length && looksLikeTemplate(file.text))) return { isTemplate: false, problems: [], runs: [] };
   // Fixes are written against the same parse.
