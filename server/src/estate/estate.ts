@@ -52,8 +52,8 @@ export function deployedAccounts(results: readonly AnalysisResult[]): DeployedAc
 }
 
 export function estateSummary(results: readonly AnalysisResult[]): EstateSummary | undefined {
-  const exports = results.filter((r) => r.source === 'deployed').length;
-  if (!exports) return undefined;
+  const exportCount = results.filter((r) => r.source === 'deployed').length;
+  if (!exportCount) return undefined;
   const accounts = deployedAccounts(results);
   const by = (key: (a: DeployedAccount) => string | undefined, none: string): Record<string, Tally> => {
     const out: Record<string, Tally> = {};
@@ -67,7 +67,7 @@ export function estateSummary(results: readonly AnalysisResult[]): EstateSummary
     return sorted(out);
   };
   return {
-    exports,
+    exports: exportCount,
     accounts: accounts.length,
     restricted: accounts.filter((a) => a.restricted === true).length,
     unverified: accounts.filter((a) => a.restricted === 'unknown').length,
