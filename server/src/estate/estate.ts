@@ -31,8 +31,16 @@ export interface EstateSummary {
 
 export const NO_OWNER = '(no owner)';
 
-/** The deployed accounts of the exports among the results, each with the findings about it. */
+const computed = new WeakMap<readonly AnalysisResult[], DeployedAccount[]>();
+
+/** The deployed accounts of the exports among the results, each with the findings about it (computed once per results). */
 export function deployedAccounts(results: readonly AnalysisResult[]): DeployedAccount[] {
+  let out = computed.get(results);
+  if (!out) computed.set(results, (out = collectDeployed(results)));
+  return out;
+}
+
+function collectDeployed(results: readonly AnalysisResult[]): DeployedAccount[] {
   const out: DeployedAccount[] = [];
   for (const result of results) {
     if (result.source !== 'deployed') continue;
@@ -45,7 +53,8 @@ export function deployedAccounts(results: readonly AnalysisResult[]): DeployedAc
     for (const r of result.accounts ?? []) {
       if (!r.deployed) continue;
       const findings = byId.get(r.deployed.resourceId) ?? [];
-      out.push({ ...r, deployed: r.deployed, findings, open: r.restricted !== true || findings.some((f) => f.level !== 'info') });
+      // The record as prototype: no copy of its fields for each of tens of thousands of accounts.
+      out.push(Object.assign(Object.create(r) as DeployedAccount, { findings, open: r.restricted !== true || findings.some((f) => f.level !== 'info') }));
     }
   }
   return out;

@@ -7,6 +7,7 @@ import { fileKindOf, type ProblemCode } from '../engine/analyze';
 import { CONFIG_FILE_NAME } from '../engine/config';
 import type { SourceFile } from '../engine/model';
 import { pathToFileURL } from 'node:url';
+import { MAX_EXPORT_BYTES, mayBeExport } from '../engine/deployed/reader';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 /** Config files are read as settings, never checked as templates. */
@@ -138,7 +139,7 @@ export function readSourceFile(absPath: string, maxBytes = MAX_FILE_BYTES): { fi
   let buffer: Buffer;
   try {
     const size = fs.statSync(absPath).size;
-    if (size > maxBytes) {
+    if (size > maxBytes && !(kind === 'arm' && size <= MAX_EXPORT_BYTES && largeExport(head(absPath)))) {
       return { problem: { code: 'file-too-large', severity: 'warning', message: `file too large: ${(size / 1024 / 1024).toFixed(1)} MB is over the ${formatMb(maxBytes)} MB limit; not analysed` } };
     }
     buffer = fs.readFileSync(absPath);
@@ -149,6 +150,22 @@ export function readSourceFile(absPath: string, maxBytes = MAX_FILE_BYTES): { fi
   let text = buffer.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { file: { uri: pathToFileURL(absPath).href, text, kind } };
+}
+
+/** Over the template size limit, only what starts as an export of AI accounts is read (no template does). */
+function largeExport(start: string): boolean {
+  return mayBeExport(start) && /"type"\s*:\s*"microsoft\.cognitiveservices\/accounts"/i.test(start) && !/"(\$schema|contentVersion)"\s*:/.test(start);
+}
+
+/** The first 4 KB of a file, as text. */
+function head(absPath: string): string {
+  const fd = fs.openSync(absPath, 'r');
+  try {
+    const buffer = Buffer.alloc(4096);
+    return buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function formatMb(bytes: number): string {

@@ -14,15 +14,16 @@ import { globMatches } from '../glob';
 import { loadDeployed } from '../deployed/load';
 
 export function loadArm(file: SourceFile, options: AnalyzeOptions, onLimit?: LimitSink): Loaded {
+  // An export of deployed accounts (Resource Graph, az) is recognised by content, as templates are; it is read
+  // without a syntax tree (it may hold tens of thousands of accounts).
+  const deployed = loadDeployed(file, { cloud: options.settings.cloud });
+  if (deployed) return deployed;
   const doc = parseArm(file);
   if (doc.tooDeepAt !== undefined) {
     // No tree to look at: a file that reads like a template is reported, other JSON is left alone.
     if (!looksLikeTemplate(file.text)) return { isTemplate: false, problems: [], runs: [] };
     return { isTemplate: true, runs: [], problems: [{ code: 'depth-limit', severity: 'error', message: jsonDepthMessage(), start: doc.tooDeepAt, end: doc.tooDeepAt + 1 }] };
   }
-  // An export of deployed accounts (Resource Graph, az) is recognised by content, as templates are.
-  const deployed = isDeploymentTemplate(doc.root) ? undefined : loadDeployed(doc, { cloud: options.settings.cloud });
-  if (deployed) return deployed;
   // A template broken so badly that its root is not recognised (a merge conflict marker on line 1) is still reported.
   if (!isDeploymentTemplate(doc.root) && !(doc.errors.length && looksLikeTemplate(file.text))) return { isTemplate: false, problems: [], runs: [] };
   // Fixes are written against the same parse.

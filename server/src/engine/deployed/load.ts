@@ -2,18 +2,19 @@
 // cannot know from it (API versions, the deployment's other resources), said once per file.
 
 import type { Loaded, Problem } from '../analyze';
-import type { ArmDocument } from '../arm/reader';
+import type { SourceFile } from '../model';
 import { deployedExportOf, readDeployed, type DeployedReadOptions } from './reader';
 import { parseErrorText } from '../arm/load';
 
-/** The export the parsed document is, loaded; undefined when it is not one (a template, other JSON). */
-export function loadDeployed(doc: ArmDocument, options: DeployedReadOptions): Loaded | undefined {
-  const exported = deployedExportOf(doc.root);
+/** The export a JSON file is, loaded; undefined when it is not one (a template, other JSON). */
+export function loadDeployed(file: SourceFile, options: DeployedReadOptions): Loaded | undefined {
+  const exported = deployedExportOf(file.text);
   if (!exported) return undefined;
   const problems: Problem[] = [];
-  const first = doc.errors[0];
+  const { errors } = exported;
+  const first = errors[0];
   if (first) {
-    const more = doc.errors.length > 1 ? ` (and ${doc.errors.length - 1} more error${doc.errors.length > 2 ? 's' : ''})` : '';
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
     problems.push({
       code: 'parse-error', severity: 'error', start: first.offset, end: first.offset + first.length,
       message: `not valid JSON: ${parseErrorText(first.error)}${more}; the deployed accounts that could be read were checked`,
@@ -26,5 +27,5 @@ export function loadDeployed(doc: ArmDocument, options: DeployedReadOptions): Lo
       message: 'the export is one page of a longer Resource Graph result (skip_token is set): accounts on the other pages were not checked; export them all (az graph query --first 1000 with --skip-token, see the README)',
     });
   }
-  return { isTemplate: true, deployed: true, problems, runs: [readDeployed(doc.file, exported, options)] };
+  return { isTemplate: true, deployed: true, problems, runs: [readDeployed(file, exported, options)] };
 }

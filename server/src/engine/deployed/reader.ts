@@ -4,13 +4,17 @@
 // and `az resource show` / `az cognitiveservices account show` (one object). Each account becomes an account
 // resource of a deployment graph, located at its entry, so the same rules run on it. Values are data, never
 // template expressions, and nothing in the file is editable: a deployed account is changed in Azure.
+//
+// Exports can hold tens of thousands of accounts, so no syntax tree is built: values come from a plain parse,
+// and a location is found by scanning the entry's text only when a finding asks for it.
 
-import { getNodeValue, type Node as JsonNode } from 'jsonc-parser';
-import type { Value } from '../expressions/value';
-import { LazyValueNode } from '../nodes';
-import type { AiResource, DeployedIdentity, Loc, SourceFile, ValueNode } from '../model';
+import { parse, type ParseError } from 'jsonc-parser';
+import { getProperty, isObject, type Value, type ValueObject } from '../expressions/value';
+import type { AiResource, DeployedIdentity, Loc, Origin, SourceFile, ValueNode } from '../model';
 import { DeploymentGraph } from '../graph/graph';
 import type { CloudName } from '../expressions/environment';
+import { jsonDepthExceeded } from '../limits';
+import { valueSpan, rowSpans, type Span } from './scan';
 
 export const DEPLOYED_ACCOUNT_TYPE = 'Microsoft.CognitiveServices/accounts';
 
@@ -19,47 +23,65 @@ export type ExportShape = 'resource-graph' | 'array' | 'single';
 
 export interface DeployedExport {
   readonly shape: ExportShape;
-  /** The rows (resources) of the export, accounts and others. */
-  readonly rows: readonly JsonNode[];
+  /** The rows (resources) of the export, accounts and others, as plain values. */
+  readonly rows: readonly Value[];
   /** Resource Graph's `skip_token`: set when the export is one page of a longer result. */
   readonly skipToken?: string;
+  /** The first syntax error, and how many there are, when the file is not valid JSON. */
+  readonly errors: readonly ParseError[];
 }
 
 const RESOURCE_ID = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/([^/]+\/[^/]+)\/([^/]+)/i;
 
 /** A row of an export: an object with an ARM resource id and a type (what every `az` resource output has). */
-function isResourceRow(node: JsonNode | undefined): boolean {
-  if (node?.type !== 'object') return false;
-  const id = member(node, 'id');
-  const type = member(node, 'type');
-  return id?.type === 'string' && RESOURCE_ID.test(String(id.value)) && type?.type === 'string' && String(type.value).includes('/');
+function isResourceRow(v: Value | undefined): boolean {
+  if (!isObject(v)) return false;
+  const id = getProperty(v, 'id');
+  const type = getProperty(v, 'type');
+  return typeof id === 'string' && RESOURCE_ID.test(id) && typeof type === 'string' && type.includes('/');
 }
 
-function isAccountRow(node: JsonNode): boolean {
-  const type = member(node, 'type');
-  return node.type === 'object' && type?.type === 'string' && String(type.value).toLowerCase() === DEPLOYED_ACCOUNT_TYPE.toLowerCase();
+function isAccountRow(v: Value): v is ValueObject {
+  const type = isObject(v) ? getProperty(v, 'type') : undefined;
+  return typeof type === 'string' && type.toLowerCase() === DEPLOYED_ACCOUNT_TYPE.toLowerCase();
+}
+
+/** Exports of what is deployed may be larger than any template (tens of thousands of accounts). */
+export const MAX_EXPORT_BYTES = 512 * 1024 * 1024;
+
+/** Cheap test before any parse (of the start of a file): every export has a resource id near its start; most JSON has none. */
+export function mayBeExport(text: string): boolean {
+  const head = text.slice(0, 4096);
+  return /^\s*[[{]/.test(head) && /"\/subscriptions\//i.test(head);
 }
 
 /**
- * The export a JSON root is, by content; undefined for templates, parameter files and other JSON. An array
+ * The export a JSON text is, by content; undefined for templates, parameter files and other JSON. An array
  * counts when its first element is a resource row (the rest may be cut off in a broken file); an object when
  * it is a row itself, or holds `data` rows (an empty `data` counts only beside Resource Graph's `count`).
  */
-export function deployedExportOf(root: JsonNode | undefined): DeployedExport | undefined {
-  if (!root) return undefined;
-  if (root.type === 'array') {
-    const rows = root.children ?? [];
-    return isResourceRow(rows[0]) ? { shape: 'array', rows } : undefined;
+export function deployedExportOf(text: string): DeployedExport | undefined {
+  if (!mayBeExport(text) && !/^\s*\{\s*"count"\s*:\s*0\s*,/.test(text)) return undefined;
+  let root: Value;
+  const errors: ParseError[] = [];
+  try {
+    root = JSON.parse(text) as Value;
+  } catch {
+    // Not valid JSON: read what can be read, unless it is nested deeper than the limit (the tolerant parser
+    // recurses; no `az` command prints such data, and the template reader reports the limit).
+    if (jsonDepthExceeded(text) !== undefined) return undefined;
+    root = parse(text, errors, { allowTrailingComma: true, disallowComments: false }) as Value;
   }
-  if (root.type !== 'object') return undefined;
-  if (isResourceRow(root)) return { shape: 'single', rows: [root] };
-  const data = member(root, 'data');
-  if (data?.type !== 'array') return undefined;
-  const rows = data.children ?? [];
-  const count = member(root, 'count');
-  if (rows.length ? !isResourceRow(rows[0]) : count?.type !== 'number') return undefined;
-  const skip = member(root, 'skip_token') ?? member(root, 'skipToken') ?? member(root, '$skipToken');
-  return { shape: 'resource-graph', rows, ...(skip?.type === 'string' && skip.value ? { skipToken: String(skip.value) } : {}) };
+  if (Array.isArray(root)) return isResourceRow(root[0]) ? { shape: 'array', rows: root, errors } : undefined;
+  if (!isObject(root)) return undefined;
+  // A template, or a parameter file, is never an export, whatever ids it holds.
+  if (getProperty(root, '$schema') !== undefined || getProperty(root, 'resources') !== undefined) return undefined;
+  if (isResourceRow(root)) return { shape: 'single', rows: [root], errors };
+  const data = getProperty(root, 'data');
+  if (!Array.isArray(data)) return undefined;
+  if (data.length ? !isResourceRow(data[0]) : typeof getProperty(root, 'count') !== 'number') return undefined;
+  const skip = getProperty(root, 'skip_token') ?? getProperty(root, 'skipToken') ?? getProperty(root, '$skipToken');
+  return { shape: 'resource-graph', rows: data, errors, ...(typeof skip === 'string' && skip ? { skipToken: skip } : {}) };
 }
 
 export interface DeployedReadOptions {
@@ -69,23 +91,25 @@ export interface DeployedReadOptions {
 /** The deployment graph of an export: one account resource per account row (other rows are not read). */
 export function readDeployed(file: SourceFile, exported: DeployedExport, options: DeployedReadOptions = {}): DeploymentGraph {
   const graph = new DeploymentGraph(options.cloud);
+  const spans = exported.shape === 'single' ? [{ start: file.text.search(/\S/), end: file.text.length }] : rowSpans(file.text, exported.shape === 'resource-graph' ? 'data' : undefined);
   exported.rows.forEach((row, index) => {
-    if (row.type !== 'object' || !isAccountRow(row)) return;
-    graph.addAccount(accountOf(file, row, index));
+    const span = spans[index];
+    if (!isAccountRow(row) || !span) return;
+    graph.addAccount(accountOf(file, row, span, index));
   });
   return graph;
 }
 
-function accountOf(file: SourceFile, row: JsonNode, index: number): AiResource {
-  const declaration = new DataNode(file, row);
-  const idNode = member(row, 'id');
-  const nameNode = declaration.member('name');
-  const resourceId = idNode?.type === 'string' ? String(idNode.value) : undefined;
+function accountOf(file: SourceFile, row: ValueObject, span: Span, index: number): AiResource {
+  const declaration = new DataNode(file, row, span, []);
+  const id = getProperty(row, 'id');
+  const resourceId = typeof id === 'string' ? id : undefined;
   const match = resourceId ? RESOURCE_ID.exec(resourceId) : undefined;
+  const nameNode = declaration.member('name');
   const name = typeof nameNode?.value === 'string' ? nameNode.value : match?.[4] ?? '(unnamed)';
   const column = (key: string) => {
-    const v = member(row, key);
-    return v?.type === 'string' && v.value ? String(v.value) : undefined;
+    const v = getProperty(row, key);
+    return typeof v === 'string' && v ? v : undefined;
   };
   const deployed: DeployedIdentity = {
     resourceId: resourceId ?? `(entry ${index + 1} has no id)`,
@@ -94,13 +118,13 @@ function accountOf(file: SourceFile, row: JsonNode, index: number): AiResource {
     ...(optional('location', column('location'))),
   };
   // Findings about a setting that is absent point at the entry's id (else name, else its opening brace).
-  const anchor = idNode ?? member(row, 'name');
-  const typeLoc: Loc = anchor ? locOf(file, anchor) : { file, start: row.offset, end: row.offset + 1 };
-  const resource: AiResource = {
+  const anchor = declaration.member('id') ?? nameNode;
+  let typeLoc: Loc | undefined;
+  return {
     id: `deployed#${index}`,
     type: DEPLOYED_ACCOUNT_TYPE,
     file,
-    typeLoc,
+    get typeLoc() { return (typeLoc ??= anchor?.loc ?? { file, start: span.start, end: span.start + 1 }); },
     declaration,
     existing: false,
     deploymentPath: [],
@@ -113,60 +137,41 @@ function accountOf(file: SourceFile, row: JsonNode, index: number): AiResource {
     context: { deploymentPath: [] },
     deployed,
   };
-  return resource;
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
   return value ? { [key]: value } as Record<K, string> : {};
 }
 
-function locOf(file: SourceFile, node: JsonNode): Loc {
-  return { file, start: node.offset, end: node.offset + node.length };
-}
-
-/** A member by name: exact spelling first, else case-insensitively (Azure property names are). */
-function member(node: JsonNode, name: string): JsonNode | undefined {
-  if (node.type !== 'object') return undefined;
-  let fallback: JsonNode | undefined;
-  const lower = name.toLowerCase();
-  for (const pair of node.children ?? []) {
-    const key = pair.children?.[0]?.value;
-    const value = pair.children?.[1];
-    if (typeof key !== 'string' || !value) continue;
-    if (key === name) return value;
-    if (!fallback && key.toLowerCase() === lower) fallback = value;
-  }
-  return fallback;
-}
-
 /**
- * A value of the export: plain JSON (a string that looks like `[expr]` is just a string), located where it is
- * written, not editable. `null` (what `az` prints for a setting never set) reads as absent.
+ * A value of the export: plain JSON (a string that looks like `[expr]` is just a string), not editable; located
+ * on first ask by scanning its entry's text along its path. `null` (what `az` prints for a setting never set)
+ * reads as absent.
  */
-class DataNode extends LazyValueNode {
-  constructor(private readonly file: SourceFile, private readonly json: JsonNode, readonly keyLoc?: Loc) {
-    super();
-  }
+class DataNode implements ValueNode {
+  readonly literal = false;
+  readonly origin?: Origin = undefined;
+  private located: Loc | undefined;
 
-  get loc(): Loc { return locOf(this.file, this.json); }
-  get literal(): boolean { return false; }
+  constructor(private readonly file: SourceFile, readonly value: Value, private readonly row: Span, private readonly path: readonly (string | number)[]) {}
 
-  protected computeValue(): Value {
-    return getNodeValue(this.json) as Value;
-  }
-
-  protected findOrigin(): undefined {
-    return undefined;
+  get loc(): Loc {
+    if (!this.located) {
+      const span = valueSpan(this.file.text, this.row, this.path) ?? { start: this.row.start, end: this.row.start + 1 };
+      this.located = { file: this.file, ...span };
+    }
+    return this.located;
   }
 
   member(name: string): ValueNode | undefined {
-    const value = member(this.json, name);
-    if (!value || value.type === 'null') return undefined;
-    const key = value.parent?.children?.[0];
-    return new DataNode(this.file, value, key ? locOf(this.file, key) : undefined);
+    if (!isObject(this.value)) return undefined;
+    const lower = name.toLowerCase();
+    const key = Object.prototype.hasOwnProperty.call(this.value, name) ? name : Object.keys(this.value).find((k) => k.toLowerCase() === lower);
+    const v = key === undefined ? undefined : this.value[key];
+    return key === undefined || v === null || v === undefined ? undefined : new DataNode(this.file, v, this.row, [...this.path, key]);
   }
 
   items(): readonly ValueNode[] | undefined {
-    return this.json.type === 'array' ? (this.json.children ?? []).map((child) => new DataNode(this.file, child)) : undefined;
+    return Array.isArray(this.value) ? this.value.map((v, i) => new DataNode(this.file, v, this.row, [...this.path, i])) : undefined;
   }
 }
