@@ -138,18 +138,29 @@ export function readSourceFile(absPath: string, maxBytes = MAX_FILE_BYTES): { fi
   if (!kind) return { problem: { code: 'unreadable-file', severity: 'error', message: 'not a template file type (.json, .jsonc, .bicep, .bicepparam)' } };
   let buffer: Buffer;
   try {
-    const size = fs.statSync(absPath).size;
-    if (size > maxBytes && !(kind === 'arm' && size <= MAX_EXPORT_BYTES && largeExport(head(absPath)))) {
-      return { problem: { code: 'file-too-large', severity: 'warning', message: `file too large: ${(size / 1024 / 1024).toFixed(1)} MB is over the ${formatMb(maxBytes)} MB limit; not analysed` } };
-    }
+    const large = tooLarge(fs.statSync(absPath).size, () => (kind === 'arm' ? head(absPath) : ''), maxBytes);
+    if (large) return { problem: large };
     buffer = fs.readFileSync(absPath);
   } catch (error) {
     return { problem: { code: 'unreadable-file', severity: 'error', message: `cannot read: ${errorText(error)}` } };
   }
+  return sourceFromBuffer(absPath, buffer);
+}
+
+/** A file's content for analysis (from disk or from git): binary content is a problem; a byte order mark is dropped. */
+export function sourceFromBuffer(absPath: string, buffer: Buffer): { file?: SourceFile; problem?: Omit<FileProblem, 'path'> } {
+  const kind = fileKindOf(absPath);
+  if (!kind) return { problem: { code: 'unreadable-file', severity: 'error', message: 'not a template file type (.json, .jsonc, .bicep, .bicepparam)' } };
   if (buffer.subarray(0, 8192).includes(0)) return { problem: { code: 'binary-file', severity: 'warning', message: 'binary file (it contains NUL bytes); not analysed' } };
   let text = buffer.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { file: { uri: pathToFileURL(absPath).href, text, kind } };
+}
+
+/** Whether a file of this size is over the limit (exports of deployed accounts have their own, larger one). */
+export function tooLarge(size: number, start: () => string, maxBytes = MAX_FILE_BYTES): Omit<FileProblem, 'path'> | undefined {
+  if (size <= maxBytes || (size <= MAX_EXPORT_BYTES && largeExport(start()))) return undefined;
+  return { code: 'file-too-large', severity: 'warning', message: `file too large: ${(size / 1024 / 1024).toFixed(1)} MB is over the ${formatMb(maxBytes)} MB limit; not analysed` };
 }
 
 /** Over the template size limit, only what starts as an export of AI accounts is read (no template does). */
