@@ -12,10 +12,12 @@ import { rule as privateEndpoint } from './use-private-endpoint';
 import { rule as diagnosticLogs } from './enable-diagnostic-logs';
 import { rule as managedNetwork } from './restrict-managed-network-outbound';
 import { rule as broadOutbound } from './no-broad-outbound-rules';
+import { rule as allowRequired } from './allow-required-fqdns';
+import { rule as noUnexplained } from './no-unexplained-fqdns';
 
 export const rules: readonly Rule[] = [
-  restrictOutbound, noWildcard, validFqdns, noDuplicate, apiVersion, publicAccess, privateEndpoint, diagnosticLogs, ownerTag,
-  managedNetwork, broadOutbound,
+  restrictOutbound, allowRequired, noWildcard, validFqdns, noDuplicate, noUnexplained, apiVersion, publicAccess,
+  privateEndpoint, diagnosticLogs, ownerTag, managedNetwork, broadOutbound,
 ];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));

@@ -59,7 +59,7 @@ test('a Resource Graph export: the same rules at each account entry, no fixes, t
     `77:32-77:41 disable-public-network-access info: AI service 'speech-eu' accepts traffic from public networks: publicNetworkAccess is "Enabled". Set it to 'Disabled' and use private endpoints.`,
     "78:42-78:47 restrict-outbound-network-access warning: AI service 'speech-eu' can open connections to any host on the internet: restrictOutboundNetworkAccess is false. Set it to true and list the hosts it needs in allowedFqdnList.",
   ]);
-  assert.deepEqual(r.notes, ["Deployed accounts: use-egress-capable-api-version does not apply (an export shows an account's settings, not the API version it was deployed with); use-private-endpoint, enable-diagnostic-logs need the template that deploys the accounts (private endpoints and diagnostic settings are resources of their own): audit the templates for them."]);
+  assert.deepEqual(r.notes, ["Deployed accounts: use-egress-capable-api-version does not apply (an export shows an account's settings, not the API version it was deployed with); allow-required-fqdns, no-unexplained-fqdns, use-private-endpoint, enable-diagnostic-logs need the template that deploys the accounts (what they depend on, their private endpoints and diagnostic settings are other resources of the deployment): audit the templates for them."]);
   assert.deepEqual(r.problems, []);
   // A deployed account is changed in Azure, not in the export: nothing to fix or suppress in the file.
   assert.ok(r.findings.every((f) => f.fixes.length === 0 && !f.fixable));
@@ -72,11 +72,11 @@ test('a Resource Graph export: the same rules at each account entry, no fixes, t
 });
 
 test('the note names only the enabled rules that cannot run, and is left out when none is enabled', () => {
-  const off = { rules: { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off' } } as const;
+  const off = { rules: { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off', 'allow-required-fqdns': 'off', 'no-unexplained-fqdns': 'off' } } as const;
   assert.deepEqual(check('resource-show.json', undefined, off).notes, ["Deployed accounts: use-egress-capable-api-version does not apply (an export shows an account's settings, not the API version it was deployed with)."]);
   assert.equal(check('resource-show.json', undefined, { rules: { ...off.rules, 'use-egress-capable-api-version': 'off' } }).notes, undefined);
   // Turned up to error, they still do not run on deployed accounts (nothing to find them on).
-  const loud = check('graph-data.json', undefined, { rules: { 'use-private-endpoint': 'error', 'enable-diagnostic-logs': 'error' } });
+  const loud = check('graph-data.json', undefined, { rules: { 'use-private-endpoint': 'error', 'enable-diagnostic-logs': 'error', 'allow-required-fqdns': 'error', 'no-unexplained-fqdns': 'error' } });
   assert.deepEqual(loud.findings.filter((f) => f.level === 'error'), []);
 });
 
@@ -179,7 +179,7 @@ test('CLI: an export beside templates: findings at path:line, the note, KPI line
   const dir = tempTree({
     'exports/ai.json': read('graph-data.json'),
     'infra/speech.json': template(account('{ "restrictOutboundNetworkAccess": true, "publicNetworkAccess": "Disabled" }', { name: 'speech-eu' })),
-    '.ai-egress-guard.json': JSON.stringify({ rules: { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off', 'disable-public-network-access': 'off', 'require-owner-tag': 'off' } }),
+    '.ai-egress-guard.json': JSON.stringify({ rules: { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off', 'allow-required-fqdns': 'off', 'no-unexplained-fqdns': 'off', 'disable-public-network-access': 'off', 'require-owner-tag': 'off' } }),
   });
   const r = spawnSync(process.execPath, [CLI, '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
   assert.equal(r.status, 1, r.stderr);

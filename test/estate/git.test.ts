@@ -13,7 +13,8 @@ import { CLI } from '../support/paths';
 import { Repo } from '../support/git';
 import { account, template } from '../support/lint';
 
-const CONFIG = JSON.stringify({ rules: { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off' } });
+// The deployment-wide info rules have their own tests.
+const CONFIG = JSON.stringify({ rules: { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off', 'no-unexplained-fqdns': 'off' } });
 
 function acct(name: string, properties: string, owner = 'team'): string {
   return account(properties, { name, tags: `"tags": { "owner": "${owner}" },` });
@@ -231,4 +232,13 @@ test('history: a module is counted through its callers, and a change to the modu
   assert.deepEqual(auditor.stats, { analysed: 4, reused: 0 });
   const h = historyOf(points, repo.dir);
   assert.deepEqual(h.instances.map((i) => [i.name, i.episodes.map((e) => (e.closed ?? 0) - e.opened)]), [['ai-a', [93600]], ['ai-b', [93600]]]);
+});
+
+test('diff: a finding whose message names the owner is the same finding after the owner changes', () => {
+  const repo = new Repo();
+  const config = JSON.stringify({ rules: { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off' } });
+  repo.commit('base', '2026-01-05T10:00:00Z', { '.ai-egress-guard.json': config, 'ai.json': template(acct('a', locked(['unused.example.com']), 'team-a')) });
+  repo.write({ 'ai.json': template(acct('a', locked(['unused.example.com']), 'team-b')) });
+  const json = JSON.parse(cli(['diff', 'HEAD', '-f', 'json'], repo.dir).stdout) as { summary: { newFindings: number; fixedFindings: number }; approvers: string[] };
+  assert.deepEqual([json.summary.newFindings, json.summary.fixedFindings, json.approvers], [0, 0, ['team-a', 'team-b']]);
 });

@@ -4,7 +4,7 @@ import { rules as registry, defaultOptions, formatMessage, subjectTypes, type Le
 import { keepShapes } from './shapes';
 import { loadArm } from './arm/load';
 import { loadBicep, loadBicepParam } from './bicep/load';
-import type { Settings } from './config';
+import { approvedFqdnsOf, type Settings } from './config';
 import type { Fix } from './fixes';
 import { isWritable } from './edits';
 import { isUnknown } from './expressions/value';
@@ -14,6 +14,7 @@ import { quotedName, writtenAt, type AiResource, type FileKind, type Loc, type S
 import type { DeploymentGraph } from './graph/graph';
 import { recordOf, type AccountRecord } from './records';
 import { ownerTagNamesOf } from '../policy/definitions';
+import { summarizeEgress, type EgressSummary } from './egress/egress';
 
 export interface Related { readonly loc: Loc; readonly message: string }
 
@@ -102,6 +103,8 @@ export interface AnalysisResult {
   readonly notes?: readonly string[];
   /** Every AI account the analysis saw (this file's and its modules'), with its evaluated settings. */
   readonly accounts?: readonly AccountRecord[];
+  /** With `AnalyzeOptions.egress`: each AI account of the deployment (per parameter file), its dependencies and allow-list. */
+  readonly egress?: readonly AccountEgress[];
 }
 
 /** Reads other files (parameter files, modules, sibling sources); undefined when absent or unreadable. */
@@ -120,6 +123,15 @@ export interface AnalyzeOptions {
   readonly fixes?: boolean;
   /** The rules to run (default: the registry); tests pass their own. */
   readonly rules?: readonly Rule[];
+  /** Also compute the egress map of every AI account of the deployment (`AnalysisResult.egress`): --explain, JSON output. */
+  readonly egress?: boolean;
+}
+
+/** The egress map of one AI account of the deployment a file describes (the account may be declared in a module). */
+export interface AccountEgress extends EgressSummary {
+  readonly name: string;
+  /** The account's type in its declaration (a module's file, for an account deployed by a module). */
+  readonly loc: Loc;
 }
 
 /** What loaders need to know of the rules: the resource types some enabled rule reads. */
@@ -204,8 +216,10 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
   const own = loaded.runs.map((graph) => graph.accounts.filter((r) => r.file.uri === file.uri).map(summarize));
   const ownerTags = ownerTagNamesOf(options.settings);
   const accounts = loaded.runs.flatMap((graph) => graph.accounts.map((r) => recordOf(r, file.uri, ownerTags)));
+  const egress = options.egress ? loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings)) : undefined;
+  const problems = [...loaded.problems, ...limitProblems(file, hits, limitsBefore)];
   return {
-    file, isTemplate: true, resources: mergeSummaries(own), findings, problems: [...loaded.problems, ...limitProblems(file, hits, limitsBefore)], accounts,
+    file, isTemplate: true, resources: mergeSummaries(own), findings, problems, accounts, ...(egress ? { egress } : {}),
     ...(loaded.deployed ? { source: 'deployed' as const } : {}), ...(notes ? { notes } : {}),
   };
 }
@@ -217,7 +231,7 @@ function deployedNote(skipped: readonly Rule[]): string {
   const api = names('api-version');
   const related = names('related-resources');
   if (api.length) parts.push(`${api.join(', ')} ${api.length === 1 ? 'does' : 'do'} not apply (an export shows an account's settings, not the API version it was deployed with)`);
-  if (related.length) parts.push(`${related.join(', ')} ${related.length === 1 ? 'needs' : 'need'} the template that deploys the accounts (private endpoints and diagnostic settings are resources of their own): audit the templates for ${related.length === 1 ? 'it' : 'them'}`);
+  if (related.length) parts.push(`${related.join(', ')} ${related.length === 1 ? 'needs' : 'need'} the template that deploys the accounts (what they depend on, their private endpoints and diagnostic settings are other resources of the deployment): audit the templates for ${related.length === 1 ? 'it' : 'them'}`);
   return `Deployed accounts: ${parts.join('; ')}.`;
 }
 
@@ -240,6 +254,15 @@ function limitProblems(file: SourceFile, hits: readonly LimitHit[], limitsBefore
     });
   }
   return [...out.values()];
+}
+
+function egressOfRun(graph: DeploymentGraph, settings: Settings): AccountEgress[] {
+  const approved = approvedFqdnsOf(settings);
+  return graph.accounts.filter((a) => a.condition?.value !== false).map((account) => ({
+    name: account.name,
+    loc: account.typeLoc,
+    ...summarizeEgress(account, graph, approved, account.context.parameterFile),
+  }));
 }
 
 /** One finding per place and rule: the same problem under several parameter files is reported once, naming them. */
@@ -399,6 +422,7 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     const declaration = resource.symbolicName ? context.generatedFrom.declarationOf?.(resource.symbolicName) : undefined;
     if (declaration) related.push({ loc: declaration, message: `'${resource.symbolicName}' is declared here in the Bicep source` });
   }
+  if (report.related) related.push(...report.related);
   const site = isNode(report.at) ? writtenAt(report.at).loc : undefined;
   let fixes: readonly Fix[] | undefined;
   let fixable: boolean | undefined;

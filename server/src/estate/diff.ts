@@ -46,9 +46,12 @@ export interface Review {
   readonly hostsRemoved: number;
 }
 
-/** How a finding is the same finding in two commits: its file, rule, message and values, not its line. */
+/**
+ * How a finding is the same finding in two commits: its file, rule, message, resource and the text it points at,
+ * not its line (lines move) nor the values in its message (an owner named in it may change).
+ */
 function findingKey(f: Finding): string {
-  return `${f.loc.file.uri}\0${f.ruleId}\0${f.messageId}\0${f.resource}\0${JSON.stringify(f.data)}`;
+  return `${f.loc.file.uri}\0${f.ruleId}\0${f.messageId}\0${f.resource}\0${f.loc.file.text.slice(f.loc.start, Math.min(f.loc.end, f.loc.start + 200))}`;
 }
 
 /** The findings of `a` that `b` does not have, counting repeats. */

@@ -10,6 +10,7 @@ import { summaryText } from '../workspace/audit';
 import type { FileProblem } from '../workspace/files';
 import { uriToPath } from '../workspace/node-host';
 import { estateJson, estateLines } from '../estate/estate';
+import { egressJson } from './explain';
 
 export interface TextOptions {
   /** ANSI colours (see `useColor`). */
@@ -119,7 +120,9 @@ export function toJson(results: readonly AnalysisResult[], problems: readonly Fi
     message: p.message,
   }));
   const estate = estateJson(results, (loc) => ({ file: uriToPath(loc.file.uri) ?? loc.file.uri, line: positionAt(loc.file.text, loc.start).line + 1 }));
-  return `${JSON.stringify({ summary, findings, problems: fileProblems, ...(notesOf(results)), ...(estate ? { estate } : {}) }, null, 2)}\n`;
+  // Each AI account's egress map (dependencies, allow-list entries with their status), when it was computed.
+  const accounts = results.some((r) => r.egress) ? { accounts: egressJson(results) } : {};
+  return `${JSON.stringify({ summary, findings, problems: fileProblems, ...accounts, ...(notesOf(results)), ...(estate ? { estate } : {}) }, null, 2)}\n`;
 }
 
 /** Notes of files (rules that could not run on them), by file. */
