@@ -16,7 +16,7 @@ import { warmUp } from '../server/src/engine/warmup';
 import { auditFiles } from '../server/src/workspace/audit';
 import { collectFiles } from '../server/src/workspace/files';
 import { nodeFileHost } from '../server/src/workspace/node-host';
-import { exportBenchmark } from './estate';
+import { exportBenchmark, historyBenchmark } from './estate';
 
 const ARM_TARGET = 1.5;
 const BICEP_TARGET = 1.0;
@@ -234,6 +234,7 @@ async function main(): Promise<void> {
 
   console.log('');
   exportBenchmark();
+  historyBenchmark();
 
   const mem = process.memoryUsage();
   console.log(`\nmemory: rss ${(mem.rss / 1024 / 1024).toFixed(0)} MB, heap used ${(mem.heapUsed / 1024 / 1024).toFixed(0)} MB`);

@@ -70,7 +70,7 @@ export function weekStart(time: number): number {
 }
 
 export function historyOf(points: readonly Point[], root: string): History {
-  interface State { name: string; where: string; firstSeen: number; removed?: number; episodes: Episode[]; present: boolean; open: boolean; order: number }
+  interface State { name: string; last: Instance; firstSeen: number; removed?: number; episodes: Episode[]; present: boolean; open: boolean; order: number }
   const states = new Map<string, State>();
   const firstOpen = new Map<string, boolean>();
   let order = 0;
@@ -80,14 +80,13 @@ export function historyOf(points: readonly Point[], root: string): History {
       seen.add(key);
       const open = isOpen(instance);
       let state = states.get(key);
-      const where = whereOf(instance, root);
       if (!state) {
-        state = { name: instance.record.name, where, firstSeen: point.time, episodes: [], present: false, open: false, order: order++ };
+        state = { name: instance.record.name, last: instance, firstSeen: point.time, episodes: [], present: false, open: false, order: order++ };
         states.set(key, state);
         firstOpen.set(key, open);
       }
       state.name = instance.record.name;
-      state.where = where;
+      state.last = instance;
       if (open && (!state.present || !state.open)) state.episodes.push({ opened: point.time });
       else if (!open && state.present && state.open) closeLast(state.episodes, point.time, 'remediated');
       state.present = true;
@@ -103,7 +102,7 @@ export function historyOf(points: readonly Point[], root: string): History {
     }
   }
   const instances: InstanceHistory[] = [...states].sort((a, b) => a[1].order - b[1].order).map(([key, s]) => ({
-    key, name: s.name, where: s.where, firstSeen: s.firstSeen, ...(s.removed !== undefined ? { removed: s.removed } : {}), episodes: s.episodes, openNow: s.present && s.open,
+    key, name: s.name, where: whereOf(s.last, root), firstSeen: s.firstSeen, ...(s.removed !== undefined ? { removed: s.removed } : {}), episodes: s.episodes, openNow: s.present && s.open,
   }));
   const remediations = instances.flatMap((i) => i.episodes.filter((e) => e.end === 'remediated').map((e) => e.closed! - e.opened));
   const sorted = [...remediations].sort((a, b) => a - b);

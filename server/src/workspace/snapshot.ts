@@ -93,11 +93,17 @@ export class SnapshotAuditor {
     }).sort();
   }
 
+  /** Config files of the last tree audited (their paths and blob ids), and what was found for each folder. */
+  private configState: { fingerprint: string; configs: Map<string, ConfigFile | undefined>; problems: Map<string, FileProblem>; settings: Map<string, Settings> } | undefined;
+  private readonly settingsKeys = new WeakMap<Settings, string>();
+
   audit(tree: Tree): Snapshot {
     const listings = listingsOf(tree.paths);
     const text = (rel: string) => tree.read(rel)?.toString('utf8');
-    const configs = new Map<string, ConfigFile | undefined>();
-    const configProblems = new Map<string, FileProblem>();
+    // The same config files as the last tree (most commits): the same settings for every folder.
+    const fingerprint = tree.paths.filter((p) => CONFIG_FILE_NAMES.has(p.slice(p.lastIndexOf('/') + 1))).map((p) => `${p}\0${tree.idOf(p) ?? '?'}`).join('\0');
+    if (this.configState?.fingerprint !== fingerprint || fingerprint.includes('?')) this.configState = { fingerprint, configs: new Map(), problems: new Map(), settings: new Map() };
+    const { configs, problems: configProblems, settings: settingsCache } = this.configState;
     const configFor = (rel: string): ConfigFile | undefined => {
       const dir = path.dirname(this.abs(rel));
       if (!configs.has(dir)) {
@@ -109,14 +115,24 @@ export class SnapshotAuditor {
       }
       return configs.get(dir);
     };
-    const settingsFor = (rel: string): Settings => mergeSettings(configFor(rel)?.settings ?? {}, this.options.overrides ?? {});
+    const settingsFor = (rel: string): Settings => {
+      const dir = rel.slice(0, Math.max(0, rel.lastIndexOf('/')));
+      let settings = settingsCache.get(dir);
+      if (!settings) settingsCache.set(dir, (settings = mergeSettings(configFor(rel)?.settings ?? {}, this.options.overrides ?? {})));
+      return settings;
+    };
+    const settingsKey = (settings: Settings) => {
+      let key = this.settingsKeys.get(settings);
+      if (key === undefined) this.settingsKeys.set(settings, (key = JSON.stringify(settings)));
+      return key;
+    };
     const results: AnalysisResult[] = [];
     const problems: FileProblem[] = [];
     const disk = nodeFileHost();
     for (const rel of this.selected(tree, (rel) => settingsFor(rel).exclude)) {
       const settings = settingsFor(rel);
       const id = tree.idOf(rel);
-      const key = id === undefined ? undefined : `${rel}\0${id}\0${JSON.stringify(settings)}`;
+      const key = id === undefined ? undefined : `${rel}\0${id}\0${settingsKey(settings)}`;
       const depOk = ([dep, value]: readonly [string, string | null]) => (dep.endsWith('/') ? listings.get(dep.slice(0, -1))?.join('/') ?? null : tree.idOf(dep) ?? null) === value;
       const cached = key === undefined ? undefined : this.cache.get(key)?.find((e) => e.deps.every(depOk));
       let result: AnalysisResult | undefined;
