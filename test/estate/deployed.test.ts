@@ -191,7 +191,7 @@ exports/ai.json
   78:42  warning  AI service 'speech-eu' can open connections to any host on the internet: restrictOutboundNetworkAccess is false. Set it to true and list the hosts it needs in allowedFqdnList.                                                                             restrict-outbound-network-access
 
 ✖ 3 problems (0 errors, 3 warnings, 0 info)
-1 AI service resource in 1 template (2 files checked); 1 (100%) restrict outbound network access. 3 deployed AI accounts in 1 export; 1 (33%) restrict outbound network access. 3 findings (restrict-outbound-network-access: 2, no-wildcard-fqdns: 1).
+1 AI service instance deployed by 1 entry point (1 template, 2 files checked); 1 (100%) restrict outbound network access. 3 deployed AI accounts in 1 export; 1 (33%) restrict outbound network access. 3 findings (restrict-outbound-network-access: 2, no-wildcard-fqdns: 1).
 
 Deployed AI accounts: 3, 1 (33%) restricted, 3 open.
   by subscription: 00000000-0000-0000-0000-000000000001 2 (1 restricted, 2 open); 00000000-0000-0000-0000-000000000002 1 (0 restricted, 1 open)

@@ -104,7 +104,7 @@ function classify(key: string, account: AiResource, graph: DeploymentGraph, reso
   // What the rule says without suppressions; then whether the findings would be shown.
   const reports: Report[] = rule.check(account, { options, graph });
   // Bicep's #disable-next-line works on findings: ask it as analyze does.
-  const directive = (r: Report) => !!loaded.isSuppressed?.({ ruleId: rule.id, loc: 'value' in r.at ? (r.at as ValueNode).loc : r.at } as Finding);
+  const directive = (r: Report) => !!loaded.suppressionOf?.({ ruleId: rule.id, loc: 'value' in r.at ? (r.at as ValueNode).loc : r.at } as Finding);
   const suppressed = reports.length > 0 && (account.suppressions.has(rule.id) || reports.every(directive));
   const definite = reports.filter((r) => !r.advisory);
   const base = { key, account: account.name, ruleId: rule.id, policy, linter: reports.map((r) => r.messageId), suppressed };

@@ -4,17 +4,17 @@ import { rules as registry, defaultOptions, formatMessage, subjectTypes, type Le
 import { keepShapes } from './shapes';
 import { loadArm } from './arm/load';
 import { loadBicep, loadBicepParam } from './bicep/load';
-import { approvedFqdnsOf, type Settings } from './config';
+import { approvedFqdnsOf, ownerTagNamesOf, type Settings } from './config';
 import type { Fix } from './fixes';
 import { isWritable } from './edits';
-import { isUnknown } from './expressions/value';
 import { evaluationLimitCount, withEvaluationBudget } from './expressions/evaluator';
 import type { LimitHit } from './limits';
-import { quotedName, writtenAt, type AiResource, type FileKind, type Loc, type SourceFile, type ValueNode } from './model';
+import { quotedName, writtenAt, type AiResource, type FileKind, type Loc, type ParameterFile, type SourceFile, type ValueNode } from './model';
 import type { DeploymentGraph } from './graph/graph';
 import { recordOf, type AccountRecord } from './records';
-import { ownerTagNamesOf } from '../policy/definitions';
 import { summarizeEgress, type EgressSummary } from './egress/egress';
+import { restrictionOf, runInventory, type RunInventory } from './inventory';
+import type { Suppression } from '../../../shared/inventory';
 
 export interface Related { readonly loc: Loc; readonly message: string }
 
@@ -45,6 +45,8 @@ export interface Finding {
   readonly generatedFrom?: { readonly tool: 'bicep'; readonly sourceUri?: string; readonly note: string };
   /** For a deployed account: its Azure resource id (SARIF's logical location). */
   readonly resourceId?: string;
+  /** Set on the findings of `AnalysisResult.suppressed`: the suppression written in the source that covers it. */
+  readonly suppression?: Suppression;
 }
 
 /** The message with the generated-file note, for reporters that show each finding on its own (editor, SARIF). */
@@ -105,6 +107,10 @@ export interface AnalysisResult {
   readonly accounts?: readonly AccountRecord[];
   /** With `AnalyzeOptions.egress`: each AI account of the deployment (per parameter file), its dependencies and allow-list. */
   readonly egress?: readonly AccountEgress[];
+  /** Findings a suppression in the source covers (ARM metadata, Bicep `#disable-next-line`), each with its justification. */
+  readonly suppressed?: readonly Finding[];
+  /** With `AnalyzeOptions.inventory`: the AI account instances of each run (per parameter file, or one). */
+  readonly inventory?: readonly RunInventory[];
 }
 
 /** Reads other files (parameter files, modules, sibling sources); undefined when absent or unreadable. */
@@ -123,6 +129,8 @@ export interface AnalyzeOptions {
   readonly fixes?: boolean;
   /** The rules to run (default: the registry); tests pass their own. */
   readonly rules?: readonly Rule[];
+  /** Also list the AI account instances each run deploys (`AnalysisResult.inventory`), for the audit's inventory. */
+  readonly inventory?: boolean;
   /** Also compute the egress map of every AI account of the deployment (`AnalysisResult.egress`): --explain, JSON output. */
   readonly egress?: boolean;
 }
@@ -148,8 +156,12 @@ export interface Loaded {
   readonly runs: readonly DeploymentGraph[];
   /** For a parameter file: report only what the values set in it cause, at those values. */
   readonly reportAtSitesIn?: string;
-  /** Drops findings the file's own suppression comments cover (Bicep's #disable-next-line). */
-  readonly isSuppressed?: (finding: Finding) => boolean;
+  /** The suppression of the file's own comments (Bicep's #disable-next-line) that covers a finding, if any. */
+  readonly suppressionOf?: (finding: Finding) => Suppression | undefined;
+  /** The template the runs evaluate, when it is not the file (a `.bicepparam` file's `using`). */
+  readonly templateUri?: string;
+  /** The parameter file of each run (by index), if any. */
+  readonly parameterFiles?: readonly (ParameterFile | undefined)[];
   /** An export of deployed accounts: read-only (no fixes), no API versions, no other resources of the deployment. */
   readonly deployed?: boolean;
 }
@@ -202,7 +214,8 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
     rules = rules.filter((r) => !r.rule.needs?.length);
     if (skipped.length) notes = [deployedNote(skipped.map((r) => r.rule))];
   }
-  let findings = mergeFindings(loaded.runs.map((graph) => check(graph, options.settings, loaded.deployed ? 'never' : options.fixes ?? true, rules)));
+  const perRun = loaded.runs.map((graph) => checkAll(graph, options.settings, loaded.deployed ? 'never' : options.fixes ?? true, rules));
+  let findings = mergeFindings(perRun);
   const sites = loaded.reportAtSitesIn;
   if (sites) {
     findings = findings
@@ -210,18 +223,30 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
       .map((f) => withLoc(f, f.site!, [{ loc: f.loc, message: `used here by AI service ${quotedName(f.resource)}` }, ...f.related]));
   }
   // Findings located in other files (inside a module) belong to those files' own analysis.
-  findings = findings.filter((f) => f.loc.file.uri === file.uri && !loaded.isSuppressed?.(f));
+  findings = findings.filter((f) => f.loc.file.uri === file.uri);
+  if (loaded.suppressionOf) findings = findings.map((f) => (f.suppression ? f : withSuppression(f, loaded.suppressionOf!(f))));
   // In reading order, as ESLint lists them; the sort is stable, so rule order breaks ties.
   findings.sort((a, b) => a.loc.start - b.loc.start);
+  const suppressed = findings.filter((f) => f.suppression);
+  if (suppressed.length) findings = findings.filter((f) => !f.suppression);
   const own = loaded.runs.map((graph) => graph.accounts.filter((r) => r.file.uri === file.uri).map(summarize));
   const ownerTags = ownerTagNamesOf(options.settings);
   const accounts = loaded.runs.flatMap((graph) => graph.accounts.map((r) => recordOf(r, file.uri, ownerTags)));
+  // Deployed accounts are no instances of the templates' inventory: the estate counts them (estate/estate.ts).
+  const inventory = options.inventory && !loaded.deployed ? loaded.runs.map((graph, i) => runInventory({
+    templateUri: loaded.templateUri ?? file.uri, graph, parameterFile: loaded.parameterFiles?.[i], findings: perRun[i], subjectOf: (f) => subjects.get(f), ownerTagNames: ownerTags,
+  })) : undefined;
   const egress = options.egress ? loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings)) : undefined;
-  const problems = [...loaded.problems, ...limitProblems(file, hits, limitsBefore)];
   return {
-    file, isTemplate: true, resources: mergeSummaries(own), findings, problems, accounts, ...(egress ? { egress } : {}),
+    file, isTemplate: true, resources: mergeSummaries(own), findings, problems: [...loaded.problems, ...limitProblems(file, hits, limitsBefore)], accounts,
+    ...(suppressed.length ? { suppressed } : {}), ...(inventory ? { inventory } : {}), ...(egress ? { egress } : {}),
     ...(loaded.deployed ? { source: 'deployed' as const } : {}), ...(notes ? { notes } : {}),
   };
+}
+
+/** A copy of a finding covered by a suppression written in the source; unchanged when there is none. */
+function withSuppression(f: Finding, suppression: Suppression | undefined): Finding {
+  return suppression ? copyFinding(f, { suppression }) : f;
 }
 
 /** Once per export: which rules did not run on deployed accounts, and why. */
@@ -338,8 +363,7 @@ function mergeSummaries(runs: readonly ResourceSummary[][]): ResourceSummary[] {
 }
 
 function summarize(resource: AiResource): ResourceSummary {
-  const value = resource.properties?.member('restrictOutboundNetworkAccess')?.value;
-  return { name: resource.name, loc: resource.typeLoc, restricted: isUnknown(value) ? 'unknown' : value === true };
+  return { name: resource.name, loc: resource.typeLoc, restricted: restrictionOf(resource) };
 }
 
 /** The rules whose level is not off, with their options. */
@@ -362,8 +386,16 @@ function readTypes(rules: readonly EnabledRule[]): ReadonlySet<string> {
   return types;
 }
 
-/** Runs every enabled rule on every AI account of a deployment. */
+/** Runs every enabled rule on every AI account of a deployment; findings a suppression covers are left out. */
 export function check(graph: DeploymentGraph, settings: Settings, withFixes: boolean | 'never' = true, rules: readonly Rule[] | readonly EnabledRule[] = registry): Finding[] {
+  return checkAll(graph, settings, withFixes, rules).filter((f) => !f.suppression);
+}
+
+/** The subject (account) each finding of `checkAll` is about. */
+const subjects = new WeakMap<Finding, AiResource>();
+
+/** `check`, with the findings the resource's suppressions cover marked (`suppression`). */
+function checkAll(graph: DeploymentGraph, settings: Settings, withFixes: boolean | 'never', rules: readonly Rule[] | readonly EnabledRule[]): Finding[] {
   const enabled = rules.length && 'rule' in rules[0] ? rules as readonly EnabledRule[] : enabledRules(rules as readonly Rule[], settings);
   const findings: Finding[] = [];
   // Subject by subject (in graph order), rule by rule: findings of one resource stay together.
@@ -376,9 +408,12 @@ export function check(graph: DeploymentGraph, settings: Settings, withFixes: boo
   }
   for (const [resource, entries] of bySubject) {
     for (const { rule, level, options } of entries) {
-      if (resource.suppressions.has(rule.id)) continue;
+      const justification = resource.suppressions.get(rule.id);
       for (const report of rule.check(resource, { options, graph })) {
-        findings.push(toFinding(rule, level, resource, report, withFixes));
+        const finding = toFinding(rule, level, resource, report, withFixes);
+        const shown = justification === undefined ? finding : copyFinding(finding, { suppression: { kind: 'inSource', justification } });
+        subjects.set(shown, resource);
+        findings.push(shown);
       }
     }
   }

@@ -5,6 +5,7 @@
 import { entryDisplay } from '../../../rules/support/fqdn';
 import { isObject, isUnknown, type Value } from './expressions/value';
 import type { AccountSettings, AiResource, DeployedIdentity } from './model';
+import { restrictionOf } from './inventory';
 
 export interface AccountRecord extends AccountSettings {
   /** The file whose analysis saw the account (its entry point): for a module's account, the caller. */
@@ -32,7 +33,6 @@ function text(v: Value | undefined): string | 'unknown' | undefined {
 /** The settings of an account as evaluated; `ownerTagNames` as require-owner-tag's option. */
 export function settingsOf(resource: AiResource, ownerTagNames: readonly string[]): AccountSettings {
   const properties = resource.properties;
-  const restrict = properties?.member('restrictOutboundNetworkAccess')?.value;
   const list = properties?.member('allowedFqdnList');
   const items = list?.items();
   const allowedFqdns = !list || list.value === null ? undefined
@@ -47,7 +47,7 @@ export function settingsOf(resource: AiResource, ownerTagNames: readonly string[
     name: resource.name,
     nameKnown: typeof name === 'string',
     ...(typeof kind === 'string' ? { kind } : {}),
-    restricted: isUnknown(restrict) ? 'unknown' : restrict === true,
+    restricted: restrictionOf(resource),
     allowedFqdns,
     publicNetworkAccess: text(properties?.member('publicNetworkAccess')?.value),
     defaultAction: text(properties?.member('networkAcls')?.member('defaultAction')?.value),

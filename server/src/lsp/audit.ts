@@ -27,6 +27,7 @@ export async function runAudit(
     host: validator.host,
     moduleCacheUri: validator.moduleCacheUri,
     listings,
+    root: params.folders[0],
     onProgress: (done, total) => {
       void connection.sendNotification(AuditProgressNotification, { done, total });
       if (token.isCancellationRequested) cancelled = true;
@@ -37,13 +38,14 @@ export async function runAudit(
   const summary = summarize(audit, files.length);
   return {
     files: summary.files,
-    resources: summary.resources,
+    resources: summary.instances,
     restricted: summary.restricted,
     unverified: summary.unverified,
     findings: summary.findings,
     byRule: summary.byRule,
     summary: summaryText(summary) + (cancelled ? ' (cancelled before the end)' : ''),
     cancelled,
+    inventory: audit.inventory,
     sarif: JSON.stringify(toSarif(audit.results, { root: params.folders[0] ?? process.cwd(), version, problems: audit.problems }), null, 2),
   };
 }

@@ -4,7 +4,8 @@
 import { createConnection, CodeActionKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { warmUp } from '../engine/warmup';
-import { AuditRequest } from '../../../shared/protocol';
+import { AuditRequest, InventoryRequest } from '../../../shared/protocol';
+import type { Inventory } from '../../../shared/inventory';
 import { runAudit } from './audit';
 import { CodeActions, FIX_ALL_KIND } from './codeActions';
 import { SettingsStore } from './config';
@@ -59,7 +60,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   validator.listen();
   connection.onCodeAction((params) => codeActions.provide(params));
-  connection.onRequest(AuditRequest, (params, token) => runAudit(params, token, connection, settings, validator));
+  let lastInventory: Inventory | null = null;
+  connection.onRequest(AuditRequest, async (params, token) => {
+    const response = await runAudit(params, token, connection, settings, validator);
+    lastInventory = response.inventory;
+    return response;
+  });
+  connection.onRequest(InventoryRequest, () => lastInventory);
   registerPolicyRequest(connection, (file) => settings.settingsFor(file));
 
   documents.listen(connection);

@@ -2,9 +2,9 @@
 // configuration the linter uses, the built-ins worth assigning beside them, and the initiative that
 // groups both. Pure data in, data out; generate.ts turns it into files.
 
-import { defaultOptions, ruleById, type LevelSetting } from '../../../rules';
+import { ruleById, type LevelSetting } from '../../../rules';
 import { SUPPORTED_KINDS } from '../../../rules/restrict-outbound-network-access';
-import { approvedFqdnsOf, type Settings } from '../engine/config';
+import { approvedFqdnsOf, ownerTagNamesOf, type Settings } from '../engine/config';
 import { AI_ACCOUNT_TYPE, ALIAS } from './aliases';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -108,12 +108,7 @@ export function levelOf(settings: Settings, ruleId: string): LevelSetting {
   return settings.rules[ruleId] ?? ruleById.get(ruleId)?.defaultLevel ?? 'warning';
 }
 
-export function ownerTagNamesOf(settings: Settings): readonly string[] {
-  const rule = ruleById.get(RULES.owner);
-  const options = { ...(rule ? defaultOptions(rule) : {}), ...settings.ruleOptions[RULES.owner] };
-  const names = options.ownerTagNames;
-  return Array.isArray(names) && names.length ? names as string[] : ['owner'];
-}
+export { ownerTagNamesOf };
 
 const EFFECT_PARAMETER: ParameterSpec = {
   type: 'String',

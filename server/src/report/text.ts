@@ -11,6 +11,7 @@ import type { FileProblem } from '../workspace/files';
 import { uriToPath } from '../workspace/node-host';
 import { estateJson, estateLines } from '../estate/estate';
 import { egressJson } from './explain';
+import type { Inventory } from '../../../shared/inventory';
 
 export interface TextOptions {
   /** ANSI colours (see `useColor`). */
@@ -90,7 +91,7 @@ function styleText(style: Style, s: string): string {
   return (util.styleText as (f: Style, t: string, o?: object) => string)(style, s, { validateStream: false });
 }
 
-export function toJson(results: readonly AnalysisResult[], problems: readonly FileProblem[], summary: AuditSummary): string {
+export function toJson(results: readonly AnalysisResult[], problems: readonly FileProblem[], summary: AuditSummary, inventory?: Inventory): string {
   const findings = results.flatMap((r) => r.findings.map((f: Finding) => {
     const start = positionAt(f.loc.file.text, f.loc.start);
     const end = positionAt(f.loc.file.text, f.loc.end);
@@ -120,9 +121,11 @@ export function toJson(results: readonly AnalysisResult[], problems: readonly Fi
     message: p.message,
   }));
   const estate = estateJson(results, (loc) => ({ file: uriToPath(loc.file.uri) ?? loc.file.uri, line: positionAt(loc.file.text, loc.start).line + 1 }));
-  // Each AI account's egress map (dependencies, allow-list entries with their status), when it was computed.
+  // Each AI account's egress map (dependencies, allow-list entries with their status), when it was computed,
+  // the deployed instances (shared/inventory.ts) and their counts, beside the findings of the files; and what is
+  // deployed in Azure (exports), with its drift from the templates.
   const accounts = results.some((r) => r.egress) ? { accounts: egressJson(results) } : {};
-  return `${JSON.stringify({ summary, findings, problems: fileProblems, ...accounts, ...(notesOf(results)), ...(estate ? { estate } : {}) }, null, 2)}\n`;
+  return `${JSON.stringify({ summary, findings, problems: fileProblems, ...(inventory ? { inventory } : {}), ...accounts, ...(notesOf(results)), ...(estate ? { estate } : {}) }, null, 2)}\n`;
 }
 
 /** Notes of files (rules that could not run on them), by file. */

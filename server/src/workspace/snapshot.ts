@@ -10,8 +10,9 @@ import picomatch from 'picomatch';
 import type { Rule } from '../../../rules';
 import { analyze, fileKindOf, type AnalysisResult, type FileHost, type Finding } from '../engine/analyze';
 import { findConfig, mergeSettings, type ConfigFile, type Settings } from '../engine/config';
-import { instanceKey, type AccountRecord } from '../engine/records';
-import { positionAt } from '../engine/text';
+import { offsetAt, positionAt } from '../engine/text';
+import type { Loc } from '../engine/model';
+import { buildInventory, oncePerCause } from './inventory';
 import { CONFIG_FILE_NAMES, SKIPPED_DIRS, sourceFromBuffer, tooLarge, type FileProblem } from './files';
 import { nodeFileHost, uriToPath } from './node-host';
 
@@ -23,11 +24,26 @@ export interface Tree {
   read(rel: string): Buffer | undefined;
 }
 
-/** A deployed AI service instance: an account as an entry point deploys it (see `instancesOf`). */
+/**
+ * A deployed AI service instance of the inventory (shared/inventory.ts: entry point + call chain + symbolic name),
+ * with what a review compares and the findings about it as the audit's findings.
+ */
 export interface Instance {
+  /** The inventory id: stable across commits. */
   readonly key: string;
-  readonly record: AccountRecord;
-  /** Findings about it: in its entry point or its declaring file, naming it. */
+  readonly record: {
+    readonly name: string;
+    readonly kind?: string;
+    readonly restricted: boolean | 'unknown';
+    readonly allowedFqdns?: readonly string[] | 'unknown';
+    readonly publicNetworkAccess?: string;
+    readonly owner?: string;
+    /** The declaration. */
+    readonly loc: Loc;
+    readonly entry: string;
+    readonly chain: readonly string[];
+  };
+  /** Findings about it, not suppressed. */
   readonly findings: readonly Finding[];
 }
 
@@ -167,7 +183,7 @@ export class SnapshotAuditor {
             return names;
           },
         };
-        result = analyze(file, { settings, host, fixes: false, rules: this.options.rules, moduleCacheUri: this.options.moduleCacheUri });
+        result = analyze(file, { settings, host, fixes: false, inventory: true, rules: this.options.rules, moduleCacheUri: this.options.moduleCacheUri });
         if (key !== undefined) {
           const list = this.cache.get(key);
           const entry = { deps, result };
@@ -182,7 +198,9 @@ export class SnapshotAuditor {
       }
     }
     problems.push(...configProblems.values());
-    return { results, problems, instances: instancesOf(results) };
+    // Each cause once, as the audit lists it (a .bicepparam value is not reported in its template too).
+    const once = oncePerCause(results);
+    return { results: once, problems, instances: instancesOf(once, this.options.root) };
   }
 }
 
@@ -201,30 +219,32 @@ function listingsOf(paths: readonly string[]): Map<string, string[]> {
   return new Map([...sets].map(([dir, names]) => [dir, [...names].sort()]));
 }
 
-/**
- * The instances the audited files deploy: every account each file's analysis saw, keyed by entry point, call chain
- * and symbolic name, leaving out files that another audited file calls (a module is counted through its callers).
- */
-export function instancesOf(results: readonly AnalysisResult[]): Map<string, Instance> {
-  const modules = new Set<string>();
-  for (const result of results) for (const r of result.accounts ?? []) if (r.declaredIn !== r.entry) modules.add(r.declaredIn);
-  const findings = new Map<string, Finding[]>();
-  for (const result of results) {
-    for (const f of result.findings) {
-      const key = `${f.loc.file.uri}\0${f.resource}`;
-      const list = findings.get(key);
-      if (list) list.push(f); else findings.set(key, [f]);
+/** The instances the audited files deploy, as the audit's inventory counts them (modules through their callers). */
+export function instancesOf(results: readonly AnalysisResult[], root: string): Map<string, Instance> {
+  const inventory = buildInventory(results, root);
+  const files = new Map(results.map((r) => [r.file.uri, r.file]));
+  const byPlace = new Map<string, Finding>();
+  for (const r of results) {
+    for (const f of r.findings) {
+      const p = positionAt(f.loc.file.text, f.loc.start);
+      byPlace.set(`${f.loc.file.uri}\0${p.line + 1}\0${p.character + 1}\0${f.ruleId}`, f);
     }
   }
+  const uriOf = (rel: string) => pathToFileURL(path.join(root, ...rel.split('/'))).href;
   const out = new Map<string, Instance>();
-  for (const result of results) {
-    if (modules.has(result.file.uri)) continue;
-    for (const record of result.accounts ?? []) {
-      const key = instanceKey(record);
-      if (out.has(key)) continue;
-      const own = [...(findings.get(`${record.entry}\0${record.name}`) ?? []), ...(record.declaredIn !== record.entry ? findings.get(`${record.declaredIn}\0${record.name}`) ?? [] : [])];
-      out.set(key, { key, record, findings: own });
-    }
+  for (const i of inventory.instances) {
+    const uri = uriOf(i.declaration.file);
+    const file = files.get(uri) ?? { uri, text: '', kind: 'arm' as const };
+    const start = file.text ? offsetAt(file.text, { line: i.declaration.line - 1, character: i.declaration.column - 1 }) : 0;
+    const findings = i.findings.filter((f) => !f.suppression).map((f) => byPlace.get(`${uriOf(f.file)}\0${f.line}\0${f.column}\0${f.ruleId}`)).filter((f): f is Finding => !!f);
+    out.set(i.id, {
+      key: i.id,
+      record: {
+        name: i.name, ...(i.kind ? { kind: i.kind } : {}), restricted: i.restricted, allowedFqdns: i.allowedFqdns, publicNetworkAccess: i.publicNetworkAccess, owner: i.owner,
+        loc: { file, start, end: start }, entry: i.entryPoint, chain: i.chain.map((c) => c.name),
+      },
+      findings,
+    });
   }
   return out;
 }

@@ -9,8 +9,9 @@ import type { ParseError } from 'jsonc-parser';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
 import type { ParameterFile, SourceFile } from '../model';
+import type { Suppression } from '../../../../shared/inventory';
 import type { Diagnostic, Program } from './ast';
-import { DEFAULT_MAX_DEPTH, isDisabledAt, parseBicep, parseBicepParam, TOO_DEEP_CODE } from './parser';
+import { DEFAULT_MAX_DEPTH, disablingDirective, parseBicep, parseBicepParam, TOO_DEEP_CODE } from './parser';
 import { jsonDepthMessage, parseJsonTree, type LimitSink } from '../limits';
 import { readBicepParamFile, readBicepDeployment, resolveUri } from './reader';
 
@@ -31,7 +32,7 @@ export function loadBicep(file: SourceFile, options: AnalyzeOptions, scope: Read
   const runs = parameterFiles.length
     ? parameterFiles.map((parameterFile) => readBicepDeployment(file, program, { ...base, parameterFile }))
     : [readBicepDeployment(file, program, base)];
-  return { isTemplate: true, problems, runs, isSuppressed: directiveFilter(program) };
+  return { isTemplate: true, problems, runs, parameterFiles, suppressionOf: directiveSuppression(program) };
 }
 
 export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope: ReadScope, onLimit?: LimitSink): Loaded {
@@ -46,7 +47,7 @@ export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope:
     const at = program.declarations.find((d) => d.kind === 'using') ?? { start: 0, end: 0 };
     return { isTemplate: true, problems: [...problems, { code: 'unreadable-file', severity: 'error', message: `cannot read '${using}', the template this parameter file uses`, start: at.start, end: at.end }], runs: [] };
   }
-  const parameterFile = { name, values };
+  const parameterFile = { name, uri: file.uri, values };
   let runs;
   if (/\.json$/i.test(templateUri)) {
     const { root, tooDeepAt } = parseJsonTree(text);
@@ -59,7 +60,7 @@ export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope:
       cloud: options.settings.cloud, readFile: (uri) => options.host?.readFile(uri), moduleCacheUri: options.moduleCacheUri, parameterFile, readTypes: scope.types, onLimit,
     })];
   }
-  return { isTemplate: true, problems, runs, reportAtSitesIn: file.uri, isSuppressed: directiveFilter(program) };
+  return { isTemplate: true, problems, runs, reportAtSitesIn: file.uri, suppressionOf: directiveSuppression(program), templateUri, parameterFiles: runs.map(() => parameterFile) };
 }
 
 /** Parameter files the settings (config file, --parameters) name for this template. */
@@ -74,7 +75,7 @@ function namedParamFiles(options: AnalyzeOptions, file: SourceFile, problems: Pr
     }
     const name = uri.slice(uri.lastIndexOf('/') + 1);
     if (/\.bicepparam$/i.test(uri)) {
-      out.push({ name, values: readBicepParamFile({ uri, text, kind: 'bicepparam' }, parseBicepParam(text).program).values });
+      out.push({ name, uri, values: readBicepParamFile({ uri, text, kind: 'bicepparam' }, parseBicepParam(text).program).values });
     } else {
       const errors: ParseError[] = [];
       const { root } = parseJsonTree(text, errors);
@@ -98,7 +99,7 @@ function bicepParamFilesOf(file: SourceFile, host: FileHost): ParameterFile[] {
     if (text === undefined || !/^\s*using\s/m.test(text)) continue;
     const paramFile: SourceFile = { uri, text, kind: 'bicepparam' };
     const { using, values } = readBicepParamFile(paramFile, parseBicepParam(text).program);
-    if (using && resolveUri(uri, using) === file.uri) out.push({ name: sibling, values });
+    if (using && resolveUri(uri, using) === file.uri) out.push({ name: sibling, uri, values });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -118,7 +119,17 @@ function problemsOf(diagnostics: readonly Diagnostic[]): Problem[] {
   return problems;
 }
 
-/** Bicep's own suppression comments: `#disable-next-line id` and `#disable-diagnostics` … `#restore-diagnostics`. */
-function directiveFilter(program: Program): ((finding: Finding) => boolean) | undefined {
-  return program.directives.length ? (finding) => isDisabledAt(program, finding.ruleId, finding.loc.start) : undefined;
+/**
+ * Bicep's own suppression comments: `#disable-next-line id` and `#disable-diagnostics` … `#restore-diagnostics`.
+ * The justification is the `//` comment on the line above the directive (where the suppress fix writes the reason).
+ */
+function directiveSuppression(program: Program): ((finding: Finding) => Suppression | undefined) | undefined {
+  if (!program.directives.length) return undefined;
+  return (finding) => {
+    const directive = disablingDirective(program, finding.ruleId, finding.loc.start);
+    if (!directive) return undefined;
+    const above = program.lineStarts[directive.line - 1];
+    const comment = above === undefined ? undefined : program.comments.find((c) => c.kind === 'line' && c.start >= above && c.end <= directive.start);
+    return { kind: 'inSource', justification: comment ? comment.text.replace(/^\/\/\s*/, '').trim() : '' };
+  };
 }
