@@ -242,3 +242,11 @@ test('diff: a finding whose message names the owner is the same finding after th
   const json = JSON.parse(cli(['diff', 'HEAD', '-f', 'json'], repo.dir).stdout) as { summary: { newFindings: number; fixedFindings: number }; approvers: string[] };
   assert.deepEqual([json.summary.newFindings, json.summary.fixedFindings, json.approvers], [0, 0, ['team-a', 'team-b']]);
 });
+
+test('diff: the working tree as git sees it: ignored files are not added, deleted ones are removed', () => {
+  const repo = new Repo();
+  repo.commit('base', '2026-01-05T10:00:00Z', { '.ai-egress-guard.json': CONFIG, '.gitignore': 'out/\n', 'a.json': template(acct('a', locked())), 'b.json': template(acct('b', locked())) });
+  repo.write({ 'out/compiled.json': template(acct('build-output', open())), 'b.json': null, 'c.json': template(acct('c', locked())) });
+  const json = JSON.parse(cli(['diff', 'HEAD', '-f', 'json'], repo.dir).stdout) as { changes: { status: string; name: string }[] };
+  assert.deepEqual(json.changes.map((c) => `${c.status} ${c.name}`), ['added c', 'removed b']);
+});

@@ -10,8 +10,7 @@ import type { Level } from '../../../rules';
 import { validateSettings, type Settings } from '../engine/config';
 import { warmUp } from '../engine/warmup';
 import { review, reviewExitCode, reviewJson, reviewMarkdown, reviewText } from '../estate/diff';
-import { collectFiles } from '../workspace/files';
-import { GitError, listTree, readBlobs, repositoryRoot, resolveCommit } from '../workspace/git';
+import { GitError, listTree, readBlobs, repositoryRoot, resolveCommit, workingFiles } from '../workspace/git';
 import { bicepModuleCacheUri } from '../workspace/node-host';
 import { auditable, blobTree, SnapshotAuditor, workingTree, type Tree } from '../workspace/snapshot';
 
@@ -76,8 +75,9 @@ export async function diffMain(argv: string[], out: (s: string) => void, err: (s
     warmUp();
     const auditor = new SnapshotAuditor({ root, overrides, paths, exclude: values.exclude, moduleCacheUri: bicepModuleCacheUri() });
     const baseSnapshot = auditor.audit(treeAt(root, base));
+    // The working tree as git sees it (ignored files left out, deleted ones gone), as the base is a commit.
     const headTree = head ? treeAt(root, head)
-      : workingTree(collectFiles(inputs.length ? inputs : [root], cwd).files.map(rel), root);
+      : workingTree([...new Set(workingFiles(root))].filter((p) => fs.existsSync(path.join(root, ...p.split('/')))), root);
     const headSnapshot = auditor.audit(headTree);
     const result = review(baseSnapshot, headSnapshot);
     const sides = { base: `${baseRef} (${base.slice(0, 7)})`, head: head ? `${values.head} (${head.slice(0, 7)})` : 'working tree', cwd };

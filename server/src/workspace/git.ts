@@ -119,3 +119,11 @@ export function firstParentLog(root: string, head: string, options: LogOptions =
 export function parentOf(root: string, commit: string): string | undefined {
   return resolveCommit(root, `${commit}~1`);
 }
+
+/**
+ * The files of the working tree as git sees them (tracked, and untracked ones not ignored), relative to the
+ * root: what the next commit would hold, so a review does not count build outputs in `.gitignore` as added.
+ */
+export function workingFiles(root: string): string[] {
+  return git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).toString('utf8').split('\0').filter(Boolean);
+}
