@@ -231,7 +231,7 @@ test('history: a module is counted through its callers, and a change to the modu
   // main.bicep reads ai.bicep: both analysed again at the second commit.
   assert.deepEqual(auditor.stats, { analysed: 4, reused: 0 });
   const h = historyOf(points, repo.dir);
-  assert.deepEqual(h.instances.map((i) => [i.name, i.episodes.map((e) => (e.closed ?? 0) - e.opened)]), [['ai-a', [93600]], ['ai-b', [93600]]]);
+  assert.deepEqual(h.instances.map((i) => [i.name, i.where, i.episodes.map((e) => (e.closed ?? 0) - e.opened)]), [['ai-a', 'ai.bicep:2', [93600]], ['ai-b', 'ai.bicep:2', [93600]]]);
 });
 
 test('diff: a finding whose message names the owner is the same finding after the owner changes', () => {

@@ -11,7 +11,7 @@ import type { Rule } from '../../../rules';
 import { analyze, fileKindOf, type AnalysisResult, type FileHost, type Finding } from '../engine/analyze';
 import { findConfig, mergeSettings, type ConfigFile, type Settings } from '../engine/config';
 import { offsetAt, positionAt } from '../engine/text';
-import type { Loc } from '../engine/model';
+import type { Loc, SourceFile } from '../engine/model';
 import { buildInventory, oncePerCause } from './inventory';
 import { CONFIG_FILE_NAMES, SKIPPED_DIRS, sourceFromBuffer, tooLarge, type FileProblem } from './files';
 import { nodeFileHost, uriToPath } from './node-host';
@@ -219,34 +219,53 @@ function listingsOf(paths: readonly string[]): Map<string, string[]> {
   return new Map([...sets].map(([dir, names]) => [dir, [...names].sort()]));
 }
 
-/** The instances the audited files deploy, as the audit's inventory counts them (modules through their callers). */
+/** Per result: its findings by place and rule, and its instances for a given set of entry runs (a history reuses them). */
+const perResult = new WeakMap<AnalysisResult, { byPlace?: Map<string, Finding>; instances?: { entries: string; list: Instance[] } }>();
+
+/**
+ * The instances the audited files deploy, as the audit's inventory counts them (modules through their callers):
+ * which runs are entry points is decided over all results; each result's instances are then built once for that
+ * decision (`buildInventory` on the result alone), so a commit that changes one file converts that file only.
+ */
 export function instancesOf(results: readonly AnalysisResult[], root: string): Map<string, Instance> {
-  const inventory = buildInventory(results, root);
+  const audited = new Set(results.filter((r) => r.isTemplate).map((r) => r.file.uri));
+  const called = new Set(results.flatMap((r) => (r.inventory ?? []).flatMap((run) => run.calls)));
   const files = new Map(results.map((r) => [r.file.uri, r.file]));
-  const byPlace = new Map<string, Finding>();
-  for (const r of results) {
-    for (const f of r.findings) {
-      const p = positionAt(f.loc.file.text, f.loc.start);
-      byPlace.set(`${f.loc.file.uri}\0${p.line + 1}\0${p.character + 1}\0${f.ruleId}`, f);
-    }
-  }
-  const uriOf = (rel: string) => pathToFileURL(path.join(root, ...rel.split('/'))).href;
   const out = new Map<string, Instance>();
-  for (const i of inventory.instances) {
+  for (const result of results) {
+    if (!result.inventory?.length) continue;
+    const entries = result.inventory.map((run) => (run.generatedFrom && audited.has(run.generatedFrom)) || (!run.parameterFile && called.has(run.template)) ? '0' : '1').join('');
+    const cache = perResult.get(result) ?? {};
+    perResult.set(result, cache);
+    if (cache.instances?.entries !== entries) {
+      const entryRuns = result.inventory.filter((_, i) => entries[i] === '1');
+      cache.instances = { entries, list: entryRuns.length ? convert({ ...result, inventory: entryRuns }, root, cache, files) : [] };
+    }
+    for (const i of cache.instances.list) if (!out.has(i.key)) out.set(i.key, i);
+  }
+  return out;
+}
+
+function convert(result: AnalysisResult, root: string, cache: { byPlace?: Map<string, Finding> }, files: ReadonlyMap<string, SourceFile>): Instance[] {
+  const byPlace = cache.byPlace ??= new Map(result.findings.map((f) => {
+    const p = positionAt(f.loc.file.text, f.loc.start);
+    return [`${f.loc.file.uri}\0${p.line + 1}\0${p.character + 1}\0${f.ruleId}`, f] as const;
+  }));
+  const uriOf = (rel: string) => pathToFileURL(path.join(root, ...rel.split('/'))).href;
+  return buildInventory([result], root).instances.map((i) => {
     const uri = uriOf(i.declaration.file);
     const file = files.get(uri) ?? { uri, text: '', kind: 'arm' as const };
     const start = file.text ? offsetAt(file.text, { line: i.declaration.line - 1, character: i.declaration.column - 1 }) : 0;
     const findings = i.findings.filter((f) => !f.suppression).map((f) => byPlace.get(`${uriOf(f.file)}\0${f.line}\0${f.column}\0${f.ruleId}`)).filter((f): f is Finding => !!f);
-    out.set(i.id, {
+    return {
       key: i.id,
       record: {
         name: i.name, ...(i.kind ? { kind: i.kind } : {}), restricted: i.restricted, allowedFqdns: i.allowedFqdns, publicNetworkAccess: i.publicNetworkAccess, owner: i.owner,
         loc: { file, start, end: start }, entry: i.entryPoint, chain: i.chain.map((c) => c.name),
       },
       findings,
-    });
-  }
-  return out;
+    };
+  });
 }
 
 /** The working tree as a Tree: files found on disk, no content ids (nothing to cache by). */
