@@ -20,6 +20,7 @@ import { collectFiles } from '../server/src/workspace/files';
 import { nodeFileHost } from '../server/src/workspace/node-host';
 import { inventoryBenchmark } from './inventory';
 import { lspBenchmarks } from './lsp';
+import { exportBenchmark, historyBenchmark } from './estate';
 
 const ARM_TARGET = 1.5;
 const BICEP_TARGET = 1.0;
@@ -240,6 +241,10 @@ async function main(): Promise<void> {
 
   console.log('');
   ok = (await lspBenchmarks()) && ok;
+
+  console.log('');
+  exportBenchmark();
+  historyBenchmark();
 
   const mem = process.memoryUsage();
   console.log(`\nmemory: rss ${(mem.rss / 1024 / 1024).toFixed(0)} MB, heap used ${(mem.heapUsed / 1024 / 1024).toFixed(0)} MB`);

@@ -42,6 +42,7 @@ export const rule = createRule({
   id: 'allow-required-fqdns',
   defaultLevel: 'warning',
   description: 'With outbound access restricted, allowedFqdnList must admit every host the AI service is seen to depend on.',
+  needs: ['related-resources'],
   messages: {
     missing: "AI service {{resource}} cannot reach '{{host}}': allowedFqdnList does not admit it. It is {{dependency}}, a dependency because {{why}}. Without it, {{fails}} fail with HTTP 400 \"Outbound network access is restricted\". Add '{{host}}' to allowedFqdnList.",
     missingInModule: "AI service {{resource}} cannot reach '{{host}}': the allowedFqdnList that module '{{module}}' sets does not admit it. It is {{dependency}}, a dependency because {{why}}. Without it, {{fails}} fail with HTTP 400 \"Outbound network access is restricted\". Pass '{{host}}' to the module's allow-list from here.",

@@ -116,6 +116,7 @@ export const rule = createRule({
   id: 'enable-diagnostic-logs',
   defaultLevel: 'info',
   description: 'AI services must send their Audit and RequestResponse logs to a destination through diagnostic settings.',
+  needs: ['related-resources'],
   messages: {
     noSettings: 'AI service {{resource}} sends no logs anywhere. No diagnostic settings are scoped to it, so a denied outbound call (HTTP 400, "not in the allowed FQDN list") or an attack goes unseen: add diagnostic settings that send the Audit and RequestResponse logs to a Log Analytics workspace.',
     missingCategories: "Diagnostic settings of AI service {{resource}} do not send its {{missing}} logs. Denied outbound calls show up in the request logs (HTTP 400): enable the {{missing}} categor{{plural}}, or the category group 'allLogs'.",

@@ -42,7 +42,14 @@ export interface RuleMeta<M extends string = string> {
    * bodies of resources whose type no enabled rule names (Bicep does, for speed).
    */
   readonly resourceTypes?: readonly string[];
+  /**
+   * What the rule needs beyond the subject's own settings: its API version, or the other resources of its
+   * deployment. Inputs that lack them (an export of deployed accounts) skip the rule and say so.
+   */
+  readonly needs?: readonly RuleNeed[];
 }
+
+export type RuleNeed = 'api-version' | 'related-resources';
 
 export interface RuleContext<O extends OptionValues = OptionValues> {
   /** This rule's options: the config's values over the schema's defaults, already validated. */

@@ -10,6 +10,7 @@ export const rule = createRule({
   id: 'use-egress-capable-api-version',
   defaultLevel: 'warning',
   description: `Use API version ${MIN_API_VERSION} or later, where outbound restriction exists.`,
+  needs: ['api-version'],
   messages: {
     tooOld: 'AI service {{resource}} uses API version {{apiVersion}}, which predates restrictOutboundNetworkAccess and allowedFqdnList: those settings are ignored. Use {{minimum}} or later (e.g. 2024-10-01).',
   },

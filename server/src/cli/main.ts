@@ -23,6 +23,8 @@ import { toHtml } from '../report/html';
 import { runExplain } from '../report/explain';
 import { version } from '../../../package.json';
 import { policyMain } from './policy';
+import { diffMain } from './diff';
+import { historyMain } from './history';
 
 const USAGE = `Usage: ai-egress-guard [paths or globs...] [options]
 
@@ -57,6 +59,7 @@ is a warning (docs/limits.md).
 Exit codes: 0 no finding or file problem at or above --fail-on, 1 some, 2 usage error, broken config file,
 a path or glob matching no template, or internal error.
 Generate Azure Policy that enforces the same rules: ai-egress-guard policy --help
+Review a change against a git ref: ai-egress-guard diff --help; trend and time to remediate: ai-egress-guard history --help
 Settings are also read from the nearest ${'.ai-egress-guard.json'} (or the "aiEgressGuard" key of bicepconfig.json).
 `;
 
@@ -70,6 +73,8 @@ export interface CliStreams {
 
 export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void, cwd = process.cwd(), streams: CliStreams = {}): Promise<number> {
   if (argv[0] === 'policy') return policyMain(argv.slice(1), out, err, cwd);
+  if (argv[0] === 'diff') return diffMain(argv.slice(1), out, err, cwd);
+  if (argv[0] === 'history') return historyMain(argv.slice(1), out, err, cwd);
   let args;
   try {
     args = parseArgs({

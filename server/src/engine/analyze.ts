@@ -12,6 +12,7 @@ import type { LimitHit } from './limits';
 import { quotedName, writtenAt, type AiResource, type FileKind, type Loc, type ParameterFile, type SourceFile, type ValueNode } from './model';
 import type { DeploymentGraph } from './graph/graph';
 import { ownerTagNamesOf } from './config';
+import { recordOf, type AccountRecord } from './records';
 import { restrictionOf, runInventory, type RunInventory } from './inventory';
 import type { Suppression } from '../../../shared/inventory';
 import type { BicepParseCache } from './bicep/parser';
@@ -44,6 +45,8 @@ export interface Finding {
    * `message`: the text report prints it once per file, reporters of single findings append it (`fullMessage`).
    */
   readonly generatedFrom?: { readonly tool: 'bicep'; readonly sourceUri?: string; readonly note: string };
+  /** For a deployed account: its Azure resource id (SARIF's logical location). */
+  readonly resourceId?: string;
   /** Set on the findings of `AnalysisResult.suppressed`: the suppression written in the source that covers it. */
   readonly suppression?: Suppression;
 }
@@ -98,6 +101,12 @@ export interface AnalysisResult {
   readonly findings: readonly Finding[];
   /** Syntax errors and the like: the file was analysed as far as it could be read. */
   readonly problems: readonly Problem[];
+  /** 'deployed' for an export of deployed accounts (Resource Graph, `az`), not a template. */
+  readonly source?: 'deployed';
+  /** What the reader of the file should know once: rules that could not run on it, and why. */
+  readonly notes?: readonly string[];
+  /** Every AI account the analysis saw (this file's and its modules'), with its evaluated settings. */
+  readonly accounts?: readonly AccountRecord[];
   /** Findings a suppression in the source covers (ARM metadata, Bicep `#disable-next-line`), each with its justification. */
   readonly suppressed?: readonly Finding[];
   /** With `AnalyzeOptions.inventory`: the AI account instances of each run (per parameter file, or one). */
@@ -162,6 +171,8 @@ export interface Loaded {
   readonly templateUri?: string;
   /** The parameter file of each run (by index), if any. */
   readonly parameterFiles?: readonly (ParameterFile | undefined)[];
+  /** An export of deployed accounts: read-only (no fixes), no API versions, no other resources of the deployment. */
+  readonly deployed?: boolean;
 }
 
 export function fileKindOf(uri: string): FileKind | undefined {
@@ -200,13 +211,19 @@ export function analysisOptionsOf(file: SourceFile): AnalyzeOptions | undefined 
 
 function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
   const limitsBefore = evaluationLimitCount();
-  const rules = enabledRules(options.rules ?? registry, options.settings);
+  let rules = enabledRules(options.rules ?? registry, options.settings);
   const scope: ReadScope = { types: readTypes(rules) };
   const hits: LimitHit[] = [];
   const onLimit = (hit: LimitHit) => { hits.push(hit); };
   const loaded = file.kind === 'arm' ? loadArm(file, options, onLimit) : file.kind === 'bicep' ? loadBicep(file, options, scope, onLimit) : loadBicepParam(file, options, scope, onLimit);
   if (!loaded.isTemplate) return { file, isTemplate: false, resources: [], findings: [], problems: loaded.problems };
-  const perRun = loaded.runs.map((graph) => checkAll(graph, options.settings, options.fixes ?? true, rules));
+  let notes: string[] | undefined;
+  if (loaded.deployed) {
+    const skipped = rules.filter((r) => r.rule.needs?.length);
+    rules = rules.filter((r) => !r.rule.needs?.length);
+    if (skipped.length) notes = [deployedNote(skipped.map((r) => r.rule))];
+  }
+  const perRun = loaded.runs.map((graph) => checkAll(graph, options.settings, loaded.deployed ? 'never' : options.fixes ?? true, rules));
   let findings = mergeFindings(perRun);
   const sites = loaded.reportAtSitesIn;
   if (sites) {
@@ -222,14 +239,18 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
   const suppressed = findings.filter((f) => f.suppression);
   if (suppressed.length) findings = findings.filter((f) => !f.suppression);
   const own = loaded.runs.map((graph) => graph.accounts.filter((r) => r.file.uri === file.uri).map(summarize));
-  const inventory = options.inventory ? loaded.runs.map((graph, i) => runInventory({
-    templateUri: loaded.templateUri ?? file.uri, graph, parameterFile: loaded.parameterFiles?.[i], findings: perRun[i], subjectOf: (f) => subjects.get(f), ownerTagNames: ownerTagNamesOf(options.settings),
+  const ownerTags = ownerTagNamesOf(options.settings);
+  const accounts = loaded.runs.flatMap((graph) => graph.accounts.map((r) => recordOf(r, file.uri, ownerTags)));
+  // Deployed accounts are no instances of the templates' inventory: the estate counts them (estate/estate.ts).
+  const inventory = options.inventory && !loaded.deployed ? loaded.runs.map((graph, i) => runInventory({
+    templateUri: loaded.templateUri ?? file.uri, graph, parameterFile: loaded.parameterFiles?.[i], findings: perRun[i], subjectOf: (f) => subjects.get(f), ownerTagNames: ownerTags,
     ...(options.egress === true ? { egress: (account: AiResource) => summarizeEgress(account, graph, approvedFqdnsOf(options.settings), account.context.parameterFile) } : {}),
   })) : undefined;
   const egress = options.egress === true ? loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings)) : undefined;
   const result: AnalysisResult = {
-    file, isTemplate: true, resources: mergeSummaries(own), findings, problems: [...loaded.problems, ...limitProblems(file, hits, limitsBefore)],
+    file, isTemplate: true, resources: mergeSummaries(own), findings, problems: [...loaded.problems, ...limitProblems(file, hits, limitsBefore)], accounts,
     ...(suppressed.length ? { suppressed } : {}), ...(inventory ? { inventory } : {}), ...(egress ? { egress } : {}),
+    ...(loaded.deployed ? { source: 'deployed' as const } : {}), ...(notes ? { notes } : {}),
   };
   if (options.egress === 'lazy') {
     let lazy: readonly AccountEgress[] | undefined;
@@ -241,6 +262,17 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
 /** A copy of a finding covered by a suppression written in the source; unchanged when there is none. */
 function withSuppression(f: Finding, suppression: Suppression | undefined): Finding {
   return suppression ? copyFinding(f, { suppression }) : f;
+}
+
+/** Once per export: which rules did not run on deployed accounts, and why. */
+function deployedNote(skipped: readonly Rule[]): string {
+  const names = (needs: string) => skipped.filter((r) => r.needs?.includes(needs as never)).map((r) => r.id);
+  const parts: string[] = [];
+  const api = names('api-version');
+  const related = names('related-resources');
+  if (api.length) parts.push(`${api.join(', ')} ${api.length === 1 ? 'does' : 'do'} not apply (an export shows an account's settings, not the API version it was deployed with)`);
+  if (related.length) parts.push(`${related.join(', ')} ${related.length === 1 ? 'needs' : 'need'} the template that deploys the accounts (what they depend on, their private endpoints and diagnostic settings are other resources of the deployment): audit the templates for ${related.length === 1 ? 'it' : 'them'}`);
+  return `Deployed accounts: ${parts.join('; ')}.`;
 }
 
 /**
@@ -371,7 +403,7 @@ function readTypes(rules: readonly EnabledRule[]): ReadonlySet<string> {
 }
 
 /** Runs every enabled rule on every AI account of a deployment; findings a suppression covers are left out. */
-export function check(graph: DeploymentGraph, settings: Settings, withFixes = true, rules: readonly Rule[] | readonly EnabledRule[] = registry): Finding[] {
+export function check(graph: DeploymentGraph, settings: Settings, withFixes: boolean | 'never' = true, rules: readonly Rule[] | readonly EnabledRule[] = registry): Finding[] {
   return checkAll(graph, settings, withFixes, rules).filter((f) => !f.suppression);
 }
 
@@ -379,7 +411,7 @@ export function check(graph: DeploymentGraph, settings: Settings, withFixes = tr
 const subjects = new WeakMap<Finding, AiResource>();
 
 /** `check`, with the findings the resource's suppressions cover marked (`suppression`). */
-function checkAll(graph: DeploymentGraph, settings: Settings, withFixes: boolean, rules: readonly Rule[] | readonly EnabledRule[]): Finding[] {
+function checkAll(graph: DeploymentGraph, settings: Settings, withFixes: boolean | 'never', rules: readonly Rule[] | readonly EnabledRule[]): Finding[] {
   const enabled = rules.length && 'rule' in rules[0] ? rules as readonly EnabledRule[] : enabledRules(rules as readonly Rule[], settings);
   const findings: Finding[] = [];
   // Subject by subject (in graph order), rule by rule: findings of one resource stay together.
@@ -408,7 +440,8 @@ function isNode(at: ValueNode | Loc): at is ValueNode {
   return 'value' in at;
 }
 
-function toFinding(rule: Rule, level: Level, resource: AiResource, report: ReturnType<Rule['check']>[number], withFixes: boolean): Finding {
+/** `withFixes`: 'never' for what cannot be edited (a deployed account): no fixes, and none counted as possible. */
+function toFinding(rule: Rule, level: Level, resource: AiResource, report: ReturnType<Rule['check']>[number], withFixes: boolean | 'never'): Finding {
   let loc = isNode(report.at) ? report.at.loc : report.at;
   const related: Related[] = [];
   // A value passed in by a caller is reported where the caller writes it: that is where the fix belongs.
@@ -459,17 +492,18 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     related,
     // Computed on first use: most findings are shown, few are fixed. Only fixes that can be written are offered.
     get fixes() {
-      fixes ??= withFixes ? propose(loc).filter(isWritable) : [];
+      fixes ??= withFixes === true ? propose(loc).filter(isWritable) : [];
       return fixes;
     },
     get fixable() {
-      fixable ??= (withFixes ? this.fixes : (ruleFixes ??= report.fixes?.() ?? [])).some((f) => f.safe);
+      fixable ??= withFixes !== 'never' && (withFixes ? this.fixes : (ruleFixes ??= report.fixes?.() ?? [])).some((f) => f.safe);
       return fixable;
     },
     site,
     ...(generatedFrom ? { generatedFrom } : {}),
+    ...(resource.deployed ? { resourceId: resource.deployed.resourceId } : {}),
   };
-  if (withFixes) proposals.set(finding, propose);
+  if (withFixes === true) proposals.set(finding, propose);
   return finding;
 }
 

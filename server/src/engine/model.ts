@@ -116,6 +116,38 @@ export interface AiResource extends GraphResource {
    * (`['properties', 'x']`): a module call that takes the account's properties as parameters.
    */
   readonly settingPath?: (path: readonly string[]) => readonly string[];
+  /** Set for an account read from what is deployed in Azure (a Resource Graph or `az` export), not from a template. */
+  readonly deployed?: DeployedIdentity;
+}
+
+/** Where a deployed account lives, from its resource id (and the export's columns). */
+export interface DeployedIdentity {
+  readonly resourceId: string;
+  readonly subscriptionId?: string;
+  readonly resourceGroup?: string;
+  readonly location?: string;
+}
+
+/**
+ * The egress settings of one account, evaluated: what a report lists, a review compares and drift checks.
+ * `undefined` when not set; `'unknown'` when only known at deployment.
+ */
+export interface AccountSettings {
+  /** Name shown (see `AiResource.name`); `nameKnown` when it is the evaluated name. */
+  readonly name: string;
+  readonly nameKnown: boolean;
+  readonly kind?: string;
+  /** restrictOutboundNetworkAccess deploys as true; 'unknown' when it cannot be verified. */
+  readonly restricted: boolean | 'unknown';
+  /** Known allowedFqdnList entries as written (an entry known only in part as shown), or 'unknown'. */
+  readonly allowedFqdns: readonly string[] | 'unknown' | undefined;
+  readonly publicNetworkAccess: string | 'unknown' | undefined;
+  readonly defaultAction: string | 'unknown' | undefined;
+  /** The owner tag's value (see require-owner-tag's ownerTagNames), or 'unknown'. */
+  readonly owner: string | 'unknown' | undefined;
+  /** The declaration (a template) or the entry (an export). */
+  readonly loc: Loc;
+  readonly parameterFile?: string;
 }
 
 /** The path, relative to the declaration, where a fix sets `path` of the resource. */

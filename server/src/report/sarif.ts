@@ -9,6 +9,7 @@ import { egressJson } from './explain';
 import { positionAt } from '../engine/text';
 import { uriToPath } from '../workspace/node-host';
 import type { Inventory } from '../../../shared/inventory';
+import { estateJson } from '../estate/estate';
 
 const SARIF_LEVEL: Record<Level, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -109,7 +110,11 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
     ruleIndex: ruleIndex.get(f.ruleId),
     level: SARIF_LEVEL[f.level],
     message: resultMessage(f),
-    locations: [location(f.loc.file.uri, f.loc.file.text, f.loc.start, f.loc.end)],
+    locations: [{
+      ...location(f.loc.file.uri, f.loc.file.text, f.loc.start, f.loc.end),
+      // A deployed account: its Azure resource id is where the finding is, the export only where it was seen.
+      ...(f.resourceId ? { logicalLocations: [{ name: f.resource, fullyQualifiedName: f.resourceId, kind: 'resource' }] } : {}),
+    }],
     ...(f.related.some((x) => x.loc.file.text) ? {
       relatedLocations: f.related.filter((x) => x.loc.file.text).map((x, id) => ({ id, ...location(x.loc.file.uri, x.loc.file.text, x.loc.start, x.loc.end, x.message) })),
     } : {}),
@@ -122,12 +127,17 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
   for (const p of problems) {
     sarifResults.push({ ruleId: p.code, ruleIndex: ruleIndex.get(p.code), level: p.severity, message: { text: p.message }, locations: [problemLocation(p)] });
   }
-  const notifications = problems.map((p) => ({
+  const notifications: object[] = problems.map((p) => ({
     level: p.severity,
     message: { text: p.message },
     locations: [problemLocation(p)],
     descriptor: { id: p.code, index: codes.indexOf(p.code) },
   }));
+  // Notes of files (rules that could not run on an export) are notes of the invocation.
+  for (const r of results) {
+    for (const text of r.notes ?? []) notifications.push({ level: 'note', message: { text }, locations: [{ physicalLocation: { artifactLocation: { uri: relative(r.file.uri), uriBaseId: '%SRCROOT%' } } }] });
+  }
+  const estate = estateJson(results, (loc) => ({ file: relative(loc.file.uri), line: positionAt(loc.file.text, loc.start).line + 1 }));
   const problemDescriptor = (code: ProblemCode): object => ({
     id: code,
     name: code.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()),
@@ -166,9 +176,12 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
       originalUriBaseIds: { '%SRCROOT%': { uri: pathToDirUri(options.root) } },
       results: sarifResults,
       // The audit's instances (each with its egress map when computed), as JSON output's `inventory`; without an
-      // inventory, each account's egress map, as --explain's JSON `accounts`.
-      ...(options.inventory ? { properties: { inventory: options.inventory } }
-        : results.some((r) => r.egress) ? { properties: { accounts: egressJson(results, options.root) } } : {}),
+      // inventory, each account's egress map, as --explain's JSON `accounts`; and what is deployed in Azure
+      // (exports), with its drift from the templates.
+      ...(options.inventory || estate || results.some((r) => r.egress) ? { properties: {
+        ...(options.inventory ? { inventory: options.inventory } : results.some((r) => r.egress) ? { accounts: egressJson(results, options.root) } : {}),
+        ...(estate ? { estate } : {}),
+      } } : {}),
     }],
   };
 }

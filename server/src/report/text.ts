@@ -9,6 +9,7 @@ import type { AuditSummary } from '../workspace/audit';
 import { summaryText } from '../workspace/audit';
 import type { FileProblem } from '../workspace/files';
 import { uriToPath } from '../workspace/node-host';
+import { estateJson, estateLines } from '../estate/estate';
 import type { Inventory } from '../../../shared/inventory';
 
 export interface TextOptions {
@@ -35,14 +36,16 @@ interface Row { readonly line: number; readonly column: number; readonly level: 
 export function toText(results: readonly AnalysisResult[], problems: readonly FileProblem[], summary: AuditSummary, cwd: string, options: TextOptions = {}): string {
   const paint = (style: Style, s: string) => (options.color && typeof util.styleText === 'function' ? styleText(style, s) : s);
   const rel = (p: string) => path.relative(cwd, p) || p;
-  const files = new Map<string, { rows: Row[]; note?: string }>();
+  const files = new Map<string, { rows: Row[]; note?: string; notes: string[] }>();
   const group = (file: string) => {
     let g = files.get(file);
-    if (!g) files.set(file, (g = { rows: [] }));
+    if (!g) files.set(file, (g = { rows: [], notes: [] }));
     return g;
   };
   let fixable = 0;
   for (const result of results) {
+    // Notes of a file (rules that could not run on it) are shown once, under its path.
+    if (result.notes?.length) group(uriToPath(result.file.uri) ?? result.file.uri).notes.push(...result.notes);
     for (const f of result.findings) {
       const pos = positionAt(f.loc.file.text, f.loc.start);
       const g = group(uriToPath(f.loc.file.uri) ?? f.loc.file.uri);
@@ -66,12 +69,13 @@ export function toText(results: readonly AnalysisResult[], problems: readonly Fi
   const out: string[] = [];
   const LEVEL_STYLE: Record<Row['level'], Style> = { error: 'red', warning: 'yellow', info: 'cyan' };
   for (const file of [...files.keys()].sort()) {
-    const { rows, note } = files.get(file)!;
+    const { rows, note, notes } = files.get(file)!;
     rows.sort((a, b) => a.line - b.line || a.column - b.column);
     const cells = rows.map((r) => [`${r.line}:${r.column}`, r.suppressed ? 'suppressed' : r.level, r.message]);
-    const widths = [0, 1, 2].map((i) => Math.max(...cells.map((c) => c[i].length)));
+    const widths = [0, 1, 2].map((i) => Math.max(0, ...cells.map((c) => c[i].length)));
     out.push('', paint('underline', rel(file)));
     if (note) out.push(`  ${note}`);
+    for (const n of notes) out.push(`  note: ${n}`);
     rows.forEach((r, i) => {
       const [pos, level, message] = cells[i];
       out.push(`  ${paint('dim', pos.padEnd(widths[0]))}  ${paint(r.suppressed ? 'dim' : LEVEL_STYLE[r.level], level.padEnd(widths[1]))}  ${message.padEnd(widths[2])}  ${paint('dim', r.id)}`);
@@ -88,6 +92,7 @@ export function toText(results: readonly AnalysisResult[], problems: readonly Fi
   out.push(total === 0 ? paint('green', `✔ ${counts}`) : paint([error ? 'red' : warning ? 'yellow' : 'cyan', 'bold'], `✖ ${counts}`));
   if (fixable) out.push(`  ${fixable} potentially fixable with the \`--fix\` option.`);
   out.push(summaryText(summary));
+  out.push(...estateLines(results, (loc) => `${rel(uriToPath(loc.file.uri) ?? loc.file.uri)}:${positionAt(loc.file.text, loc.start).line + 1}`));
   return `${out.join('\n')}\n`;
 }
 
@@ -115,6 +120,7 @@ export function toJson(results: readonly AnalysisResult[], problems: readonly Fi
       ...(f.parameterFiles ? { parameterFiles: f.parameterFiles } : {}),
       ...(f.generatedFrom ? { generatedFrom: f.generatedFrom } : {}),
       ...(f.suppression ? { suppression: f.suppression } : {}),
+      ...(f.resourceId ? { resourceId: f.resourceId } : {}),
     };
   };
   const findings = results.flatMap((r) => r.findings.map(shape));
@@ -128,6 +134,14 @@ export function toJson(results: readonly AnalysisResult[], problems: readonly Fi
     ruleId: p.code,
     message: p.message,
   }));
-  // The deployed instances (shared/inventory.ts) and their counts, beside the findings of the files.
-  return `${JSON.stringify({ summary, findings, suppressed, problems: fileProblems, ...(inventory ? { inventory } : {}) }, null, 2)}\n`;
+  const estate = estateJson(results, (loc) => ({ file: uriToPath(loc.file.uri) ?? loc.file.uri, line: positionAt(loc.file.text, loc.start).line + 1 }));
+  // The deployed instances (shared/inventory.ts) and their counts, beside the findings of the files; and what is
+  // deployed in Azure (exports), with its drift from the templates.
+  return `${JSON.stringify({ summary, findings, suppressed, problems: fileProblems, ...(inventory ? { inventory } : {}), ...(notesOf(results)), ...(estate ? { estate } : {}) }, null, 2)}\n`;
+}
+
+/** Notes of files (rules that could not run on them), by file. */
+function notesOf(results: readonly AnalysisResult[]): { notes?: { file: string; message: string }[] } {
+  const notes = results.flatMap((r) => (r.notes ?? []).map((message) => ({ file: uriToPath(r.file.uri) ?? r.file.uri, message })));
+  return notes.length ? { notes } : {};
 }

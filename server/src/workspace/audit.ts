@@ -43,6 +43,8 @@ export interface AuditSummary {
   readonly suppressed: { readonly total: number; readonly byRule: Readonly<Record<string, number>> };
   /** Problems of files that stopped them being (fully) checked: parse errors, limits, unreadable files. */
   readonly problems: { error: number; warning: number; files: number };
+  /** Accounts of exports of what is deployed (Resource Graph, az), counted apart from the templates' resources. */
+  readonly deployed?: { readonly exports: number; readonly accounts: number; readonly restricted: number };
 }
 
 export interface AuditOptions {
@@ -131,15 +133,22 @@ function placed(filePath: string, text: string, p: Problem): FileProblem {
  */
 export function summarize(audit: Pick<AuditResult, 'results' | 'problems' | 'inventory'>, files?: number): AuditSummary {
   const s = audit.inventory.summary;
-  const templates = audit.results.filter((r) => r.isTemplate).length;
+  const templates = audit.results.filter((r) => r.isTemplate && r.source !== 'deployed').length;
+  const exports = audit.results.filter((r) => r.source === 'deployed');
+  const deployed = exports.length ? {
+    exports: exports.length,
+    accounts: exports.reduce((n, r) => n + r.resources.length, 0),
+    restricted: exports.reduce((n, r) => n + r.resources.filter((x) => x.restricted === true).length, 0),
+  } : undefined;
   const problems = { error: 0, warning: 0, files: new Set(audit.problems.map((p) => p.path)).size };
   for (const p of audit.problems) problems[p.severity]++;
   const templatePaths = new Set(audit.results.filter((r) => r.isTemplate).map((r) => r.file.uri));
   const unchecked = new Set(audit.problems.filter((p) => !templatePaths.has(pathToFileURL(p.path).href)).map((p) => p.path));
   return {
-    files: files ?? templates + unchecked.size, templates, entryPoints: s.entryPoints,
+    files: files ?? templates + (deployed?.exports ?? 0) + unchecked.size, templates, entryPoints: s.entryPoints,
     instances: s.instances, restricted: s.restricted, ...(s.restrictedPercent !== undefined ? { restrictedPercent: s.restrictedPercent } : {}), unverified: s.unknown,
     findings: s.findings.total, byRule: { ...s.findings.byRule }, byLevel: { ...s.findings.byLevel }, suppressed: s.suppressed, problems,
+    ...(deployed ? { deployed } : {}),
   };
 }
 
@@ -147,11 +156,14 @@ export function summarize(audit: Pick<AuditResult, 'results' | 'problems' | 'inv
 export function summaryText(s: AuditSummary): string {
   const where = `deployed by ${plural(s.entryPoints, 'entry point')} (${plural(s.templates, 'template')}, ${plural(s.files, 'file')} checked)`;
   // A share of zero instances means nothing: say that none were found instead.
-  const instances = s.instances
+  const d = s.deployed;
+  const instances = !s.templates && d ? '' : s.instances
     ? `${plural(s.instances, 'AI service instance')} ${where}; ${s.restricted} (${s.restrictedPercent}%) restrict outbound network access${s.unverified ? `, ${s.unverified} cannot be verified` : ''}.`
     : `No AI service instances found (${plural(s.templates, 'template')}, ${plural(s.files, 'file')} checked).`;
+  // Deployed accounts (exports) are counted apart: they are what runs in Azure, not what the templates declare.
+  const deployed = d ? ` ${plural(d.accounts, 'deployed AI account')} in ${plural(d.exports, 'export')}${d.accounts ? `; ${d.restricted} (${Math.floor((d.restricted / d.accounts) * 100)}%) restrict outbound network access` : ''}.` : '';
   const n = s.problems.files;
-  return `${instances} ${plural(s.findings, 'finding')}${counted(s.byRule)}.`
+  return `${`${instances}${deployed}`.trimStart()} ${plural(s.findings, 'finding')}${counted(s.byRule)}.`
     + (s.suppressed.total ? ` ${s.suppressed.total} suppressed${counted(s.suppressed.byRule)}.` : '')
     + (n ? ` ${n === 1 ? '1 file' : `${n} files`} could not be checked completely.` : '');
 }

@@ -7,6 +7,7 @@ import { fileKindOf, type ProblemCode } from '../engine/analyze';
 import { CONFIG_FILE_NAME } from '../engine/config';
 import type { SourceFile } from '../engine/model';
 import { pathToFileURL } from 'node:url';
+import { MAX_EXPORT_BYTES, mayBeExport } from '../engine/deployed/reader';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git']);
 /** Config files are read as settings, never checked as templates. */
@@ -143,17 +144,45 @@ export function readSourceFile(absPath: string, maxBytes = MAX_FILE_BYTES): { fi
   if (!kind) return { problem: { code: 'unreadable-file', severity: 'error', message: 'not a template file type (.json, .jsonc, .bicep, .bicepparam)' } };
   let buffer: Buffer;
   try {
-    const size = fs.statSync(absPath).size;
-    const tooLarge = fileTooLarge(size, maxBytes);
-    if (tooLarge) return { problem: tooLarge };
+    const large = tooLarge(fs.statSync(absPath).size, () => (kind === 'arm' ? head(absPath) : ''), maxBytes);
+    if (large) return { problem: large };
     buffer = fs.readFileSync(absPath);
   } catch (error) {
     return { problem: { code: 'unreadable-file', severity: 'error', message: `cannot read: ${errorText(error)}` } };
   }
+  return sourceFromBuffer(absPath, buffer);
+}
+
+/** A file's content for analysis (from disk or from git): binary content is a problem; a byte order mark is dropped. */
+export function sourceFromBuffer(absPath: string, buffer: Buffer): { file?: SourceFile; problem?: Omit<FileProblem, 'path'> } {
+  const kind = fileKindOf(absPath);
+  if (!kind) return { problem: { code: 'unreadable-file', severity: 'error', message: 'not a template file type (.json, .jsonc, .bicep, .bicepparam)' } };
   if (buffer.subarray(0, 8192).includes(0)) return { problem: { code: 'binary-file', severity: 'warning', message: 'binary file (it contains NUL bytes); not analysed' } };
   let text = buffer.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return { file: { uri: pathToFileURL(absPath).href, text, kind } };
+}
+
+/** Whether a file of this size is over the limit (exports of deployed accounts have their own, larger one). */
+export function tooLarge(size: number, start: () => string, maxBytes = MAX_FILE_BYTES): Omit<FileProblem, 'path'> | undefined {
+  if (size <= maxBytes || (size <= MAX_EXPORT_BYTES && largeExport(start()))) return undefined;
+  return fileTooLarge(size, maxBytes);
+}
+
+/** Over the template size limit, only what starts as an export of AI accounts is read (no template does). */
+function largeExport(start: string): boolean {
+  return mayBeExport(start) && /"type"\s*:\s*"microsoft\.cognitiveservices\/accounts"/i.test(start) && !/"(\$schema|contentVersion)"\s*:/.test(start);
+}
+
+/** The first 4 KB of a file, as text. */
+function head(absPath: string): string {
+  const fd = fs.openSync(absPath, 'r');
+  try {
+    const buffer = Buffer.alloc(4096);
+    return buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function formatMb(bytes: number): string {

@@ -11,8 +11,13 @@ import { rememberArmParse } from './writer';
 import { parseBicep } from '../bicep/parser';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
+import { loadDeployed } from '../deployed/load';
 
 export function loadArm(file: SourceFile, options: AnalyzeOptions, onLimit?: LimitSink): Loaded {
+  // An export of deployed accounts (Resource Graph, az) is recognised by content, as templates are; it is read
+  // without a syntax tree (it may hold tens of thousands of accounts).
+  const deployed = loadDeployed(file, { cloud: options.settings.cloud });
+  if (deployed) return deployed;
   const doc = parseArm(file);
   if (doc.tooDeepAt !== undefined) {
     // No tree to look at: a file that reads like a template is reported, other JSON is left alone.
