@@ -12,10 +12,11 @@ import { rule as privateEndpoint } from './use-private-endpoint';
 import { rule as diagnosticLogs } from './enable-diagnostic-logs';
 import { rule as managedNetwork } from './restrict-managed-network-outbound';
 import { rule as broadOutbound } from './no-broad-outbound-rules';
+import { rule as suppressionReason } from './require-suppression-reason';
 
 export const rules: readonly Rule[] = [
   restrictOutbound, noWildcard, validFqdns, noDuplicate, apiVersion, publicAccess, privateEndpoint, diagnosticLogs, ownerTag,
-  managedNetwork, broadOutbound,
+  managedNetwork, broadOutbound, suppressionReason,
 ];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));

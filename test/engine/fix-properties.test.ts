@@ -212,7 +212,9 @@ function checkInput(uri: string, text: string, stats: Stats, label: string, samp
   }
 }
 
-function checkFix(uri: string, overlay: ReadonlyMap<string, string>, before: readonly Finding[], finding: Finding, fix: Fix, label: string, analyse: boolean): void {
+function checkFix(uri: string, overlay: ReadonlyMap<string, string>, before: readonly Finding[], finding: Finding, asked: Fix, label: string, analyse: boolean): void {
+  // A fix that asks for a value (a reason, an owner) is applied with one typed, as in the editor.
+  const fix = asked.ask ? { ...asked, changes: asked.ask.answer('Approved by ai-platform (SEC-1234)') } : asked;
   const edits = editsFor([fix], (u) => overlay.get(u) ?? disk.readFile(u));
   assert.ok(edits.length, `${label}: offered without an edit`);
   const regions = fix.changes.flatMap(regionsOf);

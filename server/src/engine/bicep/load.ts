@@ -9,6 +9,8 @@ import type { ParseError } from 'jsonc-parser';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
 import type { ParameterFile, SourceFile } from '../model';
+import type { WrittenSuppression } from '../../../../rules/rule';
+import { lineAt } from '../text';
 import type { Diagnostic, Program } from './ast';
 import { DEFAULT_MAX_DEPTH, isDisabledAt, parseBicep, parseBicepParam, TOO_DEEP_CODE } from './parser';
 import { jsonDepthMessage, parseJsonTree, type LimitSink } from '../limits';
@@ -31,7 +33,7 @@ export function loadBicep(file: SourceFile, options: AnalyzeOptions, scope: Read
   const runs = parameterFiles.length
     ? parameterFiles.map((parameterFile) => readBicepDeployment(file, program, { ...base, parameterFile }))
     : [readBicepDeployment(file, program, base)];
-  return { isTemplate: true, problems, runs, isSuppressed: directiveFilter(program) };
+  return { isTemplate: true, problems, runs, isSuppressed: directiveFilter(program), suppressions: () => writtenSuppressions(file, program) };
 }
 
 export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope: ReadScope, onLimit?: LimitSink): Loaded {
@@ -59,7 +61,7 @@ export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope:
       cloud: options.settings.cloud, readFile: (uri) => options.host?.readFile(uri), moduleCacheUri: options.moduleCacheUri, parameterFile, readTypes: scope.types, onLimit,
     })];
   }
-  return { isTemplate: true, problems, runs, reportAtSitesIn: file.uri, isSuppressed: directiveFilter(program) };
+  return { isTemplate: true, problems, runs, reportAtSitesIn: file.uri, isSuppressed: directiveFilter(program), suppressions: () => writtenSuppressions(file, program) };
 }
 
 /** Parameter files the settings (config file, --parameters) name for this template. */
@@ -116,6 +118,28 @@ function problemsOf(diagnostics: readonly Diagnostic[]): Problem[] {
   const deep = errors.find((d) => d.code === TOO_DEEP_CODE);
   if (deep) problems.push({ code: 'depth-limit', severity: 'error', message: `Bicep expression nested deeper than ${DEFAULT_MAX_DEPTH} levels: analysis stopped here`, start: deep.start, end: deep.end });
   return problems;
+}
+
+/**
+ * The rule ids of the file's `#disable-next-line` and `#disable-diagnostics` directives, with their reason: a `//`
+ * comment after the ids on the same line, else a `//` comment alone on the line above (what the editor's fix writes).
+ */
+function writtenSuppressions(file: SourceFile, program: Program): WrittenSuppression[] {
+  const out: WrittenSuppression[] = [];
+  const { comments, lineStarts, directives } = program;
+  const lineOf = (offset: number) => lineAt(lineStarts, offset);
+  const lineComment = (line: number, after: number) => comments.find((c) => c.kind === 'line' && c.start >= after && lineOf(c.start) === line);
+  for (const d of directives) {
+    if (d.kind === 'restore-diagnostics') continue;
+    let comment = lineComment(d.line, d.end);
+    if (!comment && d.line > 0) {
+      const above = lineComment(d.line - 1, lineStarts[d.line - 1]);
+      if (above && !file.text.slice(lineStarts[d.line - 1], above.start).trim()) comment = above;
+    }
+    const reason = comment ? comment.text.slice(2).trim() : '';
+    for (const code of d.codes) out.push({ ruleId: code.code, reason, loc: { file, start: code.start, end: code.end } });
+  }
+  return out;
 }
 
 /** Bicep's own suppression comments: `#disable-next-line id` and `#disable-diagnostics` … `#restore-diagnostics`. */
