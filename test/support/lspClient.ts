@@ -19,6 +19,9 @@ export class TestClient {
   /** Editor settings; the account-wide info rules are off unless a test turns them on (their own tests cover them). */
   settings: Record<string, unknown> = { rules: { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off' } };
 
+  /** The server's log (window/logMessage): type 1 error, 2 warning, 3 info, 4 log. */
+  readonly logs: { type: number; message: string }[] = [];
+
   /** Without `serve`, spawns dist/server.js; with it, calls `serve` with the server end of an in-memory connection. */
   constructor(serve?: (connection: Connection) => void) {
     if (serve) {
@@ -37,7 +40,7 @@ export class TestClient {
       for (const w of this.waiters.splice(0)) w();
     });
     this.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => this.settings));
-    this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => { this.logs.push(p); });
     this.connection.onNotification('aiEgressGuard/auditProgress', () => undefined);
     this.connection.onNotification('aiEgressGuard/status', (p: { uri: string; state: string; message?: string }) => { this.statuses.push(p); });
     this.connection.listen();

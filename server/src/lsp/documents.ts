@@ -8,6 +8,7 @@ import type { FileKind } from '../engine/model';
 import { bicepModuleCacheUri, nodeFileHost, uriToPath } from '../workspace/node-host';
 import { StatusNotification } from '../../../shared/protocol';
 import type { SettingsStore } from './config';
+import type { Log } from './log';
 import { analysisErrorDiagnostic, errorMessage, keyFindings, problemDiagnostics, toDiagnostic } from './diagnostics';
 
 /** A file as an analysis read it. */
@@ -50,7 +51,7 @@ export class Validator {
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
     private readonly settings: SettingsStore,
-    private readonly log: (message: string) => void,
+    private readonly log: Log,
     private readonly analyzeFile: Analyze = analyze,
   ) {
     this.host = nodeFileHost((uri) => documents.get(uri)?.getText());
@@ -178,7 +179,7 @@ export class Validator {
     try {
       analysis = this.analyse(uri, text, version, kind);
     } catch (thrown) {
-      this.log(`internal error while analysing ${uri}: ${(thrown as Error | undefined)?.stack ?? String(thrown)}`);
+      this.log.error(`internal error while analysing ${uri}: ${(thrown as Error | undefined)?.stack ?? String(thrown)}`);
       // Kept, so code actions on this version do not run the failing analysis again.
       analysis = { uri, version, findings: new Map(), problems: [], reads: new Map([[uri, { text, version }]]) };
       error = thrown ?? new Error('unknown error');

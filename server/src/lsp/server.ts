@@ -4,11 +4,12 @@
 import { createConnection, CodeActionKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { warmUp } from '../engine/warmup';
-import { AuditRequest } from '../../../shared/protocol';
+import { AuditRequest, FixWithValueRequest, type InitializationOptions } from '../../../shared/protocol';
 import { runAudit } from './audit';
 import { CodeActions, FIX_ALL_KIND } from './codeActions';
 import { SettingsStore } from './config';
 import { Validator, type Analyze } from './documents';
+import type { Log } from './log';
 import { registerPolicyRequest } from './policy';
 import { version } from '../../../package.json';
 
@@ -18,7 +19,12 @@ export interface ServerOptions {
 }
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
-  const log = (message: string) => connection.console.log(`[ai-egress-guard] ${message}`);
+  // Levels as a LogOutputChannel shows them: errors (analysis failures), warnings (config mistakes), info.
+  const log: Log = {
+    info: (message) => connection.console.info(message),
+    warn: (message) => connection.console.warn(message),
+    error: (message) => connection.console.error(message),
+  };
   const documents = new TextDocuments(TextDocument);
   const settings = new SettingsStore(connection, log);
   const validator = new Validator(connection, documents, settings, log, options.analyze);
@@ -27,6 +33,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialize((params) => {
     settings.initialize(params);
     codeActions.versionedEdits = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
+    codeActions.clientCommands = !!(params.initializationOptions as InitializationOptions | undefined)?.clientCommands;
+    log.info(`AI Egress Guard language server ${version} started (Node ${process.version}, ${params.clientInfo?.name ?? 'unknown client'} ${params.clientInfo?.version ?? ''})`.trimEnd() + '.');
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -36,7 +44,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     };
   });
 
-  const failed = (what: string) => (error: unknown) => log(`${what} failed: ${(error as Error | undefined)?.stack ?? String(error)}`);
+  const failed = (what: string) => (error: unknown) => log.error(`${what} failed: ${(error as Error | undefined)?.stack ?? String(error)}`);
   /** Settings may have changed: read them again and check every open file. */
   const refresh = () => settings.refresh().then(() => validator.validateAll()).catch(failed('refreshing the settings'));
   connection.onInitialized(() => {
@@ -59,7 +67,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   validator.listen();
   connection.onCodeAction((params) => codeActions.provide(params));
-  connection.onRequest(AuditRequest, (params, token) => runAudit(params, token, connection, settings, validator));
+  connection.onRequest(FixWithValueRequest, (params) => codeActions.withValue(params));
+  connection.onRequest(AuditRequest, (params, token) => runAudit(params, token, connection, settings, validator, log));
   registerPolicyRequest(connection, (file) => settings.settingsFor(file));
 
   documents.listen(connection);
