@@ -318,6 +318,17 @@ test('the shipped examples: every rule fires somewhere, hardened.json is clean',
   assert.deepEqual(json.findings.filter((f: { file: string }) => f.file.endsWith('hardened.json')), []);
 });
 
+test('the shipped .json examples are plain JSON (VS Code flags comments in .json: they go in .jsonc files)', () => {
+  const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.json') ? [path.join(dir, e.name)] : []));
+  const json = files(EXAMPLES);
+  assert.ok(json.length >= 5);
+  const broken = json.filter((file) => {
+    try { JSON.parse(fs.readFileSync(file, 'utf8')); return false; } catch { return true; }
+  });
+  assert.deepEqual(broken.map((f) => path.relative(ROOT, f)), []);
+});
+
 test('--parameters and the config file name parameter files beyond the naming convention', () => {
   const parameterised = template(account(`{ "restrictOutboundNetworkAccess": "[parameters('restrict')]", "allowedFqdnList": [], "publicNetworkAccess": "Disabled" }`), `
   "parameters": { "restrict": { "type": "bool" } },`);
