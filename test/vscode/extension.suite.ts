@@ -79,8 +79,10 @@ suite('Azure AI Egress Guard in VS Code', function () {
     assert.equal(diagnostic.source, SOURCE);
     assert.equal(codeOf(diagnostic), RULE);
     if (typeof diagnostic.code === 'object') {
-      assert.ok(/^https?$/.test(diagnostic.code.target.scheme), `code target ${diagnostic.code.target.toString()}`);
-      assert.ok(diagnostic.code.target.toString().includes(RULE), `code target ${diagnostic.code.target.toString()} should link to the rule's docs`);
+      // The rule's page bundled in the extension, opened in the Markdown preview by a command link (offline).
+      assert.equal(diagnostic.code.target.scheme, 'command', `code target ${diagnostic.code.target.toString()}`);
+      assert.equal(diagnostic.code.target.path, 'aiEgressGuard.showRuleDocumentation');
+      assert.deepEqual(JSON.parse(diagnostic.code.target.query), [RULE]);
     }
     assert.match(diagnostic.message, /'openai-unsafe'/);
     const start = doc.getText().indexOf(`"${AI_TYPE}"`);
