@@ -1,8 +1,12 @@
 // no-wildcard-fqdns: an allowedFqdnList entry containing `*` admits hosts nobody reviewed.
 
+import { admits } from '../server/src/engine/egress/egress';
+import { DEPENDENCY_READ_TYPES, dependenciesOf } from '../server/src/engine/egress/dependencies';
+import type { Fix } from '../server/src/engine/fixes';
 import { createRule, type Report } from './rule';
 import { allowListOf, removeEntryFix } from './support/allowlist';
 import { hasWildcard } from './support/fqdn';
+import { hostEntries, rewriteList } from './support/hosts';
 import { quoted } from './support/values';
 
 export const rule = createRule({
@@ -12,7 +16,9 @@ export const rule = createRule({
   messages: {
     wildcard: "AI service {{resource}} allows outbound connections to '{{entry}}', a wildcard that admits every host under it (any storage account or tenant, including an attacker's). List the exact hosts instead, e.g. 'mystorage.blob.core.windows.net'.",
   },
-  check(resource) {
+  // The replacement fix lists the dependencies the wildcard covers.
+  resourceTypes: DEPENDENCY_READ_TYPES,
+  check(resource, { graph }) {
     const list = allowListOf(resource);
     if (!list) return [];
     const reports: Report<'wildcard'>[] = [];
@@ -24,8 +30,23 @@ export const rule = createRule({
         messageId: 'wildcard',
         data: { resource: quoted(resource), entry: entry.shown },
         fixes: () => {
-          const fix = removeEntryFix(resource, entry, false);
-          return fix ? [fix] : [];
+          const fixes: Fix[] = [];
+          // The hosts of the template's dependencies the wildcard covers, instead of the wildcard.
+          const covered = dependenciesOf(resource, graph).filter((d) => admits(entry.node.value, d.host) === 'wildcard');
+          const hosts = covered.length ? hostEntries(covered.map((d) => d.host)) : undefined;
+          const change = hosts && rewriteList(resource, [], new Map([[entry.node, hosts]]));
+          if (hosts && change) {
+            const n = hosts.length;
+            fixes.push({
+              title: `Replace '${entry.shown}' with the ${n === 1 ? 'host' : `${n} hosts`} this template uses under it`,
+              safe: false,
+              preferred: true,
+              changes: [change],
+            });
+          }
+          const remove = removeEntryFix(resource, entry, false);
+          if (remove) fixes.push(remove);
+          return fixes;
         },
       });
     }

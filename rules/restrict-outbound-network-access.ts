@@ -3,10 +3,13 @@
 import { isUnknown } from '../server/src/engine/expressions/value';
 import type { AiResource, ValueNode } from '../server/src/engine/model';
 import type { Fix } from '../server/src/engine/fixes';
+import type { DeploymentGraph } from '../server/src/engine/graph/graph';
+import { DEPENDENCY_READ_TYPES } from '../server/src/engine/egress/dependencies';
+import { missingOf } from '../server/src/engine/egress/egress';
+import { hostEntries, rewriteList } from './support/hosts';
 import { createRule, type Report } from './rule';
 import { describeOrigin, editableSite, quoted, setSetting, unknownReason } from './support/values';
 import { addPrivateEndpointFix, PRIVATE_ENDPOINT_TYPE, privateEndpointsOf } from './support/deployment';
-import type { DeploymentGraph } from '../server/src/engine/graph/graph';
 
 /** Kinds the Azure docs list as supporting outbound restriction (data loss prevention). Compared case-insensitively. */
 export const SUPPORTED_KINDS = [
@@ -15,21 +18,34 @@ export const SUPPORTED_KINDS = [
 ];
 const SUPPORTED = new Set(SUPPORTED_KINDS.map((k) => k.toLowerCase()));
 
-export function restrictFix(resource: AiResource): Fix {
+/**
+ * Restricts outbound access and allows every host the service is seen to depend on (merged with the entries
+ * already listed). Undefined when a dependency's host cannot be written yet (only partially known).
+ */
+export function restrictFix(resource: AiResource, graph: DeploymentGraph): Fix | undefined {
+  const egress = missingOf(resource, graph);
+  const hosts = hostEntries(egress.dependencies.map((d) => d.host));
+  if (!hosts) return undefined;
+  const missing = hostEntries(egress.missing.map((d) => d.host)) ?? [];
+  const list = resource.properties?.member('allowedFqdnList');
+  const listChange = !list ? setSetting(resource, ['properties', 'allowedFqdnList'], hosts, true)
+    : missing.length ? rewriteList(resource, missing) : undefined;
+  if (list && missing.length && !listChange) return undefined;
+  const count = hosts.length;
   return {
-    title: `Restrict outbound network access for ${quoted(resource)}`,
+    title: count
+      ? `Restrict outbound network access for ${quoted(resource)}, allowing the ${count} host${count === 1 ? '' : 's'} it needs`
+      : `Restrict outbound network access for ${quoted(resource)} (it will reach nothing: the template shows no dependency)`,
     safe: false,
     preferred: true,
-    changes: [
-      setSetting(resource, ['properties', 'restrictOutboundNetworkAccess'], true),
-      setSetting(resource, ['properties', 'allowedFqdnList'], [], true),
-    ],
+    changes: [setSetting(resource, ['properties', 'restrictOutboundNetworkAccess'], true), ...(listChange ? [listChange] : [])],
   };
 }
 
 /** Restriction plus the inbound settings: the title says each change, since two of them close the service to clients. */
-export function hardenFix(resource: AiResource): Fix {
-  const restrict = restrictFix(resource);
+export function hardenFix(resource: AiResource, graph: DeploymentGraph): Fix | undefined {
+  const restrict = restrictFix(resource, graph);
+  if (!restrict) return undefined;
   return {
     title: `Restrict outbound access, disable public network access and set networkAcls.defaultAction to 'Deny' for ${quoted(resource)}`,
     safe: false,
@@ -42,7 +58,11 @@ export function hardenFix(resource: AiResource): Fix {
 }
 
 function fixesFor(resource: AiResource, node: ValueNode | undefined, graph: DeploymentGraph): Fix[] {
-  const fixes = [restrictFix(resource), hardenFix(resource)];
+  const fixes: Fix[] = [];
+  const restrict = restrictFix(resource, graph);
+  const harden = hardenFix(resource, graph);
+  if (restrict) fixes.push(restrict);
+  if (harden) fixes.push(harden);
   // Hardening closes the service to public networks: offer, as a separate choice, the endpoint that keeps it reachable.
   const endpoint = privateEndpointsOf(resource, graph);
   const addEndpoint = !endpoint.found.length && !endpoint.unknown ? addPrivateEndpointFix(resource, graph) : undefined;
@@ -51,7 +71,7 @@ function fixesFor(resource: AiResource, node: ValueNode | undefined, graph: Depl
   const where = node && describeOrigin(node, true);
   if (node && site && site !== node && where) {
     fixes.unshift({ title: `Set ${where} to true`, safe: false, preferred: true, changes: [{ kind: 'replace', target: site, value: true }] });
-    fixes[1] = { ...fixes[1], preferred: false };
+    if (restrict) fixes[1] = { ...restrict, preferred: false };
   }
   return fixes;
 }
@@ -62,13 +82,14 @@ export const rule = createRule({
   id: 'restrict-outbound-network-access',
   defaultLevel: 'warning',
   description: 'Azure AI services must deny outbound network access except to the hosts in allowedFqdnList.',
+  // The fixes allow the hosts the service depends on (dependency inference reads these) and add a private endpoint.
+  resourceTypes: [...DEPENDENCY_READ_TYPES, PRIVATE_ENDPOINT_TYPE],
   messages: {
     kindNotListed: "AI service {{resource}} has kind '{{kind}}', which the Azure documentation does not list among the kinds that support restrictOutboundNetworkAccess; check whether this service can make outbound calls and restrict it by other means if so.",
     notSet: 'AI service {{resource}} can open connections to any host on the internet: restrictOutboundNetworkAccess is not set. Set it to true and list the hosts it needs in allowedFqdnList.',
     unverifiable: 'Outbound restriction of AI service {{resource}} cannot be verified: {{reason}}. Make sure it deploys as true.',
     notTrue: 'AI service {{resource}} can open connections to any host on the internet: restrictOutboundNetworkAccess is {{value}}{{origin}}. Set it to true and list the hosts it needs in allowedFqdnList.',
   },
-  resourceTypes: [PRIVATE_ENDPOINT_TYPE],
   check(resource, { graph }) {
     const reports: Report<MessageId>[] = [];
     const kind = resource.kind?.value;

@@ -58,6 +58,8 @@ export interface Report<M extends string = string> {
   readonly data?: MessageData;
   /** Advisory findings (cannot be verified, not applicable to this kind) are reported at info whatever the rule's level. */
   readonly advisory?: boolean;
+  /** Other places that explain the finding (the evidence of a dependency), shown as related information. */
+  readonly related?: readonly { readonly loc: Loc; readonly message: string }[];
   /** The fixes, computed only when asked for (a lightbulb, source.fixAll): most findings are only shown. */
   readonly fixes?: () => readonly Fix[];
 }

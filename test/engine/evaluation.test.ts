@@ -193,7 +193,7 @@ test('a name not known before deployment is described, never shown as the raw ex
   assert.deepEqual(named("[parameters('aiServicesName')]"), {
     message: "AI service (named by parameter 'aiServicesName')",
     resource: "(named by parameter 'aiServicesName')",
-    title: "Restrict outbound network access for (named by parameter 'aiServicesName')",
+    title: "Restrict outbound network access for (named by parameter 'aiServicesName') (it will reach nothing: the template shows no dependency)",
   });
   assert.equal(named("[format('{0}-ai', parameters('prefix'))]").message, "AI service (named by parameter 'prefix')");
   assert.equal(named('[uniqueString(resourceGroup().id)]').message, 'AI service (name known only at deployment)');

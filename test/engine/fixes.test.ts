@@ -77,7 +77,9 @@ function checkEveryFix(files: Record<string, string>, name: string): { fixes: nu
       }
       assert.ok(Object.keys(after).some((u) => after[u] !== all[u]), `${fix.title} offered but changes nothing`);
       const again = run(after, name).findings;
-      if (!addsEndpoint) assert.ok(!again.some((f) => same(f, finding)), `${fix.title} leaves its finding: ${finding.message}`);
+      // Counted, not just looked for: a repeated entry has a finding of the same text per copy.
+      const count = (findings: readonly Finding[]) => findings.filter((f) => same(f, finding)).length;
+      if (!addsEndpoint) assert.ok(count(again) < count(result.findings), `${fix.title} leaves its finding: ${finding.message}`);
     }
   }
   return { fixes: titles.length, titles };
@@ -92,7 +94,7 @@ test('ARM: properties written as a variable are fixed in the variable', () => {
     variables: { aiProps: { restrictOutboundNetworkAccess: false, allowedFqdnList: ['a.x', 'a.x', 'https://b.x/'] } },
   });
   const { titles } = checkEveryFix({ 'main.json': text }, 'main.json');
-  assert.ok(titles.includes("Restrict outbound network access for 'oai'"), titles.join(' | '));
+  assert.ok(titles.includes("Restrict outbound network access for 'oai' (it will reach nothing: the template shows no dependency)"), titles.join(' | '));
   assert.ok(titles.includes("Disable public network access for 'oai'"), titles.join(' | '));
   const [restrict] = run({ 'main.json': text }, 'main.json').findings.filter((f) => f.ruleId === 'restrict-outbound-network-access');
   const fixed = applyToFiles(restrict.fixes.find((f) => f.title.startsWith('Restrict outbound access, disable public network access'))!, uris({ 'main.json': text }))[`${DIR}/main.json`];

@@ -154,10 +154,7 @@ const CASES: Case[] = [
 ];
 
 function settingsOf(c: Case): Settings {
-  const { approvedFqdns, ...rest } = c.settings ?? {};
-  // mergeSettings keeps only the fields it knows; approvedFqdns rides along until the config has it.
-  const merged = mergeSettings(rest);
-  return approvedFqdns ? { ...merged, approvedFqdns } as Settings : merged;
+  return mergeSettings(c.settings ?? {});
 }
 
 const tableResults: Comparison[] = [];

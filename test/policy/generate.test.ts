@@ -269,7 +269,7 @@ test('rule levels decide: off leaves a definition out, info is audited, --effect
   const { set, summary } = generatePolicy({ settings: s, effect: 'Deny' });
   assert.deepEqual(set.definitions.map((d) => d.name), ['ai-egress-guard-restrict-outbound-network-access', 'ai-egress-guard-require-owner-tag']);
   assert.ok(!set.members.some((m) => m.ruleId === 'disable-public-network-access'));
-  assert.deepEqual(set.leftOut.map((l) => l.ruleId), ['no-wildcard-fqdns', 'disable-public-network-access', 'valid-allowed-fqdns', 'no-duplicate-fqdns', 'use-egress-capable-api-version', 'no-broad-outbound-rules']);
+  assert.deepEqual(set.leftOut.map((l) => l.ruleId), ['no-wildcard-fqdns', 'disable-public-network-access', 'valid-allowed-fqdns', 'no-duplicate-fqdns', 'use-egress-capable-api-version', 'allow-required-fqdns', 'no-broad-outbound-rules', 'require-suppression-reason']);
   const owner = set.definitions[1];
   assert.equal(owner.properties.parameters.effect.defaultValue, 'Deny', 'error level: denied');
   assert.ok(summary.includes('no-wildcard-fqdns: left out (turned off in the configuration)'));

@@ -143,6 +143,8 @@ function resource(name: string, body: { [key: string]: Spec }, type = 'Microsoft
   };
 }
 
+const PROBE_STORAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/probedocs';
+
 /** Resources that, between them, make every rule offer every kind of fix it has. */
 const PROBES: readonly AiResource[] = [
   resource('bare', { properties: {} }),
@@ -187,6 +189,10 @@ const PROBES: readonly AiResource[] = [
   resource('foundry/default', { properties: { managedNetwork: { isolationMode: 'AllowInternetOutbound', outboundRules: { all: { type: 'FQDN', destination: '*' } } } } },
     'Microsoft.CognitiveServices/accounts/managedNetworks'),
   resource('hub', { kind: 'Hub', properties: {} }, 'Microsoft.MachineLearningServices/workspaces'),
+  // Dependencies (a user-owned storage account outside the deployment): the fixes that write their hosts.
+  resource('needs-storage', { kind: 'FormRecognizer', properties: { restrictOutboundNetworkAccess: true, allowedFqdnList: [], userOwnedStorage: [{ resourceId: PROBE_STORAGE }] } }),
+  resource('open-with-storage', { kind: 'FormRecognizer', properties: { userOwnedStorage: [{ resourceId: PROBE_STORAGE }] } }),
+  resource('wildcard-storage', { kind: 'FormRecognizer', properties: { restrictOutboundNetworkAccess: true, allowedFqdnList: ['*.blob.core.windows.net'], userOwnedStorage: [{ resourceId: PROBE_STORAGE }] } }),
 ];
 
 const GRAPH = new DeploymentGraph();

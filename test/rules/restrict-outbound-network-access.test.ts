@@ -2,8 +2,16 @@
 
 import { rule } from '../../rules/restrict-outbound-network-access';
 import { absent, param, ruleTester, variable } from '../support/ruleTester';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parse } from 'jsonc-parser';
+import { account, applyFix, fixTitled, lint, lintResult, only, template } from '../support/lint';
 
-const RESTRICT = "Restrict outbound network access for 'oai'";
+const RULE = 'restrict-outbound-network-access';
+const check = (text: string) => only(lint(text), RULE);
+
+/** The cases declare no dependency of the service: the fix says the service will then reach nothing. */
+const RESTRICT = "Restrict outbound network access for 'oai' (it will reach nothing: the template shows no dependency)";
 const HARDEN = "Restrict outbound access, disable public network access and set networkAcls.defaultAction to 'Deny' for 'oai'";
 const ADD_PE = "Add a private endpoint for 'oai' (subnet and DNS zone from parameters privateEndpointSubnetId, openAiPrivateDnsZoneId)";
 const SUPPRESS = "Suppress restrict-outbound-network-access for 'oai' (with a reason)";
@@ -195,4 +203,89 @@ resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
       errors: [{ messageId: 'notSet', arm: '7:34-7:72', data: { resource: "'deep-ai'" } }],
     },
   ],
+});
+
+// ---- the fix allows what the service depends on -------------------------------------------------
+
+const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+const withDeps = (properties: Record<string, unknown>, parameters: Record<string, unknown> = {}, searchName = "[parameters('search')]") => `${JSON.stringify({
+  $schema: SCHEMA, contentVersion: '1.0.0.0', parameters: { search: { type: 'string', defaultValue: 'srch' }, ...parameters },
+  resources: [
+    { type: 'Microsoft.Search/searchServices', apiVersion: '2023-11-01', name: searchName, location: 'eastus' },
+    { type: 'Microsoft.Storage/storageAccounts', apiVersion: '2023-01-01', name: 'contosodocs', location: 'eastus' },
+    {
+      type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name: 'oai', location: 'eastus', kind: 'OpenAI', tags: { owner: 'team' },
+      identity: { type: 'SystemAssigned' }, properties: { customSubDomainName: 'oai', publicNetworkAccess: 'Disabled', ...properties },
+    },
+    { type: 'Microsoft.Authorization/roleAssignments', apiVersion: '2022-04-01', name: 'ra1', scope: `[format('Microsoft.Search/searchServices/{0}', ${searchName.slice(1, -1)})]`,
+      properties: { roleDefinitionId: "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '1407120a-92aa-4202-b7e9-c0e197c71c8f')]",
+        principalId: "[reference(resourceId('Microsoft.CognitiveServices/accounts', 'oai'), '2024-10-01', 'full').identity.principalId]" } },
+    { type: 'Microsoft.Authorization/roleAssignments', apiVersion: '2022-04-01', name: 'ra2', scope: 'Microsoft.Storage/storageAccounts/contosodocs',
+      properties: { roleDefinitionId: "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1')]",
+        principalId: "[reference(resourceId('Microsoft.CognitiveServices/accounts', 'oai'), '2024-10-01', 'full').identity.principalId]" } },
+  ],
+}, null, 2)}\n`;
+const listOf = (text: string) => (parse(text) as { resources: { properties: { allowedFqdnList?: unknown } }[] }).resources[2].properties.allowedFqdnList;
+const messages = (text: string) => lint(text).map((x) => `${x.ruleId}|${x.message}`);
+
+test('the fix writes every host the service depends on; the title says how many; then nothing is missing', () => {
+  const text = withDeps({});
+  const [f] = check(text);
+  const fix = fixTitled(f, "Restrict outbound network access for 'oai', allowing the 2 hosts it needs");
+  assert.equal(fix.safe, false);
+  assert.equal(fix.preferred, true);
+  const fixed = applyFix(fix, text);
+  assert.deepEqual(listOf(fixed), ['srch.search.windows.net', 'contosodocs.blob.core.windows.net']);
+  assert.deepEqual(lint(fixed), [], 'no allow-required-fqdns finding, and nothing else');
+  assert.deepEqual(only(lint(fixed), 'allow-required-fqdns'), []);
+});
+
+test('the fix merges the hosts into the entries already there; with no dependency the title says it will reach nothing', () => {
+  const text = withDeps({ restrictOutboundNetworkAccess: false, allowedFqdnList: ['srch.search.windows.net', 'partner.example'] });
+  const [f] = check(text);
+  const fixed = applyFix(fixTitled(f, "Restrict outbound network access for 'oai', allowing the 2 hosts it needs"), text);
+  assert.deepEqual(listOf(fixed), ['srch.search.windows.net', 'partner.example', 'contosodocs.blob.core.windows.net']);
+  const before = messages(text).filter((m) => !m.startsWith(RULE));
+  assert.deepEqual(messages(fixed), before, 'only the restriction finding goes away');
+  const [bare] = check(template(account('{}')));
+  assert.deepEqual(bare.fixes.map((x) => x.title).slice(0, 1), ["Restrict outbound network access for 'oai' (it will reach nothing: the template shows no dependency)"]);
+});
+
+test('Bicep: the fix writes the hosts, per cloud; through a parameter default the default is set to true', () => {
+  const text = `resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'contosodocs' }
+resource speech 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'speech'
+  kind: 'SpeechServices'
+  tags: { owner: 'team' }
+  properties: {
+    publicNetworkAccess: 'Disabled'
+    userOwnedStorage: [
+      { resourceId: st.id }
+    ]
+  }
+}
+`;
+  const bicep = (t: string, cloud: 'AzureCloud' | 'AzureUSGovernment' = 'AzureCloud') => [...lintResult(t, { cloud }, 'file:///work/s.bicep', 'bicep').findings];
+  for (const [cloud, suffix] of [['AzureCloud', 'core.windows.net'], ['AzureUSGovernment', 'core.usgovcloudapi.net']] as const) {
+    const [f] = only(bicep(text, cloud), RULE);
+    const fixed = applyFix(fixTitled(f, "Restrict outbound network access for 'speech', allowing the 1 host it needs"), text);
+    assert.ok(fixed.includes(`    restrictOutboundNetworkAccess: true\n    allowedFqdnList: [\n      'contosodocs.blob.${suffix}'\n    ]\n`), fixed);
+    assert.deepEqual(bicep(fixed, cloud), []);
+  }
+  const param = `param restrict bool = false\n${text.replace("    publicNetworkAccess: 'Disabled'\n", "    publicNetworkAccess: 'Disabled'\n    restrictOutboundNetworkAccess: restrict\n    allowedFqdnList: [\n      'contosodocs.blob.core.windows.net'\n    ]\n")}`;
+  const [g] = only(bicep(param), RULE);
+  const fixed = applyFix(fixTitled(g, "Set the default of parameter 'restrict' to true"), param);
+  assert.deepEqual(bicep(fixed), []);
+});
+
+test('no restrict fix while a dependency host is known only in part (it cannot be written yet)', () => {
+  const text = withDeps({}, { search: { type: 'string' } }, "[format('srch-{0}', parameters('search'))]");
+  assert.deepEqual(only(lint(text.replace('"publicNetworkAccess": "Disabled"', '"publicNetworkAccess": "Disabled", "restrictOutboundNetworkAccess": true')), 'allow-required-fqdns').map((x) => x.data.host),
+    ['srch-{…}.search.windows.net', 'contosodocs.blob.core.windows.net'], 'both dependencies are seen');
+  const [f] = check(text);
+  // The private endpoint does not depend on the hosts: still offered.
+  assert.deepEqual(f.fixes.map((x) => x.title), [
+    "Add a private endpoint for 'oai' (subnet and DNS zone from parameters privateEndpointSubnetId, openAiPrivateDnsZoneId)",
+    `Suppress ${RULE} for 'oai' (with a reason)`,
+  ]);
 });

@@ -8,6 +8,7 @@ export const CLI = path.join(ROOT, 'dist', 'cli.js');
 export const SERVER = path.join(ROOT, 'dist', 'server.js');
 export const EXAMPLES = path.join(ROOT, 'examples');
 export const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus', 'arm');
+export const CORPUS_BICEP = path.resolve(ROOT, '..', 'shared', 'corpus', 'bicep');
 
 /** A fresh temporary folder holding the given files (relative path → content). */
 export function tempTree(files: Record<string, string | Buffer>): string {

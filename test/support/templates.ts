@@ -79,7 +79,7 @@ export function writeWorkspace(folder: string, overwrite = true): void {
   }
 }
 
-/** The expected quick-fix title for a resource. */
+/** The expected quick-fix title for a resource (its start: the title goes on to say how many hosts it allows). */
 export const restrictTitle = (name: string) => `Restrict outbound network access for '${name}'`;
 
 export interface Manifest { contributes?: { languages?: { id?: string }[] }; activationEvents?: string[] }

@@ -124,7 +124,7 @@ suite('Azure AI Egress Guard in VS Code', function () {
     const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
       'vscode.executeCodeActionProvider', target, diagnostic.range);
     const titles = actions.map((a) => a.title);
-    const action = actions.find((a): a is vscode.CodeAction => a.title === restrictTitle('openai-unsafe'));
+    const action = actions.find((a): a is vscode.CodeAction => a.title.startsWith(restrictTitle('openai-unsafe')));
     assert.ok(action, `code actions: ${JSON.stringify(titles)}`);
     assert.ok(action.edit, 'the quick fix carries a workspace edit');
     assert.ok(await vscode.workspace.applyEdit(action.edit), 'applyEdit succeeded');
@@ -148,7 +148,7 @@ suite('Azure AI Egress Guard in VS Code', function () {
     }, `a ${RULE} diagnostic for 'bicep-unsafe'; have ${describeDiagnostics(target)}`);
     const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
       'vscode.executeCodeActionProvider', target, diagnostic.range);
-    const action = actions.find((a): a is vscode.CodeAction => a.title === restrictTitle('bicep-unsafe'));
+    const action = actions.find((a): a is vscode.CodeAction => a.title.startsWith(restrictTitle('bicep-unsafe')));
     assert.ok(action?.edit, `code actions: ${JSON.stringify(actions.map((a) => a.title))}`);
     assert.ok(await vscode.workspace.applyEdit(action.edit), 'applyEdit succeeded');
     await poll(() => outbound(target, 'bicep-unsafe').length === 0, `the diagnostic to disappear after the fix; have ${describeDiagnostics(target)}`);

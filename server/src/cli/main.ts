@@ -18,6 +18,7 @@ import { fixAllEdits } from '../engine/fixAll';
 import { warmUp } from '../engine/warmup';
 import { toSarif } from '../report/sarif';
 import { toJson, toText, useColor } from '../report/text';
+import { runExplain } from '../report/explain';
 import { version } from '../../../package.json';
 import { policyMain } from './policy';
 
@@ -41,6 +42,9 @@ Options:
                                  what is left
       --no-error-on-unmatched-pattern
                                  a path or glob matching no template is a note, not an error
+      --explain FILE             print the egress map of each AI service FILE (and the paths) deploy: restricted or not, its
+                                 dependencies with their evidence, each allowed host and why it is there, the
+                                 missing hosts (with --format json: as JSON); repeatable
   -h, --help                     show this help
   -v, --version                  show the version
 
@@ -77,6 +81,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         exclude: { type: 'string', multiple: true, default: [] },
         fix: { type: 'boolean' },
         'no-error-on-unmatched-pattern': { type: 'boolean' },
+        explain: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -113,8 +118,10 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     warmUp();
     const configs = new ConfigCache();
     const rootConfig = configs.configForDir(cwd);
-    const inputs = positionals.length ? positionals : ['.'];
-    const collected = collectFiles(inputs, cwd, [...(rootConfig?.settings.exclude ?? []), ...(values.exclude ?? [])]);
+    const explain = values.explain ?? [];
+    const inputs = positionals.length || explain.length ? [...explain, ...positionals] : ['.'];
+    const exclude = [...(rootConfig?.settings.exclude ?? []), ...(values.exclude ?? [])];
+    const collected = collectFiles(inputs, cwd, exclude);
     // A broken config file is fatal, as in ESLint: checking with settings nobody meant would mislead.
     for (const file of collected.files) configs.configFor(file);
     const configIssues = configs.issues();
@@ -136,9 +143,15 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     };
     const empty = unmatched(collected.inputs.filter((i) => !i.files.length).map((i) => i.input));
     if (empty !== undefined) return empty;
+    if (explain.length) {
+      return await runExplain({
+        paths: inputs, format: values.format!, cwd, settingsFor: (file) => configs.settingsFor(file, overrides), host: nodeFileHost(),
+        moduleCacheUri: bicepModuleCacheUri(), exclude, out, err,
+      });
+    }
 
     const settingsFor = (file: string): Settings => configs.settingsFor(file, overrides);
-    const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings };
+    const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings, egress: values.format === 'json' };
     let audit = await auditFiles(collected.files, { ...auditOptions, fixes: values.fix });
     if (values.fix && applySafeFixes(audit.results, err) > 0) audit = await auditFiles(collected.files, auditOptions);
     // Matched files that are all other JSON (package.json, parameter files): no template there either.

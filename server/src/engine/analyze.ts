@@ -4,7 +4,7 @@ import { rules as registry, PLACEHOLDER_REASON, defaultOptions, formatMessage, s
 import { keepShapes } from './shapes';
 import { loadArm } from './arm/load';
 import { loadBicep, loadBicepParam } from './bicep/load';
-import type { Settings } from './config';
+import { approvedFqdnsOf, type Settings } from './config';
 import type { Fix } from './fixes';
 import { isWritable } from './edits';
 import { isUnknown } from './expressions/value';
@@ -12,6 +12,7 @@ import { evaluationLimitCount, withEvaluationBudget } from './expressions/evalua
 import type { LimitHit } from './limits';
 import { quotedName, writtenAt, type AiResource, type FileKind, type Loc, type SourceFile, type ValueNode } from './model';
 import type { DeploymentGraph } from './graph/graph';
+import { summarizeEgress, type EgressSummary } from './egress/egress';
 
 export interface Related { readonly loc: Loc; readonly message: string }
 
@@ -92,6 +93,8 @@ export interface AnalysisResult {
   readonly findings: readonly Finding[];
   /** Syntax errors and the like: the file was analysed as far as it could be read. */
   readonly problems: readonly Problem[];
+  /** With `AnalyzeOptions.egress`: each AI account of the deployment (per parameter file), its dependencies and allow-list. */
+  readonly egress?: readonly AccountEgress[];
 }
 
 /** Reads other files (parameter files, modules, sibling sources); undefined when absent or unreadable. */
@@ -110,6 +113,15 @@ export interface AnalyzeOptions {
   readonly fixes?: boolean;
   /** The rules to run (default: the registry); tests pass their own. */
   readonly rules?: readonly Rule[];
+  /** Also compute the egress map of every AI account of the deployment (`AnalysisResult.egress`): --explain, JSON output. */
+  readonly egress?: boolean;
+}
+
+/** The egress map of one AI account of the deployment a file describes (the account may be declared in a module). */
+export interface AccountEgress extends EgressSummary {
+  readonly name: string;
+  /** The account's type in its declaration (a module's file, for an account deployed by a module). */
+  readonly loc: Loc;
 }
 
 /** What loaders need to know of the rules: the resource types some enabled rule reads. */
@@ -187,7 +199,9 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
   // In reading order, as ESLint lists them; the sort is stable, so rule order breaks ties.
   findings.sort((a, b) => a.loc.start - b.loc.start);
   const own = loaded.runs.map((graph) => graph.accounts.filter((r) => r.file.uri === file.uri).map(summarize));
-  return { file, isTemplate: true, resources: mergeSummaries(own), findings, problems: [...loaded.problems, ...limitProblems(file, hits, limitsBefore)] };
+  const egress = options.egress ? loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings)) : undefined;
+  const problems = [...loaded.problems, ...limitProblems(file, hits, limitsBefore)];
+  return { file, isTemplate: true, resources: mergeSummaries(own), findings, problems, ...(egress ? { egress } : {}) };
 }
 
 /**
@@ -209,6 +223,15 @@ function limitProblems(file: SourceFile, hits: readonly LimitHit[], limitsBefore
     });
   }
   return [...out.values()];
+}
+
+function egressOfRun(graph: DeploymentGraph, settings: Settings): AccountEgress[] {
+  const approved = approvedFqdnsOf(settings);
+  return graph.accounts.filter((a) => a.condition?.value !== false).map((account) => ({
+    name: account.name,
+    loc: account.typeLoc,
+    ...summarizeEgress(account, graph, approved, account.context.parameterFile),
+  }));
 }
 
 /** One finding per place and rule: the same problem under several parameter files is reported once, naming them. */
@@ -367,6 +390,7 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     const declaration = resource.symbolicName ? context.generatedFrom.declarationOf?.(resource.symbolicName) : undefined;
     if (declaration) related.push({ loc: declaration, message: `'${resource.symbolicName}' is declared here in the Bicep source` });
   }
+  if (report.related) related.push(...report.related);
   const site = isNode(report.at) ? writtenAt(report.at).loc : undefined;
   let fixes: readonly Fix[] | undefined;
   let fixable: boolean | undefined;

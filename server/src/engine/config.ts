@@ -7,6 +7,7 @@ import { positionAt } from './text';
 import { ruleById } from '../../../rules';
 import type { LevelSetting, OptionSchema, OptionValues } from '../../../rules/rule';
 import type { CloudName } from './expressions/environment';
+import { hostProblem } from '../../../rules/support/fqdn';
 
 export interface Settings {
   /** Rule id → level; rules not listed use their default level. */
@@ -15,6 +16,11 @@ export interface Settings {
   readonly ruleOptions: Readonly<Record<string, OptionValues>>;
   /** Deprecated spelling of `rules["require-owner-tag"].ownerTagNames`, still read. */
   readonly ownerTagNames?: readonly string[];
+  /**
+   * Hosts (`api.partner.example`) and patterns (`*.contoso.com`) approved for allow-lists: entries they match are
+   * explained. For approval only, never written into templates. Sets `rules["no-unexplained-fqdns"].approvedFqdns`.
+   */
+  readonly approvedFqdns?: readonly string[];
   /** Glob patterns of files the workspace audit and the CLI skip. */
   readonly exclude: readonly string[];
   readonly cloud: CloudName;
@@ -31,6 +37,7 @@ export const CONFIG_FILE_NAME = '.ai-egress-guard.json';
 export const BICEPCONFIG_KEY = 'aiEgressGuard';
 
 const OWNER_RULE = 'require-owner-tag';
+const UNEXPLAINED_RULE = 'no-unexplained-fqdns';
 /** The levels a rule may be set to, in increasing severity. */
 export const LEVEL_SETTINGS: readonly LevelSetting[] = ['off', 'info', 'warning', 'error'];
 const LEVELS = new Set<string>(LEVEL_SETTINGS);
@@ -76,7 +83,7 @@ function checkSettings(raw: unknown): { settings: Partial<Settings>; issues: Set
           problems.push(['rules', id, key], `rule '${id}' has no option '${key}' (${known.length ? `options: level, ${known.join(', ')}` : 'only "level"'})`);
           continue;
         }
-        const problem = optionProblem(schema, value);
+        const problem = optionProblem(schema, value) ?? (id === UNEXPLAINED_RULE && key === 'approvedFqdns' ? approvedProblem(value as string[]) : undefined);
         if (problem) problems.push(['rules', id, key], `option '${key}' of '${id}' ${problem}`);
         else options[key] = value;
       }
@@ -88,6 +95,12 @@ function checkSettings(raw: unknown): { settings: Partial<Settings>; issues: Set
   if (obj.ownerTagNames !== undefined) {
     if (Array.isArray(obj.ownerTagNames) && obj.ownerTagNames.length > 0 && obj.ownerTagNames.every((n) => typeof n === 'string' && n)) settings.ownerTagNames = obj.ownerTagNames as string[];
     else problems.push(['ownerTagNames'], '"ownerTagNames" must be a non-empty array of tag names');
+  }
+  if (obj.approvedFqdns !== undefined) {
+    const value = obj.approvedFqdns;
+    const problem = !Array.isArray(value) || !value.every((p) => typeof p === 'string' && p) ? 'must be an array of host names and *.domain patterns' : approvedProblem(value as string[]);
+    if (problem) problems.push(['approvedFqdns'], `"approvedFqdns" ${problem}`);
+    else settings.approvedFqdns = value as string[];
   }
   if (obj.exclude !== undefined) {
     if (Array.isArray(obj.exclude) && obj.exclude.every((n) => typeof n === 'string')) settings.exclude = obj.exclude as string[];
@@ -107,6 +120,22 @@ function checkSettings(raw: unknown): { settings: Partial<Settings>; issues: Set
     else problems.push(['cloud'], `"cloud" must be one of ${[...CLOUDS].join(', ')}`);
   }
   return { settings, issues };
+}
+
+/** The approved allow-list patterns in force: the rule's option, which the top-level `approvedFqdns` also sets. */
+export function approvedFqdnsOf(settings: Settings): readonly string[] {
+  const value = settings.ruleOptions?.[UNEXPLAINED_RULE]?.approvedFqdns ?? settings.approvedFqdns;
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
+}
+
+/** Why approvedFqdns patterns are not host names or `*.domain` patterns, or undefined. */
+function approvedProblem(patterns: readonly string[]): string | undefined {
+  for (const p of patterns) {
+    const host = p.startsWith('*.') ? p.slice(2) : p;
+    const problem = host.includes('*') ? 'a wildcard is allowed only as the first label (`*.contoso.com`)' : hostProblem(host);
+    if (problem) return `has '${p}': ${problem}`;
+  }
+  return undefined;
 }
 
 /** Why a value does not fit an option's schema, or undefined when it does. */
@@ -135,11 +164,13 @@ export function mergeSettings(...layers: Partial<Settings>[]): Settings {
     // The old top-level spelling sets the rule's option at its own layer's precedence; the rule's own
     // option in the same layer, the newer spelling, wins over it.
     if (layer.ownerTagNames) ruleOptions[OWNER_RULE] = { ...ruleOptions[OWNER_RULE], ownerTagNames: layer.ownerTagNames };
+    if (layer.approvedFqdns) ruleOptions[UNEXPLAINED_RULE] = { ...ruleOptions[UNEXPLAINED_RULE], approvedFqdns: layer.approvedFqdns };
     for (const [id, options] of Object.entries(layer.ruleOptions ?? {})) ruleOptions[id] = { ...ruleOptions[id], ...options };
     result = {
       rules: { ...result.rules, ...layer.rules },
       ruleOptions,
       ownerTagNames: layer.ownerTagNames ?? result.ownerTagNames,
+      approvedFqdns: layer.approvedFqdns ?? result.approvedFqdns,
       exclude: [...result.exclude, ...(layer.exclude ?? [])],
       cloud: layer.cloud ?? result.cloud,
       parameterFiles: { ...result.parameterFiles, ...layer.parameterFiles },

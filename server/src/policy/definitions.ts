@@ -4,7 +4,7 @@
 
 import { defaultOptions, ruleById, type LevelSetting } from '../../../rules';
 import { SUPPORTED_KINDS } from '../../../rules/restrict-outbound-network-access';
-import type { Settings } from '../engine/config';
+import { approvedFqdnsOf, type Settings } from '../engine/config';
 import { AI_ACCOUNT_TYPE, ALIAS } from './aliases';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -91,17 +91,7 @@ export const NOT_ENFORCEABLE: Readonly<Record<string, string>> = {
   'use-egress-capable-api-version': 'policy sees the resource, not the API version of the request',
   'allow-required-fqdns': 'policy sees one resource at a time, not the dependencies a template declares',
   'no-broad-outbound-rules': 'outbound rules of managed networks have no alias this tool can rely on yet',
-};
-
-/**
- * Default levels of the rules that other issues add (approved hosts, private endpoints, logs, managed networks),
- * used until those rules are in the registry; afterwards the registry's level counts.
- */
-const PLANNED_LEVELS: Readonly<Record<string, LevelSetting>> = {
-  'no-unexplained-fqdns': 'info',
-  'use-private-endpoint': 'info',
-  'enable-diagnostic-logs': 'info',
-  'restrict-managed-network-outbound': 'warning',
+  'require-suppression-reason': 'suppressions are written in templates, which policy never sees; an exemption carries its reason itself',
 };
 
 export const RULES = {
@@ -116,13 +106,7 @@ export const RULES = {
 } as const;
 
 export function levelOf(settings: Settings, ruleId: string): LevelSetting {
-  return settings.rules[ruleId] ?? ruleById.get(ruleId)?.defaultLevel ?? PLANNED_LEVELS[ruleId] ?? 'warning';
-}
-
-/** The config's `approvedFqdns` patterns, once the config has them (another issue adds the setting). */
-export function approvedFqdnsOf(settings: Settings): readonly string[] {
-  const value = (settings as Settings & { approvedFqdns?: unknown }).approvedFqdns;
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
+  return settings.rules[ruleId] ?? ruleById.get(ruleId)?.defaultLevel ?? 'warning';
 }
 
 export function ownerTagNamesOf(settings: Settings): readonly string[] {

@@ -9,6 +9,7 @@ import type { AuditSummary } from '../workspace/audit';
 import { summaryText } from '../workspace/audit';
 import type { FileProblem } from '../workspace/files';
 import { uriToPath } from '../workspace/node-host';
+import { egressJson } from './explain';
 
 export interface TextOptions {
   /** ANSI colours (see `useColor`). */
@@ -112,5 +113,7 @@ export function toJson(results: readonly AnalysisResult[], problems: readonly Fi
     ruleId: p.code,
     message: p.message,
   }));
-  return `${JSON.stringify({ summary, findings, problems: fileProblems }, null, 2)}\n`;
+  // Each AI account's egress map (dependencies, allow-list entries with their status), when it was computed.
+  const accounts = results.some((r) => r.egress) ? { accounts: egressJson(results) } : {};
+  return `${JSON.stringify({ summary, findings, problems: fileProblems, ...accounts }, null, 2)}\n`;
 }

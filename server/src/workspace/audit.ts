@@ -39,6 +39,8 @@ export interface AuditOptions {
   readonly listings?: ReadonlyMap<string, readonly string[]>;
   /** Files larger than this are reported and not read (default MAX_FILE_BYTES). */
   readonly maxFileBytes?: number;
+  /** Compute each AI account's egress map (`AnalysisResult.egress`), for JSON output and --explain. */
+  readonly egress?: boolean;
   /** Called after each file; return false to stop (cancellation). */
   readonly onProgress?: (done: number, total: number, file: string) => boolean | void;
 }
@@ -68,7 +70,7 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
       problems.push({ path: filePath, ...(problem ?? { code: 'unreadable-file', severity: 'error', message: 'cannot read' }) });
     } else {
       try {
-        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules });
+        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules, egress: options.egress });
         results.push(result);
         for (const p of result.problems) problems.push(placed(filePath, file.text, p));
       } catch (error) {

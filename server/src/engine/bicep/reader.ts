@@ -7,7 +7,7 @@ import { jsonDepthMessage, MAX_MODULE_CHAIN, parseJsonTree, type LimitSink } fro
 import { evaluate, type EvalContext } from '../expressions/evaluator';
 import { findStringLiteral } from '../expressions/walk';
 import type { CloudName } from '../expressions/environment';
-import { Unknown, isObject, isUnknown, type Value } from '../expressions/value';
+import { OPEN_OBJECT, Unknown, isObject, isUnknown, type Value, type ValueObject } from '../expressions/value';
 import { quotedName, writtenAt, type AiResource, type ParameterFile, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode } from '../model';
 import { canonicalKey } from '../expressions/functions/helpers';
 import { LazyValueNode } from '../nodes';
@@ -65,6 +65,17 @@ function instanceKey(values: ReadonlyMap<string, ValueNode>): string {
 }
 
 export interface Binding { readonly node: ValueNode; readonly kind: OriginKind; readonly via?: string }
+
+interface ModuleCall {
+  readonly body: ValueNode;
+  readonly via: string;
+  readonly values: ReadonlyMap<string, ValueNode>;
+  readonly path: readonly string[];
+  readonly target: { kind: 'bicep' | 'json'; uri: string } | undefined;
+  template?: BicepTemplate;
+  /** A local Bicep module whose file cannot be read. */
+  unreadable?: boolean;
+}
 
 /** Parses a Bicep file once; the program is reused by reader and writer. */
 export function parseBicepFile(file: SourceFile): ReturnType<typeof parseBicep> {
@@ -240,8 +251,17 @@ class BicepTemplate implements EvalContext {
 
   /** A resource symbol (`storage`, `acct::child`) or id of this deployment as a value, from the graph. */
   resource(ref: Value, form: 'full' | 'properties'): Value | undefined {
-    const target = this.graph.resolve(ref, this.path);
+    const target = this.graph.resolve(ref, this.path) ?? this.nestedSymbol(ref);
     return target && resourceValue(target, this.graph, form);
+  }
+
+  /** Inside a resource body, a nested resource may be named without its parents (`conn` for `acct::proj::conn`). */
+  private nestedSymbol(ref: Value): GraphResource | undefined {
+    if (typeof ref !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(ref)) return undefined;
+    const suffix = `::${ref}`;
+    const found = this.graph.resources.filter((r) => r.symbolicName?.endsWith(suffix) && r.file === this.file
+      && r.deploymentPath.length === this.path.length && r.deploymentPath.every((p, i) => p === this.path[i]));
+    return found.length === 1 ? found[0] : undefined;
   }
 
   // Resources ----------------------------------------------------------------
@@ -249,7 +269,7 @@ class BicepTemplate implements EvalContext {
   collect(): void {
     for (const d of this.program.declarations) {
       if (d.kind === 'resource') this.declareResource(d, undefined);
-      else if (d.kind === 'module') this.module(d);
+      else if (d.kind === 'module') this.declareModule(d);
     }
   }
 
@@ -335,14 +355,20 @@ class BicepTemplate implements EvalContext {
     });
   }
 
-  private module(d: ModuleDeclaration): void {
-    if (!d.pathString || !d.body || !this.deployed(d)) return;
+  /** A module call: its deployment name, the values it passes, and (for a local Bicep file) its template, made once. */
+  private readonly calls = new Map<ModuleDeclaration, ModuleCall | null>();
+
+  private moduleCall(d: ModuleDeclaration): ModuleCall | undefined {
+    const known = this.calls.get(d);
+    if (known !== undefined) return known ?? undefined;
+    this.calls.set(d, null);
+    if (!d.pathString || !d.body || !this.deployed(d)) return undefined;
     const body = this.node(d.body);
     const nameValue = body.member('name')?.value;
     const via = typeof nameValue === 'string' ? nameValue : d.name.name;
     if (this.chain.length > MAX_MODULE_DEPTH) {
       this.options.onLimit?.({ code: 'depth-limit', loc: this.loc(d.name), message: `Bicep modules nested deeper than ${MAX_MODULE_DEPTH}: analysis stopped at '${via}'` });
-      return;
+      return undefined;
     }
     const params = body.member('params');
     const values = new Map<string, ValueNode>();
@@ -353,14 +379,37 @@ class BicepTemplate implements EvalContext {
       for (const key of Object.keys(params.value)) values.set(key, params.member(key)!);
     }
     const path = [...this.path, via];
+    const call: ModuleCall = { body, via, values, path, target: this.moduleTarget(d) };
+    if (call.target?.kind === 'bicep' && !this.chain.includes(call.target.uri)) {
+      const uri = call.target.uri;
+      const text = this.options.readFile(uri);
+      if (text === undefined) call.unreadable = true;
+      else {
+        const file: SourceFile = { uri, text, kind: 'bicep' };
+        const bindings = new Map([...values].map(([k, node]) => [k, { node, kind: 'caller' as const, via }]));
+        const programs = this.options.shared?.programs;
+        let program = programs?.get(uri);
+        if (!program) {
+          program = parseBicep(text, { skipIrrelevantResources: true, readTypes: this.options.readTypes }).program;
+          programs?.set(uri, program);
+        }
+        call.template = new BicepTemplate(file, program, bindings, this.inModule(d), path, [...this.chain, uri], this.graph);
+      }
+    }
+    this.calls.set(d, call);
+    return call;
+  }
+
+  private declareModule(d: ModuleDeclaration): void {
+    const call = this.moduleCall(d);
+    if (!call) return;
+    const { body, via, values, path, target } = call;
     this.graph.addDeployment({ path, loc: this.loc(d), scope: body.member('scope') });
-    const target = this.moduleTarget(d);
     // A local module that cannot be read hides what it deploys (and Bicep would not build it): an error.
     const unreadable = () => this.inModule(d).onLimit?.({ code: 'unreadable-file', loc: this.loc(d.path), message: `cannot read module '${d.pathString}': analysis stopped at ${quotedName(via)}` });
     if (target?.kind === 'bicep') {
-      if (this.chain.includes(target.uri)) return;
-      const text = this.options.readFile(target.uri);
-      if (text === undefined) return unreadable();
+      if (call.unreadable) return unreadable();
+      if (!call.template) return; // a cycle
       const same = this.sameInstance(target.uri, values, path);
       if (same) {
         this.graph.addDeployment({ path, loc: this.loc(d), scope: body.member('scope'), sameAs: same });
@@ -373,15 +422,7 @@ class BicepTemplate implements EvalContext {
         }
         return;
       }
-      const file: SourceFile = { uri: target.uri, text, kind: 'bicep' };
-      const bindings = new Map([...values].map(([k, node]) => [k, { node, kind: 'caller' as const, via }]));
-      const programs = this.options.shared?.programs;
-      let program = programs?.get(target.uri);
-      if (!program) {
-        program = parseBicep(text, { skipIrrelevantResources: true, readTypes: this.options.readTypes }).program;
-        programs?.set(target.uri, program);
-      }
-      new BicepTemplate(file, program, bindings, this.inModule(d), path, [...this.chain, target.uri], this.graph).collect();
+      call.template.collect();
     } else if (target?.kind === 'json') {
       const text = this.options.readFile(target.uri);
       if (text === undefined) return unreadable();
@@ -390,7 +431,7 @@ class BicepTemplate implements EvalContext {
       if (tooDeepAt !== undefined) this.inModule(d).onLimit?.({ code: 'depth-limit', loc: { file, start: tooDeepAt, end: tooDeepAt + 1 }, message: jsonDepthMessage() });
       if (!isDeploymentTemplate(root)) return;
       readArmDeployment({ file, root, errors: [] }, { cloud: this.cloud, caller: { via, values, path }, graph: this.graph, onLimit: this.inModule(d).onLimit });
-    } else if (isAvmAccountModule(d.pathString)) {
+    } else if (isAvmAccountModule(d.pathString!)) {
       this.graph.addAccount(avmAccountResource({ file: this.file, name: via, typeLoc: this.loc(d.path), declaration: body, params: values, path }));
     }
   }
@@ -424,6 +465,28 @@ class BicepTemplate implements EvalContext {
     return { ...this.options, onLimit: (hit) => outer(hit.loc.file.uri === this.file.uri ? hit : { ...hit, loc: at, message: `${hit.message} (in module '${d.name.name}')` }) };
   }
 
+  /** A module symbol as a value: `{ name, outputs }`, the outputs evaluated in the module when first read. */
+  module(name: string): Value | undefined {
+    const d = this.program.declarations.find((x): x is ModuleDeclaration => x.kind === 'module' && x.name.name === name);
+    if (!d || d.loop) return undefined;
+    const call = this.moduleCall(d);
+    const template = call?.template;
+    if (!call || !template) return undefined;
+    const outputs: ValueObject = {};
+    Object.defineProperty(outputs, OPEN_OBJECT, {
+      value: (key: string) => template.output(key) ?? new Unknown(`module '${name}' has no output '${key}'`),
+      enumerable: false,
+    });
+    return { name: call.via, outputs };
+  }
+
+  /** The value of an output declared in this template. */
+  output(name: string): Value | undefined {
+    const lower = name.toLowerCase();
+    const d = this.program.declarations.find((x) => x.kind === 'output' && !x.name.missing && x.name.name.toLowerCase() === lower);
+    return d?.kind === 'output' ? this.guarded(`output:${d.name.name}`, () => this.evaluate(d.value)) : undefined;
+  }
+
   /** Where a module's template is: a local .bicep/.json file, or a registry module in the local cache. */
   private moduleTarget(d: ModuleDeclaration): { kind: 'bicep' | 'json'; uri: string } | undefined {
     const p = d.pathString!;
@@ -445,7 +508,7 @@ class BicepTemplate implements EvalContext {
 
 /** A Bicep expression as a model value, evaluated on demand. */
 class BicepValueNode extends LazyValueNode {
-  private members: Map<string, ValueNode> | undefined;
+  private members: Map<string, ValueNode | undefined> | undefined;
   private itemNodes: readonly ValueNode[] | undefined;
 
   constructor(private readonly expression: Expression, private readonly template: BicepTemplate, readonly keyLoc?: Loc) {
@@ -477,14 +540,15 @@ class BicepValueNode extends LazyValueNode {
   member(name: string): ValueNode | undefined {
     const e = this.expression;
     if (e.kind === 'object') {
-      if (!this.members) {
-        this.members = new Map();
-        for (const p of e.properties) {
-          const key = p.keyName?.toLowerCase();
-          if (key !== undefined && !this.members.has(key)) this.members.set(key, this.template.node(p.value, this.template.loc(p.key)));
-        }
+      // Members are made when asked for, one at a time: most lookups read one member of a body (its name).
+      this.members ??= new Map();
+      const lower = name.toLowerCase();
+      let found = this.members.get(lower);
+      if (found === undefined && !this.members.has(lower)) {
+        const p = e.properties.find((x) => x.keyName !== undefined && x.keyName.length === lower.length && x.keyName.toLowerCase() === lower);
+        found = p ? this.template.node(p.value, this.template.loc(p.key)) : undefined;
+        this.members.set(lower, found);
       }
-      const found = this.members.get(name.toLowerCase());
       if (found || !e.members.some((m) => m.kind === 'spread')) return found;
     }
     return this.memberThrough(name);

@@ -26,6 +26,11 @@ export interface EvalContext {
    * Undefined when the deployment graph does not know it.
    */
   resource?(ref: Value, form: 'full' | 'properties'): Value | undefined;
+  /**
+   * A Bicep module symbol (`mod.outputs.x`, `mod.name`): its deployment name and outputs, evaluated in
+   * the module with the values the caller passes. Undefined when the module's template is not read.
+   */
+  module?(name: string): Value | undefined;
 }
 
 /** Lexical state of an evaluation: lambda variables and the iterations of enclosing copy loops. */

@@ -8,7 +8,7 @@ import type { GraphResource } from './graph';
 export const RESOURCE_REF: unique symbol = Symbol('resource');
 
 /** Stands for an unknown piece inside a pattern string. */
-const HOLE = '\u0000';
+export const HOLE = '\u0000';
 
 export interface ResourceIdPattern {
   /** `Microsoft.Storage/storageAccounts/blobServices` */

@@ -4,7 +4,7 @@
 
 import type { CloudName } from '../expressions/environment';
 import { storageSuffix } from '../expressions/environment';
-import { isUnknown, OPEN_OBJECT, Unknown, type OpenLookup, type Value, type ValueObject } from '../expressions/value';
+import { isObject, isUnknown, OPEN_OBJECT, Unknown, type OpenLookup, type Value, type ValueObject } from '../expressions/value';
 import type { DeploymentGraph, GraphResource } from './graph';
 import { RESOURCE_REF } from './ids';
 import { patternOf, resourceIdOf, valueOfPattern } from './ids';
@@ -59,6 +59,12 @@ function derivedProperties(resource: GraphResource, name: Value, declared: (key:
       return { documentEndpoint: hostValue('https://', name, `.${hosts.cosmos}:443/`, why) };
     case 'microsoft.keyvault/vaults':
       return { vaultUri: hostValue('https://', name, `.${hosts.keyvault}/`, why) };
+    case 'microsoft.managedidentity/userassignedidentities':
+      return {
+        principalId: principalValue(resource),
+        clientId: new Unknown(`the client id of '${label(resource)}' is only known at deployment`),
+        tenantId: new Unknown(`the tenant id of '${label(resource)}' is only known at deployment`),
+      };
     case 'microsoft.web/sites':
       return { defaultHostName: hostValue('', name, `.${hosts.web}`, why) };
     case 'microsoft.cognitiveservices/accounts': {
@@ -79,6 +85,37 @@ function derivedProperties(resource: GraphResource, name: Value, declared: (key:
     default:
       return {};
   }
+}
+
+/** Marks the Unknown principal id of a managed identity with the resource whose identity it is. */
+export const PRINCIPAL_OF: unique symbol = Symbol('principal of');
+
+/**
+ * The principal id of a resource's managed identity (system-assigned: `x.identity.principalId`; a user-assigned
+ * identity: `uai.properties.principalId`): only known at deployment, but it remembers whose it is, so role
+ * assignments to it can be traced back, also when it is passed through parameters and modules.
+ */
+function principalValue(resource: GraphResource): Unknown {
+  const value = new Unknown(`the principal id of '${label(resource)}' is only known at deployment`);
+  Object.defineProperty(value, PRINCIPAL_OF, { value: resource, enumerable: false });
+  return value;
+}
+
+/** The resource whose managed identity a principal id value is, when the value is one the graph made. */
+export function principalOf(value: Value | undefined): GraphResource | undefined {
+  return isUnknown(value) ? (value as { [PRINCIPAL_OF]?: GraphResource })[PRINCIPAL_OF] : undefined;
+}
+
+/** `x.identity` of a resource with a managed identity: the declared identity, with its principal id. */
+function identityValue(resource: GraphResource): Value {
+  const declared = resource.declaration?.member('identity')?.value;
+  if (declared === undefined) return new Unknown(`'${label(resource)}' declares no identity`);
+  if (!isObject(declared)) return declared;
+  const type = declared.type;
+  const system = typeof type === 'string' && type.toLowerCase().includes('systemassigned');
+  const obj: ValueObject = { ...declared };
+  if (system) obj.principalId = principalValue(resource);
+  return markOpen(obj, unknownLookup(`this identity property of '${label(resource)}' is only known at deployment`));
 }
 
 function label(resource: GraphResource): string {
@@ -140,6 +177,7 @@ export function resourceValue(resource: GraphResource, graph: DeploymentGraph, f
   Object.defineProperty(obj, 'properties', { get: propertiesValue, enumerable: true });
   Object.defineProperty(obj, RESOURCE_REF, { value: resource, enumerable: false });
   return markOpen(obj, (key) => {
+    if (key.toLowerCase() === 'identity') return identityValue(resource);
     const value = resource.declaration?.member(key)?.value;
     return value === undefined ? new Unknown(runtimeReason) : value;
   });

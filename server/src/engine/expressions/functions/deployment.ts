@@ -45,6 +45,12 @@ export const deploymentFunctions: FunctionTable = {
     impl: ([name], call) => call.ctx.resource?.(requireString(name, 'resourceSymbol', 0), 'full')
       ?? new Unknown(`the runtime state of resource '${String(name)}' is only known at deployment`),
   },
+  // A Bicep module symbol (see bicep/lower.ts): its name and outputs.
+  modulesymbol: {
+    minArgs: 1, maxArgs: 1,
+    impl: ([name], call) => call.ctx.module?.(requireString(name, 'moduleSymbol', 0))
+      ?? new Unknown(`the outputs of module '${String(name)}' are only known at deployment`),
+  },
   providers: opaque('providers() returns provider metadata at deployment'),
   pickzones: opaque('pickZones() depends on the region and subscription at deployment'),
   utcnow: opaque('utcNow() is the deployment time', true),

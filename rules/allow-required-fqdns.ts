@@ -1,0 +1,123 @@
+// allow-required-fqdns: with outbound access restricted, every host the service depends on (a connection's
+// target, its user-owned storage, a resource its identity holds a data role on) must be in allowedFqdnList,
+// or the calls fail with HTTP 400 "Outbound network access is restricted".
+
+import { DEPENDENCY_READ_TYPES, display, type Dependency, type Evidence } from '../server/src/engine/egress/dependencies';
+import { missingOf } from '../server/src/engine/egress/egress';
+import type { DeploymentGraph } from '../server/src/engine/graph/graph';
+import type { AiResource, Loc, ValueNode } from '../server/src/engine/model';
+import { createRule, type Report } from './rule';
+import { hostEntries, rewriteList } from './support/hosts';
+import { quoted } from './support/values';
+
+const WHAT_FAILS: Readonly<Record<string, string>> = {
+  blob: 'its reads and writes of blobs (documents, agent files, batch and training data)',
+  queue: 'its queue messages',
+  table: 'its table reads and writes',
+  file: 'its file share access',
+  dfs: 'its Data Lake reads and writes',
+  search: 'its queries of the search index (On Your Data, agent file search and vector stores)',
+  cosmos: 'its reads and writes of Cosmos DB (agent threads and state)',
+  keyvault: 'its reads of secrets and keys',
+  cognitive: 'its calls to the other AI service',
+  web: 'its calls to the web app',
+  other: 'its calls to it',
+};
+
+const KIND_LABEL: Readonly<Record<string, string>> = {
+  'microsoft.storage/storageaccounts': 'storage account',
+  'microsoft.search/searchservices': 'search service',
+  'microsoft.documentdb/databaseaccounts': 'Cosmos DB account',
+  'microsoft.keyvault/vaults': 'key vault',
+  'microsoft.cognitiveservices/accounts': 'AI service',
+  'microsoft.web/sites': 'web app',
+};
+
+type MessageId = 'missing' | 'missingInModule';
+
+export const rule = createRule({
+  id: 'allow-required-fqdns',
+  defaultLevel: 'warning',
+  description: 'With outbound access restricted, allowedFqdnList must admit every host the AI service is seen to depend on.',
+  messages: {
+    missing: "AI service {{resource}} cannot reach '{{host}}': allowedFqdnList does not admit it. It is {{dependency}}, a dependency because {{why}}. Without it, {{fails}} fail with HTTP 400 \"Outbound network access is restricted\". Add '{{host}}' to allowedFqdnList.",
+    missingInModule: "AI service {{resource}} cannot reach '{{host}}': the allowedFqdnList that module '{{module}}' sets does not admit it. It is {{dependency}}, a dependency because {{why}}. Without it, {{fails}} fail with HTTP 400 \"Outbound network access is restricted\". Pass '{{host}}' to the module's allow-list from here.",
+  },
+  resourceTypes: DEPENDENCY_READ_TYPES,
+  check(resource, { graph }) {
+    const restrict = resource.properties?.member('restrictOutboundNetworkAccess');
+    if (restrict?.value !== true) return []; // restrict-outbound-network-access's business
+    const egress = missingOf(resource, graph);
+    const list = resource.properties?.member('allowedFqdnList');
+    const at: ValueNode = list ?? restrict;
+    const reports: Report<MessageId>[] = [];
+    for (const dep of egress.missing) {
+      const host = display(dep.host);
+      const data = {
+        resource: quoted(resource),
+        host,
+        dependency: dependencyLabel(dep),
+        why: dep.evidence.detail,
+        fails: WHAT_FAILS[dep.service] ?? WHAT_FAILS.other,
+      };
+      const related = [dep.evidence, ...dep.also].map((e) => ({ loc: e.loc, message: e.detail }));
+      const call = visibleFromAccount(resource, dep) ? undefined : moduleCall(graph, resource, dep);
+      if (call) {
+        reports.push({
+          at: call.loc,
+          messageId: 'missingInModule',
+          data: { ...data, module: call.name },
+          related: [{ loc: at.loc, message: `the allow-list of AI service '${resource.name}'` }, ...related],
+        });
+        continue;
+      }
+      reports.push({
+        at,
+        messageId: 'missing',
+        data,
+        related,
+        fixes: () => {
+          const hosts = hostEntries([dep.host]);
+          const change = hosts && rewriteList(resource, hosts);
+          return change ? [{ title: `Allow '${hosts[0]}' in the allowed FQDNs of '${resource.name}'`, safe: false, preferred: true, changes: [change] }] : [];
+        },
+      });
+    }
+    return reports;
+  },
+});
+
+function dependencyLabel(dep: Dependency): string {
+  if (!dep.resource && dep.name === undefined) return 'a host the service calls';
+  const kind = dep.resource ? KIND_LABEL[dep.resource.type.toLowerCase()] ?? dep.resource.type : 'resource';
+  return `the ${kind} ${display(dep.name ?? null, true)}`;
+}
+
+function startsWith(path: readonly string[], prefix: readonly string[]): boolean {
+  return prefix.length <= path.length && prefix.every((p, i) => p === path[i]);
+}
+
+function pathOf(e: Evidence, account: AiResource): readonly string[] {
+  return e.source?.deploymentPath ?? account.deploymentPath;
+}
+
+/** Whether analysing the account's own file (and the modules it calls) shows the evidence. */
+function visibleFromAccount(account: AiResource, dep: Dependency): boolean {
+  return [dep.evidence, ...dep.also].some((e) => startsWith(pathOf(e, account), account.deploymentPath));
+}
+
+/**
+ * The module call, in the template that sees both the account and the evidence, that leads to the account:
+ * where the host must be passed from. Its first line is the location.
+ */
+function moduleCall(graph: DeploymentGraph, account: AiResource, dep: Dependency): { loc: Loc; name: string } | undefined {
+  const evidencePath = pathOf(dep.evidence, account);
+  let common = 0;
+  while (common < account.deploymentPath.length && common < evidencePath.length && account.deploymentPath[common] === evidencePath[common]) common++;
+  const step = graph.deploymentChain(account).find((s) => s.path.length === common + 1);
+  if (!step) return undefined;
+  const text = step.loc.file.text;
+  const lineEnd = text.indexOf('\n', step.loc.start);
+  const end = lineEnd < 0 || lineEnd > step.loc.end ? step.loc.end : lineEnd;
+  return { loc: { file: step.loc.file, start: step.loc.start, end: text[end - 1] === '\r' ? end - 1 : end }, name: step.path[step.path.length - 1] };
+}

@@ -1,0 +1,103 @@
+// What each AI account of a real template depends on, written down BY HAND from reading the templates (not by
+// running the engine): the resource, the host it calls (unknown pieces as {…}) and the evidence.
+//
+// Key: entry template relative to the corpus's bicep folder (../shared/corpus/bicep). Value: per account (its
+// symbolic name), where it is declared, whether it is restricted, and its dependencies in any order.
+// Evidence: kind, the file (relative to the entry's folder) where it is written, and for role assignments the
+// built-in role's name.
+
+export type EvidenceKind = 'connection' | 'capabilityHost' | 'userOwnedStorage' | 'roleAssignment';
+
+export interface ExpectedEvidence {
+  readonly kind: EvidenceKind;
+  readonly file: string;
+  /** Role assignments: the built-in role; connections: the category. */
+  readonly what?: string;
+}
+
+export interface ExpectedDependency {
+  /** The resource called, when the deployment declares it: its type and file. */
+  readonly resource?: { readonly type: string; readonly file: string };
+  /** The host, `{…}` for unknown pieces; null when the template cannot tell it. */
+  readonly host: string | null;
+  readonly evidence: readonly ExpectedEvidence[];
+  readonly note?: string;
+}
+
+export interface ExpectedAccount {
+  readonly file: string;
+  readonly restricted: boolean;
+  readonly dependencies: readonly ExpectedDependency[];
+}
+
+export const DEPENDENCIES: Readonly<Record<string, Readonly<Record<string, ExpectedAccount>>>> = {
+  // Azure-Samples/microsoft-foundry-baseline. main.bicep deploys the Foundry account `foundry` (name 'aif${baseName}',
+  // baseName has no default: unknown) from ai-foundry.bicep, which sets neither egress property (its agents egress
+  // through the delegated subnet and Azure Firewall). ai-foundry-project.bicep references it as `existing` by
+  // `deployFoundry.outputs.foundryName` and declares the project `projchat` with a user-assigned identity
+  // (`mi-agent-${baseName}`, declared in ai-agent-service-dependencies.bicep), four connections, a capability host
+  // and a fifth connection (Bing) after it. The dependency modules grant that identity data roles in their own
+  // role-assignment modules (modules/*.bicep), passing `agentUserManagedIdentity.properties.principalId`.
+  //
+  // Not dependencies: the debug user's role assignments (debugUserPrincipalId, a person), Cosmos DB Operator and
+  // Cosmos DB Account Reader (control plane), the web app's and application gateway's identities (other principals),
+  // the Cognitive Services User role given to the portal user on the account (the reverse direction), the private
+  // endpoints and DNS zones (inbound).
+  'microsoft-foundry-baseline/infra-as-code/bicep/main.bicep': {
+    foundry: {
+      file: 'ai-foundry.bicep',
+      restricted: false,
+      dependencies: [
+        {
+          resource: { type: 'Microsoft.DocumentDB/databaseAccounts', file: 'cosmos-db.bicep' },
+          host: 'cdb-ai-agent-threads-{…}.documents.azure.com',
+          evidence: [
+            // threadStorageConnection: target cosmosDbAccount.properties.documentEndpoint
+            { kind: 'connection', file: 'ai-foundry-project.bicep', what: 'CosmosDb' },
+            // aiAgentService: threadStorageConnections: ['${threadStorageConnection.name}']
+            { kind: 'capabilityHost', file: 'ai-foundry-project.bicep' },
+            // containersWriterSqlAssignment → modules/cosmosdbSqlRoleAssignment.bicep (sqlRoleAssignments, ...0002)
+            { kind: 'roleAssignment', file: 'ai-foundry-project.bicep', what: 'Cosmos DB Built-in Data Contributor' },
+          ],
+        },
+        {
+          resource: { type: 'Microsoft.Storage/storageAccounts', file: 'ai-agent-blob-storage.bicep' },
+          host: 'stagent{…}.blob.core.windows.net',
+          evidence: [
+            // storageConnection: target agentStorageAccount.properties.primaryEndpoints.blob
+            { kind: 'connection', file: 'ai-foundry-project.bicep', what: 'AzureStorageAccount' },
+            // aiAgentService: storageConnections
+            { kind: 'capabilityHost', file: 'ai-foundry-project.bicep' },
+            // projectBlobDataContributorAssignment (ai-agent-blob-storage.bicep) → modules/storageAccountRoleAssignment.bicep
+            { kind: 'roleAssignment', file: 'ai-agent-blob-storage.bicep', what: 'Storage Blob Data Contributor' },
+            // projectBlobDataOwnerConditionalAssignment (ai-foundry-project.bicep), with an ABAC condition
+            { kind: 'roleAssignment', file: 'ai-foundry-project.bicep', what: 'Storage Blob Data Owner' },
+          ],
+        },
+        {
+          resource: { type: 'Microsoft.Search/searchServices', file: 'ai-search.bicep' },
+          host: 'ais-ai-agent-vector-store-{…}.search.windows.net',
+          evidence: [
+            // aiSearchConnection: target azureAISearchService.properties.endpoint
+            { kind: 'connection', file: 'ai-foundry-project.bicep', what: 'CognitiveSearch' },
+            // aiAgentService: vectorStoreConnections
+            { kind: 'capabilityHost', file: 'ai-foundry-project.bicep' },
+            // projectAISearchContributorAssignment and projectAISearchIndexDataContributorAssignment → modules/aiSearchRoleAssignment.bicep
+            { kind: 'roleAssignment', file: 'ai-search.bicep', what: 'Search Service Contributor' },
+            { kind: 'roleAssignment', file: 'ai-search.bicep', what: 'Search Index Data Contributor' },
+          ],
+        },
+        {
+          host: null,
+          evidence: [{ kind: 'connection', file: 'ai-foundry-project.bicep', what: 'AppInsights' }],
+          note: 'target is applicationInsights.id, a resource id; the ingestion host is only in the connection string (runtime)',
+        },
+        {
+          host: null,
+          evidence: [{ kind: 'connection', file: 'ai-foundry-project.bicep', what: 'GroundingWithBingSearch' }],
+          note: 'target is bingAccount.properties.endpoint, a runtime property of Microsoft.Bing/accounts',
+        },
+      ],
+    },
+  },
+};

@@ -1,0 +1,333 @@
+// allow-required-fqdns in ARM and Bicep: each kind of evidence, the silent cases, modules, and the fix.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Finding } from '../../server/src/engine/analyze';
+import { applyFix, fixTitled, lintResult, only, textAt, where } from '../support/lint';
+
+const RULE = 'allow-required-fqdns';
+const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+const ARM_URI = 'file:///work/deps.json';
+const BICEP_URI = 'file:///work/main.bicep';
+
+function arm(resources: unknown[], parameters: Record<string, unknown> = {}): string {
+  return `${JSON.stringify({ $schema: SCHEMA, contentVersion: '1.0.0.0', parameters, resources }, null, 2)}\n`;
+}
+const armFindings = (text: string) => [...lintResult(text, {}, ARM_URI).findings];
+const bicepFindings = (text: string, files: Record<string, string> = {}) => [...lintResult(text, {}, BICEP_URI, 'bicep', files).findings];
+const ofRule = (fs: readonly Finding[]) => only(fs, RULE);
+const related = (f: Finding) => f.related.map((r) => `${r.message} @${r.loc.file.text.slice(r.loc.start, r.loc.end).split('\n')[0]}`);
+
+const AI = 'Microsoft.CognitiveServices/accounts';
+const SEARCH = { type: 'Microsoft.Search/searchServices', apiVersion: '2023-11-01', name: "[parameters('search')]", location: 'eastus' };
+const STORAGE = { type: 'Microsoft.Storage/storageAccounts', apiVersion: '2023-01-01', name: "[parameters('st')]", location: 'eastus' };
+const PARAMS = { search: { type: 'string', defaultValue: 'srch' }, st: { type: 'string', defaultValue: 'contosodocs' } };
+const account = (properties: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  type: AI, apiVersion: '2025-06-01', name: 'ai', location: 'eastus', kind: 'AIServices', tags: { owner: 'team' },
+  identity: { type: 'SystemAssigned' },
+  properties: { customSubDomainName: 'ai', publicNetworkAccess: 'Disabled', restrictOutboundNetworkAccess: true, ...properties }, ...extra,
+});
+const ROLE = (guid: string) => `[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${guid}')]`;
+const roleAssignment = (scope: string, guid: string, principalId = "[reference(resourceId('Microsoft.CognitiveServices/accounts', 'ai'), '2025-06-01', 'full').identity.principalId]") => ({
+  type: 'Microsoft.Authorization/roleAssignments', apiVersion: '2022-04-01', name: `[guid('${scope}', '${guid}')]`, scope,
+  properties: { roleDefinitionId: ROLE(guid), principalId, principalType: 'ServicePrincipal' },
+});
+const SEARCH_READER = '1407120a-92aa-4202-b7e9-c0e197c71c8f';
+
+// ---- ARM: each kind of evidence -------------------------------------------------------------------
+
+test('ARM role assignment: the missing search host is reported at allowedFqdnList, with the evidence', () => {
+  const text = arm([SEARCH, account({ allowedFqdnList: ['other.contoso.com'] }), roleAssignment("[format('Microsoft.Search/searchServices/{0}', parameters('search'))]", SEARCH_READER)], PARAMS);
+  const [f, ...rest] = ofRule(armFindings(text));
+  assert.equal(rest.length, 0);
+  assert.equal(f.level, 'warning');
+  assert.equal(textAt(f), '[\n          "other.contoso.com"\n        ]');
+  assert.equal(f.message, "AI service 'ai' cannot reach 'srch.search.windows.net': allowedFqdnList does not admit it. It is the search service 'srch', a dependency because the managed identity of the service has Search Index Data Reader on search service 'srch'. Without it, its queries of the search index (On Your Data, agent file search and vector stores) fail with HTTP 400 \"Outbound network access is restricted\". Add 'srch.search.windows.net' to allowedFqdnList.");
+  assert.deepEqual(f.data.host, 'srch.search.windows.net');
+  assert.deepEqual(related(f), ["the managed identity of the service has Search Index Data Reader on search service 'srch' @\"[reference(resourceId('Microsoft.CognitiveServices/accounts', 'ai'), '2025-06-01', 'full').identity.principalId]\""]);
+});
+
+test('ARM connection and capability host: one finding per missing host', () => {
+  const text = arm([
+    SEARCH, STORAGE, account({ allowedFqdnList: [] }),
+    { type: `${AI}/projects`, apiVersion: '2025-06-01', name: 'ai/proj', location: 'eastus', properties: {} },
+    { type: `${AI}/projects/connections`, apiVersion: '2025-06-01', name: 'ai/proj/search',
+      properties: { category: 'CognitiveSearch', target: "[reference(resourceId('Microsoft.Search/searchServices', parameters('search')), '2023-11-01').endpoint]" } },
+    { type: `${AI}/projects/connections`, apiVersion: '2025-06-01', name: 'ai/proj/files',
+      properties: { category: 'AzureStorageAccount', target: "[reference(resourceId('Microsoft.Storage/storageAccounts', parameters('st')), '2023-01-01').primaryEndpoints.blob]" } },
+    { type: `${AI}/projects/capabilityHosts`, apiVersion: '2025-06-01', name: 'ai/proj/agents', properties: { vectorStoreConnections: ['search'], storageConnections: ['files'] } },
+  ], PARAMS);
+  const found = ofRule(armFindings(text));
+  assert.deepEqual(found.map((f) => f.data.host), ['srch.search.windows.net', 'contosodocs.blob.core.windows.net']);
+  assert.deepEqual(found.map((f) => f.data.why), ["connection 'search' (CognitiveSearch) of project 'proj'", "connection 'files' (AzureStorageAccount) of project 'proj'"]);
+  assert.deepEqual(found[0].related.map((r) => r.message), ["connection 'search' (CognitiveSearch) of project 'proj'", "capability host 'agents' uses connection 'search' as its vector store"]);
+});
+
+test('ARM userOwnedStorage; the list absent: reported at restrictOutboundNetworkAccess', () => {
+  const text = arm([STORAGE, account({ userOwnedStorage: [{ resourceId: "[resourceId('Microsoft.Storage/storageAccounts', parameters('st'))]" }] }, { kind: 'FormRecognizer' })], PARAMS);
+  const [f] = ofRule(armFindings(text));
+  assert.equal(textAt(f), 'true');
+  assert.match(f.message, /^AI service 'ai' cannot reach 'contosodocs\.blob\.core\.windows\.net': allowedFqdnList does not admit it\. It is the storage account 'contosodocs', a dependency because storage account 'contosodocs' is the service's userOwnedStorage\. Without it, its reads and writes of blobs/);
+});
+
+// ---- silent cases -----------------------------------------------------------------------------------
+
+test('silent: covered by an exact entry (as the template computes it) or by a wildcard; not restricted; another principal', () => {
+  const ra = roleAssignment("[format('Microsoft.Search/searchServices/{0}', parameters('search'))]", SEARCH_READER);
+  const exact = arm([SEARCH, account({ allowedFqdnList: ["[format('{0}.search.windows.net', parameters('search'))]"] }), ra], PARAMS);
+  assert.deepEqual(ofRule(armFindings(exact)), []);
+  const upper = arm([SEARCH, account({ allowedFqdnList: ['SRCH.search.windows.net.'] }), ra], PARAMS);
+  assert.deepEqual(ofRule(armFindings(upper)), []);
+  const wildcard = arm([SEARCH, account({ allowedFqdnList: ['*.search.windows.net'] }), ra], PARAMS);
+  assert.deepEqual(ofRule(armFindings(wildcard)), [], 'the wildcard is no-wildcard-fqdns\'s business');
+  assert.equal(only(armFindings(wildcard), 'no-wildcard-fqdns').length, 1);
+  const open = arm([SEARCH, account({ restrictOutboundNetworkAccess: false, allowedFqdnList: [] }), ra], PARAMS);
+  assert.deepEqual(ofRule(armFindings(open)), [], 'restrict-outbound-network-access reports it');
+  const unknown = arm([SEARCH, account({ restrictOutboundNetworkAccess: "[parameters('restrict')]", allowedFqdnList: [] }), ra], { ...PARAMS, restrict: { type: 'bool' } });
+  assert.deepEqual(ofRule(armFindings(unknown)), []);
+  const someoneElse = arm([SEARCH, account({ allowedFqdnList: [] }),
+    roleAssignment("[format('Microsoft.Search/searchServices/{0}', parameters('search'))]", SEARCH_READER, "[parameters('userId')]")],
+  { ...PARAMS, userId: { type: 'string', defaultValue: '11111111-1111-1111-1111-111111111111' } });
+  assert.deepEqual(ofRule(armFindings(someoneElse)), []);
+});
+
+test('silent: a list not known before deployment, or holding an entry that is not', () => {
+  const ra = roleAssignment("[format('Microsoft.Search/searchServices/{0}', parameters('search'))]", SEARCH_READER);
+  const wholeList = arm([SEARCH, account({ allowedFqdnList: "[parameters('hosts')]" }), ra], { ...PARAMS, hosts: { type: 'array' } });
+  assert.deepEqual(ofRule(armFindings(wholeList)), []);
+  const oneEntry = arm([SEARCH, account({ allowedFqdnList: ["[parameters('host')]"] }), ra], { ...PARAMS, host: { type: 'string' } });
+  assert.deepEqual(ofRule(armFindings(oneEntry)), []);
+});
+
+test('Bicep silent: a connection of another account; an existing account; an ML workspace connection to the account', () => {
+  const text = `resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch' }
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'ai'
+  tags: { owner: 'team' }
+  properties: { customSubDomainName: 'ai', publicNetworkAccess: 'Disabled', restrictOutboundNetworkAccess: true, allowedFqdnList: [] }
+}
+resource other 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'other'
+  tags: { owner: 'team' }
+  properties: { publicNetworkAccess: 'Disabled', restrictOutboundNetworkAccess: false }
+  resource conn 'connections' = {
+    name: 'search'
+    properties: { category: 'CognitiveSearch', target: search.properties.endpoint }
+  }
+}
+resource elsewhere 'Microsoft.CognitiveServices/accounts@2025-06-01' existing = {
+  name: 'elsewhere'
+  resource conn 'connections' = {
+    name: 'search'
+    properties: { category: 'CognitiveSearch', target: search.properties.endpoint }
+  }
+}
+resource hub 'Microsoft.MachineLearningServices/workspaces@2024-10-01' = {
+  name: 'hub'
+  resource conn 'connections' = {
+    name: 'aoai'
+    properties: { category: 'AzureOpenAI', target: ai.properties.endpoint, metadata: { ResourceId: ai.id } }
+  }
+}
+`;
+  assert.deepEqual(ofRule(bicepFindings(text)), []);
+});
+
+// ---- Bicep: each kind of evidence ----------------------------------------------------------------
+
+const BICEP_DEPS = `param searchName string = 'srch'
+resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: searchName }
+resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'contosodocs' }
+resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-05-15' = { name: 'cdb' }
+resource kv 'Microsoft.KeyVault/vaults@2023-07-01' = { name: 'kv1' }
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'ai'
+  kind: 'AIServices'
+  identity: { type: 'SystemAssigned' }
+  tags: { owner: 'team' }
+  properties: {
+    customSubDomainName: 'ai'
+    publicNetworkAccess: 'Disabled'
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: [
+      '\${searchName}.search.windows.net'
+    ]
+    userOwnedStorage: [
+      { resourceId: st.id }
+    ]
+  }
+  resource project 'projects' = {
+    name: 'proj'
+    properties: {}
+    resource threads 'connections' = {
+      name: 'threads'
+      properties: { category: 'CosmosDb', target: cosmos.properties.documentEndpoint, metadata: { ResourceId: cosmos.id } }
+    }
+    resource caps 'capabilityHosts' = {
+      name: 'agents'
+      properties: { threadStorageConnections: [threads.name] }
+    }
+  }
+}
+resource secrets 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid('kv')
+  scope: kv
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
+    principalId: ai.identity.principalId
+  }
+}
+resource searchReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid('search')
+  scope: search
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${SEARCH_READER}')
+    principalId: ai.identity.principalId
+  }
+}
+`;
+
+test('Bicep: connection + capability host, userOwnedStorage, role assignment: each missing host once, at the list', () => {
+  const found = ofRule(bicepFindings(BICEP_DEPS));
+  assert.deepEqual(found.map((f) => [f.data.host, where(f)]), [
+    ['cdb.documents.azure.com', '15:22-17:6'],
+    ['contosodocs.blob.core.windows.net', '15:22-17:6'],
+    ['kv1.vault.azure.net', '15:22-17:6'],
+  ], 'the search host is listed, computed as the template computes it');
+  assert.deepEqual(found.map((f) => f.related.map((r) => r.message)), [
+    ["connection 'threads' (CosmosDb) of project 'proj'", "capability host 'agents' uses connection 'threads' as its thread storage"],
+    ["storage account 'contosodocs' is the service's userOwnedStorage"],
+    ["the managed identity of the service has Key Vault Secrets User on key vault 'kv1'"],
+  ]);
+  assert.match(found[2].message, /Without it, its reads of secrets and keys fail with HTTP 400/);
+});
+
+for (const [cloud, suffix] of [['AzureUSGovernment', 'core.usgovcloudapi.net'], ['AzureChinaCloud', 'core.chinacloudapi.cn']] as const) {
+  test(`hosts follow the configured cloud (${cloud})`, () => {
+    const found = ofRule([...lintResult(BICEP_DEPS, { cloud }, BICEP_URI, 'bicep').findings]);
+    assert.ok(found.some((f) => f.data.host === `contosodocs.blob.${suffix}`), JSON.stringify(found.map((f) => f.data.host)));
+  });
+}
+
+// ---- modules ----------------------------------------------------------------------------------------
+
+const MODULE_ACCOUNT = `param baseName string
+param allowedHosts array = []
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'aif\${baseName}'
+  kind: 'AIServices'
+  tags: { owner: 'team' }
+  properties: {
+    customSubDomainName: 'aif\${baseName}'
+    publicNetworkAccess: 'Disabled'
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: allowedHosts
+  }
+}
+output name string = ai.name
+`;
+const MODULE_PROJECT = `param accountName string
+param searchName string
+resource search 'Microsoft.Search/searchServices@2023-11-01' existing = { name: searchName }
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' existing = {
+  name: accountName
+  resource project 'projects' = {
+    name: 'proj'
+    properties: {}
+    resource conn 'connections' = {
+      name: 'search'
+      properties: { category: 'CognitiveSearch', target: search.properties.endpoint, metadata: { ResourceId: search.id } }
+    }
+  }
+}
+`;
+
+test('Bicep modules: the connection lives in a sibling module; the finding is at the module call that deploys the account', () => {
+  const files = { 'file:///work/account.bicep': MODULE_ACCOUNT, 'file:///work/project.bicep': MODULE_PROJECT };
+  const main = `param baseName string
+resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch-\${baseName}' }
+module account 'account.bicep' = {
+  name: 'account'
+  params: { baseName: baseName }
+}
+module project 'project.bicep' = {
+  name: 'project'
+  params: { accountName: account.outputs.name, searchName: search.name }
+}
+`;
+  const [f, ...rest] = ofRule(bicepFindings(main, files));
+  assert.equal(rest.length, 0);
+  assert.equal(f.messageId, 'missingInModule');
+  assert.equal(textAt(f), "module account 'account.bicep' = {");
+  assert.equal(f.message, "AI service 'ai' cannot reach 'srch-{…}.search.windows.net': the allowedFqdnList that module 'account' sets does not admit it. It is the search service 'srch-{…}', a dependency because connection 'search' (CognitiveSearch) of project 'proj'. Without it, its queries of the search index (On Your Data, agent file search and vector stores) fail with HTTP 400 \"Outbound network access is restricted\". Pass 'srch-{…}.search.windows.net' to the module's allow-list from here.");
+  assert.deepEqual(f.related.map((r) => r.loc.file.uri), ['file:///work/account.bicep', 'file:///work/project.bicep']);
+  // Passing the host the way the template names the search service silences it.
+  const passed = main.replace("params: { baseName: baseName }", "params: { baseName: baseName, allowedHosts: ['srch-${baseName}.search.windows.net'] }");
+  assert.deepEqual(ofRule(bicepFindings(passed, files)), []);
+});
+
+// ---- the fix ---------------------------------------------------------------------------------------
+
+/** Findings as comparable strings, without the one the fix is for. */
+const shown = (fs: readonly Finding[]) => fs.map((f) => `${f.ruleId}|${f.message}`);
+
+test('ARM fix: adds the host (merged with the entries), then nothing else changes', () => {
+  const text = arm([SEARCH, account({ allowedFqdnList: ['other.contoso.com', "[format('x.{0}', 'contoso.com')]"] }), roleAssignment("[format('Microsoft.Search/searchServices/{0}', parameters('search'))]", SEARCH_READER)], PARAMS);
+  const before = armFindings(text);
+  const [f] = ofRule(before);
+  const fix = fixTitled(f, "Allow 'srch.search.windows.net' in the allowed FQDNs of 'ai'");
+  assert.equal(fix.safe, false);
+  const fixed = applyFix(fix, text);
+  const list = (JSON.parse(fixed) as { resources: { properties?: { allowedFqdnList?: unknown } }[] }).resources[1].properties!.allowedFqdnList;
+  assert.deepEqual(list, ['other.contoso.com', "[format('x.{0}', 'contoso.com')]", 'srch.search.windows.net']);
+  assert.deepEqual(shown(armFindings(fixed)), shown(before.filter((x) => x !== f)));
+});
+
+test('ARM fix through a parameter default: the default gets the host', () => {
+  const text = arm([SEARCH, account({ allowedFqdnList: "[parameters('hosts')]" }), roleAssignment("[format('Microsoft.Search/searchServices/{0}', parameters('search'))]", SEARCH_READER)],
+    { ...PARAMS, hosts: { type: 'array', defaultValue: ['other.contoso.com'] } });
+  const before = armFindings(text);
+  const [f] = ofRule(before);
+  assert.equal(textAt(f), `"[parameters('hosts')]"`);
+  const fixed = applyFix(fixTitled(f, "Allow 'srch.search.windows.net'"), text);
+  assert.deepEqual((JSON.parse(fixed) as { parameters: { hosts: { defaultValue: string[] } } }).parameters.hosts.defaultValue, ['other.contoso.com', 'srch.search.windows.net']);
+  assert.deepEqual(shown(armFindings(fixed)), shown(before.filter((x) => x !== f)));
+});
+
+test('Bicep fix: adds the host, keeping an entry written as a literal; then nothing else changes', () => {
+  const text = BICEP_DEPS.replace("'${searchName}.search.windows.net'", "'srch.search.windows.net'");
+  const before = bicepFindings(text);
+  const [f] = ofRule(before);
+  const fixed = applyFix(fixTitled(f, "Allow 'cdb.documents.azure.com' in the allowed FQDNs of 'ai'"), text);
+  assert.ok(fixed.includes("allowedFqdnList: [\n      'srch.search.windows.net'\n      'cdb.documents.azure.com'\n    ]"), fixed);
+  assert.deepEqual(shown(bicepFindings(fixed)), shown(before.filter((x) => x !== f)));
+});
+
+test('Bicep fix in a module: the list the caller passes gets the host', () => {
+  const files = { 'file:///work/account.bicep': MODULE_ACCOUNT.replace("name: 'aif${baseName}'", "name: 'aif-main'").replace("customSubDomainName: 'aif${baseName}'", "customSubDomainName: 'aif-main'").replace('ai.name', "'aif-main'")
+    .replace("    allowedFqdnList: allowedHosts\n", "    allowedFqdnList: allowedHosts\n    userOwnedStorage: [\n      { resourceId: storageId }\n    ]\n").replace('param allowedHosts array = []', "param allowedHosts array = []\nparam storageId string") };
+  const main = `module account 'account.bicep' = {
+  name: 'account'
+  params: {
+    baseName: 'x'
+    storageId: '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/shareddocs'
+    allowedHosts: [
+      'other.contoso.com'
+    ]
+  }
+}
+`;
+  const before = bicepFindings(main, files);
+  const [f] = ofRule(before);
+  assert.equal(f.loc.file.uri, BICEP_URI, 'reported where the caller writes the list');
+  const fixed = applyFix(fixTitled(f, "Allow 'shareddocs.blob.core.windows.net'"), main);
+  assert.ok(fixed.includes("allowedHosts: [\n      'other.contoso.com'\n      'shareddocs.blob.core.windows.net'\n    ]"), fixed);
+  assert.deepEqual(shown(bicepFindings(fixed, files)), shown(before.filter((x) => x !== f)));
+});
+
+test('no fix for a host known only in part (until fix values can be expressions)', () => {
+  const text = BICEP_DEPS.replace("resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'contosodocs' }", "param stName string\nresource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'docs${stName}' }");
+  const f = ofRule(bicepFindings(text)).find((x) => String(x.data.host).startsWith('docs'))!;
+  assert.equal(f.data.host, 'docs{…}.blob.core.windows.net');
+  assert.deepEqual(f.fixes.map((x) => x.title), ["Suppress allow-required-fqdns for 'ai' (with a reason)"]);
+});
