@@ -56,6 +56,26 @@ infra/ai.json
   assert.equal(r.stderr, '');
 });
 
+test('a suppression without a reason is reported (info, at the entry); one with a reason silences its finding', () => {
+  const suppressed = (reason: string) => unsafe.replace('"location"', `"metadata": { "aiEgressGuard": { "suppress": { "restrict-outbound-network-access": ${JSON.stringify(reason)} } } },\n      "location"`);
+  const dir = tempTree({ 'todo.json': suppressed('TODO: say why this is acceptable'), 'empty.json': suppressed(''), 'reason.json': suppressed('Sandbox (SEC-1)') });
+  const r = run(['.'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const entry = (reason: string) => `"restrict-outbound-network-access": ${JSON.stringify(reason)}`;
+  const col = suppressed('').split('\n')[8].indexOf(entry('')) + 1;
+  assert.equal(r.stdout, `
+empty.json
+  9:${col}  info  The suppression of restrict-outbound-network-access gives no reason. Write why the exception is acceptable, for those who review it.  require-suppression-reason
+
+todo.json
+  9:${col}  info  The suppression of restrict-outbound-network-access still has the placeholder reason 'TODO: say why this is acceptable'. Replace it with why the exception is acceptable.  require-suppression-reason
+
+✖ 2 problems (0 errors, 0 warnings, 2 info)
+3 AI service resources in 3 templates (3 files checked); 0 (0%) restrict outbound network access. 2 findings (require-suppression-reason: 2).
+`);
+  assert.equal(run(['.', '--rule', 'require-suppression-reason=warning'], dir).code, 1);
+});
+
 test('exit codes follow --fail-on', () => {
   const dir = tempTree({ 'warn.json': unsafe, 'ok.json': hardened, 'err.json': badHost });
   assert.equal(run(['ok.json'], dir).code, 0);
