@@ -63,10 +63,21 @@ suite('Azure AI Egress Guard in VS Code', function () {
     await poll(() => extension.isActive, `${EXTENSION_ID} to activate on ${doc.languageId}`);
   });
 
-  test('registers "Show Output Channel", the action of its language status item', async () => {
+  test('registers Show Output (the action of its language status item), Restart Server and its own commands', async () => {
     const commands = await vscode.commands.getCommands(true);
-    assert.ok(commands.includes('aiEgressGuard.showOutputChannel'), 'aiEgressGuard.showOutputChannel is registered');
+    for (const id of ['aiEgressGuard.showOutputChannel', 'aiEgressGuard.restartServer', 'aiEgressGuard.openSample', 'aiEgressGuard.showRuleDocumentation', 'aiEgressGuard.applyFixWithValue']) {
+      assert.ok(commands.includes(id), `${id} is registered`);
+    }
     await vscode.commands.executeCommand('aiEgressGuard.showOutputChannel');
+  });
+
+  test('Restart Server: the restarted server publishes diagnostics again', async () => {
+    const target = uri('owner.json');
+    await vscode.commands.executeCommand('aiEgressGuard.restartServer');
+    // A file opened after the restart is analysed by the new server.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(target));
+    await poll(() => outbound(target, 'openai-owner').length > 0, `the ${RULE} diagnostic for owner.json after the restart`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   test('reports the unrestricted AI service on the type value, with a documented rule code', async () => {
