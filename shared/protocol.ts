@@ -1,7 +1,10 @@
 // The protocol between the extension and the language server beyond LSP itself: typed requests, notifications and
 // the data our diagnostics carry. The one module the client and the server both import.
 
-import { NotificationType, RequestType, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { Inventory } from './inventory';
+
+export type { CallStep, DeployedInstance, EntryPoint, InstanceFinding, Inventory, InventorySummary, Place, Restriction, RestrictionCounts, Suppression } from './inventory';
 
 export interface AuditParams {
   /** Workspace folder paths to audit. */
@@ -12,6 +15,7 @@ export interface AuditParams {
 
 export interface AuditResponse {
   readonly files: number;
+  /** AI account instances deployed by the entry points (see `Inventory`). */
   readonly resources: number;
   readonly restricted: number;
   readonly unverified: number;
@@ -21,12 +25,17 @@ export interface AuditResponse {
   readonly cancelled: boolean;
   /** SARIF 2.1.0 log of the audit, for "Export SARIF". */
   readonly sarif: string;
+  /** The instances the audited entry points deploy, for a report view; paths relative to the first folder. */
+  readonly inventory: Inventory;
 }
 
 export interface AuditProgressParams { readonly done: number; readonly total: number }
 
 /** Audits the workspace folders: findings of files not open are published as diagnostics; returns a summary. */
 export const AuditRequest = new RequestType<AuditParams, AuditResponse, void>('aiEgressGuard/audit');
+
+/** The inventory of the last audit ("Audit Workspace"), for the report and tree views; null before the first audit. */
+export const InventoryRequest = new RequestType0<Inventory | null, void>('aiEgressGuard/inventory');
 
 /** Sent after each file of an audit. */
 export const AuditProgressNotification = new NotificationType<AuditProgressParams>('aiEgressGuard/auditProgress');

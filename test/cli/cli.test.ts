@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import { CLI, EXAMPLES, ROOT, tempTree as tempFiles } from '../support/paths';
@@ -51,7 +52,7 @@ infra/ai.json
   6:15  warning  ${OUTBOUND}  restrict-outbound-network-access
 
 ✖ 1 problem (0 errors, 1 warning, 0 info)
-1 AI service resource in 1 template (1 file checked); 0 (0%) restrict outbound network access. 1 finding (restrict-outbound-network-access: 1).
+1 AI service instance deployed by 1 entry point (1 template, 1 file checked); 0 (0%) restrict outbound network access. 1 finding (restrict-outbound-network-access: 1).
 `);
   assert.equal(r.stderr, '');
 });
@@ -71,7 +72,7 @@ todo.json
   9:${col}  info  The suppression of restrict-outbound-network-access still has the placeholder reason 'TODO: say why this is acceptable'. Replace it with why the exception is acceptable.  require-suppression-reason
 
 ✖ 2 problems (0 errors, 0 warnings, 2 info)
-3 AI service resources in 3 templates (3 files checked); 0 (0%) restrict outbound network access. 2 findings (require-suppression-reason: 2).
+3 AI service instances deployed by 3 entry points (3 templates, 3 files checked); 0 (0%) restrict outbound network access. 2 findings (require-suppression-reason: 2). 3 suppressed (restrict-outbound-network-access: 3).
 `);
   assert.equal(run(['.', '--rule', 'require-suppression-reason=warning'], dir).code, 1);
 });
@@ -156,11 +157,11 @@ test('--no-error-on-unmatched-pattern keeps going with a note', () => {
 note: No files matching the pattern "missing.json" were found.
 
 ✔ 0 problems (0 errors, 0 warnings, 0 info)
-No AI service resources found in 0 templates (0 files checked). 0 findings.
+No AI service instances found (0 templates, 0 files checked). 0 findings.
 `);
   const json = run(['good.json', 'empty', '--no-error-on-unmatched-pattern', '--format', 'json'], dir);
   assert.equal(json.code, 0);
-  assert.equal(JSON.parse(json.stdout).summary.resources, 1);
+  assert.equal(JSON.parse(json.stdout).summary.instances, 1);
   assert.equal(json.stderr, 'ai-egress-guard: No files matching the pattern "empty" were found.\n');
 });
 
@@ -168,7 +169,7 @@ test('zero AI resources: no percentage of nothing', () => {
   const dir = tempTree({ 'storage.json': template(`    { "type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01", "name": "st", "location": "eastus" }`) });
   const r = run(['.'], dir);
   assert.equal(r.code, 0);
-  assert.equal(r.stdout, '\n✔ 0 problems (0 errors, 0 warnings, 0 info)\nNo AI service resources found in 1 template (1 file checked). 0 findings.\n');
+  assert.equal(r.stdout, '\n✔ 0 problems (0 errors, 0 warnings, 0 info)\nNo AI service instances found (1 template, 1 file checked). 0 findings.\n');
 });
 
 test('a malformed JSON template is an error at its line and column, counted for the exit code', () => {
@@ -208,7 +209,7 @@ bin.json
   0:0  warning  binary file (it contains NUL bytes); not analysed  binary-file
 
 ✖ 2 problems (0 errors, 2 warnings, 0 info)
-No AI service resources found in 0 templates (2 files checked). 0 findings. 2 files could not be checked completely.
+No AI service instances found (0 templates, 2 files checked). 0 findings. 2 files could not be checked completely.
 `);
   assert.equal(run(['.', '--fail-on', 'error'], dir).code, 0);
 });
@@ -399,7 +400,7 @@ main.json
 
 ✖ 3 problems (1 error, 1 warning, 1 info)
   2 potentially fixable with the \`--fix\` option.
-2 AI service resources in 2 templates (2 files checked); 1 (50%) restrict outbound network access. 3 findings (no-duplicate-fqdns: 1, valid-allowed-fqdns: 1, restrict-outbound-network-access: 1).
+2 AI service instances deployed by 2 entry points (2 templates, 2 files checked); 1 (50%) restrict outbound network access. 3 findings (no-duplicate-fqdns: 1, restrict-outbound-network-access: 1, valid-allowed-fqdns: 1).
 `);
   // SARIF and JSON, which show findings one by one, keep the note with each.
   const sarif = JSON.parse(run(['main.json', '--format', 'sarif'], dir).stdout);
@@ -426,3 +427,15 @@ test('colour only on a terminal, NO_COLOR and FORCE_COLOR respected', () => {
   assert.equal(useColor({ isTTY: true }, { FORCE_COLOR: '0' }), false);
 });
 /* eslint-enable no-control-regex */
+
+test('--format json carries the inventory: the instances the entry points deploy, beside findings and summary', () => {
+  const ai = "param restrict bool = false\nresource acct 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'x${uniqueString(resourceGroup().id)}'\n  kind: 'OpenAI'\n  properties: { restrictOutboundNetworkAccess: restrict }\n}\n";
+  const main = ['a', 'b', 'c'].map((m, i) => `module ${m} 'ai.bicep' = {\n  name: '${m}'\n  params: { ${['restrict: true', '', 'restrict: false'][i]} }\n}\n`).join('');
+  const dir = tempTree({ 'ai.bicep': ai, 'main.bicep': main });
+  const r = run(['--format', 'json'], dir);
+  const json = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(json), ['summary', 'findings', 'problems', 'inventory', 'accounts']);
+  assert.deepEqual(json.inventory.instances.map((i: { id: string; restricted: boolean }) => `${i.id} ${i.restricted}`), ['main.bicep#a/acct true', 'main.bicep#b/acct false', 'main.bicep#c/acct false']);
+  assert.equal(json.inventory.root, `${pathToFileURL(dir).href}/`);
+  assert.deepEqual([json.summary.instances, json.summary.restricted, json.summary.restrictedPercent], [3, 1, 33]);
+});

@@ -18,7 +18,8 @@ import { positionAt } from '../../server/src/engine/text';
 import { diagnosticSettingsOf, DIAGNOSTIC_SETTINGS_TYPE, PRIVATE_ENDPOINT_TYPE, privateEndpointsOf } from '../../rules/support/deployment';
 import { ROOT } from '../support/paths';
 import {
-  DEPLOYMENT_RULES, FOUNDRY_BASELINE_DEPLOYMENT, FOUNDRY_BASELINE_DIR, FOUNDRY_BASELINE_FILES, ML_WORKSPACE, ML_WORKSPACE_SCENARIOS, type ExpectedFinding,
+  DEPLOYMENT_RULES, FOUNDRY_BASELINE_DEPLOYMENT, FOUNDRY_BASELINE_DIR, FOUNDRY_BASELINE_FILES, ML_AI_ENVIRONMENT, ML_AI_ENVIRONMENT_FINDINGS, ML_AI_ENVIRONMENT_GAPS,
+  ML_WORKSPACE, ML_WORKSPACE_SCENARIOS, type ExpectedFinding,
 } from './deployment-expectations';
 
 const CORPUS_ROOT = path.resolve(ROOT, '..', 'shared', 'corpus');
@@ -31,6 +32,8 @@ const baselineDir = path.join(CORPUS_ROOT, ...FOUNDRY_BASELINE_DIR.split('/'));
 const baselineSkip = fs.existsSync(baselineDir) ? false : `corpus folder ${baselineDir} is absent`;
 const mlFile = path.join(CORPUS_ROOT, ...ML_WORKSPACE.split('/'));
 const mlSkip = fs.existsSync(mlFile) ? false : `corpus file ${mlFile} is absent`;
+const envFile = path.join(CORPUS_ROOT, ...ML_AI_ENVIRONMENT.split('/'));
+const envSkip = fs.existsSync(envFile) ? false : `corpus file ${envFile} is absent`;
 
 const readFile = (uri: string): string | undefined => {
   try {
@@ -114,5 +117,26 @@ for (const [name, scenario] of Object.entries(ML_WORKSPACE_SCENARIOS)) {
     assert.deepEqual(shown(findings), scenario.findings);
     // The settings are inside one expression: only the suppression can be offered.
     for (const f of findings) assert.deepEqual(f.fixes.map((x) => x.title), [`Suppress ${f.ruleId} for '${f.resource}' (with a reason)`]);
+  });
+}
+
+/** The findings of the four rules on the ML environment pattern at its defaults, in file order. */
+function environmentFindings(): Finding[] {
+  const text = fs.readFileSync(envFile, 'utf8');
+  const graph = readArmDeployment(parseArm({ uri: pathToFileURL(envFile).href, text, kind: 'arm' }), {});
+  return check(graph, SETTINGS, true, RULES).sort((a, b) => a.loc.start - b.loc.start);
+}
+
+test('ML environment pattern (hub, project, AI account): the expected findings the engine reports', { skip: envSkip }, () => {
+  const findings = environmentFindings();
+  const gaps = ML_AI_ENVIRONMENT_GAPS.map((g) => g.finding);
+  assert.deepEqual(shown(findings), ML_AI_ENVIRONMENT_FINDINGS.filter((f) => !gaps.includes(f)));
+  // Everything is inside nested deployments: only the suppression can be offered.
+  for (const f of findings) assert.deepEqual(f.fixes.map((x) => x.title), [`Suppress ${f.ruleId} for '${f.resource}' (with a reason)`]);
+});
+
+for (const gap of ML_AI_ENVIRONMENT_GAPS) {
+  test(`ML environment pattern: ${gap.finding.ruleId} ${gap.finding.messageId} at line ${gap.finding.line}`, { skip: envSkip, todo: gap.why }, () => {
+    assert.deepEqual(shown(environmentFindings()), ML_AI_ENVIRONMENT_FINDINGS);
   });
 }

@@ -224,7 +224,7 @@ export const SCENARIOS: Scenario[] = [
         .catch(async (error: Error) => {
           throw new Error(`${error.message}; notifications seen: ${JSON.stringify(await wb.notificationsSeen())}`);
         });
-      const summary = await waitFor(async () => (await wb.notificationsSeen()).find((n) => /AI service resources?/i.test(n.text) && !n.progress),
+      const summary = await waitFor(async () => (await wb.notificationsSeen()).find((n) => /AI service instances?/i.test(n.text) && !n.progress),
         { what: 'the audit summary notification', timeout: 60_000 })
         .catch(async (error: Error) => {
           throw new Error(`${error.message}; notifications seen: ${JSON.stringify(await wb.notificationsSeen())}`);
@@ -232,15 +232,15 @@ export const SCENARIOS: Scenario[] = [
       log(`  notifications: ${JSON.stringify(await wb.notificationsSeen())}`);
       await wb.screenshot('4-audit-summary');
       const arm = Object.keys(WORKSPACE_FILES).filter((f) => f.endsWith('.json')).length;
-      const count = Number(/(\d+)\s+AI service resources?/i.exec(summary.text)?.[1]);
-      check(count === arm || count === arm + 1, `the summary reports ${count} AI service resources, expected ${arm} (ARM) or ${arm + 1} (with main.bicep): "${summary.text}"`);
+      const count = Number(/(\d+)\s+AI service instances?/i.exec(summary.text)?.[1]);
+      check(count === arm || count === arm + 1, `the summary reports ${count} AI service instances, expected ${arm} (ARM) or ${arm + 1} (with main.bicep): "${summary.text}"`);
       check(summary.buttons.includes('Show Problems'), `summary buttons: ${JSON.stringify(summary.buttons)}, expected "Show Problems"`);
       check(summary.buttons.includes('Export SARIF'), `summary buttons: ${JSON.stringify(summary.buttons)}, expected "Export SARIF"`);
 
       // The progress notification closes once the audit is over.
       await waitFor(async () => !(await wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'auditing' }).filter({ visible: true }).count()),
         { what: 'the progress notification to close after the audit', timeout: 15_000 });
-      await wb.clickNotificationButton('AI service resource', 'Show Problems');
+      await wb.clickNotificationButton('AI service instance', 'Show Problems');
       await wb.page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 10_000 });
       await wb.filterProblems('audit-only');
       const rows = await waitFor(async () => {

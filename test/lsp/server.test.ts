@@ -183,7 +183,7 @@ test('the audit publishes findings for files never opened and returns a summary'
   assert.equal(result.resources, 2);
   assert.equal(result.restricted, 1);
   assert.deepEqual(result.byRule, { 'restrict-outbound-network-access': 1 });
-  assert.match(result.summary, /^2 AI service resources in 2 templates \(2 files checked\); 1 \(50%\) restrict outbound network access\./);
+  assert.match(result.summary, /^2 AI service instances deployed by 2 entry points \(2 templates, 2 files checked\); 1 \(50%\) restrict outbound network access\./);
   const one = pathToFileURL(path.join(dir, 'a/one.json')).href;
   const diags = await client.waitForDiagnostics(one, (d) => d.length > 0);
   assert.deepEqual(ours(diags).map((d) => d.code), ['restrict-outbound-network-access']);

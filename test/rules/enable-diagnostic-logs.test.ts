@@ -1,124 +1,28 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { account, applyFix, fixTitled, lintRule, syntaxErrors, template, textAt, where } from '../support/lint';
+// enable-diagnostic-logs: each case runs as ARM JSON and as Bicep (see test/support/ruleTester.ts).
 
-const RULE = 'enable-diagnostic-logs';
-const arm = (text: string) => lintRule(RULE, text, 'arm');
-const bicep = (text: string, files: Record<string, string> = {}) => lintRule(RULE, text, 'bicep', files);
-const ids = (text: string, kind: 'arm' | 'bicep' = 'arm') => lintRule(RULE, text, kind).map((f) => f.messageId);
+import { rule } from '../../rules/enable-diagnostic-logs';
+import { render, URIS } from '../support/render';
+import { expr, marked, param, ruleTester, type TemplateSpec, type Val } from '../support/ruleTester';
 
-const acct = account('{ "restrictOutboundNetworkAccess": true }');
+const SEND = "Send Audit and RequestResponse logs of 'oai' to a Log Analytics workspace (parameter logAnalyticsWorkspaceId)";
+const SUPPRESS = "Suppress enable-diagnostic-logs for 'oai' (with a reason)";
+const restricted = { restrictOutboundNetworkAccess: true };
+/** Scoped to the account: ARM as Bicep compiles `scope: account`, Bicep `scope: ai`. */
+const SCOPE = expr({ arm: "format('Microsoft.CognitiveServices/accounts/{0}', 'oai')", bicep: 'ai' });
+const WORKSPACE = { workspaceId: { type: 'string' as const, default: '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/logs' } };
+const both = [{ category: 'Audit', enabled: true }, { category: 'RequestResponse', enabled: true }];
 
-/** Diagnostic settings (ARM) with the given logs, scoped by `scope`. */
-const settings = (logs: string, { scope = 'Microsoft.CognitiveServices/accounts/oai', destination = '"workspaceId": "[parameters(\'workspaceId\')]",', extra = '' } = {}) => `    {
-      "type": "Microsoft.Insights/diagnosticSettings",
-      "apiVersion": "2021-05-01-preview",
-      "name": "oai-logs",
-      "scope": "${scope}",${extra}
-      "properties": {
-        ${destination}
-        "logs": ${logs}
-      }
-    }`;
-const WORKSPACE = `
-  "parameters": { "workspaceId": { "type": "string", "defaultValue": "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/logs" } },`;
-const both = '[ { "category": "Audit", "enabled": true }, { "category": "RequestResponse", "enabled": true } ]';
-const withSettings = (logs: string, options?: Parameters<typeof settings>[1]) => template(`${acct},\n${settings(logs, options)}`, WORKSPACE);
-
-test('ARM: no diagnostic settings is reported at the type, at info', () => {
-  const [f, ...rest] = arm(template(acct));
-  assert.equal(rest.length, 0);
-  assert.equal(f.messageId, 'noSettings');
-  assert.equal(f.level, 'info');
-  assert.equal(where(f), '6:15-6:53');
-  assert.match(f.message, /^AI service 'oai' sends no logs anywhere\. No diagnostic settings are scoped to it, so a denied outbound call \(HTTP 400/);
+interface SettingsOptions { scope?: Val; destination?: Record<string, Val>; condition?: Val }
+/** Diagnostic settings 'oai-logs' with the given logs, scoped to the account unless told. */
+const settings = (logs: Val, { scope = SCOPE, destination = { workspaceId: param('workspaceId') }, condition }: SettingsOptions = {}) => ({
+  type: 'Microsoft.Insights/diagnosticSettings', apiVersion: '2021-05-01-preview', name: 'oai-logs', scope, condition,
+  properties: { ...destination, logs },
 });
+/** The account, the workspace parameter and the settings. */
+const withSettings = (logs: Val, options?: SettingsOptions): TemplateSpec => ({ params: WORKSPACE, properties: restricted, resources: [settings(logs, options)] });
 
-test('ARM: settings scoped to the account that send Audit and RequestResponse to a workspace pass', () => {
-  assert.deepEqual(arm(withSettings(both)), []);
-  // The scope as an expression, as Bicep compiles `scope: account`; the category group allLogs; extra categories.
-  assert.deepEqual(arm(withSettings(both, { scope: "[format('Microsoft.CognitiveServices/accounts/{0}', 'oai')]" })), []);
-  assert.deepEqual(arm(withSettings('[ { "categoryGroup": "allLogs", "enabled": true } ]')), []);
-  assert.deepEqual(arm(withSettings('[ { "category": "audit", "enabled": true }, { "category": "requestresponse", "enabled": true }, { "category": "Trace", "enabled": true } ]')), []);
-  // A storage account or event hub is a destination too.
-  assert.deepEqual(arm(withSettings(both, { destination: '"storageAccountId": "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/logs",' })), []);
-});
-
-test('ARM: missing or disabled categories are reported at the logs, naming them', () => {
-  const text = withSettings('[ { "category": "Audit", "enabled": true } ]');
-  const [f] = arm(text);
-  assert.equal(f.messageId, 'missingCategories');
-  assert.equal(textAt(f), '[ { "category": "Audit", "enabled": true } ]');
-  assert.equal(where(f), '22:17-22:61');
-  assert.match(f.message, /^Diagnostic settings of AI service 'oai' do not send its RequestResponse logs\./);
-  assert.deepEqual(ids(withSettings('[ { "category": "Audit", "enabled": true }, { "category": "RequestResponse", "enabled": false } ]')), ['missingCategories']);
-  // The audit category group holds the audit logs only.
-  const [g] = arm(withSettings('[ { "categoryGroup": "audit", "enabled": true } ]'));
-  assert.match(g.message, /do not send its RequestResponse logs/);
-  const [h] = arm(withSettings('[ { "category": "Trace", "enabled": true } ]'));
-  assert.match(h.message, /do not send its Audit and RequestResponse logs\. .*enable the Audit and RequestResponse categories, or the category group 'allLogs'/);
-});
-
-test('ARM: settings without a destination are reported', () => {
-  const [f] = arm(withSettings(both, { destination: '' }));
-  assert.equal(f.messageId, 'noDestination');
-  assert.match(f.message, /^Diagnostic settings 'oai-logs' of AI service 'oai' send logs nowhere\./);
-});
-
-test('ARM: settings of another account, in an empty copy loop or left out by a condition do not count', () => {
-  assert.deepEqual(ids(withSettings(both, { scope: 'Microsoft.CognitiveServices/accounts/other' })), ['noSettings']);
-  assert.deepEqual(ids(withSettings(both, { extra: '\n      "copy": { "name": "logs", "count": 0 },' })), ['noSettings']);
-  assert.deepEqual(ids(withSettings(both, { extra: '\n      "condition": false,' })), ['noSettings']);
-});
-
-test('ARM: the older accounts/providers/diagnosticSettings form counts, top-level or nested under the account', () => {
-  const topLevel = template(`${acct},
-    {
-      "type": "Microsoft.CognitiveServices/accounts/providers/diagnosticSettings",
-      "apiVersion": "2021-05-01-preview",
-      "name": "oai/Microsoft.Insights/logs",
-      "properties": { "workspaceId": "[parameters('workspaceId')]", "logs": ${both} }
-    }`, WORKSPACE);
-  assert.deepEqual(arm(topLevel), []);
-  const nested = template(account(`{ "restrictOutboundNetworkAccess": true },
-      "resources": [
-        {
-          "type": "providers/diagnosticSettings",
-          "apiVersion": "2021-05-01-preview",
-          "name": "Microsoft.Insights/logs",
-          "properties": { "workspaceId": "[parameters('workspaceId')]", "logs": [ { "category": "Audit", "enabled": true } ] }
-        }
-      ]`), WORKSPACE);
-  assert.deepEqual(ids(nested), ['missingCategories']);
-});
-
-test('ARM: categories only known at deployment cannot be verified (info)', () => {
-  const text = template(`${acct},\n${settings(`"[parameters('logs')]"`)}`, `
-  "parameters": { "workspaceId": { "type": "string" }, "logs": { "type": "array" } },`);
-  const [f] = arm(text);
-  assert.equal(f.messageId, 'unverifiable');
-  assert.equal(f.level, 'info');
-});
-
-test('ARM: logs made by a property copy loop (compiled Azure Verified Modules) cannot be verified (info)', () => {
-  const copied = `{ "copy": [ { "name": "logs", "count": 1, "input": { "categoryGroup": "[parameters('group')]", "enabled": true } } ], "workspaceId": "[parameters('workspaceId')]" }`;
-  const text = template(`${acct},
-    { "type": "Microsoft.Insights/diagnosticSettings", "apiVersion": "2021-05-01-preview", "name": "logs", "scope": "Microsoft.CognitiveServices/accounts/oai", "properties": ${copied} }`, `
-  "parameters": { "workspaceId": { "type": "string" }, "group": { "type": "string", "defaultValue": "allLogs" } },`);
-  const [f, ...rest] = arm(text);
-  assert.equal(rest.length, 0);
-  assert.equal(f.messageId, 'unverifiable');
-  assert.equal(f.level, 'info');
-});
-
-test('ARM: the fix adds a workspace parameter and settings scoped to the account; the file re-parses and passes', () => {
-  const text = template(acct);
-  const [f] = arm(text);
-  const fix = fixTitled(f, "Send Audit and RequestResponse logs of 'oai' to a Log Analytics workspace (parameter logAnalyticsWorkspaceId)");
-  assert.equal(fix.safe, false);
-  const fixed = applyFix(fix, text);
-  assert.deepEqual(syntaxErrors(fixed, 'arm'), []);
-  assert.equal(fixed, `{
+/** What the add fix makes of the account with `restricted` properties and no parameter. */
+const FIXED_ARM = `{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
   "contentVersion": "1.0.0.0",
   "parameters": {
@@ -136,8 +40,12 @@ test('ARM: the fix adds a workspace parameter and settings scoped to the account
       "name": "oai",
       "location": "eastus",
       "kind": "OpenAI",
-      "tags": { "owner": "team" },
-      "properties": { "restrictOutboundNetworkAccess": true }
+      "tags": {
+        "owner": "team"
+      },
+      "properties": {
+        "restrictOutboundNetworkAccess": true
+      }
     },
     {
       "type": "Microsoft.Insights/diagnosticSettings",
@@ -163,71 +71,26 @@ test('ARM: the fix adds a workspace parameter and settings scoped to the account
     }
   ]
 }
-`);
-  assert.deepEqual(arm(fixed), []);
-});
-
-test('ARM: the fix reuses a workspace parameter the template declares, and keeps the account condition', () => {
-  const text = template(account('{}').replace('"type"', `"condition": "[parameters('deploy')]",\n      "type"`), `
-  "parameters": { "deploy": { "type": "bool", "defaultValue": true }, "logAnalyticsWorkspaceId": { "type": "string" } },`);
-  const [f] = arm(text);
-  const fixed = applyFix(fixTitled(f, 'Send Audit and RequestResponse logs'), text);
-  assert.deepEqual(syntaxErrors(fixed, 'arm'), []);
-  assert.equal(fixed.match(/"logAnalyticsWorkspaceId"/g)?.length, 1, 'the parameter is not declared twice');
-  assert.ok(fixed.includes(`{
-      "condition": "[parameters('deploy')]",
-      "type": "Microsoft.Insights/diagnosticSettings",`), fixed);
-  assert.deepEqual(arm(fixed), []);
-});
-
-const BICEP_ACCOUNT = `resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
-  name: 'oai'
-  location: 'eastus'
-  kind: 'OpenAI'
-  properties: {}
-}
 `;
 
-test('Bicep: reported at the type string; settings with scope: account pass', () => {
-  const [f] = bicep(BICEP_ACCOUNT);
-  assert.equal(f.messageId, 'noSettings');
-  assert.equal(where(f), '1:14-1:63');
-  assert.equal(textAt(f), "'Microsoft.CognitiveServices/accounts@2024-10-01'");
-  const withLogs = (logs: string) => `param workspaceId string
-${BICEP_ACCOUNT}
-resource logs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
-  name: 'logs'
-  scope: oai
-  properties: {
-    workspaceId: workspaceId
-    logs: ${logs}
-  }
-}
-`;
-  assert.deepEqual(bicep(withLogs("[\n      { category: 'Audit', enabled: true }\n      { category: 'RequestResponse', enabled: true }\n    ]")), []);
-  assert.deepEqual(bicep(withLogs("[\n      { categoryGroup: 'allLogs', enabled: true }\n    ]")), []);
-  const [g] = bicep(withLogs("[\n      { category: 'Audit', enabled: true }\n    ]"));
-  assert.equal(g.messageId, 'missingCategories');
-  assert.equal(textAt(g), "[\n      { category: 'Audit', enabled: true }\n    ]");
-});
-
-test('Bicep: the fix adds a parameter before the first declaration and settings after the account; it re-parses', () => {
-  const [f] = bicep(BICEP_ACCOUNT);
-  const fixed = applyFix(fixTitled(f, "Send Audit and RequestResponse logs of 'oai'"), BICEP_ACCOUNT);
-  assert.deepEqual(syntaxErrors(fixed, 'bicep'), []);
-  assert.equal(fixed, `@description('Resource id of the Log Analytics workspace that receives the logs of the AI services.')
+const FIXED_BICEP = `@description('Resource id of the Log Analytics workspace that receives the logs of the AI services.')
 param logAnalyticsWorkspaceId string
 
-resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
   name: 'oai'
   location: 'eastus'
   kind: 'OpenAI'
-  properties: {}
+  tags: {
+    owner: 'team'
+  }
+  properties: {
+    restrictOutboundNetworkAccess: true
+  }
 }
 
-resource oaiDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
-  name: '\${oai.name}-logs'
-  scope: oai
+resource aiDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: '\${ai.name}-logs'
+  scope: ai
   properties: {
     workspaceId: logAnalyticsWorkspaceId
     logs: [
@@ -242,28 +105,68 @@ resource oaiDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-previe
     ]
   }
 }
-`);
-  assert.deepEqual(bicep(fixed), []);
-});
-
-test('Bicep: a conditional account gets conditional settings; a symbol already taken gets a number', () => {
-  const text = `param deploy bool = true
-resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = if (deploy) {
-  name: 'oai'
-  properties: {}
-}
-var oaiDiagnostics = 'taken'
 `;
-  const [f] = bicep(text);
-  const fixed = applyFix(fixTitled(f, 'Send Audit'), text);
-  assert.deepEqual(syntaxErrors(fixed, 'bicep'), []);
-  assert.ok(fixed.includes("resource oaiDiagnostics2 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (deploy) {"), fixed);
-  assert.ok(fixed.includes('param deploy bool = true\n\n@description('), fixed);
-  assert.deepEqual(bicep(fixed), []);
-});
 
-test('Bicep: the Azure Verified Module sends all logs when given a workspace', () => {
-  const call = (params: string) => `module ai 'br/public:avm/res/cognitive-services/account:0.10.0' = {
+/** The settings the fix adds to the conditional account, reusing its workspace parameter. */
+const CONDITIONAL_SETTINGS_ARM = `,
+    {
+      "condition": "[parameters('deploy')]",
+      "type": "Microsoft.Insights/diagnosticSettings",
+      "apiVersion": "2021-05-01-preview",
+      "scope": "Microsoft.CognitiveServices/accounts/oai",
+      "name": "oai-logs",
+      "properties": {
+        "workspaceId": "[parameters('logAnalyticsWorkspaceId')]",
+        "logs": [
+          {
+            "category": "Audit",
+            "enabled": true
+          },
+          {
+            "category": "RequestResponse",
+            "enabled": true
+          }
+        ]
+      },
+      "dependsOn": [
+        "[resourceId('Microsoft.CognitiveServices/accounts', 'oai')]"
+      ]
+    }
+  ]
+}
+`;
+const CONDITIONAL_SETTINGS_BICEP = `
+resource aiDiagnostics2 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (deploy) {
+  name: '\${ai.name}-logs'
+  scope: ai
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'Audit'
+        enabled: true
+      }
+      {
+        category: 'RequestResponse'
+        enabled: true
+      }
+    ]
+  }
+}
+`;
+const conditional: TemplateSpec = {
+  condition: param('deploy'),
+  params: { deploy: { type: 'bool', default: true }, logAnalyticsWorkspaceId: { type: 'string' } },
+  // Bicep: the symbol the fix would use is taken.
+  vars: { aiDiagnostics: 'taken' },
+};
+const conditionalFixed = {
+  arm: render(conditional, 'arm').files[URIS.arm.template].replace(/\n {2}\]\n\}\n$/, CONDITIONAL_SETTINGS_ARM),
+  bicep: render(conditional, 'bicep').files[URIS.bicep.template] + CONDITIONAL_SETTINGS_BICEP,
+};
+
+/** The Azure Verified Module for accounts, called with the given extra parameters. */
+const avm = (params: string) => `module ai 'br/public:avm/res/cognitive-services/account:0.10.0' = {
   name: 'ai'
   params: {
     name: 'contoso-ai'
@@ -271,7 +174,137 @@ test('Bicep: the Azure Verified Module sends all logs when given a workspace', (
   }
 }
 `;
-  assert.deepEqual(ids(call(''), 'bicep'), ['noSettings']);
-  assert.deepEqual(bicep(call('\n    diagnosticSettings: [\n      { workspaceResourceId: workspaceId }\n    ]')), []);
-  assert.deepEqual(ids(call("\n    diagnosticSettings: [\n      {\n        workspaceResourceId: workspaceId\n        logCategoriesAndGroups: [ { category: 'Audit' } ]\n      }\n    ]"), 'bicep'), ['missingCategories']);
+
+/** The rendered ARM text of a case with a resource member the renderer does not write (a resource copy loop). */
+const armWith = (spec: TemplateSpec, after: string, insert: string) => {
+  const text = render(spec, 'arm').files[URIS.arm.template];
+  if (!text.includes(after)) throw new Error(`no '${after}' in the rendered template`);
+  return text.replace(after, `${after}\n      ${insert}`);
+};
+
+ruleTester(rule, {
+  valid: [
+    { name: 'settings scoped to the account that send Audit and RequestResponse to a workspace', ...withSettings(both) },
+    { name: 'the ARM scope written as a literal resource id', only: 'arm', ...withSettings(both, { scope: 'Microsoft.CognitiveServices/accounts/oai' }) },
+    { name: "the category group 'allLogs'", ...withSettings([{ categoryGroup: 'allLogs', enabled: true }]) },
+    {
+      name: 'categories compared case-insensitively, other categories beside them',
+      ...withSettings([{ category: 'audit', enabled: true }, { category: 'requestresponse', enabled: true }, { category: 'Trace', enabled: true }]),
+    },
+    { name: 'a storage account is a destination too', ...withSettings(both, { destination: { storageAccountId: '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/logs' } }) },
+    {
+      name: 'the older accounts/providers/diagnosticSettings form, at the top level',
+      params: WORKSPACE,
+      properties: restricted,
+      resources: [{ type: 'Microsoft.CognitiveServices/accounts/providers/diagnosticSettings', apiVersion: '2021-05-01-preview', name: 'oai/Microsoft.Insights/logs', properties: { workspaceId: param('workspaceId'), logs: both } }],
+    },
+    { name: 'an existing account is not checked', existing: true },
+    { name: 'the Azure Verified Module sends all logs when given a workspace', code: { bicep: avm('\n    diagnosticSettings: [\n      { workspaceResourceId: workspaceId }\n    ]') } },
+    { name: 'suppressed on the account (ARM metadata, Bicep #disable-next-line)', suppress: { 'enable-diagnostic-logs': 'logs are collected by policy' } },
+  ],
+  invalid: [
+    {
+      name: 'no diagnostic settings: info at the type; the fix adds a workspace parameter and settings scoped to the account',
+      properties: restricted,
+      errors: [{
+        messageId: 'noSettings', at: ['type'], arm: '6:15-6:53', bicep: '1:13-1:62', level: 'info', data: { resource: "'oai'" },
+        message: /^AI service 'oai' sends no logs anywhere\. No diagnostic settings are scoped to it, so a denied outbound call \(HTTP 400/,
+        fixTitles: [SEND, SUPPRESS],
+        // The fixed file parses and the rule is then satisfied (the tester checks both).
+        fixes: [{ title: SEND, safe: false, outputText: { arm: FIXED_ARM, bicep: FIXED_BICEP } }],
+      }],
+    },
+    {
+      name: 'the new parameter goes after the last one',
+      params: { deploy: { type: 'bool', default: true } },
+      properties: restricted,
+      errors: [{
+        messageId: 'noSettings', at: ['type'],
+        fixes: [{
+          title: SEND,
+          outputText: {
+            arm: FIXED_ARM.replace('  "parameters": {\n', '  "parameters": {\n    "deploy": {\n      "type": "bool",\n      "defaultValue": true\n    },\n'),
+            bicep: `param deploy bool = true\n\n${FIXED_BICEP}`,
+          },
+        }],
+      }],
+    },
+    {
+      name: 'a conditional account gets conditional settings, reusing the workspace parameter; a symbol already taken gets a number',
+      ...conditional,
+      errors: [{ messageId: 'noSettings', at: ['type'], fixes: [{ title: 'Send Audit and RequestResponse logs', outputText: conditionalFixed }] }],
+    },
+    {
+      name: 'a category missing: reported at the logs, naming it',
+      ...withSettings(marked('logs', [{ category: 'Audit', enabled: true }])),
+      errors: [{
+        messageId: 'missingCategories', at: 'logs', level: 'info', data: { missing: 'RequestResponse', plural: 'y' },
+        message: /^Diagnostic settings of AI service 'oai' do not send its RequestResponse logs\. .*enable the RequestResponse category, or the category group 'allLogs'/,
+        fixTitles: [SUPPRESS],
+      }],
+    },
+    {
+      name: 'a disabled category does not count',
+      ...withSettings(marked('logs', [{ category: 'Audit', enabled: true }, { category: 'RequestResponse', enabled: false }])),
+      errors: [{ messageId: 'missingCategories', at: 'logs', data: { missing: 'RequestResponse' } }],
+    },
+    {
+      name: "the category group 'audit' holds the audit logs only",
+      ...withSettings(marked('logs', [{ categoryGroup: 'audit', enabled: true }])),
+      errors: [{ messageId: 'missingCategories', at: 'logs', data: { missing: 'RequestResponse' }, message: /do not send its RequestResponse logs/ }],
+    },
+    {
+      name: 'neither category',
+      ...withSettings(marked('logs', [{ category: 'Trace', enabled: true }])),
+      errors: [{
+        messageId: 'missingCategories', at: 'logs', data: { missing: 'Audit and RequestResponse', plural: 'ies' },
+        message: /do not send its Audit and RequestResponse logs\. .*enable the Audit and RequestResponse categories, or the category group 'allLogs'/,
+      }],
+    },
+    {
+      name: 'settings without a destination',
+      ...withSettings(marked('logs', both), { destination: {} }),
+      errors: [{ messageId: 'noDestination', at: 'logs', data: { setting: 'oai-logs' }, message: /^Diagnostic settings 'oai-logs' of AI service 'oai' send logs nowhere\./ }],
+    },
+    { name: 'settings of another account do not count', ...withSettings(both, { scope: expr({ arm: "format('Microsoft.CognitiveServices/accounts/{0}', 'other')", bicep: "resourceId('Microsoft.CognitiveServices/accounts', 'other')" }) }), errors: [{ messageId: 'noSettings', at: ['type'] }] },
+    { name: 'settings of another account, by a literal ARM scope', only: 'arm', ...withSettings(both, { scope: 'Microsoft.CognitiveServices/accounts/other' }), errors: [{ messageId: 'noSettings', at: ['type'] }] },
+    { name: 'settings left out by their condition do not count', ...withSettings(both, { condition: false }), errors: [{ messageId: 'noSettings', at: ['type'] }] },
+    {
+      name: 'settings in an empty ARM copy loop do not count',
+      code: { arm: armWith(withSettings(both), '"name": "oai-logs",', '"copy": { "name": "logs", "count": 0 },') },
+      errors: [{ messageId: 'noSettings', arm: '12:15-12:53' }],
+    },
+    {
+      name: 'the older form nested under the account (ARM) counts, and is checked',
+      only: 'arm',
+      params: WORKSPACE,
+      properties: restricted,
+      children: [{ type: 'providers/diagnosticSettings', apiVersion: '2021-05-01-preview', name: 'Microsoft.Insights/logs', properties: { workspaceId: param('workspaceId'), logs: marked('logs', [{ category: 'Audit', enabled: true }]) } }],
+      errors: [{ messageId: 'missingCategories', at: 'logs' }],
+    },
+    {
+      name: 'categories only known at deployment cannot be verified (info)',
+      params: { workspaceId: { type: 'string' }, logs: { type: 'array' } },
+      properties: restricted,
+      resources: [settings(marked('logs', param('logs')))],
+      errors: [{ messageId: 'unverifiable', at: 'logs', level: 'info', message: /^Diagnostic logs of AI service 'oai' cannot be verified: the categories or destination of its diagnostic settings are only known at deployment\./ }],
+    },
+    {
+      name: 'logs made by a property copy loop (compiled Azure Verified Modules) cannot be verified (info), and nothing else is reported',
+      only: 'arm',
+      params: { workspaceId: { type: 'string' }, group: { type: 'string', default: 'allLogs' } },
+      properties: restricted,
+      resources: [{
+        type: 'Microsoft.Insights/diagnosticSettings', apiVersion: '2021-05-01-preview', name: 'logs', scope: 'Microsoft.CognitiveServices/accounts/oai',
+        properties: { copy: [marked('loop', { name: 'logs', count: 1, input: { categoryGroup: param('group'), enabled: true } })], workspaceId: param('workspaceId') },
+      }],
+      errors: [{ messageId: 'unverifiable', at: 'loop', level: 'info' }],
+    },
+    { name: 'the Azure Verified Module without diagnostic settings', code: { bicep: avm('') }, errors: [{ messageId: 'noSettings', bicep: '1:11-1:64', data: { resource: "'ai'" } }] },
+    {
+      name: 'the Azure Verified Module given categories without RequestResponse',
+      code: { bicep: avm("\n    diagnosticSettings: [\n      {\n        workspaceResourceId: workspaceId\n        logCategoriesAndGroups: [ { category: 'Audit' } ]\n      }\n    ]") },
+      errors: [{ messageId: 'missingCategories', bicep: '7:7-10:8', data: { missing: 'RequestResponse' } }],
+    },
+  ],
 });

@@ -1,209 +1,162 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { account, applyFix, fixTitled, lintRule, syntaxErrors, template, textAt, where } from '../support/lint';
+// restrict-managed-network-outbound: each case runs as ARM JSON and as Bicep (see test/support/ruleTester.ts).
 
-const RULE = 'restrict-managed-network-outbound';
-const arm = (text: string) => lintRule(RULE, text, 'arm');
-const bicep = (text: string) => lintRule(RULE, text, 'bicep');
-const ids = (text: string, kind: 'arm' | 'bicep' = 'arm') => lintRule(RULE, text, kind).map((f) => `${f.messageId}:${f.level}`);
+import { rule } from '../../rules/restrict-managed-network-outbound';
+import { marked, param, ruleTester, type TemplateSpec, type Val } from '../support/ruleTester';
 
-/** A Foundry account's managed network (ARM, top level), with the given isolation mode (JSON text). */
-const foundryNetwork = (mode: string) => `${account('{}', { kind: 'AIServices' })},
+const APPROVED = 'AllowOnlyApprovedOutbound';
+const INTERNET = 'AllowInternetOutbound';
+const FOUNDRY_API = '2025-10-01-preview';
+const SET_FOUNDRY = "Set the isolation mode of Foundry account 'oai' to 'AllowOnlyApprovedOutbound'";
+const SET_HUB = "Set the isolation mode of workspace 'hub1' to 'AllowOnlyApprovedOutbound'";
+
+/** The settings of a managed network with the given isolation mode. */
+const settings = (mode: Val) => ({ managedNetwork: { isolationMode: mode, firewallSku: 'Standard', managedNetworkKind: 'V2' } });
+/** A Foundry account (kind AIServices) and its managed network `default`, declared beside it with its parent. */
+const foundry = (mode: Val, extra: Partial<TemplateSpec> = {}): TemplateSpec => ({
+  kind: 'AIServices', apiVersion: FOUNDRY_API,
+  resources: [{ type: 'Microsoft.CognitiveServices/accounts/managedNetworks', apiVersion: FOUNDRY_API, name: 'default', parent: 'ai', properties: settings(mode) }],
+  ...extra,
+});
+/** The same network nested in the account (ARM `resources`, a Bicep nested declaration). */
+const nested = (mode: Val): TemplateSpec => ({
+  kind: 'AIServices', apiVersion: FOUNDRY_API,
+  children: [{ type: 'managedNetworks', apiVersion: FOUNDRY_API, name: 'default', properties: settings(mode) }],
+});
+/** An Azure Machine Learning / Foundry hub workspace 'hub1' of the given kind. */
+const workspace = (kind: string, properties: Val, extra: Partial<TemplateSpec> = {}): TemplateSpec => ({
+  type: 'Microsoft.MachineLearningServices/workspaces', apiVersion: '2024-10-01', resourceName: 'hub1', kind, properties, ...extra,
+});
+const hubMode = (mode: Val) => ({ managedNetwork: { isolationMode: mode } });
+/** A hub whose network is a workspaces/managedNetworks child. */
+const hubWithChild = (mode: Val) => workspace('Hub', {}, {
+  resources: [{ type: 'Microsoft.MachineLearningServices/workspaces/managedNetworks', apiVersion: '2024-10-01', name: 'default', parent: 'ai', properties: hubMode(mode) }],
+});
+
+ruleTester(rule, {
+  valid: [
+    { name: "a Foundry managed network in 'AllowOnlyApprovedOutbound' mode", ...foundry(APPROVED) },
+    { name: 'the mode compared case-insensitively', ...foundry('allowonlyapprovedoutbound') },
+    { name: "a Foundry managed network in 'Disabled' mode (no managed network: the account's own settings apply)", ...foundry('Disabled') },
+    { name: 'a nested Foundry managed network in approved-only mode', ...nested(APPROVED) },
+    { name: 'a Foundry account without a managed network', kind: 'AIServices', apiVersion: FOUNDRY_API },
+    { name: 'a hub in approved-only mode', ...workspace('Hub', hubMode(APPROVED)) },
+    { name: 'a hub whose workspaces/managedNetworks child is approved-only', ...hubWithChild(APPROVED) },
+    { name: 'a default workspace without a managed network', ...workspace('Default', {}) },
+    { name: "a project (it uses its hub's network)", ...workspace('Project', { hubResourceId: 'x' }) },
     {
-      "type": "Microsoft.CognitiveServices/accounts/managedNetworks",
-      "apiVersion": "2025-10-01-preview",
-      "name": "oai/default",
-      "dependsOn": [ "[resourceId('Microsoft.CognitiveServices/accounts', 'oai')]" ],
-      "properties": {
-        "managedNetwork": { "isolationMode": ${mode}, "firewallSku": "Standard", "managedNetworkKind": "V2" }
-      }
-    }`;
-
-/** An Azure Machine Learning / Foundry hub workspace (ARM) with the given kind and properties. */
-const workspace = (kind: string, properties: string, name = 'hub1') => `    {
-      "type": "Microsoft.MachineLearningServices/workspaces",
-      "apiVersion": "2024-10-01",
-      "name": "${name}",
-      "location": "eastus",
-      "kind": "${kind}",
-      "properties": ${properties}
-    }`;
-
-test('ARM: a Foundry managed network allowing internet outbound is a warning at the mode', () => {
-  const text = template(foundryNetwork('"AllowInternetOutbound"'));
-  const [f, ...rest] = arm(text);
-  assert.equal(rest.length, 0);
-  assert.equal(f.messageId, 'internetOutbound');
-  assert.equal(f.level, 'warning');
-  assert.equal(where(f), '20:46-20:69');
-  assert.equal(textAt(f), '"AllowInternetOutbound"');
-  assert.equal(f.resource, 'oai/default');
-  assert.match(f.message, /^The managed network of Foundry account 'oai' lets compute and agents reach any host\. Its isolationMode is 'AllowInternetOutbound': set it to 'AllowOnlyApprovedOutbound'.*the mode cannot be switched back\.$/);
-});
-
-test('ARM: approved-only and disabled modes pass, in any case', () => {
-  assert.deepEqual(arm(template(foundryNetwork('"AllowOnlyApprovedOutbound"'))), []);
-  assert.deepEqual(arm(template(foundryNetwork('"allowonlyapprovedoutbound"'))), []);
-  assert.deepEqual(arm(template(foundryNetwork('"Disabled"'))), []);
-});
-
-test('ARM: the fix sets AllowOnlyApprovedOutbound where the mode is written (not safe)', () => {
-  const text = template(foundryNetwork('"AllowInternetOutbound"'));
-  const [f] = arm(text);
-  const fix = fixTitled(f, "Set the isolation mode of Foundry account 'oai' to 'AllowOnlyApprovedOutbound'");
-  assert.equal(fix.safe, false);
-  const fixed = applyFix(fix, text);
-  assert.equal(fixed, text.replace('"isolationMode": "AllowInternetOutbound"', '"isolationMode": "AllowOnlyApprovedOutbound"'));
-  assert.deepEqual(arm(fixed), []);
-  // Given by a parameter default: reported at the use, fixed at the default.
-  const param = template(foundryNetwork(`"[parameters('mode')]"`), `
-  "parameters": { "mode": { "type": "string", "defaultValue": "AllowInternetOutbound" } },`);
-  const [g] = arm(param);
-  assert.match(g.message, /isolationMode is 'AllowInternetOutbound' \(set by the default of parameter 'mode'\)/);
-  assert.ok(applyFix(g.fixes[0], param).includes('"defaultValue": "AllowOnlyApprovedOutbound"'));
-  // No value before deployment: cannot be verified (info).
-  const unknown = template(foundryNetwork(`"[parameters('mode')]"`), `
-  "parameters": { "mode": { "type": "string" } },`);
-  assert.deepEqual(ids(unknown), ['unverifiable:info']);
-});
-
-test('ARM: an ML workspace managed network allowing internet outbound is a warning, whatever its kind', () => {
-  const mode = (m: string) => `{ "managedNetwork": { "isolationMode": "${m}" } }`;
-  assert.deepEqual(ids(template(workspace('Hub', mode('AllowInternetOutbound')))), ['internetOutbound:warning']);
-  assert.deepEqual(ids(template(workspace('Default', mode('AllowInternetOutbound')))), ['internetOutbound:warning']);
-  assert.deepEqual(ids(template(workspace('Hub', mode('AllowOnlyApprovedOutbound')))), []);
-  const [f] = arm(template(workspace('Hub', mode('AllowInternetOutbound'))));
-  assert.match(f.message, /^The managed network of workspace 'hub1' lets compute and agents reach any host\./);
-});
-
-test('ARM: a hub with no managed network, or a disabled one, is reported at info at its kind', () => {
-  const text = template(workspace('Hub', '{ "friendlyName": "hub" }'));
-  const [f] = arm(text);
-  assert.equal(f.messageId, 'hubWithoutManagedNetwork');
-  assert.equal(f.level, 'info');
-  assert.equal(textAt(f), '"Hub"');
-  assert.equal(where(f), '10:15-10:20');
-  assert.match(f.message, /^Hub workspace 'hub1' has no managed network \(it declares no managedNetwork\)\. .*egress is governed by that network, not by the hub\./);
-  assert.deepEqual(ids(template(workspace('Hub', '{ "managedNetwork": { "isolationMode": "Disabled" } }'))), ['hubWithoutManagedNetwork:info']);
-  assert.deepEqual(ids(template(workspace('hub', '{ "managedNetwork": { "firewallSku": "Basic" } }'))), ['hubWithoutManagedNetwork:info']);
-  // Not for default workspaces or projects (a project uses its hub's network).
-  assert.deepEqual(arm(template(workspace('Default', '{}'))), []);
-  assert.deepEqual(arm(template(workspace('Project', '{ "hubResourceId": "x" }'))), []);
-});
-
-test('ARM: the hub fix adds the managed network in approved-only mode', () => {
-  const text = template(workspace('Hub', '{\n        "friendlyName": "hub"\n      }'));
-  const [f] = arm(text);
-  const fixed = applyFix(fixTitled(f, "Set the isolation mode of workspace 'hub1' to 'AllowOnlyApprovedOutbound'"), text);
-  assert.deepEqual(syntaxErrors(fixed, 'arm'), []);
-  assert.ok(fixed.includes(`"properties": {
-        "friendlyName": "hub",
-        "managedNetwork": {
-          "isolationMode": "AllowOnlyApprovedOutbound"
-        }
-      }`), fixed);
-  assert.deepEqual(arm(fixed), []);
-});
-
-test('ARM: a hub whose network is a workspaces/managedNetworks child is checked at the child', () => {
-  const child = (mode: string) => template(`${workspace('Hub', '{}')},
+      name: 'network injection (an agent subnet) alone reports nothing',
+      kind: 'AIServices', apiVersion: '2025-04-01-preview',
+      params: { agentSubnetId: { type: 'string' } },
+      properties: { networkInjections: [{ scenario: 'agent', subnetArmId: param('agentSubnetId'), useMicrosoftManagedNetwork: false }] },
+    },
     {
-      "type": "Microsoft.MachineLearningServices/workspaces/managedNetworks",
-      "apiVersion": "2024-10-01",
-      "name": "hub1/default",
-      "properties": { "managedNetwork": { "isolationMode": "${mode}" } }
-    }`);
-  assert.deepEqual(arm(child('AllowOnlyApprovedOutbound')), []);
-  const [f] = arm(child('AllowInternetOutbound'));
-  assert.equal(f.messageId, 'internetOutbound');
-  assert.equal(f.resource, 'hub1/default');
-  assert.match(f.message, /^The managed network of workspace 'hub1'/);
-});
-
-test('ARM: the suppression in the managed network resource\'s metadata silences it', () => {
-  const text = template(foundryNetwork('"AllowInternetOutbound"').replace('"dependsOn"', '"metadata": { "aiEgressGuard": { "suppress": { "restrict-managed-network-outbound": "sandbox" } } },\n      "dependsOn"'));
-  assert.deepEqual(arm(text), []);
-});
-
-const BICEP = `resource foundry 'Microsoft.CognitiveServices/accounts@2025-10-01-preview' = {
+      name: "the suppression in the managed network resource's ARM metadata",
+      only: 'arm',
+      ...foundry(INTERNET),
+      resources: [{ type: 'Microsoft.CognitiveServices/accounts/managedNetworks', apiVersion: FOUNDRY_API, name: 'default', parent: 'ai', suppress: { 'restrict-managed-network-outbound': 'sandbox' }, properties: settings(INTERNET) }],
+    },
+    {
+      name: "Bicep's #disable-next-line above the mode",
+      code: {
+        bicep: `resource foundry 'Microsoft.CognitiveServices/accounts@2025-10-01-preview' = {
   name: 'contoso-ai'
-  location: 'eastus'
   kind: 'AIServices'
   properties: {}
 
-  #disable-next-line BCP081
   resource network 'managedNetworks@2025-10-01-preview' = {
     name: 'default'
     properties: {
       managedNetwork: {
+        #disable-next-line restrict-managed-network-outbound
         isolationMode: 'AllowInternetOutbound'
       }
     }
   }
 }
-`;
-
-test('Bicep: a nested managedNetworks child allowing internet outbound is reported at the mode and fixed there', () => {
-  const [f] = bicep(BICEP);
-  assert.equal(f.messageId, 'internetOutbound');
-  assert.equal(where(f), '12:24-12:47');
-  assert.equal(textAt(f), "'AllowInternetOutbound'");
-  assert.match(f.message, /^The managed network of Foundry account 'contoso-ai' lets compute and agents reach any host\./);
-  const fixed = applyFix(fixTitled(f, "Set the isolation mode of Foundry account 'contoso-ai' to 'AllowOnlyApprovedOutbound'"), BICEP);
-  assert.equal(fixed, BICEP.replace("isolationMode: 'AllowInternetOutbound'", "isolationMode: 'AllowOnlyApprovedOutbound'"));
-  assert.deepEqual(bicep(fixed), []);
-});
-
-test('Bicep: a child declared with parent: and a hub workspace without a network', () => {
-  const text = `resource foundry 'Microsoft.CognitiveServices/accounts@2025-10-01-preview' existing = {
-  name: 'contoso-ai'
-}
-
-resource network 'Microsoft.CognitiveServices/accounts/managedNetworks@2025-10-01-preview' = {
-  parent: foundry
-  name: 'default'
-  properties: {
-    managedNetwork: {
-      isolationMode: 'AllowInternetOutbound'
-    }
-  }
-}
-
-resource hub 'Microsoft.MachineLearningServices/workspaces@2024-10-01' = {
-  name: 'hub1'
-  location: 'eastus'
-  kind: 'Hub'
-  properties: {}
-}
-`;
-  const found = bicep(text);
-  assert.deepEqual(found.map((f) => `${f.messageId} ${textAt(f)} ${f.level}`), [
-    "internetOutbound 'AllowInternetOutbound' warning",
-    "hubWithoutManagedNetwork 'Hub' info",
-  ]);
-  assert.match(found[0].message, /^The managed network of Foundry account 'contoso-ai'/);
-  const fixed = applyFix(fixTitled(found[1], "Set the isolation mode of workspace 'hub1'"), text);
-  assert.deepEqual(syntaxErrors(fixed, 'bicep'), []);
-  assert.ok(fixed.endsWith("  kind: 'Hub'\n  properties: {\n    managedNetwork: {\n      isolationMode: 'AllowOnlyApprovedOutbound'\n    }\n  }\n}\n"), fixed);
-  assert.deepEqual(bicep(fixed).map((f) => f.messageId), ['internetOutbound']);
-});
-
-test('Bicep: #disable-next-line above the mode silences it; network injection alone reports nothing', () => {
-  assert.deepEqual(bicep(BICEP.replace("        isolationMode: 'AllowInternetOutbound'", "        #disable-next-line restrict-managed-network-outbound\n        isolationMode: 'AllowInternetOutbound'")), []);
-  const injected = `resource foundry 'Microsoft.CognitiveServices/accounts@2025-04-01-preview' = {
-  name: 'contoso-ai'
-  kind: 'AIServices'
-  properties: {
-    networkInjections: [
-      {
-        scenario: 'agent'
-        subnetArmId: agentSubnetId
-        useMicrosoftManagedNetwork: false
-      }
-    ]
-  }
-}
-param agentSubnetId string
-`;
-  assert.deepEqual(bicep(injected), []);
+`,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a Foundry managed network allowing internet outbound: a warning at the mode; the fix sets approved-only there (not safe)',
+      ...foundry(marked('mode', INTERNET)),
+      errors: [{
+        messageId: 'internetOutbound', at: 'mode', level: 'warning', resource: { arm: 'oai/default', bicep: 'default' }, data: { owner: "Foundry account 'oai'", origin: '' },
+        message: /^The managed network of Foundry account 'oai' lets compute and agents reach any host\. Its isolationMode is 'AllowInternetOutbound': set it to 'AllowOnlyApprovedOutbound'.*the mode cannot be switched back\.$/,
+        fixes: [{ title: SET_FOUNDRY, safe: false, output: foundry(APPROVED) }],
+      }],
+    },
+    {
+      name: 'a managed network nested in the Foundry account',
+      ...nested(marked('mode', INTERNET)),
+      errors: [{
+        messageId: 'internetOutbound', at: 'mode', resource: 'default', data: { owner: "Foundry account 'oai'" },
+        fixTitles: [SET_FOUNDRY, "Suppress restrict-managed-network-outbound for 'default' (with a reason)"],
+        fixes: [{ title: SET_FOUNDRY, output: nested(APPROVED) }],
+      }],
+    },
+    {
+      name: 'the managed network of an existing Foundry account',
+      ...foundry(marked('mode', INTERNET), { existing: true }),
+      errors: [{ messageId: 'internetOutbound', at: 'mode', data: { owner: "Foundry account 'oai'" }, fixes: [{ title: SET_FOUNDRY, output: foundry(APPROVED, { existing: true }) }] }],
+    },
+    {
+      name: 'the mode from a parameter default: reported at the use, naming it; the fix changes the default',
+      params: { mode: { type: 'string', default: INTERNET } },
+      ...foundry(marked('mode', param('mode'))),
+      errors: [{
+        messageId: 'internetOutbound', at: 'mode', data: { origin: " (set by the default of parameter 'mode')" },
+        message: /isolationMode is 'AllowInternetOutbound' \(set by the default of parameter 'mode'\)/,
+        fixes: [{ index: 0, title: "Set the isolation mode of Foundry account 'oai'", output: { params: { mode: { type: 'string', default: APPROVED } } } }],
+      }],
+    },
+    {
+      name: 'the mode from a parameter without a value cannot be verified (info)',
+      params: { mode: { type: 'string' } },
+      ...foundry(marked('mode', param('mode'))),
+      errors: [{ messageId: 'unverifiable', at: 'mode', level: 'info', message: /^The isolation mode of Foundry account 'oai' cannot be verified: .*parameter 'mode'/ }],
+    },
+    {
+      name: 'an ML hub workspace allowing internet outbound',
+      ...workspace('Hub', hubMode(marked('mode', INTERNET))),
+      errors: [{
+        messageId: 'internetOutbound', at: 'mode', level: 'warning', resource: 'hub1', data: { owner: "workspace 'hub1'" },
+        message: /^The managed network of workspace 'hub1' lets compute and agents reach any host\./,
+        fixes: [{ title: SET_HUB, output: workspace('Hub', hubMode(APPROVED)) }],
+      }],
+    },
+    {
+      name: 'a default workspace allowing internet outbound: whatever its kind',
+      ...workspace('Default', hubMode(marked('mode', INTERNET))),
+      errors: [{ messageId: 'internetOutbound', at: 'mode', level: 'warning' }],
+    },
+    {
+      name: 'a hub with no managed network: info at its kind; the fix adds one in approved-only mode',
+      ...workspace('Hub', { friendlyName: 'hub' }),
+      errors: [{
+        messageId: 'hubWithoutManagedNetwork', at: ['kind'], level: 'info', data: { owner: "workspace 'hub1'", detail: 'it declares no managedNetwork' },
+        message: /^Hub workspace 'hub1' has no managed network \(it declares no managedNetwork\)\. .*egress is governed by that network, not by the hub\./,
+        fixes: [{ title: SET_HUB, safe: false, output: workspace('Hub', { friendlyName: 'hub', managedNetwork: { isolationMode: APPROVED } }) }],
+      }],
+    },
+    {
+      name: "a hub whose managed network is 'Disabled': the fix sets the mode",
+      ...workspace('Hub', hubMode('Disabled')),
+      errors: [{ messageId: 'hubWithoutManagedNetwork', at: ['kind'], level: 'info', data: { detail: "its isolationMode is 'Disabled'" }, fixes: [{ title: SET_HUB, output: workspace('Hub', hubMode(APPROVED)) }] }],
+    },
+    {
+      name: 'a hub (kind in any case) whose managed network sets no mode',
+      ...workspace('hub', { managedNetwork: { firewallSku: 'Basic' } }),
+      errors: [{
+        messageId: 'hubWithoutManagedNetwork', at: ['kind'], data: { detail: 'managedNetwork sets no isolationMode, so it is Disabled' },
+        fixes: [{ title: SET_HUB, output: workspace('hub', { managedNetwork: { firewallSku: 'Basic', isolationMode: APPROVED } }) }],
+      }],
+    },
+    {
+      name: 'a hub whose network is a workspaces/managedNetworks child: checked at the child',
+      ...hubWithChild(marked('mode', INTERNET)),
+      errors: [{ messageId: 'internetOutbound', at: 'mode', resource: { arm: 'hub1/default', bicep: 'default' }, message: /^The managed network of workspace 'hub1'/, fixes: [{ title: SET_HUB, output: hubWithChild(APPROVED) }] }],
+    },
+  ],
 });

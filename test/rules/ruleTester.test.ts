@@ -7,7 +7,8 @@ import { createRule } from '../../rules';
 import { rule as noDuplicate } from '../../rules/no-duplicate-fqdns';
 import { rule as noWildcard } from '../../rules/no-wildcard-fqdns';
 import { rule as restrict } from '../../rules/restrict-outbound-network-access';
-import { assertWellFormed, marked, runInvalid, runValid, type Format, type InvalidCase } from '../support/ruleTester';
+import { rule as usePrivateEndpoint } from '../../rules/use-private-endpoint';
+import { assertWellFormed, expr, marked, runInvalid, runValid, type Format, type InvalidCase, type TemplateSpec, type ValidCase } from '../support/ruleTester';
 import { markKey, pathKey, render } from '../support/render';
 
 const FORMATS: Format[] = ['arm', 'bicep'];
@@ -42,6 +43,13 @@ for (const format of FORMATS) {
     assert.throws(() => runInvalid(noWildcard, withFirst({ level: 'error' }), format), /\(wildcard\): level$/m);
     assert.throws(() => runInvalid(noWildcard, withFirst({ message: /not the message/ }), format), /\(wildcard\): message$/);
     assert.throws(() => runInvalid(noWildcard, withFirst({ fixTitles: ['Suppress no-wildcard-fqdns'] }), format), /fix titles/);
+  });
+
+  test(`[${format}] fails on a wrong resource name, given for every format or for this one`, () => {
+    runInvalid(noWildcard, withFirst({ resource: 'oai' }), format);
+    assert.throws(() => runInvalid(noWildcard, withFirst({ resource: 'other' }), format), /\(wildcard\): resource$/m);
+    assert.throws(() => runInvalid(noWildcard, withFirst({ resource: { [format]: 'other' } }), format), /\(wildcard\): resource$/m);
+    runInvalid(noWildcard, withFirst({ resource: { [format === 'arm' ? 'bicep' : 'arm']: 'other' } }), format);
   });
 
   test(`[${format}] fails on a missing or extra finding, and on findings in a valid case`, () => {
@@ -120,4 +128,172 @@ test('the renderer records the range it wrote, in both formats', () => {
   assert.equal(at(arm, pathKey(['parameters', 'p'])), '"x"');
   assert.equal(at(bicep, pathKey(['parameters', 'p'])), "'x'");
   assert.equal(bicep.files[bicep.uri].split('\n')[0], "param p string = 'x'");
+});
+
+test('the renderer writes other resources: condition, scope, parent, existing, kind, suppressions and nested children', () => {
+  const spec: TemplateSpec = {
+    condition: expr({ arm: "parameters('deploy')", bicep: 'deploy' }),
+    children: [{ type: 'managedNetworks', apiVersion: '2025-10-01-preview', name: 'default', properties: { a: 1 } }],
+    resources: [
+      { type: 'Microsoft.Insights/diagnosticSettings', apiVersion: '2021-05-01-preview', name: 'logs', scope: expr({ arm: "format('Microsoft.CognitiveServices/accounts/{0}', 'oai')", bicep: 'ai' }), condition: false, properties: { workspaceId: marked('ws', 'w') } },
+      { type: 'Microsoft.CognitiveServices/accounts/managedNetworks', apiVersion: '2025-10-01-preview', name: 'default', parent: 'ai', existing: true, properties: { x: 1 } },
+      { type: 'Microsoft.MachineLearningServices/workspaces', apiVersion: '2024-10-01', name: 'hub1', symbol: 'hub', kind: 'Hub', suppress: { 'some-rule': 'why' }, children: [{ type: 'outboundRules', apiVersion: '2024-10-01', name: 'r', properties: {} }] },
+    ],
+  };
+  const arm = render(spec, 'arm');
+  const bicep = render(spec, 'bicep');
+  assert.equal(arm.files[arm.uri], `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {
+      "condition": "[parameters('deploy')]",
+      "type": "Microsoft.CognitiveServices/accounts",
+      "apiVersion": "2024-10-01",
+      "name": "oai",
+      "location": "eastus",
+      "kind": "OpenAI",
+      "tags": {
+        "owner": "team"
+      },
+      "properties": {},
+      "resources": [
+        {
+          "type": "managedNetworks",
+          "apiVersion": "2025-10-01-preview",
+          "name": "default",
+          "properties": {
+            "a": 1
+          }
+        }
+      ]
+    },
+    {
+      "condition": false,
+      "type": "Microsoft.Insights/diagnosticSettings",
+      "apiVersion": "2021-05-01-preview",
+      "name": "logs",
+      "scope": "[format('Microsoft.CognitiveServices/accounts/{0}', 'oai')]",
+      "properties": {
+        "workspaceId": "w"
+      }
+    },
+    {
+      "type": "Microsoft.CognitiveServices/accounts/managedNetworks",
+      "apiVersion": "2025-10-01-preview",
+      "name": "oai/default",
+      "existing": true,
+      "properties": {
+        "x": 1
+      }
+    },
+    {
+      "type": "Microsoft.MachineLearningServices/workspaces",
+      "apiVersion": "2024-10-01",
+      "name": "hub1",
+      "kind": "Hub",
+      "metadata": {
+        "aiEgressGuard": {
+          "suppress": {
+            "some-rule": "why"
+          }
+        }
+      },
+      "resources": [
+        {
+          "type": "outboundRules",
+          "apiVersion": "2024-10-01",
+          "name": "r",
+          "properties": {}
+        }
+      ]
+    }
+  ]
+}
+`);
+  assert.equal(bicep.files[bicep.uri], `resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = if (deploy) {
+  name: 'oai'
+  location: 'eastus'
+  kind: 'OpenAI'
+  tags: {
+    owner: 'team'
+  }
+  properties: {}
+
+  resource c1 'managedNetworks@2025-10-01-preview' = {
+    name: 'default'
+    properties: {
+      a: 1
+    }
+  }
+}
+
+resource r1 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (false) {
+  name: 'logs'
+  scope: ai
+  properties: {
+    workspaceId: 'w'
+  }
+}
+
+resource r2 'Microsoft.CognitiveServices/accounts/managedNetworks@2025-10-01-preview' existing = {
+  parent: ai
+  name: 'default'
+}
+
+// why
+#disable-next-line some-rule
+resource hub 'Microsoft.MachineLearningServices/workspaces@2024-10-01' = {
+  name: 'hub1'
+  kind: 'Hub'
+
+  resource c1 'outboundRules@2024-10-01' = {
+    name: 'r'
+    properties: {}
+  }
+}
+`);
+  const at = (r: typeof arm, key: string) => { const range = r.ranges.get(key)!; return r.files[range.uri].slice(range.start, range.end); };
+  assert.equal(at(arm, markKey('ws')), '"w"');
+  assert.equal(at(bicep, markKey('ws')), "'w'");
+  assert.equal(at(arm, pathKey(['children', 0, 'name'])), '"default"');
+  assert.equal(at(bicep, pathKey(['children', 0, 'name'])), "'default'");
+  assert.equal(at(arm, pathKey(['resources', 2, 'children', 0, 'name'])), '"r"');
+  assert.equal(at(bicep, pathKey(['resources', 2, 'children', 0, 'name'])), "'r'");
+  assert.equal(at(arm, pathKey(['resources', 0, 'condition'])), 'false');
+  assert.equal(at(bicep, pathKey(['resources', 0, 'condition'])), 'false');
+  // A grandchild's ARM name holds its parents' names.
+  const grandchild = render({ resources: [{ type: 'a/n', apiVersion: '1', name: 'default', symbol: 'n', parent: 'ai' }, { type: 'a/n/r', apiVersion: '1', name: 'all', parent: 'n' }] }, 'arm');
+  assert.equal(at(grandchild, pathKey(['resources', 1, 'name'])), '"oai/default/all"');
+  // A parent that names no resource with a literal name cannot be written in ARM.
+  assert.throws(() => render({ resources: [{ type: 't/c', apiVersion: '1', name: 'c', parent: 'nope' }] }, 'arm'), /no resource with a literal name has the symbol 'nope'/);
+});
+
+test("a case's other files are written beside the template, and may not replace the case's own", () => {
+  // The endpoint is in the module, which must be found (a module that cannot be read is a problem of the case).
+  const withModule: ValidCase = {
+    name: 'module',
+    code: {
+      bicep: `resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai'
+  properties: { publicNetworkAccess: 'Disabled' }
+}
+module endpoint 'modules/pe.bicep' = {
+  name: 'endpoint'
+  params: { targetId: ai.id }
+}
+`,
+    },
+    files: {
+      'modules/pe.bicep': `param targetId string
+resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: 'pe'
+  properties: { privateLinkServiceConnections: [ { name: 'x', properties: { privateLinkServiceId: targetId } } ] }
+}
+`,
+    },
+  };
+  runValid(usePrivateEndpoint, withModule, 'bicep');
+  assert.throws(() => runValid(usePrivateEndpoint, { ...withModule, files: undefined }, 'bicep'), /the case's template has problems/);
+  assert.throws(() => runValid(usePrivateEndpoint, { ...withModule, files: { 'main.bicep': '' } }, 'bicep'), /file main\.bicep is already written by the case/);
 });

@@ -1,75 +1,35 @@
-import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { account, applyFix, fixTitled, lintRule, syntaxErrors, template, textAt, where } from '../support/lint';
+// use-private-endpoint: each case runs as ARM JSON and as Bicep (see test/support/ruleTester.ts).
 
-const RULE = 'use-private-endpoint';
-const arm = (text: string) => lintRule(RULE, text, 'arm');
-const bicep = (text: string, files: Record<string, string> = {}) => lintRule(RULE, text, 'bicep', files);
+import { rule } from '../../rules/use-private-endpoint';
+import { expr, marked, param, ruleTester, type Val } from '../support/ruleTester';
 
-const closed = account('{ "publicNetworkAccess": "Disabled" }');
+const ADD = "Add a private endpoint for 'oai' (subnet and DNS zone from parameters privateEndpointSubnetId, openAiPrivateDnsZoneId)";
+const SUPPRESS = "Suppress use-private-endpoint for 'oai' (with a reason)";
+const closed = { publicNetworkAccess: marked('off', 'Disabled') };
+/** The account's id: `resourceId()` in ARM, the symbol in Bicep. */
+const ACCOUNT_ID = expr({ arm: "resourceId('Microsoft.CognitiveServices/accounts', 'oai')", bicep: 'ai.id' });
+const byResourceId = (name: string) => expr({ arm: `resourceId('Microsoft.CognitiveServices/accounts', '${name}')`, bicep: `resourceId('Microsoft.CognitiveServices/accounts', '${name}')` });
 
-/** A private endpoint resource (ARM) whose connection targets `id`; `list` picks the automatic or manual connections. */
-const endpoint = (id: string, list = 'privateLinkServiceConnections', extra = '') => `    {
-      "type": "Microsoft.Network/privateEndpoints",
-      "apiVersion": "2024-05-01",
-      "name": "oai-pe",
-      "location": "eastus",${extra}
-      "properties": {
-        "subnet": { "id": "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe" },
-        "${list}": [
-          { "name": "oai", "properties": { "privateLinkServiceId": "${id}", "groupIds": [ "account" ] } }
-        ]
-      }
-    }`;
-
-test('ARM: public access disabled and no private endpoint is reported at the value, at info', () => {
-  const [f, ...rest] = arm(template(closed));
-  assert.equal(rest.length, 0);
-  assert.equal(f.messageId, 'noEndpoint');
-  assert.equal(f.level, 'info');
-  assert.equal(where(f), '12:46-12:56');
-  assert.equal(textAt(f), '"Disabled"');
-  assert.match(f.message, /^AI service 'oai' has public network access disabled and no private endpoint\. No client can reach it unless a private endpoint is created elsewhere/);
+/** A private endpoint whose connection targets `id`; `list` picks the automatic or the manual connections. */
+const endpoint = (id: Val, list = 'privateLinkServiceConnections') => ({
+  type: 'Microsoft.Network/privateEndpoints', apiVersion: '2024-05-01', name: 'oai-pe',
+  properties: {
+    subnet: { id: '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe' },
+    [list]: [{ name: 'oai', properties: { privateLinkServiceId: id, groupIds: ['account'] } }],
+  },
 });
 
-test('ARM: an endpoint whose connection (automatic or manual) names the account silences it', () => {
-  assert.deepEqual(arm(template(`${closed},\n${endpoint("[resourceId('Microsoft.CognitiveServices/accounts', 'oai')]")}`)), []);
-  assert.deepEqual(arm(template(`${closed},\n${endpoint("[resourceId('Microsoft.CognitiveServices/accounts', 'oai')]", 'manualPrivateLinkServiceConnections')}`)), []);
-  // A full id written out, case-insensitively.
-  assert.deepEqual(arm(template(`${closed},\n${endpoint('/subscriptions/0000/resourceGroups/rg/providers/microsoft.cognitiveservices/ACCOUNTS/oai')}`)), []);
-});
+const location = { location: { type: 'string' as const, default: expr({ arm: 'resourceGroup().location', bicep: 'resourceGroup().location' }) } };
 
-test('ARM: an endpoint for another resource, or one left out by its condition, does not count', () => {
-  const other = template(`${closed},\n${endpoint("[resourceId('Microsoft.CognitiveServices/accounts', 'other-ai')]")}`);
-  assert.deepEqual(arm(other).map((f) => f.messageId), ['noEndpoint']);
-  const off = template(`${closed},\n${endpoint("[resourceId('Microsoft.CognitiveServices/accounts', 'oai')]", 'privateLinkServiceConnections', '\n      "condition": false,')}`);
-  assert.deepEqual(arm(off).map((f) => f.messageId), ['noEndpoint']);
-});
-
-test('ARM: an endpoint whose target is only known at deployment may be the one: nothing reported', () => {
-  const text = template(`${closed},\n${endpoint("[parameters('targetId')]")}`, `
-  "parameters": { "targetId": { "type": "string" } },`);
-  assert.deepEqual(arm(text), []);
-});
-
-test('ARM: an account open to public networks is left to disable-public-network-access', () => {
-  assert.deepEqual(arm(template(account('{ "publicNetworkAccess": "Enabled" }'))), []);
-  assert.deepEqual(arm(template(account('{}'))), []);
-  assert.deepEqual(arm(template(account(`{ "publicNetworkAccess": "[parameters('access')]" }`), `
-  "parameters": { "access": { "type": "string" } },`)), []);
-});
-
-test('ARM: the fix adds parameters, the endpoint and its DNS zone group; the file re-parses and the rule is satisfied', () => {
-  const text = template(closed);
-  const [f] = arm(text);
-  const fix = fixTitled(f, "Add a private endpoint for 'oai' (subnet and DNS zone from parameters privateEndpointSubnetId, openAiPrivateDnsZoneId)");
-  assert.equal(fix.safe, false);
-  const fixed = applyFix(fix, text);
-  assert.deepEqual(syntaxErrors(fixed, 'arm'), []);
-  assert.equal(fixed, `{
+/** What the add fix makes of the account of `closed` with the `location` parameter: parameters after the last one, the endpoint and its DNS zone group after the account. */
+const FIXED_ARM = `{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
   "contentVersion": "1.0.0.0",
   "parameters": {
+    "location": {
+      "type": "string",
+      "defaultValue": "[resourceGroup().location]"
+    },
     "privateEndpointSubnetId": {
       "type": "string",
       "metadata": {
@@ -90,8 +50,12 @@ test('ARM: the fix adds parameters, the endpoint and its DNS zone group; the fil
       "name": "oai",
       "location": "eastus",
       "kind": "OpenAI",
-      "tags": { "owner": "team" },
-      "properties": { "publicNetworkAccess": "Disabled" }
+      "tags": {
+        "owner": "team"
+      },
+      "properties": {
+        "publicNetworkAccess": "Disabled"
+      }
     },
     {
       "type": "Microsoft.Network/privateEndpoints",
@@ -139,90 +103,9 @@ test('ARM: the fix adds parameters, the endpoint and its DNS zone group; the fil
     }
   ]
 }
-`);
-  assert.deepEqual(arm(fixed), []);
-});
-
-test('ARM: the fix uses the zone of the kind and the cloud, and is not offered inside a nested deployment', () => {
-  const foundry = template(account('{ "publicNetworkAccess": "Disabled" }', { kind: 'AIServices' }));
-  const [f] = lintRule(RULE, foundry, 'arm', {}, { cloud: 'AzureUSGovernment' });
-  const fix = fixTitled(f, "Add a private endpoint for 'oai' (subnet and DNS zone from parameters privateEndpointSubnetId, cognitiveServicesPrivateDnsZoneId)");
-  assert.ok(applyFix(fix, foundry).includes('"description": "Resource id of the private DNS zone privatelink.cognitiveservices.azure.us."'));
-  const nested = template(`    { "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "inner", "properties": { "mode": "Incremental", "template": {
-      "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
-      "resources": [ { "type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "deep", "kind": "OpenAI", "properties": { "publicNetworkAccess": "Disabled" } } ] } } }`);
-  const [g] = arm(nested);
-  assert.deepEqual(g.fixes.map((x) => x.title), ["Suppress use-private-endpoint for 'deep' (with a reason)"]);
-});
-
-const BICEP_ACCOUNT = `param location string = resourceGroup().location
-
-resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
-  name: 'oai'
-  location: location
-  kind: 'OpenAI'
-  properties: {
-    publicNetworkAccess: 'Disabled'
-  }
-}
 `;
 
-test('Bicep: reported at the value; an endpoint naming the account by symbol or by resourceId() silences it', () => {
-  const [f] = bicep(BICEP_ACCOUNT);
-  assert.equal(f.messageId, 'noEndpoint');
-  assert.equal(where(f), '8:26-8:36');
-  assert.equal(textAt(f), "'Disabled'");
-  const pe = (id: string) => `${BICEP_ACCOUNT}
-resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
-  name: 'oai-pe'
-  location: location
-  properties: {
-    subnet: { id: subnetId }
-    privateLinkServiceConnections: [
-      {
-        name: 'oai'
-        properties: {
-          privateLinkServiceId: ${id}
-          groupIds: [ 'account' ]
-        }
-      }
-    ]
-  }
-}
-param subnetId string
-`;
-  assert.deepEqual(bicep(pe('oai.id')), []);
-  assert.deepEqual(bicep(pe("resourceId('Microsoft.CognitiveServices/accounts', 'oai')")), []);
-  assert.deepEqual(bicep(pe("resourceId('Microsoft.CognitiveServices/accounts', 'elsewhere')")).map((x) => x.messageId), ['noEndpoint']);
-});
-
-test('Bicep: an endpoint declared in a module, given the account id, counts', () => {
-  const files = {
-    'pe.bicep': `param targetId string
-resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
-  name: 'pe'
-  properties: {
-    privateLinkServiceConnections: [
-      { name: 'x', properties: { privateLinkServiceId: targetId, groupIds: [ 'account' ] } }
-    ]
-  }
-}
-`,
-  };
-  const text = `${BICEP_ACCOUNT}
-module endpoint 'pe.bicep' = {
-  name: 'endpoint'
-  params: { targetId: oai.id }
-}
-`;
-  assert.deepEqual(bicep(text, files), []);
-});
-
-test('Bicep: the fix adds the parameters after the last one and the resources after the account; it re-parses', () => {
-  const [f] = bicep(BICEP_ACCOUNT);
-  const fixed = applyFix(fixTitled(f, "Add a private endpoint for 'oai'"), BICEP_ACCOUNT);
-  assert.deepEqual(syntaxErrors(fixed, 'bicep'), []);
-  assert.equal(fixed, `param location string = resourceGroup().location
+const FIXED_BICEP = `param location string = resourceGroup().location
 
 @description('Resource id of the subnet the private endpoints of the AI services are placed in.')
 param privateEndpointSubnetId string
@@ -230,27 +113,30 @@ param privateEndpointSubnetId string
 @description('Resource id of the private DNS zone privatelink.openai.azure.com.')
 param openAiPrivateDnsZoneId string
 
-resource oai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
   name: 'oai'
-  location: location
+  location: 'eastus'
   kind: 'OpenAI'
+  tags: {
+    owner: 'team'
+  }
   properties: {
     publicNetworkAccess: 'Disabled'
   }
 }
 
-resource oaiPrivateEndpoint 'Microsoft.Network/privateEndpoints@2024-05-01' = {
-  name: '\${oai.name}-pe'
-  location: oai.location
+resource aiPrivateEndpoint 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: '\${ai.name}-pe'
+  location: ai.location
   properties: {
     subnet: {
       id: privateEndpointSubnetId
     }
     privateLinkServiceConnections: [
       {
-        name: '\${oai.name}-pe'
+        name: '\${ai.name}-pe'
         properties: {
-          privateLinkServiceId: oai.id
+          privateLinkServiceId: ai.id
           groupIds: [
             'account'
           ]
@@ -260,8 +146,8 @@ resource oaiPrivateEndpoint 'Microsoft.Network/privateEndpoints@2024-05-01' = {
   }
 }
 
-resource oaiPrivateEndpointDnsZoneGroup 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = {
-  parent: oaiPrivateEndpoint
+resource aiPrivateEndpointDnsZoneGroup 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = {
+  parent: aiPrivateEndpoint
   name: 'default'
   properties: {
     privateDnsZoneConfigs: [
@@ -274,12 +160,24 @@ resource oaiPrivateEndpointDnsZoneGroup 'Microsoft.Network/privateEndpoints/priv
     ]
   }
 }
-`);
-  assert.deepEqual(bicep(fixed), []);
-});
+`;
 
-test('Bicep: the Azure Verified Module creates the endpoints it is given; without them it is closed', () => {
-  const call = (params: string) => `module ai 'br/public:avm/res/cognitive-services/account:0.10.0' = {
+/** The same fix for a Foundry account (kind AIServices) in Azure Government: the zone of the kind and the cloud. */
+const inGovernment = (text: string) => text.replace(/("kind": |kind: )(["'])OpenAI/, '$1$2AIServices')
+  .replace(/openAiPrivateDnsZoneId/g, 'cognitiveServicesPrivateDnsZoneId')
+  .replace('privatelink.openai.azure.com', 'privatelink.cognitiveservices.azure.us')
+  .replace('privatelink-openai-azure-com', 'privatelink-cognitiveservices-azure-us');
+
+const BICEP_CLOSED = `resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai'
+  properties: {
+    publicNetworkAccess: 'Disabled'
+  }
+}
+`;
+
+/** The Azure Verified Module for accounts, called with the given extra parameters. */
+const avm = (params: string) => `module ai 'br/public:avm/res/cognitive-services/account:0.10.0' = {
   name: 'ai'
   params: {
     name: 'contoso-ai'
@@ -287,14 +185,128 @@ test('Bicep: the Azure Verified Module creates the endpoints it is given; withou
   }
 }
 `;
-  // Without networkAcls the module disables public access; with no endpoint, nothing reaches it. No add fix: the module makes its own.
-  const [f] = bicep(call(''));
-  assert.equal(f.messageId, 'noEndpoint');
-  assert.deepEqual(f.fixes.map((x) => x.title), ["Suppress use-private-endpoint for 'ai' (with a reason)"]);
-  assert.deepEqual(bicep(call("\n    privateEndpoints: [\n      { subnetResourceId: subnetId }\n    ]")), []);
-});
 
-test('Bicep: #disable-next-line silences it', () => {
-  const text = BICEP_ACCOUNT.replace("    publicNetworkAccess: 'Disabled'", "    #disable-next-line use-private-endpoint\n    publicNetworkAccess: 'Disabled'");
-  assert.deepEqual(bicep(text), []);
+ruleTester(rule, {
+  valid: [
+    { name: 'an endpoint whose automatic connection names the account (resourceId() in ARM, the symbol in Bicep)', properties: closed, resources: [endpoint(ACCOUNT_ID)] },
+    { name: 'an endpoint whose manual connection names the account', properties: closed, resources: [endpoint(ACCOUNT_ID, 'manualPrivateLinkServiceConnections')] },
+    { name: 'an endpoint naming the account by resourceId() in both formats', properties: closed, resources: [endpoint(byResourceId('oai'))] },
+    { name: 'an endpoint naming the account by a full id written out, case-insensitively', properties: closed, resources: [endpoint('/subscriptions/0000/resourceGroups/rg/providers/microsoft.cognitiveservices/ACCOUNTS/oai')] },
+    {
+      name: 'an endpoint whose target is only known at deployment may be the one',
+      params: { targetId: { type: 'string' } },
+      properties: closed,
+      resources: [endpoint(param('targetId'))],
+    },
+    {
+      name: 'an endpoint in another deployment (an ARM nested deployment given the account id)',
+      only: 'arm',
+      properties: closed,
+      resources: [{
+        type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'endpoint',
+        properties: {
+          expressionEvaluationOptions: { scope: 'inner' },
+          mode: 'Incremental',
+          parameters: { targetId: { value: ACCOUNT_ID } },
+          template: {
+            $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+            contentVersion: '1.0.0.0',
+            parameters: { targetId: { type: 'string' } },
+            resources: [endpoint(param('targetId'))],
+          },
+        },
+      }],
+    },
+    {
+      name: 'an endpoint declared in a Bicep module, given the account id',
+      code: {
+        bicep: `${BICEP_CLOSED}
+module endpoint 'pe.bicep' = {
+  name: 'endpoint'
+  params: { targetId: ai.id }
+}
+`,
+      },
+      files: {
+        'pe.bicep': `param targetId string
+resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: 'pe'
+  properties: {
+    privateLinkServiceConnections: [
+      { name: 'x', properties: { privateLinkServiceId: targetId, groupIds: [ 'account' ] } }
+    ]
+  }
+}
+`,
+      },
+    },
+    // An account open to public networks is disable-public-network-access's business.
+    { name: 'public network access enabled, no endpoint', properties: { publicNetworkAccess: 'Enabled' } },
+    { name: 'public network access not set, no endpoint', properties: {} },
+    { name: 'public network access from a parameter without a value', params: { access: { type: 'string' } }, properties: { publicNetworkAccess: param('access') } },
+    { name: 'an existing account is not checked', existing: true },
+    {
+      name: 'the Azure Verified Module creates the endpoints it is given',
+      code: { bicep: avm('\n    privateEndpoints: [\n      { subnetResourceId: subnetId }\n    ]') },
+    },
+    {
+      name: "Bicep's #disable-next-line above the value silences it",
+      code: { bicep: BICEP_CLOSED.replace("    publicNetworkAccess: 'Disabled'", "    #disable-next-line use-private-endpoint\n    publicNetworkAccess: 'Disabled'") },
+    },
+    { name: 'ARM metadata suppression on the account', only: 'arm', properties: closed, suppress: { 'use-private-endpoint': 'the endpoint is made by the network team' } },
+  ],
+  invalid: [
+    {
+      name: 'public access disabled and no endpoint at all: info at the value; the fix adds parameters, the endpoint and its DNS zone group',
+      params: location,
+      properties: closed,
+      errors: [{
+        messageId: 'noEndpoint', at: 'off', arm: '21:32-21:42', bicep: '11:26-11:36', level: 'info', resource: 'oai', data: { resource: "'oai'" },
+        message: /^AI service 'oai' has public network access disabled and no private endpoint\. No client can reach it unless a private endpoint is created elsewhere: add one \(group id 'account'\)/,
+        fixTitles: [ADD, SUPPRESS],
+        // The fixed file parses and the rule is satisfied (the tester checks both).
+        fixes: [{ title: ADD, safe: false, outputText: { arm: FIXED_ARM, bicep: FIXED_BICEP } }],
+      }],
+    },
+    {
+      name: 'the fix uses the private DNS zone of the kind and the cloud',
+      params: location,
+      kind: 'AIServices',
+      properties: closed,
+      settings: { cloud: 'AzureUSGovernment' },
+      errors: [{
+        messageId: 'noEndpoint', at: 'off',
+        fixTitles: ["Add a private endpoint for 'oai' (subnet and DNS zone from parameters privateEndpointSubnetId, cognitiveServicesPrivateDnsZoneId)", SUPPRESS],
+        fixes: [{ index: 0, outputText: { arm: inGovernment(FIXED_ARM), bicep: inGovernment(FIXED_BICEP) } }],
+      }],
+    },
+    { name: 'an endpoint for another account does not count', properties: closed, resources: [endpoint(byResourceId('other-ai'))], errors: [{ messageId: 'noEndpoint', at: 'off' }] },
+    {
+      name: 'an endpoint left out by its condition does not count',
+      properties: closed,
+      resources: [{ ...endpoint(ACCOUNT_ID), condition: false }],
+      errors: [{ messageId: 'noEndpoint', at: 'off' }],
+    },
+    {
+      name: 'inside an ARM nested deployment: no add fix, only the suppression',
+      code: {
+        arm: `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    { "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "inner", "properties": { "mode": "Incremental", "template": {
+      "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#", "contentVersion": "1.0.0.0",
+      "resources": [ { "type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2024-10-01", "name": "deep", "kind": "OpenAI", "properties": { "publicNetworkAccess": "Disabled" } } ] } } }
+  ]
+}
+`,
+      },
+      errors: [{ messageId: 'noEndpoint', arm: '7:173-7:183', data: { resource: "'deep'" }, fixTitles: ["Suppress use-private-endpoint for 'deep' (with a reason)"] }],
+    },
+    {
+      name: 'the Azure Verified Module without endpoints disables public access: no add fix, the module makes its own',
+      code: { bicep: avm('') },
+      errors: [{ messageId: 'noEndpoint', bicep: '1:11-1:64', data: { resource: "'ai'" }, fixTitles: ["Suppress use-private-endpoint for 'ai' (with a reason)"] }],
+    },
+  ],
 });

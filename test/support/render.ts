@@ -36,12 +36,29 @@ export interface ParamSpec {
 
 /** A resource other than the AI account. */
 export interface ResourceSpec {
+  /** Relative (`managedNetworks`) for a resource nested in another (`children`). */
   readonly type: string;
   readonly apiVersion: string;
   readonly name: string;
-  /** Bicep symbolic name (default r1, r2, ...). */
+  /** Bicep symbolic name (default r1, r2, ... at the top level, c1, c2, ... nested). */
   readonly symbol?: string;
+  /**
+   * The Bicep symbol of its parent ('ai' for the account): Bicep writes `parent: <symbol>`, ARM the name
+   * as `<parent's name>/<name>`.
+   */
+  readonly parent?: string;
+  /** `scope` (ARM a resource id string or expression, Bicep a symbol: `expr({ arm: ..., bicep: 'ai' })`). */
+  readonly scope?: Val;
+  /** ARM `condition`, Bicep `= if (<condition>)`. */
+  readonly condition?: Val;
+  readonly kind?: Val;
+  /** An `existing` reference (Bicep writes only its name, parent and scope). */
+  readonly existing?: boolean;
+  /** As TemplateSpec.suppress, on this resource. */
+  readonly suppress?: Readonly<Record<string, string>>;
   readonly properties?: Val;
+  /** Resources nested in it: ARM `resources`, Bicep nested declarations. */
+  readonly children?: readonly ResourceSpec[];
 }
 
 export interface TemplateSpec {
@@ -60,11 +77,15 @@ export interface TemplateSpec {
   readonly properties?: Val | Absent;
   /** An `existing` reference (Bicep writes only its name). */
   readonly existing?: boolean;
+  /** The account's ARM `condition`, Bicep `= if (<condition>)`. */
+  readonly condition?: Val;
   /** Suppressions on the account: ARM metadata.aiEgressGuard.suppress, Bicep `#disable-next-line` with the reason above. */
   readonly suppress?: Readonly<Record<string, string>>;
   readonly params?: Readonly<Record<string, ParamSpec>>;
   readonly vars?: Readonly<Record<string, Val>>;
   readonly resources?: readonly ResourceSpec[];
+  /** Resources nested in the account (relative types): ARM `resources`, Bicep nested declarations. */
+  readonly children?: readonly ResourceSpec[];
   /** Values of a parameter file beside the template (template.parameters.json / main.bicepparam). */
   readonly parameterFile?: Readonly<Record<string, Val>>;
   readonly eol?: '\n' | '\r\n';
@@ -85,7 +106,8 @@ export interface Rendered {
 /**
  * Paths of recorded values: the account's own members (`['type']`, `['apiVersion']`, `['kind']`,
  * `['tags', 'owner']`, `['properties', 'allowedFqdnList', 2]`), `['parameters', name]` (the default),
- * `['variables', name]`, `['resources', i, ...]` and `['parameterFile', name]`.
+ * `['variables', name]`, `['resources', i, ...]` (nested: `['resources', i, 'children', j, ...]`), the
+ * account's `['children', j, ...]` and `['parameterFile', name]`.
  */
 export type Path = readonly (string | number)[];
 export const pathKey = (path: Path): string => `path:${JSON.stringify(path)}`;
@@ -165,32 +187,69 @@ function armTemplate(w: Writer, spec: TemplateSpec): void {
     top.push(['variables', (indent) => armMembers(w, Object.entries(vars), indent, (name, v, inner) => armValue(w, v, inner, ['variables', name]))]);
   }
   top.push(['resources', (indent) => {
-    const items: (() => void)[] = [];
-    const inner = indent + UNIT;
-    if (spec.account !== false) items.push(() => armAccount(w, spec, inner));
-    (spec.resources ?? []).forEach((r, i) => items.push(() => {
-      const members: [string, Val][] = [['type', r.type], ['apiVersion', r.apiVersion], ['name', r.name]];
-      if (r.properties !== undefined) members.push(['properties', r.properties]);
-      armMembers(w, members, inner, (key, v, ii) => armValue(w, v, ii, ['resources', i, key]));
-    }));
-    if (!items.length) { w.write('[]'); return; }
-    w.write('[');
-    items.forEach((item, i) => { w.nl(inner); item(); if (i < items.length - 1) w.write(','); });
-    w.nl(indent);
-    w.write(']');
+    const items: ((indent: string) => void)[] = [];
+    if (spec.account !== false) items.push((inner) => armAccount(w, spec, inner));
+    (spec.resources ?? []).forEach((r, i) => items.push((inner) => armResource(w, spec, r, inner, ['resources', i])));
+    armList(w, items, indent);
   }]);
   armMembers(w, top, '', (_key, writeValue, inner) => writeValue(inner));
   w.nl();
 }
 
+/** `[ item, ... ]`, one item a line. */
+function armList(w: Writer, items: readonly ((indent: string) => void)[], indent: string): void {
+  if (!items.length) { w.write('[]'); return; }
+  const inner = indent + UNIT;
+  w.write('[');
+  items.forEach((item, i) => { w.nl(inner); item(inner); if (i < items.length - 1) w.write(','); });
+  w.nl(indent);
+  w.write(']');
+}
+
+/** A member holding nested resources, written by `armList`. */
+class Nested {
+  constructor(readonly items: readonly ((indent: string) => void)[]) {}
+}
+
 function armAccount(w: Writer, spec: TemplateSpec, indent: string): void {
-  const members: [string, Val][] = [['type', spec.type ?? AI_TYPE], ['apiVersion', spec.apiVersion ?? '2024-10-01']];
+  const members: [string, Val | Nested][] = [];
+  if (spec.condition !== undefined) members.push(['condition', spec.condition]);
+  members.push(['type', spec.type ?? AI_TYPE], ['apiVersion', spec.apiVersion ?? '2024-10-01']);
   for (const m of accountMembers(spec)) {
     if (m[0] === 'location' && spec.existing) members.push(['existing', true]);
     members.push(m);
   }
   if (spec.suppress) members.push(['metadata', { aiEgressGuard: { suppress: spec.suppress } }]);
-  armMembers(w, members, indent, (key, v, inner) => armValue(w, v, inner, [key]));
+  if (spec.children?.length) members.push(['resources', armChildren(w, spec, spec.children, ['children'])]);
+  armMembers(w, members, indent, (key, v, inner) => v instanceof Nested ? armList(w, v.items, inner) : armValue(w, v, inner, [key]));
+}
+
+function armChildren(w: Writer, spec: TemplateSpec, children: readonly ResourceSpec[], path: Path): Nested {
+  return new Nested(children.map((c, j) => (indent: string) => armResource(w, spec, c, indent, [...path, j])));
+}
+
+/** The full name of the resource a Bicep symbol declares ('ai': the account), its parents' names included. */
+function nameOfSymbol(spec: TemplateSpec, symbol: string, depth = 0): string {
+  if (symbol === 'ai') {
+    if (typeof (spec.resourceName ?? 'oai') !== 'string') throw new Error(`render: no resource with a literal name has the symbol '${symbol}'`);
+    return String(spec.resourceName ?? 'oai');
+  }
+  const found = (spec.resources ?? []).find((r, i) => (r.symbol ?? `r${i + 1}`) === symbol);
+  if (!found || depth > 8) throw new Error(`render: no resource with a literal name has the symbol '${symbol}'`);
+  return found.parent ? `${nameOfSymbol(spec, found.parent, depth + 1)}/${found.name}` : found.name;
+}
+
+function armResource(w: Writer, spec: TemplateSpec, r: ResourceSpec, indent: string, path: Path): void {
+  const members: [string, Val | Nested][] = [];
+  if (r.condition !== undefined) members.push(['condition', r.condition]);
+  members.push(['type', r.type], ['apiVersion', r.apiVersion], ['name', r.parent ? `${nameOfSymbol(spec, r.parent)}/${r.name}` : r.name]);
+  if (r.existing) members.push(['existing', true]);
+  if (r.scope !== undefined) members.push(['scope', r.scope]);
+  if (r.kind !== undefined) members.push(['kind', r.kind]);
+  if (r.suppress) members.push(['metadata', { aiEgressGuard: { suppress: r.suppress } }]);
+  if (r.properties !== undefined) members.push(['properties', r.properties]);
+  if (r.children?.length) members.push(['resources', armChildren(w, spec, r.children, [...path, 'children'])]);
+  armMembers(w, members, indent, (key, v, inner) => v instanceof Nested ? armList(w, v.items, inner) : armValue(w, v, inner, [...path, key]));
 }
 
 /** `{ "key": value, ... }` over several lines; `//` keys become comments. */
@@ -262,21 +321,39 @@ function bicepTemplate(w: Writer, spec: TemplateSpec): void {
   if (spec.params || spec.vars) w.nl();
   const blocks: (() => void)[] = [];
   if (spec.account !== false) blocks.push(() => bicepAccount(w, spec));
-  (spec.resources ?? []).forEach((r, i) => blocks.push(() => {
-    w.write(`resource ${r.symbol ?? `r${i + 1}`} '${r.type}@${r.apiVersion}' = `);
-    const members: [string, Val][] = [['name', r.name]];
-    if (r.properties !== undefined) members.push(['properties', r.properties]);
-    bicepMembers(w, members, '', (key, v, inner) => bicepValue(w, v, inner, ['resources', i, key]));
-    w.nl();
-  }));
+  (spec.resources ?? []).forEach((r, i) => blocks.push(() => { bicepResource(w, r, '', r.symbol ?? `r${i + 1}`, ['resources', i]); w.nl(); }));
   blocks.forEach((block, i) => { if (i) w.nl(); block(); });
 }
 
-function bicepAccount(w: Writer, spec: TemplateSpec): void {
-  for (const [id, reason] of Object.entries(spec.suppress ?? {})) {
-    w.write(`// ${reason}`); w.nl();
-    w.write(`#disable-next-line ${id}`); w.nl();
+function bicepSuppress(w: Writer, suppress: Readonly<Record<string, string>> | undefined, indent: string): void {
+  for (const [id, reason] of Object.entries(suppress ?? {})) {
+    w.write(`// ${reason}`); w.nl(indent);
+    w.write(`#disable-next-line ${id}`); w.nl(indent);
   }
+}
+
+/** Nested declarations, each after a blank line, in the body of the resource that holds them. */
+function bicepChildren(w: Writer, children: readonly ResourceSpec[] | undefined, path: Path): ((inner: string) => void)[] {
+  return (children ?? []).map((c, j) => (inner) => bicepResource(w, c, inner, c.symbol ?? `c${j + 1}`, [...path, j]));
+}
+
+function bicepResource(w: Writer, r: ResourceSpec, indent: string, symbol: string, path: Path): void {
+  bicepSuppress(w, r.suppress, indent);
+  w.write(`resource ${symbol} '${r.type}@${r.apiVersion}' ${r.existing ? 'existing ' : ''}= `);
+  if (r.condition !== undefined) { w.write('if ('); bicepValue(w, r.condition, indent, [...path, 'condition']); w.write(') '); }
+  const members: [string, Val][] = [];
+  if (r.parent) members.push(['parent', new Expr('', r.parent)]);
+  members.push(['name', r.name]);
+  if (r.scope !== undefined) members.push(['scope', r.scope]);
+  if (!r.existing) {
+    if (r.kind !== undefined) members.push(['kind', r.kind]);
+    if (r.properties !== undefined) members.push(['properties', r.properties]);
+  }
+  bicepMembers(w, members, indent, (key, v, inner) => bicepValue(w, v, inner, [...path, key]), bicepChildren(w, r.children, [...path, 'children']));
+}
+
+function bicepAccount(w: Writer, spec: TemplateSpec): void {
+  bicepSuppress(w, spec.suppress, '');
   w.write('resource ai ');
   const typeStart = w.text.length;
   w.write(`'${spec.type ?? AI_TYPE}@`);
@@ -287,14 +364,15 @@ function bicepAccount(w: Writer, spec: TemplateSpec): void {
   w.write("'");
   w.record(pathKey(['type']), typeStart);
   w.write(spec.existing ? ' existing = ' : ' = ');
+  if (spec.condition !== undefined) { w.write('if ('); bicepValue(w, spec.condition, '', ['condition']); w.write(') '); }
   // An existing reference takes only its name.
   const members = accountMembers(spec).filter(([key]) => !spec.existing || key === 'name');
-  bicepMembers(w, members, '', (key, v, inner) => bicepValue(w, v, inner, [key]));
+  bicepMembers(w, members, '', (key, v, inner) => bicepValue(w, v, inner, [key]), bicepChildren(w, spec.children, ['children']));
   w.nl();
 }
 
-function bicepMembers<T>(w: Writer, members: readonly [string, T][], indent: string, value: (key: string, v: T, inner: string) => void): void {
-  if (!members.length) { w.write('{}'); return; }
+function bicepMembers<T>(w: Writer, members: readonly [string, T][], indent: string, value: (key: string, v: T, inner: string) => void, nested: readonly ((inner: string) => void)[] = []): void {
+  if (!members.length && !nested.length) { w.write('{}'); return; }
   const inner = indent + UNIT;
   w.write('{');
   for (const [key, v] of members) {
@@ -303,6 +381,7 @@ function bicepMembers<T>(w: Writer, members: readonly [string, T][], indent: str
     w.write(`${/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : bicepString(key)}: `);
     value(key, v, inner);
   }
+  for (const declare of nested) { w.nl(); w.nl(inner); declare(inner); }
   w.nl(indent);
   w.write('}');
 }

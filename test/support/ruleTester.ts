@@ -33,6 +33,8 @@ export interface CaseBase extends TemplateSpec {
   readonly skip?: string | Partial<Record<Format, string>>;
   /** Literal file text instead of a rendered spec; the formats it gives are the ones that run. */
   readonly code?: Partial<Record<Format, string>>;
+  /** Other files beside the template (modules, linked templates): name relative to its folder → text. */
+  readonly files?: Readonly<Record<string, string>>;
   /** The rule's options (`rules.<id>.<key>`), checked against its schema. */
   readonly options?: OptionValues;
   readonly settings?: Partial<Settings>;
@@ -50,6 +52,8 @@ export interface ExpectedError<M extends string = string> {
   /** The whole message shown, or a pattern it matches. */
   readonly message?: string | RegExp;
   readonly level?: Level;
+  /** The name of the resource the finding is about, as reports show it (as declared: a child's own name in Bicep), or per format. */
+  readonly resource?: string | Partial<Record<Format, string>>;
   /** Where: a `marked(label, ...)` value, or a rendered path (`['properties', 'kind']`, `['type']`). */
   readonly at?: string | Path;
   /** The range as literal `line:col-endLine:endCol` (1-based), checked besides `at`. */
@@ -159,6 +163,8 @@ export function runInvalid(rule: Rule, c: InvalidCase, format: Format): void {
     if (typeof expected.message === 'string') assert.equal(f.message, expected.message, `${label}: message`);
     else if (expected.message) assert.match(f.message, expected.message, `${label}: message`);
     if (expected.level) assert.equal(f.level, expected.level, `${label}: level`);
+    const resource = typeof expected.resource === 'string' ? expected.resource : expected.resource?.[format];
+    if (resource !== undefined) assert.equal(f.resource, resource, `${label}: resource`);
     assertRange(f, expected, input, label);
     if (expected.fixTitles) assert.deepEqual(f.fixes.map((x) => x.title), expected.fixTitles, `${label}: fix titles`);
     for (const fc of expected.fixes ?? []) {
@@ -187,14 +193,29 @@ export function runInvalid(rule: Rule, c: InvalidCase, format: Format): void {
 }
 
 function inputOf(c: CaseBase, format: Format): Input {
-  if (c.code) {
-    const text = c.code[format];
-    if (text === undefined) throw new Error(`case '${c.name}': no ${format} code`);
-    const uri = URIS[format].template;
-    return { format, uri, files: { [uri]: text }, ranges: new Map() };
+  const input = ((): Input => {
+    if (c.code) {
+      const text = c.code[format];
+      if (text === undefined) throw new Error(`case '${c.name}': no ${format} code`);
+      const uri = URIS[format].template;
+      return { format, uri, files: { [uri]: text }, ranges: new Map() };
+    }
+    const rendered = render(c, format);
+    return { format, uri: rendered.uri, files: rendered.files, ranges: rendered.ranges };
+  })();
+  return { ...input, files: withFiles(c, input.uri, input.files) };
+}
+
+/** The case's other files (`files`) added beside the template. */
+function withFiles(c: CaseBase, templateUri: string, written: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  if (!c.files) return written;
+  const files = { ...written };
+  for (const [name, text] of Object.entries(c.files)) {
+    const uri = new URL(name, templateUri).href;
+    if (uri in files) throw new Error(`case '${c.name}': file ${name} is already written by the case`);
+    files[uri] = text;
   }
-  const rendered = render(c, format);
-  return { format, uri: rendered.uri, files: rendered.files, ranges: rendered.ranges };
+  return files;
 }
 
 function settingsOf(rule: Rule, c: CaseBase): Settings {
@@ -303,7 +324,7 @@ function assertOutput(c: CaseBase, expected: { output?: Partial<TemplateSpec>; o
   if (text !== undefined) assert.equal(fixed[input.uri], text, `${label}: fixed text`);
   if (expected.output !== undefined) {
     if (c.code) throw new Error(`${label}: a case given as code states its output as outputText`);
-    const files = render({ ...c, ...expected.output }, input.format).files;
+    const files = withFiles(c, input.uri, render({ ...c, ...expected.output }, input.format).files);
     for (const uri of new Set([...Object.keys(files), ...Object.keys(fixed)])) assert.equal(fixed[uri], files[uri], `${label}: fixed ${uri.slice(uri.lastIndexOf('/') + 1)}`);
   }
   for (const [uri, text] of Object.entries(fixed)) if (text !== input.files[uri]) assertWellFormed(uri, text, label);

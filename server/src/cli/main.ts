@@ -151,7 +151,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     }
 
     const settingsFor = (file: string): Settings => configs.settingsFor(file, overrides);
-    const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings, egress: values.format === 'json' };
+    const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings, root: cwd, egress: values.format === 'json' };
     let audit = await auditFiles(collected.files, { ...auditOptions, fixes: values.fix });
     if (values.fix && applySafeFixes(audit.results, err) > 0) audit = await auditFiles(collected.files, auditOptions);
     // Matched files that are all other JSON (package.json, parameter files): no template there either.
@@ -160,9 +160,9 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (noTemplates !== undefined) return noTemplates;
 
     const problems = [...collected.problems, ...audit.problems];
-    const summary = summarize({ results: audit.results, problems });
+    const summary = summarize({ results: audit.results, problems, inventory: audit.inventory });
     const report = values.format === 'sarif' ? `${JSON.stringify(toSarif(audit.results, { root: cwd, version, problems }), null, 2)}\n`
-      : values.format === 'json' ? toJson(audit.results, problems, summary)
+      : values.format === 'json' ? toJson(audit.results, problems, summary, audit.inventory)
       : toText(audit.results, problems, summary, cwd, { notes, color: !values.output && color.out });
     if (values.output) {
       fs.writeFileSync(path.resolve(cwd, values.output), report);

@@ -4,15 +4,16 @@ import { rules as registry, PLACEHOLDER_REASON, defaultOptions, formatMessage, s
 import { keepShapes } from './shapes';
 import { loadArm } from './arm/load';
 import { loadBicep, loadBicepParam } from './bicep/load';
-import { approvedFqdnsOf, type Settings } from './config';
+import { approvedFqdnsOf, ownerTagNamesOf, type Settings } from './config';
 import type { Fix } from './fixes';
 import { isWritable } from './edits';
-import { isUnknown } from './expressions/value';
 import { evaluationLimitCount, withEvaluationBudget } from './expressions/evaluator';
 import type { LimitHit } from './limits';
-import { quotedName, writtenAt, type AiResource, type FileKind, type Loc, type SourceFile, type ValueNode } from './model';
+import { quotedName, writtenAt, type AiResource, type FileKind, type Loc, type ParameterFile, type SourceFile, type ValueNode } from './model';
 import type { DeploymentGraph } from './graph/graph';
 import { summarizeEgress, type EgressSummary } from './egress/egress';
+import { restrictionOf, runInventory, type RunInventory } from './inventory';
+import type { Suppression } from '../../../shared/inventory';
 
 export interface Related { readonly loc: Loc; readonly message: string }
 
@@ -41,6 +42,8 @@ export interface Finding {
    * `message`: the text report prints it once per file, reporters of single findings append it (`fullMessage`).
    */
   readonly generatedFrom?: { readonly tool: 'bicep'; readonly sourceUri?: string; readonly note: string };
+  /** Set on the findings of `AnalysisResult.suppressed`: the suppression written in the source that covers it. */
+  readonly suppression?: Suppression;
 }
 
 /** The message with the generated-file note, for reporters that show each finding on its own (editor, SARIF). */
@@ -95,6 +98,10 @@ export interface AnalysisResult {
   readonly problems: readonly Problem[];
   /** With `AnalyzeOptions.egress`: each AI account of the deployment (per parameter file), its dependencies and allow-list. */
   readonly egress?: readonly AccountEgress[];
+  /** Findings a suppression in the source covers (ARM metadata, Bicep `#disable-next-line`), each with its justification. */
+  readonly suppressed?: readonly Finding[];
+  /** With `AnalyzeOptions.inventory`: the AI account instances of each run (per parameter file, or one). */
+  readonly inventory?: readonly RunInventory[];
 }
 
 /** Reads other files (parameter files, modules, sibling sources); undefined when absent or unreadable. */
@@ -113,6 +120,8 @@ export interface AnalyzeOptions {
   readonly fixes?: boolean;
   /** The rules to run (default: the registry); tests pass their own. */
   readonly rules?: readonly Rule[];
+  /** Also list the AI account instances each run deploys (`AnalysisResult.inventory`), for the audit's inventory. */
+  readonly inventory?: boolean;
   /** Also compute the egress map of every AI account of the deployment (`AnalysisResult.egress`): --explain, JSON output. */
   readonly egress?: boolean;
 }
@@ -138,10 +147,14 @@ export interface Loaded {
   readonly runs: readonly DeploymentGraph[];
   /** For a parameter file: report only what the values set in it cause, at those values. */
   readonly reportAtSitesIn?: string;
-  /** Drops findings the file's own suppression comments cover (Bicep's #disable-next-line). */
-  readonly isSuppressed?: (finding: Finding) => boolean;
+  /** The suppression of the file's own comments (Bicep's #disable-next-line) that covers a finding, if any. */
+  readonly suppressionOf?: (finding: Finding) => Suppression | undefined;
   /** The suppressions written in the file, for rules about suppressions (read only when one is enabled). */
   readonly suppressions?: () => readonly WrittenSuppression[];
+  /** The template the runs evaluate, when it is not the file (a `.bicepparam` file's `using`). */
+  readonly templateUri?: string;
+  /** The parameter file of each run (by index), if any. */
+  readonly parameterFiles?: readonly (ParameterFile | undefined)[];
 }
 
 export function fileKindOf(uri: string): FileKind | undefined {
@@ -186,8 +199,8 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
   const onLimit = (hit: LimitHit) => { hits.push(hit); };
   const loaded = file.kind === 'arm' ? loadArm(file, options, onLimit) : file.kind === 'bicep' ? loadBicep(file, options, scope, onLimit) : loadBicepParam(file, options, scope, onLimit);
   if (!loaded.isTemplate) return { file, isTemplate: false, resources: [], findings: [], problems: loaded.problems };
-  let findings = mergeFindings(loaded.runs.map((graph) => check(graph, options.settings, options.fixes ?? true, rules)));
-  findings.push(...checkSuppressions(loaded, rules, options.rules ?? []));
+  const perRun = loaded.runs.map((graph) => checkAll(graph, options.settings, options.fixes ?? true, rules));
+  let findings = [...mergeFindings(perRun), ...checkSuppressions(loaded, rules, options.rules ?? [])];
   const sites = loaded.reportAtSitesIn;
   if (sites) {
     findings = findings
@@ -195,13 +208,26 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
       .map((f) => withLoc(f, f.site!, [{ loc: f.loc, message: `used here by AI service ${quotedName(f.resource)}` }, ...f.related]));
   }
   // Findings located in other files (inside a module) belong to those files' own analysis.
-  findings = findings.filter((f) => f.loc.file.uri === file.uri && !loaded.isSuppressed?.(f));
+  findings = findings.filter((f) => f.loc.file.uri === file.uri);
+  if (loaded.suppressionOf) findings = findings.map((f) => (f.suppression ? f : withSuppression(f, loaded.suppressionOf!(f))));
   // In reading order, as ESLint lists them; the sort is stable, so rule order breaks ties.
   findings.sort((a, b) => a.loc.start - b.loc.start);
+  const suppressed = findings.filter((f) => f.suppression);
+  if (suppressed.length) findings = findings.filter((f) => !f.suppression);
   const own = loaded.runs.map((graph) => graph.accounts.filter((r) => r.file.uri === file.uri).map(summarize));
+  const inventory = options.inventory ? loaded.runs.map((graph, i) => runInventory({
+    templateUri: loaded.templateUri ?? file.uri, graph, parameterFile: loaded.parameterFiles?.[i], findings: perRun[i], subjectOf: (f) => subjects.get(f), ownerTagNames: ownerTagNamesOf(options.settings),
+  })) : undefined;
   const egress = options.egress ? loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings)) : undefined;
-  const problems = [...loaded.problems, ...limitProblems(file, hits, limitsBefore)];
-  return { file, isTemplate: true, resources: mergeSummaries(own), findings, problems, ...(egress ? { egress } : {}) };
+  return {
+    file, isTemplate: true, resources: mergeSummaries(own), findings, problems: [...loaded.problems, ...limitProblems(file, hits, limitsBefore)],
+    ...(suppressed.length ? { suppressed } : {}), ...(inventory ? { inventory } : {}), ...(egress ? { egress } : {}),
+  };
+}
+
+/** A copy of a finding covered by a suppression written in the source; unchanged when there is none. */
+function withSuppression(f: Finding, suppression: Suppression | undefined): Finding {
+  return suppression ? copyFinding(f, { suppression }) : f;
 }
 
 /**
@@ -307,8 +333,7 @@ function mergeSummaries(runs: readonly ResourceSummary[][]): ResourceSummary[] {
 }
 
 function summarize(resource: AiResource): ResourceSummary {
-  const value = resource.properties?.member('restrictOutboundNetworkAccess')?.value;
-  return { name: resource.name, loc: resource.typeLoc, restricted: isUnknown(value) ? 'unknown' : value === true };
+  return { name: resource.name, loc: resource.typeLoc, restricted: restrictionOf(resource) };
 }
 
 /** The rules whose level is not off, with their options. */
@@ -331,8 +356,16 @@ function readTypes(rules: readonly EnabledRule[]): ReadonlySet<string> {
   return types;
 }
 
-/** Runs every enabled rule on every AI account of a deployment. */
+/** Runs every enabled rule on every AI account of a deployment; findings a suppression covers are left out. */
 export function check(graph: DeploymentGraph, settings: Settings, withFixes = true, rules: readonly Rule[] | readonly EnabledRule[] = registry): Finding[] {
+  return checkAll(graph, settings, withFixes, rules).filter((f) => !f.suppression);
+}
+
+/** The subject (account) each finding of `checkAll` is about. */
+const subjects = new WeakMap<Finding, AiResource>();
+
+/** `check`, with the findings the resource's suppressions cover marked (`suppression`). */
+function checkAll(graph: DeploymentGraph, settings: Settings, withFixes: boolean, rules: readonly Rule[] | readonly EnabledRule[]): Finding[] {
   const enabled = rules.length && 'rule' in rules[0] ? rules as readonly EnabledRule[] : enabledRules(rules as readonly Rule[], settings);
   const findings: Finding[] = [];
   // Subject by subject (in graph order), rule by rule: findings of one resource stay together.
@@ -345,9 +378,12 @@ export function check(graph: DeploymentGraph, settings: Settings, withFixes = tr
   }
   for (const [resource, entries] of bySubject) {
     for (const { rule, level, options } of entries) {
-      if (resource.suppressions.has(rule.id)) continue;
+      const justification = resource.suppressions.get(rule.id);
       for (const report of rule.check(resource, { options, graph })) {
-        findings.push(toFinding(rule, level, resource, report, withFixes));
+        const finding = toFinding(rule, level, resource, report, withFixes);
+        const shown = justification === undefined ? finding : copyFinding(finding, { suppression: { kind: 'inSource', justification } });
+        subjects.set(shown, resource);
+        findings.push(shown);
       }
     }
   }

@@ -4,7 +4,7 @@
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { jsonDepthExceeded, MAX_JSON_DEPTH } from './limits';
 import { positionAt } from './text';
-import { ruleById } from '../../../rules';
+import { defaultOptions, ruleById } from '../../../rules';
 import type { LevelSetting, OptionSchema, OptionValues } from '../../../rules/rule';
 import type { CloudName } from './expressions/environment';
 import { hostProblem } from '../../../rules/support/fqdn';
@@ -256,4 +256,12 @@ function resolveParameterFiles(configPath: string, map: Readonly<Record<string, 
 /** Parameter files the settings name for a template. */
 export function parameterFilesFor(settings: Settings, templateUri: string, matches: (glob: string, uri: string) => boolean): string[] {
   return Object.entries(settings.parameterFiles).filter(([glob]) => matches(glob, templateUri)).flatMap(([, files]) => files);
+}
+
+/** The tag names require-owner-tag accepts as the owner tag (its option, else its default). */
+export function ownerTagNamesOf(settings: Settings): readonly string[] {
+  const rule = ruleById.get('require-owner-tag');
+  const options = { ...(rule ? defaultOptions(rule) : {}), ...settings.ruleOptions[rule?.id ?? ''] };
+  const names = options.ownerTagNames;
+  return Array.isArray(names) && names.length ? names as string[] : ['owner'];
 }

@@ -23,6 +23,8 @@ export interface Loc {
 export interface ParameterFile {
   /** File name shown in messages. */
   readonly name: string;
+  /** Where it is: the inventory tells the runs of a template apart by it. */
+  readonly uri?: string;
   readonly values: ReadonlyMap<string, ValueNode>;
 }
 

@@ -29,6 +29,7 @@ export async function runAudit(
     host: validator.host,
     moduleCacheUri: validator.moduleCacheUri,
     listings,
+    root: params.folders[0],
     onProgress: (done, total) => {
       void connection.sendNotification(AuditProgressNotification, { done, total });
       if (token.isCancellationRequested) cancelled = true;
@@ -38,16 +39,17 @@ export async function runAudit(
   for (const result of audit.results) validator.publishAudited(result);
   const summary = summarize(audit, files.length);
   const rules = Object.entries(summary.byRule).map(([id, n]) => `${id}: ${n}`).join(', ');
-  log.info(`audit of ${params.folders.join(', ')}${cancelled ? ' (cancelled)' : ''}: ${summary.files} files, ${summary.resources} AI services (${summary.restricted} restricted), ${summary.findings} findings${rules ? ` (${rules})` : ''}, ${audit.problems.length} file problems, in ${Date.now() - started} ms`);
+  log.info(`audit of ${params.folders.join(', ')}${cancelled ? ' (cancelled)' : ''}: ${summary.files} files, ${summary.instances} AI service instances (${summary.restricted} restricted), ${summary.suppressed.total} suppressed, ${summary.findings} findings${rules ? ` (${rules})` : ''}, ${audit.problems.length} file problems, in ${Date.now() - started} ms`);
   return {
     files: summary.files,
-    resources: summary.resources,
+    resources: summary.instances,
     restricted: summary.restricted,
     unverified: summary.unverified,
     findings: summary.findings,
     byRule: summary.byRule,
     summary: summaryText(summary) + (cancelled ? ' (cancelled before the end)' : ''),
     cancelled,
+    inventory: audit.inventory,
     sarif: JSON.stringify(toSarif(audit.results, { root: params.folders[0] ?? process.cwd(), version, problems: audit.problems }), null, 2),
   };
 }

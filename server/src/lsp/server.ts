@@ -4,7 +4,8 @@
 import { createConnection, CodeActionKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { warmUp } from '../engine/warmup';
-import { AuditRequest, FixWithValueRequest, type InitializationOptions } from '../../../shared/protocol';
+import { AuditRequest, FixWithValueRequest, InventoryRequest, type InitializationOptions } from '../../../shared/protocol';
+import type { Inventory } from '../../../shared/inventory';
 import { runAudit } from './audit';
 import { CodeActions, FIX_ALL_KIND } from './codeActions';
 import { SettingsStore } from './config';
@@ -68,7 +69,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   validator.listen();
   connection.onCodeAction((params) => codeActions.provide(params));
   connection.onRequest(FixWithValueRequest, (params) => codeActions.withValue(params));
-  connection.onRequest(AuditRequest, (params, token) => runAudit(params, token, connection, settings, validator, log));
+  let lastInventory: Inventory | null = null;
+  connection.onRequest(AuditRequest, async (params, token) => {
+    const response = await runAudit(params, token, connection, settings, validator, log);
+    lastInventory = response.inventory;
+    return response;
+  });
+  connection.onRequest(InventoryRequest, () => lastInventory);
   registerPolicyRequest(connection, (file) => settings.settingsFor(file));
 
   documents.listen(connection);

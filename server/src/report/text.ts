@@ -10,6 +10,7 @@ import { summaryText } from '../workspace/audit';
 import type { FileProblem } from '../workspace/files';
 import { uriToPath } from '../workspace/node-host';
 import { egressJson } from './explain';
+import type { Inventory } from '../../../shared/inventory';
 
 export interface TextOptions {
   /** ANSI colours (see `useColor`). */
@@ -85,7 +86,7 @@ function styleText(style: Style, s: string): string {
   return (util.styleText as (f: Style, t: string, o?: object) => string)(style, s, { validateStream: false });
 }
 
-export function toJson(results: readonly AnalysisResult[], problems: readonly FileProblem[], summary: AuditSummary): string {
+export function toJson(results: readonly AnalysisResult[], problems: readonly FileProblem[], summary: AuditSummary, inventory?: Inventory): string {
   const findings = results.flatMap((r) => r.findings.map((f: Finding) => {
     const start = positionAt(f.loc.file.text, f.loc.start);
     const end = positionAt(f.loc.file.text, f.loc.end);
@@ -113,7 +114,8 @@ export function toJson(results: readonly AnalysisResult[], problems: readonly Fi
     ruleId: p.code,
     message: p.message,
   }));
-  // Each AI account's egress map (dependencies, allow-list entries with their status), when it was computed.
+  // Each AI account's egress map (dependencies, allow-list entries with their status), when it was computed,
+  // and the deployed instances (shared/inventory.ts) and their counts, beside the findings of the files.
   const accounts = results.some((r) => r.egress) ? { accounts: egressJson(results) } : {};
-  return `${JSON.stringify({ summary, findings, problems: fileProblems, ...accounts }, null, 2)}\n`;
+  return `${JSON.stringify({ summary, findings, problems: fileProblems, ...(inventory ? { inventory } : {}), ...accounts }, null, 2)}\n`;
 }

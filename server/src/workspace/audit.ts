@@ -6,23 +6,40 @@ import type { Rule } from '../../../rules';
 import { positionAt } from '../engine/text';
 import type { Settings } from '../engine/config';
 import { readSourceFile, type FileProblem } from './files';
+import { buildInventory, oncePerCause } from './inventory';
+import type { Inventory } from '../../../shared/inventory';
 
 export interface AuditResult {
+  /** Per file, each cause once (see `oncePerCause`): what reports list and --fix applies. */
   readonly results: AnalysisResult[];
   /** Files that could not be read or parsed, with why. */
   readonly problems: FileProblem[];
+  /** The AI account instances the entry points deploy, and their counts. */
+  readonly inventory: Inventory;
 }
 
+/**
+ * Counts for the summary. Instances are counted from entry points (`workspace/inventory.ts`): an account in a
+ * module called three times is three instances; a module is not counted on its own.
+ */
 export interface AuditSummary {
+  /** Files checked: templates, and files that could not be checked. */
   readonly files: number;
   readonly templates: number;
-  readonly resources: number;
+  readonly entryPoints: number;
+  /** AI account instances deployed. */
+  readonly instances: number;
   readonly restricted: number;
+  /** Percent restricted, rounded down; absent for zero instances. */
+  readonly restrictedPercent?: number;
+  /** Instances whose restriction cannot be told before deployment. */
   readonly unverified: number;
   readonly findings: number;
   readonly byRule: Record<string, number>;
   /** Findings by level. */
   readonly byLevel: { error: number; warning: number; info: number };
+  /** Findings a suppression in the source covers, by rule. */
+  readonly suppressed: { readonly total: number; readonly byRule: Readonly<Record<string, number>> };
   /** Problems of files that stopped them being (fully) checked: parse errors, limits, unreadable files. */
   readonly problems: { error: number; warning: number; files: number };
 }
@@ -41,6 +58,8 @@ export interface AuditOptions {
   readonly maxFileBytes?: number;
   /** Compute each AI account's egress map (`AnalysisResult.egress`), for JSON output and --explain. */
   readonly egress?: boolean;
+  /** The folder the inventory's paths are relative to (default: the current folder). */
+  readonly root?: string;
   /** Called after each file; return false to stop (cancellation). */
   readonly onProgress?: (done: number, total: number, file: string) => boolean | void;
 }
@@ -70,7 +89,7 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
       problems.push({ path: filePath, ...(problem ?? { code: 'unreadable-file', severity: 'error', message: 'cannot read' }) });
     } else {
       try {
-        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules, egress: options.egress });
+        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules, inventory: true, egress: options.egress });
         results.push(result);
         for (const p of result.problems) problems.push(placed(filePath, file.text, p));
       } catch (error) {
@@ -81,7 +100,8 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
     done++;
     if (options.onProgress?.(done, paths.length, filePath) === false) break;
   }
-  return { results, problems };
+  const once = oncePerCause(results);
+  return { results: once, problems, inventory: buildInventory(once, options.root ?? process.cwd()) };
 }
 
 /** An engine problem with 1-based line and column, as the reporters show it. */
@@ -98,45 +118,37 @@ function placed(filePath: string, text: string, p: Problem): FileProblem {
  * Counts for the summary. `files` (files checked) defaults to the templates plus the files that
  * could not be checked: config files and JSON that is not a template are not counted.
  */
-export function summarize(audit: AuditResult, files?: number): AuditSummary {
-  const byRule: Record<string, number> = {};
-  const byLevel = { error: 0, warning: 0, info: 0 };
-  let resources = 0;
-  let restricted = 0;
-  let unverified = 0;
-  let findings = 0;
-  let templates = 0;
-  for (const result of audit.results) {
-    if (result.isTemplate) templates++;
-    for (const r of result.resources) {
-      resources++;
-      if (r.restricted === true) restricted++;
-      else if (r.restricted === 'unknown') unverified++;
-    }
-    for (const f of result.findings) {
-      findings++;
-      byRule[f.ruleId] = (byRule[f.ruleId] ?? 0) + 1;
-      byLevel[f.level]++;
-    }
-  }
+export function summarize(audit: Pick<AuditResult, 'results' | 'problems' | 'inventory'>, files?: number): AuditSummary {
+  const s = audit.inventory.summary;
+  const templates = audit.results.filter((r) => r.isTemplate).length;
   const problems = { error: 0, warning: 0, files: new Set(audit.problems.map((p) => p.path)).size };
   for (const p of audit.problems) problems[p.severity]++;
   const templatePaths = new Set(audit.results.filter((r) => r.isTemplate).map((r) => r.file.uri));
   const unchecked = new Set(audit.problems.filter((p) => !templatePaths.has(pathToFileURL(p.path).href)).map((p) => p.path));
-  return { files: files ?? templates + unchecked.size, templates, resources, restricted, unverified, findings, byRule, byLevel, problems };
+  return {
+    files: files ?? templates + unchecked.size, templates, entryPoints: s.entryPoints,
+    instances: s.instances, restricted: s.restricted, ...(s.restrictedPercent !== undefined ? { restrictedPercent: s.restrictedPercent } : {}), unverified: s.unknown,
+    findings: s.findings.total, byRule: { ...s.findings.byRule }, byLevel: { ...s.findings.byLevel }, suppressed: s.suppressed, problems,
+  };
 }
 
 /** One paragraph a manager can read. */
 export function summaryText(s: AuditSummary): string {
-  const rules = Object.entries(s.byRule).sort((a, b) => b[1] - a[1]).map(([id, n]) => `${id}: ${n}`).join(', ');
-  const where = `in ${plural(s.templates, 'template')} (${plural(s.files, 'file')} checked)`;
-  // A share of zero resources means nothing: say that none were found instead.
-  const resources = s.resources
-    ? `${plural(s.resources, 'AI service resource')} ${where}; ${s.restricted} (${Math.round((s.restricted / s.resources) * 100)}%) restrict outbound network access${s.unverified ? `, ${s.unverified} cannot be verified` : ''}.`
-    : `No AI service resources found ${where}.`;
+  const where = `deployed by ${plural(s.entryPoints, 'entry point')} (${plural(s.templates, 'template')}, ${plural(s.files, 'file')} checked)`;
+  // A share of zero instances means nothing: say that none were found instead.
+  const instances = s.instances
+    ? `${plural(s.instances, 'AI service instance')} ${where}; ${s.restricted} (${s.restrictedPercent}%) restrict outbound network access${s.unverified ? `, ${s.unverified} cannot be verified` : ''}.`
+    : `No AI service instances found (${plural(s.templates, 'template')}, ${plural(s.files, 'file')} checked).`;
   const n = s.problems.files;
-  return `${resources} ${plural(s.findings, 'finding')}${rules ? ` (${rules})` : ''}.`
+  return `${instances} ${plural(s.findings, 'finding')}${counted(s.byRule)}.`
+    + (s.suppressed.total ? ` ${s.suppressed.total} suppressed${counted(s.suppressed.byRule)}.` : '')
     + (n ? ` ${n === 1 ? '1 file' : `${n} files`} could not be checked completely.` : '');
+}
+
+/** ` (rule: n, rule: n)`, most first; '' for none. */
+function counted(byRule: Readonly<Record<string, number>>): string {
+  const list = Object.entries(byRule).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([id, n]) => `${id}: ${n}`).join(', ');
+  return list ? ` (${list})` : '';
 }
 
 function plural(n: number, noun: string): string {

@@ -40,7 +40,7 @@ export function loadArm(file: SourceFile, options: AnalyzeOptions, onLimit?: Lim
   const runs = parameterFiles.length
     ? parameterFiles.map((parameterFile) => readArmDeployment(doc, { cloud, parameterFile, generatedFrom: generated, onLimit }))
     : [readArmDeployment(doc, { cloud, generatedFrom: generated, onLimit })];
-  return { isTemplate: true, problems, runs, suppressions: () => writtenSuppressions(file, doc.root) };
+  return { isTemplate: true, problems, runs, suppressions: () => writtenSuppressions(file, doc.root), ...(parameterFiles.length ? { parameterFiles } : {}) };
 }
 
 /** A parameter file named by the config's `parameterFiles` or `--parameters` that cannot be used. */

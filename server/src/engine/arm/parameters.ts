@@ -46,7 +46,7 @@ export function readParameterFile(file: SourceFile, root?: JsonNode): ParameterF
     // A Key Vault reference is resolved at deployment: it stays unknown.
     if (value) values.set(String(key.value), literalNode(file, value, { file, start: key.offset, end: key.offset + key.length }));
   }
-  return { name: file.uri.slice(file.uri.lastIndexOf('/') + 1), values };
+  return { name: file.uri.slice(file.uri.lastIndexOf('/') + 1), uri: file.uri, values };
 }
 
 /** Values in parameter files are plain JSON: nothing in them is an expression. */

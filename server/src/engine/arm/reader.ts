@@ -260,6 +260,7 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
     resourceGroup: property(node, 'resourceGroup') ? declaration.member('resourceGroup') : undefined,
     subscriptionId: property(node, 'subscriptionId') ? declaration.member('subscriptionId') : undefined,
     scope: property(node, 'scope') ? declaration.member('scope') : undefined,
+    ...(property(node, 'copy') ? { loop: { count: declaration.member('copy')?.member('count'), filtered: !!property(node, 'condition') && declaration.member('condition')?.value !== true } } : {}),
   });
   if (!inner) {
     // Outer scope: the nested template sees the parent's parameters and variables.

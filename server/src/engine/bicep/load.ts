@@ -11,8 +11,9 @@ import { globMatches } from '../glob';
 import type { ParameterFile, SourceFile } from '../model';
 import type { WrittenSuppression } from '../../../../rules/rule';
 import { lineAt } from '../text';
-import type { Diagnostic, Program } from './ast';
-import { DEFAULT_MAX_DEPTH, isDisabledAt, parseBicep, parseBicepParam, TOO_DEEP_CODE } from './parser';
+import type { Suppression } from '../../../../shared/inventory';
+import type { Diagnostic, Directive, Program } from './ast';
+import { DEFAULT_MAX_DEPTH, disablingDirective, parseBicep, parseBicepParam, TOO_DEEP_CODE } from './parser';
 import { jsonDepthMessage, parseJsonTree, type LimitSink } from '../limits';
 import { readBicepParamFile, readBicepDeployment, resolveUri } from './reader';
 
@@ -33,7 +34,7 @@ export function loadBicep(file: SourceFile, options: AnalyzeOptions, scope: Read
   const runs = parameterFiles.length
     ? parameterFiles.map((parameterFile) => readBicepDeployment(file, program, { ...base, parameterFile }))
     : [readBicepDeployment(file, program, base)];
-  return { isTemplate: true, problems, runs, isSuppressed: directiveFilter(program), suppressions: () => writtenSuppressions(file, program) };
+  return { isTemplate: true, problems, runs, parameterFiles, suppressionOf: directiveSuppression(file, program), suppressions: () => writtenSuppressions(file, program) };
 }
 
 export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope: ReadScope, onLimit?: LimitSink): Loaded {
@@ -48,7 +49,7 @@ export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope:
     const at = program.declarations.find((d) => d.kind === 'using') ?? { start: 0, end: 0 };
     return { isTemplate: true, problems: [...problems, { code: 'unreadable-file', severity: 'error', message: `cannot read '${using}', the template this parameter file uses`, start: at.start, end: at.end }], runs: [] };
   }
-  const parameterFile = { name, values };
+  const parameterFile = { name, uri: file.uri, values };
   let runs;
   if (/\.json$/i.test(templateUri)) {
     const { root, tooDeepAt } = parseJsonTree(text);
@@ -61,7 +62,10 @@ export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope:
       cloud: options.settings.cloud, readFile: (uri) => options.host?.readFile(uri), moduleCacheUri: options.moduleCacheUri, parameterFile, readTypes: scope.types, onLimit,
     })];
   }
-  return { isTemplate: true, problems, runs, reportAtSitesIn: file.uri, isSuppressed: directiveFilter(program), suppressions: () => writtenSuppressions(file, program) };
+  return {
+    isTemplate: true, problems, runs, reportAtSitesIn: file.uri, suppressionOf: directiveSuppression(file, program), suppressions: () => writtenSuppressions(file, program),
+    templateUri, parameterFiles: runs.map(() => parameterFile),
+  };
 }
 
 /** Parameter files the settings (config file, --parameters) name for this template. */
@@ -76,7 +80,7 @@ function namedParamFiles(options: AnalyzeOptions, file: SourceFile, problems: Pr
     }
     const name = uri.slice(uri.lastIndexOf('/') + 1);
     if (/\.bicepparam$/i.test(uri)) {
-      out.push({ name, values: readBicepParamFile({ uri, text, kind: 'bicepparam' }, parseBicepParam(text).program).values });
+      out.push({ name, uri, values: readBicepParamFile({ uri, text, kind: 'bicepparam' }, parseBicepParam(text).program).values });
     } else {
       const errors: ParseError[] = [];
       const { root } = parseJsonTree(text, errors);
@@ -100,7 +104,7 @@ function bicepParamFilesOf(file: SourceFile, host: FileHost): ParameterFile[] {
     if (text === undefined || !/^\s*using\s/m.test(text)) continue;
     const paramFile: SourceFile = { uri, text, kind: 'bicepparam' };
     const { using, values } = readBicepParamFile(paramFile, parseBicepParam(text).program);
-    if (using && resolveUri(uri, using) === file.uri) out.push({ name: sibling, values });
+    if (using && resolveUri(uri, using) === file.uri) out.push({ name: sibling, uri, values });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -121,28 +125,39 @@ function problemsOf(diagnostics: readonly Diagnostic[]): Problem[] {
 }
 
 /**
- * The rule ids of the file's `#disable-next-line` and `#disable-diagnostics` directives, with their reason: a `//`
- * comment after the ids on the same line, else a `//` comment alone on the line above (what the editor's fix writes).
+ * The reason written with a directive: a `//` comment after its ids on the same line, else a `//` comment alone on
+ * the line above (where the editor's suppress fix writes it); '' when there is none.
  */
+function directiveReason(file: SourceFile, program: Program, d: Directive): string {
+  const { comments, lineStarts } = program;
+  const lineComment = (line: number, after: number) => comments.find((c) => c.kind === 'line' && c.start >= after && lineAt(lineStarts, c.start) === line);
+  let comment = lineComment(d.line, d.end);
+  if (!comment && d.line > 0) {
+    const above = lineComment(d.line - 1, lineStarts[d.line - 1]);
+    if (above && !file.text.slice(lineStarts[d.line - 1], above.start).trim()) comment = above;
+  }
+  return comment ? comment.text.slice(2).trim() : '';
+}
+
+/** The rule ids of the file's `#disable-next-line` and `#disable-diagnostics` directives, with their reason. */
 function writtenSuppressions(file: SourceFile, program: Program): WrittenSuppression[] {
   const out: WrittenSuppression[] = [];
-  const { comments, lineStarts, directives } = program;
-  const lineOf = (offset: number) => lineAt(lineStarts, offset);
-  const lineComment = (line: number, after: number) => comments.find((c) => c.kind === 'line' && c.start >= after && lineOf(c.start) === line);
-  for (const d of directives) {
+  for (const d of program.directives) {
     if (d.kind === 'restore-diagnostics') continue;
-    let comment = lineComment(d.line, d.end);
-    if (!comment && d.line > 0) {
-      const above = lineComment(d.line - 1, lineStarts[d.line - 1]);
-      if (above && !file.text.slice(lineStarts[d.line - 1], above.start).trim()) comment = above;
-    }
-    const reason = comment ? comment.text.slice(2).trim() : '';
+    const reason = directiveReason(file, program, d);
     for (const code of d.codes) out.push({ ruleId: code.code, reason, loc: { file, start: code.start, end: code.end } });
   }
   return out;
 }
 
-/** Bicep's own suppression comments: `#disable-next-line id` and `#disable-diagnostics` … `#restore-diagnostics`. */
-function directiveFilter(program: Program): ((finding: Finding) => boolean) | undefined {
-  return program.directives.length ? (finding) => isDisabledAt(program, finding.ruleId, finding.loc.start) : undefined;
+/**
+ * Bicep's own suppression comments: `#disable-next-line id` and `#disable-diagnostics` … `#restore-diagnostics`,
+ * with the reason written with the directive as justification.
+ */
+function directiveSuppression(file: SourceFile, program: Program): ((finding: Finding) => Suppression | undefined) | undefined {
+  if (!program.directives.length) return undefined;
+  return (finding) => {
+    const directive = disablingDirective(program, finding.ruleId, finding.loc.start);
+    return directive ? { kind: 'inSource', justification: directiveReason(file, program, directive) } : undefined;
+  };
 }

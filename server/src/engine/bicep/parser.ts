@@ -14,7 +14,7 @@ import type {
   FunctionParameter, Identifier, IfNode, ImportedSymbol, ModulePathKind, ObjectMember, ObjectNode,
   ObjectProperty, ObjectTypeAdditionalProperties, ObjectTypeNode, ObjectTypeProperty, ParseResult, Program,
   ResourceDeclaration, SpreadNode, StringNode, TextRange, TupleTypeItem, TupleTypeNode, TypeNode, BinaryOperator,
-  ModuleDeclaration, ExtensionDeclaration,
+  ModuleDeclaration, ExtensionDeclaration, Directive,
 } from './ast';
 import { keepShapes } from '../shapes';
 import { lex, MULTILINE_MASK, withLineStarts, TokenStream, TokenType as T, UNTERMINATED_BIT } from './lexer';
@@ -1843,22 +1843,27 @@ function decodeEscapes(text: string, start: number, end: number): string {
  * `ignoreCase`.
  */
 export function isDisabledAt(program: Program, code: string, offset: number, options: { ignoreCase?: boolean } = {}): boolean {
+  return disablingDirective(program, code, offset, options) !== undefined;
+}
+
+/** The directive that disables `code` at `offset` (see `isDisabledAt`), if any. */
+export function disablingDirective(program: Program, code: string, offset: number, options: { ignoreCase?: boolean } = {}): Directive | undefined {
   const same = options.ignoreCase
     ? (a: string) => a.toLowerCase() === code.toLowerCase()
     : (a: string) => a === code;
   const lines = program.lineStarts;
-  let open = false;
+  let open: Directive | undefined;
   for (const d of program.directives) {
     if (d.start > offset) break;
     if (!d.codes.some(c => same(c.code))) continue;
     if (d.kind === 'disable-next-line') {
       const end = d.line + 2 < lines.length ? lines[d.line + 2] - 1 : program.end;
-      if (offset <= end) return true;
+      if (offset <= end) return d;
     } else if (d.kind === 'disable-diagnostics') {
-      open = true;
+      open = d;
     } else if (open) {
-      if (offset <= d.end) return true;
-      open = false;
+      if (offset <= d.end) return open;
+      open = undefined;
     }
   }
   return open;

@@ -379,7 +379,8 @@ class BicepTemplate implements EvalContext {
       for (const key of Object.keys(params.value)) values.set(key, params.member(key)!);
     }
     const path = [...this.path, via];
-    const call: ModuleCall = { body, via, values, path, target: this.moduleTarget(d) };
+    const target = this.moduleTarget(d);
+    const call: ModuleCall = { body, via, values, path, target };
     if (call.target?.kind === 'bicep' && !this.chain.includes(call.target.uri)) {
       const uri = call.target.uri;
       const text = this.options.readFile(uri);
@@ -404,7 +405,9 @@ class BicepTemplate implements EvalContext {
     const call = this.moduleCall(d);
     if (!call) return;
     const { body, via, values, path, target } = call;
-    this.graph.addDeployment({ path, loc: this.loc(d), scope: body.member('scope') });
+    const loop = d.loop ? { count: this.node(d.loop.iterable), filtered: !!d.condition && this.evaluate(d.condition) !== true } : undefined;
+    const step = { path, loc: this.loc(d), scope: body.member('scope'), ...(target ? { target: target.uri } : {}), ...(loop ? { loop } : {}) };
+    this.graph.addDeployment(step);
     // A local module that cannot be read hides what it deploys (and Bicep would not build it): an error.
     const unreadable = () => this.inModule(d).onLimit?.({ code: 'unreadable-file', loc: this.loc(d.path), message: `cannot read module '${d.pathString}': analysis stopped at ${quotedName(via)}` });
     if (target?.kind === 'bicep') {
@@ -412,7 +415,7 @@ class BicepTemplate implements EvalContext {
       if (!call.template) return; // a cycle
       const same = this.sameInstance(target.uri, values, path);
       if (same) {
-        this.graph.addDeployment({ path, loc: this.loc(d), scope: body.member('scope'), sameAs: same });
+        this.graph.addDeployment({ ...step, sameAs: same });
         return;
       }
       const shared = this.options.shared;

@@ -69,6 +69,13 @@ export interface DeploymentStep {
   readonly subscriptionId?: ValueNode;
   /** Set when this call passes the same values as an earlier call of the same module: its resources were read there. */
   readonly sameAs?: readonly string[];
+  /** The template the call deploys, when it is another file (a module): the inventory's entry points are the files no one calls. */
+  readonly target?: string;
+  /**
+   * A loop over the call (Bicep `[for ...]`, ARM `copy`): what it iterates (an array, or a count) as written,
+   * and whether a filter (`if`) may leave iterations out.
+   */
+  readonly loop?: { readonly count?: ValueNode; readonly filtered: boolean };
 }
 
 const DEPLOYMENT_TYPE = 'microsoft.resources/deployments';
@@ -122,6 +129,11 @@ export class DeploymentGraph {
 
   addDeployment(step: DeploymentStep): void {
     this.steps.set(step.path.join('\u0000'), step);
+  }
+
+  /** Every nested deployment and module call of the deployment, in the order read. */
+  get deployments(): readonly DeploymentStep[] {
+    return [...this.steps.values()];
   }
 
   /** The nested deployments / module calls that lead to a resource, outermost first. */
