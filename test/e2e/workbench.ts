@@ -276,11 +276,12 @@ export class Workbench {
 
   /** The text shown by the output panel's editor, once it includes `containing`. */
   async outputText(containing: string): Promise<string> {
-    // The output view has a filter box too, which may hold an earlier filter text: clear it.
+    // The output view has a filter box too, which may hold an earlier filter text: cleared on each poll until empty
+    // (the view may still be opening when first looked at).
     const filter = this.filterInput();
-    if (await filter.count()) await filter.fill('');
     const lines = this.page.locator('.part.panel .output-view .monaco-editor .view-lines, .part.panel [id="workbench.panel.output"] .monaco-editor .view-lines').first();
     return waitFor(async () => {
+      if (await filter.count() && (await filter.inputValue())) await filter.fill('');
       if (!(await lines.count())) return undefined;
       const text = (await lines.innerText()).replace(/\u00a0/g, ' ');
       return text.includes(containing) ? text : undefined;
