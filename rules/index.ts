@@ -14,10 +14,11 @@ import { rule as managedNetwork } from './restrict-managed-network-outbound';
 import { rule as broadOutbound } from './no-broad-outbound-rules';
 import { rule as allowRequired } from './allow-required-fqdns';
 import { rule as noUnexplained } from './no-unexplained-fqdns';
+import { rule as suppressionReason } from './require-suppression-reason';
 
 export const rules: readonly Rule[] = [
   restrictOutbound, allowRequired, noWildcard, validFqdns, noDuplicate, noUnexplained, apiVersion, publicAccess,
-  privateEndpoint, diagnosticLogs, ownerTag, managedNetwork, broadOutbound,
+  privateEndpoint, diagnosticLogs, ownerTag, managedNetwork, broadOutbound, suppressionReason,
 ];
 
 export const ruleById: ReadonlyMap<string, Rule> = new Map(rules.map((r) => [r.id, r]));

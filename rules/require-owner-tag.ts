@@ -1,8 +1,34 @@
 // require-owner-tag: every AI resource names its owner, who approves changes to its allow-list.
 
 import { isObject, isUnknown } from '../server/src/engine/expressions/value';
+import type { Fix, FixIntent } from '../server/src/engine/fixes';
+import type { AiResource, ValueNode } from '../server/src/engine/model';
 import { createRule } from './rule';
-import { quoted } from './support/values';
+import { editableSite, quoted, setSetting } from './support/values';
+
+/** Written where the owner goes until someone types it (an editor asks; nothing else applies an unsafe fix). */
+const OWNER_PLACEHOLDER = 'TODO: the team that approves changes to the allowed FQDNs';
+
+/**
+ * Only a person can say who owns the resource: the fix asks for the owner (the editor shows an input box) and
+ * writes what was typed, as a new tag or in place of the empty one.
+ */
+function ownerFix(resource: AiResource, tag: string, empty: ValueNode | undefined): Fix[] {
+  const site = empty && editableSite(empty);
+  if (empty && !site) return [];
+  const intent = (owner: string): readonly FixIntent[] => [site ? { kind: 'replace', target: site, value: owner } : setSetting(resource, ['tags', tag], owner)];
+  return [{
+    title: site ? `Set tag '${tag}' of ${quoted(resource)} to the owner you type` : `Add tag '${tag}' to ${quoted(resource)} with the owner you type`,
+    safe: false,
+    preferred: true,
+    changes: intent(OWNER_PLACEHOLDER),
+    ask: {
+      prompt: `Owner of ${quoted(resource)}: the team or list that approves changes to its allowed FQDNs (written as its '${tag}' tag).`,
+      example: 'ai-platform@contoso.com',
+      answer: (owner) => intent(owner.trim()),
+    },
+  }];
+}
 
 export const rule = createRule<'empty' | 'missing', { ownerTagNames: readonly string[] }>({
   id: 'require-owner-tag',
@@ -24,12 +50,12 @@ export const rule = createRule<'empty' | 'missing', { ownerTagNames: readonly st
     if (isUnknown(tags)) return [];
     const owner = isObject(tags) ? Object.keys(tags).find((k) => names.includes(k.toLowerCase())) : undefined;
     const value = owner !== undefined && isObject(tags) ? tags[owner] : undefined;
-    // No fix: only a person can say who owns the resource.
     if (owner !== undefined && (isUnknown(value) || (typeof value === 'string' && value.trim() !== ''))) return [];
     if (owner !== undefined) {
-      return [{ at: resource.tags?.member(owner) ?? resource.tags ?? resource.typeLoc, messageId: 'empty', data: { resource: quoted(resource), tag: owner } }];
+      const empty = resource.tags?.member(owner);
+      return [{ at: empty ?? resource.tags ?? resource.typeLoc, messageId: 'empty', data: { resource: quoted(resource), tag: owner }, fixes: () => (empty ? ownerFix(resource, owner, empty) : []) }];
     }
     const wanted = options.ownerTagNames.map((n) => `'${n}'`).join(' or ');
-    return [{ at: resource.tags ?? resource.typeLoc, messageId: 'missing', data: { resource: quoted(resource), wanted } }];
+    return [{ at: resource.tags ?? resource.typeLoc, messageId: 'missing', data: { resource: quoted(resource), wanted }, fixes: () => ownerFix(resource, options.ownerTagNames[0], undefined) }];
   },
 });

@@ -74,7 +74,25 @@ export interface Report<M extends string = string> {
 export interface Rule<M extends string = string, O extends OptionValues = OptionValues> extends RuleMeta<M> {
   /** Checks one subject: an AI account, or a resource of one of `subjects`. */
   check(resource: AiResource, context: RuleContext<O>): Report<M>[];
+  /** Checks the suppressions written in a file (of known rules), once per file; rules about suppressions only. */
+  checkSuppressions?(suppressions: readonly WrittenSuppression[], context: { readonly options: O }): Report<M>[];
 }
+
+/** A suppression as written in a template: an ARM `metadata.aiEgressGuard.suppress` entry, or a rule id of a Bicep directive. */
+export interface WrittenSuppression {
+  readonly ruleId: string;
+  /** The reason written with it, trimmed: '' when there is none. */
+  readonly reason: string;
+  /** The entry (ARM) or the rule id in the directive (Bicep). */
+  readonly loc: Loc;
+  /** The resource it is written on, when known (ARM); findings about it carry this name. */
+  readonly resource?: string;
+  /** Rule ids suppressed for the same resource (ARM): a finding of one of them about this suppression is suppressed too. */
+  readonly alongside?: readonly string[];
+}
+
+/** The reason the editor's suppression fix writes when none is typed; a suppression with it has no reason. */
+export const PLACEHOLDER_REASON = 'TODO: say why this is acceptable';
 
 export const AI_ACCOUNT_TYPE = 'Microsoft.CognitiveServices/accounts';
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs code-server 4.100.3 (VS Code 1.100.3 served to a browser) plus Debian's chromium and ripgrep,
-# for the end-to-end UI tests (test/e2e) and the extension-host tests (test/vscode).
+# for the end-to-end UI tests (test/e2e) and the extension-host tests (test/vscode). Debian packages are installed
+# only when missing (apt-get --no-upgrade --no-install-recommends): nothing already installed is upgraded.
 #
 # Idempotent: reuses an existing install when `code-server --version` works. Installs into
 #   ${EGRESS_GUARD_CACHE:-<repo>/.cache}/code-server
@@ -39,7 +40,8 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
   log "installing Debian packages: ${need_pkgs[*]}"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >&2
+  # Only what is missing: --no-upgrade leaves installed packages (and so the rest of the system) at their versions.
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends --no-upgrade "${need_pkgs[@]}" >&2
 else
   log "Debian packages present (chromium, ripgrep, build libs)"
 fi

@@ -1,7 +1,7 @@
 // The protocol between the extension and the language server beyond LSP itself: typed requests, notifications and
 // the data our diagnostics carry. The one module the client and the server both import.
 
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import type { Inventory } from './inventory';
 
 export type { CallStep, DeployedInstance, EntryPoint, InstanceFinding, Inventory, InventorySummary, Place, Restriction, RestrictionCounts, Suppression } from './inventory';
@@ -85,3 +85,45 @@ export interface PolicyResponse {
 }
 
 export const PolicyRequest = new RequestType<PolicyParams, PolicyResponse, void>('aiEgressGuard/generatePolicy');
+
+/** What the client sends at start (`initializationOptions`), beside the settings. */
+export interface InitializationOptions {
+  readonly settings?: EditorSettings;
+  /**
+   * The client runs the commands below: fixes that ask for a value are offered through ASK_FIX_COMMAND and
+   * "Show documentation" through SHOW_RULE_DOCS_COMMAND. Without it those fixes write their placeholder.
+   */
+  readonly clientCommands?: boolean;
+}
+
+/** Client command of a fix that asks for a value (a reason, an owner): shows an input box, then asks for the edit. */
+export const ASK_FIX_COMMAND = 'aiEgressGuard.applyFixWithValue';
+
+/** Client command opening a rule's page bundled with the extension in the Markdown preview; argument: the rule id. */
+export const SHOW_RULE_DOCS_COMMAND = 'aiEgressGuard.showRuleDocumentation';
+
+/** The argument of ASK_FIX_COMMAND: which fix of which finding, and what to ask. */
+export interface AskFixArgs {
+  readonly uri: string;
+  /** The document version the finding is of. */
+  readonly version: number;
+  /** DiagnosticData.key of the finding. */
+  readonly key: string;
+  /** The fix's title, which names it among the finding's fixes. */
+  readonly title: string;
+  readonly prompt: string;
+  /** An example answer, shown greyed in the input box. */
+  readonly example?: string;
+}
+
+export interface FixWithValueParams {
+  readonly uri: string;
+  readonly version: number;
+  readonly key: string;
+  readonly title: string;
+  /** What the user typed (not empty). */
+  readonly value: string;
+}
+
+/** The edit of a fix with the value the user typed; null when the document changed since (nothing is applied). */
+export const FixWithValueRequest = new RequestType<FixWithValueParams, WorkspaceEdit | null, void>('aiEgressGuard/fixWithValue');

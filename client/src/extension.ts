@@ -4,34 +4,47 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { AuditProgressNotification, AuditRequest, PolicyRequest, StatusNotification, type AuditResponse, type PolicyParams, type PolicyResponse, type StatusParams } from '../../shared/protocol';
+import {
+  ASK_FIX_COMMAND, AuditProgressNotification, AuditRequest, FixWithValueRequest, PolicyRequest, SHOW_RULE_DOCS_COMMAND, StatusNotification,
+  type AskFixArgs, type AuditResponse, type InitializationOptions, type PolicyParams, type PolicyResponse, type StatusParams,
+} from '../../shared/protocol';
 
 const LANGUAGES = ['json', 'jsonc', 'arm-template', 'bicep', 'bicep-params'];
 const SELECTOR = LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]);
 const SHOW_OUTPUT = 'aiEgressGuard.showOutputChannel';
+const SOURCE = 'ai-egress-guard';
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const output = vscode.window.createOutputChannel('AI Egress Guard');
+  // A log channel: the server's errors, warnings and info keep their level (see `leveled`).
+  const log = vscode.window.createOutputChannel('AI Egress Guard', { log: true });
   const status = new StatusItem();
   context.subscriptions.push(
+    log,
     status,
-    vscode.commands.registerCommand(SHOW_OUTPUT, () => output.show(true)),
+    vscode.commands.registerCommand(SHOW_OUTPUT, () => log.show(true)),
+    vscode.commands.registerCommand('aiEgressGuard.restartServer', () => restartServer(log)),
     vscode.commands.registerCommand('aiEgressGuard.auditWorkspace', () => auditWorkspace(context)),
+    vscode.commands.registerCommand(SHOW_RULE_DOCS_COMMAND, (ruleId: string) => showRuleDocumentation(context, ruleId)),
+    vscode.commands.registerCommand(ASK_FIX_COMMAND, (args: AskFixArgs) => applyFixWithValue(args, log)),
+    vscode.commands.registerCommand('aiEgressGuard.generatePolicy', (target?: vscode.Uri) => generatePolicy(target)),
+    vscode.commands.registerCommand('aiEgressGuard.openSample', () => openSample(context)),
   );
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const initializationOptions: InitializationOptions = { clientCommands: true };
   const clientOptions: LanguageClientOptions = {
     documentSelector: SELECTOR,
+    initializationOptions,
     synchronize: {
       configurationSection: 'aiEgressGuard',
       // Config files, and the templates, modules and parameter files that open templates may read.
       fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{json,jsonc,bicep,bicepparam}'),
     },
-    outputChannel: output,
+    outputChannel: leveled(log),
     middleware: {
       // The server's edits are for the text the request was made on (its versioned documentChanges lose their
       // version in VS Code's WorkspaceEdit): drop them if the document changed while they were computed.
@@ -40,20 +53,106 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         const actions = await next(document, range, context, token);
         return document.version === version ? actions : [];
       },
+      // The rule's page is bundled: its link opens it in the Markdown preview, offline (the server links the file).
+      handleDiagnostics: (uri, diagnostics, next) => {
+        for (const d of diagnostics) {
+          if (d.source === SOURCE && typeof d.code === 'object' && typeof d.code.value === 'string') d.code = { value: d.code.value, target: docsCommandUri(d.code.value) };
+        }
+        next(uri, diagnostics);
+      },
     },
   };
-  client = new LanguageClient('aiEgressGuard', 'Azure AI Egress Guard', serverOptions, clientOptions);
+  client = new LanguageClient('aiEgressGuard', 'AI Egress Guard', serverOptions, clientOptions);
   context.subscriptions.push(
     client.onDidChangeState((e) => status.setServer(e.newState)),
     client.onNotification(StatusNotification, (params) => status.setFile(params)),
-    vscode.commands.registerCommand('aiEgressGuard.generatePolicy', (target?: vscode.Uri) => generatePolicy(target)),
   );
+  log.info(`AI Egress Guard ${context.extension.packageJSON.version as string} activating (VS Code ${vscode.version}); starting the language server`);
   try {
     await client.start();
   } catch (error) {
     status.setServer(State.Stopped);
+    log.error(`the language server did not start: ${(error as Error)?.stack ?? String(error)}`);
     throw error;
   }
+}
+
+/**
+ * vscode-languageclient writes the server's log as `[Error - 10:00:00] message` lines: on a LogOutputChannel they
+ * become entries of that level (the channel adds its own time); other lines (LSP traces) are written as they are.
+ */
+function leveled(log: vscode.LogOutputChannel): vscode.OutputChannel {
+  const levels: Record<string, (message: string) => void> = {
+    Error: (m) => log.error(m), Warn: (m) => log.warn(m), Info: (m) => log.info(m), Debug: (m) => log.debug(m), Log: (m) => log.info(m),
+  };
+  return new Proxy(log, {
+    get(target, property, receiver) {
+      if (property !== 'appendLine') return Reflect.get(target, property, receiver) as unknown;
+      return (line: string) => {
+        const match = /^\[(Error|Warn|Info|Debug|Log)\s*- [^\]]*\] ([\s\S]*)$/.exec(line);
+        if (match) levels[match[1]](match[2]);
+        else target.appendLine(line);
+      };
+    },
+  });
+}
+
+async function restartServer(log: vscode.LogOutputChannel): Promise<void> {
+  if (!client) return;
+  log.info('restarting the language server');
+  await client.restart();
+}
+
+/** The walkthrough's sample (bundled): an untitled copy named like a template, so editing it changes no file. */
+async function openSample(context: vscode.ExtensionContext): Promise<vscode.TextEditor> {
+  const content = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(context.extensionUri, 'walkthrough', 'sample.json'));
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.parse('untitled:ai-egress-guard-sample.json'));
+  const editor = await vscode.window.showTextDocument(document);
+  if (!document.getText()) await editor.edit((e) => e.insert(new vscode.Position(0, 0), Buffer.from(content).toString('utf8')));
+  return editor;
+}
+
+/** `command:` link of a rule's documentation, for diagnostics' code links (the Problems panel runs command links). */
+function docsCommandUri(ruleId: string): vscode.Uri {
+  return vscode.Uri.parse(`command:${SHOW_RULE_DOCS_COMMAND}?${encodeURIComponent(JSON.stringify([ruleId]))}`);
+}
+
+/** Opens the rule's page shipped in the extension (docs/rules/<id>.md) in VS Code's Markdown preview: no network. */
+async function showRuleDocumentation(context: vscode.ExtensionContext, ruleId: string): Promise<void> {
+  if (!/^[a-z]+(-[a-z]+)*$/.test(ruleId)) return;
+  const page = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${ruleId}.md`);
+  try {
+    await vscode.workspace.fs.stat(page);
+  } catch {
+    void vscode.window.showWarningMessage(`AI Egress Guard: no documentation is bundled for '${ruleId}'.`);
+    return;
+  }
+  await vscode.commands.executeCommand('markdown.showPreview', page);
+}
+
+/**
+ * A fix that needs a value only the user knows (a suppression's reason, a resource's owner): asks for it in an
+ * input box (an empty answer is refused), then applies the edit the server makes with it, if the file has not changed.
+ */
+async function applyFixWithValue(args: AskFixArgs, log: vscode.LogOutputChannel): Promise<boolean> {
+  if (!client) return false;
+  const value = await vscode.window.showInputBox({
+    title: args.title,
+    prompt: args.prompt,
+    placeHolder: args.example,
+    ignoreFocusOut: true,
+    validateInput: (text) => (text.trim() ? undefined : 'Type a value: an empty one is not accepted.'),
+  });
+  if (value === undefined || !value.trim()) return false;
+  const edit = await client.sendRequest(FixWithValueRequest, { uri: args.uri, version: args.version, key: args.key, title: args.title, value });
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === args.uri);
+  if (!edit || document?.version !== args.version) {
+    void vscode.window.showWarningMessage('AI Egress Guard: the file changed while the value was typed; nothing was changed. Try the quick fix again.');
+    return false;
+  }
+  const applied = await vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(edit));
+  if (!applied) log.warn(`could not apply '${args.title}' to ${args.uri}`);
+  return applied;
 }
 
 export async function deactivate(): Promise<void> {
@@ -72,7 +171,6 @@ async function auditWorkspace(context: vscode.ExtensionContext): Promise<AuditRe
     ...Object.entries(filesExclude).filter(([, on]) => on).map(([glob]) => glob),
     ...(vscode.workspace.getConfiguration('aiEgressGuard').get<string[]>('audit.exclude') ?? []),
   ];
-  const started = Date.now();
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'AI Egress Guard: auditing workspace', cancellable: true },
     async (progress, token) => {
@@ -89,7 +187,6 @@ async function auditWorkspace(context: vscode.ExtensionContext): Promise<AuditRe
       }
     },
   );
-  client.outputChannel.appendLine(`Audit of ${folders.join(', ')} in ${Date.now() - started} ms: ${result.summary}`);
   void vscode.window.showInformationMessage(`AI Egress Guard: ${result.summary}`, 'Show Problems', 'Export SARIF').then(async (choice) => {
     if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
     if (choice === 'Export SARIF') await exportSarif(result, context);
@@ -109,19 +206,25 @@ async function exportSarif(result: AuditResponse, _context: vscode.ExtensionCont
 }
 
 /**
- * The language status item of our languages (as vscode-eslint shows one): the server's state, or why the active
- * file could not be analysed. A click opens the output channel, where the server logs the details.
+ * The language status item of our languages (as the JSON and Bicep extensions show one): the server's state and
+ * the findings of the active file, or why it could not be analysed. A click opens the output channel.
  */
 class StatusItem implements vscode.Disposable {
   private readonly item = vscode.languages.createLanguageStatusItem('aiEgressGuard.status', SELECTOR);
   private server = State.Starting;
   /** Files whose last analysis failed, with why (from the server's status notifications). */
   private readonly failures = new Map<string, string>();
-  private readonly onEditor = vscode.window.onDidChangeActiveTextEditor(() => this.update());
+  private readonly listeners = [
+    vscode.window.onDidChangeActiveTextEditor(() => this.update()),
+    vscode.languages.onDidChangeDiagnostics((e) => {
+      const active = vscode.window.activeTextEditor?.document.uri.toString();
+      if (e.uris.some((u) => u.toString() === active)) this.update();
+    }),
+  ];
 
   constructor() {
     this.item.name = 'AI Egress Guard';
-    this.item.command = { title: 'Show Output', command: SHOW_OUTPUT };
+    this.item.command = { title: 'Show Output', command: SHOW_OUTPUT, tooltip: 'Show the AI Egress Guard output channel' };
     this.update();
   }
 
@@ -137,24 +240,38 @@ class StatusItem implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.onEditor.dispose();
+    for (const l of this.listeners) l.dispose();
     this.item.dispose();
   }
 
   private update(): void {
-    const active = vscode.window.activeTextEditor?.document.uri.toString();
+    const editor = vscode.window.activeTextEditor;
+    const active = editor?.document.uri.toString();
     const failure = active === undefined ? undefined : this.failures.get(active);
     this.item.busy = this.server === State.Starting;
     if (this.server === State.Stopped || failure !== undefined) {
       this.item.severity = vscode.LanguageStatusSeverity.Error;
       this.item.text = '$(error) AI Egress Guard';
       this.item.detail = failure !== undefined ? `could not analyse this file: ${failure}` : 'the server has stopped';
-    } else {
-      this.item.severity = vscode.LanguageStatusSeverity.Information;
+      return;
+    }
+    this.item.severity = vscode.LanguageStatusSeverity.Information;
+    if (this.server === State.Starting || !editor) {
       this.item.text = 'AI Egress Guard';
       this.item.detail = this.server === State.Starting ? 'starting' : 'checking templates';
+      return;
     }
+    const ours = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === SOURCE);
+    const count = (severity: vscode.DiagnosticSeverity) => ours.filter((d) => d.severity === severity).length;
+    const [errors, warnings, infos] = [count(vscode.DiagnosticSeverity.Error), count(vscode.DiagnosticSeverity.Warning), count(vscode.DiagnosticSeverity.Information)];
+    this.item.text = ours.length ? `AI Egress Guard: ${plural(ours.length, 'problem')}` : 'AI Egress Guard: no problems';
+    // The severity stays for the server's own state: the findings are in the Problems panel.
+    this.item.detail = ours.length ? `${errors} errors, ${warnings} warnings, ${infos} info in this file` : 'this file passes';
   }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /**

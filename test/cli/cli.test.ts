@@ -51,6 +51,26 @@ infra/ai.json
   assert.equal(r.stderr, '');
 });
 
+test('a suppression without a reason is reported (info, at the entry); one with a reason silences its finding', () => {
+  const suppressed = (reason: string) => unsafe.replace('"location"', `"metadata": { "aiEgressGuard": { "suppress": { "restrict-outbound-network-access": ${JSON.stringify(reason)} } } },\n      "location"`);
+  const dir = tempTree({ 'todo.json': suppressed('TODO: say why this is acceptable'), 'empty.json': suppressed(''), 'reason.json': suppressed('Sandbox (SEC-1)') });
+  const r = run(['.'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const entry = (reason: string) => `"restrict-outbound-network-access": ${JSON.stringify(reason)}`;
+  const col = suppressed('').split('\n')[8].indexOf(entry('')) + 1;
+  assert.equal(r.stdout, `
+empty.json
+  9:${col}  info  The suppression of restrict-outbound-network-access gives no reason. Write why the exception is acceptable, for those who review it.  require-suppression-reason
+
+todo.json
+  9:${col}  info  The suppression of restrict-outbound-network-access still has the placeholder reason 'TODO: say why this is acceptable'. Replace it with why the exception is acceptable.  require-suppression-reason
+
+✖ 2 problems (0 errors, 0 warnings, 2 info)
+3 AI service instances deployed by 3 entry points (3 templates, 3 files checked); 0 (0%) restrict outbound network access. 2 findings (require-suppression-reason: 2). 3 suppressed (restrict-outbound-network-access: 3).
+`);
+  assert.equal(run(['.', '--rule', 'require-suppression-reason=warning'], dir).code, 1);
+});
+
 test('exit codes follow --fail-on', () => {
   const dir = tempTree({ 'warn.json': unsafe, 'ok.json': hardened, 'err.json': badHost });
   assert.equal(run(['ok.json'], dir).code, 0);
@@ -195,7 +215,7 @@ test('a broken config file is exit 2 with its line and column', () => {
   assert.deepEqual(run(['ai.json'], dir), {
     code: 2,
     stdout: '',
-    stderr: "ai-egress-guard: .ai-egress-guard.json:2:14: unknown rule 'nope' (known: restrict-outbound-network-access, allow-required-fqdns, no-wildcard-fqdns, valid-allowed-fqdns, no-duplicate-fqdns, no-unexplained-fqdns, use-egress-capable-api-version, disable-public-network-access, use-private-endpoint, enable-diagnostic-logs, require-owner-tag, restrict-managed-network-outbound, no-broad-outbound-rules)\n"
+    stderr: "ai-egress-guard: .ai-egress-guard.json:2:14: unknown rule 'nope' (known: restrict-outbound-network-access, allow-required-fqdns, no-wildcard-fqdns, valid-allowed-fqdns, no-duplicate-fqdns, no-unexplained-fqdns, use-egress-capable-api-version, disable-public-network-access, use-private-endpoint, enable-diagnostic-logs, require-owner-tag, restrict-managed-network-outbound, no-broad-outbound-rules, require-suppression-reason)\n"
       + 'ai-egress-guard: .ai-egress-guard.json:3:3: "cloud" must be one of AzureCloud, AzureUSGovernment, AzureChinaCloud\n',
   });
   // The aiEgressGuard key of a bicepconfig.json in a sub-folder, positioned in that file.
@@ -258,7 +278,7 @@ test('SARIF 2.1.0 validates against the schema, with rules, 1-based positions an
   const text = fs.readFileSync(out, 'utf8');
   assert.ok(sarifSchemaValid(JSON.parse(text)));
   const run0 = JSON.parse(text).runs[0];
-  assert.equal(run0.tool.driver.rules.length, 13);
+  assert.equal(run0.tool.driver.rules.length, rules.length, "a descriptor per rule of the registry");
   const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'restrict-outbound-network-access');
   assert.match(rule.helpUri, /docs\/rules\/restrict-outbound-network-access\.md$/);
   assert.equal(rule.defaultConfiguration.level, 'warning');
@@ -311,6 +331,17 @@ test('the shipped examples: every rule fires somewhere, hardened.json is clean',
     assert.ok(rules.has(id), `no example triggers ${id}`);
   }
   assert.deepEqual(json.findings.filter((f: { file: string }) => f.file.endsWith('hardened.json')), []);
+});
+
+test('the shipped .json examples are plain JSON (VS Code flags comments in .json: they go in .jsonc files)', () => {
+  const files = (dir: string): string[] => fs.readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith('.json') ? [path.join(dir, e.name)] : []));
+  const json = files(EXAMPLES);
+  assert.ok(json.length >= 5);
+  const broken = json.filter((file) => {
+    try { JSON.parse(fs.readFileSync(file, 'utf8')); return false; } catch { return true; }
+  });
+  assert.deepEqual(broken.map((f) => path.relative(ROOT, f)), []);
 });
 
 test('--parameters and the config file name parameter files beyond the naming convention', () => {

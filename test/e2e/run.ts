@@ -20,7 +20,7 @@ import { Workbench } from './workbench';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results', 'e2e');
 const SCENARIO_TIMEOUT = 120_000;
-const RUN_TIMEOUT = 280_000;
+const RUN_TIMEOUT = 400_000;
 
 function parseArgs(argv: string[]): { vsix?: string; only?: Set<number> } {
   const out: { vsix?: string; only?: Set<number> } = {};

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { log, waitFor, waitForStable } from '../support/codeServer';
 import { RULE, SOURCE, WORKSPACE_FILES, declaresBicep, restrictTitle, type Manifest } from '../support/templates';
+import type { Request, Response } from 'playwright-core';
 import type { Workbench } from './workbench';
 
 export interface Context {
@@ -50,8 +51,34 @@ async function expectFinding(ctx: Context, fileName: string, resource: string, t
   const [finding] = found;
   check(finding.source === SOURCE, `source is "${finding.source}", expected "${SOURCE}"`);
   check(finding.file.endsWith(`/${fileName}`), `finding listed under ${finding.file}, expected ${fileName}`);
-  check(/^https?:\/\//.test(finding.href) && finding.href.includes(RULE), `the code should link to the rule's docs, href is "${finding.href}"`);
+  // The rule's page bundled in the extension, opened by a command link (Markdown preview, offline).
+  check(finding.href.startsWith('command:aiEgressGuard.showRuleDocumentation') && decodeURIComponent(finding.href).includes(RULE),
+    `the code should link to the rule's bundled docs, href is "${finding.href}"`);
   return finding;
+}
+
+/** Opens `fileName` and waits for Problems to list a finding of `code` naming `resource`. */
+async function expectCode(ctx: Context, fileName: string, code: string, resource: string) {
+  const { wb } = ctx;
+  await wb.quickOpen(fileName);
+  await wb.filterProblems(resource);
+  return waitFor(async () => {
+    const rows = await wb.findings(code, resource);
+    return rows.length ? rows : undefined;
+  }, { what: `Problems to list ${code} for '${resource}' (${fileName})`, timeout: 30_000 });
+}
+
+/** Clicks the finding in Problems, opens Ctrl+. in the editor, checks `title` is offered and picks it; returns the titles. */
+async function chooseFix(ctx: Context, fileName: string, code: string, resource: string, title: string, step: string): Promise<string[]> {
+  const { wb } = ctx;
+  await wb.clickProblem(code, resource);
+  await wb.waitForActiveTab(fileName);
+  await wb.focusEditorArea();
+  const titles = await wb.openQuickFixMenu();
+  await wb.screenshot(`${step}-quick-fix-menu`);
+  check(titles.some((t) => t === title || t.startsWith(title)), `the quick-fix menu offers ${JSON.stringify(titles)}, expected "${title}"`);
+  await wb.chooseQuickFix(title);
+  return titles;
 }
 
 /** Puts the cursor on the finding (click in Problems, then focus the editor), opens Ctrl+. and picks the fix. */
@@ -223,6 +250,128 @@ export const SCENARIOS: Scenario[] = [
       check(rows[0].file.endsWith('/never-opened.json'), `listed under ${rows[0].file}`);
       check(!(await wb.openTabLabels()).includes('never-opened.json'), 'never-opened.json was opened in an editor');
       await wb.screenshot('4-audit-problems');
+    },
+  },
+  {
+    id: 6,
+    title: '"Suppress … (with a reason)" asks for the reason, refuses an empty one and writes the one typed',
+    async run(ctx) {
+      const { wb } = ctx;
+      await expectCode(ctx, 'owner.json', RULE, 'openai-owner');
+      const title = `Suppress ${RULE} for 'openai-owner' (with a reason)`;
+      await chooseFix(ctx, 'owner.json', RULE, 'openai-owner', title, '6');
+      await wb.waitForInputBox();
+      await wb.screenshot('6-reason-input-box');
+      // Enter on an empty box: refused, the box stays open with the validation message.
+      await wb.page.keyboard.press('Enter');
+      await waitFor(async () => (await wb.inputBoxMessage()).includes('empty one is not accepted'), { what: 'the input box to refuse an empty reason' })
+        .catch(async (error: Error) => { throw new Error(`${error.message}; message: "${await wb.inputBoxMessage()}"`); });
+      check(await wb.inputBoxOpen(), 'the input box closed on an empty reason');
+      await wb.screenshot('6-empty-reason-refused');
+      const reason = 'Sandbox subscription without customer data (SEC-1234)';
+      await wb.typeInInputBox(reason);
+      await wb.page.keyboard.press('Enter');
+      await waitFor(async () => !(await wb.inputBoxOpen()), { what: 'the input box to close' });
+      await waitFor(async () => (await wb.editorText()).includes(`"${RULE}": "${reason}"`), { what: 'the editor to hold the suppression with the typed reason' })
+        .catch(async (error: Error) => { throw new Error(`${error.message}; editor shows:\n${await wb.editorText()}`); });
+      await waitFor(async () => (await wb.findings(RULE, 'openai-owner')).length === 0, { what: 'the suppressed finding to leave Problems', timeout: 20_000 });
+      await wb.filterProblems('');
+      await waitForStable(async () => !(await wb.problems()).some((p) => p.code === 'require-suppression-reason'),
+        { what: 'no require-suppression-reason finding (the reason was written)', stableFor: 2_000 });
+      await wb.screenshot('6-suppressed-with-reason');
+      const saved = await save(ctx, 'owner.json', /SEC-1234/);
+      const parsed = JSON.parse(saved) as { resources: { metadata?: unknown }[] };
+      check(JSON.stringify(parsed.resources[0].metadata) === JSON.stringify({ aiEgressGuard: { suppress: { [RULE]: reason } } }), `saved metadata: ${JSON.stringify(parsed.resources[0].metadata)}`);
+    },
+  },
+  {
+    id: 7,
+    title: "require-owner-tag's fix adds the owner tag with the value typed in an input box",
+    async run(ctx) {
+      const { wb } = ctx;
+      await expectCode(ctx, 'owner.json', 'require-owner-tag', 'openai-owner');
+      await chooseFix(ctx, 'owner.json', 'require-owner-tag', 'openai-owner', "Add tag 'owner' to 'openai-owner' with the owner you type", '7');
+      await wb.waitForInputBox();
+      await wb.typeInInputBox('ai-platform@contoso.com');
+      await wb.screenshot('7-owner-input-box');
+      await wb.page.keyboard.press('Enter');
+      await waitFor(async () => /"owner": "ai-platform@contoso\.com"/.test(await wb.editorText()), { what: 'the editor to hold the owner tag typed' })
+        .catch(async (error: Error) => { throw new Error(`${error.message}; editor shows:\n${await wb.editorText()}`); });
+      await waitFor(async () => (await wb.findings('require-owner-tag', 'openai-owner')).length === 0, { what: 'the owner-tag finding to leave Problems', timeout: 20_000 });
+      await wb.screenshot('7-owner-tag-added');
+      const saved = JSON.parse(await save(ctx, 'owner.json', /ai-platform@contoso/)) as { resources: { tags?: unknown }[] };
+      check(JSON.stringify(saved.resources[0].tags) === JSON.stringify({ owner: 'ai-platform@contoso.com' }), `saved tags: ${JSON.stringify(saved.resources[0].tags)}`);
+    },
+  },
+  {
+    id: 8,
+    title: '"Show documentation for <rule-id>" opens the bundled page in the Markdown preview, with no network request',
+    async run(ctx) {
+      const { wb } = ctx;
+      // Every request the browser makes is to code-server on 127.0.0.1, or served by the webview's service worker
+      // (the preview's vscode-resource URLs, which VS Code reads from the extension folder): none reaches a network.
+      const outside: string[] = [];
+      const local = /^(https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/|data:|blob:)/;
+      const onResponse = (response: Response) => { if (!local.test(response.url()) && !response.fromServiceWorker()) outside.push(response.url()); };
+      const onFailed = (request: Request) => { if (!local.test(request.url())) outside.push(`${request.url()} (failed: ${request.failure()?.errorText ?? ''})`); };
+      wb.page.on('response', onResponse);
+      wb.page.on('requestfailed', onFailed);
+      try {
+        await expectCode(ctx, 'owner.json', 'disable-public-network-access', 'openai-owner');
+        await chooseFix(ctx, 'owner.json', 'disable-public-network-access', 'openai-owner', 'Show documentation for disable-public-network-access', '8');
+        await waitFor(async () => (await wb.activeTabLabel())?.startsWith('Preview disable-public-network-access.md'), { what: 'the Markdown preview tab of the rule page', timeout: 20_000 })
+          .catch(async (error: Error) => { throw new Error(`${error.message}; tabs: ${JSON.stringify(await wb.openTabLabels())}`); });
+        const text = await wb.frameText('Why it matters');
+        check(text.includes('disable-public-network-access') && text.includes('How to suppress'), `the preview shows:\n${text.slice(0, 400)}`);
+        await wb.screenshot('8-rule-documentation');
+      } finally {
+        wb.page.off('response', onResponse);
+        wb.page.off('requestfailed', onFailed);
+      }
+      check(!outside.length, `requests left the machine: ${outside.join(', ')}`);
+    },
+  },
+  {
+    id: 9,
+    title: 'the language status item counts the findings of the file; its link opens the output channel with the server log',
+    async run(ctx) {
+      const { wb } = ctx;
+      await wb.quickOpen('unsafe.json');
+      // Every finding of ours in unsafe.json names its account: a short list, fully rendered.
+      await wb.filterProblems('openai-unsafe');
+      const hover = await wb.openLanguageStatus('AI Egress Guard');
+      await wb.screenshot('9-language-status');
+      const count = Number(/AI Egress Guard: (\d+) problems?/.exec(hover)?.[1]);
+      const rows = (await wb.problems()).filter((p) => p.source === SOURCE && p.file.endsWith('/unsafe.json'));
+      check(count > 0 && count === rows.length, `the status says ${JSON.stringify(hover)}; Problems lists ${rows.length} of ours for unsafe.json`);
+      await wb.clickHoverLink('Show Output');
+      const output = await wb.outputText('language server');
+      check(/language server \d+\.\d+\.\d+ started/.test(output), `the output channel shows:\n${output.slice(0, 600)}`);
+      await wb.screenshot('9-output-channel');
+    },
+  },
+  {
+    id: 10,
+    title: 'the walkthrough opens the sample template, which gets findings',
+    async run(ctx) {
+      const { wb } = ctx;
+      await wb.runCommand('Welcome: Open Walkthrough...');
+      const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+      await input.fill('AI Egress Guard');
+      const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Get started with AI Egress Guard' }).first();
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+      await row.click();
+      const step = wb.page.locator('.gettingStartedContainer').getByText('Open a template', { exact: true }).first();
+      await step.waitFor({ state: 'visible', timeout: 20_000 });
+      for (const title of ['See a finding', 'Apply a fix', 'Run the audit', 'Read the report']) {
+        await wb.page.locator('.gettingStartedContainer').getByText(title, { exact: true }).first().waitFor({ state: 'visible', timeout: 5_000 });
+      }
+      await wb.screenshot('10-walkthrough');
+      await wb.page.locator('.gettingStartedContainer').getByRole('button', { name: 'Open the sample template' }).first().click();
+      await wb.waitForActiveTab('ai-egress-guard-sample.json');
+      await wb.filterProblems('contoso-openai');
+      await waitFor(async () => (await wb.findings(RULE, 'contoso-openai')).length > 0, { what: "Problems to list the sample's finding", timeout: 30_000 });
+      await wb.screenshot('10-sample-finding');
     },
   },
 ];

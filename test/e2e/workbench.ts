@@ -296,6 +296,75 @@ export class Workbench {
     throw new Error(`could not select "${title}" in the quick-fix menu`);
   }
 
+  // ------------------------------------------------------------------------------------------ input boxes
+
+  /** The input box of window.showInputBox (a quick input with no list), once visible. */
+  async waitForInputBox(): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  }
+
+  /** The prompt and the validation message under the input box. */
+  async inputBoxMessage(): Promise<string> {
+    const message = this.page.locator('.quick-input-widget .quick-input-message').filter({ visible: true });
+    return (await message.count()) ? (await message.first().innerText()).trim() : '';
+  }
+
+  async inputBoxOpen(): Promise<boolean> {
+    return (await this.page.locator('.quick-input-widget').filter({ visible: true }).count()) > 0;
+  }
+
+  /** Types into the open input box (replacing what it holds) and waits for it to hold exactly that. */
+  async typeInInputBox(text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input').filter({ visible: true }).first();
+    await input.fill(text);
+    await waitFor(async () => (await input.inputValue()) === text, { what: `the input box to read "${text}"` });
+  }
+
+  // ------------------------------------------------------------------------------------------ status bar, output
+
+  /** Clicks the language status entry (`{}`) of the status bar and returns the text of the hover it opens. */
+  async openLanguageStatus(containing: string): Promise<string> {
+    await this.dismissOverlays();
+    const entry = this.page.locator('#status\\.languageStatus').first();
+    await entry.waitFor({ state: 'visible', timeout: 15_000 });
+    await entry.click();
+    const hover = this.page.locator('.monaco-hover').filter({ hasText: containing }).filter({ visible: true }).first();
+    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    return (await hover.innerText()).trim();
+  }
+
+  /** Clicks a link (a command) inside the visible hover. */
+  async clickHoverLink(text: string): Promise<void> {
+    await this.page.locator('.monaco-hover').filter({ visible: true }).getByText(text, { exact: true }).first().click();
+  }
+
+  /** The text shown by the output panel's editor, once it includes `containing`. */
+  async outputText(containing: string): Promise<string> {
+    // The output view has a filter box too, which may hold an earlier filter text: cleared on each poll until empty
+    // (the view may still be opening when first looked at).
+    const filter = this.filterInput();
+    const lines = this.page.locator('.part.panel .output-view .monaco-editor .view-lines, .part.panel [id="workbench.panel.output"] .monaco-editor .view-lines').first();
+    return waitFor(async () => {
+      if (await filter.count() && (await filter.inputValue())) await filter.fill('');
+      if (!(await lines.count())) return undefined;
+      const text = (await lines.innerText()).replace(/\u00a0/g, ' ');
+      return text.includes(containing) ? text : undefined;
+    }, { what: `the output panel to show "${containing}"`, timeout: 20_000 });
+  }
+
+  // ------------------------------------------------------------------------------------------ webviews
+
+  /** The text of the first frame (webviews are nested iframes) whose body includes `containing`. */
+  async frameText(containing: string, timeout = 20_000): Promise<string> {
+    return waitFor(async () => {
+      for (const frame of this.page.frames()) {
+        const text = await frame.evaluate(() => (globalThis as unknown as PageGlobals & { document: { body: { innerText?: string } } }).document.body?.innerText ?? '').catch(() => '');
+        if (text.includes(containing)) return text;
+      }
+      return undefined;
+    }, { what: `a frame showing "${containing}"`, timeout });
+  }
+
   // ------------------------------------------------------------------------------------------ commands, notifications
 
   /** F1, types the command's palette label, waits for the exact entry, and runs it with Enter. */

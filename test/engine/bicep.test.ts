@@ -205,7 +205,12 @@ test('#disable-next-line suppresses our rule ids; the suppress fix writes one wi
   const suppressed = fix(f, 'Suppress restrict-outbound-network-access', text);
   assert.ok(suppressed.startsWith('// TODO: say why this is acceptable\n#disable-next-line restrict-outbound-network-access\nresource ai'), suppressed);
   assertParses(suppressed);
-  assert.deepEqual(lint(suppressed), []);
+  // The placeholder is no reason: the suppression itself is reported, until the reason typed in the editor is written.
+  assert.deepEqual(lint(suppressed).map((x) => `${x.ruleId} ${at(x)}`), ['require-suppression-reason 2:20 restrict-outbound-network-access']);
+  const found = f.fixes.find((x) => x.title.startsWith('Suppress restrict-outbound-network-access'))!;
+  const answered = applyFileEdits(text, editsFor([{ ...found, changes: found.ask!.answer('Sandbox (SEC-1)') }], () => text));
+  assert.ok(answered.startsWith('// Sandbox (SEC-1)\n#disable-next-line restrict-outbound-network-access\nresource ai'), answered);
+  assert.deepEqual(lint(answered), []);
   assert.equal(lint(`#disable-next-line no-unused-params\n${text}`).length, 1);
 });
 
@@ -351,7 +356,7 @@ resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = {
   }
 }
 
-#disable-next-line require-owner-tag
+#disable-next-line require-owner-tag // owner set by Azure Policy
 resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
   name: '\${prefix}-ai'
   location: 'eastus'

@@ -214,7 +214,9 @@ function checkInput(uri: string, text: string, stats: Stats, label: string, samp
   }
 }
 
-function checkFix(uri: string, overlay: ReadonlyMap<string, string>, before: readonly Finding[], finding: Finding, fix: Fix, label: string, analyse: boolean): void {
+function checkFix(uri: string, overlay: ReadonlyMap<string, string>, before: readonly Finding[], finding: Finding, asked: Fix, label: string, analyse: boolean): void {
+  // A fix that asks for a value (a reason, an owner) is applied with one typed, as in the editor.
+  const fix = asked.ask ? { ...asked, changes: asked.ask.answer('Approved by ai-platform (SEC-1234)') } : asked;
   const edits = editsFor([fix], (u) => overlay.get(u) ?? disk.readFile(u));
   assert.ok(edits.length, `${label}: offered without an edit`);
   const regions = fix.changes.flatMap(regionsOf);
@@ -237,7 +239,9 @@ function checkFix(uri: string, overlay: ReadonlyMap<string, string>, before: rea
   }
   // Approved-only outbound makes FQDN rules for storage wrong (a private endpoint rule is needed): that finding is the point.
   // A repaired entry (URL → host) is a host again: no-unexplained-fqdns, which reviews hosts, now sees it.
-  const expected = new Set(fix.title.startsWith('Set the isolation mode') ? ['no-broad-outbound-rules'] : finding.ruleId === 'valid-allowed-fqdns' ? ['no-unexplained-fqdns'] : []);
+  // An owner tag changes the messages that name the owner (no-unexplained-fqdns says whom to ask): same findings, new text.
+  const expected = new Set(fix.title.startsWith('Set the isolation mode') ? ['no-broad-outbound-rules']
+    : finding.ruleId === 'valid-allowed-fqdns' || /^(Add|Set) tag '/.test(fix.title) ? ['no-unexplained-fqdns'] : []);
   assert.deepEqual(added(before, findings).filter((k) => !expected.has(k.slice(0, k.indexOf('|')))), [], `${label}: adds findings`);
 }
 

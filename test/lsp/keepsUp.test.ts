@@ -144,7 +144,7 @@ test('a didOpen whose text is not a string is rejected once; its later changes a
     await client.change(good, `${' '.repeat(version)}${unsafe}`, version);
     await client.waitForDiagnostics(good, (d) => d.some((x) => versionOf(x) === version));
   }
-  assert.deepEqual(client.logs.filter((l) => l.includes(bad)), [`[ai-egress-guard] didOpen of ${bad} rejected: its text is number, not a string`]);
+  assert.deepEqual(client.logs.filter((l) => l.message.includes(bad)).map((l) => l.message), [`didOpen of ${bad} rejected: its text is number, not a string`]);
   assert.deepEqual(analysed(bad), []);
   assert.equal(client.diagnostics.has(bad), false);
   assert.equal(client.exited, false);

@@ -312,7 +312,7 @@ test('rule levels decide: off leaves a definition out, info is audited, --effect
   const { set, summary } = generatePolicy({ settings: s, effect: 'Deny' });
   assert.deepEqual(set.definitions.map((d) => d.name), ['ai-egress-guard-restrict-outbound-network-access', 'ai-egress-guard-require-owner-tag', 'ai-egress-guard-restrict-managed-network-outbound', 'ai-egress-guard-no-broad-outbound-rules']);
   assert.ok(!set.members.some((m) => m.ruleId === 'disable-public-network-access'));
-  assert.deepEqual(set.leftOut.map((l) => l.ruleId), ['no-wildcard-fqdns', 'disable-public-network-access', 'valid-allowed-fqdns', 'no-duplicate-fqdns', 'use-egress-capable-api-version', 'allow-required-fqdns']);
+  assert.deepEqual(set.leftOut.map((l) => l.ruleId), ['no-wildcard-fqdns', 'disable-public-network-access', 'valid-allowed-fqdns', 'no-duplicate-fqdns', 'use-egress-capable-api-version', 'allow-required-fqdns', 'require-suppression-reason']);
   // Both members of restrict-managed-network-outbound go with it, and its parameter.
   const off = generatePolicy({ settings: settings({ rules: { 'restrict-managed-network-outbound': 'off', 'no-broad-outbound-rules': 'off' } }) }).set;
   assert.deepEqual(off.members.filter((m) => /managed-network|outbound-rules/.test(m.ruleId)), []);

@@ -160,6 +160,7 @@ const PROBES: readonly AiResource[] = [
   resource('unknowns', { tags: new Unknown('reference'), properties: { restrictOutboundNetworkAccess: new Unknown('no default', 'restrict'), publicNetworkAccess: new Unknown('reference') } }),
   resource('legacy', { apiVersion: '2017-04-18', kind: 'ComputerVision', properties: { restrictOutboundNetworkAccess: true } }),
   resource('unlisted-kind', { kind: 'Bing.Search.v7', properties: {} }),
+  resource('empty-owner', { tags: { owner: '' }, properties: { restrictOutboundNetworkAccess: true } }),
   resource('list', {
     tags: { Owner: 'ai-platform' },
     properties: {
@@ -216,8 +217,11 @@ function offeredFixes(rule: Rule): DocumentedFix[] {
       for (const fix of report.fixes?.() ?? []) seen.set(fix.title, { title: fix.title, safe: fix.safe });
     }
   }
-  const suppress = suppressFix(rule.id);
-  seen.set(suppress.title, suppress);
+  // Findings about suppressions are not suppressed one by one in the editor.
+  if (!rule.checkSuppressions) {
+    const suppress = suppressFix(rule.id);
+    seen.set(suppress.title, suppress);
+  }
   return [...seen.values()];
 }
 

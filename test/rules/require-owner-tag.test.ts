@@ -4,6 +4,8 @@ import { rule } from '../../rules/require-owner-tag';
 import { absent, param, ruleTester } from '../support/ruleTester';
 
 const SUPPRESS = "Suppress require-owner-tag for 'oai' (with a reason)";
+const ADD = "Add tag 'owner' to 'oai' with the owner you type";
+const SET = "Set tag 'owner' of 'oai' to the owner you type";
 
 ruleTester(rule, {
   valid: [
@@ -16,18 +18,59 @@ ruleTester(rule, {
   ],
   invalid: [
     {
-      name: 'no tags: reported at the type, at info; no fix invents an owner, suppression is offered',
+      name: 'no tags: reported at the type, at info; the fix adds the owner the user types (no fix invents one)',
       tags: absent,
       errors: [{
         messageId: 'missing', at: ['type'], level: 'info', data: { resource: "'oai'", wanted: "'owner'" },
-        fixTitles: [SUPPRESS],
-        fixes: [{ title: SUPPRESS, output: { suppress: { 'require-owner-tag': 'TODO: say why this is acceptable' } } }],
+        fixTitles: [ADD, SUPPRESS],
+        fixes: [
+          {
+            // A new member goes last, as the writers add members.
+            title: ADD, answer: '  ai-platform@contoso.com ', safe: false, preferred: true,
+            outputText: {
+              arm: `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "resources": [
+    {
+      "type": "Microsoft.CognitiveServices/accounts",
+      "apiVersion": "2024-10-01",
+      "name": "oai",
+      "location": "eastus",
+      "kind": "OpenAI",
+      "properties": {},
+      "tags": {
+        "owner": "ai-platform@contoso.com"
+      }
+    }
+  ]
+}
+`,
+              bicep: `resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: 'oai'
+  location: 'eastus'
+  kind: 'OpenAI'
+  properties: {}
+  tags: {
+    owner: 'ai-platform@contoso.com'
+  }
+}
+`,
+            },
+          },
+          { title: SUPPRESS, output: { suppress: { 'require-owner-tag': 'TODO: say why this is acceptable' } } },
+          { title: SUPPRESS, answer: 'Owner tag added by Azure Policy\n(modify effect).', output: { suppress: { 'require-owner-tag': 'Owner tag added by Azure Policy (modify effect).' } } },
+        ],
       }],
     },
     {
-      name: 'tags without an owner: reported at the tags',
+      name: 'tags without an owner: reported at the tags; the fix adds the first configured name',
       tags: { env: 'prod' },
-      errors: [{ messageId: 'missing', at: ['tags'], message: /has no owner tag \('owner'\)/ }],
+      options: { ownerTagNames: ['team', 'owner'] },
+      errors: [{
+        messageId: 'missing', at: ['tags'], message: /has no owner tag \('team' or 'owner'\)/,
+        fixes: [{ title: "Add tag 'team' to 'oai'", answer: 'ai-platform', output: { tags: { env: 'prod', team: 'ai-platform' } } }],
+      }],
     },
     {
       name: 'a tag name that is not configured',
@@ -45,8 +88,8 @@ ruleTester(rule, {
       tags: { owner: ' ' },
       errors: [{
         messageId: 'empty', at: ['tags', 'owner'], level: 'info', data: { tag: 'owner' }, message: /has an empty 'owner' tag/,
-        fixTitles: [SUPPRESS],
-        fixes: [{
+        fixTitles: [SET, SUPPRESS],
+        fixes: [{ title: SET, answer: 'ai-platform', output: { tags: { owner: 'ai-platform' } } }, {
           title: SUPPRESS, only: 'arm',
           output: { suppress: { 'require-owner-tag': 'TODO: say why this is acceptable' } },
         }, {

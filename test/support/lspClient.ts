@@ -18,13 +18,14 @@ export class TestClient {
   readonly statuses: { uri: string; state: string; message?: string }[] = [];
   /** Every publishDiagnostics received, in order. */
   readonly published: PublishDiagnosticsParams[] = [];
-  /** window/logMessage texts and $/logTrace messages (sent once `trace('verbose')` is called), in order. */
-  readonly logs: string[] = [];
   readonly traces: string[] = [];
   /** The spawned server's exit code (null when killed by a signal). */
   readonly exit?: Promise<number | null>;
   /** Editor settings; the account-wide info rules are off unless a test turns them on (their own tests cover them). */
   settings: Record<string, unknown> = { rules: { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off' } };
+
+  /** The server's log (window/logMessage): type 1 error, 2 warning, 3 info, 4 log. */
+  readonly logs: { type: number; message: string }[] = [];
 
   /** Without `serve`, spawns dist/server.js; with it, calls `serve` with the server end of an in-memory connection. */
   constructor(serve?: (connection: Connection) => void) {
@@ -47,7 +48,7 @@ export class TestClient {
       this.changed();
     });
     this.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map(() => this.settings));
-    this.connection.onNotification('window/logMessage', (p: { message: string }) => { this.logs.push(p.message); this.changed(); });
+    this.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => { this.logs.push(p); this.changed(); });
     this.connection.onNotification('$/logTrace', (p: { message: string }) => { this.traces.push(p.message); this.changed(); });
     this.connection.onNotification('aiEgressGuard/auditProgress', () => undefined);
     this.connection.onNotification('aiEgressGuard/status', (p: { uri: string; state: string; message?: string }) => { this.statuses.push(p); });

@@ -80,6 +80,8 @@ export interface FixCase {
   readonly outputText?: Partial<Record<Format, string>>;
   /** The output must be clean for every rule of the registry. */
   readonly clean?: boolean;
+  /** For a fix that asks for a value (`Fix.ask`): what the user types; the fix then writes it. */
+  readonly answer?: string;
   /** With `code`: other fixed files (modules), by file name, per format; files not named must stay as they were. */
   readonly outputFiles?: Partial<Record<Format, Readonly<Record<string, string>>>>;
   /** Re-analysed with every rule, the fixed files have exactly the findings they had, less the fixed one. */
@@ -174,7 +176,9 @@ export function runInvalid(rule: Rule, c: InvalidCase, format: Format): void {
       const fix = pickFix(f, fc, label);
       if (fc.safe !== undefined) assert.equal(fix.safe, fc.safe, `${label}: '${fix.title}' safe`);
       if (fc.preferred !== undefined) assert.equal(fix.preferred ?? false, fc.preferred, `${label}: '${fix.title}' preferred`);
-      const fixed = applyFixes([fix], input.files);
+      if (fc.answer !== undefined) assert.ok(fix.ask, `${label}: '${fix.title}' asks for no value`);
+      const applied = fc.answer !== undefined && fix.ask ? { ...fix, changes: fix.ask.answer(fc.answer) } : fix;
+      const fixed = applyFixes([applied], input.files);
       assertOutput(c, fc, input, fixed, `${label}: '${fix.title}'`);
       assertFixedAway(rule, c, input, fixed, [f], found, fc.clean ?? false, `${label}: '${fix.title}'`);
       if (fc.outputFiles || c.files) assertOtherFiles(fc, input, fixed, `${label}: '${fix.title}'`);

@@ -67,6 +67,8 @@ export const WORKSPACE_FILES: Record<string, string> = {
   'hardened.json': hardenedTemplate('openai-hardened'),
   'never-opened.json': armTemplate('audit-only'),
   'rules-off.json': armTemplate('openai-rules-off'),
+  // No owner tag: the e2e suite suppresses a finding with a reason and adds the owner tag here.
+  'owner.json': armTemplate('openai-owner'),
   'main.bicep': BICEP_UNSAFE,
 };
 

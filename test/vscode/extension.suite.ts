@@ -63,10 +63,21 @@ suite('Azure AI Egress Guard in VS Code', function () {
     await poll(() => extension.isActive, `${EXTENSION_ID} to activate on ${doc.languageId}`);
   });
 
-  test('registers "Show Output Channel", the action of its language status item', async () => {
+  test('registers Show Output (the action of its language status item), Restart Server and its own commands', async () => {
     const commands = await vscode.commands.getCommands(true);
-    assert.ok(commands.includes('aiEgressGuard.showOutputChannel'), 'aiEgressGuard.showOutputChannel is registered');
+    for (const id of ['aiEgressGuard.showOutputChannel', 'aiEgressGuard.restartServer', 'aiEgressGuard.openSample', 'aiEgressGuard.showRuleDocumentation', 'aiEgressGuard.applyFixWithValue']) {
+      assert.ok(commands.includes(id), `${id} is registered`);
+    }
     await vscode.commands.executeCommand('aiEgressGuard.showOutputChannel');
+  });
+
+  test('Restart Server: the restarted server publishes diagnostics again', async () => {
+    const target = uri('owner.json');
+    await vscode.commands.executeCommand('aiEgressGuard.restartServer');
+    // A file opened after the restart is analysed by the new server.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(target));
+    await poll(() => outbound(target, 'openai-owner').length > 0, `the ${RULE} diagnostic for owner.json after the restart`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   test('reports the unrestricted AI service on the type value, with a documented rule code', async () => {
@@ -79,8 +90,10 @@ suite('Azure AI Egress Guard in VS Code', function () {
     assert.equal(diagnostic.source, SOURCE);
     assert.equal(codeOf(diagnostic), RULE);
     if (typeof diagnostic.code === 'object') {
-      assert.ok(/^https?$/.test(diagnostic.code.target.scheme), `code target ${diagnostic.code.target.toString()}`);
-      assert.ok(diagnostic.code.target.toString().includes(RULE), `code target ${diagnostic.code.target.toString()} should link to the rule's docs`);
+      // The rule's page bundled in the extension, opened in the Markdown preview by a command link (offline).
+      assert.equal(diagnostic.code.target.scheme, 'command', `code target ${diagnostic.code.target.toString()}`);
+      assert.equal(diagnostic.code.target.path, 'aiEgressGuard.showRuleDocumentation');
+      assert.deepEqual(JSON.parse(diagnostic.code.target.query), [RULE]);
     }
     assert.match(diagnostic.message, /'openai-unsafe'/);
     const start = doc.getText().indexOf(`"${AI_TYPE}"`);

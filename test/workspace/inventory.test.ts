@@ -280,7 +280,8 @@ test('suppressed findings are kept apart with their justification, counted by ru
     'b.json restrict-outbound-network-access {"kind":"inSource","justification":"sandbox, no data"}',
     'b.json require-owner-tag {"kind":"inSource","justification":""}',
   ]);
-  assert.deepEqual(results.flatMap((r) => r.findings.map((f) => f.ruleId)), ['disable-public-network-access', 'disable-public-network-access']);
+  // The empty justification is itself reported (require-suppression-reason, at the entry).
+  assert.deepEqual(results.flatMap((r) => r.findings.map((f) => f.ruleId)), ['disable-public-network-access', 'disable-public-network-access', 'require-suppression-reason']);
   assert.deepEqual(summary.suppressed, { total: 3, byRule: { 'require-owner-tag': 2, 'restrict-outbound-network-access': 1 } });
   assert.match(summaryText(summary), / 3 suppressed \(require-owner-tag: 2, restrict-outbound-network-access: 1\)\.$/);
   const arm0 = inventory.instances.find((i) => i.name === 'arm-ai')!;

@@ -1,6 +1,6 @@
 // The engine's entry point: one file in, findings out. Used by the language server and the CLI.
 
-import { rules as registry, defaultOptions, formatMessage, subjectTypes, type Level, type MessageData, type OptionValues, type Rule } from '../../../rules';
+import { rules as registry, PLACEHOLDER_REASON, defaultOptions, formatMessage, subjectTypes, type Level, type MessageData, type OptionValues, type Rule, type WrittenSuppression } from '../../../rules';
 import { keepShapes } from './shapes';
 import { loadArm } from './arm/load';
 import { loadBicep, loadBicepParam } from './bicep/load';
@@ -167,6 +167,8 @@ export interface Loaded {
   readonly reportAtSitesIn?: string;
   /** The suppression of the file's own comments (Bicep's #disable-next-line) that covers a finding, if any. */
   readonly suppressionOf?: (finding: Finding) => Suppression | undefined;
+  /** The suppressions written in the file, for rules about suppressions (read only when one is enabled). */
+  readonly suppressions?: () => readonly WrittenSuppression[];
   /** The template the runs evaluate, when it is not the file (a `.bicepparam` file's `using`). */
   readonly templateUri?: string;
   /** The parameter file of each run (by index), if any. */
@@ -224,7 +226,7 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
     if (skipped.length) notes = [deployedNote(skipped.map((r) => r.rule))];
   }
   const perRun = loaded.runs.map((graph) => checkAll(graph, options.settings, loaded.deployed ? 'never' : options.fixes ?? true, rules));
-  let findings = mergeFindings(perRun);
+  let findings = [...mergeFindings(perRun), ...checkSuppressions(loaded, rules, options.rules ?? [])];
   const sites = loaded.reportAtSitesIn;
   if (sites) {
     findings = findings
@@ -507,12 +509,45 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
   return finding;
 }
 
-/** Suppression is recorded on the resource (metadata in ARM, `#disable-next-line` in Bicep), with a reason to fill in. */
+/** Runs the rules about suppressions on the file's suppressions of known rules (not Bicep's own linter rules). */
+function checkSuppressions(loaded: Loaded, enabled: readonly EnabledRule[], extra: readonly Rule[]): Finding[] {
+  const checkers = enabled.filter((e) => e.rule.checkSuppressions);
+  if (!checkers.length || !loaded.suppressions) return [];
+  const ids = new Set([...registry, ...extra].map((r) => r.id));
+  const written = loaded.suppressions().filter((s) => ids.has(s.ruleId));
+  const findings: Finding[] = [];
+  for (const { rule, level, options } of checkers) {
+    for (const report of rule.checkSuppressions!(written.filter((s) => !s.alongside?.includes(rule.id)), { options })) {
+      const loc = isNode(report.at) ? report.at.loc : report.at;
+      const data = report.data ?? {};
+      const template = rule.messages[report.messageId];
+      if (template === undefined) throw new Error(`rule '${rule.id}' reported unknown message id '${report.messageId}'`);
+      const messageText = formatMessage(template, data);
+      const resource = written.find((s) => s.loc.start === loc.start && s.loc.end === loc.end)?.resource ?? '';
+      findings.push({
+        ruleId: rule.id, level: report.advisory ? 'info' : level, messageId: report.messageId, data, messageText, message: messageText,
+        loc, resource, related: [], fixes: [], fixable: false,
+      });
+    }
+  }
+  return findings;
+}
+
+/**
+ * Suppression is recorded on the resource (metadata in ARM, `#disable-next-line` in Bicep) with a reason: an editor
+ * asks for it; elsewhere the placeholder is written, which require-suppression-reason reports.
+ */
 function suppressFix(ruleId: string, resource: AiResource, at: Loc): Fix {
+  const intent = (reason: string) => [{ kind: 'suppress', resource, ruleId, reason, at }] as const;
   return {
     title: `Suppress ${ruleId} for '${resource.name}' (with a reason)`,
     safe: false,
-    changes: [{ kind: 'suppress', resource, ruleId, reason: 'TODO: say why this is acceptable', at }],
+    changes: intent(PLACEHOLDER_REASON),
+    ask: {
+      prompt: `Why is this exception to ${ruleId} acceptable for '${resource.name}'? The reason is written with the suppression, for reviewers.`,
+      example: 'Sandbox subscription without customer data; approved by ai-platform (SEC-1234).',
+      answer: (reason) => intent(reason.replace(/\s+/g, ' ').trim()),
+    },
   };
 }
 

@@ -115,4 +115,17 @@ export interface Fix {
   readonly safe: boolean;
   readonly preferred?: boolean;
   readonly changes: readonly FixIntent[];
+  /**
+   * A value only the user knows (a suppression's reason, a resource's owner): an editor asks for it with `prompt`,
+   * refuses an empty answer and writes `answer(value)`; `changes` hold a placeholder where the value goes.
+   */
+  readonly ask?: FixQuestion;
+}
+
+export interface FixQuestion {
+  /** What to type, e.g. "Why is this exception acceptable?". */
+  readonly prompt: string;
+  /** An example answer shown greyed in the input box. */
+  readonly example?: string;
+  answer(value: string): readonly FixIntent[];
 }

@@ -2,7 +2,7 @@
 // rule or option cannot be left out: the `aiEgressGuard.rules` setting of package.json and the rule and option
 // tables of docs/configuration.md. `npm run gen:config` writes both; a test checks they are up to date.
 
-import { docsUrl, rules as registry, type Level, type LevelSetting, type OptionSchema, type Rule } from '../../../rules';
+import { rules as registry, type Level, type LevelSetting, type OptionSchema, type Rule } from '../../../rules';
 import { LEVEL_SETTINGS as LEVELS } from './config';
 
 export const RULES_SETTING = 'aiEgressGuard.rules';
@@ -42,12 +42,17 @@ function optionSchema(schema: OptionSchema): Schema {
   return schema.type === 'array' ? { ...schema, items: { ...schema.items, minLength: 1 } } : { ...schema };
 }
 
+/** The extension's command opening a rule's bundled page in the Markdown preview (no network); the settings UI runs command links. */
+function docsLink(ruleId: string): string {
+  return `command:aiEgressGuard.showRuleDocumentation?${encodeURIComponent(JSON.stringify([ruleId]))}`;
+}
+
 /** One rule's setting: a level, or Bicep's `{ "level": ..., "<option>": ... }`. */
 function ruleSchema(rule: Rule): Schema {
   const options = Object.entries(rule.options ?? {});
   const optionLines = options.length ? `\n\nOptions (object form): ${options.map(([name, schema]) => optionText(name, schema)).join(' ')}` : '';
   return {
-    markdownDescription: `${rule.description} Default level: \`${rule.defaultLevel}\`. [Documentation](${docsUrl(rule.id)})${optionLines}`,
+    markdownDescription: `${rule.description} Default level: \`${rule.defaultLevel}\`. [Documentation](${docsLink(rule.id)})${optionLines}`,
     anyOf: [
       { ...levelSchema(rule.defaultLevel), default: rule.defaultLevel },
       {

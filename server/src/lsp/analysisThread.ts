@@ -7,10 +7,11 @@
 import { CancellationTokenSource, TextDocuments, type CodeActionParams, type Connection, type DidChangeTextDocumentParams, type DidCloseTextDocumentParams, type DidOpenTextDocumentParams, type DidSaveTextDocumentParams, type Disposable, type HoverParams, type PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { warmUp } from '../engine/warmup';
-import type { AuditParams, EditorSettings } from '../../../shared/protocol';
+import type { AuditParams, EditorSettings, FixWithValueParams } from '../../../shared/protocol';
 import { runAudit } from './audit';
 import { CodeActions } from './codeActions';
 import { provideHover } from './hover';
+import type { Log } from './log';
 import { SettingsStore } from './config';
 import { applyBurst } from './burst';
 import { Validator, type Analyze } from './documents';
@@ -24,7 +25,8 @@ export type ToAnalysis =
   /** The editor's settings; `configFiles` when config files on disk may have changed too. */
   | { readonly t: 'settings'; readonly editor: EditorSettings; readonly configFiles: boolean }
   | { readonly t: 'diskChanged' }
-  | { readonly t: 'codeAction'; readonly id: number; readonly params: CodeActionParams; readonly versionedEdits: boolean }
+  | { readonly t: 'codeAction'; readonly id: number; readonly params: CodeActionParams; readonly versionedEdits: boolean; readonly clientCommands: boolean }
+  | { readonly t: 'fixWithValue'; readonly id: number; readonly params: FixWithValueParams; readonly versionedEdits: boolean; readonly clientCommands: boolean }
   | { readonly t: 'audit'; readonly id: number; readonly params: AuditParams }
   | { readonly t: 'hover'; readonly id: number; readonly params: HoverParams }
   | { readonly t: 'cancel'; readonly id: number };
@@ -33,7 +35,7 @@ export type ToAnalysis =
 export type FromAnalysis =
   | { readonly t: 'diagnostics'; readonly params: PublishDiagnosticsParams }
   | { readonly t: 'notification'; readonly method: string; readonly params: unknown }
-  | { readonly t: 'log'; readonly message: string }
+  | { readonly t: 'log'; readonly level: keyof Log; readonly message: string }
   | { readonly t: 'analysed'; readonly uri: string; readonly version: number | null; readonly ms: number }
   | { readonly t: 'reply'; readonly id: number; readonly result?: unknown; readonly error?: string };
 
@@ -48,7 +50,11 @@ type Handler<P> = (params: P) => void;
 /** Serves analyses on `port` until the thread ends. `analyze` replaces the engine (tests, on the main thread). */
 export function serveAnalyses(port: Port, analyze?: Analyze): void {
   const send = (message: FromAnalysis) => port.postMessage(message);
-  const log = (message: string) => send({ t: 'log', message });
+  const log: Log = {
+    info: (message) => send({ t: 'log', level: 'info', message }),
+    warn: (message) => send({ t: 'log', level: 'warn', message }),
+    error: (message) => send({ t: 'log', level: 'error', message }),
+  };
   // The part of a Connection that TextDocuments, the validator, the settings and the audit use, over the port.
   const sync: { open?: Handler<DidOpenTextDocumentParams>; change?: Handler<DidChangeTextDocumentParams>; close?: Handler<DidCloseTextDocumentParams>; save?: Handler<DidSaveTextDocumentParams> } = {};
   const none: Disposable = { dispose: () => undefined };
@@ -87,7 +93,7 @@ export function serveAnalyses(port: Port, analyze?: Analyze): void {
         const text = applyBurst(doc, list.flatMap((p) => p.contentChanges));
         sync.change?.({ textDocument: { uri, version: list[list.length - 1].textDocument.version }, contentChanges: [{ text }] });
       } catch (error) {
-        log(`changes of ${uri} could not be applied: ${(error as Error | undefined)?.stack ?? String(error)}`);
+        log.error(`changes of ${uri} could not be applied: ${(error as Error | undefined)?.stack ?? String(error)}`);
       }
     }
   }
@@ -95,7 +101,7 @@ export function serveAnalyses(port: Port, analyze?: Analyze): void {
   try {
     warmUp();
   } catch (error) {
-    log(`warm-up failed: ${(error as Error | undefined)?.stack ?? String(error)}`);
+    log.error(`warm-up failed: ${(error as Error | undefined)?.stack ?? String(error)}`);
   }
   validator.listen();
   documents.listen(connection);
@@ -134,17 +140,22 @@ export function serveAnalyses(port: Port, analyze?: Analyze): void {
         case 'hover': return reply(message.id, () => provideHover(message.params, documents, validator));
         case 'codeAction':
           codeActions.versionedEdits = message.versionedEdits;
+          codeActions.clientCommands = message.clientCommands;
           return reply(message.id, () => codeActions.provide(message.params));
+        case 'fixWithValue':
+          codeActions.versionedEdits = message.versionedEdits;
+          codeActions.clientCommands = message.clientCommands;
+          return reply(message.id, () => codeActions.withValue(message.params));
         case 'audit': {
           const source = new CancellationTokenSource();
           cancellations.set(message.id, source);
-          return reply(message.id, () => runAudit(message.params, source.token, connection, settings, validator).finally(() => cancellations.delete(message.id)));
+          return reply(message.id, () => runAudit(message.params, source.token, connection, settings, validator, log).finally(() => cancellations.delete(message.id)));
         }
         case 'cancel': return cancellations.get(message.id)?.cancel();
       }
     } catch (error) {
       // A malformed message (a change of a range outside the text) must not stop the thread.
-      log(`${message.t} failed: ${(error as Error | undefined)?.stack ?? String(error)}`);
+      log.error(`${message.t} failed: ${(error as Error | undefined)?.stack ?? String(error)}`);
     }
   });
 }

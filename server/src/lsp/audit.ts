@@ -8,11 +8,13 @@ import { collectFiles } from '../workspace/files';
 import { AuditProgressNotification, type AuditParams, type AuditResponse } from '../../../shared/protocol';
 import type { SettingsStore } from './config';
 import type { Validator } from './documents';
+import type { Log } from './log';
 import { version } from '../../../package.json';
 
 export async function runAudit(
-  params: AuditParams, token: CancellationToken, connection: Connection, settings: SettingsStore, validator: Validator,
+  params: AuditParams, token: CancellationToken, connection: Connection, settings: SettingsStore, validator: Validator, log: Log,
 ): Promise<AuditResponse> {
+  const started = Date.now();
   const files: string[] = [];
   const listings = new Map<string, string[]>();
   for (const folder of params.folders) {
@@ -36,6 +38,8 @@ export async function runAudit(
   });
   for (const result of audit.results) validator.publishAudited(result);
   const summary = summarize(audit, files.length);
+  const rules = Object.entries(summary.byRule).map(([id, n]) => `${id}: ${n}`).join(', ');
+  log.info(`audit of ${params.folders.join(', ')}${cancelled ? ' (cancelled)' : ''}: ${summary.files} files, ${summary.instances} AI service instances (${summary.restricted} restricted), ${summary.suppressed.total} suppressed, ${summary.findings} findings${rules ? ` (${rules})` : ''}, ${audit.problems.length} file problems, in ${Date.now() - started} ms`);
   return {
     files: summary.files,
     resources: summary.instances,

@@ -1,12 +1,15 @@
 // Quick fixes for our diagnostics and source.fixAll.ai-egress-guard. Edits come from the analysis of the very text
 // the client has and are sent as versioned TextDocumentEdits, so a client never applies them to newer text.
+// Per rule of the diagnostics under the cursor, as vscode-eslint does: "Fix all <rule-id> problems in this file"
+// (its safe fixes) and "Show documentation for <rule-id>". Fixes that ask for a value run a client command.
 
-import { CodeActionKind, TextDocumentEdit, type CodeAction, type CodeActionParams, type TextDocuments, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
+import { CodeActionKind, TextDocumentEdit, type CodeAction, type CodeActionParams, type Diagnostic, type TextDocuments, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { editsFor, type FileEdit } from '../engine/edits';
 import { fixAllEdits } from '../engine/fixAll';
+import type { Fix } from '../engine/fixes';
 import { rangeOf } from '../engine/text';
-import type { DiagnosticData } from '../../../shared/protocol';
+import { ASK_FIX_COMMAND, SHOW_RULE_DOCS_COMMAND, type AskFixArgs, type DiagnosticData, type FixWithValueParams } from '../../../shared/protocol';
 import { SOURCE } from './diagnostics';
 import type { Analysis, Validator } from './documents';
 
@@ -15,6 +18,8 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.ai-egress-guard`;
 export class CodeActions {
   /** Whether the client takes `documentChanges` (versioned edits); else plain `changes`, checked here only. */
   versionedEdits = false;
+  /** Whether the client runs our commands (ASK_FIX_COMMAND, SHOW_RULE_DOCS_COMMAND): see InitializationOptions. */
+  clientCommands = false;
 
   constructor(private readonly documents: TextDocuments<TextDocument>, private readonly validator: Validator) {}
 
@@ -30,23 +35,63 @@ export class CodeActions {
     const analysis = this.validator.current(doc);
     if (!analysis?.findings.size) return [];
     const actions: CodeAction[] = [];
+    const findings = [...analysis.findings.values()];
     if (fixAll) {
-      const findings = [...analysis.findings.values()];
       const safe = findings.some((f) => f.fixes.some((x) => x.safe));
       // Safe fixes to a fixed point (fixes that make new duplicates are followed by their removal), ESLint-style.
       const edit = safe ? this.workspaceEdit(analysis, fixAllEdits(findings, (uri) => analysis.reads.get(uri)?.text)) : undefined;
       if (edit) actions.push({ title: 'Fix all safe AI Egress Guard problems', kind: FIX_ALL_KIND, edit });
       return actions;
     }
+    const byRule = new Map<string, Diagnostic[]>();
     for (const diagnostic of diagnostics) {
       const key = (diagnostic.data as Partial<DiagnosticData>).key;
       const finding = typeof key === 'string' ? analysis.findings.get(key) : undefined;
-      for (const fix of finding?.fixes ?? []) {
-        const edit = this.workspaceEdit(analysis, editsFor([fix], (uri) => analysis.reads.get(uri)?.text));
-        if (edit) actions.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, edit });
+      if (!finding) continue;
+      byRule.set(finding.ruleId, [...byRule.get(finding.ruleId) ?? [], diagnostic]);
+      for (const fix of finding.fixes) {
+        // A client that cannot ask is not offered the fix: its placeholder would pass for a value (an owner).
+        if (fix.ask && !this.clientCommands) continue;
+        const action = fix.ask ? this.askAction(fix, doc, key!, diagnostic) : this.editAction(fix, analysis, diagnostic);
+        if (action) actions.push(action);
+      }
+    }
+    for (const [ruleId, ruleDiagnostics] of byRule) {
+      const ofRule = findings.filter((f) => f.ruleId === ruleId);
+      if (ofRule.some((f) => f.fixes.some((x) => x.safe))) {
+        const edit = this.workspaceEdit(analysis, fixAllEdits(ofRule, (uri) => analysis.reads.get(uri)?.text));
+        if (edit) actions.push({ title: `Fix all ${ruleId} problems in this file`, kind: CodeActionKind.QuickFix, diagnostics: ruleDiagnostics, edit });
+      }
+    }
+    if (this.clientCommands) {
+      for (const ruleId of byRule.keys()) {
+        const title = `Show documentation for ${ruleId}`;
+        actions.push({ title, kind: CodeActionKind.QuickFix, command: { title, command: SHOW_RULE_DOCS_COMMAND, arguments: [ruleId] } });
       }
     }
     return actions;
+  }
+
+  /** The edit of a fix that asked for a value, with the value typed; null when the document is no longer as analysed. */
+  withValue(params: FixWithValueParams): WorkspaceEdit | null {
+    const doc = this.documents.get(params.uri);
+    const value = params.value.trim();
+    if (!doc || doc.version !== params.version || !value) return null;
+    const analysis = this.validator.current(doc);
+    const fix = analysis?.findings.get(params.key)?.fixes.find((f) => f.title === params.title);
+    if (!analysis || !fix?.ask) return null;
+    return this.workspaceEdit(analysis, editsFor([{ ...fix, changes: fix.ask.answer(value) }], (uri) => analysis.reads.get(uri)?.text)) ?? null;
+  }
+
+  private editAction(fix: Fix, analysis: Analysis, diagnostic: Diagnostic): CodeAction | undefined {
+    const edit = this.workspaceEdit(analysis, editsFor([fix], (uri) => analysis.reads.get(uri)?.text));
+    return edit && { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, edit };
+  }
+
+  /** A fix that needs a value only the user knows: the client asks for it (input box), then requests the edit. */
+  private askAction(fix: Fix, doc: TextDocument, key: string, diagnostic: Diagnostic): CodeAction {
+    const args: AskFixArgs = { uri: doc.uri, version: doc.version, key, title: fix.title, prompt: fix.ask!.prompt, ...(fix.ask!.example ? { example: fix.ask!.example } : {}) };
+    return { title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fix.preferred, command: { title: fix.title, command: ASK_FIX_COMMAND, arguments: [args] } };
   }
 
   /** Edits against the texts the analysis read, versioned; undefined if one of those files has changed since. */

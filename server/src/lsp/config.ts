@@ -5,6 +5,7 @@ import { MessageType, ShowMessageNotification, type Connection, type InitializeP
 import { validateSettings, type Settings } from '../engine/config';
 import { ConfigCache } from '../workspace/node-host';
 import type { EditorSettings } from '../../../shared/protocol';
+import type { Log } from './log';
 
 export class SettingsStore {
   private editor: EditorSettings = {};
@@ -13,7 +14,10 @@ export class SettingsStore {
   /** Config-file problems already shown: each is shown once, as the CLI prints it once. */
   private readonly reported = new Set<string>();
 
-  constructor(private readonly connection: Connection, private readonly log: (message: string) => void) {}
+  /** Config files already logged (with what they set), by path. */
+  private readonly logged = new Set<string>();
+
+  constructor(private readonly connection: Connection, private readonly log: Log) {}
 
   initialize(params: InitializeParams): void {
     this.canPull = !!params.capabilities.workspace?.configuration;
@@ -33,10 +37,11 @@ export class SettingsStore {
       try {
         this.editor = ((await this.connection.workspace.getConfiguration('aiEgressGuard')) ?? {}) as EditorSettings;
       } catch (error) {
-        this.log(`could not read settings: ${(error as Error).message}`);
+        this.log.error(`could not read settings: ${(error as Error).message}`);
       }
     }
     this.configs.clear();
+    this.logged.clear();
   }
 
   /** The editor's settings as last read (the analysis thread is given them). */
@@ -57,12 +62,18 @@ export class SettingsStore {
   }
 
   settingsFor(filePath: string | undefined): Settings {
-    const settings = this.configs.settingsFor(filePath ?? path.join(process.cwd(), 'untitled'), this.editorOverrides());
+    const file = filePath ?? path.join(process.cwd(), 'untitled');
+    const settings = this.configs.settingsFor(file, this.editorOverrides());
+    const config = this.configs.configFor(file);
+    if (config && !this.logged.has(config.path)) {
+      this.logged.add(config.path);
+      this.log.info(`config file ${config.path} (for ${path.dirname(file)}) sets ${describeSettings(config.settings)}`);
+    }
     for (const problem of this.configs.problems()) {
       if (this.reported.has(problem)) continue;
       this.reported.add(problem);
       void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message: `AI Egress Guard: ${problem}` });
-      this.log(problem);
+      this.log.warn(problem);
     }
     return settings;
   }
@@ -78,7 +89,22 @@ export class SettingsStore {
     if (this.editor.ownerTagNames?.length) raw.ownerTagNames = this.editor.ownerTagNames;
     if (this.editor.cloud) raw.cloud = this.editor.cloud;
     const { settings, problems } = validateSettings(raw, 'settings (aiEgressGuard)');
-    for (const problem of problems) this.log(problem);
+    for (const problem of problems) this.log.warn(problem);
     return settings;
   }
+}
+
+/** What a config file sets, in one line for the log: `rules: a=off, b=warning; cloud: AzureChinaCloud`. */
+export function describeSettings(settings: Partial<Settings>): string {
+  const parts: string[] = [];
+  const rules = Object.entries(settings.rules ?? {}).map(([id, level]) => `${id}=${level}`);
+  const options = Object.entries(settings.ruleOptions ?? {}).map(([id, o]) => `${id} ${JSON.stringify(o)}`);
+  if (rules.length) parts.push(`rules: ${rules.join(', ')}`);
+  if (options.length) parts.push(`rule options: ${options.join(', ')}`);
+  if (settings.ownerTagNames) parts.push(`ownerTagNames: ${settings.ownerTagNames.join(', ')}`);
+  if (settings.cloud) parts.push(`cloud: ${settings.cloud}`);
+  if (settings.exclude?.length) parts.push(`exclude: ${settings.exclude.join(', ')}`);
+  const parameterFiles = Object.keys(settings.parameterFiles ?? {});
+  if (parameterFiles.length) parts.push(`parameterFiles for ${parameterFiles.join(', ')}`);
+  return parts.length ? parts.join('; ') : 'nothing (defaults)';
 }

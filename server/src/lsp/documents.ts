@@ -11,6 +11,7 @@ import { bicepModuleCacheUri, nodeFileHost, uriToPath } from '../workspace/node-
 import { fileTooLarge, MAX_FILE_BYTES } from '../workspace/files';
 import { StatusNotification } from '../../../shared/protocol';
 import type { SettingsStore } from './config';
+import type { Log } from './log';
 import { analysisErrorDiagnostic, errorMessage, keyFindings, problemDiagnostics, SOURCE, toDiagnostic } from './diagnostics';
 
 /** A file as an analysis read it. */
@@ -77,7 +78,7 @@ export class Validator {
     private readonly connection: Connection,
     private readonly documents: TextDocuments<TextDocument>,
     private readonly settings: SettingsStore,
-    private readonly log: (message: string) => void,
+    private readonly log: Log,
     private readonly options: ValidatorOptions = {},
   ) {
     this.host = nodeFileHost((uri) => documents.get(uri)?.getText());
@@ -237,7 +238,7 @@ export class Validator {
     try {
       analysis = this.analyse(uri, text, version, kind);
     } catch (thrown) {
-      this.log(`internal error while analysing ${uri}: ${(thrown as Error | undefined)?.stack ?? String(thrown)}`);
+      this.log.error(`internal error while analysing ${uri}: ${(thrown as Error | undefined)?.stack ?? String(thrown)}`);
       // Kept, so code actions on this version do not run the failing analysis again.
       analysis = { uri, version, findings: new Map(), problems: [], reads: new Map([[uri, { text, version }]]), dependsOn: new Set() };
       error = thrown ?? new Error('unknown error');

@@ -8,13 +8,14 @@ import {
   createConnection, CodeActionKind, ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind,
   type CancellationToken, type Connection,
 } from 'vscode-languageserver/node';
-import { AuditRequest, InventoryRequest, type AuditResponse } from '../../../shared/protocol';
+import { AuditRequest, FixWithValueRequest, InventoryRequest, type AuditResponse, type InitializationOptions } from '../../../shared/protocol';
 import type { Inventory } from '../../../shared/inventory';
 import { serveAnalyses, type FromAnalysis, type Port, type ToAnalysis } from './analysisThread';
 import { FIX_ALL_KIND } from './codeActions';
 import { SettingsStore } from './config';
 import { SOURCE } from './diagnostics';
 import type { Analyze } from './documents';
+import type { Log } from './log';
 import { registerPolicyRequest } from './policy';
 import { version } from '../../../package.json';
 
@@ -29,9 +30,15 @@ const ANALYSIS_THREAD = 'ai-egress-guard/analysis';
 const PREFIX = '[ai-egress-guard]';
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
-  const log = (message: string) => connection.console.log(`${PREFIX} ${message}`);
+  // Levels as a LogOutputChannel shows them: errors (analysis failures), warnings (config mistakes), info.
+  const log: Log = {
+    info: (message) => connection.console.info(message),
+    warn: (message) => connection.console.warn(message),
+    error: (message) => connection.console.error(message),
+  };
   const settings = new SettingsStore(connection, log);
   let versionedEdits = false;
+  let clientCommands = false;
   /** The newest version of each open document: diagnostics of an older one are superseded, not published. */
   const latest = new Map<string, number>();
   /** Documents whose didOpen was malformed: not synced, so their later changes are dropped, not analysed. */
@@ -49,7 +56,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         return;
       }
       case 'notification': return void connection.sendNotification(message.method, message.params);
-      case 'log': return log(message.message);
+      case 'log': return log[message.level](message.message);
       // Shown in the client's trace (aiEgressGuard.trace.server): how often and how long files are analysed.
       case 'analysed': return connection.tracer.log(`analysed ${message.uri} (version ${message.version ?? 'on disk'}) in ${message.ms} ms`);
       case 'reply': {
@@ -72,6 +79,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     settings.initialize(params);
     versionedEdits = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
     analysis.post({ t: 'settings', editor: settings.editorSettings, configFiles: false });
+    clientCommands = !!(params.initializationOptions as InitializationOptions | undefined)?.clientCommands;
+    log.info(`AI Egress Guard language server ${version} started (Node ${process.version}, ${params.clientInfo?.name ?? 'unknown client'} ${params.clientInfo?.version ?? ''})`.trimEnd() + '.');
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -85,7 +94,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   /** Settings may have changed: read them again; the analysis thread checks every open file with them. */
   const refresh = (configFiles = false) => settings.refresh()
     .then(() => analysis.post({ t: 'settings', editor: settings.editorSettings, configFiles }))
-    .catch((error: unknown) => log(`refreshing the settings failed: ${(error as Error | undefined)?.stack ?? String(error)}`));
+    .catch((error: unknown) => log.error(`refreshing the settings failed: ${(error as Error | undefined)?.stack ?? String(error)}`));
   connection.onInitialized(() => void refresh());
   connection.onDidChangeConfiguration((change) => {
     settings.pushed(change.settings);
@@ -99,10 +108,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onDidOpenTextDocument((params) => {
     const doc = params.textDocument as Partial<typeof params.textDocument> | undefined;
-    if (typeof doc?.uri !== 'string') return log('didOpen without a document URI: ignored');
+    if (typeof doc?.uri !== 'string') return log.warn('didOpen without a document URI: ignored');
     if (typeof doc.text !== 'string' || typeof doc.version !== 'number') {
       // Rejected once: the document is not synced, so nothing analyses it again when other files change.
-      if (!rejected.has(doc.uri)) log(`didOpen of ${doc.uri} rejected: its ${typeof doc.text !== 'string' ? `text is ${doc.text === null ? 'null' : typeof doc.text}, not a string` : 'version is not a number'}`);
+      if (!rejected.has(doc.uri)) log.warn(`didOpen of ${doc.uri} rejected: its ${typeof doc.text !== 'string' ? `text is ${doc.text === null ? 'null' : typeof doc.text}, not a string` : 'version is not a number'}`);
       rejected.add(doc.uri);
       return;
     }
@@ -129,8 +138,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // Asked on every cursor move: with none of our diagnostics and no kind asked for there is nothing to offer,
     // and the answer does not wait for an analysis under way.
     if (!params.context.only?.length && !params.context.diagnostics.some((d) => d.source === SOURCE)) return [];
-    return request((id) => ({ t: 'codeAction', id, params, versionedEdits }));
+    return request((id) => ({ t: 'codeAction', id, params, versionedEdits, clientCommands }));
   });
+  connection.onRequest(FixWithValueRequest, (params) => request((id) => ({ t: 'fixWithValue', id, params, versionedEdits, clientCommands })));
   connection.onHover((params) => request((id) => ({ t: 'hover', id, params })));
   let lastInventory: Inventory | null = null;
   connection.onRequest(AuditRequest, async (params, token) => {
@@ -145,10 +155,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 }
 
 /** The analysis thread: this file again, in a worker. If it dies the server exits, and the client restarts it. */
-function analysisThread(received: (message: FromAnalysis) => void, log: (message: string) => void): { post(message: ToAnalysis): void } {
+function analysisThread(received: (message: FromAnalysis) => void, log: Log): { post(message: ToAnalysis): void } {
   // Its stdout is not the process's: a stray console.log there must not corrupt the LSP stream.
   const worker = new Worker(__filename, { workerData: { role: ANALYSIS_THREAD }, stdout: true });
-  worker.stdout.on('data', (data) => log(String(data).trimEnd()));
+  worker.stdout.on('data', (data) => log.info(String(data).trimEnd()));
   worker.on('message', received);
   const fatal = (why: string) => {
     process.stderr.write(`${PREFIX} the analysis thread ${why}: exiting so that the client restarts the server\n`);

@@ -107,6 +107,7 @@ export const NOT_ENFORCEABLE: Readonly<Record<string, string>> = {
   'no-duplicate-fqdns': 'the policy language cannot compare list entries with each other',
   'use-egress-capable-api-version': 'policy sees the resource, not the API version of the request',
   'allow-required-fqdns': 'policy sees one resource at a time, not the dependencies a template declares',
+  'require-suppression-reason': 'suppressions are written in templates, which policy never sees; an exemption carries its reason itself',
 };
 
 export const RULES = {

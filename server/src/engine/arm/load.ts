@@ -6,7 +6,7 @@ import type { AnalyzeOptions, FileHost, Loaded, Problem } from '../analyze';
 import type { AiResource, SourceFile } from '../model';
 import { jsonDepthMessage, parseJsonTree, type LimitSink } from '../limits';
 import { conventionalNames, readParameterFile, templateNamedBy, type ParameterFile } from './parameters';
-import { generatorOf, isDeploymentTemplate, parseArm, readArmDeployment } from './reader';
+import { generatorOf, isDeploymentTemplate, parseArm, readArmDeployment, writtenSuppressions } from './reader';
 import { rememberArmParse } from './writer';
 import { parseBicep } from '../bicep/parser';
 import { parameterFilesFor } from '../config';
@@ -45,7 +45,7 @@ export function loadArm(file: SourceFile, options: AnalyzeOptions, onLimit?: Lim
   const runs = parameterFiles.length
     ? parameterFiles.map((parameterFile) => readArmDeployment(doc, { cloud, parameterFile, generatedFrom: generated, onLimit }))
     : [readArmDeployment(doc, { cloud, generatedFrom: generated, onLimit })];
-  return { isTemplate: true, problems, runs, ...(parameterFiles.length ? { parameterFiles } : {}) };
+  return { isTemplate: true, problems, runs, suppressions: () => writtenSuppressions(file, doc.root), ...(parameterFiles.length ? { parameterFiles } : {}) };
 }
 
 /** A parameter file named by the config's `parameterFiles` or `--parameters` that cannot be used. */

@@ -14,6 +14,7 @@ import type { ParameterFile } from './parameters';
 import { derived, LazyValueNode } from '../nodes';
 import { quotedName, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode, type WrittenValue } from '../model';
 import type { Expr } from '../expressions/ast';
+import type { WrittenSuppression } from '../../../../rules/rule';
 import { evaluate } from '../expressions/evaluator';
 import { DeploymentGraph, type GraphResource } from '../graph/graph';
 import { resourceValue } from '../graph/runtime';
@@ -323,6 +324,33 @@ function suppressionsOf(node: JsonNode): Map<string, string> {
     if (key) map.set(String(key.value), value?.type === 'string' ? String(value.value) : '');
   }
   return map;
+}
+
+/**
+ * Every suppression entry written in the file, on any resource object at any depth (nested templates too), for
+ * the rules about suppressions. Iterative: the tree is already depth-bounded by the parse, the walk adds no stack.
+ */
+export function writtenSuppressions(file: SourceFile, root: JsonNode | undefined): WrittenSuppression[] {
+  const out: WrittenSuppression[] = [];
+  const stack: JsonNode[] = root ? [root] : [];
+  while (stack.length) {
+    const node = stack.pop()!;
+    for (const child of node.children ?? []) if (child.type === 'object' || child.type === 'array' || child.type === 'property') stack.push(child);
+    if (node.type !== 'object') continue;
+    const suppress = caseInsensitivePath(node, [...SUPPRESS_PATH]);
+    if (suppress?.type !== 'object' || property(node, 'type')?.type !== 'string') continue;
+    const name = property(node, 'name');
+    const literalName = name?.type === 'string' && !String(name.value).startsWith('[') ? String(name.value) : undefined;
+    const entries = (suppress.children ?? []).flatMap((prop) => {
+      const [key, value] = prop.children ?? [];
+      return key ? [{ prop, id: String(key.value), reason: value?.type === 'string' ? String(value.value).trim() : '' }] : [];
+    });
+    const ids = entries.map((e) => e.id);
+    for (const { prop, id, reason } of entries) {
+      out.push({ ruleId: id, reason, loc: locOf(file, prop), ...(literalName !== undefined ? { resource: literalName } : {}), alongside: ids.filter((other) => other !== id) });
+    }
+  }
+  return out.sort((a, b) => a.loc.start - b.loc.start);
 }
 
 function displayName(declaration: ValueNode, symbolic: string | undefined): string {

@@ -9,8 +9,10 @@ import type { ParseError } from 'jsonc-parser';
 import { parameterFilesFor } from '../config';
 import { globMatches } from '../glob';
 import type { ParameterFile, SourceFile } from '../model';
+import type { WrittenSuppression } from '../../../../rules/rule';
+import { lineAt } from '../text';
 import type { Suppression } from '../../../../shared/inventory';
-import type { Diagnostic, Program } from './ast';
+import type { Diagnostic, Directive, Program } from './ast';
 import { DEFAULT_MAX_DEPTH, disablingDirective, parseBicep, parseBicepParam, TOO_DEEP_CODE } from './parser';
 import { jsonDepthMessage, parseJsonTree, type LimitSink } from '../limits';
 import { readBicepParamFile, readBicepDeployment, resolveUri } from './reader';
@@ -32,7 +34,7 @@ export function loadBicep(file: SourceFile, options: AnalyzeOptions, scope: Read
   const runs = parameterFiles.length
     ? parameterFiles.map((parameterFile) => readBicepDeployment(file, program, { ...base, parameterFile }))
     : [readBicepDeployment(file, program, base)];
-  return { isTemplate: true, problems, runs, parameterFiles, suppressionOf: directiveSuppression(program) };
+  return { isTemplate: true, problems, runs, parameterFiles, suppressionOf: directiveSuppression(file, program), suppressions: () => writtenSuppressions(file, program) };
 }
 
 export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope: ReadScope, onLimit?: LimitSink): Loaded {
@@ -61,7 +63,10 @@ export function loadBicepParam(file: SourceFile, options: AnalyzeOptions, scope:
       cloud: options.settings.cloud, readFile: (uri) => options.host?.readFile(uri), moduleCacheUri: options.moduleCacheUri, parameterFile, readTypes: scope.types, onLimit, parses: options.parses,
     })];
   }
-  return { isTemplate: true, problems, runs, reportAtSitesIn: file.uri, suppressionOf: directiveSuppression(program), templateUri, parameterFiles: runs.map(() => parameterFile) };
+  return {
+    isTemplate: true, problems, runs, reportAtSitesIn: file.uri, suppressionOf: directiveSuppression(file, program), suppressions: () => writtenSuppressions(file, program),
+    templateUri, parameterFiles: runs.map(() => parameterFile),
+  };
 }
 
 /** Parameter files the settings (config file, --parameters) name for this template. */
@@ -121,16 +126,39 @@ function problemsOf(diagnostics: readonly Diagnostic[]): Problem[] {
 }
 
 /**
- * Bicep's own suppression comments: `#disable-next-line id` and `#disable-diagnostics` … `#restore-diagnostics`.
- * The justification is the `//` comment on the line above the directive (where the suppress fix writes the reason).
+ * The reason written with a directive: a `//` comment after its ids on the same line, else a `//` comment alone on
+ * the line above (where the editor's suppress fix writes it); '' when there is none.
  */
-function directiveSuppression(program: Program): ((finding: Finding) => Suppression | undefined) | undefined {
+function directiveReason(file: SourceFile, program: Program, d: Directive): string {
+  const { comments, lineStarts } = program;
+  const lineComment = (line: number, after: number) => comments.find((c) => c.kind === 'line' && c.start >= after && lineAt(lineStarts, c.start) === line);
+  let comment = lineComment(d.line, d.end);
+  if (!comment && d.line > 0) {
+    const above = lineComment(d.line - 1, lineStarts[d.line - 1]);
+    if (above && !file.text.slice(lineStarts[d.line - 1], above.start).trim()) comment = above;
+  }
+  return comment ? comment.text.slice(2).trim() : '';
+}
+
+/** The rule ids of the file's `#disable-next-line` and `#disable-diagnostics` directives, with their reason. */
+function writtenSuppressions(file: SourceFile, program: Program): WrittenSuppression[] {
+  const out: WrittenSuppression[] = [];
+  for (const d of program.directives) {
+    if (d.kind === 'restore-diagnostics') continue;
+    const reason = directiveReason(file, program, d);
+    for (const code of d.codes) out.push({ ruleId: code.code, reason, loc: { file, start: code.start, end: code.end } });
+  }
+  return out;
+}
+
+/**
+ * Bicep's own suppression comments: `#disable-next-line id` and `#disable-diagnostics` … `#restore-diagnostics`,
+ * with the reason written with the directive as justification.
+ */
+function directiveSuppression(file: SourceFile, program: Program): ((finding: Finding) => Suppression | undefined) | undefined {
   if (!program.directives.length) return undefined;
   return (finding) => {
     const directive = disablingDirective(program, finding.ruleId, finding.loc.start);
-    if (!directive) return undefined;
-    const above = program.lineStarts[directive.line - 1];
-    const comment = above === undefined ? undefined : program.comments.find((c) => c.kind === 'line' && c.start >= above && c.end <= directive.start);
-    return { kind: 'inSource', justification: comment ? comment.text.replace(/^\/\/\s*/, '').trim() : '' };
+    return directive ? { kind: 'inSource', justification: directiveReason(file, program, directive) } : undefined;
   };
 }
