@@ -61,16 +61,27 @@ export function placeLink(p: Place, text: string | Html = placeText(p)): Html {
   return html`<a href="#" class="place" data-file="${p.file}" data-line="${p.line}" data-column="${p.column}">${text}</a>`;
 }
 
-/** The findings of an audit, each cause once (an instance reached through several calls shares its findings), by rule. */
-export function findingsByRule(inventory: Inventory): Map<string, InstanceFinding[]> {
-  const seen = new Set<string>();
-  const byRule = new Map<string, InstanceFinding[]>();
+/** A finding of the audit (once per cause) with the instances it applies to. */
+export interface CauseRow { readonly finding: InstanceFinding; readonly instances: readonly DeployedInstance[] }
+
+/**
+ * The findings of an audit by rule, each cause once (as the summary counts them): a module's parameter default
+ * shared by three calls is one finding, for three instances (the message, naming one of them, is the first one's).
+ */
+export function findingsByRule(inventory: Inventory): Map<string, CauseRow[]> {
+  const byKey = new Map<string, { finding: InstanceFinding; instances: DeployedInstance[] }>();
+  const byRule = new Map<string, CauseRow[]>();
   for (const instance of inventory.instances) {
     for (const f of instance.findings) {
-      const key = JSON.stringify([f.ruleId, f.file, f.line, f.column, f.message]);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+      const key = JSON.stringify([f.ruleId, f.file, f.line, f.column]);
+      const row = byKey.get(key);
+      if (row) {
+        if (!row.instances.includes(instance)) row.instances.push(instance);
+        continue;
+      }
+      const created = { finding: f, instances: [instance] };
+      byKey.set(key, created);
+      byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), created]);
     }
   }
   return byRule;
@@ -125,7 +136,7 @@ ${rows.map((r) => html`<tr><td>${r.ruleId}</td><td class="n">${r.findings}</td><
 `)}</tbody>
 </table>
 ${rows.map((r) => html`<h3>${r.ruleId}</h3>
-<ul class="findings">${(byRule.get(r.ruleId) ?? []).map((f) => html`<li class="${f.level}">${placeLink(f)} ${f.message}${f.suppression ? html` <span class="muted">(suppressed${f.suppression.justification ? `: ${f.suppression.justification}` : ''})</span>` : ''}</li>`)}</ul>
+<ul class="findings">${(byRule.get(r.ruleId) ?? []).map(({ finding: f, instances }) => html`<li class="${f.level}">${placeLink(f)} ${f.message}${instances.length > 1 ? html` <span class="muted">(${instances.length} instances)</span>` : ''}${f.suppression ? html` <span class="muted">(suppressed${f.suppression.justification ? `: ${f.suppression.justification}` : ''})</span>` : ''}</li>`)}</ul>
 `)}`;
 }
 
