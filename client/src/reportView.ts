@@ -104,7 +104,7 @@ export class ReportView implements vscode.Disposable {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta http-equiv="Content-Security-Policy" content="${new Html(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>AI Egress Guard Report</title>
 <style nonce="${nonce}">${new Html(STYLE)}</style>

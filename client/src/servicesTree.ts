@@ -111,8 +111,8 @@ export function groups(inventory: Inventory, grouping: Grouping): ServiceNode[] 
     .map((g) => ({ type: 'group', ...g }));
 }
 
-/** The details of an instance, as text (nothing from a template is read as Markdown). */
-function tooltip(i: DeployedInstance, status: string): vscode.MarkdownString {
+/** The details of an instance, as plain text (nothing from a template is read as Markdown). */
+function tooltip(i: DeployedInstance, status: string): string {
   const lines = [
     `${i.name} (${status})`,
     `kind: ${i.kind ?? '(not set)'}`,
@@ -125,7 +125,5 @@ function tooltip(i: DeployedInstance, status: string): vscode.MarkdownString {
     ...(i.conditional ? ['deployed under a condition known at deployment'] : []),
     ...i.findings.map((f) => `${f.suppression ? '(suppressed) ' : ''}${f.ruleId}: ${f.message} (${f.file}:${f.line})`),
   ];
-  const md = new vscode.MarkdownString();
-  lines.forEach((line, n) => (n ? md.appendMarkdown('\n\n') : md).appendText(line));
-  return md;
+  return lines.join('\n');
 }

@@ -63,9 +63,10 @@ suite('The views of an audit', function () {
     assert.ok(open.iconPath instanceof vscode.ThemeIcon);
     assert.equal(open.iconPath.id, 'error');
     assert.equal(open.description, 'OpenAI · open');
-    const tooltip = (open.tooltip as vscode.MarkdownString).value;
-    assert.match(tooltip, /declared at never-opened\.json:\d+/);
-    assert.match(tooltip, /restrict-outbound-network-access: /);
+    const tooltip = String(open.tooltip);
+    assert.match(tooltip, /^audit-only \(open\)\nkind: OpenAI\nowner: \(no owner\)\n/);
+    assert.match(tooltip, /\ndeclared at never-opened\.json:6\nentry point: never-opened\.json\n/);
+    assert.match(tooltip, /\nrestrict-outbound-network-access: AI service 'audit-only' can open connections/);
     const group = api.services.getTreeItem(api.services.getChildren().find((g) => g.type === 'group' && g.label === 'hardened.json')!);
     assert.equal(group.description, '1/1 restricted');
     // Every audited instance is in the tree, once.
