@@ -258,7 +258,8 @@ export const SCENARIOS: Scenario[] = [
       // The declaration: the account's line in never-opened.json.
       const lines = fs.readFileSync(file(ctx, 'never-opened.json'), 'utf8').split('\n');
       const line = lines.findIndex((l) => l.includes('"Microsoft.CognitiveServices/accounts"')) + 1;
-      await row.first().locator('a.place', { hasText: 'audit-only' }).click();
+      // The name's link, in the first cell (the findings' messages name the service too).
+      await row.first().locator('td').first().locator('a.place').click();
       await wb.waitForActiveTab('never-opened.json');
       const position = await waitFor(async () => {
         const p = await wb.cursorPosition();
