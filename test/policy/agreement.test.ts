@@ -13,7 +13,9 @@ import { mergeSettings, type Settings } from '../../server/src/engine/config';
 import type { FileKind } from '../../server/src/engine/model';
 import { nodeFileHost } from '../../server/src/workspace/node-host';
 import { ROOT } from '../support/paths';
-import { compareFile, describeFigures, DIFFERENCES, tally, type Comparison, type Difference } from './agreement';
+import { BUILT_INS, memberParameterValues, type Json } from '../../server/src/policy/definitions';
+import { evaluatePolicy, type PolicyResource } from '../../server/src/policy/evaluate';
+import { builtInDefinition, compareFile, describeFigures, DIFFERENCES, policyFor, tally, type Comparison, type Difference } from './agreement';
 import { harvest } from './harvest';
 
 const CORPUS_ROOT = path.resolve(ROOT, '..', 'shared', 'corpus');
@@ -30,7 +32,7 @@ function assertNoDisagreement(comparisons: readonly Comparison[]): void {
 // ---------------------------------------------------------------------------------------------
 // The rule tests' templates
 
-test('policy and linter agree on every AI account the rule tests lint', async (t) => {
+test('policy and linter agree on every AI account, managed network and outbound rule the rule tests lint', async (t) => {
   const dir = path.join(__dirname, '..', 'rules');
   const inputs = await harvest(dir, () => true);
   assert.ok(inputs.length > 20, `expected the rule tests' templates, got ${inputs.length}`);
@@ -151,6 +153,18 @@ const CASES: Case[] = [
     settings: { approvedFqdns: ['*.contoso.com', 'api.partner.example'] },
     expect: { [APPROVED]: [false, ruleById.has(APPROVED) ? 'agree' : 'not-comparable'] },
   },
+  {
+    name: "an unapproved entry, approvedFqdns set as the rule's option",
+    spec: { tags: OWNED, properties: { restrictOutboundNetworkAccess: true, allowedFqdnList: ['api.contoso.com', 'api.other.example'] } },
+    settings: { ruleOptions: { [APPROVED]: { approvedFqdns: ['*.contoso.com'] } } },
+    expect: { [APPROVED]: [true, 'agree'] },
+  },
+  {
+    name: "every entry approved by the rule's option",
+    spec: { tags: OWNED, properties: { restrictOutboundNetworkAccess: true, allowedFqdnList: ['api.contoso.com'] } },
+    settings: { ruleOptions: { [APPROVED]: { approvedFqdns: ['*.contoso.com'] } } },
+    expect: { [APPROVED]: [false, 'agree'] },
+  },
 ];
 
 function settingsOf(c: Case): Settings {
@@ -178,6 +192,143 @@ for (const c of CASES) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Managed networks and their outbound rules (Foundry accounts/managedNetworks, Azure Machine Learning
+// workspaces), each case in ARM JSON and Bicep
+
+const FOUNDRY_NETWORK = 'Microsoft.CognitiveServices/accounts/managedNetworks';
+const FOUNDRY_RULE = 'Microsoft.CognitiveServices/accounts/managedNetworks/outboundRules';
+const WORKSPACE = 'Microsoft.MachineLearningServices/workspaces';
+const WORKSPACE_NETWORK = 'Microsoft.MachineLearningServices/workspaces/managedNetworks';
+const WORKSPACE_RULE = 'Microsoft.MachineLearningServices/workspaces/outboundRules';
+const MANAGED = 'restrict-managed-network-outbound';
+const BROAD = 'no-broad-outbound-rules';
+
+interface Res {
+  readonly sym: string;
+  readonly type: string;
+  readonly api: string;
+  /** Own name (the last segment for a child). */
+  readonly name: string;
+  readonly parent?: Res;
+  readonly kind?: string;
+  readonly properties: Record<string, Val>;
+}
+
+const account: Res = { sym: 'ai', type: 'Microsoft.CognitiveServices/accounts', api: '2024-10-01', name: 'ai', kind: 'AIServices', properties: RESTRICTED };
+const foundryNetwork = (mode: Val, rules?: Record<string, Val>): Res => ({
+  sym: 'network', type: FOUNDRY_NETWORK, api: '2025-10-01-preview', name: 'default', parent: account,
+  properties: { managedNetwork: { isolationMode: mode, ...(rules ? { outboundRules: rules } : {}) } },
+});
+const foundryRule = (properties: Record<string, Val>, mode = 'AllowOnlyApprovedOutbound'): Res[] => {
+  const network = foundryNetwork(mode);
+  return [account, network, { sym: 'rule', type: FOUNDRY_RULE, api: '2025-10-01-preview', name: 'rule1', parent: network, properties }];
+};
+const workspace = (kind: string, managedNetwork?: Record<string, Val>): Res => ({
+  sym: 'ws', type: WORKSPACE, api: '2024-10-01', name: 'ws1', kind, properties: managedNetwork ? { managedNetwork } : {},
+});
+const workspaceRule = (properties: Record<string, Val>): Res[] => {
+  const ws = workspace('Hub', { isolationMode: 'AllowOnlyApprovedOutbound' });
+  return [ws, { sym: 'rule', type: WORKSPACE_RULE, api: '2024-10-01', name: 'rule1', parent: ws, properties }];
+};
+const fqdnRule = (destination: string, extra: Record<string, Val> = {}) => ({ type: 'FQDN', destination, category: 'UserDefined', ...extra });
+
+const fullName = (r: Res): string[] => (r.parent ? [...fullName(r.parent), r.name] : [r.name]);
+
+function armOfResources(resources: readonly Res[], params: Record<string, { type: string }> = {}): string {
+  const out = resources.map((r) => ({
+    type: r.type, apiVersion: r.api, name: fullName(r).join('/'),
+    ...(r.parent ? { dependsOn: [`[resourceId('${r.parent.type}', ${fullName(r.parent).map((n) => `'${n}'`).join(', ')})]`] } : { location: 'eastus' }),
+    ...(r.kind ? { kind: r.kind } : {}),
+    ...(r.type === account.type ? { tags: OWNED } : {}),
+    properties: armValue(r.properties),
+  }));
+  return JSON.stringify({ $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0', parameters: params, resources: out }, null, 2);
+}
+
+function bicepOfResources(resources: readonly Res[], params: Record<string, { type: string }> = {}): string {
+  const head = Object.entries(params).map(([k, d]) => `param ${k} ${d.type}\n`).join('');
+  return head + resources.map((r) => {
+    const lines = [
+      ...(r.parent ? [`  parent: ${r.parent.sym}`] : []),
+      `  name: '${r.name}'`,
+      ...(r.parent ? [] : ["  location: 'eastus'"]),
+      ...(r.kind ? [`  kind: '${r.kind}'`] : []),
+      ...(r.type === account.type ? [`  tags: ${bicepValue(OWNED)}`] : []),
+      `  properties: ${bicepValue(r.properties)}`,
+    ];
+    return `\nresource ${r.sym} '${r.type}@${r.api}' = {\n${lines.join('\n')}\n}\n`;
+  }).join('');
+}
+
+interface ManagedCase {
+  readonly name: string;
+  readonly resources: readonly Res[];
+  readonly params?: Record<string, { type: string }>;
+  /** [resource type, rule] → [policy non-compliant, outcome]; every comparison of the case must be listed. */
+  readonly expect: readonly (readonly [string, string, boolean | 'unknown', Comparison['outcome']])[];
+}
+
+const MANAGED_CASES: ManagedCase[] = [
+  { name: 'a Foundry managed network allowing internet outbound', resources: [account, foundryNetwork('AllowInternetOutbound')], expect: [[FOUNDRY_NETWORK, MANAGED, true, 'agree'], [FOUNDRY_NETWORK, BROAD, false, 'agree']] },
+  { name: 'a Foundry managed network allowing only approved outbound', resources: [account, foundryNetwork('AllowOnlyApprovedOutbound')], expect: [[FOUNDRY_NETWORK, MANAGED, false, 'agree'], [FOUNDRY_NETWORK, BROAD, false, 'agree']] },
+  { name: 'a Foundry managed network in another case', resources: [account, foundryNetwork('allowonlyapprovedoutbound')], expect: [[FOUNDRY_NETWORK, MANAGED, false, 'agree'], [FOUNDRY_NETWORK, BROAD, false, 'agree']] },
+  { name: 'a Foundry managed network Disabled', resources: [account, foundryNetwork('Disabled')], expect: [[FOUNDRY_NETWORK, MANAGED, true, 'isolation-not-approved'], [FOUNDRY_NETWORK, BROAD, false, 'agree']] },
+  { name: 'a Foundry isolation mode known only at deployment', resources: [account, foundryNetwork(p('mode'))], params: { mode: { type: 'string' } }, expect: [[FOUNDRY_NETWORK, MANAGED, 'unknown', 'unknown-value'], [FOUNDRY_NETWORK, BROAD, false, 'agree']] },
+  {
+    name: 'a wildcard FQDN rule inside the Foundry outboundRules map',
+    resources: [account, foundryNetwork('AllowOnlyApprovedOutbound', { all: fqdnRule('*.com') })],
+    expect: [[FOUNDRY_NETWORK, MANAGED, false, 'agree'], [FOUNDRY_NETWORK, BROAD, false, 'rules-in-map']],
+  },
+  { name: 'a Foundry FQDN rule resource for a public suffix', resources: foundryRule(fqdnRule('*.com')), expect: [[FOUNDRY_NETWORK, MANAGED, false, 'agree'], [FOUNDRY_NETWORK, BROAD, false, 'agree'], [FOUNDRY_RULE, BROAD, true, 'agree']] },
+  { name: 'a Foundry FQDN rule resource for every host', resources: foundryRule(fqdnRule('*')), expect: [[FOUNDRY_RULE, BROAD, true, 'agree']] },
+  { name: 'a Foundry FQDN rule resource for an exact host', resources: foundryRule(fqdnRule('api.contoso.com')), expect: [[FOUNDRY_RULE, BROAD, false, 'agree']] },
+  { name: 'a Foundry FQDN rule resource on an unsupported port', resources: foundryRule(fqdnRule('api.contoso.com:8080')), expect: [[FOUNDRY_RULE, BROAD, true, 'agree']] },
+  { name: 'a Foundry FQDN rule resource on port 443', resources: foundryRule(fqdnRule('api.contoso.com:443')), expect: [[FOUNDRY_RULE, BROAD, false, 'agree']] },
+  { name: 'a Foundry FQDN rule resource for a package mirror', resources: foundryRule(fqdnRule('*.pytorch.org')), expect: [[FOUNDRY_RULE, BROAD, true, 'narrow-wildcard']] },
+  { name: 'a Foundry FQDN rule resource for storage in approved-only mode', resources: foundryRule(fqdnRule('mydata.blob.core.windows.net')), expect: [[FOUNDRY_RULE, BROAD, false, 'storage-fqdn']] },
+  { name: 'a Foundry FQDN rule resource with ports in portRanges', resources: foundryRule(fqdnRule('api.contoso.com', { portRanges: '8080' })), expect: [[FOUNDRY_RULE, BROAD, false, 'port-ranges']] },
+  { name: 'a Foundry private endpoint rule resource', resources: foundryRule({ type: 'PrivateEndpoint', destination: { serviceResourceId: '/subscriptions/x/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/mydata', subresourceTarget: 'blob' } }), expect: [[FOUNDRY_RULE, BROAD, false, 'agree']] },
+  { name: 'a workspace allowing internet outbound', resources: [workspace('Hub', { isolationMode: 'AllowInternetOutbound' })], expect: [[WORKSPACE, MANAGED, true, 'agree'], [WORKSPACE, BROAD, false, 'agree']] },
+  { name: 'a workspace allowing only approved outbound', resources: [workspace('Default', { isolationMode: 'AllowOnlyApprovedOutbound' })], expect: [[WORKSPACE, MANAGED, false, 'agree'], [WORKSPACE, BROAD, false, 'agree']] },
+  { name: 'a workspace without a managed network', resources: [workspace('Default')], expect: [[WORKSPACE, MANAGED, true, 'isolation-not-approved'], [WORKSPACE, BROAD, false, 'agree']] },
+  { name: 'a hub with its managed network Disabled', resources: [workspace('Hub', { isolationMode: 'Disabled' })], expect: [[WORKSPACE, MANAGED, true, 'isolation-not-approved'], [WORKSPACE, BROAD, false, 'agree']] },
+  {
+    name: 'a wildcard FQDN rule inside a workspace outboundRules map',
+    resources: [workspace('Hub', { isolationMode: 'AllowInternetOutbound', outboundRules: { blob: fqdnRule('*.blob.core.windows.net') } })],
+    expect: [[WORKSPACE, MANAGED, true, 'agree'], [WORKSPACE, BROAD, false, 'rules-in-map']],
+  },
+  { name: 'a workspace FQDN rule resource for a multi-tenant domain', resources: workspaceRule(fqdnRule('*.blob.core.windows.net')), expect: [[WORKSPACE, MANAGED, false, 'agree'], [WORKSPACE, BROAD, false, 'agree'], [WORKSPACE_RULE, BROAD, true, 'agree']] },
+  { name: 'a workspace FQDN rule resource for an exact host', resources: workspaceRule(fqdnRule('pypi.org')), expect: [[WORKSPACE_RULE, BROAD, false, 'agree']] },
+  {
+    name: 'a hub whose network is a workspaces/managedNetworks child',
+    resources: ((): Res[] => { const ws = workspace('Hub'); return [ws, { sym: 'net', type: WORKSPACE_NETWORK, api: '2024-10-01', name: 'default', parent: ws, properties: { isolationMode: 'AllowInternetOutbound' } }]; })(),
+    expect: [[WORKSPACE, MANAGED, true, 'isolation-not-approved'], [WORKSPACE, BROAD, false, 'agree'], [WORKSPACE_NETWORK, MANAGED, false, 'workspace-network-child'], [WORKSPACE_NETWORK, BROAD, false, 'agree']],
+  },
+];
+
+for (const c of MANAGED_CASES) {
+  for (const kind of ['arm', 'bicep'] as FileKind[]) {
+    test(`table: ${c.name} [${kind}]`, () => {
+      const text = kind === 'arm' ? armOfResources(c.resources, c.params) : bicepOfResources(c.resources, c.params);
+      const uri = `file:///work/policy-case.${kind === 'arm' ? 'json' : 'bicep'}`;
+      const found = compareFile(`${c.name} [${kind}]`, { uri, text, kind }, { settings: mergeSettings({}), host: { readFile: () => undefined } });
+      tableResults.push(...found);
+      const managed = found.filter((f) => f.type.toLowerCase() !== account.type.toLowerCase());
+      const listed = (f: Comparison) => c.expect.some(([type, ruleId]) => type.toLowerCase() === f.type.toLowerCase() && ruleId === f.ruleId);
+      for (const [type, ruleId, policy, outcome] of c.expect) {
+        const mine = managed.filter((f) => f.type.toLowerCase() === type.toLowerCase() && f.ruleId === ruleId);
+        assert.equal(mine.length, 1, `${type} ${ruleId}: one comparison expected, got ${mine.length}\n${text}`);
+        assert.deepEqual([mine[0].policy, mine[0].outcome], [policy, outcome], `${type} ${ruleId}: linter [${mine[0].linter.join(', ')}]\n${text}`);
+      }
+      // Cases that name a resource's comparisons name all of them.
+      const named = new Set(c.expect.map(([type]) => type.toLowerCase()));
+      assert.deepEqual(managed.filter((f) => named.has(f.type.toLowerCase()) && !listed(f)).map((f) => `${f.type} ${f.ruleId}`), []);
+      assertNoDisagreement(found);
+    });
+  }
+}
+
 test('table: a Bicep module and an ARM parameter file deploy the values the linter and policy both see', () => {
   const module = "param restrict bool = true\nresource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\n  name: 'in-module'\n  location: 'eastus'\n  kind: 'AIServices'\n  tags: { owner: 'x' }\n  properties: { restrictOutboundNetworkAccess: restrict }\n}\n";
   const main = "module a './ai.bicep' = {\n  name: 'a'\n  params: { restrict: false }\n}\nmodule b './ai.bicep' = {\n  name: 'b'\n}\n";
@@ -190,6 +341,19 @@ test('table: a Bicep module and an ARM parameter file deploy the values the lint
   const withParams = compareFile('parameter file', { uri: 'file:///work/p/azuredeploy.json', text: arm, kind: 'arm' }, { settings: mergeSettings({}), host: { readFile: (u) => armFiles[u], listDir: () => ['azuredeploy.json', 'azuredeploy.parameters.json'] } });
   assert.deepEqual(withParams.filter((c) => c.ruleId === RESTRICT).map((c) => [c.policy, c.outcome]), [[true, 'agree']]);
   tableResults.push(...bicep, ...withParams);
+});
+
+test('built-in 6ddb1705 (its rule transcribed in fixtures): its own default isolationMode, Disabled, inverts it; the initiative passes AllowOnlyApprovedOutbound', () => {
+  const { set } = policyFor(mergeSettings({}));
+  const member = set.members.find((m) => m.builtIn?.id === BUILT_INS.managedNetwork.id)!;
+  const builtIn = builtInDefinition(BUILT_INS.managedNetwork.id);
+  assert.ok(builtIn, 'test/policy/fixtures has the built-in\'s rule');
+  const workspace = (mode?: string): PolicyResource => ({ type: 'Microsoft.MachineLearningServices/workspaces', name: 'ws', kind: 'Hub', properties: mode ? { managedNetwork: { isolationMode: mode } } : {} });
+  const modes = ['AllowInternetOutbound', 'AllowOnlyApprovedOutbound', 'Disabled', undefined];
+  const verdicts = (parameters: Record<string, Json>) => modes.map((mode) => evaluatePolicy(builtIn, workspace(mode), parameters).nonCompliant);
+  assert.deepEqual(verdicts({}), [true, true, false, true], 'assigned with its defaults it flags every workspace but an explicitly Disabled one');
+  assert.deepEqual(memberParameterValues(set, member), { effect: 'Audit', isolationMode: 'AllowOnlyApprovedOutbound' });
+  assert.deepEqual(verdicts(memberParameterValues(set, member) as Record<string, Json>), [true, false, true, true]);
 });
 
 test('table: every listed difference occurs, in both formats', (t) => {
@@ -230,7 +394,7 @@ function filesUnder(dir: string, ext: string): string[] {
   return out.sort();
 }
 
-test('policy and linter agree on every AI account of the ARM corpus', { skip: fs.existsSync(armCorpus) ? false : `${armCorpus} is absent` }, (t) => {
+test('policy and linter agree on every AI account, managed network and outbound rule of the ARM corpus', { skip: fs.existsSync(armCorpus) ? false : `${armCorpus} is absent` }, (t) => {
   const comparisons: Comparison[] = [];
   for (const file of filesUnder(armCorpus, '.json')) {
     const text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
@@ -242,7 +406,7 @@ test('policy and linter agree on every AI account of the ARM corpus', { skip: fs
   assertNoDisagreement(comparisons);
 });
 
-test('policy and linter agree on every AI account of the Bicep corpus (entry points, modules followed)', { skip: fs.existsSync(bicepCorpus) ? false : `${bicepCorpus} is absent` }, (t) => {
+test('policy and linter agree on every AI account, managed network and outbound rule of the Bicep corpus (entry points, modules followed)', { skip: fs.existsSync(bicepCorpus) ? false : `${bicepCorpus} is absent` }, (t) => {
   const files = filesUnder(bicepCorpus, '.bicep');
   // Entry points: files no other file calls as a module (a module is checked through its callers).
   const called = new Set<string>();

@@ -35,10 +35,11 @@ test('policy writes definitions, initiative, assignment and exemption from the c
   assert.equal(r.code, 0, r.stderr);
   const files = tree(path.join(dir, 'azure-policy'));
   assert.deepEqual(Object.keys(files).sort(), [
-    'assignment.json', 'definitions/ai-egress-guard-require-owner-tag.json', 'definitions/ai-egress-guard-restrict-outbound-network-access.json', 'exemption.json', 'policy.json',
+    'assignment.json', 'definitions/ai-egress-guard-no-broad-outbound-rules.json', 'definitions/ai-egress-guard-require-owner-tag.json',
+    'definitions/ai-egress-guard-restrict-managed-network-outbound.json', 'definitions/ai-egress-guard-restrict-outbound-network-access.json', 'exemption.json', 'policy.json',
   ]);
   assert.match(files['definitions/ai-egress-guard-require-owner-tag.json'], /"costCenterOwner"/);
-  assert.match(r.stdout, /^Wrote 5 files to azure-policy:/);
+  assert.match(r.stdout, /^Wrote 7 files to azure-policy:/);
   assert.match(r.stdout, /restrict-outbound-network-access → ai-egress-guard-restrict-outbound-network-access \(custom definition, effect Audit\)/);
   assert.match(r.stdout, /no-wildcard-fqdns: left out \(turned off in the configuration\)/);
   assert.match(r.stdout, /az deployment mg create --management-group-id <mg> --location <region> --template-file azure-policy\/policy\.json/);

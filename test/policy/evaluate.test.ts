@@ -154,3 +154,23 @@ test('the effect decides non-compliance: Audit and Deny apply, Disabled does not
   assert.equal(evaluatePolicy(definition('Disabled'), account()).nonCompliant, false);
   assert.equal(evaluatePolicy(definition('Audit'), account(), { effect: 'Disabled' }).effect, 'Disabled');
 });
+
+test('managed network and outbound rule aliases read the child resources\' paths; a mode not set is not equal to any', () => {
+  const network = (properties: Value): PolicyResource => ({ type: 'Microsoft.CognitiveServices/accounts/managedNetworks', name: 'ai/default', properties });
+  const mode = { field: ALIAS.foundryIsolationMode, notEquals: 'AllowOnlyApprovedOutbound' };
+  assert.equal(holds(mode, network({ managedNetwork: { isolationMode: 'allowonlyapprovedoutbound' } })), false);
+  assert.equal(holds(mode, network({ managedNetwork: { isolationMode: 'AllowInternetOutbound' } })), true);
+  assert.equal(holds(mode, network({ managedNetwork: {} })), true);
+  assert.equal(holds(mode, network({})), true);
+  // Written directly under properties, the mode is not where the alias points.
+  assert.equal(holds(mode, network({ isolationMode: 'AllowOnlyApprovedOutbound' })), true);
+  assert.equal(holds(mode, network({ managedNetwork: unknown() })), 'unknown');
+  const rule = (properties: Value): PolicyResource => ({ type: 'Microsoft.MachineLearningServices/workspaces/outboundRules', name: 'ws/r', properties });
+  const wildcard: Json = { allOf: [{ field: ALIAS.workspaceRuleType, equals: 'FQDN' }, { field: ALIAS.workspaceRuleFqdn, contains: '*' }] };
+  assert.equal(holds(wildcard, rule({ type: 'fqdn', destination: '*.pytorch.org' })), true);
+  assert.equal(holds(wildcard, rule({ type: 'FQDN', destination: 'pypi.org' })), false);
+  assert.equal(holds(wildcard, rule({ type: 'PrivateEndpoint', destination: { serviceResourceId: '/x' } })), false);
+  const port: Json = { allOf: [{ field: ALIAS.foundryRuleFqdn, contains: ':' }, { field: ALIAS.foundryRuleFqdn, notLike: '*:80' }, { field: ALIAS.foundryRuleFqdn, notLike: '*:443' }] };
+  const foundryRule = (destination: string): PolicyResource => ({ type: 'Microsoft.CognitiveServices/accounts/managedNetworks/outboundRules', name: 'ai/default/r', properties: { type: 'FQDN', destination } });
+  assert.deepEqual(['a.example:8080', 'a.example:443', 'a.example:80', 'a.example', 'a.example:'].map((d) => holds(port, foundryRule(d))), [true, false, false, false, true]);
+});

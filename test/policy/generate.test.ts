@@ -14,6 +14,7 @@ import { ALIAS_PATHS } from '../../server/src/policy/aliases';
 import { BUILT_INS, EFFECTS, type Json, type PolicyDefinition } from '../../server/src/policy/definitions';
 import { generatePolicy, type GeneratedFile, type PolicyFormat, type PolicyScope } from '../../server/src/policy/generate';
 import { ROOT } from '../support/paths';
+import { builtInDefinition } from './agreement';
 
 const FACTS = path.resolve(ROOT, '..', 'shared', 'notes', 'azure-egress-facts.md');
 const PARAMETER_TYPES = ['String', 'Array', 'Object', 'Boolean', 'Integer', 'Float', 'DateTime'];
@@ -77,6 +78,8 @@ function checkCondition(where: string, c: Json, counted: readonly string[], prob
   const allowed = subjects[0] === 'count' ? COUNT_OPERATORS : OPERATORS;
   if (ops.length !== 1 || !allowed.includes(ops[0])) { problems.push(`${where}: needs exactly one operator of ${allowed.join(', ')}, has ${ops.join(', ')}`); return; }
   if (ops[0] === 'exists' && typeof c.exists !== 'boolean') problems.push(`${where}: exists takes true or false`);
+  // like and notLike take one wildcard at most (Azure Policy definition structure, "Conditions").
+  if ((ops[0] === 'like' || ops[0] === 'notLike') && typeof c[ops[0]] === 'string' && !String(c[ops[0]]).startsWith('[') && String(c[ops[0]]).split('*').length > 2) problems.push(`${where}: ${ops[0]} '${c[ops[0]]}' has more than one *`);
   if (subjects[0] === 'field') {
     const f = c.field;
     if (typeof f !== 'string') problems.push(`${where}: field must be a string`);
@@ -105,6 +108,14 @@ function checkCondition(where: string, c: Json, counted: readonly string[], prob
   }
 }
 
+/** The resource types a condition compares the `type` field with. */
+function typesIn(c: Json): string[] {
+  if (Array.isArray(c)) return c.flatMap(typesIn);
+  if (!isObj(c)) return [];
+  if (c.field === 'type') return [c.equals, c.in].flat().filter((t): t is string => typeof t === 'string');
+  return Object.values(c).flatMap(typesIn);
+}
+
 function checkDefinition(d: PolicyDefinition | Obj): string[] {
   const def = d as Obj;
   const problems: string[] = [];
@@ -117,7 +128,9 @@ function checkDefinition(d: PolicyDefinition | Obj): string[] {
   if (typeof p.displayName !== 'string' || p.displayName.length > 128) problems.push(`${name}: displayName up to 128 characters`);
   if (typeof p.description !== 'string' || p.description.length > 512) problems.push(`${name}: description up to 512 characters`);
   if (p.policyType !== 'Custom') problems.push(`${name}: policyType Custom`);
-  if (p.mode !== 'Indexed') problems.push(`${name}: mode Indexed`);
+  // Indexed evaluates only types with tags and location (AI accounts); child resources need All.
+  const child = typesIn(isObj(p.policyRule) ? p.policyRule.if : null).some((t) => t.split('/').length > 2);
+  if (p.mode !== (child ? 'All' : 'Indexed')) problems.push(`${name}: mode ${child ? 'All' : 'Indexed'}`);
   const meta = p.metadata;
   if (!isObj(meta) || meta.category !== 'Cognitive Services' || !/^\d+\.\d+\.\d+$/.test(String(meta.version))) problems.push(`${name}: metadata.category "Cognitive Services" and a semantic metadata.version`);
   if (!isObj(meta) || typeof meta.nonComplianceMessage !== 'string' || meta.nonComplianceMessage.length < 40 || meta.nonComplianceMessage.length > 1024) problems.push(`${name}: a nonComplianceMessage of 40-1024 characters`);
@@ -160,7 +173,10 @@ function checkInitiative(policy: Obj, definitions: readonly Obj[]): string[] {
     if (custom && !def) problems.push(`${at}: no definition named ${custom[1]}`);
     if (!custom && !(builtIn && GUID.test(builtIn[1]))) problems.push(`${at}: policyDefinitionId '${id}' is neither ours nor a built-in id`);
     const passed = unescape(m.parameters ?? {}) as Obj;
-    const own = def && isObj(def.properties) && isObj(def.properties.parameters) ? def.properties.parameters : { effect: {} };
+    // A built-in's parameters where its rule is transcribed (test/policy/fixtures), else just its effect.
+    const builtInDef = builtIn ? builtInDefinition(builtIn[1]) as unknown as Obj | undefined : undefined;
+    const source = def ?? builtInDef;
+    const own = source && isObj(source.properties) && isObj(source.properties.parameters) ? source.properties.parameters : { effect: {} };
     for (const [k, v] of Object.entries(passed)) {
       if (!(k in own)) problems.push(`${at}: passes '${k}', which the definition does not declare`);
       const refs = isObj(v) && typeof v.value === 'string' ? referencesIn(v.value, 'parameters') : [];
@@ -177,16 +193,17 @@ test('every custom definition has the shape Azure requires', () => {
   const all = settings({ approvedFqdns: ['*.contoso.com', 'api.partner.example'], ruleOptions: { 'require-owner-tag': { ownerTagNames: ['owner', 'team'] } } });
   const out = files('json', all);
   const definitions = [...out].filter(([p]) => p.startsWith('definitions/')).map(([, c]) => JSON.parse(c) as Obj);
-  assert.deepEqual(definitions.map((d) => d.name), [
-    'ai-egress-guard-restrict-outbound-network-access', 'ai-egress-guard-no-wildcard-fqdns', 'ai-egress-guard-no-unexplained-fqdns', 'ai-egress-guard-require-owner-tag',
+  assert.deepEqual(definitions.map((d) => [d.name, (d.properties as Obj).mode]), [
+    ['ai-egress-guard-restrict-outbound-network-access', 'Indexed'], ['ai-egress-guard-no-wildcard-fqdns', 'Indexed'], ['ai-egress-guard-no-unexplained-fqdns', 'Indexed'], ['ai-egress-guard-require-owner-tag', 'Indexed'],
+    ['ai-egress-guard-restrict-managed-network-outbound', 'All'], ['ai-egress-guard-no-broad-outbound-rules', 'All'],
   ]);
   assert.deepEqual(definitions.flatMap(checkDefinition), []);
   // The checks catch what they are meant to.
   const broken = JSON.parse(JSON.stringify(definitions[0])) as { properties: Record<string, unknown> & { policyRule: { if: { allOf: unknown[] } } } };
   broken.properties.mode = 'All';
-  broken.properties.policyRule.if.allOf.push({ field: 'Microsoft.CognitiveServices/accounts/made.up', equals: 1, exists: true }, { field: 'kind', in: "[parameters('undeclared')]" });
+  broken.properties.policyRule.if.allOf.push({ field: 'Microsoft.CognitiveServices/accounts/made.up', equals: 1, exists: true }, { field: 'kind', in: "[parameters('undeclared')]" }, { field: 'kind', like: '*a*' });
   assert.deepEqual(checkDefinition(broken as unknown as Obj).map((p) => p.replace(/^[^:]+: /, '')), [
-    'mode Indexed', 'needs exactly one operator of equals, notEquals, like, notLike, match, matchInsensitively, notMatch, notMatchInsensitively, contains, notContains, in, notIn, containsKey, notContainsKey, less, lessOrEquals, greater, greaterOrEquals, exists, has equals, exists', "parameters('undeclared') is not declared",
+    'mode Indexed', 'needs exactly one operator of equals, notEquals, like, notLike, match, matchInsensitively, notMatch, notMatchInsensitively, contains, notContains, in, notIn, containsKey, notContainsKey, less, lessOrEquals, greater, greaterOrEquals, exists, has equals, exists', "like '*a*' has more than one *", "parameters('undeclared') is not declared",
   ]);
 });
 
@@ -208,25 +225,51 @@ test('the initiative groups the definitions and the built-ins, passing every par
     ['use-private-endpoint', BUILT_INS.privateLink.id],
     ['enable-diagnostic-logs', BUILT_INS.diagnosticLogs.id],
     ['restrict-managed-network-outbound', BUILT_INS.managedNetwork.id],
+    ['restrict-managed-network-outbound-foundry', 'ai-egress-guard-restrict-managed-network-outbound'],
+    ['no-broad-outbound-rules', 'ai-egress-guard-no-broad-outbound-rules'],
   ]);
-  // The managed-network built-in checks nothing by default: the initiative always passes its effect.
-  const managed = (set.policyDefinitions as Obj[]).find((m) => m.policyDefinitionReferenceId === 'restrict-managed-network-outbound')!;
-  assert.deepEqual(managed.parameters, { effect: { value: "[[parameters('effect')]" } });
+  // The managed-network built-in's isolationMode defaults to Disabled, which inverts it: the initiative passes
+  // AllowOnlyApprovedOutbound, to it and to the Foundry definition, through a parameter with that single value.
+  const managed = (set.policyDefinitions as Obj[]).filter((m) => String(m.policyDefinitionReferenceId).startsWith('restrict-managed-network-outbound'));
+  for (const m of managed) assert.deepEqual(m.parameters, { effect: { value: "[[parameters('effect')]" }, isolationMode: { value: "[[parameters('managedNetworkIsolationMode')]" } });
   // Built-ins with narrower effects get parameters of their own.
   const params = set.parameters as Record<string, Obj>;
   assert.deepEqual(params.privateLinkEffect.allowedValues, ['Audit', 'Disabled']);
   assert.deepEqual(params.diagnosticLogsEffect.allowedValues, ['AuditIfNotExists', 'Disabled']);
+  assert.deepEqual([params.managedNetworkIsolationMode.allowedValues, params.managedNetworkIsolationMode.defaultValue], [['AllowOnlyApprovedOutbound'], 'AllowOnlyApprovedOutbound']);
+  // In Bicep too.
+  const bicep = files('bicep', all).get('policy.bicep')!;
+  assert.equal(bicep.match(/isolationMode: \{\n\s+value: '\[parameters\(\\'managedNetworkIsolationMode\\'\)\]'\n\s+\}/g)?.length, 2, bicep);
+  assert.match(bicep, /managedNetworkIsolationMode: \{\n\s+type: 'String'\n[^}]+\}\n\s+allowedValues: \[\n\s+'AllowOnlyApprovedOutbound'\n\s+\]\n\s+defaultValue: 'AllowOnlyApprovedOutbound'/);
 });
 
-test('aliases and built-in ids are the ones the facts file documents', { skip: fs.existsSync(FACTS) ? false : `${FACTS} is absent` }, () => {
+
+/**
+ * Aliases of managed networks and outbound rules with their default paths, as maciejporebski/azure-policy-aliases
+ * (generated from Get-AzPolicyAlias) lists them in aliases/Microsoft.CognitiveServices/accounts-managedNetworks.md,
+ * accounts-managedNetworks-outboundRules.md and aliases/Microsoft.MachineLearningServices/workspaces-outboundRules.md;
+ * the workspace isolation mode alias is the one built-in 6ddb1705-c8cf-450e-aa4b-19ad6703c440 reads.
+ */
+const LISTED_ALIASES: readonly (readonly [string, string])[] = [
+  ['Microsoft.CognitiveServices/accounts/managedNetworks/managedNetwork.isolationMode', 'properties.managedNetwork.isolationMode'],
+  ['Microsoft.CognitiveServices/accounts/managedNetworks/outboundRules/type', 'properties.type'],
+  ['Microsoft.CognitiveServices/accounts/managedNetworks/outboundRules/FQDN.destination', 'properties.destination'],
+  ['Microsoft.MachineLearningServices/workspaces/outboundRules/type', 'properties.type'],
+  ['Microsoft.MachineLearningServices/workspaces/outboundRules/FQDN.destination', 'properties.destination'],
+  ['Microsoft.MachineLearningServices/workspaces/managedNetwork.isolationMode', 'properties.managedNetwork.isolationMode'],
+];
+
+test('aliases and built-in ids are the ones the facts file or the alias listing documents', { skip: fs.existsSync(FACTS) ? false : `${FACTS} is absent` }, () => {
   const facts = fs.readFileSync(FACTS, 'utf8');
   for (const alias of ['Microsoft.CognitiveServices/accounts/restrictOutboundNetworkAccess', 'Microsoft.CognitiveServices/accounts/allowedFqdnList', 'Microsoft.CognitiveServices/accounts/allowedFqdnList[*]']) {
     assert.ok(ALIAS_PATHS.has(alias.toLowerCase()), alias);
   }
-  for (const alias of ALIAS_PATHS.keys()) {
+  for (const [alias, path] of ALIAS_PATHS) {
     const suffix = alias.slice('microsoft.cognitiveservices/accounts/'.length);
     const named = facts.toLowerCase().includes(`\`${alias}\``) || facts.toLowerCase().includes(`\`.../${suffix}\``);
-    assert.ok(named, `alias ${alias} is not in the facts file`);
+    const listed = LISTED_ALIASES.find(([a]) => a.toLowerCase() === alias);
+    assert.ok(named || listed, `alias ${alias} is neither in the facts file nor in the listing below`);
+    if (listed) assert.equal(path.join('.'), listed[1], `${alias}: the listing's default path`);
   }
   for (const b of Object.values(BUILT_INS)) assert.ok(facts.includes(b.id), `built-in ${b.id} is not in the facts file`);
 });
@@ -267,9 +310,14 @@ test('the assignment and the exemption: parameters, messages for the denied, Wai
 test('rule levels decide: off leaves a definition out, info is audited, --effect Deny denies warning and error', () => {
   const s = settings({ rules: { 'no-wildcard-fqdns': 'off', 'disable-public-network-access': 'off', 'require-owner-tag': 'error' } });
   const { set, summary } = generatePolicy({ settings: s, effect: 'Deny' });
-  assert.deepEqual(set.definitions.map((d) => d.name), ['ai-egress-guard-restrict-outbound-network-access', 'ai-egress-guard-require-owner-tag']);
+  assert.deepEqual(set.definitions.map((d) => d.name), ['ai-egress-guard-restrict-outbound-network-access', 'ai-egress-guard-require-owner-tag', 'ai-egress-guard-restrict-managed-network-outbound', 'ai-egress-guard-no-broad-outbound-rules']);
   assert.ok(!set.members.some((m) => m.ruleId === 'disable-public-network-access'));
-  assert.deepEqual(set.leftOut.map((l) => l.ruleId), ['no-wildcard-fqdns', 'disable-public-network-access', 'valid-allowed-fqdns', 'no-duplicate-fqdns', 'use-egress-capable-api-version', 'allow-required-fqdns', 'no-broad-outbound-rules']);
+  assert.deepEqual(set.leftOut.map((l) => l.ruleId), ['no-wildcard-fqdns', 'disable-public-network-access', 'valid-allowed-fqdns', 'no-duplicate-fqdns', 'use-egress-capable-api-version', 'allow-required-fqdns']);
+  // Both members of restrict-managed-network-outbound go with it, and its parameter.
+  const off = generatePolicy({ settings: settings({ rules: { 'restrict-managed-network-outbound': 'off', 'no-broad-outbound-rules': 'off' } }) }).set;
+  assert.deepEqual(off.members.filter((m) => /managed-network|outbound-rules/.test(m.ruleId)), []);
+  assert.equal(off.initiative.parameters.managedNetworkIsolationMode, undefined);
+  assert.deepEqual(off.leftOut.slice(0, 2).map((l) => l.ruleId), ['restrict-managed-network-outbound', 'no-broad-outbound-rules']);
   const owner = set.definitions[1];
   assert.equal(owner.properties.parameters.effect.defaultValue, 'Deny', 'error level: denied');
   assert.ok(summary.includes('no-wildcard-fqdns: left out (turned off in the configuration)'));
@@ -288,6 +336,10 @@ test('owner tag names and approved FQDNs come from the config; without approvedF
   assert.ok(!generatePolicy({ settings: settings() }).set.definitions.some((d) => d.name.endsWith('no-unexplained-fqdns')));
   const approved = generatePolicy({ settings: settings({ approvedFqdns: ['*.contoso.com'] }) }).set;
   assert.deepEqual(approved.initiative.parameters.approvedFqdns.defaultValue, ['*.contoso.com']);
+  // The rule's own option sets them as well (approvedFqdnsOf): the option wins over the top-level key.
+  const option = generatePolicy({ settings: settings({ approvedFqdns: ['*.other.example'], ruleOptions: { 'no-unexplained-fqdns': { approvedFqdns: ['*.fabrikam.com'] } } }) }).set;
+  assert.deepEqual(option.initiative.parameters.approvedFqdns.defaultValue, ['*.fabrikam.com']);
+  assert.deepEqual(option.definitions.find((d) => d.name.endsWith('no-unexplained-fqdns'))!.properties.parameters.approvedFqdns.defaultValue, ['*.fabrikam.com']);
 });
 
 test('deterministic: the same settings give byte-identical files, whatever order the config lists rules in', () => {
@@ -299,6 +351,7 @@ test('deterministic: the same settings give byte-identical files, whatever order
   }
   assert.deepEqual([...files('json').keys()], [
     'definitions/ai-egress-guard-restrict-outbound-network-access.json', 'definitions/ai-egress-guard-no-wildcard-fqdns.json', 'definitions/ai-egress-guard-require-owner-tag.json',
+    'definitions/ai-egress-guard-restrict-managed-network-outbound.json', 'definitions/ai-egress-guard-no-broad-outbound-rules.json',
     'policy.json', 'assignment.json', 'exemption.json',
   ]);
   assert.deepEqual([...files('bicep').keys()], ['policy.bicep', 'assignment.bicep', 'exemption.bicep']);

@@ -5,7 +5,7 @@
 import { ruleById, type LevelSetting } from '../../../rules';
 import { SUPPORTED_KINDS } from '../../../rules/restrict-outbound-network-access';
 import { approvedFqdnsOf, ownerTagNamesOf, type Settings } from '../engine/config';
-import { AI_ACCOUNT_TYPE, ALIAS } from './aliases';
+import { AI_ACCOUNT_TYPE, ALIAS, FOUNDRY_MANAGED_NETWORK_TYPE, FOUNDRY_OUTBOUND_RULE_TYPE, WORKSPACE_OUTBOUND_RULE_TYPE, WORKSPACE_TYPE } from './aliases';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -30,7 +30,8 @@ export interface PolicyDefinition {
   readonly properties: {
     readonly displayName: string;
     readonly policyType: 'Custom';
-    readonly mode: 'Indexed';
+    /** Indexed for AI accounts (tracked resources); All for child resources, which Indexed mode does not evaluate. */
+    readonly mode: 'Indexed' | 'All';
     readonly description: string;
     readonly metadata: { readonly version: string; readonly category: string; readonly nonComplianceMessage: string; readonly aiEgressGuard: { readonly ruleId: string } };
     readonly parameters: Readonly<Record<string, ParameterSpec>>;
@@ -40,8 +41,15 @@ export interface PolicyDefinition {
 
 /** One member of the initiative: a custom definition of ours, or a built-in by id. */
 export interface Member {
-  /** The linter rule it enforces; also the initiative's policyDefinitionReferenceId (exemptions name it). */
+  /** The linter rule it enforces. */
   readonly ruleId: string;
+  /**
+   * The initiative's policyDefinitionReferenceId (exemptions name it): the rule id, or for a second member of
+   * the same rule the rule id and what it covers (`restrict-managed-network-outbound-foundry`).
+   */
+  readonly referenceId: string;
+  /** The resource types it evaluates. */
+  readonly resourceTypes: readonly string[];
   readonly definition?: PolicyDefinition;
   readonly builtIn?: BuiltIn;
   /** Definition parameter → the initiative parameter passed to it. */
@@ -54,6 +62,8 @@ export interface BuiltIn {
   readonly displayName: string;
   /** Its effect parameter's allowed values, as published. */
   readonly effects: readonly string[];
+  /** The resource types its rule evaluates. */
+  readonly resourceTypes: readonly string[];
 }
 
 export interface PolicySet {
@@ -73,12 +83,19 @@ export interface PolicySet {
 
 /** Built-ins referenced by id (Azure/azure-policy built-in-policies; see docs/enforcing-in-azure.md). */
 export const BUILT_INS = {
-  publicNetworkAccess: { id: '0725b4dd-7e76-479c-a735-68e7ee23d5ca', displayName: 'Cognitive Services accounts should disable public network access', effects: ['Audit', 'Deny', 'Disabled'] },
-  privateLink: { id: 'd6759c02-b87f-42b7-892e-71b3f471d782', displayName: 'Azure AI Services resources should use Azure Private Link', effects: ['Audit', 'Disabled'] },
-  diagnosticLogs: { id: '1b4d1c4e-934c-4703-944c-27c82c06bebb', displayName: 'Diagnostic logs in Azure AI services resources should be enabled', effects: ['AuditIfNotExists', 'Disabled'] },
-  // Its effect defaults to Disabled: assigned without a value it checks nothing, so the initiative always passes one.
-  managedNetwork: { id: '6ddb1705-c8cf-450e-aa4b-19ad6703c440', displayName: 'Azure Machine Learning and AI Studio should use Allow Only Approved Outbound Managed Vnet mode', effects: ['Audit', 'Deny', 'Disabled'] },
+  publicNetworkAccess: { id: '0725b4dd-7e76-479c-a735-68e7ee23d5ca', displayName: 'Cognitive Services accounts should disable public network access', effects: ['Audit', 'Deny', 'Disabled'], resourceTypes: [AI_ACCOUNT_TYPE] },
+  privateLink: { id: 'd6759c02-b87f-42b7-892e-71b3f471d782', displayName: 'Azure AI Services resources should use Azure Private Link', effects: ['Audit', 'Disabled'], resourceTypes: [AI_ACCOUNT_TYPE] },
+  diagnosticLogs: { id: '1b4d1c4e-934c-4703-944c-27c82c06bebb', displayName: 'Diagnostic logs in Azure AI services resources should be enabled', effects: ['AuditIfNotExists', 'Disabled'], resourceTypes: [AI_ACCOUNT_TYPE] },
+  // Azure/azure-policy built-in-policies/policyDefinitions/Machine Learning/ManagedNetworkIsolationMode_Audit.json
+  // (1.0.0, Indexed): non-compliant when a workspace's managedNetwork.isolationMode is not its `isolationMode`
+  // parameter, whose default is Disabled. Assigned with the default it is inverted (it flags every workspace but an
+  // explicitly Disabled one, approved-only ones included), so the initiative passes AllowOnlyApprovedOutbound
+  // (parameter managedNetworkIsolationMode).
+  managedNetwork: { id: '6ddb1705-c8cf-450e-aa4b-19ad6703c440', displayName: 'Azure Machine Learning and AI Studio should use Allow Only Approved Outbound Managed Vnet mode', effects: ['Audit', 'Deny', 'Disabled'], resourceTypes: [WORKSPACE_TYPE] },
 } as const satisfies Record<string, BuiltIn>;
+
+/** The isolation mode the managed network definitions require. */
+export const APPROVED_ONLY = 'AllowOnlyApprovedOutbound';
 
 export function builtInDefinitionId(id: string): string {
   return `/providers/Microsoft.Authorization/policyDefinitions/${id}`;
@@ -90,7 +107,6 @@ export const NOT_ENFORCEABLE: Readonly<Record<string, string>> = {
   'no-duplicate-fqdns': 'the policy language cannot compare list entries with each other',
   'use-egress-capable-api-version': 'policy sees the resource, not the API version of the request',
   'allow-required-fqdns': 'policy sees one resource at a time, not the dependencies a template declares',
-  'no-broad-outbound-rules': 'outbound rules of managed networks have no alias this tool can rely on yet',
 };
 
 export const RULES = {
@@ -102,6 +118,7 @@ export const RULES = {
   privateLink: 'use-private-endpoint',
   diagnosticLogs: 'enable-diagnostic-logs',
   managedNetwork: 'restrict-managed-network-outbound',
+  outboundRules: 'no-broad-outbound-rules',
 } as const;
 
 export function levelOf(settings: Settings, ruleId: string): LevelSetting {
@@ -126,19 +143,23 @@ function effectFor(level: LevelSetting, effect: Effect): Effect {
 function definition(ruleId: string, spec: {
   displayName: string; description: string; nonComplianceMessage: string;
   parameters: Record<string, ParameterSpec>; condition: JsonObject[]; effect: Effect;
+  /** The resource types it evaluates (default: AI accounts); child resources need mode All. */
+  types?: readonly string[];
 }): PolicyDefinition {
+  const types = spec.types ?? [AI_ACCOUNT_TYPE];
+  const target: JsonObject = types.length === 1 ? { field: 'type', equals: types[0] } : { field: 'type', in: [...types] };
   return {
     name: `${DEFINITION_PREFIX}${ruleId}`,
     type: 'Microsoft.Authorization/policyDefinitions',
     properties: {
       displayName: spec.displayName,
       policyType: 'Custom',
-      mode: 'Indexed',
+      mode: types.every((t) => t.split('/').length === 2) ? 'Indexed' : 'All',
       description: spec.description,
       metadata: { version: '1.0.0', category: CATEGORY, nonComplianceMessage: spec.nonComplianceMessage, aiEgressGuard: { ruleId } },
       parameters: { effect: { ...EFFECT_PARAMETER, defaultValue: spec.effect }, ...spec.parameters },
       policyRule: {
-        if: { allOf: [{ field: 'type', equals: AI_ACCOUNT_TYPE }, ...spec.condition] },
+        if: { allOf: [target, ...spec.condition] },
         then: { effect: parameterRef('effect') },
       },
     },
@@ -171,9 +192,19 @@ export function buildPolicySet(settings: Settings, effect: Effect = 'Audit'): Po
     };
     return name;
   };
-  const addCustom = (def: PolicyDefinition, parameters: Record<string, string>) => {
+  const addCustom = (def: PolicyDefinition, parameters: Record<string, string>, types: readonly string[] = [AI_ACCOUNT_TYPE], referenceSuffix = '') => {
     definitions.push(def);
-    members.push({ ruleId: def.properties.metadata.aiEgressGuard.ruleId, definition: def, parameters, nonComplianceMessage: def.properties.metadata.nonComplianceMessage });
+    const ruleId = def.properties.metadata.aiEgressGuard.ruleId;
+    members.push({ ruleId, referenceId: `${ruleId}${referenceSuffix}`, resourceTypes: types, definition: def, parameters, nonComplianceMessage: def.properties.metadata.nonComplianceMessage });
+  };
+  const isolationModeParameter = (): string => {
+    initiativeParameters.managedNetworkIsolationMode ??= {
+      type: 'String',
+      metadata: { displayName: 'Isolation mode required of managed networks', description: `Managed networks of Foundry accounts and Azure Machine Learning workspaces must be in this mode. Built-in 6ddb1705-c8cf-450e-aa4b-19ad6703c440 defaults to Disabled, which inverts it; the initiative passes ${APPROVED_ONLY}.` },
+      allowedValues: [APPROVED_ONLY],
+      defaultValue: APPROVED_ONLY,
+    };
+    return 'managedNetworkIsolationMode';
   };
 
   if (included(RULES.restrict)) {
@@ -280,9 +311,11 @@ export function buildPolicySet(settings: Settings, effect: Effect = 'Audit'): Po
     }), { effect: effectParameter(RULES.owner), ownerTagNames: 'ownerTagNames' });
   }
 
-  /** A built-in member: its effect is the shared parameter for its level, or `own`, a parameter with its own allowed values. */
-  const addBuiltIn = (ruleId: string, builtIn: BuiltIn, own: string | undefined, nonComplianceMessage: string) => {
-    if (!included(ruleId)) return;
+  /**
+   * A built-in member: its effect is the shared parameter for its level, or `own`, a parameter with its own
+   * allowed values; `extra` passes further parameters (definition parameter → initiative parameter).
+   */
+  const addBuiltIn = (ruleId: string, builtIn: BuiltIn, own: string | undefined, nonComplianceMessage: string, extra: Record<string, string> = {}) => {
     if (own) {
       initiativeParameters[own] = {
         type: 'String',
@@ -291,16 +324,61 @@ export function buildPolicySet(settings: Settings, effect: Effect = 'Audit'): Po
         defaultValue: builtIn.effects[0],
       };
     }
-    members.push({ ruleId, builtIn, parameters: { effect: own ?? effectParameter(ruleId) }, nonComplianceMessage });
+    members.push({ ruleId, referenceId: ruleId, resourceTypes: builtIn.resourceTypes, builtIn, parameters: { effect: own ?? effectParameter(ruleId), ...extra }, nonComplianceMessage });
   };
-  addBuiltIn(RULES.publicNetworkAccess, BUILT_INS.publicNetworkAccess, undefined,
+  if (included(RULES.publicNetworkAccess)) addBuiltIn(RULES.publicNetworkAccess, BUILT_INS.publicNetworkAccess, undefined,
     `${DENIED} this Azure AI services account accepts traffic from public networks. Set properties.publicNetworkAccess to 'Disabled' and reach it through private endpoints.`);
-  addBuiltIn(RULES.privateLink, BUILT_INS.privateLink, 'privateLinkEffect',
+  if (included(RULES.privateLink)) addBuiltIn(RULES.privateLink, BUILT_INS.privateLink, 'privateLinkEffect',
     `${DENIED} this Azure AI services account has no private endpoint. Create one (group id 'account') so that clients reach it off the internet.`);
-  addBuiltIn(RULES.diagnosticLogs, BUILT_INS.diagnosticLogs, 'diagnosticLogsEffect',
+  if (included(RULES.diagnosticLogs)) addBuiltIn(RULES.diagnosticLogs, BUILT_INS.diagnosticLogs, 'diagnosticLogsEffect',
     `${DENIED} this Azure AI services account sends no diagnostic logs. Add diagnostic settings with the Audit and RequestResponse categories: denied outbound calls show up there as HTTP 400 responses.`);
-  addBuiltIn(RULES.managedNetwork, BUILT_INS.managedNetwork, undefined,
-    `${DENIED} this managed network lets compute and agents reach any host. Set its isolation mode to AllowOnlyApprovedOutbound and add outbound rules for the hosts it needs.`);
+  if (included(RULES.managedNetwork)) {
+    addBuiltIn(RULES.managedNetwork, BUILT_INS.managedNetwork, undefined,
+      `${DENIED} the managed network of this Azure Machine Learning workspace or Foundry hub does not limit outbound traffic to approved hosts. Set properties.managedNetwork.isolationMode to ${APPROVED_ONLY} and add outbound rules for the hosts its compute needs.`,
+      { isolationMode: isolationModeParameter() });
+    addCustom(definition(RULES.managedNetwork, {
+      displayName: 'Foundry managed networks should allow only approved outbound',
+      description: `The managed network of a Foundry account (accounts/managedNetworks, preview) must be in ${APPROVED_ONLY} mode, so that agents reach only the hosts its outbound rules name. Generated by AI Egress Guard from its rule restrict-managed-network-outbound; built-in 6ddb1705-c8cf-450e-aa4b-19ad6703c440 does the same for Azure Machine Learning workspaces.`,
+      nonComplianceMessage: `${DENIED} the managed network of this Foundry account lets agents and compute reach hosts nobody approved. Set properties.managedNetwork.isolationMode to ${APPROVED_ONLY} and add outbound rules for the hosts they need. Plan the change: the mode cannot be switched back.`,
+      parameters: {
+        isolationMode: {
+          type: 'String',
+          metadata: { displayName: 'Isolation mode', description: 'The isolation mode managed networks must have.' },
+          allowedValues: [APPROVED_ONLY],
+          defaultValue: APPROVED_ONLY,
+        },
+      },
+      // An absent mode is Disabled: not the required mode, as in the built-in.
+      condition: [{ field: ALIAS.foundryIsolationMode, notEquals: parameterRef('isolationMode') }],
+      types: [FOUNDRY_MANAGED_NETWORK_TYPE],
+      effect: effectFor(levelOf(settings, RULES.managedNetwork), effect),
+    }), { effect: effectParameter(RULES.managedNetwork), isolationMode: isolationModeParameter() }, [FOUNDRY_MANAGED_NETWORK_TYPE], '-foundry');
+  }
+
+  if (included(RULES.outboundRules)) {
+    // FQDN rules written as child resources; rules inside a managedNetwork.outboundRules map cannot be reached
+    // (no [*] alias iterates a map). Ports: FQDN rules allow 80 and 443 only. A like pattern may hold one * only.
+    const broad = (alias: string): JsonObject => ({
+      anyOf: [
+        { field: alias, contains: '*' },
+        { allOf: [{ field: alias, contains: ':' }, { field: alias, notLike: '*:80' }, { field: alias, notLike: '*:443' }] },
+      ],
+    });
+    addCustom(definition(RULES.outboundRules, {
+      displayName: 'Managed network FQDN outbound rules should name exact hosts',
+      description: 'An FQDN outbound rule of a Foundry or Azure Machine Learning managed network must name exact hosts on port 80 or 443: a wildcard can admit every host, a public suffix or other customers\' Azure resources. Generated by AI Egress Guard from its rule no-broad-outbound-rules.',
+      nonComplianceMessage: `${DENIED} this outbound rule of a managed network admits hosts by wildcard (*) or uses a port FQDN rules do not support. A wildcard can let compute and agents reach every host under the name, including other customers' resources: list the exact host names, on port 80 or 443.`,
+      parameters: {},
+      condition: [{
+        anyOf: [
+          { allOf: [{ field: 'type', equals: FOUNDRY_OUTBOUND_RULE_TYPE }, { field: ALIAS.foundryRuleType, equals: 'FQDN' }, broad(ALIAS.foundryRuleFqdn)] },
+          { allOf: [{ field: 'type', equals: WORKSPACE_OUTBOUND_RULE_TYPE }, { field: ALIAS.workspaceRuleType, equals: 'FQDN' }, broad(ALIAS.workspaceRuleFqdn)] },
+        ],
+      }],
+      types: [FOUNDRY_OUTBOUND_RULE_TYPE, WORKSPACE_OUTBOUND_RULE_TYPE],
+      effect: effectFor(levelOf(settings, RULES.outboundRules), effect),
+    }), { effect: effectParameter(RULES.outboundRules) }, [FOUNDRY_OUTBOUND_RULE_TYPE, WORKSPACE_OUTBOUND_RULE_TYPE]);
+  }
 
   for (const [ruleId, reason] of Object.entries(NOT_ENFORCEABLE)) if (ruleById.has(ruleId)) leftOut.push({ ruleId, reason });
 
@@ -311,7 +389,7 @@ export function buildPolicySet(settings: Settings, effect: Effect = 'Audit'): Po
     initiative: {
       name: INITIATIVE_NAME,
       displayName: 'AI Egress Guard: outbound access of Azure AI services',
-      description: 'Enforces in Azure what AI Egress Guard checks in templates: Azure AI services deny outbound access except to exact, approved hosts, carry an owner, and are reached privately with logs on. Generated from the AI Egress Guard configuration.',
+      description: 'Enforces in Azure what AI Egress Guard checks in templates: Azure AI services deny outbound access except to exact, approved hosts, carry an owner, and are reached privately with logs on; managed networks allow only approved outbound traffic, with outbound rules for exact hosts. Generated from the AI Egress Guard configuration.',
       metadata: { version: '1.0.0', category: CATEGORY },
       parameters: orderParameters(initiativeParameters),
     },
@@ -319,7 +397,7 @@ export function buildPolicySet(settings: Settings, effect: Effect = 'Audit'): Po
   };
 }
 
-const PARAMETER_ORDER = ['effect', 'advisoryEffect', 'outboundRestrictionKinds', 'approvedFqdns', 'ownerTagNames', 'privateLinkEffect', 'diagnosticLogsEffect'];
+const PARAMETER_ORDER = ['effect', 'advisoryEffect', 'outboundRestrictionKinds', 'approvedFqdns', 'ownerTagNames', 'managedNetworkIsolationMode', 'privateLinkEffect', 'diagnosticLogsEffect'];
 
 /** A fixed parameter order, whatever order the members were added in. */
 function orderParameters(parameters: Record<string, ParameterSpec>): Record<string, ParameterSpec> {

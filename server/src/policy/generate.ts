@@ -3,7 +3,7 @@
 
 import type { Settings } from '../engine/config';
 import { BicepExpression, bicepString, bicepValue, rawKey, type BicepValue } from './bicep';
-import { buildPolicySet, builtInDefinitionId, EFFECTS, INITIATIVE_NAME, type Effect, type Json, type JsonObject, type Member, type PolicySet } from './definitions';
+import { buildPolicySet, builtInDefinitionId, DEFINITION_PREFIX, EFFECTS, INITIATIVE_NAME, type Effect, type Json, type JsonObject, type Member, type PolicySet } from './definitions';
 
 export type PolicyFormat = 'json' | 'bicep';
 export type PolicyScope = 'managementGroup' | 'subscription';
@@ -49,7 +49,7 @@ function summaryOf(set: PolicySet): string[] {
   const lines = set.members.map((m) => {
     const effect = set.initiative.parameters[m.parameters.effect]?.defaultValue;
     return m.definition
-      ? `${m.ruleId} → ${m.definition.name} (custom definition, effect ${effect})`
+      ? `${m.ruleId} → ${m.definition.name} (custom definition${m.referenceId !== m.ruleId ? ` ${m.referenceId}` : ''}, effect ${effect})`
       : `${m.ruleId} → built-in ${m.builtIn!.id} "${m.builtIn!.displayName}" (effect ${effect})`;
   });
   for (const { ruleId, reason } of set.leftOut) lines.push(`${ruleId}: left out (${reason})`);
@@ -105,11 +105,11 @@ function effectDescription(name: string): string {
 }
 
 function nonComplianceMessages(set: PolicySet): JsonObject[] {
-  return set.members.map((m) => ({ message: m.nonComplianceMessage, policyDefinitionReferenceId: m.ruleId }));
+  return set.members.map((m) => ({ message: m.nonComplianceMessage, policyDefinitionReferenceId: m.referenceId }));
 }
 
 function exemptionRuleDefault(set: PolicySet): string {
-  return set.members.find((m) => m.ruleId === 'restrict-outbound-network-access')?.ruleId ?? set.members[0]?.ruleId ?? '';
+  return set.members.find((m) => m.ruleId === 'restrict-outbound-network-access')?.referenceId ?? set.members[0]?.referenceId ?? '';
 }
 
 const EXEMPTION_TEXT = {
@@ -149,7 +149,7 @@ function jsonFiles(set: PolicySet, scope: PolicyScope): GeneratedFile[] {
             metadata: set.initiative.metadata,
             parameters: escapeArm(set.initiative.parameters as unknown as Json),
             policyDefinitions: set.members.map((m) => ({
-              policyDefinitionReferenceId: m.ruleId,
+              policyDefinitionReferenceId: m.referenceId,
               policyDefinitionId: m.definition ? definitionId(m.definition.name) : builtInDefinitionId(m.builtIn!.id),
               parameters: escapeArm(memberParameters(m)),
             })),
@@ -199,7 +199,7 @@ function jsonFiles(set: PolicySet, scope: PolicyScope): GeneratedFile[] {
       parameters: {
         accountName: { type: 'string', metadata: { description: EXEMPTION_TEXT.accountName } },
         policyAssignmentId: { type: 'string', metadata: { description: EXEMPTION_TEXT.policyAssignmentId } },
-        ruleId: { type: 'string', defaultValue: exemptionRuleDefault(set), allowedValues: set.members.map((m) => m.ruleId), metadata: { description: EXEMPTION_TEXT.ruleId } },
+        ruleId: { type: 'string', defaultValue: exemptionRuleDefault(set), allowedValues: set.members.map((m) => m.referenceId), metadata: { description: EXEMPTION_TEXT.ruleId } },
         reason: { type: 'string', minLength: 1, metadata: { description: EXEMPTION_TEXT.reason } },
         exemptionCategory: { type: 'string', defaultValue: 'Waiver', allowedValues: ['Waiver', 'Mitigated'], metadata: { description: EXEMPTION_TEXT.exemptionCategory } },
         expiresOn: { type: 'string', defaultValue: '', metadata: { description: EXEMPTION_TEXT.expiresOn } },
@@ -227,8 +227,9 @@ function jsonFiles(set: PolicySet, scope: PolicyScope): GeneratedFile[] {
 // ---------------------------------------------------------------------------------------------
 // Bicep
 
-function symbolOf(ruleId: string): string {
-  return ruleId.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+/** The Bicep symbol of a custom definition: its name without the prefix, in camel case. */
+function symbolOf(definitionName: string): string {
+  return definitionName.slice(DEFINITION_PREFIX.length).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 function decorated(description: string, line: string, allowed?: readonly string[], extra: string[] = []): string {
@@ -243,7 +244,7 @@ function bicepFiles(set: PolicySet, scope: PolicyScope): GeneratedFile[] {
 
   let policy = `${header('AI Egress Guard policy definitions and initiative.', 'policy.bicep', deployCommand(scope, '<file>'))}\n${scopeLine}`;
   for (const d of set.definitions) {
-    policy += `\nresource ${symbolOf(d.properties.metadata.aiEgressGuard.ruleId)} '${DEFINITION_TYPE}@${API.definitions}' = ${bicepValue({ name: d.name, properties: d.properties as unknown as BicepValue })}\n`;
+    policy += `\nresource ${symbolOf(d.name)} '${DEFINITION_TYPE}@${API.definitions}' = ${bicepValue({ name: d.name, properties: d.properties as unknown as BicepValue })}\n`;
   }
   const initiative: BicepValue = {
     name: set.initiative.name,
@@ -254,8 +255,8 @@ function bicepFiles(set: PolicySet, scope: PolicyScope): GeneratedFile[] {
       metadata: set.initiative.metadata as unknown as BicepValue,
       parameters: set.initiative.parameters as unknown as BicepValue,
       policyDefinitions: set.members.map((m) => ({
-        policyDefinitionReferenceId: m.ruleId,
-        policyDefinitionId: m.definition ? new BicepExpression(`${symbolOf(m.ruleId)}.id`) : builtInDefinitionId(m.builtIn!.id),
+        policyDefinitionReferenceId: m.referenceId,
+        policyDefinitionId: m.definition ? new BicepExpression(`${symbolOf(m.definition.name)}.id`) : builtInDefinitionId(m.builtIn!.id),
         parameters: memberParameters(m) as BicepValue,
       })),
     },
@@ -287,7 +288,7 @@ function bicepFiles(set: PolicySet, scope: PolicyScope): GeneratedFile[] {
   let exemption = `${header(`Sample exemption. ${EXEMPTION_TEXT.intro}`, 'exemption.bicep', 'az deployment group create --resource-group <group> --template-file <file> --parameters accountName=<name> policyAssignmentId=<id> reason=<reason>')}\ntargetScope = 'resourceGroup'\n\n`;
   exemption += `${decorated(EXEMPTION_TEXT.accountName, 'param accountName string')}\n`;
   exemption += `${decorated(EXEMPTION_TEXT.policyAssignmentId, 'param policyAssignmentId string')}\n`;
-  exemption += `${decorated(EXEMPTION_TEXT.ruleId, `param ruleId string = ${bicepString(exemptionRuleDefault(set))}`, set.members.map((m) => m.ruleId))}\n`;
+  exemption += `${decorated(EXEMPTION_TEXT.ruleId, `param ruleId string = ${bicepString(exemptionRuleDefault(set))}`, set.members.map((m) => m.referenceId))}\n`;
   exemption += `${decorated(EXEMPTION_TEXT.reason, 'param reason string', undefined, ['@minLength(1)'])}\n`;
   exemption += `${decorated(EXEMPTION_TEXT.exemptionCategory, "param exemptionCategory string = 'Waiver'", ['Waiver', 'Mitigated'])}\n`;
   exemption += decorated(EXEMPTION_TEXT.expiresOn, "param expiresOn string = ''");
