@@ -260,7 +260,8 @@ export const SCENARIOS: Scenario[] = [
       const line = lines.findIndex((l) => l.includes('"Microsoft.CognitiveServices/accounts"')) + 1;
       // The name's link, in the first cell (the findings' messages name the service too).
       await row.first().locator('td').first().locator('a.place').click();
-      await wb.waitForActiveTab('never-opened.json');
+      // Opened as a preview (like a click in the Explorer): its tab's label is "never-opened.json, preview".
+      await waitFor(async () => (await wb.activeTabLabel())?.startsWith('never-opened.json'), { what: 'the editor tab of never-opened.json to be active', timeout: 20_000 });
       const position = await waitFor(async () => {
         const p = await wb.cursorPosition();
         return p?.startsWith(`Ln ${line},`) ? p : undefined;
