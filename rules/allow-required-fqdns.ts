@@ -4,11 +4,14 @@
 
 import { DEPENDENCY_READ_TYPES, display, type Dependency, type Evidence } from '../server/src/engine/egress/dependencies';
 import { missingOf } from '../server/src/engine/egress/egress';
-import type { DeploymentGraph } from '../server/src/engine/graph/graph';
+import type { DeploymentGraph, DeploymentStep } from '../server/src/engine/graph/graph';
 import type { AiResource, Loc, ValueNode } from '../server/src/engine/model';
 import { createRule, type Report } from './rule';
-import { hostEntries, rewriteList } from './support/hosts';
-import { quoted } from './support/values';
+import { asListEntry, hostEntries, listSite, rewriteList } from './support/hosts';
+import { quoted, setSetting } from './support/values';
+import { writtenHost, writtenIn } from '../server/src/engine/egress/written';
+import { expressionValue, type FixIntent, type FixValue } from '../server/src/engine/fixes';
+import { param } from '../server/src/engine/expressions/build';
 
 const WHAT_FAILS: Readonly<Record<string, string>> = {
   blob: 'its reads and writes of blobs (documents, agent files, batch and training data)',
@@ -68,6 +71,10 @@ export const rule = createRule({
           messageId: 'missingInModule',
           data: { ...data, module: call.name },
           related: [{ loc: at.loc, message: `the allow-list of AI service '${resource.name}'` }, ...related],
+          fixes: () => {
+            const change = passFromCaller(resource, graph, dep, call.step);
+            return change ? [{ title: `Allow '${host}' in the allowed FQDNs of '${resource.name}'`, safe: false, preferred: true, changes: change }] : [];
+          },
         });
         continue;
       }
@@ -77,9 +84,12 @@ export const rule = createRule({
         data,
         related,
         fixes: () => {
-          const hosts = hostEntries([dep.host]);
+          const hosts = hostEntries([dep], graph, listSite(resource));
           const change = hosts && rewriteList(resource, hosts);
-          return change ? [{ title: `Allow '${hosts[0]}' in the allowed FQDNs of '${resource.name}'`, safe: false, preferred: true, changes: [change] }] : [];
+          // Not to be said where the list is (a name the module's caller gives): the caller passes it.
+          const chain = change ? [] : graph.deploymentChain(resource);
+          const changes = change ? [change] : chain.length ? passFromCaller(resource, graph, dep, chain[chain.length - 1]) : undefined;
+          return changes ? [{ title: `Allow '${host}' in the allowed FQDNs of '${resource.name}'`, safe: false, preferred: true, changes }] : [];
         },
       });
     }
@@ -110,7 +120,7 @@ function visibleFromAccount(account: AiResource, dep: Dependency): boolean {
  * The module call, in the template that sees both the account and the evidence, that leads to the account:
  * where the host must be passed from. Its first line is the location.
  */
-function moduleCall(graph: DeploymentGraph, account: AiResource, dep: Dependency): { loc: Loc; name: string } | undefined {
+function moduleCall(graph: DeploymentGraph, account: AiResource, dep: Dependency): { loc: Loc; name: string; step: DeploymentStep } | undefined {
   const evidencePath = pathOf(dep.evidence, account);
   let common = 0;
   while (common < account.deploymentPath.length && common < evidencePath.length && account.deploymentPath[common] === evidencePath[common]) common++;
@@ -119,5 +129,49 @@ function moduleCall(graph: DeploymentGraph, account: AiResource, dep: Dependency
   const text = step.loc.file.text;
   const lineEnd = text.indexOf('\n', step.loc.start);
   const end = lineEnd < 0 || lineEnd > step.loc.end ? step.loc.end : lineEnd;
-  return { loc: { file: step.loc.file, start: step.loc.start, end: text[end - 1] === '\r' ? end - 1 : end }, name: step.path[step.path.length - 1] };
+  return { loc: { file: step.loc.file, start: step.loc.start, end: text[end - 1] === '\r' ? end - 1 : end }, name: step.path[step.path.length - 1], step };
+}
+
+/** The parameter a module takes its allow-list by, when a fix makes it take one. */
+const LIST_PARAMETER = 'allowedFqdnList';
+
+/**
+ * The module that declares the account writes its allow-list, and the host can only be said by a caller: the
+ * caller passes the entries and the host, for the module's parameter the list comes from, or for one the module
+ * is made to take (its default the list as it is). Undefined when the list is written elsewhere, the module has a
+ * parameter of that name already, or an entry or the host cannot be said in the caller's terms.
+ */
+function passFromCaller(resource: AiResource, graph: DeploymentGraph, dep: Dependency, step: DeploymentStep): FixIntent[] | undefined {
+  const call = step.declaration;
+  const declaration = resource.declaration;
+  const list = resource.properties?.member('allowedFqdnList');
+  const site = listSite(resource);
+  if (!call || !site) return undefined;
+  // The list is a parameter's default in the module: the caller passes that parameter.
+  const fromDefault = site.kind === 'parameter-default' && list?.origin?.kind === 'parameter-default' ? list.origin.name : undefined;
+  if (!fromDefault && (site.kind !== 'resource' || declaration.written?.()?.parameter(LIST_PARAMETER))) return undefined;
+  const name = fromDefault ?? LIST_PARAMETER;
+  const callerSite = { node: call, kind: 'resource' } as const;
+  const entries: FixValue[] = [];
+  const current: FixValue[] = [];
+  for (const item of list?.items() ?? []) {
+    const here = asListEntry(item, site.node);
+    const there = writtenIn(item, callerSite);
+    if (here === undefined || there === undefined) return undefined;
+    current.push(here);
+    entries.push(there);
+  }
+  if (list && !list.items()) return undefined;
+  const host = writtenHost(dep, graph, callerSite);
+  if (host === undefined) return undefined;
+  const arm = call.loc.file.kind === 'arm';
+  const pass: FixIntent = { kind: 'set', target: call, path: arm ? ['properties', 'parameters', name, 'value'] : ['params', name], value: [...entries, host] };
+  if (fromDefault) return [pass];
+  const parameter = expressionValue(param(LIST_PARAMETER));
+  return [
+    { kind: 'add-parameter', target: declaration, name: LIST_PARAMETER, type: 'array', defaultValue: current,
+      description: 'Hosts the AI service may reach (allowedFqdnList); callers pass the hosts of the dependencies they declare.' },
+    list ? { kind: 'replace', target: site.node, value: parameter } : setSetting(resource, ['properties', 'allowedFqdnList'], parameter),
+    pass,
+  ];
 }

@@ -6,7 +6,7 @@ import type { Fix } from '../server/src/engine/fixes';
 import { createRule, type Report } from './rule';
 import { allowListOf, removeEntryFix } from './support/allowlist';
 import { hasWildcard } from './support/fqdn';
-import { hostEntries, rewriteList } from './support/hosts';
+import { hostEntries, listSite, rewriteList } from './support/hosts';
 import { quoted } from './support/values';
 
 export const rule = createRule({
@@ -33,7 +33,7 @@ export const rule = createRule({
           const fixes: Fix[] = [];
           // The hosts of the template's dependencies the wildcard covers, instead of the wildcard.
           const covered = dependenciesOf(resource, graph).filter((d) => admits(entry.node.value, d.host) === 'wildcard');
-          const hosts = covered.length ? hostEntries(covered.map((d) => d.host)) : undefined;
+          const hosts = covered.length ? hostEntries(covered, graph, listSite(resource)) : undefined;
           const change = hosts && rewriteList(resource, [], new Map([[entry.node, hosts]]));
           if (hosts && change) {
             const n = hosts.length;

@@ -6,7 +6,7 @@ import type { Fix } from '../server/src/engine/fixes';
 import type { DeploymentGraph } from '../server/src/engine/graph/graph';
 import { DEPENDENCY_READ_TYPES } from '../server/src/engine/egress/dependencies';
 import { missingOf } from '../server/src/engine/egress/egress';
-import { hostEntries, rewriteList } from './support/hosts';
+import { hostEntries, listSite, rewriteList } from './support/hosts';
 import { createRule, type Report } from './rule';
 import { describeOrigin, editableSite, quoted, setSetting, unknownReason } from './support/values';
 import { addPrivateEndpointFix, PRIVATE_ENDPOINT_TYPE, privateEndpointsOf } from './support/deployment';
@@ -20,15 +20,17 @@ const SUPPORTED = new Set(SUPPORTED_KINDS.map((k) => k.toLowerCase()));
 
 /**
  * Restricts outbound access and allows every host the service is seen to depend on (merged with the entries
- * already listed). Undefined when a dependency's host cannot be written yet (only partially known).
+ * already listed), as the template computes them. Undefined when a dependency's host cannot be written where the
+ * list is (its name is known only in part, and not in terms of that template).
  */
 export function restrictFix(resource: AiResource, graph: DeploymentGraph): Fix | undefined {
   const egress = missingOf(resource, graph);
-  const hosts = hostEntries(egress.dependencies.map((d) => d.host));
+  const site = listSite(resource);
+  const hosts = hostEntries(egress.dependencies, graph, site);
   if (!hosts) return undefined;
-  const missing = hostEntries(egress.missing.map((d) => d.host)) ?? [];
+  const missing = hostEntries(egress.missing, graph, site) ?? [];
   const list = resource.properties?.member('allowedFqdnList');
-  const listChange = !list ? setSetting(resource, ['properties', 'allowedFqdnList'], hosts, true)
+  const listChange = !list ? setSetting(resource, ['properties', 'allowedFqdnList'], hosts.map((h) => h.value), true)
     : missing.length ? rewriteList(resource, missing) : undefined;
   if (list && missing.length && !listChange) return undefined;
   const count = hosts.length;

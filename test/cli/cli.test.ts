@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
-import Ajv from 'ajv-draft-04';
+import { sarifSchemaValid } from '../support/sarif';
 import { CLI, EXAMPLES, ROOT, tempTree as tempFiles } from '../support/paths';
 import { DEPLOYMENT_RULES_OFF } from '../support/lint';
 
@@ -26,12 +26,6 @@ function run(args: string[], cwd = ROOT, env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function sarifSchemaValid(log: unknown): boolean {
-  const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
-  const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false });
-  assert.ok(ajv.validate(schema, log), JSON.stringify(ajv.errors, null, 2));
-  return true;
-}
 
 function assertValidSarif(text: string): void {
   assert.ok(sarifSchemaValid(JSON.parse(text)));

@@ -2,9 +2,11 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { CLI, EXAMPLES, ROOT, tempTree } from '../support/paths';
+import { sarifSchemaValid } from '../support/sarif';
 
 function run(args: string[], cwd = ROOT) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
@@ -70,4 +72,34 @@ test('--explain of a file that does not exist: a message and exit 2', () => {
   assert.equal(r.code, 2);
   assert.equal(r.stderr, 'ai-egress-guard: No files matching the pattern "missing.json" were found.\n');
   assert.equal(r.stdout, '');
+});
+
+test('SARIF: results carry the preferred fix as artifactChanges, and the run the accounts as JSON output does; valid against the schema', () => {
+  const rel = path.relative(ROOT, onYourData);
+  const log = JSON.parse(run([rel, '--format', 'sarif']).stdout);
+  assert.ok(sarifSchemaValid(log));
+  const [sarifRun] = log.runs;
+  const result = sarifRun.results.find((r: { ruleId: string }) => r.ruleId === 'allow-required-fqdns');
+  const [fix] = result.fixes;
+  assert.equal(fix.description.text, "Allow 'contoso-rag-search.search.windows.net' in the allowed FQDNs of 'contoso-rag-openai'");
+  const [change] = fix.artifactChanges;
+  assert.deepEqual(change.artifactLocation, { uri: 'examples/arm/on-your-data.json', uriBaseId: '%SRCROOT%' });
+  assert.deepEqual(change.replacements, [{
+    deletedRegion: { startLine: 40, startColumn: 29, endLine: 43, endColumn: 9 },
+    insertedContent: { text: `"[format('{0}.blob.{1}', parameters('storageName'), environment().suffixes.storage)]", "api.old-partner.example", "[format('{0}.search.windows.net', parameters('searchName'))]"` },
+  }]);
+  // Another tool applying the replacement (1-based lines and columns) gets a template without the finding.
+  const text = fs.readFileSync(onYourData, 'utf8');
+  const offset = (line: number, column: number) => text.split('\n').slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + column - 1;
+  const { deletedRegion: d, insertedContent } = change.replacements[0];
+  const fixed = text.slice(0, offset(d.startLine, d.startColumn)) + insertedContent.text + text.slice(offset(d.endLine, d.endColumn));
+  const dir = tempTree({ 'on-your-data.json': fixed });
+  const after = JSON.parse(run(['on-your-data.json', '--format', 'sarif'], dir).stdout);
+  assert.deepEqual(after.runs[0].results.map((r: { ruleId: string }) => r.ruleId).filter((id: string) => id === 'allow-required-fqdns'), []);
+  // Results without a preferred fix carry none.
+  assert.equal(sarifRun.results.find((r: { ruleId: string }) => r.ruleId === 'no-unexplained-fqdns').fixes, undefined);
+  // The accounts, as JSON output has them (paths relative to the SARIF root).
+  const json = JSON.parse(run([rel, '--format', 'json']).stdout);
+  const relative = (a: Record<string, unknown>) => JSON.parse(JSON.stringify(a).replaceAll(`${ROOT}/`, ''));
+  assert.deepEqual(sarifRun.properties.accounts, json.accounts.map(relative));
 });

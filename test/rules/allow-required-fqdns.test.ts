@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding } from '../../server/src/engine/analyze';
 import { applyFix, fixTitled, lintResult, only, textAt, where } from '../support/lint';
+import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
 
 const RULE = 'allow-required-fqdns';
 const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
@@ -264,6 +265,40 @@ module project 'project.bicep' = {
   // Passing the host the way the template names the search service silences it.
   const passed = main.replace("params: { baseName: baseName }", "params: { baseName: baseName, allowedHosts: ['srch-${baseName}.search.windows.net'] }");
   assert.deepEqual(ofRule(bicepFindings(passed, files)), []);
+  // The fix: the caller passes the module's allow-list parameter, with the host as the caller names the search service.
+  const fixed = applyFix(fixTitled(f, "Allow 'srch-{…}.search.windows.net' in the allowed FQDNs of 'ai'"), main);
+  assert.ok(fixed.includes("params: { baseName: baseName, allowedHosts: ['${search.name}.search.windows.net'] }"), fixed);
+  assert.deepEqual(bicepFindings(fixed, files).map((x) => x.ruleId), []);
+});
+
+test('Bicep modules: a module that writes its own allow-list is made to take it as a parameter, which the caller passes', () => {
+  const account = MODULE_ACCOUNT.replace('allowedFqdnList: allowedHosts', "allowedFqdnList: [\n      'partner.example'\n    ]");
+  const files: Record<string, string> = { 'file:///work/account.bicep': account, 'file:///work/project.bicep': MODULE_PROJECT };
+  const main = `param baseName string
+resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch-\${baseName}' }
+module account 'account.bicep' = {
+  name: 'account'
+  params: { baseName: baseName }
+}
+module project 'project.bicep' = {
+  name: 'project'
+  params: { accountName: account.outputs.name, searchName: search.name }
+}
+`;
+  const [f] = ofRule(bicepFindings(main, files));
+  assert.equal(f.messageId, 'missingInModule');
+  const fix = fixTitled(f, "Allow 'srch-{…}.search.windows.net' in the allowed FQDNs of 'ai'");
+  assert.equal(fix.safe, false);
+  const edits = editsFor([fix], (uri) => (uri === BICEP_URI ? main : files[uri]));
+  const after = (uri: string, text: string) => applyFileEdits(text, edits.filter((e) => e.uri === uri));
+  const fixedMain = after(BICEP_URI, main);
+  const fixedAccount = after('file:///work/account.bicep', account);
+  assert.equal(fixedAccount, account
+    .replace('param allowedHosts array = []\n', "param allowedHosts array = []\n\n@description('Hosts the AI service may reach (allowedFqdnList); callers pass the hosts of the dependencies they declare.')\nparam allowedFqdnList array = [\n  'partner.example'\n]\n")
+    .replace("allowedFqdnList: [\n      'partner.example'\n    ]", 'allowedFqdnList: allowedFqdnList'));
+  assert.ok(fixedMain.includes("params: { baseName: baseName, allowedFqdnList: ['partner.example', '${search.name}.search.windows.net'] }"), fixedMain);
+  // Nothing is missing now; the entry nothing explains is reported where it is now written, the caller.
+  assert.deepEqual(bicepFindings(fixedMain, { ...files, 'file:///work/account.bicep': fixedAccount }).map((x) => `${x.ruleId} ${x.data.entry}`), ['no-unexplained-fqdns partner.example']);
 });
 
 // ---- the fix ---------------------------------------------------------------------------------------
@@ -279,7 +314,8 @@ test('ARM fix: adds the host (merged with the entries), then nothing else change
   assert.equal(fix.safe, false);
   const fixed = applyFix(fix, text);
   const list = (JSON.parse(fixed) as { resources: { properties?: { allowedFqdnList?: unknown } }[] }).resources[1].properties!.allowedFqdnList;
-  assert.deepEqual(list, ['other.contoso.com', "[format('x.{0}', 'contoso.com')]", 'srch.search.windows.net']);
+  // The host follows the template: the search service's name as the template computes it.
+  assert.deepEqual(list, ['other.contoso.com', "[format('x.{0}', 'contoso.com')]", "[format('{0}.search.windows.net', parameters('search'))]"]);
   assert.deepEqual(shown(armFindings(fixed)), shown(before.filter((x) => x !== f)));
 });
 
@@ -290,7 +326,7 @@ test('ARM fix through a parameter default: the default gets the host', () => {
   const [f] = ofRule(before);
   assert.equal(textAt(f), `"[parameters('hosts')]"`);
   const fixed = applyFix(fixTitled(f, "Allow 'srch.search.windows.net'"), text);
-  assert.deepEqual((JSON.parse(fixed) as { parameters: { hosts: { defaultValue: string[] } } }).parameters.hosts.defaultValue, ['other.contoso.com', 'srch.search.windows.net']);
+  assert.deepEqual((JSON.parse(fixed) as { parameters: { hosts: { defaultValue: string[] } } }).parameters.hosts.defaultValue, ['other.contoso.com', "[format('{0}.search.windows.net', parameters('search'))]"], 'a default may use other parameters');
   assert.deepEqual(shown(armFindings(fixed)), shown(before.filter((x) => x !== f)));
 });
 
@@ -299,7 +335,7 @@ test('Bicep fix: adds the host, keeping an entry written as a literal; then noth
   const before = bicepFindings(text);
   const [f] = ofRule(before);
   const fixed = applyFix(fixTitled(f, "Allow 'cdb.documents.azure.com' in the allowed FQDNs of 'ai'"), text);
-  assert.ok(fixed.includes("allowedFqdnList: [\n      'srch.search.windows.net'\n      'cdb.documents.azure.com'\n    ]"), fixed);
+  assert.ok(fixed.includes("allowedFqdnList: [\n      'srch.search.windows.net'\n      '${cosmos.name}.documents.azure.com'\n    ]"), fixed);
   assert.deepEqual(shown(bicepFindings(fixed)), shown(before.filter((x) => x !== f)));
 });
 
@@ -325,9 +361,12 @@ test('Bicep fix in a module: the list the caller passes gets the host', () => {
   assert.deepEqual(shown(bicepFindings(fixed, files)), shown(before.filter((x) => x !== f)));
 });
 
-test('no fix for a host known only in part (until fix values can be expressions)', () => {
+test('Bicep fix for a host known only in part: the name as the template computes it; entries written as expressions are kept', () => {
   const text = BICEP_DEPS.replace("resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'contosodocs' }", "param stName string\nresource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'docs${stName}' }");
-  const f = ofRule(bicepFindings(text)).find((x) => String(x.data.host).startsWith('docs'))!;
+  const before = bicepFindings(text);
+  const f = ofRule(before).find((x) => String(x.data.host).startsWith('docs'))!;
   assert.equal(f.data.host, 'docs{…}.blob.core.windows.net');
-  assert.deepEqual(f.fixes.map((x) => x.title), ["Suppress allow-required-fqdns for 'ai' (with a reason)"]);
+  const fixed = applyFix(fixTitled(f, "Allow 'docs{…}.blob.core.windows.net' in the allowed FQDNs of 'ai'"), text);
+  assert.ok(fixed.includes("allowedFqdnList: [\n      '${searchName}.search.windows.net'\n      '${st.name}.blob.${environment().suffixes.storage}'\n    ]"), fixed);
+  assert.deepEqual(shown(bicepFindings(fixed)), shown(before.filter((x) => x !== f)));
 });

@@ -235,7 +235,8 @@ test('the fix writes every host the service depends on; the title says how many;
   assert.equal(fix.safe, false);
   assert.equal(fix.preferred, true);
   const fixed = applyFix(fix, text);
-  assert.deepEqual(listOf(fixed), ['srch.search.windows.net', 'contosodocs.blob.core.windows.net']);
+  // As the template computes them: the search service's name parameter, the storage suffix of the cloud deployed to.
+  assert.deepEqual(listOf(fixed), ["[format('{0}.search.windows.net', parameters('search'))]", "[format('contosodocs.blob.{0}', environment().suffixes.storage)]"]);
   assert.deepEqual(lint(fixed), [], 'no allow-required-fqdns finding, and nothing else');
   assert.deepEqual(only(lint(fixed), 'allow-required-fqdns'), []);
 });
@@ -244,14 +245,14 @@ test('the fix merges the hosts into the entries already there; with no dependenc
   const text = withDeps({ restrictOutboundNetworkAccess: false, allowedFqdnList: ['srch.search.windows.net', 'partner.example'] });
   const [f] = check(text);
   const fixed = applyFix(fixTitled(f, "Restrict outbound network access for 'oai', allowing the 2 hosts it needs"), text);
-  assert.deepEqual(listOf(fixed), ['srch.search.windows.net', 'partner.example', 'contosodocs.blob.core.windows.net']);
+  assert.deepEqual(listOf(fixed), ['srch.search.windows.net', 'partner.example', "[format('contosodocs.blob.{0}', environment().suffixes.storage)]"]);
   const before = messages(text).filter((m) => !m.startsWith(RULE));
   assert.deepEqual(messages(fixed), before, 'only the restriction finding goes away');
   const [bare] = check(template(account('{}')));
   assert.deepEqual(bare.fixes.map((x) => x.title).slice(0, 1), ["Restrict outbound network access for 'oai' (it will reach nothing: the template shows no dependency)"]);
 });
 
-test('Bicep: the fix writes the hosts, per cloud; through a parameter default the default is set to true', () => {
+test('Bicep: the fix writes the hosts, the same in every cloud; through a parameter default the default is set to true', () => {
   const text = `resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'contosodocs' }
 resource speech 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
   name: 'speech'
@@ -266,10 +267,10 @@ resource speech 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
 }
 `;
   const bicep = (t: string, cloud: 'AzureCloud' | 'AzureUSGovernment' = 'AzureCloud') => [...lintResult(t, { cloud }, 'file:///work/s.bicep', 'bicep').findings];
-  for (const [cloud, suffix] of [['AzureCloud', 'core.windows.net'], ['AzureUSGovernment', 'core.usgovcloudapi.net']] as const) {
+  for (const cloud of ['AzureCloud', 'AzureUSGovernment'] as const) {
     const [f] = only(bicep(text, cloud), RULE);
     const fixed = applyFix(fixTitled(f, "Restrict outbound network access for 'speech', allowing the 1 host it needs"), text);
-    assert.ok(fixed.includes(`    restrictOutboundNetworkAccess: true\n    allowedFqdnList: [\n      'contosodocs.blob.${suffix}'\n    ]\n`), fixed);
+    assert.ok(fixed.includes("    restrictOutboundNetworkAccess: true\n    allowedFqdnList: [\n      '${st.name}.blob.${environment().suffixes.storage}'\n    ]\n"), fixed);
     assert.deepEqual(bicep(fixed, cloud), []);
   }
   const param = `param restrict bool = false\n${text.replace("    publicNetworkAccess: 'Disabled'\n", "    publicNetworkAccess: 'Disabled'\n    restrictOutboundNetworkAccess: restrict\n    allowedFqdnList: [\n      'contosodocs.blob.core.windows.net'\n    ]\n")}`;
@@ -278,14 +279,12 @@ resource speech 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
   assert.deepEqual(bicep(fixed), []);
 });
 
-test('no restrict fix while a dependency host is known only in part (it cannot be written yet)', () => {
+test('a dependency host known only in part is written as the expression the template computes it with', () => {
   const text = withDeps({}, { search: { type: 'string' } }, "[format('srch-{0}', parameters('search'))]");
   assert.deepEqual(only(lint(text.replace('"publicNetworkAccess": "Disabled"', '"publicNetworkAccess": "Disabled", "restrictOutboundNetworkAccess": true')), 'allow-required-fqdns').map((x) => x.data.host),
     ['srch-{…}.search.windows.net', 'contosodocs.blob.core.windows.net'], 'both dependencies are seen');
   const [f] = check(text);
-  // The private endpoint does not depend on the hosts: still offered.
-  assert.deepEqual(f.fixes.map((x) => x.title), [
-    "Add a private endpoint for 'oai' (subnet and DNS zone from parameters privateEndpointSubnetId, openAiPrivateDnsZoneId)",
-    `Suppress ${RULE} for 'oai' (with a reason)`,
-  ]);
+  const fixed = applyFix(fixTitled(f, "Restrict outbound network access for 'oai', allowing the 2 hosts it needs"), text);
+  assert.deepEqual(listOf(fixed), ["[format('srch-{0}.search.windows.net', parameters('search'))]", "[format('contosodocs.blob.{0}', environment().suffixes.storage)]"]);
+  assert.deepEqual(messages(fixed), messages(text).filter((m) => !m.startsWith(RULE)), 'only the restriction finding goes away');
 });

@@ -14,7 +14,7 @@ import type { Fix } from '../../server/src/engine/fixes';
 import type { FileKind } from '../../server/src/engine/model';
 import { parseBicep, parseBicepParam } from '../../server/src/engine/bicep/parser';
 import { positionAt } from '../../server/src/engine/text';
-import { markKey, pathKey, render, URIS, type Format, type Path, type Range, type TemplateSpec } from './render';
+import { DIR, markKey, pathKey, render, URIS, type Format, type Path, type Range, type TemplateSpec } from './render';
 
 export { absent, expr, marked, param, variable } from './render';
 export type { Format, Path, TemplateSpec, Val } from './render';
@@ -80,6 +80,10 @@ export interface FixCase {
   readonly outputText?: Partial<Record<Format, string>>;
   /** The output must be clean for every rule of the registry. */
   readonly clean?: boolean;
+  /** With `code`: other fixed files (modules), by file name, per format; files not named must stay as they were. */
+  readonly outputFiles?: Partial<Record<Format, Readonly<Record<string, string>>>>;
+  /** Re-analysed with every rule, the fixed files have exactly the findings they had, less the fixed one. */
+  readonly nothingElse?: boolean;
 }
 
 export interface InvalidCase<M extends string = string> extends CaseBase {
@@ -173,6 +177,8 @@ export function runInvalid(rule: Rule, c: InvalidCase, format: Format): void {
       const fixed = applyFixes([fix], input.files);
       assertOutput(c, fc, input, fixed, `${label}: '${fix.title}'`);
       assertFixedAway(rule, c, input, fixed, [f], found, fc.clean ?? false, `${label}: '${fix.title}'`);
+      if (fc.outputFiles || c.files) assertOtherFiles(fc, input, fixed, `${label}: '${fix.title}'`);
+      if (fc.nothingElse) assertNothingElse(rule, c, input, fixed, f, `${label}: '${fix.title}'`);
     }
   });
   // source.fixAll: every safe fix of the rule's findings at once.
@@ -340,6 +346,27 @@ export function assertWellFormed(uri: string, text: string, label: string): void
 }
 
 const keyOf = (f: Finding) => `${f.messageId} ${JSON.stringify(f.data)}`;
+
+/** The files beside the template after a fix: as `outputFiles` gives them, the others unchanged. */
+function assertOtherFiles(fc: FixCase, input: Input, fixed: Record<string, string>, label: string): void {
+  const expected = fc.outputFiles?.[input.format] ?? {};
+  for (const uri of Object.keys(fixed)) {
+    if (uri === input.uri) continue;
+    const name = uri.slice(DIR.length + 1);
+    assert.equal(fixed[uri], expected[name] ?? input.files[uri], `${label}: fixed ${name}`);
+  }
+}
+
+/** Every rule's findings after the fix are the ones before, less the fixed finding (compared by rule, message id and data). */
+function assertNothingElse(rule: Rule, c: CaseBase, input: Input, fixed: Record<string, string>, f: Finding, label: string): void {
+  const all = (files: Readonly<Record<string, string>>) => analyzeFiles(input.uri, files, settingsOf(rule, c), registry).findings
+    .map((x) => `${x.ruleId} ${keyOf(x)}`).sort();
+  const before = all(input.files);
+  const at = before.indexOf(`${f.ruleId} ${keyOf(f)}`);
+  assert.ok(at >= 0, `${label}: the fixed finding is not among all rules' findings`);
+  before.splice(at, 1);
+  assert.deepEqual(all(fixed), before, `${label}: the fix changes other findings:\n${fixed[input.uri]}`);
+}
 
 /** Re-analysed, the fixed files have fewer findings like the fixed ones (positions move; message id and data do not). */
 function assertFixedAway(rule: Rule, c: CaseBase, input: Input, fixed: Record<string, string>, fixedFindings: readonly Finding[], before: readonly Finding[], clean: boolean, label: string): void {

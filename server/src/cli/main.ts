@@ -151,8 +151,10 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     }
 
     const settingsFor = (file: string): Settings => configs.settingsFor(file, overrides);
-    const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings, root: cwd, egress: values.format === 'json' };
-    let audit = await auditFiles(collected.files, { ...auditOptions, fixes: values.fix });
+    // SARIF carries each result's preferred fix and, as JSON does, each account's egress map.
+    const sarif = values.format === 'sarif';
+    const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings, root: cwd, egress: values.format === 'json' || sarif, fixes: sarif };
+    let audit = await auditFiles(collected.files, { ...auditOptions, fixes: values.fix || sarif });
     if (values.fix && applySafeFixes(audit.results, err) > 0) audit = await auditFiles(collected.files, auditOptions);
     // Matched files that are all other JSON (package.json, parameter files): no template there either.
     const checked = new Set([...audit.results.filter((r) => r.isTemplate).map((r) => uriToPath(r.file.uri)), ...audit.problems.map((p) => p.path)]);
@@ -161,7 +163,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 
     const problems = [...collected.problems, ...audit.problems];
     const summary = summarize({ results: audit.results, problems, inventory: audit.inventory });
-    const report = values.format === 'sarif' ? `${JSON.stringify(toSarif(audit.results, { root: cwd, version, problems }), null, 2)}\n`
+    const report = values.format === 'sarif' ? `${JSON.stringify(toSarif(audit.results, { root: cwd, version, problems, fixes: true }), null, 2)}\n`
       : values.format === 'json' ? toJson(audit.results, problems, summary, audit.inventory)
       : toText(audit.results, problems, summary, cwd, { notes, color: !values.output && color.out });
     if (values.output) {

@@ -122,8 +122,11 @@ export interface AnalyzeOptions {
   readonly rules?: readonly Rule[];
   /** Also list the AI account instances each run deploys (`AnalysisResult.inventory`), for the audit's inventory. */
   readonly inventory?: boolean;
-  /** Also compute the egress map of every AI account of the deployment (`AnalysisResult.egress`): --explain, JSON output. */
-  readonly egress?: boolean;
+  /**
+   * Also compute the egress map of every AI account of the deployment (`AnalysisResult.egress`): --explain, JSON
+   * output; 'lazy': on first read of `egress` (the editor's hover asks for it now and then).
+   */
+  readonly egress?: boolean | 'lazy';
 }
 
 /** The egress map of one AI account of the deployment a file describes (the account may be declared in a module). */
@@ -131,6 +134,8 @@ export interface AccountEgress extends EgressSummary {
   readonly name: string;
   /** The account's type in its declaration (a module's file, for an account deployed by a module). */
   readonly loc: Loc;
+  /** Its `name` value in the declaration. */
+  readonly nameLoc?: Loc;
 }
 
 /** What loaders need to know of the rules: the resource types some enabled rule reads. */
@@ -216,11 +221,16 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
   const inventory = options.inventory ? loaded.runs.map((graph, i) => runInventory({
     templateUri: loaded.templateUri ?? file.uri, graph, parameterFile: loaded.parameterFiles?.[i], findings: perRun[i], subjectOf: (f) => subjects.get(f), ownerTagNames: ownerTagNamesOf(options.settings),
   })) : undefined;
-  const egress = options.egress ? loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings)) : undefined;
-  return {
+  const egress = options.egress === true ? loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings)) : undefined;
+  const result: AnalysisResult = {
     file, isTemplate: true, resources: mergeSummaries(own), findings, problems: [...loaded.problems, ...limitProblems(file, hits, limitsBefore)],
     ...(suppressed.length ? { suppressed } : {}), ...(inventory ? { inventory } : {}), ...(egress ? { egress } : {}),
   };
+  if (options.egress === 'lazy') {
+    let lazy: readonly AccountEgress[] | undefined;
+    Object.defineProperty(result, 'egress', { get: () => (lazy ??= loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings))), enumerable: true });
+  }
+  return result;
 }
 
 /** A copy of a finding covered by a suppression written in the source; unchanged when there is none. */
@@ -254,6 +264,7 @@ function egressOfRun(graph: DeploymentGraph, settings: Settings): AccountEgress[
   return graph.accounts.filter((a) => a.condition?.value !== false).map((account) => ({
     name: account.name,
     loc: account.typeLoc,
+    ...(account.nameNode ? { nameLoc: account.nameNode.loc } : {}),
     ...summarizeEgress(account, graph, approved, account.context.parameterFile),
   }));
 }

@@ -33,12 +33,17 @@ const writers: Record<FileKind, FormatWriter<unknown>> = { arm: armWriter, bicep
 
 /** The edits of several fixes applied together (source.fixAll). `textOf` gives the current text of a file. */
 export function editsFor(fixes: readonly Fix[], textOf: (uri: string) => string | undefined = () => undefined): FileEdit[] {
-  const edits: FileEdit[] = [];
+  return editsWithText(fixes, textOf).map((e) => e.edit);
+}
+
+/** `editsFor`, each edit with the text it applies to (to say its offsets as lines and columns). */
+export function editsWithText(fixes: readonly Fix[], textOf: (uri: string) => string | undefined = () => undefined): { edit: FileEdit; text: string }[] {
+  const out: { edit: FileEdit; text: string }[] = [];
   for (const { file, text, changes } of plan(fixes.flatMap((f) => f.changes), textOf).files) {
     const edit = editOf(file.uri, text, changes);
-    if (edit) edits.push(edit);
+    if (edit) out.push({ edit, text });
   }
-  return edits;
+  return out;
 }
 
 /** One edit spanning the changes: its cost follows what changes, not the file's size. */

@@ -48,8 +48,10 @@ export interface AddParameterIntent {
   readonly kind: 'add-parameter';
   readonly target: ValueNode;
   readonly name: string;
-  readonly type: 'string';
+  readonly type: 'string' | 'array';
   readonly description?: string;
+  /** Its default value (`defaultValue` in ARM, `= ...` in Bicep). */
+  readonly defaultValue?: FixValue;
 }
 
 /**

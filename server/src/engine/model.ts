@@ -1,6 +1,7 @@
 // The resource model every format reader builds and every rule reads.
 // Nothing here knows about JSON, Bicep, LSP or the command line.
 
+import type { Expr } from './expressions/ast';
 import type { Value } from './expressions/value';
 import type { GraphResource } from './graph/graph';
 
@@ -53,6 +54,20 @@ export interface ValueNode {
    * (`'*.blob.{0}'` in `format('*.blob.{0}', ...)`), so a finding can point into the expression.
    */
   literalWithin?(test: (text: string) => boolean): Loc | undefined;
+  /**
+   * The value as written, for fixes that copy it into an expression: the template it is written in (a key: an
+   * expression is only valid there) and its expression tree (a string literal for a literal string).
+   */
+  written?(): WrittenValue | undefined;
+}
+
+export interface WrittenValue {
+  /** Identifies the template (a Bicep file, an ARM template or inline nested template) the value is written in. */
+  readonly template: string;
+  /** As an ARM expression tree; undefined for objects and arrays. */
+  readonly expr?: Expr;
+  /** Where a parameter of that template gets its value (a caller's value, the default), to say `expr` in a caller's terms. */
+  parameter(name: string): Origin | undefined;
 }
 
 export interface Origin {

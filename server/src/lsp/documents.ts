@@ -3,7 +3,7 @@
 
 import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, fileKindOf, type AnalysisResult, type FileHost, type Finding } from '../engine/analyze';
+import { analyze, fileKindOf, type AccountEgress, type AnalysisResult, type FileHost, type Finding } from '../engine/analyze';
 import type { FileKind } from '../engine/model';
 import { bicepModuleCacheUri, nodeFileHost, uriToPath } from '../workspace/node-host';
 import { StatusNotification } from '../../../shared/protocol';
@@ -26,6 +26,8 @@ export interface Analysis {
   readonly problems: readonly Diagnostic[];
   /** Every file the analysis read, itself included: edits are computed against these texts. */
   readonly reads: ReadonlyMap<string, FileRead>;
+  /** The egress map of each AI account, computed when first asked for (hover). */
+  readonly egress?: () => readonly AccountEgress[];
 }
 
 export type Analyze = typeof analyze;
@@ -199,8 +201,8 @@ export class Validator {
       },
       listDir: (dir) => this.disk.listDir?.(dir),
     };
-    const result = this.analyzeFile({ uri, text, kind }, { settings: this.settings.settingsFor(uriToPath(uri)), host, moduleCacheUri: this.moduleCacheUri });
-    return { uri, version, findings: keyFindings(result.findings), problems: problemDiagnostics(result), reads };
+    const result = this.analyzeFile({ uri, text, kind }, { settings: this.settings.settingsFor(uriToPath(uri)), host, moduleCacheUri: this.moduleCacheUri, egress: 'lazy' });
+    return { uri, version, findings: keyFindings(result.findings), problems: problemDiagnostics(result), reads, egress: () => result.egress ?? [] };
   }
 
   /** Whether the files an analysis read (other than itself) are as it read them. */

@@ -1,5 +1,5 @@
 // The language server's wiring: capabilities, and which handler answers which message. The handlers: config.ts
-// (settings), documents.ts (when files are analysed, what is published), codeActions.ts, audit.ts, policy.ts.
+// (settings), documents.ts (when files are analysed, what is published), codeActions.ts, hover.ts, audit.ts, policy.ts.
 
 import { createConnection, CodeActionKind, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -8,6 +8,7 @@ import { AuditRequest, InventoryRequest } from '../../../shared/protocol';
 import type { Inventory } from '../../../shared/inventory';
 import { runAudit } from './audit';
 import { CodeActions, FIX_ALL_KIND } from './codeActions';
+import { provideHover } from './hover';
 import { SettingsStore } from './config';
 import { Validator, type Analyze } from './documents';
 import { registerPolicyRequest } from './policy';
@@ -32,6 +33,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        hoverProvider: true,
       },
       serverInfo: { name: 'ai-egress-guard', version },
     };
@@ -60,6 +62,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   validator.listen();
   connection.onCodeAction((params) => codeActions.provide(params));
+  connection.onHover((params) => provideHover(params, documents, validator));
   let lastInventory: Inventory | null = null;
   connection.onRequest(AuditRequest, async (params, token) => {
     const response = await runAudit(params, token, connection, settings, validator);

@@ -79,15 +79,30 @@ export function explainText(results: readonly AnalysisResult[], cwd: string): st
   return `${lines.join('\n')}`;
 }
 
+function restriction(a: AccountEgress): string {
+  return a.restricted === true ? 'restricted to allowedFqdnList' : a.restricted === 'unknown' ? 'cannot be verified (restrictOutboundNetworkAccess is only known at deployment)' : 'NOT restricted (any host on the internet)';
+}
+
+function hostShown(d: AccountEgress['dependencies'][number]): string {
+  return d.hostKnown === 'unknown' ? '(host not known before deployment)' : d.host;
+}
+
+function dependencyWhat(d: AccountEgress['dependencies'][number]): string {
+  return d.resource ? `${d.resource.type} '${d.resource.name}'` : d.service;
+}
+
+function heading(a: AccountEgress): string {
+  return `AI service '${a.name}'${a.parameterFile ? ` [with parameter file ${a.parameterFile}]` : ''}`;
+}
+
 function accountText(a: AccountEgress, cwd: string): string[] {
   const out: string[] = [];
   out.push(`  AI service '${a.name}' (${at(a.loc, cwd)})${a.parameterFile ? ` [with parameter file ${a.parameterFile}]` : ''}`);
-  out.push(`    outbound access: ${a.restricted === true ? 'restricted to allowedFqdnList' : a.restricted === 'unknown' ? 'cannot be verified (restrictOutboundNetworkAccess is only known at deployment)' : 'NOT restricted (any host on the internet)'}`);
+  out.push(`    outbound access: ${restriction(a)}`);
   out.push(`    dependencies: ${a.dependencies.length ? a.dependencies.length : 'none seen in the template'}`);
   for (const d of a.dependencies) {
     const state = a.restricted !== true ? '' : d.allowed === true ? '  allowed' : d.allowed === false ? '  MISSING from allowedFqdnList' : '  cannot tell';
-    const what = d.resource ? `${d.resource.type} '${d.resource.name}'` : d.service;
-    out.push(`      ${d.hostKnown === 'unknown' ? '(host not known before deployment)' : d.host}  ${what}${state}`);
+    out.push(`      ${hostShown(d)}  ${dependencyWhat(d)}${state}`);
     for (const e of d.evidence) out.push(`        ${e.kind}: ${e.detail}  ${at(e.loc, cwd)}`);
   }
   if (a.allowList) {
@@ -98,6 +113,32 @@ function accountText(a: AccountEgress, cwd: string): string[] {
   }
   if (a.restricted === true && a.missing.length) out.push(`    missing: ${a.missing.join(', ')}`);
   return out;
+}
+
+/**
+ * The egress map of one account in a few lines of Markdown (the editor's hover): whether outbound access is
+ * restricted, each allowed host and why it is there, and each dependency the list misses (or, unrestricted, the
+ * hosts a restriction must allow). One block per parameter file the account was evaluated with.
+ */
+export function egressHover(accounts: readonly AccountEgress[]): string {
+  const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+  return accounts.map((a) => {
+    const lines = [`**${heading(a)}**: outbound access ${restriction(a)}`];
+    if (a.allowList) {
+      lines.push('', a.allowList.length ? 'Allowed hosts:' : 'Allowed hosts: none (no outbound connection at all)');
+      for (const e of a.allowList) lines.push(`- ${code(e.entry)}: ${STATUS_LABEL[e.status]}, ${e.because}`);
+    } else {
+      lines.push('', `allowedFqdnList: ${a.allowListUnknown ? 'only known at deployment' : 'not set'}`);
+    }
+    const missing = a.restricted === true ? a.dependencies.filter((d) => d.allowed === false) : a.dependencies;
+    if (missing.length) {
+      lines.push('', a.restricted === true ? 'Missing dependencies:' : 'Dependencies (to allow when restricting):');
+      for (const d of missing) lines.push(`- ${code(hostShown(d))}: ${dependencyWhat(d)}, because ${d.evidence[0].detail}`);
+    } else if (!a.dependencies.length) {
+      lines.push('', 'No dependency seen in the template.');
+    }
+    return lines.join('\n');
+  }).join('\n\n---\n\n');
 }
 
 export interface ExplainOptions {

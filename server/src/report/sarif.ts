@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { rules, ruleById, docsUrl, MESSAGE_PLACEHOLDER, type Level } from '../../../rules';
 import { fullMessage, PROBLEM_DESCRIPTIONS, type AnalysisResult, type Finding, type ProblemCode } from '../engine/analyze';
 import type { FileProblem } from '../workspace/files';
+import { editsWithText } from '../engine/edits';
+import { egressJson } from './explain';
 import { positionAt } from '../engine/text';
 import { uriToPath } from '../workspace/node-host';
 
@@ -44,6 +46,8 @@ export interface SarifOptions {
    * invocation and a result whose rule id is the problem code (docs/limits.md), so a dashboard shows it.
    */
   readonly problems?: readonly FileProblem[];
+  /** Give each result its preferred fix (`fixes`, §3.27.30): computes the fixes, which reports otherwise leave alone. */
+  readonly fixes?: boolean;
 }
 
 export function toSarif(results: readonly AnalysisResult[], options: SarifOptions): object {
@@ -75,6 +79,28 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
       ...(message ? { message: { text: message } } : {}),
     };
   };
+  /** The preferred fix as a SARIF fix (§3.55): one artifact change per file it edits, each one replacement. */
+  const sarifFixes = (f: Finding): { fixes?: object[] } => {
+    const fix = options.fixes ? f.fixes.find((x) => x.preferred) : undefined;
+    const edits = fix ? editsWithText([fix]) : [];
+    if (!fix || !edits.length) return {};
+    return {
+      fixes: [{
+        description: { text: fix.title },
+        artifactChanges: edits.map(({ edit, text }) => {
+          const s = positionAt(text, edit.start);
+          const e = positionAt(text, edit.end);
+          return {
+            artifactLocation: { uri: relative(edit.uri), uriBaseId: '%SRCROOT%' },
+            replacements: [{
+              deletedRegion: { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 },
+              insertedContent: { text: edit.newText },
+            }],
+          };
+        }),
+      }],
+    };
+  };
   const sarifResults: object[] = results.flatMap((r) => r.findings.map((f: Finding) => ({
     ruleId: f.ruleId,
     ruleIndex: ruleIndex.get(f.ruleId),
@@ -85,6 +111,7 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
       relatedLocations: f.related.filter((x) => x.loc.file.text).map((x, id) => ({ id, ...location(x.loc.file.uri, x.loc.file.text, x.loc.start, x.loc.end, x.message) })),
     } : {}),
     ...(f.parameterFiles ? { properties: { parameterFiles: f.parameterFiles } } : {}),
+    ...sarifFixes(f),
   })));
   for (const p of problems) {
     sarifResults.push({ ruleId: p.code, ruleIndex: ruleIndex.get(p.code), level: p.severity, message: { text: p.message }, locations: [problemLocation(p)] });
@@ -132,6 +159,8 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
       }],
       originalUriBaseIds: { '%SRCROOT%': { uri: pathToDirUri(options.root) } },
       results: sarifResults,
+      // Per AI account, what it depends on and its allow-list, as JSON output's `accounts` (when computed).
+      ...(results.some((r) => r.egress) ? { properties: { accounts: egressJson(results, options.root) } } : {}),
     }],
   };
 }

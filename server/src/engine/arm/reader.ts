@@ -12,7 +12,7 @@ import type { CloudName } from '../expressions/environment';
 import { getProperty, isObject, isUnknown, Unknown, type Value, type ValueObject } from '../expressions/value';
 import type { ParameterFile } from './parameters';
 import { derived, LazyValueNode } from '../nodes';
-import { quotedName, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode } from '../model';
+import { quotedName, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode, type WrittenValue } from '../model';
 import type { Expr } from '../expressions/ast';
 import { evaluate } from '../expressions/evaluator';
 import { DeploymentGraph, type GraphResource } from '../graph/graph';
@@ -122,6 +122,11 @@ class Env {
       this.lazyScope = new TemplateScope(plain, { cloud: this.options.cloud, parameterValues, resource });
     }
     return this.lazyScope;
+  }
+
+  /** Identifies the template expressions are written in (outer-scope nested templates share their parent's). */
+  get templateKey(): string {
+    return `${this.file.uri}#${(this.shared ?? this).template.offset}`;
   }
 
   /** The same scope under another deployment path (outer-scope nested templates). */
@@ -255,7 +260,7 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
     return;
   }
   env.graph.addDeployment({
-    path, loc: declaration.loc,
+    path, loc: declaration.loc, declaration,
     resourceGroup: property(node, 'resourceGroup') ? declaration.member('resourceGroup') : undefined,
     subscriptionId: property(node, 'subscriptionId') ? declaration.member('subscriptionId') : undefined,
     scope: property(node, 'scope') ? declaration.member('scope') : undefined,
@@ -380,12 +385,7 @@ class JsonValueNode extends LazyValueNode {
     if (expr?.kind !== 'call' || expr.namespace || expr.args.length !== 1 || expr.args[0].kind !== 'string') return undefined;
     const fn = expr.name.toLowerCase();
     const name = expr.args[0].value;
-    if (fn === 'parameters') {
-      const binding = this.env.bindings.get(name.toLowerCase());
-      if (binding) return { kind: binding.kind, name, node: binding.node, via: binding.via };
-      const def = caseInsensitivePath(this.env.template, ['parameters', name, 'defaultValue']);
-      return def ? { kind: 'parameter-default', name, node: new JsonValueNode(def, this.env) } : undefined;
-    }
+    if (fn === 'parameters') return this.parameterOrigin(name);
     if (fn === 'variables') {
       const variable = caseInsensitivePath(this.env.template, ['variables', name]);
       return variable ? { kind: 'variable', name, node: new JsonValueNode(variable, this.env) } : undefined;
@@ -393,8 +393,29 @@ class JsonValueNode extends LazyValueNode {
     return undefined;
   }
 
+  private parameterOrigin(name: string): Origin | undefined {
+    const binding = this.env.bindings.get(name.toLowerCase());
+    if (binding) return { kind: binding.kind, name, node: binding.node, via: binding.via };
+    const def = caseInsensitivePath(this.env.template, ['parameters', name, 'defaultValue']);
+    return def ? { kind: 'parameter-default', name, node: new JsonValueNode(def, this.env) } : undefined;
+  }
+
   private members: Map<string, ValueNode | undefined> | undefined;
   private itemNodes: readonly ValueNode[] | undefined;
+
+  written(): WrittenValue {
+    const json = this.json;
+    const template = this.env.templateKey;
+    const parameter = (name: string) => this.parameterOrigin(name);
+    if (json.type === 'string') {
+      const parsed = parseTemplateString(String(json.value));
+      if (parsed.kind === 'literal') return { template, parameter, expr: { kind: 'string', value: parsed.value, span: { start: 0, end: 0 } } };
+      return { template, parameter, ...(parsed.expr && !parsed.errors.length ? { expr: parsed.expr } : {}) };
+    }
+    if (json.type === 'number') return { template, parameter, expr: { kind: 'number', value: json.value as number, span: { start: 0, end: 0 } } };
+    if (json.type === 'boolean') return { template, parameter, expr: { kind: 'boolean', value: json.value as boolean, span: { start: 0, end: 0 } } };
+    return { template, parameter };
+  }
 
   literalWithin(test: (text: string) => boolean): Loc | undefined {
     if (!isExpression(this.json)) return undefined;

@@ -8,7 +8,7 @@ import { evaluate, type EvalContext } from '../expressions/evaluator';
 import { findStringLiteral } from '../expressions/walk';
 import type { CloudName } from '../expressions/environment';
 import { OPEN_OBJECT, Unknown, isObject, isUnknown, type Value, type ValueObject } from '../expressions/value';
-import { quotedName, writtenAt, type AiResource, type ParameterFile, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode } from '../model';
+import { quotedName, writtenAt, type AiResource, type ParameterFile, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode, type WrittenValue } from '../model';
 import { canonicalKey } from '../expressions/functions/helpers';
 import { LazyValueNode } from '../nodes';
 import { isDeploymentTemplate, readArmDeployment, AI_ACCOUNT_TYPE } from '../arm/reader';
@@ -406,7 +406,7 @@ class BicepTemplate implements EvalContext {
     if (!call) return;
     const { body, via, values, path, target } = call;
     const loop = d.loop ? { count: this.node(d.loop.iterable), filtered: !!d.condition && this.evaluate(d.condition) !== true } : undefined;
-    const step = { path, loc: this.loc(d), scope: body.member('scope'), ...(target ? { target: target.uri } : {}), ...(loop ? { loop } : {}) };
+    const step = { path, loc: this.loc(d), declaration: body, scope: body.member('scope'), ...(target ? { target: target.uri } : {}), ...(loop ? { loop } : {}) };
     this.graph.addDeployment(step);
     // A local module that cannot be read hides what it deploys (and Bicep would not build it): an error.
     const unreadable = () => this.inModule(d).onLimit?.({ code: 'unreadable-file', loc: this.loc(d.path), message: `cannot read module '${d.pathString}': analysis stopped at ${quotedName(via)}` });
@@ -524,6 +524,13 @@ class BicepValueNode extends LazyValueNode {
   }
 
   get loc(): Loc { return this.template.loc(this.expression); }
+
+  written(): WrittenValue {
+    const e = this.expression;
+    const template = this.template.file.uri;
+    const parameter = (name: string) => (this.template.resolve(name) === 'param' ? this.template.originOf(name) : undefined);
+    return e.kind === 'object' || e.kind === 'array' ? { template, parameter } : { template, parameter, expr: lowerExpression(e, this.template.resolve) };
+  }
 
   get literal(): boolean {
     const e = this.expression;

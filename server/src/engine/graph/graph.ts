@@ -63,6 +63,8 @@ export interface DeploymentStep {
   readonly path: readonly string[];
   /** Where the call is declared (the nested deployment resource, the Bicep module). */
   readonly loc: Loc;
+  /** The call's declaration (the deployment resource object, the module body): where fixes pass values to it. */
+  readonly declaration?: ValueNode;
   /** Target scope as written: Bicep `scope:`, or ARM's `resourceGroup` / `subscriptionId` of the deployment. */
   readonly scope?: ValueNode;
   readonly resourceGroup?: ValueNode;

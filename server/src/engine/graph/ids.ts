@@ -28,10 +28,10 @@ export function patternOf(v: Value): string | undefined {
 export function valueOfPattern(pattern: string, reason: string): Value {
   if (!pattern.includes(HOLE)) return pattern;
   const parts: (string | null)[] = [];
-  for (const piece of pattern.split(HOLE)) {
-    if (parts.length) parts.push(null);
+  pattern.split(HOLE).forEach((piece, i) => {
+    if (i) parts.push(null); // also before the first piece: a pattern may start with a hole
     if (piece) parts.push(piece);
-  }
+  });
   return new Unknown(reason, undefined, parts);
 }
 
