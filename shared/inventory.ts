@@ -1,6 +1,11 @@
 // The inventory of an audit: every AI account instance the audited entry points deploy, and the counts a report shows.
-// Plain data (JSON-serialisable, no imports): the engine builds it, the CLI writes it (JSON, SARIF, Markdown, HTML),
+// Plain data (JSON-serialisable, no imports; two display constants): the engine builds it, the CLI writes it (JSON, SARIF, Markdown, HTML),
 // the language server sends it to the client (InventoryRequest in protocol.ts).
+
+/** The owner shown for instances without an owner tag. */
+export const NO_OWNER = '(no owner)';
+/** The kind shown for instances whose `kind` is not set. */
+export const KIND_NOT_SET = '(not set)';
 
 /** Whether outbound access is restricted (restrictOutboundNetworkAccess deploys as true); 'unknown' when it cannot be told before deployment. */
 export type Restriction = true | false | 'unknown';

@@ -6,22 +6,37 @@ import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   ASK_FIX_COMMAND, AuditProgressNotification, AuditRequest, FixWithValueRequest, PolicyRequest, SHOW_RULE_DOCS_COMMAND, StatusNotification,
-  type AskFixArgs, type AuditResponse, type InitializationOptions, type PolicyParams, type PolicyResponse, type StatusParams,
+  type AskFixArgs, type AuditParams, type AuditResponse, type InitializationOptions, type PolicyParams, type PolicyResponse, type StatusParams,
 } from '../../shared/protocol';
+import { InventoryState } from './inventoryState';
+import { ReportView } from './reportView';
+import { ServicesTree } from './servicesTree';
 
 const LANGUAGES = ['json', 'jsonc', 'arm-template', 'bicep', 'bicep-params'];
 const SELECTOR = LANGUAGES.flatMap((language) => [{ scheme: 'file', language }, { scheme: 'untitled', language }]);
 const SHOW_OUTPUT = 'aiEgressGuard.showOutputChannel';
 const SOURCE = 'ai-egress-guard';
 let client: LanguageClient | undefined;
+let inventory: InventoryState | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What activate() returns: the views, for the extension-host tests. */
+export interface Api { readonly services: ServicesTree; readonly report: ReportView; readonly inventory: InventoryState }
+
+export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   // A log channel: the server's errors, warnings and info keep their level (see `leveled`).
   const log = vscode.window.createOutputChannel('AI Egress Guard', { log: true });
   const status = new StatusItem();
+  // The views refresh with a quiet audit (no progress, no notification) when files change after an audit.
+  inventory = new InventoryState(async (token) => {
+    const params = auditParams();
+    return client && params ? (await client.sendRequest(AuditRequest, params, token)).inventory : undefined;
+  });
+  const report = ReportView.register(context, inventory, () => auditWorkspace(context));
+  const services = ServicesTree.register(context, inventory);
   context.subscriptions.push(
     log,
     status,
+    inventory,
     vscode.commands.registerCommand(SHOW_OUTPUT, () => log.show(true)),
     vscode.commands.registerCommand('aiEgressGuard.restartServer', () => restartServer(log)),
     vscode.commands.registerCommand('aiEgressGuard.auditWorkspace', () => auditWorkspace(context)),
@@ -75,6 +90,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     log.error(`the language server did not start: ${(error as Error)?.stack ?? String(error)}`);
     throw error;
   }
+  return { services, report, inventory };
 }
 
 /**
@@ -160,17 +176,24 @@ export async function deactivate(): Promise<void> {
 }
 
 /** Runs the audit with a cancellable progress notification, then shows a summary. Returns the result (used by tests). */
-async function auditWorkspace(context: vscode.ExtensionContext): Promise<AuditResponse | undefined> {
+/** The folders to audit and what to skip; undefined when no folder is open. */
+function auditParams(): AuditParams | undefined {
   const folders = vscode.workspace.workspaceFolders?.map((f) => f.uri.fsPath) ?? [];
-  if (!client || !folders.length) {
-    void vscode.window.showWarningMessage('AI Egress Guard: open a folder to audit its templates.');
-    return undefined;
-  }
+  if (!folders.length) return undefined;
   const filesExclude = vscode.workspace.getConfiguration('files').get<Record<string, boolean>>('exclude') ?? {};
   const exclude = [
     ...Object.entries(filesExclude).filter(([, on]) => on).map(([glob]) => glob),
     ...(vscode.workspace.getConfiguration('aiEgressGuard').get<string[]>('audit.exclude') ?? []),
   ];
+  return { folders, exclude };
+}
+
+async function auditWorkspace(context: vscode.ExtensionContext): Promise<AuditResponse | undefined> {
+  const params = auditParams();
+  if (!client || !params) {
+    void vscode.window.showWarningMessage('AI Egress Guard: open a folder to audit its templates.');
+    return undefined;
+  }
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'AI Egress Guard: auditing workspace', cancellable: true },
     async (progress, token) => {
@@ -181,13 +204,16 @@ async function auditWorkspace(context: vscode.ExtensionContext): Promise<AuditRe
         reported = percent;
       });
       try {
-        return await client!.sendRequest(AuditRequest, { folders, exclude }, token);
+        return await client!.sendRequest(AuditRequest, params, token);
       } finally {
         listener.dispose();
       }
     },
   );
-  void vscode.window.showInformationMessage(`AI Egress Guard: ${result.summary}`, 'Show Problems', 'Export SARIF').then(async (choice) => {
+  // The server logs each audit with its counts and time (output channel).
+  inventory?.set(result.inventory);
+  void vscode.window.showInformationMessage(`AI Egress Guard: ${result.summary}`, 'Open Report', 'Show Problems', 'Export SARIF').then(async (choice) => {
+    if (choice === 'Open Report') await vscode.commands.executeCommand('aiEgressGuard.openReport');
     if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
     if (choice === 'Export SARIF') await exportSarif(result, context);
   });

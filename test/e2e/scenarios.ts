@@ -374,4 +374,49 @@ export const SCENARIOS: Scenario[] = [
       await wb.screenshot('10-sample-finding');
     },
   },
+  {
+    id: 11,
+    title: 'after Audit Workspace, "Open Report" shows the report view with the KPI; a click on an instance opens its file at the declaration',
+    async run(ctx) {
+      const { wb } = ctx;
+      await wb.recordNotifications();
+      await wb.runCommand('AI Egress Guard: Audit Workspace');
+      await waitFor(async () => (await wb.notificationsSeen()).some((n) => n.progress), { what: 'a progress notification', timeout: 30_000 });
+      await waitFor(async () => !(await wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'auditing' }).filter({ visible: true }).count()),
+        { what: 'the audit to end (its progress notification to close)', timeout: 60_000 });
+      const summary = await waitFor(async () => (await wb.notificationsSeen()).find((n) => /AI service instances?/i.test(n.text) && !n.progress),
+        { what: 'the audit summary notification', timeout: 15_000 });
+      check(summary.buttons.includes('Open Report'), `summary buttons: ${JSON.stringify(summary.buttons)}, expected "Open Report"`);
+      check(!summary.text.includes('\n'), `the summary is one line: ${JSON.stringify(summary.text)}`);
+      await wb.clickNotificationButton('AI service instance', 'Open Report');
+
+      const report = await wb.webview('AI Egress Guard Report');
+      const kpi = report.locator('p.kpi');
+      await kpi.waitFor({ state: 'visible', timeout: 20_000 });
+      const kpiText = (await kpi.innerText()).trim();
+      log(`  KPI: ${kpiText}`);
+      const match = /^(\d+) of (\d+) AI service instances \((\d+)%\) restrict outbound network access/.exec(kpiText);
+      check(match, `the KPI line reads "${kpiText}"`);
+      const tile = (await report.locator('[data-kpi="instances"] b').innerText()).trim();
+      check(tile === match[2], `the instances tile shows ${tile}, the KPI line ${match[2]}`);
+      const row = report.locator('table.instances tr', { hasText: 'audit-only' });
+      await row.first().waitFor({ state: 'visible', timeout: 10_000 });
+      check((await row.first().locator('td.open').count()) === 1, "the row of 'audit-only' says open");
+      await wb.screenshot('11-report-view');
+
+      // The declaration: the account's line in never-opened.json.
+      const lines = fs.readFileSync(file(ctx, 'never-opened.json'), 'utf8').split('\n');
+      const line = lines.findIndex((l) => l.includes('"Microsoft.CognitiveServices/accounts"')) + 1;
+      // The name's link, in the first cell (the findings' messages name the service too).
+      await row.first().locator('td').first().locator('a.place').click();
+      // Opened as a preview (like a click in the Explorer): its tab's label is "never-opened.json, preview".
+      await waitFor(async () => (await wb.activeTabLabel())?.startsWith('never-opened.json'), { what: 'the editor tab of never-opened.json to be active', timeout: 20_000 });
+      const position = await waitFor(async () => {
+        const p = await wb.cursorPosition();
+        return p?.startsWith(`Ln ${line},`) ? p : undefined;
+      }, { what: `the cursor to be on line ${line} of never-opened.json (status bar shows "${await wb.cursorPosition()}")`, timeout: 10_000 });
+      log(`  opened never-opened.json at ${position}`);
+      await wb.screenshot('11-report-click-opened');
+    },
+  },
 ];

@@ -6,7 +6,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { log, waitFor } from '../support/codeServer';
 
 export interface Problem {
@@ -169,6 +169,26 @@ export class Workbench {
     const item = this.page.locator('#status\\.editor\\.mode');
     if (!(await item.count())) return undefined;
     return (await item.first().innerText()).trim();
+  }
+
+  /** The cursor position the status bar shows for the active editor, e.g. "Ln 6, Col 7". */
+  async cursorPosition(): Promise<string | undefined> {
+    const item = this.page.locator('#status\\.editor\\.selection');
+    if (!(await item.count())) return undefined;
+    return (await item.first().innerText()).trim();
+  }
+
+  // ------------------------------------------------------------------------------------------ webviews
+
+  /**
+   * The content of the visible webview whose tab is titled `title`: VS Code puts a webview's page in an inner
+   * frame (#active-frame) of an iframe.webview. Waits for the tab to be active and the frame to be shown.
+   */
+  async webview(title: string): Promise<FrameLocator> {
+    await waitFor(async () => (await this.activeTabLabel())?.includes(title), { what: `the tab "${title}" to be active`, timeout: 20_000 });
+    const outer = this.page.locator('iframe.webview.ready').filter({ visible: true });
+    await outer.first().waitFor({ state: 'visible', timeout: 20_000 });
+    return outer.first().contentFrame().locator('iframe#active-frame').contentFrame();
   }
 
   async focusEditorArea(): Promise<void> {

@@ -13,8 +13,9 @@ import { positionAt } from '../engine/text';
 import type { DeployedInstance, EntryPoint, Inventory, InventorySummary, Place, RestrictionCounts } from '../../../shared/inventory';
 import { uriToPath } from './node-host';
 
-export const NO_OWNER = '(no owner)';
-export const KIND_NOT_SET = '(not set)';
+import { KIND_NOT_SET, NO_OWNER } from '../../../shared/inventory';
+
+export { KIND_NOT_SET, NO_OWNER };
 
 /** Builds the inventory from the analyses of an audit (made with `inventory: true`); `root` is the folder paths are relative to. */
 export function buildInventory(results: readonly AnalysisResult[], root: string): Inventory {

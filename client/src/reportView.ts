@@ -1,0 +1,143 @@
+// The report view ("AI Egress Guard: Open Report"): a webview showing the inventory's report (shared/reportHtml.ts,
+// every value from a template escaped) under a strict Content-Security-Policy: nothing but its own style and script
+// (by nonce), no remote content, no local resources. A click on an instance or finding posts its place; the
+// extension opens the file there, if the place is one of the inventory's. Also "Export Report…".
+
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { Place } from '../../shared/inventory';
+import { Html, html, reportBody } from '../../shared/reportHtml';
+import type { InventoryState } from './inventoryState';
+
+const STYLE = `
+body{font-family:var(--vscode-font-family);font-size:var(--vscode-font-size);color:var(--vscode-foreground);padding:0 1.5rem 2rem}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.75rem}h3{font-size:1rem}
+.muted{color:var(--vscode-descriptionForeground)}.kpi{font-size:1.1rem;font-weight:600}
+.tiles{display:flex;flex-wrap:wrap;gap:.75rem;margin:1rem 0}
+.tile{border:1px solid var(--vscode-panel-border,#8884);border-radius:6px;padding:.5rem 1rem;min-width:8rem}
+.tile b{display:block;font-size:1.5rem}.tile.bad b,.open{color:var(--vscode-errorForeground)}
+.tile.warn b,.unverified{color:var(--vscode-editorWarning-foreground)}.tile.good b,.restricted{color:var(--vscode-testing-iconPassed)}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid var(--vscode-panel-border,#8884);padding:.25rem .5rem;text-align:left;vertical-align:top}
+td.n{text-align:right}ul{margin:0;padding-left:1.2rem}a.place{color:var(--vscode-textLink-foreground);cursor:pointer}
+`;
+
+/** Runs in the webview: a click (or Enter) on a place asks the extension to open it. */
+const SCRIPT = `
+const vscode = acquireVsCodeApi();
+document.addEventListener('click', (event) => {
+  const link = event.target instanceof Element ? event.target.closest('a.place') : null;
+  if (!link) return;
+  event.preventDefault();
+  vscode.postMessage({ type: 'open', file: link.dataset.file, line: Number(link.dataset.line), column: Number(link.dataset.column) });
+});
+`;
+
+/** What the webview may post: a place to open. */
+interface OpenMessage { readonly type: 'open'; readonly file: string; readonly line: number; readonly column: number }
+
+function isOpenMessage(m: unknown): m is OpenMessage {
+  const o = m as Partial<OpenMessage> | null;
+  return !!o && o.type === 'open' && typeof o.file === 'string' && Number.isInteger(o.line) && Number.isInteger(o.column);
+}
+
+export class ReportView implements vscode.Disposable {
+  static readonly viewType = 'aiEgressGuard.report';
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly listener: vscode.Disposable;
+
+  constructor(private readonly state: InventoryState) {
+    this.listener = state.onDidChange(() => this.render());
+  }
+
+  /** Registers "Open Report" and "Export Report…". */
+  static register(context: vscode.ExtensionContext, state: InventoryState, audit: () => Promise<unknown>): ReportView {
+    const view = new ReportView(state);
+    const ensureInventory = async () => state.inventory ?? (await audit(), state.inventory);
+    context.subscriptions.push(
+      view,
+      vscode.commands.registerCommand('aiEgressGuard.openReport', async () => {
+        if (await ensureInventory()) view.show();
+        return view.html;
+      }),
+      vscode.commands.registerCommand('aiEgressGuard.exportReport', async (target?: vscode.Uri) => {
+        if (await ensureInventory()) return view.export(target);
+        return undefined;
+      }),
+    );
+    return view;
+  }
+
+  /** The HTML the panel shows (undefined when it is closed). */
+  get html(): string | undefined {
+    return this.panel?.webview.html;
+  }
+
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal();
+      return;
+    }
+    this.panel = vscode.window.createWebviewPanel(ReportView.viewType, 'AI Egress Guard Report', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      enableCommandUris: false,
+      localResourceRoots: [],
+    });
+    this.panel.onDidDispose(() => { this.panel = undefined; });
+    this.panel.webview.onDidReceiveMessage((m) => this.receive(m));
+    this.render();
+  }
+
+  /** A message from the webview: opens the place if it is the inventory's (never a path the page made up). Returns the editor. */
+  async receive(message: unknown): Promise<vscode.TextEditor | undefined> {
+    if (!isOpenMessage(message)) return undefined;
+    const place: Place = { file: message.file, line: message.line, column: message.column };
+    if (!this.state.knows(place)) return undefined;
+    return this.state.open(place, vscode.ViewColumn.Beside);
+  }
+
+  private render(): void {
+    const inventory = this.state.inventory;
+    if (!this.panel || !inventory) return;
+    const nonce = randomBytes(16).toString('base64');
+    const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; form-action 'none'`;
+    this.panel.webview.html = html`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${new Html(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>AI Egress Guard Report</title>
+<style nonce="${nonce}">${new Html(STYLE)}</style>
+</head>
+<body>
+${reportBody(inventory)}
+<script nonce="${nonce}">${new Html(SCRIPT)}</script>
+</body>
+</html>
+`.text;
+  }
+
+  /**
+   * Writes the report to a file the user picks (or `target`). The Markdown and HTML reporters are not on this
+   * branch's main yet: the report is the inventory as JSON (what `--format json` writes under `inventory`).
+   */
+  async export(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const inventory = this.state.inventory;
+    if (!inventory) return undefined;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const file = target ?? (await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, 'ai-egress-guard-inventory.json') : undefined,
+      filters: { JSON: ['json'] },
+      title: 'AI Egress Guard: export the report',
+    }));
+    if (!file) return undefined;
+    await vscode.workspace.fs.writeFile(file, Buffer.from(`${JSON.stringify(inventory, null, 2)}\n`, 'utf8'));
+    if (!target) void vscode.window.showInformationMessage(`AI Egress Guard: report written to ${file.fsPath}`);
+    return file;
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+    this.panel?.dispose();
+  }
+}

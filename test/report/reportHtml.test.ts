@@ -1,0 +1,86 @@
+// The report's HTML pieces (shared/reportHtml.ts, shown by the report view in VS Code): KPI line and tiles, the
+// instances with links to their places, findings by rule once per cause; everything from a template escaped.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { mergeSettings } from '../../server/src/engine/config';
+import { auditFiles } from '../../server/src/workspace/audit';
+import { collectFiles } from '../../server/src/workspace/files';
+import { nodeFileHost } from '../../server/src/workspace/node-host';
+import { escapeHtml, findingsByRule, html, instancesTable, kpiLine, kpiTiles, reportBody } from '../../shared/reportHtml';
+import { tempTree } from '../support/paths';
+
+async function inventoryOf(files: Record<string, string>) {
+  const dir = tempTree(files);
+  const collected = collectFiles(['.'], dir, []);
+  const settings = mergeSettings({ rules: { 'restrict-outbound-network-access': 'warning', 'require-owner-tag': 'off' } });
+  const result = await auditFiles(collected.files, { settingsFor: () => settings, host: nodeFileHost(), listings: collected.listings, root: dir });
+  return result.inventory;
+}
+
+const EVIL = `<img src=x onerror=alert(1)>`;
+const AI = (name: string, restrict: string, owner = 'team | `a`') => `param restrict bool = ${restrict}
+resource acct 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: '${name}'
+  location: 'eastus'
+  kind: 'OpenAI'
+  tags: { owner: '${owner}' }
+  properties: {
+    restrictOutboundNetworkAccess: restrict
+  }
+}
+`;
+
+test('html escapes every interpolation but Html; arrays are joined, null/undefined/false are nothing', () => {
+  assert.equal(html`<p title="${'"x"'}">${EVIL}${[html`<b>${'&'}</b>`, 'y']}${null}${undefined}${false}${0}</p>`.text,
+    '<p title="&quot;x&quot;">&lt;img src=x onerror=alert(1)&gt;<b>&amp;</b>y0</p>');
+  assert.equal(escapeHtml(`'<>&"`), '&#39;&lt;&gt;&amp;&quot;');
+});
+
+test('an instance named like markup renders as text; its owner with | and backticks stays in its cell; links carry the place', async () => {
+  const inventory = await inventoryOf({ 'main.bicep': AI(EVIL, 'false') });
+  assert.equal(inventory.instances.length, 1);
+  const table = instancesTable(inventory.instances).text;
+  assert.ok(!table.includes('<img'), table);
+  assert.ok(table.includes('&lt;img src=x onerror=alert(1)&gt;'), table);
+  assert.ok(table.includes('<td>team | `a`</td>'), table);
+  const { line, column } = inventory.instances[0].declaration;
+  assert.equal(line, 2);
+  assert.ok(table.includes(`<a href="#" class="place" data-file="main.bicep" data-line="2" data-column="${column}">main.bicep:2</a>`), table);
+  assert.ok(table.includes('<td class="open">open</td>'), table);
+  // What is wrong: the finding's message, linked to where its cause is written.
+  const [finding] = inventory.instances[0].findings.filter((f) => f.ruleId === 'restrict-outbound-network-access');
+  assert.ok(finding, JSON.stringify(inventory.instances[0].findings));
+  assert.ok(table.includes(`data-file="${finding.file}" data-line="${finding.line}" data-column="${finding.column}">${escapeHtml(finding.message)}</a>`), table);
+});
+
+test('the KPI counts instances: one of two restricted is 50%; no instances is a dash, never 100% of zero', async () => {
+  const inventory = await inventoryOf({ 'a.bicep': AI('acct-a', 'true'), 'b.bicep': AI('acct-b', 'false') });
+  assert.equal(kpiLine(inventory.summary), '1 of 2 AI service instances (50%) restrict outbound network access: 1 open, 0 unverified');
+  const tiles = kpiTiles(inventory.summary).text;
+  assert.ok(tiles.includes('<div class="tile bad" data-kpi="restricted"><b>50%</b>restrict outbound access</div>'), tiles);
+  assert.ok(tiles.includes('<div class="tile bad" data-kpi="open"><b>1</b>open</div>'), tiles);
+
+  const empty = await inventoryOf({ 'storage.bicep': "resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 's'\n  location: 'eastus'\n  kind: 'StorageV2'\n  sku: { name: 'Standard_LRS' }\n}\n" });
+  assert.equal(kpiLine(empty.summary), 'No AI service instances found');
+  const body = reportBody(empty).text;
+  assert.ok(body.includes('<div class="tile " data-kpi="restricted"><b>–</b>restrict outbound access</div>'), body);
+  assert.ok(!body.includes('100%'), body);
+  assert.ok(body.includes('No AI service instances found.'), body);
+});
+
+test('findings by rule list each cause once, even when three module calls share it', async () => {
+  const module = AI('acct', 'false').replace("name: 'acct'", 'name: name').replace('param restrict', 'param name string\nparam restrict');
+  const main = ['a', 'b', 'c'].map((x) => `module ${x} 'ai.bicep' = {\n  name: 'ai-${x}'\n  params: { name: 'acct-${x}' }\n}\n`).join('');
+  const inventory = await inventoryOf({ 'ai.bicep': module, 'main.bicep': main });
+  assert.equal(inventory.instances.length, 3);
+  const byRule = findingsByRule(inventory).get('restrict-outbound-network-access') ?? [];
+  // The cause is the parameter's default in ai.bicep: one finding, not three.
+  assert.deepEqual(byRule.map((r) => `${r.finding.file}:${r.finding.line}`), ['ai.bicep:9']);
+  assert.deepEqual(byRule[0].instances.map((i) => i.name), ['acct-a', 'acct-b', 'acct-c']);
+  assert.equal(byRule.length, inventory.summary.findings.byRule['restrict-outbound-network-access']);
+  const body = reportBody(inventory).text;
+  assert.ok(body.includes('<td>restrict-outbound-network-access</td><td class="n">1</td><td class="n">0</td>'), body);
+  assert.ok(body.includes('via main.bicep › ai-a'), body);
+  assert.ok(body.includes('<span class="muted">(3 instances)</span>'), body);
+});
