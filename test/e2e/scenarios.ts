@@ -355,7 +355,7 @@ export const SCENARIOS: Scenario[] = [
     title: 'the walkthrough opens the sample template, which gets findings',
     async run(ctx) {
       const { wb } = ctx;
-      await wb.runCommand('Welcome: Open Walkthrough...');
+      await wb.runCommand('Welcome: Open Walkthrough...', 'quickPick');
       const input = wb.page.locator('.quick-input-widget .quick-input-box input');
       await input.fill('AI Egress Guard');
       const row = wb.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'Get started with AI Egress Guard' }).first();

@@ -388,7 +388,8 @@ export class Workbench {
   // ------------------------------------------------------------------------------------------ commands, notifications
 
   /** F1, types the command's palette label, waits for the exact entry, and runs it with Enter. */
-  async runCommand(label: string): Promise<void> {
+  /** Runs a command from the palette; `then: 'quickPick'` for a command that asks with a quick pick of its own. */
+  async runCommand(label: string, then: 'close' | 'quickPick' = 'close'): Promise<void> {
     await this.dismissOverlays();
     const input = this.quickInput();
     await this.pressUntil('F1', () => input.isVisible(), 'the command palette (F1) to open');
@@ -397,8 +398,12 @@ export class Workbench {
     await waitFor(async () => (await focused.count()) > 0 && (await focused.first().innerText()).includes(label),
       { what: `the command palette to select "${label}"`, timeout: 20_000 });
     await this.page.keyboard.press('Enter');
-    // The command ran when the palette closed.
-    await waitFor(async () => !(await input.isVisible()), { what: `the command palette to close after "${label}"`, timeout: 10_000 });
+    // The command ran when the palette closed, or (a command that asks) when its own quick pick replaced the palette.
+    if (then === 'quickPick') {
+      await waitFor(async () => (await input.isVisible()) && !(await input.inputValue()).startsWith('>'), { what: `the quick pick of "${label}" to open`, timeout: 10_000 });
+    } else {
+      await waitFor(async () => !(await input.isVisible()), { what: `the command palette to close after "${label}"`, timeout: 10_000 });
+    }
   }
 
   /**
