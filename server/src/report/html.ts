@@ -8,31 +8,11 @@ import { createHash } from 'node:crypto';
 import type { DeployedInstance, Inventory, RestrictionCounts } from '../../../shared/inventory';
 import type { AuditSummary } from '../workspace/audit';
 import { KIND_NOT_SET, NO_OWNER } from '../workspace/inventory';
+import { html, Html } from '../../../shared/reportHtml';
 import { kpiLine, openInstances, problemsOf, ruleRows, statusLabel } from './report';
 
-/** HTML already escaped (made by `html` or `raw`). */
-export class Html {
-  constructor(readonly text: string) {}
-  toString(): string { return this.text; }
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** A template whose interpolations are escaped unless they are `Html`; arrays are joined; null, undefined and false are nothing. */
-export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  let out = strings[0];
-  values.forEach((v, i) => { out += render(v) + strings[i + 1]; });
-  return new Html(out);
-}
-
-function render(v: unknown): string {
-  if (v instanceof Html) return v.text;
-  if (Array.isArray(v)) return v.map(render).join('');
-  if (v === undefined || v === null || v === false) return '';
-  return escapeHtml(String(v));
-}
+// One escaping template for every HTML report (the VS Code report view uses the same one).
+export { escapeHtml, html, Html } from '../../../shared/reportHtml';
 
 const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#1b1f24;background:#fff}
