@@ -342,8 +342,13 @@ export const SCENARIOS: Scenario[] = [
       const hover = await wb.openLanguageStatus('AI Egress Guard');
       await wb.screenshot('9-language-status');
       const count = Number(/AI Egress Guard: (\d+) problems?/.exec(hover)?.[1]);
-      const rows = (await wb.problems()).filter((p) => p.source === SOURCE && p.file.endsWith('/unsafe.json'));
-      check(count > 0 && count === rows.length, `the status says ${JSON.stringify(hover)}; Problems lists ${rows.length} of ours for unsafe.json`);
+      // The filtered list renders after the filter is typed: wait for it to settle on the count, not a single read.
+      let rows = 0;
+      await waitFor(async () => {
+        rows = (await wb.problems()).filter((p) => p.source === SOURCE && p.file.endsWith('/unsafe.json')).length;
+        return count > 0 && rows === count;
+      }, { what: 'Problems to list as many findings of ours for unsafe.json as the status counts', timeout: 10_000 })
+        .catch(() => check(false, `the status says ${JSON.stringify(hover)}; Problems lists ${rows} of ours for unsafe.json`));
       await wb.clickHoverLink('Show Output');
       const output = await wb.outputText('language server');
       check(/language server \d+\.\d+\.\d+ started/.test(output), `the output channel shows:\n${output.slice(0, 600)}`);
