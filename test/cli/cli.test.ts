@@ -300,7 +300,15 @@ test('SARIF 2.1.0 validates against the schema, with rules, 1-based positions an
   const run0 = JSON.parse(text).runs[0];
   assert.equal(run0.tool.driver.rules.length, rules.length, "a descriptor per rule of the registry");
   const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'restrict-outbound-network-access');
-  assert.match(rule.helpUri, /docs\/rules\/restrict-outbound-network-access\.md$/);
+  // Links go to the repository package.json names; the help is the shipped page's, so code scanning needs no link.
+  const repository = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { repository: { url: string } }).repository.url;
+  assert.equal(run0.tool.driver.informationUri, repository);
+  assert.equal(rule.helpUri, `${repository}/blob/main/docs/rules/restrict-outbound-network-access.md`);
+  const page = fs.readFileSync(path.join(ROOT, 'docs', 'rules', 'restrict-outbound-network-access.md'), 'utf8');
+  assert.ok(rule.help.markdown.startsWith(`${page.split('\n')[2]}\n\n1. Set \`restrictOutboundNetworkAccess: true\`.\n`), rule.help.markdown);
+  assert.ok(rule.help.markdown.endsWith(`\n\n[Documentation](${rule.helpUri})`), rule.help.markdown);
+  assert.ok(rule.help.text.startsWith('Azure AI services must deny outbound network access except to the hosts in allowedFqdnList.\n\n1. Set restrictOutboundNetworkAccess: true.\n'), rule.help.text);
+  assert.doesNotMatch(rule.help.markdown, /Quick fix/);
   assert.equal(rule.defaultConfiguration.level, 'warning');
   const [result] = run0.results;
   assert.equal(result.ruleId, 'restrict-outbound-network-access');
