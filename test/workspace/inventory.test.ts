@@ -71,6 +71,7 @@ test('the three-call example: a module called three times is three instances, on
     owner: 'team-a',
     declaration: { file: 'ai.bicep', line: 3, column: 15 },
     chain: [{ name: 'ai-b', file: 'main.bicep', line: 5, column: 1 }],
+    network: { privateEndpoints: [], logs: { required: 'none', settings: [] } },
     // The default of the module's parameter is the cause; `c`'s value is written in main.bicep.
     findings: ['restrict-outbound-network-access ai.bicep:9:36'],
   });

@@ -6,8 +6,8 @@ import type { CallStep, DeployedInstance, InstanceEgress, InstanceFinding, Restr
 import type { EgressSummary } from './egress/egress';
 import { isUnknown, type Value } from './expressions/value';
 import type { DeploymentGraph, DeploymentStep } from './graph/graph';
-import { patternOf } from './graph/ids';
 import type { AiResource, Loc, ParameterFile, ValueNode } from './model';
+import { accountNetwork, shown } from './network';
 import { positionAt } from './text';
 import type { Finding } from './analyze';
 
@@ -41,8 +41,6 @@ export interface RunInput {
   /** The egress map of an account, when it is asked for (`AnalyzeOptions.egress`). */
   readonly egress?: (account: AiResource) => EgressSummary;
 }
-
-const HOLE = '\u0000';
 
 export function runInventory(input: RunInput): RunInventory {
   const { graph, parameterFile } = input;
@@ -136,6 +134,7 @@ function describe(account: AiResource, graph: DeploymentGraph, ownerTagNames: re
     ...(owner !== undefined ? { owner } : {}),
     declaration: place(account.typeLoc),
     ...(account.condition && account.condition.value !== true ? { conditional: true } : {}),
+    network: accountNetwork(account, graph, place),
     findings: findings.map((f) => instanceFinding(f, parameterFile)),
   };
 }
@@ -166,14 +165,6 @@ function allowedFqdns(list: ValueNode): readonly string[] | 'unknown' {
   return Array.isArray(value) ? value.map((v) => shown(v) ?? '{…}') : 'unknown';
 }
 
-/** A string, or a partially known one with `{…}` for the unknown pieces; undefined when nothing of it is known. */
-function shown(v: Value): string | undefined {
-  if (typeof v !== 'string' && !isUnknown(v)) return undefined;
-  const pattern = patternOf(v);
-  if (pattern === undefined || pattern.split(HOLE).join('') === '') return undefined;
-  return pattern.split(HOLE).join('{…}');
-}
-
 /**
  * Where the audit lists a finding: where it is reported, except that a value from a `.bicepparam` file is
  * reported in that file (as its own analysis reports it), once.
@@ -201,7 +192,8 @@ function instanceEgress(e: EgressSummary): InstanceEgress {
   };
 }
 
-function place(loc: Loc): { file: string; line: number; column: number } {
+/** A location as a place of the inventory (a file URI, 1-based line and column). */
+export function place(loc: Loc): { file: string; line: number; column: number } {
   const p = positionAt(loc.file.text, loc.start);
   return { file: loc.file.uri, line: p.line + 1, column: p.character + 1 };
 }
