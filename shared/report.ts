@@ -66,7 +66,7 @@ export function networkLines(n: InstanceNetwork, code: (value: string) => string
   const lines: string[] = [];
   const mode = n.managedNetwork?.isolationMode;
   lines.push(`managed network: ${!n.managedNetwork ? 'none' : mode === undefined ? 'isolation mode not set' : mode === 'unknown' ? 'isolation mode only known at deployment' : code(mode)}`);
-  const endpoints = n.privateEndpoints.map((e) => `${code(e.name)}${e.location ? ` (${e.location})` : ''}`).join(', ');
+  const endpoints = n.privateEndpoints.map((e) => `${code(e.name)}${e.location ? ` (${code(e.location)})` : ''}`).join(', ');
   const maybe = 'a target is only known at deployment';
   lines.push(`private endpoints: ${endpoints ? `${endpoints}${n.privateEndpointsUnknown ? `, maybe more (${maybe})` : ''}` : n.privateEndpointsUnknown ? `none found (${maybe})` : 'none'}`);
   const settings = n.logs.settings.length ? ` (settings ${n.logs.settings.map((s) => code(s.name)).join(', ')})` : '';

@@ -146,3 +146,34 @@ test('text: the summary counts suppressed findings; --report-suppressed lists th
   assert.match(listed, /\n {2}7:48 {2}suppressed {2}AI service 'ai' can open connections[^\n]*\[suppressed: sandbox without data, approved in ticket 7\] {2}restrict-outbound-network-access\n/);
   assert.match(listed, /✔ 0 problems/);
 });
+
+const NETWORK = `param vnetId string
+resource acct 'Microsoft.CognitiveServices/accounts@2025-10-01-preview' = {
+  name: 'contoso-ai'
+  kind: 'AIServices'
+  tags: { owner: 'x' }
+  properties: {
+    publicNetworkAccess: 'Disabled'
+    networkInjections: [ { scenario: 'agent', subnetArmId: '\${vnetId}/subnets/agents' } ]
+  }
+  resource network 'managedNetworks' = {
+    name: 'default'
+    properties: { managedNetwork: { isolationMode: 'AllowInternetOutbound' } }
+  }
+}
+resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
+  name: 'pe|\`a\`'
+  location: 'eastus'
+  properties: { privateLinkServiceConnections: [ { name: 'c', properties: { privateLinkServiceId: acct.id } } ] }
+}
+`;
+
+test('markdown and html: an open service\'s network (managed network, private endpoints, logs, agent subnet), escaped', async () => {
+  const { audit, summary } = await audited({ 'main.bicep': NETWORK });
+  const md = toMarkdown(audit.inventory, summary);
+  const row = md.split('\n').find((l) => l.startsWith('| contoso-ai |'));
+  assert.ok(row, md);
+  assert.ok(row.endsWith(" | managed network: AllowInternetOutbound<br>private endpoints: pe\\|\\`a\\` \\(eastus\\)<br>diagnostic logs: no diagnostic settings<br>agent subnet: agent traffic goes through subnet {…}/subnets/agents |"), row);
+  const page = toHtml(audit.inventory, summary);
+  assert.ok(page.includes('<td class="network"><div>managed network: AllowInternetOutbound</div><div>private endpoints: pe|`a` (eastus)</div><div>diagnostic logs: no diagnostic settings</div><div>agent subnet: agent traffic goes through subnet {…}/subnets/agents</div></td>'), page);
+});
