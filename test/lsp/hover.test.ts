@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Hover } from 'vscode-languageserver-protocol';
 import { TestClient } from '../support/lspClient';
+import { NETWORK_ARM, networkBicep } from '../support/network';
 import { EXAMPLES } from '../support/paths';
 
 let client: TestClient;
@@ -107,32 +108,15 @@ Network:
 
 // The account's network (issue 13) in its hover: managed network mode, the private endpoints that target it, its
 // diagnostic logs and the subnet its agents' traffic goes through.
-const NETWORK_ARM = JSON.stringify({
-  $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-  contentVersion: '1.0.0.0',
-  parameters: { agentSubnetId: { type: 'string' } },
-  resources: [
-    {
-      type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2025-10-01-preview', name: 'contoso-ai', location: 'eastus', kind: 'AIServices',
-      properties: {
-        restrictOutboundNetworkAccess: true, allowedFqdnList: [], publicNetworkAccess: 'Disabled',
-        networkInjections: [{ scenario: 'agent', subnetArmId: "[parameters('agentSubnetId')]", useMicrosoftManagedNetwork: false }],
-      },
-    },
-    {
-      type: 'Microsoft.CognitiveServices/accounts/managedNetworks', apiVersion: '2025-10-01-preview', name: 'contoso-ai/default',
-      properties: { managedNetwork: { isolationMode: 'AllowInternetOutbound' } },
-    },
-    {
-      type: 'Microsoft.Network/privateEndpoints', apiVersion: '2024-05-01', name: 'pe-contoso-ai', location: 'westeurope',
-      properties: { privateLinkServiceConnections: [{ name: 'c', properties: { privateLinkServiceId: "[resourceId('Microsoft.CognitiveServices/accounts', 'contoso-ai')]", groupIds: ['account'] } }] },
-    },
-    {
-      type: 'Microsoft.Insights/diagnosticSettings', apiVersion: '2021-05-01-preview', name: 'to-law', scope: 'Microsoft.CognitiveServices/accounts/contoso-ai',
-      properties: { workspaceId: 'law', logs: [{ categoryGroup: 'allLogs', enabled: true }] },
-    },
-  ],
-}, null, 2);
+/** The hover of 'contoso-ai' (restricted, nothing allowed, no dependency) with these lines under "Network:". */
+const networkHover = (...network: string[]) => `**AI service 'contoso-ai'**: outbound access restricted to allowedFqdnList
+
+Allowed hosts: none (no outbound connection at all)
+
+No dependency seen in the template.
+
+Network:
+${network.map((line) => `- ${line}`).join('\n')}`;
 
 test('ARM: the hover shows the network: managed network mode, private endpoints, logs sent, the agent subnet', async () => {
   const uri = 'file:///lsp-hover/network.json';
@@ -140,76 +124,26 @@ test('ARM: the hover shows the network: managed network mode, private endpoints,
   await client.waitForDiagnostics(uri, (d) => d.length > 0);
   const line = NETWORK_ARM.split('\n').findIndex((l) => l.includes('"Microsoft.CognitiveServices/accounts"'));
   const h = await hover(uri, line, 20);
-  assert.equal((h?.contents as { value: string }).value, `**AI service 'contoso-ai'**: outbound access restricted to allowedFqdnList
-
-Allowed hosts: none (no outbound connection at all)
-
-No dependency seen in the template.
-
-Network:
-- managed network: \`AllowInternetOutbound\`
-- private endpoints: \`pe-contoso-ai\` (\`westeurope\`)
-- diagnostic logs: Audit and RequestResponse sent (settings \`to-law\`)
-- agent subnet: agent traffic goes through subnet \`(parameter 'agentSubnetId')\``);
+  assert.equal((h?.contents as { value: string }).value, networkHover(
+    'managed network: `AllowInternetOutbound`',
+    'private endpoints: `pe-contoso-ai` (`westeurope`)',
+    'diagnostic logs: Audit and RequestResponse sent (settings `to-law`)',
+    "agent subnet: agent traffic goes through subnet `(parameter 'agentSubnetId')`",
+  ));
 });
 
-const NETWORK_BICEP = `param vnetId string
-resource acct 'Microsoft.CognitiveServices/accounts@2025-10-01-preview' = {
-  name: 'contoso-ai'
-  location: 'eastus'
-  kind: 'AIServices'
-  properties: {
-    restrictOutboundNetworkAccess: true
-    allowedFqdnList: []
-    publicNetworkAccess: 'Disabled'
-    networkInjections: [
-      { scenario: 'agent', subnetArmId: '\${vnetId}/subnets/agents', useMicrosoftManagedNetwork: false }
-    ]
-  }
-  resource network 'managedNetworks' = {
-    name: 'default'
-    properties: { managedNetwork: { isolationMode: 'AllowOnlyApprovedOutbound' } }
-  }
-}
-resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
-  name: 'pe-contoso-ai'
-  location: 'eastus'
-  properties: {
-    privateLinkServiceConnections: [
-      { name: 'c', properties: { privateLinkServiceId: acct.id, groupIds: ['account'] } }
-    ]
-  }
-}
-resource logs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
-  name: 'to-law'
-  scope: acct
-  properties: {
-    workspaceId: 'law'
-    logs: [ { category: 'Audit', enabled: true } ]
-  }
-}
-`;
+const NETWORK_BICEP = networkBicep({ params: 'param vnetId string', name: "'contoso-ai'", subnet: 'vnetId', mode: "'AllowOnlyApprovedOutbound'", endpoint: "'pe-contoso-ai'" });
 
 test('Bicep: the hover shows the network: managed network mode, private endpoints, the logs not sent, the agent subnet', async () => {
   const uri = 'file:///lsp-hover/network.bicep';
   await client.open(uri, NETWORK_BICEP, 'bicep');
   await client.waitForDiagnostics(uri, (d) => d.length > 0);
   const h = await hover(uri, 2, 10);
-  assert.deepEqual(h, {
-    contents: {
-      kind: 'markdown',
-      value: `**AI service 'contoso-ai'**: outbound access restricted to allowedFqdnList
-
-Allowed hosts: none (no outbound connection at all)
-
-No dependency seen in the template.
-
-Network:
-- managed network: \`AllowOnlyApprovedOutbound\`
-- private endpoints: \`pe-contoso-ai\` (\`eastus\`)
-- diagnostic logs: RequestResponse not sent (settings \`to-law\`)
-- agent subnet: agent traffic goes through subnet \`{…}/subnets/agents\``,
-    },
-    range: { start: { line: 2, character: 8 }, end: { line: 2, character: 20 } },
-  });
+  assert.deepEqual(h?.range, { start: { line: 2, character: 8 }, end: { line: 2, character: 20 } });
+  assert.equal((h?.contents as { value: string }).value, networkHover(
+    'managed network: `AllowOnlyApprovedOutbound`',
+    'private endpoints: `pe-contoso-ai` (`eastus`)',
+    'diagnostic logs: RequestResponse not sent (settings `to-law`)',
+    'agent subnet: agent traffic goes through subnet `{…}/subnets/agents`',
+  ));
 });

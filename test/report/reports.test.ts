@@ -12,6 +12,7 @@ import { CSP, escapeHtml, html, toHtml } from '../../server/src/report/html';
 import { toSarif } from '../../server/src/report/sarif';
 import { toText } from '../../server/src/report/text';
 import { DEPLOYMENT_RULES_OFF } from '../support/lint';
+import { networkBicep } from '../support/network';
 import { tempTree } from '../support/paths';
 
 const EVIL = '<img src=x onerror=alert(1)>';
@@ -147,33 +148,14 @@ test('text: the summary counts suppressed findings; --report-suppressed lists th
   assert.match(listed, /✔ 0 problems/);
 });
 
-const NETWORK = `param vnetId string
-resource acct 'Microsoft.CognitiveServices/accounts@2025-10-01-preview' = {
-  name: 'contoso-ai'
-  kind: 'AIServices'
-  tags: { owner: 'x' }
-  properties: {
-    publicNetworkAccess: 'Disabled'
-    networkInjections: [ { scenario: 'agent', subnetArmId: '\${vnetId}/subnets/agents' } ]
-  }
-  resource network 'managedNetworks' = {
-    name: 'default'
-    properties: { managedNetwork: { isolationMode: 'AllowInternetOutbound' } }
-  }
-}
-resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
-  name: 'pe|\`a\`'
-  location: 'eastus'
-  properties: { privateLinkServiceConnections: [ { name: 'c', properties: { privateLinkServiceId: acct.id } } ] }
-}
-`;
+const NETWORK = networkBicep({ params: 'param vnetId string', name: "'contoso-ai'", subnet: 'vnetId', mode: "'AllowInternetOutbound'", endpoint: "'pe|`a`'", restricted: false });
 
 test('markdown and html: an open service\'s network (managed network, private endpoints, logs, agent subnet), escaped', async () => {
   const { audit, summary } = await audited({ 'main.bicep': NETWORK });
   const md = toMarkdown(audit.inventory, summary);
   const row = md.split('\n').find((l) => l.startsWith('| contoso-ai |'));
   assert.ok(row, md);
-  assert.ok(row.endsWith(" | managed network: AllowInternetOutbound<br>private endpoints: pe\\|\\`a\\` \\(eastus\\)<br>diagnostic logs: no diagnostic settings<br>agent subnet: agent traffic goes through subnet {…}/subnets/agents |"), row);
+  assert.ok(row.endsWith(" | managed network: AllowInternetOutbound<br>private endpoints: pe\\|\\`a\\` \\(eastus\\)<br>diagnostic logs: RequestResponse not sent \\(settings to-law\\)<br>agent subnet: agent traffic goes through subnet {…}/subnets/agents |"), row);
   const page = toHtml(audit.inventory, summary);
-  assert.ok(page.includes('<td class="network"><div>managed network: AllowInternetOutbound</div><div>private endpoints: pe|`a` (eastus)</div><div>diagnostic logs: no diagnostic settings</div><div>agent subnet: agent traffic goes through subnet {…}/subnets/agents</div></td>'), page);
+  assert.ok(page.includes('<td class="network"><div>managed network: AllowInternetOutbound</div><div>private endpoints: pe|`a` (eastus)</div><div>diagnostic logs: RequestResponse not sent (settings to-law)</div><div>agent subnet: agent traffic goes through subnet {…}/subnets/agents</div></td>'), page);
 });

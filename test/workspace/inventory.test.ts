@@ -11,6 +11,7 @@ import { collectFiles } from '../../server/src/workspace/files';
 import { nodeFileHost } from '../../server/src/workspace/node-host';
 import type { DeployedInstance } from '../../shared/inventory';
 import { DEPLOYMENT_RULES_OFF } from '../support/lint';
+import { NETWORK_ARM, networkBicep, placeOf } from '../support/network';
 import { CORPUS, tempTree } from '../support/paths';
 
 async function audit(files: Record<string, string>, inputs: string[] = ['.'], root?: string, rules: Record<string, 'off'> = DEPLOYMENT_RULES_OFF) {
@@ -342,51 +343,12 @@ test('corpus: the Foundry baseline is one entry point (main.bicep calls every ot
 // enable-diagnostic-logs look up, shown per instance whether those rules run or not.
 const NETWORK_RULES_OFF = { ...DEPLOYMENT_RULES_OFF, 'restrict-managed-network-outbound': 'off' } as const;
 
-const NETWORK_ARM = JSON.stringify({
-  $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
-  contentVersion: '1.0.0.0',
-  parameters: { agentSubnetId: { type: 'string' }, workspaceId: { type: 'string' } },
-  resources: [
-    {
-      type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2025-10-01-preview', name: 'contoso-ai', location: 'eastus', kind: 'AIServices',
-      properties: {
-        restrictOutboundNetworkAccess: true, allowedFqdnList: [], publicNetworkAccess: 'Disabled',
-        networkInjections: [{ scenario: 'agent', subnetArmId: "[parameters('agentSubnetId')]", useMicrosoftManagedNetwork: false }],
-      },
-    },
-    {
-      type: 'Microsoft.CognitiveServices/accounts/managedNetworks', apiVersion: '2025-10-01-preview', name: 'contoso-ai/default',
-      dependsOn: ["[resourceId('Microsoft.CognitiveServices/accounts', 'contoso-ai')]"],
-      properties: { managedNetwork: { isolationMode: 'AllowInternetOutbound' } },
-    },
-    {
-      type: 'Microsoft.Network/privateEndpoints', apiVersion: '2024-05-01', name: 'pe-contoso-ai', location: 'westeurope',
-      properties: {
-        subnet: { id: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/pe' },
-        privateLinkServiceConnections: [{ name: 'c', properties: { privateLinkServiceId: "[resourceId('Microsoft.CognitiveServices/accounts', 'contoso-ai')]", groupIds: ['account'] } }],
-      },
-    },
-    {
-      type: 'Microsoft.Insights/diagnosticSettings', apiVersion: '2021-05-01-preview', name: 'to-law',
-      scope: "[format('Microsoft.CognitiveServices/accounts/{0}', 'contoso-ai')]",
-      properties: { workspaceId: "[parameters('workspaceId')]", logs: [{ categoryGroup: 'allLogs', enabled: true }] },
-    },
-  ],
-}, null, 2);
-
-/** The 1-based line and column where `needle` first occurs in `text`. */
-function at(text: string, needle: string): { line: number; column: number } {
-  const before = text.slice(0, text.indexOf(needle)).split('\n');
-  assert.ok(text.includes(needle), needle);
-  return { line: before.length, column: before[before.length - 1].length + 1 };
-}
-
 test('ARM: each instance shows its managed network mode, the private endpoints that target it, its logs and its agent subnet', async () => {
   const { inventory } = await audit({ 'main.json': NETWORK_ARM }, ['.'], undefined, NETWORK_RULES_OFF);
   assert.deepEqual(inventory.instances.map((i) => [i.id, i.network]), [['main.json#contoso-ai', {
-    managedNetwork: { file: 'main.json', ...at(NETWORK_ARM, '"Microsoft.CognitiveServices/accounts/managedNetworks"'), isolationMode: 'AllowInternetOutbound' },
-    privateEndpoints: [{ name: 'pe-contoso-ai', location: 'westeurope', file: 'main.json', ...at(NETWORK_ARM, '"Microsoft.Network/privateEndpoints"') }],
-    logs: { required: 'sent', settings: [{ name: 'to-law', categories: ['Audit', 'RequestResponse'], destination: true, file: 'main.json', ...at(NETWORK_ARM, '"Microsoft.Insights/diagnosticSettings"') }] },
+    managedNetwork: { file: 'main.json', ...placeOf(NETWORK_ARM, '"Microsoft.CognitiveServices/accounts/managedNetworks"'), isolationMode: 'AllowInternetOutbound' },
+    privateEndpoints: [{ name: 'pe-contoso-ai', location: 'westeurope', file: 'main.json', ...placeOf(NETWORK_ARM, '"Microsoft.Network/privateEndpoints"') }],
+    logs: { required: 'sent', settings: [{ name: 'to-law', categories: ['Audit', 'RequestResponse'], destination: true, file: 'main.json', ...placeOf(NETWORK_ARM, '"Microsoft.Insights/diagnosticSettings"') }] },
     networkInjections: [{ scenario: 'agent', subnet: "(parameter 'agentSubnetId')", useMicrosoftManagedNetwork: false }],
   }]]);
 });
@@ -412,51 +374,13 @@ test('ARM: targets and logs only known at deployment say so; an account with non
   assert.deepEqual(inventory.instances[0].network, {
     privateEndpoints: [],
     privateEndpointsUnknown: true,
-    logs: { required: 'unknown', settings: [{ name: 'd', categories: 'unknown', destination: true, file: 'main.json', ...at(template, '"Microsoft.Insights/diagnosticSettings"') }] },
+    logs: { required: 'unknown', settings: [{ name: 'd', categories: 'unknown', destination: true, file: 'main.json', ...placeOf(template, '"Microsoft.Insights/diagnosticSettings"') }] },
   });
   const { inventory: bare } = await audit({ 'main.json': arm([]) }, ['.'], undefined, NETWORK_RULES_OFF);
   assert.deepEqual(bare.instances[0].network, { privateEndpoints: [], logs: { required: 'none', settings: [] } });
 });
 
-const NETWORK_MODULE = `param name string
-param subnetId string
-param mode string
-resource acct 'Microsoft.CognitiveServices/accounts@2025-10-01-preview' = {
-  name: name
-  location: 'eastus'
-  kind: 'AIServices'
-  properties: {
-    restrictOutboundNetworkAccess: true
-    allowedFqdnList: []
-    publicNetworkAccess: 'Disabled'
-    networkInjections: [
-      { scenario: 'agent', subnetArmId: '\${subnetId}/subnets/agents', useMicrosoftManagedNetwork: false }
-    ]
-  }
-  resource network 'managedNetworks' = {
-    name: 'default'
-    properties: { managedNetwork: { isolationMode: mode } }
-  }
-}
-resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
-  name: 'pe-\${name}'
-  location: 'eastus'
-  properties: {
-    subnet: { id: '\${subnetId}/subnets/pe' }
-    privateLinkServiceConnections: [
-      { name: 'c', properties: { privateLinkServiceId: acct.id, groupIds: ['account'] } }
-    ]
-  }
-}
-resource logs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
-  name: 'to-law'
-  scope: acct
-  properties: {
-    workspaceId: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law'
-    logs: [ { category: 'Audit', enabled: true } ]
-  }
-}
-`;
+const NETWORK_MODULE = networkBicep({ params: 'param name string\nparam subnetId string\nparam mode string', name: 'name', subnet: 'subnetId', mode: 'mode', endpoint: "'pe-${name}'" });
 
 const NETWORK_MAIN = `param vnetId string
 param mode string
@@ -472,17 +396,19 @@ module b 'ai.bicep' = {
 
 test('Bicep: the network of each instance follows its call: mode, endpoint name and subnet as each caller passes them', async () => {
   const { inventory } = await audit({ 'ai.bicep': NETWORK_MODULE, 'main.bicep': NETWORK_MAIN }, ['.'], undefined, NETWORK_RULES_OFF);
-  const logs = { required: 'missing', missing: ['RequestResponse'], settings: [{ name: 'to-law', categories: ['Audit'], destination: true, file: 'ai.bicep', line: 31, column: 15 }] };
+  const logs = { required: 'missing', missing: ['RequestResponse'], settings: [{ name: 'to-law', categories: ['Audit'], destination: true, file: 'ai.bicep', ...placeOf(NETWORK_MODULE, "'Microsoft.Insights/diagnosticSettings") }] };
+  const managedNetwork = { file: 'ai.bicep', ...placeOf(NETWORK_MODULE, "'managedNetworks'") };
+  const endpoint = { location: 'eastus', file: 'ai.bicep', ...placeOf(NETWORK_MODULE, "'Microsoft.Network/privateEndpoints") };
   assert.deepEqual(inventory.instances.map((i) => [i.id, i.network]), [
     ['main.bicep#ai-a/acct', {
-      managedNetwork: { file: 'ai.bicep', line: 16, column: 20, isolationMode: 'AllowOnlyApprovedOutbound' },
-      privateEndpoints: [{ name: 'pe-acct-a', location: 'eastus', file: 'ai.bicep', line: 21, column: 13 }],
+      managedNetwork: { ...managedNetwork, isolationMode: 'AllowOnlyApprovedOutbound' },
+      privateEndpoints: [{ name: 'pe-acct-a', ...endpoint }],
       logs,
       networkInjections: [{ scenario: 'agent', subnet: '{…}/subnets/agents', useMicrosoftManagedNetwork: false }],
     }],
     ['main.bicep#ai-b/acct', {
-      managedNetwork: { file: 'ai.bicep', line: 16, column: 20, isolationMode: 'unknown' },
-      privateEndpoints: [{ name: 'pe-acct-b', location: 'eastus', file: 'ai.bicep', line: 21, column: 13 }],
+      managedNetwork: { ...managedNetwork, isolationMode: 'unknown' },
+      privateEndpoints: [{ name: 'pe-acct-b', ...endpoint }],
       logs,
       networkInjections: [{ scenario: 'agent', subnet: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/agents', useMicrosoftManagedNetwork: false }],
     }],
