@@ -89,10 +89,13 @@ resource logs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
 `;
 }
 
-/** The 1-based line and column where `needle` first occurs in `text`. */
-export function placeOf(text: string, needle: string): { line: number; column: number } {
-  const index = text.indexOf(needle);
-  if (index < 0) throw new Error(`'${needle}' is not in the template`);
+/** The 1-based line and column where `needle` occurs in `text` (the `nth` time, from 1). */
+export function placeOf(text: string, needle: string, nth = 1): { line: number; column: number } {
+  let index = -1;
+  for (let n = 0; n < nth; n++) {
+    index = text.indexOf(needle, index + 1);
+    if (index < 0) throw new Error(`'${needle}' is not ${nth} times in the template`);
+  }
   const before = text.slice(0, index).split('\n');
   return { line: before.length, column: before[before.length - 1].length + 1 };
 }

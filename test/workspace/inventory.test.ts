@@ -414,3 +414,54 @@ test('Bicep: the network of each instance follows its call: mode, endpoint name 
     }],
   ]);
 });
+
+test('Bicep: two calls with the same deployment name (in two resource groups) are two instances, each with its own chain, findings and network', async () => {
+  const main = `targetScope = 'subscription'
+param mode string
+module a 'ai.bicep' = {
+  name: 'deploy'
+  scope: resourceGroup('rg1')
+  params: { name: 'acct-a', subnetId: '/v1', mode: 'AllowOnlyApprovedOutbound' }
+}
+module b 'ai.bicep' = {
+  name: 'deploy'
+  scope: resourceGroup('rg2')
+  params: { name: 'acct-b', subnetId: '/v2', mode: mode }
+}
+`;
+  const { inventory } = await audit({ 'ai.bicep': NETWORK_MODULE, 'main.bicep': main }, ['.'], undefined, NETWORK_RULES_OFF);
+  assert.deepEqual(inventory.instances.map((i) => ({
+    id: i.id, name: i.name, chain: i.chain.map((c) => `${c.name}@${c.line}`), mode: i.network.managedNetwork?.isolationMode,
+    endpoints: i.network.privateEndpoints.map((e) => e.name), subnet: i.network.networkInjections?.[0].subnet,
+  })), [
+    // The first call keeps the name as its id; the second is told apart by its symbolic name.
+    { id: 'main.bicep#deploy/acct', name: 'acct-a', chain: ['deploy@3'], mode: 'AllowOnlyApprovedOutbound', endpoints: ['pe-acct-a'], subnet: '/v1/subnets/agents' },
+    { id: 'main.bicep#deploy (b)/acct', name: 'acct-b', chain: ['deploy@8'], mode: 'unknown', endpoints: ['pe-acct-b'], subnet: '/v2/subnets/agents' },
+  ]);
+  assert.deepEqual(inventory.entryPoints, [{ template: 'main.bicep', instances: 2 }]);
+});
+
+test('ARM: two nested deployments with the same name are two instances, each with its own account', async () => {
+  const nested = (rg: string, account: string, restrict: boolean) => ({
+    type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'deploy', resourceGroup: rg,
+    properties: {
+      mode: 'Incremental',
+      template: {
+        $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0',
+        resources: [{ type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name: account, kind: 'OpenAI', properties: { restrictOutboundNetworkAccess: restrict } }],
+      },
+    },
+  });
+  const template = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/subscriptionDeploymentTemplate.json#', contentVersion: '1.0.0.0',
+    resources: [nested('rg1', 'ai-one', true), nested('rg2', 'ai-two', false)],
+  }, null, 2);
+  const { inventory } = await audit({ 'main.json': template });
+  const restrict = (i: DeployedInstance) => i.findings.filter((f) => f.ruleId === 'restrict-outbound-network-access').map((f) => f.line);
+  const line = (nth: number) => placeOf(template, '{\n      "type": "Microsoft.Resources/deployments"', nth).line;
+  assert.deepEqual(inventory.instances.map((i) => [i.id, i.name, i.restricted, i.chain.map((c) => `${c.name}@${c.line}`).join(' '), restrict(i)]), [
+    ['main.json#deploy/ai-one', 'ai-one', true, `deploy@${line(1)}`, []],
+    // Told apart by its place in the resources (classic templates have no symbolic names).
+    ['main.json#deploy (resources[1])/ai-two', 'ai-two', false, `deploy@${line(2)}`, [placeOf(template, '"restrictOutboundNetworkAccess": false').line]],
+  ]);
+});

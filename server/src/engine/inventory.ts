@@ -91,14 +91,16 @@ export function runInventory(input: RunInput): RunInventory {
     for (const chain of chains) {
       for (const copy of iterations(chain, account)) {
         if (instances.length >= MAX_INSTANCES_PER_RUN) { truncated = true; break; }
-        const callSteps: CallStep[] = chain.map((s, i) => ({ name: `${s.path[s.path.length - 1]}${copy.indexes[i] ?? ''}`, ...place(s.loc) }));
+        const callSteps: CallStep[] = chain.map((s, i) => ({ name: `${s.name}${copy.indexes[i] ?? ''}`, ...place(s.loc) }));
         // The symbolic name, else the name when known, else the declaration's place in the template.
         const own = base.symbolicName ?? (typeof graph.fullName(account) === 'string' ? base.name : account.id.slice(account.id.lastIndexOf('#') + 1));
+        // By the calls' paths, not their names: two calls named alike (in two resource groups) are two instances.
+        const calls = chain.map((s, i) => `${s.path[s.path.length - 1]}${copy.indexes[i] ?? ''}`);
         instances.push({
           ...base,
           entryPoint: input.templateUri,
           ...(parameterFile?.uri ? { parameterFile: parameterFile.uri } : {}),
-          id: `#${[...callSteps.map((s) => s.name), `${own}${copy.indexes[chain.length] ?? ''}`].join('/')}`,
+          id: `#${[...calls, `${own}${copy.indexes[chain.length] ?? ''}`].join('/')}`,
           chain: callSteps,
           ...(copy.unknown ? { loopCountUnknown: true } : {}),
         });
