@@ -47,7 +47,8 @@ export interface Suppression {
 export interface DeployedInstance {
   /**
    * Stable across runs of the audit: the entry point (`template`, or `template+parameterFile`), `#`, the calls
-   * (`/`-separated, `[i]` for a loop iteration) and the account's symbolic name (else its name):
+   * (`/`-separated, `[i]` for a loop iteration; a call named like an earlier call of its template with its
+   * symbolic name or place added, `deploy (b)`) and the account's symbolic name (else its name):
    * `infra/main.bicep+infra/prod.bicepparam#ai-b/account`.
    */
   readonly id: string;
