@@ -130,7 +130,7 @@ function moduleCall(graph: DeploymentGraph, account: AiResource, dep: Dependency
   const text = step.loc.file.text;
   const lineEnd = text.indexOf('\n', step.loc.start);
   const end = lineEnd < 0 || lineEnd > step.loc.end ? step.loc.end : lineEnd;
-  return { loc: { file: step.loc.file, start: step.loc.start, end: text[end - 1] === '\r' ? end - 1 : end }, name: step.path[step.path.length - 1], step };
+  return { loc: { file: step.loc.file, start: step.loc.start, end: text[end - 1] === '\r' ? end - 1 : end }, name: step.name, step };
 }
 
 /** The parameter a module takes its allow-list by, when a fix makes it take one. */

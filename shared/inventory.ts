@@ -49,7 +49,8 @@ export interface Suppression {
 export interface DeployedInstance {
   /**
    * Stable across runs of the audit: the entry point (`template`, or `template+parameterFile`), `#`, the calls
-   * (`/`-separated, `[i]` for a loop iteration) and the account's symbolic name (else its name):
+   * (`/`-separated, `[i]` for a loop iteration; a call named like an earlier call of its template with its
+   * symbolic name or place added, `deploy (b)`) and the account's symbolic name (else its name):
    * `infra/main.bicep+infra/prod.bicepparam#ai-b/account`.
    */
   readonly id: string;
@@ -77,10 +78,67 @@ export interface DeployedInstance {
   readonly loopCountUnknown?: true;
   /** Set when the account's condition is not known before deployment: it is counted, and may not be deployed. */
   readonly conditional?: true;
+  /** What governs its traffic beyond its own flags: managed network, private endpoints, diagnostic logs, agent subnet. */
+  readonly network: InstanceNetwork;
   /** The findings of this instance, suppressed ones included (marked). */
   readonly findings: readonly InstanceFinding[];
   /** With egress inference (`--format json`): what the service depends on and why each allowed host is there. */
   readonly egress?: InstanceEgress;
+}
+
+/**
+ * What the deployment holds around an account: the same lookups as the rules restrict-managed-network-outbound,
+ * use-private-endpoint and enable-diagnostic-logs make.
+ */
+export interface InstanceNetwork {
+  /** The account's managed virtual network (`accounts/managedNetworks`); absent when it has none. */
+  readonly managedNetwork?: ManagedNetworkState;
+  /** Private endpoints of the deployment whose connections target the account (or that the module it is made by creates). */
+  readonly privateEndpoints: readonly PrivateEndpointRef[];
+  /** Set when some endpoint's target is only known at deployment: more may target the account. */
+  readonly privateEndpointsUnknown?: true;
+  readonly logs: DiagnosticLogs;
+  /** `networkInjections` that name a subnet: the agents' traffic (scenario `agent`) goes through it. */
+  readonly networkInjections?: readonly NetworkInjection[];
+}
+
+export interface ManagedNetworkState extends Place {
+  /** As evaluated (`AllowOnlyApprovedOutbound`, `AllowInternetOutbound`, `Disabled`); 'unknown' when only known at deployment; absent when not set. */
+  readonly isolationMode?: string;
+}
+
+export interface PrivateEndpointRef extends Place {
+  /** Its name as evaluated (unknown pieces as `{…}`). */
+  readonly name: string;
+  readonly location?: string;
+}
+
+/** The diagnostic settings scoped to the account, and whether they send the Audit and RequestResponse logs. */
+export interface DiagnosticLogs {
+  /**
+   * 'sent': settings send both to a destination; 'missing': the settings leave some out (`missing`); 'none': no
+   * diagnostic settings; 'unknown': only known at deployment.
+   */
+  readonly required: 'sent' | 'missing' | 'none' | 'unknown';
+  /** The required categories no setting sends (for 'missing'). */
+  readonly missing?: readonly string[];
+  readonly settings: readonly DiagnosticSetting[];
+}
+
+export interface DiagnosticSetting extends Place {
+  readonly name: string;
+  /** The required categories it sends (by category or category group); 'unknown' when only known at deployment. */
+  readonly categories: readonly string[] | 'unknown';
+  /** Whether it sends them anywhere (a workspace, a storage account, an event hub). */
+  readonly destination: boolean | 'unknown';
+}
+
+export interface NetworkInjection {
+  /** `agent`, or `none`. */
+  readonly scenario: string;
+  /** The subnet's resource id as evaluated (unknown pieces as `{…}`), or the parameter it is only known from: `(parameter 'x')`. */
+  readonly subnet: string;
+  readonly useMicrosoftManagedNetwork?: boolean;
 }
 
 /** The egress map of an instance (engine/egress): dependencies with their evidence, the allow-list entries with their status. */

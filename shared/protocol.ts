@@ -4,7 +4,10 @@
 import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import type { Inventory } from './inventory';
 
-export type { CallStep, DeployedInstance, EntryPoint, InstanceFinding, Inventory, InventorySummary, Place, Restriction, RestrictionCounts, Suppression } from './inventory';
+export type {
+  CallStep, DeployedInstance, DiagnosticLogs, DiagnosticSetting, EntryPoint, InstanceFinding, InstanceNetwork, Inventory, InventorySummary, ManagedNetworkState,
+  NetworkInjection, Place, PrivateEndpointRef, Restriction, RestrictionCounts, Suppression,
+} from './inventory';
 
 export interface AuditParams {
   /** Workspace folder paths to audit. */
@@ -27,6 +30,19 @@ export interface AuditResponse {
   readonly sarif: string;
   /** The instances the audited entry points deploy, for a report view; paths relative to the first folder. */
   readonly inventory: Inventory;
+  /** What a report of this audit says beside its inventory (ReportRequest). */
+  readonly audited: AuditedFiles;
+}
+
+/** What the audit checked, as its reports say it. */
+export interface AuditedFiles {
+  /** Files checked: templates, and files that could not be checked. */
+  readonly files: number;
+  readonly templates: number;
+  /** Files that could not be checked completely: the report warns that its counts may be short. */
+  readonly problemFiles: number;
+  /** When the audit ran (ISO 8601, to the second). */
+  readonly at: string;
 }
 
 export interface AuditProgressParams { readonly done: number; readonly total: number }
@@ -36,6 +52,19 @@ export const AuditRequest = new RequestType<AuditParams, AuditResponse, void>('a
 
 /** The inventory of the last audit ("Audit Workspace"), for the report and tree views; null before the first audit. */
 export const InventoryRequest = new RequestType0<Inventory | null, void>('aiEgressGuard/inventory');
+
+export interface ReportParams {
+  readonly format: 'html' | 'markdown';
+  /** The inventory of an audit (AuditResponse.inventory) and what it checked. */
+  readonly inventory: Inventory;
+  readonly audited: AuditedFiles;
+}
+
+/**
+ * The report of an audit as the CLI writes it (`--format html`: one self-contained page; `--format markdown`),
+ * for "Export Report…". Stateless: the report is of the audit the client shows.
+ */
+export const ReportRequest = new RequestType<ReportParams, string, void>('aiEgressGuard/report');
 
 /** Sent after each file of an audit. */
 export const AuditProgressNotification = new NotificationType<AuditProgressParams>('aiEgressGuard/auditProgress');

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, State, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
-  ASK_FIX_COMMAND, AuditProgressNotification, AuditRequest, FixWithValueRequest, PolicyRequest, SHOW_RULE_DOCS_COMMAND, StatusNotification,
+  ASK_FIX_COMMAND, AuditProgressNotification, AuditRequest, FixWithValueRequest, PolicyRequest, ReportRequest, SHOW_RULE_DOCS_COMMAND, StatusNotification,
   type AskFixArgs, type AuditParams, type AuditResponse, type InitializationOptions, type PolicyParams, type PolicyResponse, type StatusParams,
 } from '../../shared/protocol';
 import { InventoryState } from './inventoryState';
@@ -29,9 +29,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   // The views refresh with a quiet audit (no progress, no notification) when files change after an audit.
   inventory = new InventoryState(async (token) => {
     const params = auditParams();
-    return client && params ? (await client.sendRequest(AuditRequest, params, token)).inventory : undefined;
+    return client && params ? client.sendRequest(AuditRequest, params, token) : undefined;
   });
-  const report = ReportView.register(context, inventory, () => auditWorkspace(context));
+  const report = ReportView.register(context, inventory, () => auditWorkspace(context), (params) => {
+    if (!client) throw new Error('the language server is not running');
+    return client.sendRequest(ReportRequest, params);
+  });
   const services = ServicesTree.register(context, inventory);
   context.subscriptions.push(
     log,
@@ -211,7 +214,7 @@ async function auditWorkspace(context: vscode.ExtensionContext): Promise<AuditRe
     },
   );
   // The server logs each audit with its counts and time (output channel).
-  inventory?.set(result.inventory);
+  inventory?.set(result);
   void vscode.window.showInformationMessage(`AI Egress Guard: ${result.summary}`, 'Open Report', 'Show Problems', 'Export SARIF').then(async (choice) => {
     if (choice === 'Open Report') await vscode.commands.executeCommand('aiEgressGuard.openReport');
     if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');

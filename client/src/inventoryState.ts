@@ -3,15 +3,19 @@
 // Also opens a place of the inventory in an editor, for both views.
 
 import * as vscode from 'vscode';
-import type { Inventory, Place } from '../../shared/inventory';
+import type { InstanceNetwork, Inventory, Place } from '../../shared/inventory';
+import type { AuditResponse } from '../../shared/protocol';
 
-/** Runs the audit without UI and returns its inventory (undefined when it could not run). */
-export type QuietAudit = (token: vscode.CancellationToken) => Promise<Inventory | undefined>;
+/** What the views keep of an audit: its inventory, and what it checked (for the exported report). */
+export type Audit = Pick<AuditResponse, 'inventory' | 'audited'>;
+
+/** Runs the audit without UI and returns it (undefined when it could not run). */
+export type QuietAudit = (token: vscode.CancellationToken) => Promise<Audit | undefined>;
 
 const AUDITED = 'aiEgressGuard.audited';
 
 export class InventoryState implements vscode.Disposable {
-  private current: Inventory | undefined;
+  private current: Audit | undefined;
   private readonly changed = new vscode.EventEmitter<Inventory>();
   readonly onDidChange = this.changed.event;
   private timer: NodeJS.Timeout | undefined;
@@ -19,21 +23,26 @@ export class InventoryState implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
   /** `delay`: ms without a file change before the quiet audit runs. */
-  constructor(private readonly audit: QuietAudit, readonly delay = 1_000) {
+  constructor(private readonly quietAudit: QuietAudit, readonly delay = 1_000) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.{json,jsonc,bicep,bicepparam}');
     const schedule = () => this.schedule();
     this.disposables.push(watcher, watcher.onDidChange(schedule), watcher.onDidCreate(schedule), watcher.onDidDelete(schedule));
   }
 
   get inventory(): Inventory | undefined {
+    return this.current?.inventory;
+  }
+
+  /** The last audit: its inventory and what it checked. */
+  get audit(): Audit | undefined {
     return this.current;
   }
 
-  /** A new inventory (from "Audit Workspace" or a quiet audit). */
-  set(inventory: Inventory): void {
-    this.current = inventory;
+  /** A new audit (from "Audit Workspace" or a quiet audit). */
+  set(audit: Audit): void {
+    this.current = { inventory: audit.inventory, audited: audit.audited };
     void vscode.commands.executeCommand('setContext', AUDITED, true);
-    this.changed.fire(inventory);
+    this.changed.fire(audit.inventory);
   }
 
   /** A file changed on disk (saved, created, deleted): audit again once changes stop for `delay` ms. */
@@ -47,8 +56,8 @@ export class InventoryState implements vscode.Disposable {
     this.running?.cancel();
     const source = (this.running = new vscode.CancellationTokenSource());
     try {
-      const inventory = await this.audit(source.token);
-      if (inventory && !source.token.isCancellationRequested) this.set(inventory);
+      const audit = await this.quietAudit(source.token);
+      if (audit && !source.token.isCancellationRequested) this.set(audit);
     } catch {
       // Cancelled by a newer change, or the server is down: the views keep the last inventory.
     } finally {
@@ -61,13 +70,14 @@ export class InventoryState implements vscode.Disposable {
   uriOf(file: string): vscode.Uri | undefined {
     if (!this.current) return undefined;
     if (/^[a-z][a-z0-9+.-]+:/i.test(file)) return vscode.Uri.parse(file);
-    return vscode.Uri.joinPath(vscode.Uri.parse(this.current.root), ...file.split('/'));
+    return vscode.Uri.joinPath(vscode.Uri.parse(this.current.inventory.root), ...file.split('/'));
   }
 
   /** Whether `place` is one the inventory names (what the report view's messages are checked against). */
   knows(place: Place): boolean {
     const same = (p: Place) => p.file === place.file && p.line === place.line && p.column === place.column;
-    return !!this.current?.instances.some((i) => same(i.declaration) || i.findings.some(same) || i.chain.some(same));
+    const inNetwork = (n: InstanceNetwork) => (!!n.managedNetwork && same(n.managedNetwork)) || n.privateEndpoints.some(same) || n.logs.settings.some(same);
+    return !!this.inventory?.instances.some((i) => same(i.declaration) || i.findings.some(same) || i.chain.some(same) || inNetwork(i.network));
   }
 
   /** Opens the file of `place` with the cursor there. */

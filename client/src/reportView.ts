@@ -1,13 +1,26 @@
 // The report view ("AI Egress Guard: Open Report"): a webview showing the inventory's report (shared/reportHtml.ts,
-// every value from a template escaped) under a strict Content-Security-Policy: nothing but its own style and script
-// (by nonce), no remote content, no local resources. A click on an instance or finding posts its place; the
-// extension opens the file there, if the place is one of the inventory's. Also "Export Report…".
+// the same as the CLI's `--format html`, every value from a template escaped) under a strict Content-Security-Policy:
+// nothing but its own style and script (by nonce), no remote content, no local resources. A click on an instance or
+// finding posts its place; the extension opens the file there, if the place is one of the inventory's.
+// Also "Export Report…": the HTML or Markdown report the CLI writes (made by the language server), or the inventory as JSON.
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Place } from '../../shared/inventory';
-import { Html, html, reportBody } from '../../shared/reportHtml';
+import type { ReportParams } from '../../shared/protocol';
+import { FILTER_SCRIPT, Html, html, reportBody } from '../../shared/reportHtml';
 import type { InventoryState } from './inventoryState';
+
+/** Asks the language server for the report of an audit (ReportRequest). */
+export type RenderReport = (params: ReportParams) => Promise<string>;
+
+/** The formats "Export Report…" offers, by the file's extension (the save dialog's filters); HTML when it has none of them. */
+const EXPORT_FILTERS = { 'HTML report': ['html'], 'Markdown report': ['md'], 'JSON inventory': ['json'] };
+
+export function exportFormat(file: vscode.Uri): 'html' | 'markdown' | 'json' {
+  const ext = /\.([^./]+)$/.exec(file.path)?.[1]?.toLowerCase();
+  return ext === 'md' || ext === 'markdown' ? 'markdown' : ext === 'json' ? 'json' : 'html';
+}
 
 const STYLE = `
 body{font-family:var(--vscode-font-family);font-size:var(--vscode-font-size);color:var(--vscode-foreground);padding:0 1.5rem 2rem}
@@ -19,6 +32,10 @@ h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.75rem}h3{font-size:1rem}
 .tile.warn b,.unverified{color:var(--vscode-editorWarning-foreground)}.tile.good b,.restricted{color:var(--vscode-testing-iconPassed)}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid var(--vscode-panel-border,#8884);padding:.25rem .5rem;text-align:left;vertical-align:top}
 td.n{text-align:right}ul{margin:0;padding-left:1.2rem}a.place{color:var(--vscode-textLink-foreground);cursor:pointer}
+.filters{display:flex;gap:1rem;margin:.5rem 0}.charts{display:flex;flex-wrap:wrap;gap:2rem}.charts svg text{fill:var(--vscode-foreground)}
+.change{border-left:4px solid var(--vscode-errorForeground);padding:.25rem .75rem;margin:.75rem 0}.change h3{margin:.25rem 0}
+.warning{border:1px solid var(--vscode-editorWarning-foreground);padding:.5rem}td.network{font-size:.9em}
+select{background:var(--vscode-dropdown-background);color:var(--vscode-dropdown-foreground);border:1px solid var(--vscode-dropdown-border)}
 `;
 
 /** Runs in the webview: a click (or Enter) on a place asks the extension to open it. */
@@ -30,7 +47,7 @@ document.addEventListener('click', (event) => {
   event.preventDefault();
   vscode.postMessage({ type: 'open', file: link.dataset.file, line: Number(link.dataset.line), column: Number(link.dataset.column) });
 });
-`;
+${FILTER_SCRIPT}`;
 
 /** What the webview may post: a place to open. */
 interface OpenMessage { readonly type: 'open'; readonly file: string; readonly line: number; readonly column: number }
@@ -45,13 +62,13 @@ export class ReportView implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private readonly listener: vscode.Disposable;
 
-  constructor(private readonly state: InventoryState) {
+  constructor(private readonly state: InventoryState, private readonly report: RenderReport) {
     this.listener = state.onDidChange(() => this.render());
   }
 
   /** Registers "Open Report" and "Export Report…". */
-  static register(context: vscode.ExtensionContext, state: InventoryState, audit: () => Promise<unknown>): ReportView {
-    const view = new ReportView(state);
+  static register(context: vscode.ExtensionContext, state: InventoryState, audit: () => Promise<unknown>, report: RenderReport): ReportView {
+    const view = new ReportView(state, report);
     const ensureInventory = async () => state.inventory ?? (await audit(), state.inventory);
     context.subscriptions.push(
       view,
@@ -110,7 +127,7 @@ export class ReportView implements vscode.Disposable {
 <style nonce="${nonce}">${new Html(STYLE)}</style>
 </head>
 <body>
-${reportBody(inventory)}
+${reportBody(inventory, { links: true })}
 <script nonce="${nonce}">${new Html(SCRIPT)}</script>
 </body>
 </html>
@@ -118,20 +135,23 @@ ${reportBody(inventory)}
   }
 
   /**
-   * Writes the report to a file the user picks (or `target`). The Markdown and HTML reporters are not on this
-   * branch's main yet: the report is the inventory as JSON (what `--format json` writes under `inventory`).
+   * Writes the report to a file the user picks (or `target`): the HTML page or the Markdown the CLI writes
+   * (`--format html`, `--format markdown`), or the inventory as JSON (what `--format json` writes under `inventory`),
+   * by the file's extension.
    */
   async export(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
-    const inventory = this.state.inventory;
-    if (!inventory) return undefined;
+    const audit = this.state.audit;
+    if (!audit) return undefined;
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const file = target ?? (await vscode.window.showSaveDialog({
-      defaultUri: folder ? vscode.Uri.joinPath(folder, 'ai-egress-guard-inventory.json') : undefined,
-      filters: { JSON: ['json'] },
+      defaultUri: folder ? vscode.Uri.joinPath(folder, 'ai-egress-guard-report.html') : undefined,
+      filters: EXPORT_FILTERS,
       title: 'AI Egress Guard: export the report',
     }));
     if (!file) return undefined;
-    await vscode.workspace.fs.writeFile(file, Buffer.from(`${JSON.stringify(inventory, null, 2)}\n`, 'utf8'));
+    const format = exportFormat(file);
+    const text = format === 'json' ? `${JSON.stringify(audit.inventory, null, 2)}\n` : await this.report({ format, inventory: audit.inventory, audited: audit.audited });
+    await vscode.workspace.fs.writeFile(file, Buffer.from(text, 'utf8'));
     if (!target) void vscode.window.showInformationMessage(`AI Egress Guard: report written to ${file.fsPath}`);
     return file;
   }

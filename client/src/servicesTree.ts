@@ -3,8 +3,8 @@
 // tooltip; a click reveals the declaration. Follows InventoryState (after an audit, and as files change).
 
 import * as vscode from 'vscode';
-import { NO_OWNER, type DeployedInstance, type Inventory, type Place } from '../../shared/inventory';
-import { statusLabel } from '../../shared/reportHtml';
+import { KIND_NOT_SET, NO_OWNER, type DeployedInstance, type Inventory, type Place } from '../../shared/inventory';
+import { chainText, entryText, networkLines, placeText, statusLabel } from '../../shared/report';
 import type { InventoryState } from './inventoryState';
 
 export type Grouping = 'entryPoint' | 'owner';
@@ -115,15 +115,16 @@ export function groups(inventory: Inventory, grouping: Grouping): ServiceNode[] 
 function tooltip(i: DeployedInstance, status: string): string {
   const lines = [
     `${i.name} (${status})`,
-    `kind: ${i.kind ?? '(not set)'}`,
+    `kind: ${i.kind ?? KIND_NOT_SET}`,
     `owner: ${i.owner ?? NO_OWNER}`,
     `public network access: ${i.publicNetworkAccess ?? '(not set)'}`,
     `allowed FQDNs: ${i.allowedFqdns === undefined ? '(not set)' : i.allowedFqdns === 'unknown' ? 'known at deployment' : i.allowedFqdns.join(', ') || '(none)'}`,
-    `declared at ${i.declaration.file}:${i.declaration.line}`,
-    `entry point: ${i.entryPoint}${i.parameterFile ? ` with ${i.parameterFile}` : ''}${i.chain.length ? ` › ${i.chain.map((c) => c.name).join(' › ')}` : ''}`,
+    ...networkLines(i.network),
+    `declared at ${placeText(i.declaration)}`,
+    `entry point: ${entryText(i)}${i.chain.length ? ` › ${chainText(i)}` : ''}`,
     ...(i.loopCountUnknown ? ['in a loop whose count is known at deployment: counted once'] : []),
     ...(i.conditional ? ['deployed under a condition known at deployment'] : []),
-    ...i.findings.map((f) => `${f.suppression ? '(suppressed) ' : ''}${f.ruleId}: ${f.summary} (${f.file}:${f.line})`),
+    ...i.findings.map((f) => `${f.suppression ? '(suppressed) ' : ''}${f.ruleId}: ${f.summary} (${placeText(f)})`),
   ];
   return lines.join('\n');
 }

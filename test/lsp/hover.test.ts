@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Hover } from 'vscode-languageserver-protocol';
 import { TestClient } from '../support/lspClient';
+import { NETWORK_ARM, networkBicep } from '../support/network';
 import { EXAMPLES } from '../support/paths';
 
 let client: TestClient;
@@ -45,7 +46,12 @@ Allowed hosts:
 - \`api.old-partner.example\`: unexplained, nothing in the template uses it
 
 Missing dependencies:
-- \`contoso-rag-search.search.windows.net\`: Microsoft.Search/searchServices 'contoso-rag-search', because the managed identity of the service has Search Index Data Reader on search service 'contoso-rag-search'`,
+- \`contoso-rag-search.search.windows.net\`: Microsoft.Search/searchServices 'contoso-rag-search', because the managed identity of the service has Search Index Data Reader on search service 'contoso-rag-search'
+
+Network:
+- managed network: none
+- private endpoints: none
+- diagnostic logs: no diagnostic settings`,
     },
     // The account's type, as written.
     range: { start: { line: 27, character: 14 }, end: { line: 27, character: 52 } },
@@ -89,8 +95,55 @@ test('Bicep: hover on the account name of an unrestricted service shows the host
 allowedFqdnList: not set
 
 Dependencies (to allow when restricting):
-- \`srch.search.windows.net\`: Microsoft.Search/searchServices 'srch', because the managed identity of the service has Search Index Data Reader on search service 'srch'`;
+- \`srch.search.windows.net\`: Microsoft.Search/searchServices 'srch', because the managed identity of the service has Search Index Data Reader on search service 'srch'
+
+Network:
+- managed network: none
+- private endpoints: none
+- diagnostic logs: no diagnostic settings`;
   assert.deepEqual(await hover(uri, 6, 9), { contents: { kind: 'markdown', value }, range: { start: { line: 6, character: 8 }, end: { line: 6, character: 12 } } });
   assert.deepEqual(await hover(uri, 5, 20), { contents: { kind: 'markdown', value }, range: { start: { line: 5, character: 12 }, end: { line: 5, character: 61 } } });
   assert.equal(await hover(uri, 1, 20), null, 'the search service');
+});
+
+// The account's network (issue 13) in its hover: managed network mode, the private endpoints that target it, its
+// diagnostic logs and the subnet its agents' traffic goes through.
+/** The hover of 'contoso-ai' (restricted, nothing allowed, no dependency) with these lines under "Network:". */
+const networkHover = (...network: string[]) => `**AI service 'contoso-ai'**: outbound access restricted to allowedFqdnList
+
+Allowed hosts: none (no outbound connection at all)
+
+No dependency seen in the template.
+
+Network:
+${network.map((line) => `- ${line}`).join('\n')}`;
+
+test('ARM: the hover shows the network: managed network mode, private endpoints, logs sent, the agent subnet', async () => {
+  const uri = 'file:///lsp-hover/network.json';
+  await client.open(uri, NETWORK_ARM);
+  await client.waitForDiagnostics(uri, (d) => d.length > 0);
+  const line = NETWORK_ARM.split('\n').findIndex((l) => l.includes('"Microsoft.CognitiveServices/accounts"'));
+  const h = await hover(uri, line, 20);
+  assert.equal((h?.contents as { value: string }).value, networkHover(
+    'managed network: `AllowInternetOutbound`',
+    'private endpoints: `pe-contoso-ai` (`westeurope`)',
+    'diagnostic logs: Audit and RequestResponse sent (settings `to-law`)',
+    "agent subnet: agent traffic goes through subnet `(parameter 'agentSubnetId')`",
+  ));
+});
+
+const NETWORK_BICEP = networkBicep({ params: 'param vnetId string', name: "'contoso-ai'", subnet: 'vnetId', mode: "'AllowOnlyApprovedOutbound'", endpoint: "'pe-contoso-ai'" });
+
+test('Bicep: the hover shows the network: managed network mode, private endpoints, the logs not sent, the agent subnet', async () => {
+  const uri = 'file:///lsp-hover/network.bicep';
+  await client.open(uri, NETWORK_BICEP, 'bicep');
+  await client.waitForDiagnostics(uri, (d) => d.length > 0);
+  const h = await hover(uri, 2, 10);
+  assert.deepEqual(h?.range, { start: { line: 2, character: 8 }, end: { line: 2, character: 20 } });
+  assert.equal((h?.contents as { value: string }).value, networkHover(
+    'managed network: `AllowOnlyApprovedOutbound`',
+    'private endpoints: `pe-contoso-ai` (`eastus`)',
+    'diagnostic logs: RequestResponse not sent (settings `to-law`)',
+    'agent subnet: agent traffic goes through subnet `{…}/subnets/agents`',
+  ));
 });

@@ -1,5 +1,6 @@
-// The report's HTML pieces (shared/reportHtml.ts, shown by the report view in VS Code): KPI line and tiles, the
-// instances with links to their places, findings by rule once per cause; everything from a template escaped.
+// The report's HTML (shared/reportHtml.ts: the report view in VS Code and the CLI's `--format html` page): KPI line
+// and tiles, the instances with their places as links (the view) or text (a page from disk), findings by rule once
+// per cause; everything from a template escaped.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -7,7 +8,8 @@ import { mergeSettings } from '../../server/src/engine/config';
 import { auditFiles } from '../../server/src/workspace/audit';
 import { collectFiles } from '../../server/src/workspace/files';
 import { nodeFileHost } from '../../server/src/workspace/node-host';
-import { escapeHtml, findingsByRule, html, instancesTable, kpiLine, kpiTiles, reportBody } from '../../shared/reportHtml';
+import { kpiLine } from '../../shared/report';
+import { escapeHtml, findingsByRule, html, kpiTiles, reportBody } from '../../shared/reportHtml';
 import { tempTree } from '../support/paths';
 
 async function inventoryOf(files: Record<string, string>) {
@@ -40,18 +42,25 @@ test('html escapes every interpolation but Html; arrays are joined, null/undefin
 test('an instance named like markup renders as text; its owner with | and backticks stays in its cell; links carry the place', async () => {
   const inventory = await inventoryOf({ 'main.bicep': AI(EVIL, 'false') });
   assert.equal(inventory.instances.length, 1);
-  const table = instancesTable(inventory.instances).text;
-  assert.ok(!table.includes('<img'), table);
-  assert.ok(table.includes('&lt;img src=x onerror=alert(1)&gt;'), table);
-  assert.ok(table.includes('<td>team | `a`</td>'), table);
+  const body = reportBody(inventory, { links: true }).text;
+  assert.ok(!body.includes('<img'), body);
+  assert.ok(body.includes('&lt;img src=x onerror=alert(1)&gt;'), body);
+  assert.ok(body.includes('<td>team | `a`</td>'), body);
   const { line, column } = inventory.instances[0].declaration;
   assert.equal(line, 2);
-  assert.ok(table.includes(`<a href="#" class="place" data-file="main.bicep" data-line="2" data-column="${column}">main.bicep:2</a>`), table);
-  assert.ok(table.includes('<td class="open">open</td>'), table);
-  // What is wrong: the finding's message, linked to where its cause is written.
+  const link = `<a href="#" class="place" data-file="main.bicep" data-line="2" data-column="${column}">`;
+  assert.ok(body.includes(`<td>${link}&lt;img src=x onerror=alert(1)&gt;</a></td>`), body);
+  assert.ok(body.includes(`<td>${link}main.bicep:2</a></td>`), body);
+  assert.ok(body.includes('<td class="open">open</td>'), body);
+  // What to change: the finding's message, and a link to where its cause is written.
   const [finding] = inventory.instances[0].findings.filter((f) => f.ruleId === 'restrict-outbound-network-access');
   assert.ok(finding, JSON.stringify(inventory.instances[0].findings));
-  assert.ok(table.includes(`data-file="${finding.file}" data-line="${finding.line}" data-column="${finding.column}">${escapeHtml(finding.message)}</a>`), table);
+  assert.ok(body.includes(`<li>${escapeHtml(finding.message)} <span class="muted">(restrict-outbound-network-access, <a href="#" class="place" data-file="${finding.file}" data-line="${finding.line}" data-column="${finding.column}">${finding.file}:${finding.line}</a>)</span></li>`), body);
+  // Without links (a page opened from disk), the same places as text.
+  const page = reportBody(inventory).text;
+  assert.doesNotMatch(page, /<a[\s>]/);
+  assert.ok(page.includes(`<li>${escapeHtml(finding.message)} <span class="muted">(restrict-outbound-network-access, ${finding.file}:${finding.line})</span></li>`), page);
+  assert.ok(page.includes('<td>main.bicep:2</td>'), page);
 });
 
 test('the KPI counts instances: one of two restricted is 50%; no instances is a dash, never 100% of zero', async () => {
@@ -81,6 +90,6 @@ test('findings by rule list each cause once, even when three module calls share 
   assert.equal(byRule.length, inventory.summary.findings.byRule['restrict-outbound-network-access']);
   const body = reportBody(inventory).text;
   assert.ok(body.includes('<td>restrict-outbound-network-access</td><td class="n">1</td><td class="n">0</td>'), body);
-  assert.ok(body.includes('via main.bicep › ai-a'), body);
+  assert.ok(body.includes('<div class="muted">via ai-a</div></td>'), body);
   assert.ok(body.includes('<span class="muted">(3 instances)</span>'), body);
 });

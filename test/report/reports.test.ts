@@ -12,6 +12,7 @@ import { CSP, escapeHtml, html, toHtml } from '../../server/src/report/html';
 import { toSarif } from '../../server/src/report/sarif';
 import { toText } from '../../server/src/report/text';
 import { DEPLOYMENT_RULES_OFF } from '../support/lint';
+import { networkBicep } from '../support/network';
 import { tempTree } from '../support/paths';
 
 const EVIL = '<img src=x onerror=alert(1)>';
@@ -64,9 +65,9 @@ test('markdown: the KPI line, the open services, per-owner and per-rule tables (
 
 ### Services not restricted
 
-| Service | Kind | Owner | Status | Declared at | What is wrong |
-| --- | --- | --- | --- | --- | --- |
-| &lt;img src=x onerror=alert\\(1\\)&gt; | OpenAI | team\\|a \\\`b\\\` \\| c | open | ai.bicep:4 | AI service '&lt;img src=x onerror=alert\\(1\\)&gt;' can reach any host: outbound access is not restricted. \\(restrict-outbound-network-access, ai.bicep:8\\) |
+| Service | Kind | Owner | Status | Declared at | What is wrong | Network |
+| --- | --- | --- | --- | --- | --- | --- |
+| &lt;img src=x onerror=alert\\(1\\)&gt; | OpenAI | team\\|a \\\`b\\\` \\| c | open | ai.bicep:4 | AI service '&lt;img src=x onerror=alert\\(1\\)&gt;' can reach any host: outbound access is not restricted. \\(restrict-outbound-network-access, ai.bicep:8\\) | managed network: none<br>private endpoints: none<br>diagnostic logs: no diagnostic settings |
 
 ### By owner
 
@@ -106,14 +107,16 @@ test('html: self-contained, a strict CSP, escaped data, KPI tiles and inline SVG
   // Nothing to fetch: no source attribute, no URL but the SVG namespace.
   assert.deepEqual(page.match(/\s(?:src|href|action)="|https?:\/\/[^"]*/g), ['http://www.w3.org/2000/svg', 'http://www.w3.org/2000/svg']);
   assert.doesNotMatch(page, /<img/);
-  assert.equal(page.split('&lt;img src=x onerror=alert(1)&gt;').length - 1, 3, 'the name: change heading, its message, the table row');
-  assert.ok(page.includes('<tr data-owner="team|a `b` | c" data-kind="OpenAI" data-status="open"><td>&lt;img src=x onerror=alert(1)&gt;</td><td>OpenAI</td><td>team|a `b` | c</td><td class="open">open</td><td>main.bicep</td><td>ai.bicep:4</td><td class="n">1</td></tr>'));
+  assert.equal(page.split('&lt;img src=x onerror=alert(1)&gt;').length - 1, 4, 'the name: change heading, its message there, the table row, the message under its rule');
+  assert.ok(page.includes('<tr data-instance="main.bicep#b/acct" data-owner="team|a `b` | c" data-kind="OpenAI" data-status="open"><td>&lt;img src=x onerror=alert(1)&gt;<div class="muted">via b</div></td><td>OpenAI</td><td>team|a `b` | c</td><td class="open">open</td><td class="network"><div>managed network: none</div><div>private endpoints: none</div><div>diagnostic logs: no diagnostic settings</div></td><td>main.bicep</td><td>ai.bicep:4</td><td class="n">1</td></tr>'), page);
+  // A page opened from disk has no links to follow: places are text.
+  assert.doesNotMatch(page, /<a[\s>]/);
   assert.equal((page.match(/<script>/g) ?? []).length, 1);
   assert.equal((page.match(/<svg /g) ?? []).length, 2);
-  assert.match(page, /<div class="tile bad"><b>50%<\/b>restrict outbound access<\/div>/);
+  assert.match(page, /<div class="tile bad" data-kpi="restricted"><b>50%<\/b>restrict outbound access<\/div>/);
   const empty = await audited({ 's.bicep': "resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 's'\n}\n" });
   const none = toHtml(empty.audit.inventory, empty.summary);
-  assert.match(none, /<div class="tile "><b>–<\/b>restrict outbound access<\/div>/);
+  assert.match(none, /<div class="tile " data-kpi="restricted"><b>–<\/b>restrict outbound access<\/div>/);
   assert.doesNotMatch(none, /<b>100%/);
 });
 
@@ -143,4 +146,16 @@ test('text: the summary counts suppressed findings; --report-suppressed lists th
   const listed = toText(audit.results, audit.problems, summary, dir, { suppressed: true });
   assert.match(listed, /\n {2}7:48 {2}suppressed {2}AI service 'ai' can reach any host: outbound access is not restricted\. \[suppressed: sandbox without data, approved in ticket 7\] {2}restrict-outbound-network-access\n/);
   assert.match(listed, /✔ 0 problems/);
+});
+
+const NETWORK = networkBicep({ params: 'param vnetId string', name: "'contoso-ai'", subnet: 'vnetId', mode: "'AllowInternetOutbound'", endpoint: "'pe|`a`'", restricted: false });
+
+test('markdown and html: an open service\'s network (managed network, private endpoints, logs, agent subnet), escaped', async () => {
+  const { audit, summary } = await audited({ 'main.bicep': NETWORK });
+  const md = toMarkdown(audit.inventory, summary);
+  const row = md.split('\n').find((l) => l.startsWith('| contoso-ai |'));
+  assert.ok(row, md);
+  assert.ok(row.endsWith(" | managed network: AllowInternetOutbound<br>private endpoints: pe\\|\\`a\\` \\(eastus\\)<br>diagnostic logs: RequestResponse not sent \\(settings to-law\\)<br>agent subnet: agent traffic goes through subnet {…}/subnets/agents |"), row);
+  const page = toHtml(audit.inventory, summary);
+  assert.ok(page.includes('<td class="network"><div>managed network: AllowInternetOutbound</div><div>private endpoints: pe|`a` (eastus)</div><div>diagnostic logs: RequestResponse not sent (settings to-law)</div><div>agent subnet: agent traffic goes through subnet {…}/subnets/agents</div></td>'), page);
 });

@@ -1,6 +1,6 @@
 // Extension-host tests of the views of an audit: the "AI Services" tree (items, icons, grouping by entry point or
 // owner, a click reveals the declaration, refresh as files change), the report view ("Open Report": strict CSP,
-// the KPI, a posted place opens the file, an unknown one does not) and "Export Report…". Runs after
+// the KPI, a posted place opens the file, an unknown one does not) and "Export Report…" (HTML, Markdown, JSON). Runs after
 // extension.suite.ts, in the same workspace (../support/templates.ts).
 
 import * as assert from 'node:assert/strict';
@@ -65,7 +65,7 @@ suite('The views of an audit', function () {
     assert.equal(open.description, 'OpenAI · open');
     const tooltip = String(open.tooltip);
     assert.match(tooltip, /^audit-only \(open\)\nkind: OpenAI\nowner: \(no owner\)\n/);
-    assert.match(tooltip, /\ndeclared at never-opened\.json:6\nentry point: never-opened\.json\n/);
+    assert.match(tooltip, /\nmanaged network: none\nprivate endpoints: none\ndiagnostic logs: no diagnostic settings\ndeclared at never-opened\.json:6\nentry point: never-opened\.json\n/);
     // Each finding's first sentence (the whole message is in Problems).
     assert.match(tooltip, /\nrestrict-outbound-network-access: AI service 'audit-only' can reach any host: outbound access is not restricted\. \([^)]*never-opened\.json:\d+\)/);
     const group = api.services.getTreeItem(api.services.getChildren().find((g) => g.type === 'group' && g.label === 'hardened.json')!);
@@ -134,12 +134,35 @@ suite('The views of an audit', function () {
     assert.equal(await api.report.receive({ type: 'open', file: instance.declaration.file, line: '1', column: 1 }), undefined);
   });
 
-  test('"Export Report…" writes the inventory', async () => {
-    const target = vscode.Uri.file(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'egress-guard-report-')), 'report.json'));
-    const written = await vscode.commands.executeCommand<vscode.Uri>('aiEgressGuard.exportReport', target);
-    assert.equal(written?.fsPath, target.fsPath);
-    const exported = JSON.parse(fs.readFileSync(target.fsPath, 'utf8')) as Inventory;
-    assert.deepEqual(exported.instances.map((i) => i.id).sort(), api.inventory.inventory!.instances.map((i) => i.id).sort());
-    assert.equal(exported.summary.instances, api.inventory.inventory!.summary.instances);
+  test('"Export Report…" writes the HTML or Markdown report the CLI writes, or the inventory as JSON, by the file\'s extension', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-guard-report-'));
+    const exported = async (name: string) => {
+      const target = vscode.Uri.file(path.join(dir, name));
+      const written = await vscode.commands.executeCommand<vscode.Uri>('aiEgressGuard.exportReport', target);
+      assert.equal(written?.fsPath, target.fsPath);
+      return fs.readFileSync(target.fsPath, 'utf8');
+    };
+    const { summary, instances } = api.inventory.inventory!;
+    const kpi = `${summary.restricted} of ${summary.instances} AI service instances (${summary.restrictedPercent}%) restrict outbound network access`;
+
+    // The self-contained page of `--format html`: its own CSP (by hash), the KPI, a row per instance, no links to follow.
+    const page = await exported('report.html');
+    assert.match(page, /^<!DOCTYPE html>/);
+    assert.match(page, /<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; style-src &#39;sha256-[^"]+; script-src &#39;sha256-/);
+    assert.ok(page.includes(`<p class="kpi">${kpi}`), page);
+    for (const i of instances) assert.ok(page.includes(`<tr data-instance="${i.id}" `), `the row of ${i.id}`);
+    assert.ok(page.includes('<td class="network"><div>managed network: none</div>'), 'the network of each instance');
+    assert.doesNotMatch(page, /<a[\s>]/);
+
+    // The Markdown of `--format markdown`: the KPI line and the services that are not restricted.
+    const md = await exported('report.md');
+    assert.ok(md.startsWith(`## AI Egress Guard report\n\n**${kpi.replace(/[()]/g, '\\$&')}`), md);
+    for (const i of instances.filter((x) => x.restricted === false)) assert.ok(md.includes(`\n| ${i.name} | `), `the row of ${i.name}`);
+    assert.ok(!md.includes('| openai-hardened |'), 'a restricted service is not listed as open');
+
+    // The inventory, as `--format json` writes it under `inventory`.
+    const json = JSON.parse(await exported('inventory.json')) as Inventory;
+    assert.deepEqual(json.instances.map((i) => i.id).sort(), instances.map((i) => i.id).sort());
+    assert.equal(json.summary.instances, summary.instances);
   });
 });

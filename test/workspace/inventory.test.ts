@@ -11,12 +11,13 @@ import { collectFiles } from '../../server/src/workspace/files';
 import { nodeFileHost } from '../../server/src/workspace/node-host';
 import type { DeployedInstance } from '../../shared/inventory';
 import { DEPLOYMENT_RULES_OFF } from '../support/lint';
+import { NETWORK_ARM, networkBicep, placeOf } from '../support/network';
 import { CORPUS, tempTree } from '../support/paths';
 
-async function audit(files: Record<string, string>, inputs: string[] = ['.'], root?: string) {
+async function audit(files: Record<string, string>, inputs: string[] = ['.'], root?: string, rules: Record<string, 'off'> = DEPLOYMENT_RULES_OFF) {
   const dir = root ?? tempTree(files);
   const collected = collectFiles(inputs, dir, []);
-  const settings = mergeSettings({ rules: DEPLOYMENT_RULES_OFF });
+  const settings = mergeSettings({ rules });
   const result = await auditFiles(collected.files, { settingsFor: () => settings, host: nodeFileHost(), listings: collected.listings, root: dir });
   return { dir, ...result, summary: summarize(result) };
 }
@@ -71,6 +72,7 @@ test('the three-call example: a module called three times is three instances, on
     owner: 'team-a',
     declaration: { file: 'ai.bicep', line: 3, column: 15 },
     chain: [{ name: 'ai-b', file: 'main.bicep', line: 5, column: 1 }],
+    network: { privateEndpoints: [], logs: { required: 'none', settings: [] } },
     // The default of the module's parameter is the cause; `c`'s value is written in main.bicep.
     findings: ['restrict-outbound-network-access ai.bicep:9:36'],
   });
@@ -335,4 +337,131 @@ test('corpus: the Foundry baseline is one entry point (main.bicep calls every ot
       declaration: { file: 'ai-foundry.bicep', line: 62, column: 18 }, // The call's declaration starts at its @description decorator, the line above `module deployFoundry`.
       chain: [{ name: 'foundryDeploy', file: 'main.bicep', line: 113, column: 1 }],
     });
+});
+
+// The network of an account (issue 13): what the rules restrict-managed-network-outbound, use-private-endpoint and
+// enable-diagnostic-logs look up, shown per instance whether those rules run or not.
+const NETWORK_RULES_OFF = { ...DEPLOYMENT_RULES_OFF, 'restrict-managed-network-outbound': 'off' } as const;
+
+test('ARM: each instance shows its managed network mode, the private endpoints that target it, its logs and its agent subnet', async () => {
+  const { inventory } = await audit({ 'main.json': NETWORK_ARM }, ['.'], undefined, NETWORK_RULES_OFF);
+  assert.deepEqual(inventory.instances.map((i) => [i.id, i.network]), [['main.json#contoso-ai', {
+    managedNetwork: { file: 'main.json', ...placeOf(NETWORK_ARM, '"Microsoft.CognitiveServices/accounts/managedNetworks"'), isolationMode: 'AllowInternetOutbound' },
+    privateEndpoints: [{ name: 'pe-contoso-ai', location: 'westeurope', file: 'main.json', ...placeOf(NETWORK_ARM, '"Microsoft.Network/privateEndpoints"') }],
+    logs: { required: 'sent', settings: [{ name: 'to-law', categories: ['Audit', 'RequestResponse'], destination: true, file: 'main.json', ...placeOf(NETWORK_ARM, '"Microsoft.Insights/diagnosticSettings"') }] },
+    networkInjections: [{ scenario: 'agent', subnet: "(parameter 'agentSubnetId')", useMicrosoftManagedNetwork: false }],
+  }]]);
+});
+
+test('ARM: targets and logs only known at deployment say so; an account with none of them says none', async () => {
+  const arm = (resources: object[]) => JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    parameters: { target: { type: 'string' }, logs: { type: 'array' } },
+    resources: [
+      { type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name: 'ai', kind: 'OpenAI', properties: { restrictOutboundNetworkAccess: true, allowedFqdnList: [] } },
+      ...resources,
+    ],
+  }, null, 2);
+  const template = arm([
+    {
+      type: 'Microsoft.Network/privateEndpoints', apiVersion: '2024-05-01', name: 'pe', location: 'eastus',
+      properties: { privateLinkServiceConnections: [{ name: 'c', properties: { privateLinkServiceId: "[parameters('target')]", groupIds: ['account'] } }] },
+    },
+    { type: 'Microsoft.Insights/diagnosticSettings', apiVersion: '2021-05-01-preview', name: 'd', scope: 'Microsoft.CognitiveServices/accounts/ai', properties: { workspaceId: 'w', logs: "[parameters('logs')]" } },
+  ]);
+  const { inventory } = await audit({ 'main.json': template }, ['.'], undefined, NETWORK_RULES_OFF);
+  assert.deepEqual(inventory.instances[0].network, {
+    privateEndpoints: [],
+    privateEndpointsUnknown: true,
+    logs: { required: 'unknown', settings: [{ name: 'd', categories: 'unknown', destination: true, file: 'main.json', ...placeOf(template, '"Microsoft.Insights/diagnosticSettings"') }] },
+  });
+  const { inventory: bare } = await audit({ 'main.json': arm([]) }, ['.'], undefined, NETWORK_RULES_OFF);
+  assert.deepEqual(bare.instances[0].network, { privateEndpoints: [], logs: { required: 'none', settings: [] } });
+});
+
+const NETWORK_MODULE = networkBicep({ params: 'param name string\nparam subnetId string\nparam mode string', name: 'name', subnet: 'subnetId', mode: 'mode', endpoint: "'pe-${name}'" });
+
+const NETWORK_MAIN = `param vnetId string
+param mode string
+module a 'ai.bicep' = {
+  name: 'ai-a'
+  params: { name: 'acct-a', subnetId: vnetId, mode: 'AllowOnlyApprovedOutbound' }
+}
+module b 'ai.bicep' = {
+  name: 'ai-b'
+  params: { name: 'acct-b', subnetId: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v', mode: mode }
+}
+`;
+
+test('Bicep: the network of each instance follows its call: mode, endpoint name and subnet as each caller passes them', async () => {
+  const { inventory } = await audit({ 'ai.bicep': NETWORK_MODULE, 'main.bicep': NETWORK_MAIN }, ['.'], undefined, NETWORK_RULES_OFF);
+  const logs = { required: 'missing', missing: ['RequestResponse'], settings: [{ name: 'to-law', categories: ['Audit'], destination: true, file: 'ai.bicep', ...placeOf(NETWORK_MODULE, "'Microsoft.Insights/diagnosticSettings") }] };
+  const managedNetwork = { file: 'ai.bicep', ...placeOf(NETWORK_MODULE, "'managedNetworks'") };
+  const endpoint = { location: 'eastus', file: 'ai.bicep', ...placeOf(NETWORK_MODULE, "'Microsoft.Network/privateEndpoints") };
+  assert.deepEqual(inventory.instances.map((i) => [i.id, i.network]), [
+    ['main.bicep#ai-a/acct', {
+      managedNetwork: { ...managedNetwork, isolationMode: 'AllowOnlyApprovedOutbound' },
+      privateEndpoints: [{ name: 'pe-acct-a', ...endpoint }],
+      logs,
+      networkInjections: [{ scenario: 'agent', subnet: '{…}/subnets/agents', useMicrosoftManagedNetwork: false }],
+    }],
+    ['main.bicep#ai-b/acct', {
+      managedNetwork: { ...managedNetwork, isolationMode: 'unknown' },
+      privateEndpoints: [{ name: 'pe-acct-b', ...endpoint }],
+      logs,
+      networkInjections: [{ scenario: 'agent', subnet: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/agents', useMicrosoftManagedNetwork: false }],
+    }],
+  ]);
+});
+
+test('Bicep: two calls with the same deployment name (in two resource groups) are two instances, each with its own chain, findings and network', async () => {
+  const main = `targetScope = 'subscription'
+param mode string
+module a 'ai.bicep' = {
+  name: 'deploy'
+  scope: resourceGroup('rg1')
+  params: { name: 'acct-a', subnetId: '/v1', mode: 'AllowOnlyApprovedOutbound' }
+}
+module b 'ai.bicep' = {
+  name: 'deploy'
+  scope: resourceGroup('rg2')
+  params: { name: 'acct-b', subnetId: '/v2', mode: mode }
+}
+`;
+  const { inventory } = await audit({ 'ai.bicep': NETWORK_MODULE, 'main.bicep': main }, ['.'], undefined, NETWORK_RULES_OFF);
+  assert.deepEqual(inventory.instances.map((i) => ({
+    id: i.id, name: i.name, chain: i.chain.map((c) => `${c.name}@${c.line}`), mode: i.network.managedNetwork?.isolationMode,
+    endpoints: i.network.privateEndpoints.map((e) => e.name), subnet: i.network.networkInjections?.[0].subnet,
+  })), [
+    // The first call keeps the name as its id; the second is told apart by its symbolic name.
+    { id: 'main.bicep#deploy/acct', name: 'acct-a', chain: ['deploy@3'], mode: 'AllowOnlyApprovedOutbound', endpoints: ['pe-acct-a'], subnet: '/v1/subnets/agents' },
+    { id: 'main.bicep#deploy (b)/acct', name: 'acct-b', chain: ['deploy@8'], mode: 'unknown', endpoints: ['pe-acct-b'], subnet: '/v2/subnets/agents' },
+  ]);
+  assert.deepEqual(inventory.entryPoints, [{ template: 'main.bicep', instances: 2 }]);
+});
+
+test('ARM: two nested deployments with the same name are two instances, each with its own account', async () => {
+  const nested = (rg: string, account: string, restrict: boolean) => ({
+    type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'deploy', resourceGroup: rg,
+    properties: {
+      mode: 'Incremental',
+      template: {
+        $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0',
+        resources: [{ type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name: account, kind: 'OpenAI', properties: { restrictOutboundNetworkAccess: restrict } }],
+      },
+    },
+  });
+  const template = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/subscriptionDeploymentTemplate.json#', contentVersion: '1.0.0.0',
+    resources: [nested('rg1', 'ai-one', true), nested('rg2', 'ai-two', false)],
+  }, null, 2);
+  const { inventory } = await audit({ 'main.json': template });
+  const restrict = (i: DeployedInstance) => i.findings.filter((f) => f.ruleId === 'restrict-outbound-network-access').map((f) => f.line);
+  const line = (nth: number) => placeOf(template, '{\n      "type": "Microsoft.Resources/deployments"', nth).line;
+  assert.deepEqual(inventory.instances.map((i) => [i.id, i.name, i.restricted, i.chain.map((c) => `${c.name}@${c.line}`).join(' '), restrict(i)]), [
+    ['main.json#deploy/ai-one', 'ai-one', true, `deploy@${line(1)}`, []],
+    // Told apart by its place in the resources (classic templates have no symbolic names).
+    ['main.json#deploy (resources[1])/ai-two', 'ai-two', false, `deploy@${line(2)}`, [placeOf(template, '"restrictOutboundNetworkAccess": false').line]],
+  ]);
 });

@@ -13,8 +13,9 @@ import { quotedName, writtenAt, type AiResource, type FileKind, type Loc, type P
 import type { DeploymentGraph } from './graph/graph';
 import { ownerTagNamesOf } from './config';
 import { recordOf, type AccountRecord } from './records';
-import { restrictionOf, runInventory, type RunInventory } from './inventory';
-import type { Suppression } from '../../../shared/inventory';
+import { place, restrictionOf, runInventory, type RunInventory } from './inventory';
+import { accountNetwork, NETWORK_TYPES } from './network';
+import type { InstanceNetwork, Suppression } from '../../../shared/inventory';
 import type { BicepParseCache } from './bicep/parser';
 import { summarizeEgress, type EgressSummary } from './egress/egress';
 
@@ -158,6 +159,8 @@ export interface AccountEgress extends EgressSummary {
   readonly loc: Loc;
   /** Its `name` value in the declaration. */
   readonly nameLoc?: Loc;
+  /** Its managed network, private endpoints, diagnostic logs and agent subnet (places with file URIs). */
+  readonly network: InstanceNetwork;
 }
 
 /** What loaders need to know of the rules: the resource types some enabled rule reads. */
@@ -223,7 +226,8 @@ export function analysisOptionsOf(file: SourceFile): AnalyzeOptions | undefined 
 function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
   const limitsBefore = evaluationLimitCount();
   let rules = enabledRules(options.rules ?? registry, options.settings);
-  const scope: ReadScope = { types: readTypes(rules) };
+  // The inventory and the egress map show each account's network: its resources are read whatever the rules.
+  const scope: ReadScope = { types: readTypes(rules, options.inventory || options.egress ? NETWORK_TYPES : []) };
   const hits: LimitHit[] = [];
   const onLimit = (hit: LimitHit) => { hits.push(hit); };
   const loaded = file.kind === 'arm' ? loadArm(file, options, onLimit) : file.kind === 'bicep' ? loadBicep(file, options, scope, onLimit) : loadBicepParam(file, options, scope, onLimit);
@@ -317,6 +321,7 @@ function egressOfRun(graph: DeploymentGraph, settings: Settings): AccountEgress[
     loc: account.typeLoc,
     ...(account.nameNode ? { nameLoc: account.nameNode.loc } : {}),
     ...summarizeEgress(account, graph, approved, account.context.parameterFile),
+    network: accountNetwork(account, graph, place),
   }));
 }
 
@@ -410,8 +415,8 @@ function enabledRules(rules: readonly Rule[], settings: Settings): EnabledRule[]
 }
 
 /** Types the enabled rules read from the graph. */
-function readTypes(rules: readonly EnabledRule[]): ReadonlySet<string> {
-  const types = new Set<string>();
+function readTypes(rules: readonly EnabledRule[], more: readonly string[]): ReadonlySet<string> {
+  const types = new Set(more.map((t) => t.toLowerCase()));
   for (const { rule } of rules) for (const t of [...rule.resourceTypes ?? [], ...subjectTypes(rule)]) types.add(t.toLowerCase());
   return types;
 }

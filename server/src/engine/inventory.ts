@@ -6,8 +6,8 @@ import type { CallStep, DeployedInstance, InstanceEgress, InstanceFinding, Restr
 import type { EgressSummary } from './egress/egress';
 import { isUnknown, type Value } from './expressions/value';
 import type { DeploymentGraph, DeploymentStep } from './graph/graph';
-import { patternOf } from './graph/ids';
 import type { AiResource, Loc, ParameterFile, ValueNode } from './model';
+import { accountNetwork, shown } from './network';
 import { positionAt } from './text';
 import type { Finding } from './analyze';
 
@@ -41,8 +41,6 @@ export interface RunInput {
   /** The egress map of an account, when it is asked for (`AnalyzeOptions.egress`). */
   readonly egress?: (account: AiResource) => EgressSummary;
 }
-
-const HOLE = '\u0000';
 
 export function runInventory(input: RunInput): RunInventory {
   const { graph, parameterFile } = input;
@@ -93,14 +91,16 @@ export function runInventory(input: RunInput): RunInventory {
     for (const chain of chains) {
       for (const copy of iterations(chain, account)) {
         if (instances.length >= MAX_INSTANCES_PER_RUN) { truncated = true; break; }
-        const callSteps: CallStep[] = chain.map((s, i) => ({ name: `${s.path[s.path.length - 1]}${copy.indexes[i] ?? ''}`, ...place(s.loc) }));
+        const callSteps: CallStep[] = chain.map((s, i) => ({ name: `${s.name}${copy.indexes[i] ?? ''}`, ...place(s.loc) }));
         // The symbolic name, else the name when known, else the declaration's place in the template.
         const own = base.symbolicName ?? (typeof graph.fullName(account) === 'string' ? base.name : account.id.slice(account.id.lastIndexOf('#') + 1));
+        // By the calls' paths, not their names: two calls named alike (in two resource groups) are two instances.
+        const calls = chain.map((s, i) => `${s.path[s.path.length - 1]}${copy.indexes[i] ?? ''}`);
         instances.push({
           ...base,
           entryPoint: input.templateUri,
           ...(parameterFile?.uri ? { parameterFile: parameterFile.uri } : {}),
-          id: `#${[...callSteps.map((s) => s.name), `${own}${copy.indexes[chain.length] ?? ''}`].join('/')}`,
+          id: `#${[...calls, `${own}${copy.indexes[chain.length] ?? ''}`].join('/')}`,
           chain: callSteps,
           ...(copy.unknown ? { loopCountUnknown: true } : {}),
         });
@@ -136,6 +136,7 @@ function describe(account: AiResource, graph: DeploymentGraph, ownerTagNames: re
     ...(owner !== undefined ? { owner } : {}),
     declaration: place(account.typeLoc),
     ...(account.condition && account.condition.value !== true ? { conditional: true } : {}),
+    network: accountNetwork(account, graph, place),
     findings: findings.map((f) => instanceFinding(f, parameterFile)),
   };
 }
@@ -166,14 +167,6 @@ function allowedFqdns(list: ValueNode): readonly string[] | 'unknown' {
   return Array.isArray(value) ? value.map((v) => shown(v) ?? '{…}') : 'unknown';
 }
 
-/** A string, or a partially known one with `{…}` for the unknown pieces; undefined when nothing of it is known. */
-function shown(v: Value): string | undefined {
-  if (typeof v !== 'string' && !isUnknown(v)) return undefined;
-  const pattern = patternOf(v);
-  if (pattern === undefined || pattern.split(HOLE).join('') === '') return undefined;
-  return pattern.split(HOLE).join('{…}');
-}
-
 /**
  * Where the audit lists a finding: where it is reported, except that a value from a `.bicepparam` file is
  * reported in that file (as its own analysis reports it), once.
@@ -201,7 +194,8 @@ function instanceEgress(e: EgressSummary): InstanceEgress {
   };
 }
 
-function place(loc: Loc): { file: string; line: number; column: number } {
+/** A location as a place of the inventory (a file URI, 1-based line and column). */
+export function place(loc: Loc): { file: string; line: number; column: number } {
   const p = positionAt(loc.file.text, loc.start);
   return { file: loc.file.uri, line: p.line + 1, column: p.character + 1 };
 }

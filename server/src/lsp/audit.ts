@@ -1,11 +1,14 @@
 // The workspace audit ("AI Egress Guard: Audit Workspace"): every template in the folders, with progress and
-// cancellation; findings of files not open become diagnostics; the answer is a summary and a SARIF log.
+// cancellation; findings of files not open become diagnostics; the answer is a summary, the inventory and a SARIF
+// log. Also the report of an audit ("Export Report…"), as the CLI writes it.
 
 import type { CancellationToken, Connection } from 'vscode-languageserver/node';
+import { toHtml } from '../report/html';
+import { toMarkdown } from '../report/markdown';
 import { toSarif } from '../report/sarif';
 import { auditFiles, summarize, summaryText } from '../workspace/audit';
 import { collectFiles } from '../workspace/files';
-import { AuditProgressNotification, type AuditParams, type AuditResponse } from '../../../shared/protocol';
+import { AuditProgressNotification, type AuditParams, type AuditResponse, type ReportParams } from '../../../shared/protocol';
 import type { SettingsStore } from './config';
 import type { Validator } from './documents';
 import type { Log } from './log';
@@ -15,6 +18,7 @@ export async function runAudit(
   params: AuditParams, token: CancellationToken, connection: Connection, settings: SettingsStore, validator: Validator, log: Log,
 ): Promise<AuditResponse> {
   const started = Date.now();
+  const at = new Date(started).toISOString().replace(/\.\d+Z$/, 'Z');
   const files: string[] = [];
   const listings = new Map<string, string[]>();
   for (const folder of params.folders) {
@@ -50,6 +54,14 @@ export async function runAudit(
     summary: summaryText(summary) + (cancelled ? ' (cancelled before the end)' : ''),
     cancelled,
     inventory: audit.inventory,
+    audited: { files: summary.files, templates: summary.templates, problemFiles: summary.problems.files, at },
     sarif: JSON.stringify(toSarif(audit.results, { root: params.folders[0] ?? process.cwd(), version, problems: audit.problems, inventory: audit.inventory }), null, 2),
   };
+}
+
+/** The report of an audit the client shows (its inventory, what it checked), in the CLI's `--format html` or `markdown`. */
+export function auditReport(params: ReportParams): string {
+  const { inventory, audited, format } = params;
+  const summary = { files: audited.files, templates: audited.templates, problems: { files: audited.problemFiles } };
+  return format === 'markdown' ? toMarkdown(inventory, summary) : toHtml(inventory, summary, { generated: audited.at, version });
 }

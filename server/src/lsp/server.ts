@@ -8,9 +8,10 @@ import {
   createConnection, CodeActionKind, ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind,
   type CancellationToken, type Connection,
 } from 'vscode-languageserver/node';
-import { AuditRequest, FixWithValueRequest, InventoryRequest, type AuditResponse, type InitializationOptions } from '../../../shared/protocol';
+import { AuditRequest, FixWithValueRequest, InventoryRequest, ReportRequest, type AuditResponse, type InitializationOptions } from '../../../shared/protocol';
 import type { Inventory } from '../../../shared/inventory';
 import { serveAnalyses, type FromAnalysis, type Port, type ToAnalysis } from './analysisThread';
+import { auditReport } from './audit';
 import { FIX_ALL_KIND } from './codeActions';
 import { SettingsStore } from './config';
 import { SOURCE } from './diagnostics';
@@ -149,6 +150,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return response;
   });
   connection.onRequest(InventoryRequest, () => lastInventory);
+  // Pure (the client sends the audit it shows): no need to wait behind the analyses.
+  connection.onRequest(ReportRequest, (params) => auditReport(params));
   registerPolicyRequest(connection, (file) => settings.settingsFor(file));
 
   connection.listen();

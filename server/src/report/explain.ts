@@ -10,6 +10,7 @@ import { positionAt } from '../engine/text';
 import { auditFiles } from '../workspace/audit';
 import { collectFiles } from '../workspace/files';
 import { uriToPath } from '../workspace/node-host';
+import { networkLines } from '../../../shared/report';
 
 const STATUS_LABEL: Readonly<Record<string, string>> = {
   dependency: 'dependency',
@@ -117,8 +118,9 @@ function accountText(a: AccountEgress, cwd: string): string[] {
 
 /**
  * The egress map of one account in a few lines of Markdown (the editor's hover): whether outbound access is
- * restricted, each allowed host and why it is there, and each dependency the list misses (or, unrestricted, the
- * hosts a restriction must allow). One block per parameter file the account was evaluated with.
+ * restricted, each allowed host and why it is there, each dependency the list misses (or, unrestricted, the
+ * hosts a restriction must allow), and its network (managed network, private endpoints, logs, agent subnet).
+ * One block per parameter file the account was evaluated with.
  */
 export function egressHover(accounts: readonly AccountEgress[]): string {
   const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
@@ -137,6 +139,7 @@ export function egressHover(accounts: readonly AccountEgress[]): string {
     } else if (!a.dependencies.length) {
       lines.push('', 'No dependency seen in the template.');
     }
+    lines.push('', 'Network:', ...networkLines(a.network, code).map((line) => `- ${line}`));
     return lines.join('\n');
   }).join('\n\n---\n\n');
 }

@@ -4,8 +4,8 @@
 
 import type { DeployedInstance, Inventory, RestrictionCounts } from '../../../shared/inventory';
 import { KIND_NOT_SET, NO_OWNER } from '../workspace/inventory';
-import type { AuditSummary } from '../workspace/audit';
-import { kpiLine, openInstances, problemsOf, ruleRows, statusLabel } from './report';
+import { kpiLine, networkLines, openInstances, placeText, plural, ruleRows, statusLabel, UNVERIFIED_NOTE } from '../../../shared/report';
+import { auditedText, problemsOf, type Audited } from './report';
 
 /**
  * Escapes text for Markdown (GitHub Flavored), in one pass: the characters that start emphasis, code, links,
@@ -28,18 +28,18 @@ function countsRow(label: string, c: RestrictionCounts): (string | number)[] {
   return [escapeMarkdown(label), c.instances, c.restricted, c.open, c.unknown];
 }
 
-export function toMarkdown(inventory: Inventory, summary: AuditSummary): string {
+export function toMarkdown(inventory: Inventory, summary: Audited): string {
   const out: string[] = ['## AI Egress Guard report', '', `**${escapeMarkdown(kpiLine(inventory.summary))}**`, ''];
   const s = inventory.summary;
-  out.push(`${s.entryPoints} entry point${s.entryPoints === 1 ? '' : 's'}, ${summary.templates} template${summary.templates === 1 ? '' : 's'} (${summary.files} file${summary.files === 1 ? '' : 's'} checked); ${s.findings.total} finding${s.findings.total === 1 ? '' : 's'}, ${s.suppressed.total} suppressed.`);
+  out.push(`${auditedText(s, summary)}; ${plural(s.findings.total, 'finding')}, ${s.suppressed.total} suppressed.`);
   const problems = problemsOf(summary);
   if (problems) out.push('', `> **${escapeMarkdown(problems)}**`);
   const open = openInstances(inventory.instances);
   out.push('', '### Services not restricted', '');
   if (open.length) {
-    out.push(...table(['Service', 'Kind', 'Owner', 'Status', 'Declared at', 'What is wrong'], open.map((i) => [
+    out.push(...table(['Service', 'Kind', 'Owner', 'Status', 'Declared at', 'What is wrong', 'Network'], open.map((i) => [
       escapeMarkdown(i.name), escapeMarkdown(i.kind ?? KIND_NOT_SET), escapeMarkdown(i.owner ?? NO_OWNER), statusLabel(i.restricted),
-      escapeMarkdown(`${i.declaration.file}:${i.declaration.line}`), wrong(i),
+      escapeMarkdown(placeText(i.declaration)), wrong(i), networkLines(i.network).map(escapeMarkdown).join('<br>'),
     ])));
   } else {
     out.push(inventory.instances.length ? 'None: every AI service restricts outbound network access.' : 'No AI service instances found.');
@@ -54,6 +54,6 @@ export function toMarkdown(inventory: Inventory, summary: AuditSummary): string 
 /** The findings of an instance that are not suppressed, one per line of the cell, with where each is. */
 function wrong(i: DeployedInstance): string {
   const shown = i.findings.filter((f) => !f.suppression && f.level !== 'info');
-  if (!shown.length) return i.restricted === 'unknown' ? 'restrictOutboundNetworkAccess is only known at deployment' : '';
-  return shown.map((f) => `${escapeMarkdown(f.summary)} \\(${escapeMarkdown(f.ruleId)}, ${escapeMarkdown(`${f.file}:${f.line}`)}\\)`).join('<br>');
+  if (!shown.length) return i.restricted === 'unknown' ? escapeMarkdown(UNVERIFIED_NOTE) : '';
+  return shown.map((f) => `${escapeMarkdown(f.summary)} \\(${escapeMarkdown(f.ruleId)}, ${escapeMarkdown(placeText(f))}\\)`).join('<br>');
 }

@@ -170,7 +170,7 @@ function walkResources(resources: JsonNode | undefined, env: Env, parent: GraphR
       env.graph.addAccount(account);
     } else {
       env.graph.add(base);
-      if (!existing && lower === DEPLOYMENT_TYPE) walkDeployment(node, declaration, symbolic, env, depth);
+      if (!existing && lower === DEPLOYMENT_TYPE) walkDeployment(node, declaration, symbolic, index, env, depth);
     }
     const children = property(node, 'resources');
     if (children && depth + 1 > MAX_DEPTH) {
@@ -250,19 +250,20 @@ function composeType(parentType: string | undefined, type: string): string {
   return `${parentType}/${type}`;
 }
 
-function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string | undefined, env: Env, depth: number): void {
+/** `index`: its place in its `resources`, which tells it from a deployment of the same name when it has no symbolic name. */
+function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string | undefined, index: number, env: Env, depth: number): void {
   const template = caseInsensitivePath(node, ['properties', 'template']);
   if (template?.type !== 'object') return;
   const name = displayName(declaration, symbolic);
   const scopeSetting = declaration.member('properties')?.member('expressionEvaluationOptions')?.member('scope')?.value;
   const inner = typeof scopeSetting === 'string' && scopeSetting.toLowerCase() === 'inner';
-  const path = [...env.path, name];
+  const path = env.graph.pathOf(env.path, name, symbolic ?? `resources[${index}]`);
   if (depth + 1 > MAX_DEPTH) {
     stoppedAt(env, node, `nested deployments deeper than ${MAX_DEPTH}: analysis stopped at ${quotedName(name)}`);
     return;
   }
   env.graph.addDeployment({
-    path, loc: declaration.loc, declaration,
+    path, name, loc: declaration.loc, declaration,
     resourceGroup: property(node, 'resourceGroup') ? declaration.member('resourceGroup') : undefined,
     subscriptionId: property(node, 'subscriptionId') ? declaration.member('subscriptionId') : undefined,
     scope: property(node, 'scope') ? declaration.member('scope') : undefined,

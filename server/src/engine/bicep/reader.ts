@@ -405,7 +405,7 @@ class BicepTemplate implements EvalContext {
     } else if (params && isObject(params.value)) {
       for (const key of Object.keys(params.value)) values.set(key, params.member(key)!);
     }
-    const path = [...this.path, via];
+    const path = this.graph.pathOf(this.path, via, d.name.name);
     const call: ModuleCall = { body, via, values, path, target: this.moduleTarget(d) };
     if (call.target?.kind === 'bicep' && !this.chain.includes(call.target.uri)) {
       const uri = call.target.uri;
@@ -433,7 +433,7 @@ class BicepTemplate implements EvalContext {
     if (!call) return;
     const { body, via, values, path, target } = call;
     const loop = d.loop ? { count: this.node(d.loop.iterable), filtered: !!d.condition && this.evaluate(d.condition) !== true } : undefined;
-    const step = { path, loc: this.loc(d), declaration: body, scope: body.member('scope'), ...(target ? { target: target.uri } : {}), ...(loop ? { loop } : {}) };
+    const step = { path, name: via, loc: this.loc(d), declaration: body, scope: body.member('scope'), ...(target ? { target: target.uri } : {}), ...(loop ? { loop } : {}) };
     this.graph.addDeployment(step);
     // A local module that cannot be read hides what it deploys (and Bicep would not build it): an error.
     const unreadable = () => this.inModule(d).onLimit?.({ code: 'unreadable-file', loc: this.loc(d.path), message: `cannot read module '${d.pathString}': analysis stopped at ${quotedName(via)}` });

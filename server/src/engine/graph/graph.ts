@@ -71,8 +71,13 @@ export interface GraphResource {
 
 /** A nested deployment or module call on the way to a resource. */
 export interface DeploymentStep {
-  /** Deployment paths of this step (outermost first), as in `GraphResource.deploymentPath`. */
+  /**
+   * Deployment paths of this step (outermost first), as in `GraphResource.deploymentPath`: one element per call,
+   * unique among the calls of its template (`DeploymentGraph.pathOf`).
+   */
   readonly path: readonly string[];
+  /** The call's deployment name as evaluated, else its symbolic name: what messages and reports show. */
+  readonly name: string;
   /** Where the call is declared (the nested deployment resource, the Bicep module). */
   readonly loc: Loc;
   /** The call's declaration (the deployment resource object, the module body): where fixes pass values to it. */
@@ -141,9 +146,32 @@ export class DeploymentGraph {
   }
 
   private readonly steps = new Map<string, DeploymentStep>();
+  /** Each path a call took (`pathOf`), and the call's key. */
+  private readonly claimed = new Map<string, string>();
 
   /** Limits the readers hit (depth, instances): the graph is incomplete, and the analysis must say so. */
   readonly limits: { readonly message: string; readonly loc: Loc }[] = [];
+
+  /**
+   * The deployment path of a call under `parent` named `name`, for the call `key` (unique among the calls of its
+   * template: a symbolic name, a position). The name, unless another call took it first (two modules named
+   * 'deploy' in two resource groups): then the name with the key, `deploy (b)`. Each call gets a path of its own,
+   * and the same path each time it is asked for; a call named alone keeps its path when another is added.
+   */
+  pathOf(parent: readonly string[], name: string, key: string): string[] {
+    let element = name;
+    for (let n = 1; ; n++) {
+      const path = [...parent, element];
+      const at = path.join('\u0000');
+      const owner = this.claimed.get(at);
+      if (owner === undefined) this.claimed.set(at, key);
+      else if (owner !== key) {
+        element = n === 1 ? `${name} (${key})` : `${name} (${key}, ${n})`;
+        continue;
+      }
+      return path;
+    }
+  }
 
   addDeployment(step: DeploymentStep): void {
     this.steps.set(step.path.join('\u0000'), step);
