@@ -51,6 +51,8 @@ export interface HtmlOptions {
   /** When the audit ran, as shown (tests pass a fixed one). */
   readonly generated?: string;
   readonly version?: string;
+  /** More of the report, after the findings by rule (the deployed accounts, estate/estate.ts). */
+  readonly sections?: readonly Html[];
 }
 
 export function toHtml(inventory: Inventory, summary: AuditSummary, options: HtmlOptions = {}): string {
@@ -59,17 +61,7 @@ export function toHtml(inventory: Inventory, summary: AuditSummary, options: Htm
   const problems = problemsOf(summary);
   const owners = Object.keys(s.byOwner);
   const kinds = Object.keys(s.byKind);
-  const page = html`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>AI Egress Guard report</title>
-<style>${new Html(STYLE)}</style>
-</head>
-<body>
-<h1>AI Egress Guard report</h1>
+  return htmlPage('AI Egress Guard report', html`<h1>AI Egress Guard report</h1>
 <p class="muted">${s.entryPoints} entry point${s.entryPoints === 1 ? '' : 's'}, ${summary.templates} template${summary.templates === 1 ? '' : 's'} (${summary.files} file${summary.files === 1 ? '' : 's'} checked)${options.generated ? `, ${options.generated}` : ''}${options.version ? `, ai-egress-guard ${options.version}` : ''}</p>
 <p class="kpi">${kpiLine(s)}</p>
 ${problems ? html`<p class="warning">${problems}</p>` : ''}
@@ -105,11 +97,25 @@ ${inventory.instances.map(instanceRow)}
 ${ruleRows(s).map((r) => html`<tr><td>${r.ruleId}</td><td class="n">${r.findings}</td><td class="n">${r.suppressed}</td></tr>`)}
 </tbody>
 </table>
-<script>${new Html(SCRIPT)}</script>
-</body>
+${options.sections ?? []}`, true);
+}
+
+/** A page of the report's style and policy around a body: no request can leave it; only the filter script may run. */
+export function htmlPage(title: string, body: Html, script = false): string {
+  return html`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<style>${new Html(STYLE)}</style>
+</head>
+<body>
+${body}${script ? html`<script>${new Html(SCRIPT)}</script>
+` : ''}</body>
 </html>
-`;
-  return page.text;
+`.text;
 }
 
 function tile(label: string, value: string, tone: string): Html {

@@ -24,11 +24,15 @@ function table(head: readonly string[], rows: readonly (readonly (string | numbe
   return [row(head), row(head.map(() => '---')), ...rows.map(row)];
 }
 
+/** A table of cells already escaped (the estate and history sections use it too). */
+export { table as markdownTable };
+
 function countsRow(label: string, c: RestrictionCounts): (string | number)[] {
   return [escapeMarkdown(label), c.instances, c.restricted, c.open, c.unknown];
 }
 
-export function toMarkdown(inventory: Inventory, summary: AuditSummary): string {
+/** `sections`: more of the report, Markdown lines already escaped (the deployed accounts, estate/estate.ts). */
+export function toMarkdown(inventory: Inventory, summary: AuditSummary, sections: readonly string[] = []): string {
   const out: string[] = ['## AI Egress Guard report', '', `**${escapeMarkdown(kpiLine(inventory.summary))}**`, ''];
   const s = inventory.summary;
   out.push(`${s.entryPoints} entry point${s.entryPoints === 1 ? '' : 's'}, ${summary.templates} template${summary.templates === 1 ? '' : 's'} (${summary.files} file${summary.files === 1 ? '' : 's'} checked); ${s.findings.total} finding${s.findings.total === 1 ? '' : 's'}, ${s.suppressed.total} suppressed.`);
@@ -48,6 +52,7 @@ export function toMarkdown(inventory: Inventory, summary: AuditSummary): string 
   out.push('', '### By rule', '');
   const rules = ruleRows(s);
   out.push(...(rules.length ? table(['Rule', 'Findings', 'Suppressed'], rules.map((r) => [escapeMarkdown(r.ruleId), r.findings, r.suppressed])) : ['No findings.']));
+  out.push(...sections);
   return `${out.join('\n')}\n`;
 }
 
