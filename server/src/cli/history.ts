@@ -175,7 +175,6 @@ function parseTime(text: string): number | undefined {
 async function readExports(files: readonly string[], cwd: string, given: ReadonlyMap<string, number>, overrides: Partial<Settings>):
   Promise<{ points: Point[]; exports: ExportTime[]; ids: Map<string, string> } | string> {
   const configs = new ConfigCache();
-  const ids = new Map<string, string>();
   const read: { point: Point; time: ExportTime; order: number }[] = [];
   for (const [order, file] of files.entries()) {
     const abs = path.resolve(cwd, file);
@@ -201,7 +200,6 @@ async function readExports(files: readonly string[], cwd: string, given: Readonl
     const instances = new Map<string, Instance>();
     for (const a of deployedAccounts(audit.results)) {
       const key = a.deployed.resourceId.toLowerCase();
-      ids.set(key, a.deployed.resourceId);
       instances.set(key, {
         key,
         record: { name: a.name, ...(a.kind ? { kind: a.kind } : {}), restricted: a.restricted, allowedFqdns: a.allowedFqdns, publicNetworkAccess: a.publicNetworkAccess, owner: a.owner, loc: a.loc, entry: a.entry, chain: [] },
@@ -214,6 +212,9 @@ async function readExports(files: readonly string[], cwd: string, given: Readonl
   for (let i = 1; i < read.length; i++) {
     if (read[i].time.time === read[i - 1].time.time) return `'${read[i - 1].time.file}' and '${read[i].time.file}' have the same time (${read[i].time.from === 'mtime' ? 'modified' : 'exported'} at the same second): give each its time with --at FILE=TIME`;
   }
+  // Each account named by its id as last exported.
+  const ids = new Map<string, string>();
+  for (const r of read) for (const a of deployedAccounts(r.point.snapshot.results)) ids.set(a.deployed.resourceId.toLowerCase(), a.deployed.resourceId);
   return { points: read.map((r) => r.point), exports: read.map((r) => r.time), ids };
 }
 

@@ -268,7 +268,7 @@ ${m.rows.map((row) => html`<tr data-status="${row.status}"><td>${row.status}</td
 `)}</tbody>
 </table>
 ` : ''}${m.lists.filter(([, items]) => items.length).map(([title, items]) => html`<h2>${title}</h2>
-<ul class="findings">${items.map((i) => html`<li class="${i.level}"><b>${i.level}</b> ${i.ruleId} at ${at(i.at)}: ${i.message}</li>`)}</ul>
+<ul class="findings">${items.map((i) => html`<li data-level="${i.level}"><b>${i.level}</b> ${i.ruleId} at ${at(i.at)}: ${i.message}</li>`)}</ul>
 `)}${m.approvers.length ? html`<p><b>Approval needed from:</b> ${m.approvers.join(', ')}</p>
 ` : ''}`;
 }

@@ -195,6 +195,8 @@ export function locText(loc: Loc, cwd: string): string {
   return `${file ? path.relative(cwd, file).split(path.sep).join('/') : loc.file.uri}:${positionAt(loc.file.text, loc.start).line + 1}`;
 }
 
+const OPEN_MEANS = 'Open: outbound access not restricted, or a finding at warning or above.';
+
 /** The groups the KPIs are counted by, as the reports name them. */
 const GROUPS = [['subscription', 'bySubscription'], ['resource group', 'byResourceGroup'], ['kind', 'byKind'], ['owner', 'byOwner']] as const;
 
@@ -221,7 +223,7 @@ export function estateLines(results: readonly AnalysisResult[], where: (loc: Loc
 export function estateMarkdown(results: readonly AnalysisResult[], where: (loc: Loc) => string): string[] {
   const s = estateSummary(results);
   if (!s || !s.accounts) return [];
-  const out = ['', '### Deployed AI accounts', '', `**${escapeMarkdown(estateKpi(s))}**`];
+  const out = ['', '### Deployed AI accounts', '', `**${escapeMarkdown(estateKpi(s))}** ${OPEN_MEANS}`];
   for (const [label, key] of GROUPS) {
     out.push('', ...markdownTable([`By ${label}`, 'Accounts', 'Restricted', 'Open'], Object.entries(s[key]).map(([k, t]) => [escapeMarkdown(k), t.total, t.restricted, t.open])));
   }
@@ -241,6 +243,7 @@ export function estateHtml(results: readonly AnalysisResult[], where: (loc: Loc)
   return html`<section id="estate">
 <h2>Deployed AI accounts</h2>
 <p class="kpi">${estateKpi(s)}</p>
+<p class="muted">${OPEN_MEANS}</p>
 ${GROUPS.map(([label, key]) => html`<table data-group="${key}">
 <thead><tr><th>By ${label}</th><th>Accounts</th><th>Restricted</th><th>Open</th></tr></thead>
 <tbody>

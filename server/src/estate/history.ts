@@ -171,20 +171,18 @@ function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-/** The first lines: what the history is made of and its period. */
+/** The first lines: what the history is made of and its period (the first without the report's name). */
 function heading(h: History, run: HistoryRun): string[] {
   const period = h.from !== undefined ? `, ${dateTime(h.from)} to ${dateTime(h.to!)} UTC` : '';
   if (run.kind === 'exports') {
     return [
-      `AI Egress Guard history: ${plural(h.points, 'export')} of deployed accounts${period}`,
+      `${plural(h.points, 'export')} of deployed accounts${period}`,
       `Exports: ${run.exports.map((e) => `${e.file} ${dateTime(e.time)} (${TIME_FROM[e.from]})`).join(', ')}.`,
       'Times are those of the exports: an account fixed between two exports counts as fixed at the later one.',
     ];
   }
   return [
-    h.from !== undefined
-      ? `AI Egress Guard history: ${plural(h.points, 'commit')} that changed templates (of ${run.walked})${period}`
-      : `AI Egress Guard history: no commit of the ${run.walked} walked changed a template`,
+    h.from !== undefined ? `${plural(h.points, 'commit')} that changed templates (of ${run.walked})${period}` : `no commit of the ${run.walked} walked changed a template`,
     `File analyses: ${run.analysed} run, ${run.reused} reused (unchanged blobs).`,
   ];
 }
@@ -213,11 +211,12 @@ function remediationTimes(i: InstanceHistory): string {
 }
 
 function now(i: InstanceHistory): string {
-  return i.openNow ? 'open' : i.removed !== undefined ? 'removed' : 'closed';
+  return i.openNow ? 'open' : i.removed !== undefined ? 'removed' : 'not open';
 }
 
 export function historyText(h: History, run: HistoryRun): string {
-  const out = [...heading(h, run), kpi(h)];
+  const [first, ...rest] = heading(h, run);
+  const out = [`AI Egress Guard history: ${first}`, ...rest, kpi(h)];
   if (h.weeks.length) {
     out.push('', 'Week of      Services  Restricted  Open  New open');
     for (const w of h.weeks) {
