@@ -8,7 +8,7 @@ import {
   createConnection, CodeActionKind, ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind,
   type CancellationToken, type Connection,
 } from 'vscode-languageserver/node';
-import { AuditRequest, FixWithValueRequest, InventoryRequest, type AuditResponse, type InitializationOptions } from '../../../shared/protocol';
+import { AuditRequest, FixWithValueRequest, GitRefsRequest, InventoryRequest, ReviewRequest, type AuditResponse, type GitRefsResponse, type InitializationOptions, type ReviewResponse } from '../../../shared/protocol';
 import type { Inventory } from '../../../shared/inventory';
 import { serveAnalyses, type FromAnalysis, type Port, type ToAnalysis } from './analysisThread';
 import { FIX_ALL_KIND } from './codeActions';
@@ -149,6 +149,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return response;
   });
   connection.onRequest(InventoryRequest, () => lastInventory);
+  connection.onRequest(GitRefsRequest, (params) => request<GitRefsResponse>((id) => ({ t: 'gitRefs', id, params })));
+  connection.onRequest(ReviewRequest, (params) => request<ReviewResponse>((id) => ({ t: 'review', id, params })));
   registerPolicyRequest(connection, (file) => settings.settingsFor(file));
 
   connection.listen();
