@@ -17,6 +17,36 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+export interface DocumentParts {
+  /** The Content-Security-Policy (a string is escaped as an attribute value; `Html` is written as it is). */
+  readonly csp: string | Html;
+  readonly title: string;
+  readonly style: string;
+  readonly body: Html;
+  readonly script?: string;
+  /** The nonce the policy allows the style and script by, when it allows them so (else by hash). */
+  readonly nonce?: string;
+}
+
+/** A page of ours: its policy, title, one style and at most one script (the report view's, and the CLI's pages). */
+export function htmlDocument(p: DocumentParts): Html {
+  const nonce = p.nonce === undefined ? '' : html` nonce="${p.nonce}"`;
+  return html`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${p.csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${p.title}</title>
+<style${nonce}>${new Html(p.style)}</style>
+</head>
+<body>
+${p.body}${p.script === undefined ? '' : html`<script${nonce}>${new Html(p.script)}</script>
+`}</body>
+</html>
+`;
+}
+
 /** A template whose interpolations are escaped unless they are `Html`; arrays are joined; null, undefined and false are nothing. */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0];

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Place } from '../../shared/inventory';
 import type { ReviewResult } from '../../shared/protocol';
-import { Html, html, reportBody } from '../../shared/reportHtml';
+import { Html, html, htmlDocument, reportBody } from '../../shared/reportHtml';
 import type { InventoryState } from './inventoryState';
 
 const STYLE = `
@@ -41,21 +41,7 @@ interface OpenMessage { readonly type: 'open'; readonly file: string; readonly l
 function page(title: string, body: Html): string {
   const nonce = randomBytes(16).toString('base64');
   const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; form-action 'none'`;
-  return html`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${new Html(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style nonce="${nonce}">${new Html(STYLE)}</style>
-</head>
-<body>
-${body}
-<script nonce="${nonce}">${new Html(SCRIPT)}</script>
-</body>
-</html>
-`.text;
+  return htmlDocument({ csp: new Html(csp), title, style: STYLE, body: html`${body}\n`, script: SCRIPT, nonce }).text;
 }
 
 function isOpenMessage(m: unknown): m is OpenMessage {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { DeployedInstance, Inventory, RestrictionCounts } from '../../../shared/inventory';
 import type { AuditSummary } from '../workspace/audit';
 import { KIND_NOT_SET, NO_OWNER } from '../workspace/inventory';
-import { html, Html } from '../../../shared/reportHtml';
+import { html, Html, htmlDocument } from '../../../shared/reportHtml';
 import { kpiLine, openInstances, problemsOf, ruleRows, statusLabel } from './report';
 
 // One escaping template for every HTML report (the VS Code report view uses the same one).
@@ -102,20 +102,7 @@ ${options.sections ?? []}`, true);
 
 /** A page of the report's style and policy around a body: no request can leave it; only the filter script may run. */
 export function htmlPage(title: string, body: Html, script = false): string {
-  return html`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title}</title>
-<style>${new Html(STYLE)}</style>
-</head>
-<body>
-${body}${script ? html`<script>${new Html(SCRIPT)}</script>
-` : ''}</body>
-</html>
-`.text;
+  return htmlDocument({ csp: CSP, title, style: STYLE, body, ...(script ? { script: SCRIPT } : {}) }).text;
 }
 
 function tile(label: string, value: string, tone: string): Html {
