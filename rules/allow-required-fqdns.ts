@@ -44,8 +44,8 @@ export const rule = createRule({
   description: 'With outbound access restricted, allowedFqdnList must admit every host the AI service is seen to depend on.',
   needs: ['related-resources'],
   messages: {
-    missing: "AI service {{resource}} cannot reach '{{host}}': allowedFqdnList does not admit it. It is {{dependency}}, a dependency because {{why}}. Without it, {{fails}} fail with HTTP 400 \"Outbound network access is restricted\". Add '{{host}}' to allowedFqdnList.",
-    missingInModule: "AI service {{resource}} cannot reach '{{host}}': the allowedFqdnList that module '{{module}}' sets does not admit it. It is {{dependency}}, a dependency because {{why}}. Without it, {{fails}} fail with HTTP 400 \"Outbound network access is restricted\". Pass '{{host}}' to the module's allow-list from here.",
+    missing: "AI service {{resource}} cannot reach '{{host}}'. allowedFqdnList does not admit it, and it is {{dependency}}, a dependency because {{why}}. Without it, {{fails}} fail with HTTP 400 \"Outbound network access is restricted\": add '{{host}}' to allowedFqdnList.",
+    missingInModule: "AI service {{resource}} cannot reach '{{host}}'. The allowedFqdnList that module '{{module}}' sets does not admit it, and it is {{dependency}}, a dependency because {{why}}. Without it, {{fails}} fail with HTTP 400 \"Outbound network access is restricted\": pass '{{host}}' to the module's allow-list from here.",
   },
   resourceTypes: DEPENDENCY_READ_TYPES,
   check(resource, { graph }) {

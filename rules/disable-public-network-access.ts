@@ -10,9 +10,9 @@ export const rule = createRule({
   defaultLevel: 'info',
   description: 'Disable public network access and reach the service through private endpoints.',
   messages: {
-    unverifiable: 'Public network access of AI service {{resource}} cannot be verified: {{reason}}.',
-    enabled: "AI service {{resource}} accepts traffic from public networks: publicNetworkAccess is {{value}}{{origin}}. Set it to 'Disabled' and use private endpoints.",
-    notSet: "AI service {{resource}} accepts traffic from public networks: publicNetworkAccess is not set (Azure enables it). Set it to 'Disabled' and use private endpoints.",
+    unverifiable: 'Public network access of AI service {{resource}} cannot be verified. publicNetworkAccess cannot be evaluated: {{reason}}.',
+    enabled: "AI service {{resource}} accepts traffic from public networks. publicNetworkAccess is {{value}}{{origin}}: set it to 'Disabled' and use private endpoints.",
+    notSet: "AI service {{resource}} accepts traffic from public networks. publicNetworkAccess is not set (Azure enables it): set it to 'Disabled' and use private endpoints.",
   },
   check(resource) {
     const node = resource.properties?.member('publicNetworkAccess');

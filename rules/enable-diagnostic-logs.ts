@@ -119,9 +119,9 @@ export const rule = createRule({
   needs: ['related-resources'],
   messages: {
     noSettings: 'AI service {{resource}} sends no logs anywhere. No diagnostic settings are scoped to it, so a denied outbound call (HTTP 400, "not in the allowed FQDN list") or an attack goes unseen: add diagnostic settings that send the Audit and RequestResponse logs to a Log Analytics workspace.',
-    missingCategories: "Diagnostic settings of AI service {{resource}} do not send its {{missing}} logs. Denied outbound calls show up in the request logs (HTTP 400): enable the {{missing}} categor{{plural}}, or the category group 'allLogs'.",
-    noDestination: "Diagnostic settings '{{setting}}' of AI service {{resource}} send logs nowhere. Set workspaceId (a Log Analytics workspace), a storage account or an event hub.",
-    unverifiable: 'Diagnostic logs of AI service {{resource}} cannot be verified: {{reason}}. Make sure Audit and RequestResponse logs are sent to a destination.',
+    missingCategories: "AI service {{resource}} does not send its {{missing}} logs. Its diagnostic settings leave them out, and denied outbound calls show up in the request logs (HTTP 400): enable the {{missing}} categor{{plural}}, or the category group 'allLogs'.",
+    noDestination: "AI service {{resource}} has diagnostic settings that send logs nowhere. Diagnostic settings '{{setting}}' name no destination: set workspaceId (a Log Analytics workspace), a storage account or an event hub.",
+    unverifiable: 'Diagnostic logs of AI service {{resource}} cannot be verified. Its diagnostic settings cannot be evaluated: {{reason}}. Make sure Audit and RequestResponse logs are sent to a destination.',
   },
   resourceTypes: [DIAGNOSTIC_SETTINGS_TYPE, ACCOUNT_DIAGNOSTIC_SETTINGS_TYPE],
   check(resource, { graph }) {
@@ -129,7 +129,7 @@ export const rule = createRule({
     const data = { resource: quoted(resource) };
     if (settings === 'unknown') {
       const param = resource.properties?.member('diagnosticSettings');
-      return [{ at: param ?? resource.typeLoc, advisory: true, messageId: 'unverifiable', data: { ...data, reason: param && isUnknown(param.value) ? unknownReason(param.value) : 'its diagnostic settings are only known at deployment' } }];
+      return [{ at: param ?? resource.typeLoc, advisory: true, messageId: 'unverifiable', data: { ...data, reason: param && isUnknown(param.value) ? unknownReason(param.value) : 'they are only known at deployment' } }];
     }
     if (!settings.length) {
       return [{
@@ -158,7 +158,7 @@ export const rule = createRule({
     const withDestination = settings.filter((s) => s.destination !== false);
     if (missing.length && withDestination.length) {
       if (unknown) {
-        reports.push({ at: withDestination[0].at, advisory: true, messageId: 'unverifiable', data: { ...data, reason: 'the categories or destination of its diagnostic settings are only known at deployment' } });
+        reports.push({ at: withDestination[0].at, advisory: true, messageId: 'unverifiable', data: { ...data, reason: 'their categories or destination are only known at deployment' } });
       } else {
         reports.push({ at: withDestination[0].at, messageId: 'missingCategories', data: { ...data, missing: missing.join(' and '), plural: missing.length > 1 ? 'ies' : 'y' } });
       }

@@ -26,11 +26,11 @@ export const rule = createRule({
   defaultLevel: 'warning',
   description: 'FQDN outbound rules of managed networks must not admit every host, a public suffix or other customers\' Azure resources.',
   messages: {
-    anyHost: "Outbound rule '{{rule}}' of {{owner}} allows every host. Its destination is '{{destination}}', which makes the managed network's approval list meaningless: list the hosts the workload needs.",
-    publicSuffix: "Outbound rule '{{rule}}' of {{owner}} allows a whole public suffix. '{{destination}}' admits every site under '.{{suffix}}', anyone's: list the hosts the workload needs.",
-    multiTenant: "Outbound rule '{{rule}}' of {{owner}} admits other customers' Azure resources. '{{destination}}' matches any tenant's hosts under {{domain}}, an attacker's included: name your own resources' hosts, or use a private endpoint rule.",
-    storageFqdn: "Outbound rule '{{rule}}' of {{owner}} is an FQDN rule for Azure Storage. In 'AllowOnlyApprovedOutbound' mode the documentation asks for a private endpoint rule to storage instead ('{{destination}}'): type 'PrivateEndpoint' with the storage account and a subresource such as 'blob'.",
-    unsupportedPort: "Outbound rule '{{rule}}' of {{owner}} uses {{port}}, which FQDN rules do not support. FQDN rules allow ports {{ports}} only: use a service tag or private endpoint rule for other ports.",
+    anyHost: "Outbound rule '{{rule}}' allows any host. Its destination '{{destination}}' makes the approval list of the managed network of {{owner}} meaningless: list the hosts the workload needs.",
+    publicSuffix: "Outbound rule '{{rule}}' allows a whole public suffix. Its destination '{{destination}}' (in the managed network of {{owner}}) admits every site under '.{{suffix}}', anyone's: list the hosts the workload needs.",
+    multiTenant: "Outbound rule '{{rule}}' admits other customers' Azure resources. Its destination '{{destination}}' (in the managed network of {{owner}}) matches any tenant's hosts under {{domain}}, an attacker's included: name your own resources' hosts, or use a private endpoint rule.",
+    storageFqdn: "Outbound rule '{{rule}}' reaches Azure Storage by FQDN. In 'AllowOnlyApprovedOutbound' mode the documentation asks for a private endpoint rule to storage instead of '{{destination}}' (in the managed network of {{owner}}): type 'PrivateEndpoint' with the storage account and a subresource such as 'blob'.",
+    unsupportedPort: "Outbound rule '{{rule}}' uses {{port}}, which FQDN rules do not support. FQDN rules allow ports {{ports}} only: in the managed network of {{owner}}, use a service tag or private endpoint rule for other ports.",
   },
   subjects: [...NETWORK_HOLDERS, ...OUTBOUND_RULES],
   check(resource, { graph }) {

@@ -10,7 +10,7 @@ export const rule = createRule({
   defaultLevel: 'info',
   description: 'Each host appears once in allowedFqdnList.',
   messages: {
-    duplicate: 'AI service {{resource}} lists \'{{entry}}\' more than once in allowedFqdnList (host names compare case-insensitively). Remove the repeat.',
+    duplicate: "AI service {{resource}} lists '{{entry}}' again. allowedFqdnList already has it (host names compare case-insensitively): remove the repeat.",
   },
   check(resource) {
     const list = allowListOf(resource);

@@ -16,7 +16,7 @@ export const rule = createRule<'unexplained', { approvedFqdns: readonly string[]
   description: 'Every allowedFqdnList entry must be explained: a dependency of the service, a resource of the deployment, or an approved host.',
   needs: ['related-resources'],
   messages: {
-    unexplained: "AI service {{resource}} allows '{{entry}}', which nothing in the template uses. It is no dependency of the service, no host of a resource of this deployment, and matches no approvedFqdns pattern. Ask {{owner}} whether the service still needs it; then remove it, or add it to approvedFqdns in the config.",
+    unexplained: "AI service {{resource}} allows a host nothing in the template uses. '{{entry}}' is no dependency of the service, no host of a resource of this deployment, and matches no approvedFqdns pattern. Ask {{owner}} whether the service still needs it; then remove it, or add it to approvedFqdns in the config.",
   },
   options: {
     approvedFqdns: {

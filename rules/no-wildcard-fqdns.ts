@@ -14,7 +14,7 @@ export const rule = createRule({
   defaultLevel: 'warning',
   description: 'allowedFqdnList entries must name exact hosts, never wildcards.',
   messages: {
-    wildcard: "AI service {{resource}} allows outbound connections to '{{entry}}', a wildcard that admits every host under it (any storage account or tenant, including an attacker's). List the exact hosts instead, e.g. 'mystorage.blob.core.windows.net'.",
+    wildcard: "AI service {{resource}} allows wildcard '{{entry}}'. It admits every host under it (any storage account or tenant, including an attacker's): list the exact hosts instead, e.g. 'mystorage.blob.core.windows.net'.",
   },
   // The replacement fix lists the dependencies the wildcard covers.
   resourceTypes: DEPENDENCY_READ_TYPES,

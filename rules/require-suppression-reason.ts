@@ -9,7 +9,7 @@ export const rule = createRule<'missing' | 'placeholder'>({
   description: 'Every suppression of a rule says why the exception is acceptable.',
   messages: {
     missing: 'The suppression of {{ruleId}} gives no reason. Write why the exception is acceptable, for those who review it.',
-    placeholder: "The suppression of {{ruleId}} still has the placeholder reason '{{reason}}'. Replace it with why the exception is acceptable.",
+    placeholder: "The suppression of {{ruleId}} still has the placeholder reason. Replace '{{reason}}' with why the exception is acceptable.",
   },
   // Not about resources: the engine passes it the suppressions written in each file.
   subjects: [],

@@ -41,9 +41,9 @@ export const rule = createRule({
   defaultLevel: 'warning',
   description: 'Managed virtual networks of Foundry accounts and Azure Machine Learning hubs must allow only approved outbound traffic.',
   messages: {
-    internetOutbound: "The managed network of {{owner}} lets compute and agents reach any host. Its isolationMode is 'AllowInternetOutbound'{{origin}}: set it to 'AllowOnlyApprovedOutbound' and add outbound rules for the hosts they need. Plan the change: the mode cannot be switched back.",
-    unverifiable: "The isolation mode of {{owner}} cannot be verified: {{reason}}. Make sure it deploys as 'AllowOnlyApprovedOutbound'.",
-    hubWithoutManagedNetwork: "Hub {{owner}} has no managed network ({{detail}}). Its compute reaches whatever the network it runs in allows: egress is governed by that network, not by the hub. Check that network's egress controls, or give the hub a managed network in 'AllowOnlyApprovedOutbound' mode.",
+    internetOutbound: "The managed network of {{owner}} can reach any host. Its isolationMode is 'AllowInternetOutbound'{{origin}}, so compute and agents can call anywhere: set it to 'AllowOnlyApprovedOutbound' and add outbound rules for the hosts they need. Plan the change: the mode cannot be switched back.",
+    unverifiable: "The isolation mode of {{owner}} cannot be verified. isolationMode cannot be evaluated: {{reason}}. Make sure it deploys as 'AllowOnlyApprovedOutbound'.",
+    hubWithoutManagedNetwork: "Hub {{owner}} has no managed network. {{detail}}: its compute reaches whatever the network it runs in allows, and egress is governed by that network, not by the hub. Check that network's egress controls, or give the hub a managed network in 'AllowOnlyApprovedOutbound' mode.",
   },
   subjects: NETWORK_HOLDERS,
   resourceTypes: [WORKSPACE_MANAGED_NETWORK],
@@ -64,7 +64,7 @@ export const rule = createRule({
           at: resource.kind!,
           advisory: true,
           messageId: 'hubWithoutManagedNetwork',
-          data: { owner, detail: !settings ? 'it declares no managedNetwork' : !mode ? 'managedNetwork sets no isolationMode, so it is Disabled' : "its isolationMode is 'Disabled'" },
+          data: { owner, detail: !settings ? 'It declares no managedNetwork' : !mode ? 'Its managedNetwork sets no isolationMode, so it is Disabled' : "Its isolationMode is 'Disabled'" },
           fixes: () => setModeFix(owner, resource, mode),
         }];
       }

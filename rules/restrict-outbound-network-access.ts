@@ -87,10 +87,10 @@ export const rule = createRule({
   // The fixes allow the hosts the service depends on (dependency inference reads these) and add a private endpoint.
   resourceTypes: [...DEPENDENCY_READ_TYPES, PRIVATE_ENDPOINT_TYPE],
   messages: {
-    kindNotListed: "AI service {{resource}} has kind '{{kind}}', which the Azure documentation does not list among the kinds that support restrictOutboundNetworkAccess; check whether this service can make outbound calls and restrict it by other means if so.",
-    notSet: 'AI service {{resource}} can open connections to any host on the internet: restrictOutboundNetworkAccess is not set. Set it to true and list the hosts it needs in allowedFqdnList.',
-    unverifiable: 'Outbound restriction of AI service {{resource}} cannot be verified: {{reason}}. Make sure it deploys as true.',
-    notTrue: 'AI service {{resource}} can open connections to any host on the internet: restrictOutboundNetworkAccess is {{value}}{{origin}}. Set it to true and list the hosts it needs in allowedFqdnList.',
+    kindNotListed: "AI service {{resource}} may not support restricting outbound access. Its kind '{{kind}}' is not among the kinds the Azure documentation lists for restrictOutboundNetworkAccess: check whether the service can make outbound calls, and restrict it by other means if so.",
+    notSet: 'AI service {{resource}} can reach any host: outbound access is not restricted. restrictOutboundNetworkAccess is not set: set it to true and list the hosts the service needs in allowedFqdnList.',
+    unverifiable: 'Outbound restriction of AI service {{resource}} cannot be verified. restrictOutboundNetworkAccess cannot be evaluated: {{reason}}. Make sure it deploys as true.',
+    notTrue: 'AI service {{resource}} can reach any host: outbound access is not restricted. restrictOutboundNetworkAccess is {{value}}{{origin}}: set it to true and list the hosts the service needs in allowedFqdnList.',
   },
   check(resource, { graph }) {
     const reports: Report<MessageId>[] = [];

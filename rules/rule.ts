@@ -4,11 +4,13 @@
 import type { AiResource, Loc, ValueNode } from '../server/src/engine/model';
 import type { DeploymentGraph } from '../server/src/engine/graph/graph';
 import type { Fix } from '../server/src/engine/fixes';
+import { repository } from '../package.json';
 
 export type Level = 'error' | 'warning' | 'info';
 export type LevelSetting = Level | 'off';
 
-export const DOCS_BASE = 'https://github.com/ai-egress-guard/ai-egress-guard/blob/main/docs/rules/';
+/** The project's repository (package.json `repository.url`, its one source): docs links point into it. */
+export const REPOSITORY_URL = repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
 
 /** Values substituted into a message template's `{{name}}` placeholders. */
 export type MessageData = Readonly<Record<string, string | number>>;
@@ -28,7 +30,11 @@ export interface RuleMeta<M extends string = string> {
   readonly defaultLevel: Level;
   /** One sentence: what the rule checks. */
   readonly description: string;
-  /** Message templates by message id; `{{name}}` is replaced by the report's `data.name`. */
+  /**
+   * Message templates by message id; `{{name}}` is replaced by the report's `data.name`. The first sentence says
+   * what is wrong and names the resource, under 100 characters filled in (it is what lists show: the CLI's rows);
+   * the sentences after it say why and what to do. See `messageParts`.
+   */
   readonly messages: Readonly<Record<M, string>>;
   /** The rule's options (`rules.<id>.<key>` in the config), with their defaults. */
   readonly options?: Readonly<Record<string, OptionSchema>>;
@@ -132,6 +138,32 @@ export function formatMessage(template: string, data: MessageData | undefined): 
 /** Templates split at their placeholders: text, then (key, placeholder as written, text) per placeholder. */
 const messagePieces = new Map<string, string[]>();
 
+/** A message in two parts: the first sentence (what is wrong, naming the resource), and the rest ('' if none). */
+export interface MessageParts { readonly summary: string; readonly detail: string }
+
+/**
+ * A template's first sentence and the rest, split in the template, before data fills it (a host's dots are no
+ * sentence ends): the first sentence ends at the first period followed by a space. The rest explains, as SARIF's
+ * message strings have a first sentence that can be shown alone.
+ */
+export function messageParts(template: string): MessageParts {
+  let parts = templateParts.get(template);
+  if (!parts) {
+    const end = template.search(/\.\s/);
+    parts = end < 0 ? { summary: template, detail: '' } : { summary: template.slice(0, end + 1), detail: template.slice(end + 1).trimStart() };
+    templateParts.set(template, parts);
+  }
+  return parts;
+}
+
+const templateParts = new Map<string, MessageParts>();
+
+/** Fills both parts of a template (see `messageParts`). */
+export function formatMessageParts(template: string, data: MessageData | undefined): MessageParts {
+  const { summary, detail } = messageParts(template);
+  return { summary: formatMessage(summary, data), detail: detail && formatMessage(detail, data) };
+}
+
 /** The defaults of a rule's options. */
 export function defaultOptions(rule: RuleMeta): OptionValues {
   const out: Record<string, unknown> = {};
@@ -139,6 +171,12 @@ export function defaultOptions(rule: RuleMeta): OptionValues {
   return out;
 }
 
+/** A page of docs/ in the repository (`docsPageUrl('limits.md')`). */
+export function docsPageUrl(page: string): string {
+  return `${REPOSITORY_URL}/blob/main/docs/${page}`;
+}
+
+/** A rule's docs page in the repository (the editor opens the copy bundled with the extension). */
 export function docsUrl(ruleId: string): string {
-  return `${DOCS_BASE}${ruleId}.md`;
+  return docsPageUrl(`rules/${ruleId}.md`);
 }

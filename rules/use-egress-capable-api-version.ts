@@ -12,7 +12,7 @@ export const rule = createRule({
   description: `Use API version ${MIN_API_VERSION} or later, where outbound restriction exists.`,
   needs: ['api-version'],
   messages: {
-    tooOld: 'AI service {{resource}} uses API version {{apiVersion}}, which predates restrictOutboundNetworkAccess and allowedFqdnList: those settings are ignored. Use {{minimum}} or later (e.g. 2024-10-01).',
+    tooOld: 'AI service {{resource}} uses an API version that ignores outbound settings. API version {{apiVersion}} predates restrictOutboundNetworkAccess and allowedFqdnList, so they are not applied: use {{minimum}} or later (e.g. 2024-10-01).',
   },
   check(resource) {
     const api = resource.apiVersion;

@@ -10,7 +10,7 @@ export const rule = createRule({
   description: 'An AI service with public network access disabled needs a private endpoint in the deployment, or one made elsewhere.',
   needs: ['related-resources'],
   messages: {
-    noEndpoint: "AI service {{resource}} has public network access disabled and no private endpoint. No client can reach it unless a private endpoint is created elsewhere: add one (group id 'account') in a subnet the clients can reach, with the private DNS zone of the service.",
+    noEndpoint: "AI service {{resource}} has no private endpoint and no public access. Public network access is disabled, so no client can reach it unless a private endpoint is created elsewhere: add one (group id 'account') in a subnet the clients can reach, with the private DNS zone of the service.",
   },
   resourceTypes: [PRIVATE_ENDPOINT_TYPE],
   check(resource, { graph }) {

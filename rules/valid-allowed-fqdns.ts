@@ -13,9 +13,9 @@ export const rule = createRule({
   defaultLevel: 'error',
   description: 'allowedFqdnList entries must be bare host names, and there may be at most 1000 of them.',
   messages: {
-    tooMany: 'AI service {{resource}} lists {{count}} allowed FQDNs; the service accepts at most {{max}}. Remove hosts it does not need.',
-    notHost: "AI service {{resource}} has allowed FQDN '{{entry}}', which is not a host name: {{problem}}.",
-    unverifiable: 'An allowed FQDN of AI service {{resource}} cannot be verified: {{reason}}.',
+    tooMany: 'AI service {{resource}} lists {{count}} allowed FQDNs, more than the service accepts. The limit is {{max}}: remove hosts it does not need.',
+    notHost: "AI service {{resource}} has an allowed FQDN that is not a host name. '{{entry}}': {{problem}}.",
+    unverifiable: 'An allowed FQDN of AI service {{resource}} cannot be verified. Its value cannot be evaluated: {{reason}}.',
   },
   check(resource) {
     const list = allowListOf(resource);

@@ -32,6 +32,8 @@ export interface InstanceFinding extends Place {
   readonly level: 'error' | 'warning' | 'info';
   /** The rule's message, filled in. */
   readonly message: string;
+  /** Its first sentence: what is wrong, naming the resource (for lists and table cells). */
+  readonly summary: string;
   /** Set when a suppression in the source (ARM metadata, Bicep `#disable-next-line`) covers the finding. */
   readonly suppression?: Suppression;
 }

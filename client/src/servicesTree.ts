@@ -123,7 +123,7 @@ function tooltip(i: DeployedInstance, status: string): string {
     `entry point: ${i.entryPoint}${i.parameterFile ? ` with ${i.parameterFile}` : ''}${i.chain.length ? ` › ${i.chain.map((c) => c.name).join(' › ')}` : ''}`,
     ...(i.loopCountUnknown ? ['in a loop whose count is known at deployment: counted once'] : []),
     ...(i.conditional ? ['deployed under a condition known at deployment'] : []),
-    ...i.findings.map((f) => `${f.suppression ? '(suppressed) ' : ''}${f.ruleId}: ${f.message} (${f.file}:${f.line})`),
+    ...i.findings.map((f) => `${f.suppression ? '(suppressed) ' : ''}${f.ruleId}: ${f.summary} (${f.file}:${f.line})`),
   ];
   return lines.join('\n');
 }

@@ -35,7 +35,9 @@ const unsafe = template(account('{ "publicNetworkAccess": "Disabled" }', { name:
 const hardened = template(account('{ "restrictOutboundNetworkAccess": true, "allowedFqdnList": ["a.blob.core.windows.net"], "publicNetworkAccess": "Disabled" }'));
 const badHost = template(account('{ "restrictOutboundNetworkAccess": true, "allowedFqdnList": ["https://a.b.com/x"], "publicNetworkAccess": "Disabled" }'));
 
-const OUTBOUND = "AI service 'cli-ai' can open connections to any host on the internet: restrictOutboundNetworkAccess is not set. Set it to true and list the hosts it needs in allowedFqdnList.";
+// The text output shows a finding's first sentence; --verbose, JSON, SARIF and the editor the rest too.
+const OUTBOUND = "AI service 'cli-ai' can reach any host: outbound access is not restricted.";
+const OUTBOUND_DETAIL = 'restrictOutboundNetworkAccess is not set: set it to true and list the hosts the service needs in allowedFqdnList.';
 
 test('text output as ESLint stylish: the path once, aligned rows, totals and a summary; exit 1 on warnings', () => {
   const dir = tempTree({ 'infra/ai.json': unsafe });
@@ -51,6 +53,24 @@ infra/ai.json
   assert.equal(r.stderr, '');
 });
 
+test('--verbose: under each finding\'s first sentence, the rest of its message; JSON has both', () => {
+  const dir = tempTree({ 'infra/ai.json': unsafe });
+  const r = run(['infra', '--verbose'], dir);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, `
+infra/ai.json
+  6:15  warning  ${OUTBOUND}  restrict-outbound-network-access
+                 ${OUTBOUND_DETAIL}
+
+✖ 1 problem (0 errors, 1 warning, 0 info)
+1 AI service instance deployed by 1 entry point (1 template, 1 file checked); 0 (0%) restrict outbound network access. 1 finding (restrict-outbound-network-access: 1).
+`);
+  const [finding] = JSON.parse(run(['infra', '--format', 'json'], dir).stdout).findings;
+  assert.equal(finding.message, `${OUTBOUND} ${OUTBOUND_DETAIL}`);
+  assert.equal(finding.summary, OUTBOUND);
+  assert.match(run(['--help']).stdout, /\n {6}--verbose {18}in the text output, the whole message of each finding/);
+});
+
 test('a suppression without a reason is reported (info, at the entry); one with a reason silences its finding', () => {
   const suppressed = (reason: string) => unsafe.replace('"location"', `"metadata": { "aiEgressGuard": { "suppress": { "restrict-outbound-network-access": ${JSON.stringify(reason)} } } },\n      "location"`);
   const dir = tempTree({ 'todo.json': suppressed('TODO: say why this is acceptable'), 'empty.json': suppressed(''), 'reason.json': suppressed('Sandbox (SEC-1)') });
@@ -60,10 +80,10 @@ test('a suppression without a reason is reported (info, at the entry); one with 
   const col = suppressed('').split('\n')[8].indexOf(entry('')) + 1;
   assert.equal(r.stdout, `
 empty.json
-  9:${col}  info  The suppression of restrict-outbound-network-access gives no reason. Write why the exception is acceptable, for those who review it.  require-suppression-reason
+  9:${col}  info  The suppression of restrict-outbound-network-access gives no reason.  require-suppression-reason
 
 todo.json
-  9:${col}  info  The suppression of restrict-outbound-network-access still has the placeholder reason 'TODO: say why this is acceptable'. Replace it with why the exception is acceptable.  require-suppression-reason
+  9:${col}  info  The suppression of restrict-outbound-network-access still has the placeholder reason.  require-suppression-reason
 
 ✖ 2 problems (0 errors, 0 warnings, 2 info)
 3 AI service instances deployed by 3 entry points (3 templates, 3 files checked); 0 (0%) restrict outbound network access. 2 findings (require-suppression-reason: 2). 3 suppressed (restrict-outbound-network-access: 3).
@@ -280,7 +300,15 @@ test('SARIF 2.1.0 validates against the schema, with rules, 1-based positions an
   const run0 = JSON.parse(text).runs[0];
   assert.equal(run0.tool.driver.rules.length, rules.length, "a descriptor per rule of the registry");
   const rule = run0.tool.driver.rules.find((x: { id: string }) => x.id === 'restrict-outbound-network-access');
-  assert.match(rule.helpUri, /docs\/rules\/restrict-outbound-network-access\.md$/);
+  // Links go to the repository package.json names; the help is the shipped page's, so code scanning needs no link.
+  const repository = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { repository: { url: string } }).repository.url;
+  assert.equal(run0.tool.driver.informationUri, repository);
+  assert.equal(rule.helpUri, `${repository}/blob/main/docs/rules/restrict-outbound-network-access.md`);
+  const page = fs.readFileSync(path.join(ROOT, 'docs', 'rules', 'restrict-outbound-network-access.md'), 'utf8');
+  assert.ok(rule.help.markdown.startsWith(`${page.split('\n')[2]}\n\n1. Set \`restrictOutboundNetworkAccess: true\`.\n`), rule.help.markdown);
+  assert.ok(rule.help.markdown.endsWith(`\n\n[Documentation](${rule.helpUri})`), rule.help.markdown);
+  assert.ok(rule.help.text.startsWith('Azure AI services must deny outbound network access except to the hosts in allowedFqdnList.\n\n1. Set restrictOutboundNetworkAccess: true.\n'), rule.help.text);
+  assert.doesNotMatch(rule.help.markdown, /Quick fix/);
   assert.equal(rule.defaultConfiguration.level, 'warning');
   const [result] = run0.results;
   assert.equal(result.ruleId, 'restrict-outbound-network-access');
@@ -288,7 +316,7 @@ test('SARIF 2.1.0 validates against the schema, with rules, 1-based positions an
   assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 6, startColumn: 15, endLine: 6, endColumn: 53 });
   assert.equal(result.message.id, 'notSet');
   assert.deepEqual(result.message.arguments, ["'cli-ai'"]);
-  assert.match(rule.messageStrings.notSet.text, /^AI service \{0\} can open connections to any host on the internet: /);
+  assert.equal(rule.messageStrings.notSet.text, `AI service {0} can reach any host: outbound access is not restricted. ${OUTBOUND_DETAIL}`);
   assert.equal(rule.shortDescription.text, rules.find((r) => r.id === rule.id)!.description);
 });
 
@@ -385,12 +413,12 @@ test('stylish grouping: one block a file, the Bicep-generated note once per file
   assert.equal(r.code, 1);
   assert.equal(r.stdout, `
 list.json
-  12:128  info   AI service 'list-ai' lists 'A.b.com' more than once in allowedFqdnList (host names compare case-insensitively). Remove the repeat.  no-duplicate-fqdns
-  12:139  error  AI service 'list-ai' has allowed FQDN 'https://c.d.com/x', which is not a host name: it has a URL scheme; list the host name only.  valid-allowed-fqdns
+  12:128  info   AI service 'list-ai' lists 'A.b.com' again.                        no-duplicate-fqdns
+  12:139  error  AI service 'list-ai' has an allowed FQDN that is not a host name.  valid-allowed-fqdns
 
 main.json
   This file is generated by Bicep: make the change in the Bicep source.
-  7:15  warning  AI service 'gen-ai' can open connections to any host on the internet: restrictOutboundNetworkAccess is not set. Set it to true and list the hosts it needs in allowedFqdnList.  restrict-outbound-network-access
+  7:15  warning  AI service 'gen-ai' can reach any host: outbound access is not restricted.  restrict-outbound-network-access
 
 ✖ 3 problems (1 error, 1 warning, 1 info)
   2 potentially fixable with the \`--fix\` option.
@@ -460,7 +488,7 @@ test('suppressed findings stay visible: counted in the summary, listed in JSON w
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /✔ 0 problems \(0 errors, 0 warnings, 0 info\)\n1 AI service instance [^\n]* 0 findings\. 1 suppressed \(restrict-outbound-network-access: 1\)\.\n$/);
   const listed = run(['--report-suppressed'], dir);
-  assert.match(listed.stdout, /\n {2}\d+:\d+ {2}suppressed {2}AI service 'quiet' can open connections [^\n]*\[suppressed: lab account, no data\] {2}restrict-outbound-network-access\n/);
+  assert.match(listed.stdout, /\n {2}\d+:\d+ {2}suppressed {2}AI service 'quiet' can reach any host: outbound access is not restricted\. \[suppressed: lab account, no data\] {2}restrict-outbound-network-access\n/);
   const json = JSON.parse(run(['--format', 'json'], dir).stdout);
   assert.deepEqual(json.suppressed.map((f: { ruleId: string; suppression: object }) => [f.ruleId, f.suppression]), [['restrict-outbound-network-access', { kind: 'inSource', justification: 'lab account, no data' }]]);
   assert.deepEqual(json.summary.suppressed, { total: 1, byRule: { 'restrict-outbound-network-access': 1 } });

@@ -151,7 +151,7 @@ export const ML_WORKSPACE_SCENARIOS: Readonly<Record<string, Scenario>> = {
   'hub without a managed network': {
     parameters: { name: 'hub2', sku: 'Basic', kind: 'Hub', managedNetworkSettings: null },
     findings: [
-      { ruleId: 'restrict-managed-network-outbound', messageId: 'hubWithoutManagedNetwork', level: 'info', line: 2271, data: { owner: "workspace 'hub2'", detail: 'it declares no managedNetwork' } },
+      { ruleId: 'restrict-managed-network-outbound', messageId: 'hubWithoutManagedNetwork', level: 'info', line: 2271, data: { owner: "workspace 'hub2'", detail: 'It declares no managedNetwork' } },
     ],
   },
   // A project uses its hub's network: nothing to report about the project itself.
@@ -188,5 +188,5 @@ export const ML_AI_ENVIRONMENT = 'arm/bicep-registry-modules/avm/ptn/azd/ml-ai-e
 export const ML_AI_ENVIRONMENT_FINDINGS: readonly ExpectedFinding[] = [
   { ruleId: 'enable-diagnostic-logs', messageId: 'noSettings', level: 'info', line: 9114, data: { resource: "'cognitiveService'" } },
   { ruleId: 'use-private-endpoint', messageId: 'noEndpoint', level: 'info', line: 9127, data: { resource: "'cognitiveService'" } },
-  { ruleId: 'restrict-managed-network-outbound', messageId: 'hubWithoutManagedNetwork', level: 'info', line: 19113, data: { owner: "workspace 'workspace'", detail: "its isolationMode is 'Disabled'" } },
+  { ruleId: 'restrict-managed-network-outbound', messageId: 'hubWithoutManagedNetwork', level: 'info', line: 19113, data: { owner: "workspace 'workspace'", detail: "Its isolationMode is 'Disabled'" } },
 ];

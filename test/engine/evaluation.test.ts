@@ -188,7 +188,7 @@ test('a name not known before deployment is described, never shown as the raw ex
     const text = template(account('{ "publicNetworkAccess": "Disabled" }', { name }), `
   "parameters": { "aiServicesName": { "type": "string" }, "prefix": { "type": "string" } },`);
     const [f] = only(lintResult(text).findings, RULE);
-    return { message: f.message.slice(0, f.message.indexOf(' can open')), resource: f.resource, title: f.fixes[0].title };
+    return { message: f.message.slice(0, f.message.indexOf(' can reach')), resource: f.resource, title: f.fixes[0].title };
   };
   assert.deepEqual(named("[parameters('aiServicesName')]"), {
     message: "AI service (named by parameter 'aiServicesName')",

@@ -194,7 +194,7 @@ test('a parameter file the settings name that cannot be used is an error, not a 
   const settings = { parameterFiles: { '**': [prod] } };
   const text = template(account('{}'));
   const arm = (files: Record<string, string>) => problems(lintResult(text, settings, `${DIR}/ai.json`, 'arm', files));
-  const message = "1:1 error unreadable-file parameter file 'prod.json' (named by the config file or --parameters) cannot be read or is not a parameter file: not evaluated with it";
+  const message = "1:1 error unreadable-file parameter file 'prod.json' is unreadable or not a parameter file: not evaluated with it";
   assert.deepEqual(arm({}), [message]);
   assert.deepEqual(arm({ [prod]: '{ "parameters": { "x": { "value": 1 ' }), [message]);
   assert.deepEqual(arm({ [prod]: '{ "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {} }' }), []);

@@ -52,14 +52,14 @@ test('a Resource Graph export: the same rules at each account entry, no fixes, t
   const r = check('graph-data.json');
   assert.equal(r.source, 'deployed');
   assert.deepEqual(rows(r), [
-    "16:11-16:33 no-wildcard-fqdns warning: AI service 'chat-openai' allows outbound connections to '*.search.windows.net', a wildcard that admits every host under it (any storage account or tenant, including an attacker's). List the exact hosts instead, e.g. 'mystorage.blob.core.windows.net'.",
-    "43:13-43:150 restrict-outbound-network-access warning: AI service 'vision-prod' can open connections to any host on the internet: restrictOutboundNetworkAccess is not set. Set it to true and list the hosts it needs in allowedFqdnList.",
-    `53:32-53:41 disable-public-network-access info: AI service 'vision-prod' accepts traffic from public networks: publicNetworkAccess is "Enabled". Set it to 'Disabled' and use private endpoints.`,
+    "16:11-16:33 no-wildcard-fqdns warning: AI service 'chat-openai' allows wildcard '*.search.windows.net'. It admits every host under it (any storage account or tenant, including an attacker's): list the exact hosts instead, e.g. 'mystorage.blob.core.windows.net'.",
+    "43:13-43:150 restrict-outbound-network-access warning: AI service 'vision-prod' can reach any host: outbound access is not restricted. restrictOutboundNetworkAccess is not set: set it to true and list the hosts the service needs in allowedFqdnList.",
+    `53:32-53:41 disable-public-network-access info: AI service 'vision-prod' accepts traffic from public networks. publicNetworkAccess is "Enabled": set it to 'Disabled' and use private endpoints.`,
     "60:15-60:17 require-owner-tag info: AI service 'vision-prod' has no owner tag ('owner'). Add one naming the team that approves changes to its allowed FQDNs.",
-    `77:32-77:41 disable-public-network-access info: AI service 'speech-eu' accepts traffic from public networks: publicNetworkAccess is "Enabled". Set it to 'Disabled' and use private endpoints.`,
-    "78:42-78:47 restrict-outbound-network-access warning: AI service 'speech-eu' can open connections to any host on the internet: restrictOutboundNetworkAccess is false. Set it to true and list the hosts it needs in allowedFqdnList.",
+    `77:32-77:41 disable-public-network-access info: AI service 'speech-eu' accepts traffic from public networks. publicNetworkAccess is "Enabled": set it to 'Disabled' and use private endpoints.`,
+    "78:42-78:47 restrict-outbound-network-access warning: AI service 'speech-eu' can reach any host: outbound access is not restricted. restrictOutboundNetworkAccess is false: set it to true and list the hosts the service needs in allowedFqdnList.",
   ]);
-  assert.deepEqual(r.notes, ["Deployed accounts: use-egress-capable-api-version does not apply (an export shows an account's settings, not the API version it was deployed with); allow-required-fqdns, no-unexplained-fqdns, use-private-endpoint, enable-diagnostic-logs need the template that deploys the accounts (what they depend on, their private endpoints and diagnostic settings are other resources of the deployment): audit the templates for them."]);
+  assert.deepEqual(r.notes, ["5 rules did not run on the deployed accounts of this file. use-egress-capable-api-version does not apply: an export shows an account's settings, not the API version it was deployed with. allow-required-fqdns, no-unexplained-fqdns, use-private-endpoint, enable-diagnostic-logs need the template that deploys the accounts (what they depend on, their private endpoints and diagnostic settings are other resources of the deployment): audit the templates for them."]);
   assert.deepEqual(r.problems, []);
   // A deployed account is changed in Azure, not in the export: nothing to fix or suppress in the file.
   assert.ok(r.findings.every((f) => f.fixes.length === 0 && !f.fixable));
@@ -73,7 +73,7 @@ test('a Resource Graph export: the same rules at each account entry, no fixes, t
 
 test('the note names only the enabled rules that cannot run, and is left out when none is enabled', () => {
   const off = { rules: { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off', 'allow-required-fqdns': 'off', 'no-unexplained-fqdns': 'off' } } as const;
-  assert.deepEqual(check('resource-show.json', undefined, off).notes, ["Deployed accounts: use-egress-capable-api-version does not apply (an export shows an account's settings, not the API version it was deployed with)."]);
+  assert.deepEqual(check('resource-show.json', undefined, off).notes, ["1 rule did not run on the deployed accounts of this file. use-egress-capable-api-version does not apply: an export shows an account's settings, not the API version it was deployed with."]);
   assert.equal(check('resource-show.json', undefined, { rules: { ...off.rules, 'use-egress-capable-api-version': 'off' } }).notes, undefined);
   // Turned up to error, they still do not run on deployed accounts (nothing to find them on).
   const loud = check('graph-data.json', undefined, { rules: { 'use-private-endpoint': 'error', 'enable-diagnostic-logs': 'error', 'allow-required-fqdns': 'error', 'no-unexplained-fqdns': 'error' } });
@@ -185,10 +185,10 @@ test('CLI: an export beside templates: findings at path:line, the note, KPI line
   assert.equal(r.status, 1, r.stderr);
   assert.equal(r.stdout, `
 exports/ai.json
-  note: Deployed accounts: use-egress-capable-api-version does not apply (an export shows an account's settings, not the API version it was deployed with).
-  16:11  warning  AI service 'chat-openai' allows outbound connections to '*.search.windows.net', a wildcard that admits every host under it (any storage account or tenant, including an attacker's). List the exact hosts instead, e.g. 'mystorage.blob.core.windows.net'.  no-wildcard-fqdns
-  43:13  warning  AI service 'vision-prod' can open connections to any host on the internet: restrictOutboundNetworkAccess is not set. Set it to true and list the hosts it needs in allowedFqdnList.                                                                         restrict-outbound-network-access
-  78:42  warning  AI service 'speech-eu' can open connections to any host on the internet: restrictOutboundNetworkAccess is false. Set it to true and list the hosts it needs in allowedFqdnList.                                                                             restrict-outbound-network-access
+  note: 1 rule did not run on the deployed accounts of this file.
+  16:11  warning  AI service 'chat-openai' allows wildcard '*.search.windows.net'.                 no-wildcard-fqdns
+  43:13  warning  AI service 'vision-prod' can reach any host: outbound access is not restricted.  restrict-outbound-network-access
+  78:42  warning  AI service 'speech-eu' can reach any host: outbound access is not restricted.    restrict-outbound-network-access
 
 ✖ 3 problems (0 errors, 3 warnings, 0 info)
 1 AI service instance deployed by 1 entry point (1 template, 2 files checked); 1 (100%) restrict outbound network access. 3 deployed AI accounts in 1 export; 1 (33%) restrict outbound network access. 3 findings (restrict-outbound-network-access: 2, no-wildcard-fqdns: 1).

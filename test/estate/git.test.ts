@@ -56,7 +56,7 @@ changed  'chat' (OpenAI)  infra/main.json:6  owner: team-a → team-b
 
 changed  'vision' (OpenAI)  infra/main.json:15  owner: team-v
   restrictOutboundNetworkAccess: true → false
-  new warning: AI service 'vision' can open connections to any host on the internet: restrictOutboundNetworkAccess is false. Set it to true and list the hosts it needs in allowedFqdnList. (restrict-outbound-network-access)
+  new warning: AI service 'vision' can reach any host: outbound access is not restricted. (restrict-outbound-network-access)
 
 removed  'old' (OpenAI)  infra/old.json:6  owner: team-o
   - allow-list host old.example.com
@@ -99,7 +99,7 @@ main\\~1 \\(${base}\\) → main \\(${head.slice(0, 7)}\\): 4 AI services changed
 
 ### New findings
 
-- **warning** restrict-outbound-network-access at infra/main.json:21: AI service 'vision' can open connections to any host on the internet: restrictOutboundNetworkAccess is false. Set it to true and list the hosts it needs in allowedFqdnList.
+- **warning** restrict-outbound-network-access at infra/main.json:21: AI service 'vision' can reach any host: outbound access is not restricted. restrictOutboundNetworkAccess is false: set it to true and list the hosts the service needs in allowedFqdnList.
 
 **Approval needed from:** team-a, team-b, team-n, team-o, team-v
 `);

@@ -66,7 +66,7 @@ test('markdown: the KPI line, the open services, per-owner and per-rule tables (
 
 | Service | Kind | Owner | Status | Declared at | What is wrong |
 | --- | --- | --- | --- | --- | --- |
-| &lt;img src=x onerror=alert\\(1\\)&gt; | OpenAI | team\\|a \\\`b\\\` \\| c | open | ai.bicep:4 | AI service '&lt;img src=x onerror=alert\\(1\\)&gt;' can open connections to any host on the internet: restrictOutboundNetworkAccess is false \\(set by the default of parameter 'restrict'\\). \\(restrict-outbound-network-access, ai.bicep:8\\) |
+| &lt;img src=x onerror=alert\\(1\\)&gt; | OpenAI | team\\|a \\\`b\\\` \\| c | open | ai.bicep:4 | AI service '&lt;img src=x onerror=alert\\(1\\)&gt;' can reach any host: outbound access is not restricted. \\(restrict-outbound-network-access, ai.bicep:8\\) |
 
 ### By owner
 
@@ -141,6 +141,6 @@ test('text: the summary counts suppressed findings; --report-suppressed lists th
   assert.match(plain, /1 suppressed \(restrict-outbound-network-access: 1\)\.\n$/);
   assert.doesNotMatch(plain, /\[suppressed/);
   const listed = toText(audit.results, audit.problems, summary, dir, { suppressed: true });
-  assert.match(listed, /\n {2}7:48 {2}suppressed {2}AI service 'ai' can open connections[^\n]*\[suppressed: sandbox without data, approved in ticket 7\] {2}restrict-outbound-network-access\n/);
+  assert.match(listed, /\n {2}7:48 {2}suppressed {2}AI service 'ai' can reach any host: outbound access is not restricted\. \[suppressed: sandbox without data, approved in ticket 7\] {2}restrict-outbound-network-access\n/);
   assert.match(listed, /✔ 0 problems/);
 });

@@ -43,7 +43,7 @@ test('ARM role assignment: the missing search host is reported at allowedFqdnLis
   assert.equal(rest.length, 0);
   assert.equal(f.level, 'warning');
   assert.equal(textAt(f), '[\n          "other.contoso.com"\n        ]');
-  assert.equal(f.message, "AI service 'ai' cannot reach 'srch.search.windows.net': allowedFqdnList does not admit it. It is the search service 'srch', a dependency because the managed identity of the service has Search Index Data Reader on search service 'srch'. Without it, its queries of the search index (On Your Data, agent file search and vector stores) fail with HTTP 400 \"Outbound network access is restricted\". Add 'srch.search.windows.net' to allowedFqdnList.");
+  assert.equal(f.message, "AI service 'ai' cannot reach 'srch.search.windows.net'. allowedFqdnList does not admit it, and it is the search service 'srch', a dependency because the managed identity of the service has Search Index Data Reader on search service 'srch'. Without it, its queries of the search index (On Your Data, agent file search and vector stores) fail with HTTP 400 \"Outbound network access is restricted\": add 'srch.search.windows.net' to allowedFqdnList.");
   assert.deepEqual(f.data.host, 'srch.search.windows.net');
   assert.deepEqual(related(f), ["the managed identity of the service has Search Index Data Reader on search service 'srch' @\"[reference(resourceId('Microsoft.CognitiveServices/accounts', 'ai'), '2025-06-01', 'full').identity.principalId]\""]);
 });
@@ -68,7 +68,7 @@ test('ARM userOwnedStorage; the list absent: reported at restrictOutboundNetwork
   const text = arm([STORAGE, account({ userOwnedStorage: [{ resourceId: "[resourceId('Microsoft.Storage/storageAccounts', parameters('st'))]" }] }, { kind: 'FormRecognizer' })], PARAMS);
   const [f] = ofRule(armFindings(text));
   assert.equal(textAt(f), 'true');
-  assert.match(f.message, /^AI service 'ai' cannot reach 'contosodocs\.blob\.core\.windows\.net': allowedFqdnList does not admit it\. It is the storage account 'contosodocs', a dependency because storage account 'contosodocs' is the service's userOwnedStorage\. Without it, its reads and writes of blobs/);
+  assert.match(f.message, /^AI service 'ai' cannot reach 'contosodocs\.blob\.core\.windows\.net'\. allowedFqdnList does not admit it, and it is the storage account 'contosodocs', a dependency because storage account 'contosodocs' is the service's userOwnedStorage\. Without it, its reads and writes of blobs/);
 });
 
 // ---- silent cases -----------------------------------------------------------------------------------
@@ -260,7 +260,7 @@ module project 'project.bicep' = {
   assert.equal(rest.length, 0);
   assert.equal(f.messageId, 'missingInModule');
   assert.equal(textAt(f), "module account 'account.bicep' = {");
-  assert.equal(f.message, "AI service 'ai' cannot reach 'srch-{…}.search.windows.net': the allowedFqdnList that module 'account' sets does not admit it. It is the search service 'srch-{…}', a dependency because connection 'search' (CognitiveSearch) of project 'proj'. Without it, its queries of the search index (On Your Data, agent file search and vector stores) fail with HTTP 400 \"Outbound network access is restricted\". Pass 'srch-{…}.search.windows.net' to the module's allow-list from here.");
+  assert.equal(f.message, "AI service 'ai' cannot reach 'srch-{…}.search.windows.net'. The allowedFqdnList that module 'account' sets does not admit it, and it is the search service 'srch-{…}', a dependency because connection 'search' (CognitiveSearch) of project 'proj'. Without it, its queries of the search index (On Your Data, agent file search and vector stores) fail with HTTP 400 \"Outbound network access is restricted\": pass 'srch-{…}.search.windows.net' to the module's allow-list from here.");
   assert.deepEqual(f.related.map((r) => r.loc.file.uri), ['file:///work/account.bicep', 'file:///work/project.bicep']);
   // Passing the host the way the template names the search service silences it.
   const passed = main.replace("params: { baseName: baseName }", "params: { baseName: baseName, allowedHosts: ['srch-${baseName}.search.windows.net'] }");

@@ -24,7 +24,7 @@ ruleTester(rule, {
       properties: { publicNetworkAccess: 'Enabled' },
       errors: [{
         messageId: 'enabled', at: ['properties', 'publicNetworkAccess'], level: 'info', data: { value: '"Enabled"', origin: '' },
-        message: /publicNetworkAccess is "Enabled"\. Set it to 'Disabled'/,
+        message: /^AI service 'oai' accepts traffic from public networks\. publicNetworkAccess is "Enabled": set it to 'Disabled'/,
         fixes: [{ title: "Disable public network access for 'oai'", output: { properties: { publicNetworkAccess: 'Disabled' } } }],
       }],
     },

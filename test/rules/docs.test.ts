@@ -12,12 +12,15 @@ import { analyze } from '../../server/src/engine/analyze';
 import { mergeSettings } from '../../server/src/engine/config';
 import { Unknown, type Value } from '../../server/src/engine/expressions/value';
 import type { AiResource, Loc, OriginKind, SourceFile, ValueNode } from '../../server/src/engine/model';
+import { ruleHelp } from '../../server/src/report/ruleDocs';
 
 // The test runs from out/test/rules/; the repository root is three levels up.
 const ROOT = path.resolve(__dirname, '../../..');
 const RULE_DOCS = path.join(ROOT, 'docs', 'rules');
 
 const LEVELS = ['error', 'warning', 'info'];
+/** Where docs links point (SARIF helpUri, the settings' fallback): the repository package.json names, its docs/ folder. */
+const DOCS_WEB = `${(JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { repository: { url: string } }).repository.url}/blob/main/docs/`;
 const REQUIRED_SECTIONS = [
   'What it checks',
   'Why it matters',
@@ -318,7 +321,29 @@ for (const rule of rules) {
     assert.ok(rule.description.trim().length > 0, 'description must not be empty');
     assert.ok(rule.description.trim().endsWith('.'), `description must end with a period: "${rule.description}"`);
     assert.ok(LEVELS.includes(rule.defaultLevel), `default level must be one of ${LEVELS.join(', ')}`);
-    assert.ok(docsUrl(rule.id).endsWith(`docs/rules/${rule.id}.md`), `docsUrl is ${docsUrl(rule.id)}`);
+    assert.equal(docsUrl(rule.id), `${DOCS_WEB}rules/${rule.id}.md`);
+  });
+
+  test(`${rule.id}: the page's summary is the rule's description`, () => {
+    const summary = readPage(rule.id).split('\n')[2];
+    assert.equal(summary.replace(/`/g, ''), rule.description);
+  });
+
+  test(`${rule.id}: SARIF help from the page: its summary and how to fix, links to pages that exist`, () => {
+    const help = ruleHelp(rule.id);
+    assert.ok(help, 'no help from the shipped page');
+    const summary = readPage(rule.id).split('\n')[2];
+    assert.ok(help.markdown.startsWith(`${summary}\n\n`), help.markdown);
+    assert.ok(help.markdown.endsWith(`[Documentation](${docsUrl(rule.id)})`), help.markdown);
+    assert.ok(help.text.startsWith(`${rule.description}\n\n`), help.text);
+    assert.ok(help.text.endsWith(`Documentation: ${docsUrl(rule.id)}`), help.text);
+    assert.doesNotMatch(help.markdown, /^\|/m, 'the editor\'s quick-fix tables stay on the page');
+    for (const [, target] of help.markdown.matchAll(/\]\(([^)\s]+)\)/g)) {
+      assert.match(target, /^https:\/\//, 'links are absolute: the help is read outside the repository');
+      if (!target.startsWith(DOCS_WEB)) continue;
+      const local = path.join(ROOT, 'docs', decodeURIComponent(target.slice(DOCS_WEB.length).replace(/#.*$/, '')));
+      assert.ok(fs.existsSync(local), `${target}: no such page in docs/`);
+    }
   });
 
   test(`${rule.id}: docs page structure`, () => {

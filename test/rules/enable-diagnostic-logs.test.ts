@@ -255,7 +255,7 @@ ruleTester(rule, {
       ...withSettings(marked('logs', [{ category: 'Audit', enabled: true }])),
       errors: [{
         messageId: 'missingCategories', at: 'logs', level: 'info', data: { missing: 'RequestResponse', plural: 'y' },
-        message: /^Diagnostic settings of AI service 'oai' do not send its RequestResponse logs\. .*enable the RequestResponse category, or the category group 'allLogs'/,
+        message: /^AI service 'oai' does not send its RequestResponse logs\. .*enable the RequestResponse category, or the category group 'allLogs'/,
         fixTitles: [SUPPRESS],
       }],
     },
@@ -267,20 +267,20 @@ ruleTester(rule, {
     {
       name: "the category group 'audit' holds the audit logs only",
       ...withSettings(marked('logs', [{ categoryGroup: 'audit', enabled: true }])),
-      errors: [{ messageId: 'missingCategories', at: 'logs', data: { missing: 'RequestResponse' }, message: /do not send its RequestResponse logs/ }],
+      errors: [{ messageId: 'missingCategories', at: 'logs', data: { missing: 'RequestResponse' }, message: /does not send its RequestResponse logs/ }],
     },
     {
       name: 'neither category',
       ...withSettings(marked('logs', [{ category: 'Trace', enabled: true }])),
       errors: [{
         messageId: 'missingCategories', at: 'logs', data: { missing: 'Audit and RequestResponse', plural: 'ies' },
-        message: /do not send its Audit and RequestResponse logs\. .*enable the Audit and RequestResponse categories, or the category group 'allLogs'/,
+        message: /does not send its Audit and RequestResponse logs\. .*enable the Audit and RequestResponse categories, or the category group 'allLogs'/,
       }],
     },
     {
       name: 'settings without a destination',
       ...withSettings(marked('logs', both), { destination: {} }),
-      errors: [{ messageId: 'noDestination', at: 'logs', data: { setting: 'oai-logs' }, message: /^Diagnostic settings 'oai-logs' of AI service 'oai' send logs nowhere\./ }],
+      errors: [{ messageId: 'noDestination', at: 'logs', data: { setting: 'oai-logs' }, message: /^AI service 'oai' has diagnostic settings that send logs nowhere\. Diagnostic settings 'oai-logs' name no destination: / }],
     },
     { name: 'settings of another account do not count', ...withSettings(both, { scope: expr({ arm: "format('Microsoft.CognitiveServices/accounts/{0}', 'other')", bicep: "resourceId('Microsoft.CognitiveServices/accounts', 'other')" }) }), errors: [{ messageId: 'noSettings', at: ['type'] }] },
     { name: 'settings of another account, by a literal ARM scope', only: 'arm', ...withSettings(both, { scope: 'Microsoft.CognitiveServices/accounts/other' }), errors: [{ messageId: 'noSettings', at: ['type'] }] },
@@ -304,7 +304,7 @@ ruleTester(rule, {
       params: { workspaceId: { type: 'string' }, logs: { type: 'array' } },
       properties: restricted,
       resources: [settings(marked('logs', param('logs')))],
-      errors: [{ messageId: 'unverifiable', at: 'logs', level: 'info', message: /^Diagnostic logs of AI service 'oai' cannot be verified: the categories or destination of its diagnostic settings are only known at deployment\./ }],
+      errors: [{ messageId: 'unverifiable', at: 'logs', level: 'info', message: /^Diagnostic logs of AI service 'oai' cannot be verified\. Its diagnostic settings cannot be evaluated: their categories or destination are only known at deployment\./ }],
     },
     {
       name: 'logs made by a property copy loop (compiled Azure Verified Modules) cannot be verified (info), and nothing else is reported',

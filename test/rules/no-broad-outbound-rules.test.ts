@@ -74,14 +74,14 @@ ruleTester(rule, {
       errors: [
         {
           messageId: 'anyHost', at: 'all', level: 'warning', resource: 'hub1', data: { rule: 'all', owner: HUB, destination: '*' },
-          message: /^Outbound rule 'all' of workspace 'hub1' allows every host\./,
+          message: /^Outbound rule 'all' allows any host\. Its destination '\*' makes the approval list of the managed network of workspace 'hub1' meaningless/,
           fixTitles: ["Suppress no-broad-outbound-rules for 'hub1' (with a reason)"],
         },
-        { messageId: 'publicSuffix', at: 'com', data: { suffix: 'com' }, message: /^Outbound rule 'com' of workspace 'hub1' allows a whole public suffix\. '\*\.com' admits every site under '\.com'/ },
+        { messageId: 'publicSuffix', at: 'com', data: { suffix: 'com' }, message: /^Outbound rule 'com' allows a whole public suffix\. Its destination '\*\.com' \(in the managed network of workspace 'hub1'\) admits every site under '\.com'/ },
         { messageId: 'publicSuffix', at: 'couk', data: { suffix: 'co.uk' } },
         {
           messageId: 'multiTenant', at: 'blob', data: { domain: 'blob.core.windows.net' },
-          message: /^Outbound rule 'blob' of workspace 'hub1' admits other customers' Azure resources\. '\*\.blob\.core\.windows\.net' matches any tenant's hosts under blob\.core\.windows\.net/,
+          message: /^Outbound rule 'blob' admits other customers' Azure resources\. Its destination '\*\.blob\.core\.windows\.net' \(in the managed network of workspace 'hub1'\) matches any tenant's hosts under blob\.core\.windows\.net/,
         },
         { messageId: 'multiTenant', at: 'windows' },
         { messageId: 'multiTenant', at: 'azure' },
@@ -96,7 +96,7 @@ ruleTester(rule, {
       errors: [
         {
           messageId: 'storageFqdn', at: 'data', data: { rule: 'data', destination: 'contosodata.blob.core.windows.net' },
-          message: /^Outbound rule 'data' of workspace 'hub1' is an FQDN rule for Azure Storage\. In 'AllowOnlyApprovedOutbound' mode the documentation asks for a private endpoint rule/,
+          message: /^Outbound rule 'data' reaches Azure Storage by FQDN\. In 'AllowOnlyApprovedOutbound' mode the documentation asks for a private endpoint rule/,
         },
         { messageId: 'storageFqdn', at: 'lake', data: { rule: 'lake' } },
       ],
@@ -115,7 +115,7 @@ ruleTester(rule, {
     {
       name: 'ports other than 80 and 443 in portRanges: reported at the ranges',
       ...hub({ ranges: { type: 'FQDN', destination: 'git.contoso.com', portRanges: marked('ports', '443,8080,9000-9100') } }),
-      errors: [{ messageId: 'unsupportedPort', at: 'ports', message: /uses ports 8080, 9000-9100, which FQDN rules do not support\. FQDN rules allow ports 80 and 443 only/ }],
+      errors: [{ messageId: 'unsupportedPort', at: 'ports', message: /^Outbound rule '[^']+' uses ports 8080, 9000-9100, which FQDN rules do not support\. FQDN rules allow ports 80 and 443 only: in the managed network of workspace 'hub1', / }],
     },
     {
       name: 'outbound rule resources (workspaces/outboundRules) take their mode from the workspace',
@@ -123,7 +123,7 @@ ruleTester(rule, {
       properties: { managedNetwork: { isolationMode: APPROVED } },
       resources: [ruleResource('storage', 'contosodata.blob.core.windows.net'), ruleResource('everything', '*')],
       errors: [
-        { messageId: 'storageFqdn', at: 'storage', resource: { arm: 'hub1/storage', bicep: 'storage' }, data: { rule: 'storage', owner: HUB }, message: /^Outbound rule 'storage' of workspace 'hub1' is an FQDN rule for Azure Storage/ },
+        { messageId: 'storageFqdn', at: 'storage', resource: { arm: 'hub1/storage', bicep: 'storage' }, data: { rule: 'storage', owner: HUB }, message: /^Outbound rule 'storage' reaches Azure Storage by FQDN\. .*\(in the managed network of workspace 'hub1'\)/ },
         { messageId: 'anyHost', at: 'everything', resource: { arm: 'hub1/everything', bicep: 'everything' }, data: { rule: 'everything' } },
       ],
     },
@@ -159,10 +159,10 @@ ruleTester(rule, {
       name: 'the rules map of a Foundry managed network and its nested outboundRules children',
       ...foundry(marked('websites', '*.azurewebsites.net')),
       errors: [
-        { messageId: 'multiTenant', at: 'websites', resource: 'default', message: /^Outbound rule 'websites' of Foundry account 'contoso-ai' admits other customers' Azure resources\./ },
+        { messageId: 'multiTenant', at: 'websites', resource: 'default', message: /^Outbound rule 'websites' admits other customers' Azure resources\. .*\(in the managed network of Foundry account 'contoso-ai'\)/ },
         {
           messageId: 'storageFqdn', at: 'blob', resource: 'blob', data: { rule: 'blob', destination: 'contosodata.blob.core.windows.net' },
-          message: /^Outbound rule 'blob' of Foundry account 'contoso-ai' is an FQDN rule for Azure Storage\. .*instead \('contosodata\.blob\.core\.windows\.net'\)/,
+          message: /^Outbound rule 'blob' reaches Azure Storage by FQDN\. .*instead of 'contosodata\.blob\.core\.windows\.net' \(in the managed network of Foundry account 'contoso-ai'\)/,
         },
       ],
     },

@@ -29,7 +29,7 @@ test('ARM: an entry nothing explains is reported at the entry (info), naming the
   assert.equal(rest.length, 0);
   assert.equal(f.level, 'info');
   assert.equal(textAt(f), '"api.unknown-partner.example"');
-  assert.equal(f.message, "AI service 'oai' allows 'api.unknown-partner.example', which nothing in the template uses. It is no dependency of the service, no host of a resource of this deployment, and matches no approvedFqdns pattern. Ask 'ai-platform@contoso.com' (the owner tag) whether the service still needs it; then remove it, or add it to approvedFqdns in the config.");
+  assert.equal(f.message, "AI service 'oai' allows a host nothing in the template uses. 'api.unknown-partner.example' is no dependency of the service, no host of a resource of this deployment, and matches no approvedFqdns pattern. Ask 'ai-platform@contoso.com' (the owner tag) whether the service still needs it; then remove it, or add it to approvedFqdns in the config.");
   const noOwner = unexplained(arm([account(['api.unknown-partner.example'], {}, { env: 'prod' })]));
   assert.match(noOwner[0].message, /Ask the service's owner whether/);
   const costOwner = unexplained(arm([account(['api.unknown-partner.example'], {}, { costCenterOwner: 'finops' })]));

@@ -59,7 +59,7 @@ ruleTester(rule, {
         {
           messageId: 'wildcard', at: 'blob', arm: '18:11-18:36', bicep: '12:7-12:32', level: 'warning',
           data: { resource: "'oai'", entry: '*.blob.core.windows.net' },
-          message: /^AI service 'oai' allows outbound connections to '\*\.blob\.core\.windows\.net', a wildcard/,
+          message: /^AI service 'oai' allows wildcard '\*\.blob\.core\.windows\.net'\. It admits every host under it/,
           fixTitles: ["Remove '*.blob.core.windows.net' from the allowed FQDNs of 'oai'", "Suppress no-wildcard-fqdns for 'oai' (with a reason)"],
           fixes: [{ title: "Remove '*.blob.core.windows.net' from the allowed FQDNs of 'oai'", safe: false, output: { properties: list('ok.search.windows.net', 'api.*.contoso.com') } }],
         },

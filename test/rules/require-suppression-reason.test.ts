@@ -19,7 +19,7 @@ test('ARM: an empty reason and the placeholder are reported at their entries, at
   const text = armWith(`{ "restrict-outbound-network-access": "", "require-owner-tag": "${PLACEHOLDER_REASON}", "disable-public-network-access": "Sandbox (SEC-1)" }`);
   assert.deepEqual(rows(text), [
     `9:54-9:92 info missing "restrict-outbound-network-access": "" | The suppression of restrict-outbound-network-access gives no reason. Write why the exception is acceptable, for those who review it. | oai`,
-    `9:94-9:149 info placeholder "require-owner-tag": "${PLACEHOLDER_REASON}" | The suppression of require-owner-tag still has the placeholder reason '${PLACEHOLDER_REASON}'. Replace it with why the exception is acceptable. | oai`,
+    `9:94-9:149 info placeholder "require-owner-tag": "${PLACEHOLDER_REASON}" | The suppression of require-owner-tag still has the placeholder reason. Replace '${PLACEHOLDER_REASON}' with why the exception is acceptable. | oai`,
   ]);
 });
 

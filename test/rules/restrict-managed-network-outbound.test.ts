@@ -83,7 +83,7 @@ ruleTester(rule, {
       ...foundry(marked('mode', INTERNET)),
       errors: [{
         messageId: 'internetOutbound', at: 'mode', level: 'warning', resource: { arm: 'oai/default', bicep: 'default' }, data: { owner: "Foundry account 'oai'", origin: '' },
-        message: /^The managed network of Foundry account 'oai' lets compute and agents reach any host\. Its isolationMode is 'AllowInternetOutbound': set it to 'AllowOnlyApprovedOutbound'.*the mode cannot be switched back\.$/,
+        message: /^The managed network of Foundry account 'oai' can reach any host\. Its isolationMode is 'AllowInternetOutbound', so compute and agents can call anywhere: set it to 'AllowOnlyApprovedOutbound'.*the mode cannot be switched back\.$/,
         fixes: [{ title: SET_FOUNDRY, safe: false, output: foundry(APPROVED) }],
       }],
     },
@@ -115,14 +115,14 @@ ruleTester(rule, {
       name: 'the mode from a parameter without a value cannot be verified (info)',
       params: { mode: { type: 'string' } },
       ...foundry(marked('mode', param('mode'))),
-      errors: [{ messageId: 'unverifiable', at: 'mode', level: 'info', message: /^The isolation mode of Foundry account 'oai' cannot be verified: .*parameter 'mode'/ }],
+      errors: [{ messageId: 'unverifiable', at: 'mode', level: 'info', message: /^The isolation mode of Foundry account 'oai' cannot be verified\. isolationMode cannot be evaluated: .*parameter 'mode'/ }],
     },
     {
       name: 'an ML hub workspace allowing internet outbound',
       ...workspace('Hub', hubMode(marked('mode', INTERNET))),
       errors: [{
         messageId: 'internetOutbound', at: 'mode', level: 'warning', resource: 'hub1', data: { owner: "workspace 'hub1'" },
-        message: /^The managed network of workspace 'hub1' lets compute and agents reach any host\./,
+        message: /^The managed network of workspace 'hub1' can reach any host\./,
         fixes: [{ title: SET_HUB, output: workspace('Hub', hubMode(APPROVED)) }],
       }],
     },
@@ -135,21 +135,21 @@ ruleTester(rule, {
       name: 'a hub with no managed network: info at its kind; the fix adds one in approved-only mode',
       ...workspace('Hub', { friendlyName: 'hub' }),
       errors: [{
-        messageId: 'hubWithoutManagedNetwork', at: ['kind'], level: 'info', data: { owner: "workspace 'hub1'", detail: 'it declares no managedNetwork' },
-        message: /^Hub workspace 'hub1' has no managed network \(it declares no managedNetwork\)\. .*egress is governed by that network, not by the hub\./,
+        messageId: 'hubWithoutManagedNetwork', at: ['kind'], level: 'info', data: { owner: "workspace 'hub1'", detail: 'It declares no managedNetwork' },
+        message: /^Hub workspace 'hub1' has no managed network\. It declares no managedNetwork: .*egress is governed by that network, not by the hub\./,
         fixes: [{ title: SET_HUB, safe: false, output: workspace('Hub', { friendlyName: 'hub', managedNetwork: { isolationMode: APPROVED } }) }],
       }],
     },
     {
       name: "a hub whose managed network is 'Disabled': the fix sets the mode",
       ...workspace('Hub', hubMode('Disabled')),
-      errors: [{ messageId: 'hubWithoutManagedNetwork', at: ['kind'], level: 'info', data: { detail: "its isolationMode is 'Disabled'" }, fixes: [{ title: SET_HUB, output: workspace('Hub', hubMode(APPROVED)) }] }],
+      errors: [{ messageId: 'hubWithoutManagedNetwork', at: ['kind'], level: 'info', data: { detail: "Its isolationMode is 'Disabled'" }, fixes: [{ title: SET_HUB, output: workspace('Hub', hubMode(APPROVED)) }] }],
     },
     {
       name: 'a hub (kind in any case) whose managed network sets no mode',
       ...workspace('hub', { managedNetwork: { firewallSku: 'Basic' } }),
       errors: [{
-        messageId: 'hubWithoutManagedNetwork', at: ['kind'], data: { detail: 'managedNetwork sets no isolationMode, so it is Disabled' },
+        messageId: 'hubWithoutManagedNetwork', at: ['kind'], data: { detail: 'Its managedNetwork sets no isolationMode, so it is Disabled' },
         fixes: [{ title: SET_HUB, output: workspace('hub', { managedNetwork: { firewallSku: 'Basic', isolationMode: APPROVED } }) }],
       }],
     },

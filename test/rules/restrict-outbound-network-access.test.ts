@@ -42,7 +42,7 @@ ruleTester(rule, {
       properties: { publicNetworkAccess: 'Disabled' },
       errors: [{
         messageId: 'notSet', at: ['type'], arm: '6:15-6:53', bicep: '1:13-1:62', level: 'warning', data: { resource: "'oai'" },
-        message: /^AI service 'oai' can open connections to any host on the internet: restrictOutboundNetworkAccess is not set\./,
+        message: /^AI service 'oai' can reach any host: outbound access is not restricted\. restrictOutboundNetworkAccess is not set: /,
         fixTitles: [RESTRICT, HARDEN, ADD_PE, SUPPRESS],
       }],
     },
@@ -57,7 +57,7 @@ ruleTester(rule, {
     {
       name: "the string 'true' is not true",
       properties: { restrictOutboundNetworkAccess: 'true' },
-      errors: [{ messageId: 'notTrue', at: ['properties', 'restrictOutboundNetworkAccess'], data: { value: "the string 'true'" }, message: /restrictOutboundNetworkAccess is the string 'true'\./ }],
+      errors: [{ messageId: 'notTrue', at: ['properties', 'restrictOutboundNetworkAccess'], data: { value: "the string 'true'" }, message: /restrictOutboundNetworkAccess is the string 'true': set it to true/ }],
     },
     {
       name: 'the type is compared case-insensitively',
@@ -83,7 +83,7 @@ ruleTester(rule, {
       properties: { restrictOutboundNetworkAccess: param('restrict') },
       errors: [{
         messageId: 'unverifiable', at: ['properties', 'restrictOutboundNetworkAccess'], level: 'info',
-        message: /cannot be verified: it depends on parameter 'restrict'/, fixTitles: [SUPPRESS],
+        message: /^Outbound restriction of AI service 'oai' cannot be verified\. restrictOutboundNetworkAccess cannot be evaluated: it depends on parameter 'restrict'/, fixTitles: [SUPPRESS],
       }],
     },
     {
@@ -102,7 +102,7 @@ ruleTester(rule, {
       kind: 'TextTranslation',
       errors: [{
         messageId: 'kindNotListed', at: ['kind'], level: 'info', data: { kind: 'TextTranslation' },
-        message: /does not list among the kinds that support restrictOutboundNetworkAccess/,
+        message: /may not support restricting outbound access\. Its kind '[^']+' is not among the kinds the Azure documentation lists for restrictOutboundNetworkAccess/,
       }],
     },
     {

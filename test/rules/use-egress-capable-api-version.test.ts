@@ -20,7 +20,7 @@ ruleTester(rule, {
       errors: [{
         messageId: 'tooOld' as const, at: ['apiVersion'], level: 'warning' as const,
         data: { resource: "'oai'", apiVersion, minimum: '2021-04-30' },
-        message: new RegExp(`uses API version ${apiVersion}, which predates restrictOutboundNetworkAccess`),
+        message: new RegExp(`^AI service 'oai' uses an API version that ignores outbound settings\\. API version ${apiVersion} predates restrictOutboundNetworkAccess`),
       }],
     })),
     {

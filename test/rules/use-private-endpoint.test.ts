@@ -355,7 +355,7 @@ resource pe 'Microsoft.Network/privateEndpoints@2024-05-01' = {
       properties: closed,
       errors: [{
         messageId: 'noEndpoint', at: 'off', arm: '21:32-21:42', bicep: '11:26-11:36', level: 'info', resource: 'oai', data: { resource: "'oai'" },
-        message: /^AI service 'oai' has public network access disabled and no private endpoint\. No client can reach it unless a private endpoint is created elsewhere: add one \(group id 'account'\)/,
+        message: /^AI service 'oai' has no private endpoint and no public access\. Public network access is disabled, so no client can reach it unless a private endpoint is created elsewhere: add one \(group id 'account'\)/,
         fixTitles: [ADD, SUPPRESS],
         // The fixed file parses and the rule is satisfied (the tester checks both).
         fixes: [{ title: ADD, safe: false, outputText: { arm: FIXED_ARM, bicep: FIXED_BICEP } }],

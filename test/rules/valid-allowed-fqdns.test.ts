@@ -88,7 +88,7 @@ ruleTester(rule, {
     {
       name: 'more than 1000 entries: reported at the list',
       properties: list(...Array.from({ length: 1001 }, (_, i) => `h${i}.contoso.com`)),
-      errors: [{ messageId: 'tooMany', at: ['properties', 'allowedFqdnList'], data: { count: 1001, max: 1000 }, message: /lists 1001 allowed FQDNs; the service accepts at most 1000/ }],
+      errors: [{ messageId: 'tooMany', at: ['properties', 'allowedFqdnList'], data: { count: 1001, max: 1000 }, message: /lists 1001 allowed FQDNs, more than the service accepts\. The limit is 1000: / }],
     },
     {
       name: 'the safe fix turns a URL into its host',

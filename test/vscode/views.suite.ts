@@ -66,7 +66,8 @@ suite('The views of an audit', function () {
     const tooltip = String(open.tooltip);
     assert.match(tooltip, /^audit-only \(open\)\nkind: OpenAI\nowner: \(no owner\)\n/);
     assert.match(tooltip, /\ndeclared at never-opened\.json:6\nentry point: never-opened\.json\n/);
-    assert.match(tooltip, /\nrestrict-outbound-network-access: AI service 'audit-only' can open connections/);
+    // Each finding's first sentence (the whole message is in Problems).
+    assert.match(tooltip, /\nrestrict-outbound-network-access: AI service 'audit-only' can reach any host: outbound access is not restricted\. \([^)]*never-opened\.json:\d+\)/);
     const group = api.services.getTreeItem(api.services.getChildren().find((g) => g.type === 'group' && g.label === 'hardened.json')!);
     assert.equal(group.description, '1/1 restricted');
     // Every audited instance is in the tree, once.

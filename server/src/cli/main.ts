@@ -49,6 +49,8 @@ Options:
       --no-error-on-unmatched-pattern
                                  a path or glob matching no template is a note, not an error
       --report-suppressed        list the findings suppressions cover in the text output, with their reasons
+      --verbose                  in the text output, the whole message of each finding: under its first
+                                 sentence, why it matters and what to do
       --explain FILE             print the egress map of each AI service FILE (and the paths) deploy: restricted or not, its
                                  dependencies with their evidence, each allowed host and why it is there, the
                                  missing hosts (with --format json: as JSON); repeatable
@@ -84,6 +86,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       options: {
         format: { type: 'string', short: 'f', default: 'text' },
         'report-suppressed': { type: 'boolean' },
+        verbose: { type: 'boolean' },
         output: { type: 'string', short: 'o' },
         'fail-on': { type: 'string', default: 'warning' },
         rule: { type: 'string', multiple: true, default: [] },
@@ -178,7 +181,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
       : values.format === 'json' ? toJson(audit.results, problems, summary, audit.inventory)
       : values.format === 'markdown' ? toMarkdown(audit.inventory, summary, estateMarkdown(audit.results, (loc) => locText(loc, cwd)))
       : values.format === 'html' ? toHtml(audit.inventory, summary, { generated: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), version, sections: [estateHtml(audit.results, (loc) => locText(loc, cwd))].filter((x) => x !== undefined) })
-      : toText(audit.results, problems, summary, cwd, { notes, color: !values.output && color.out, suppressed: !!values['report-suppressed'] });
+      : toText(audit.results, problems, summary, cwd, { notes, color: !values.output && color.out, suppressed: !!values['report-suppressed'], verbose: !!values.verbose });
     if (values.output) {
       fs.writeFileSync(path.resolve(cwd, values.output), report);
       if (values.format !== 'text') err(toText([], [], summary, cwd, { color: color.err }).trimStart());

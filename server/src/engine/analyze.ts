@@ -1,6 +1,6 @@
 // The engine's entry point: one file in, findings out. Used by the language server and the CLI.
 
-import { rules as registry, PLACEHOLDER_REASON, defaultOptions, formatMessage, subjectTypes, type Level, type MessageData, type OptionValues, type Rule, type WrittenSuppression } from '../../../rules';
+import { rules as registry, PLACEHOLDER_REASON, defaultOptions, formatMessage, formatMessageParts, subjectTypes, type Level, type MessageData, type OptionValues, type Rule, type WrittenSuppression } from '../../../rules';
 import { keepShapes } from './shapes';
 import { loadArm } from './arm/load';
 import { loadBicep, loadBicepParam } from './bicep/load';
@@ -28,6 +28,10 @@ export interface Finding {
   readonly data: MessageData;
   /** The message as shown: the rule's message and the parameter files it holds under (see also `fullMessage`). */
   readonly message: string;
+  /** The first sentence of the rule's message, filled in: what is wrong, naming the resource (see `shortMessage`). */
+  readonly summary: string;
+  /** The rest of the rule's message (why, and what to do), '' when it has one sentence. */
+  readonly detail: string;
   /** The rule's message alone, filled in. */
   readonly messageText: string;
   /** The parameter files under which the finding holds (file names), when the template was evaluated with some. */
@@ -54,6 +58,11 @@ export interface Finding {
 /** The message with the generated-file note, for reporters that show each finding on its own (editor, SARIF). */
 export function fullMessage(finding: Finding): string {
   return finding.generatedFrom ? `${finding.message} ${finding.generatedFrom.note}` : finding.message;
+}
+
+/** The message as a list shows it (the CLI's text rows): its first sentence, and the parameter files. */
+export function shortMessage(finding: Finding): string {
+  return displayMessage(finding.summary, finding.parameterFiles);
 }
 
 /** What each problem code means, for SARIF rule descriptors and docs/limits.md. */
@@ -266,15 +275,18 @@ function withSuppression(f: Finding, suppression: Suppression | undefined): Find
   return suppression ? copyFinding(f, { suppression }) : f;
 }
 
-/** Once per export: which rules did not run on deployed accounts, and why. */
+/**
+ * Once per export: which rules did not run on deployed accounts, and why. Its first sentence (no data but a count)
+ * is what the text output shows, the rest with --verbose.
+ */
 function deployedNote(skipped: readonly Rule[]): string {
   const names = (needs: string) => skipped.filter((r) => r.needs?.includes(needs as never)).map((r) => r.id);
-  const parts: string[] = [];
+  const parts = [`${skipped.length} rule${skipped.length === 1 ? '' : 's'} did not run on the deployed accounts of this file.`];
   const api = names('api-version');
   const related = names('related-resources');
-  if (api.length) parts.push(`${api.join(', ')} ${api.length === 1 ? 'does' : 'do'} not apply (an export shows an account's settings, not the API version it was deployed with)`);
-  if (related.length) parts.push(`${related.join(', ')} ${related.length === 1 ? 'needs' : 'need'} the template that deploys the accounts (what they depend on, their private endpoints and diagnostic settings are other resources of the deployment): audit the templates for ${related.length === 1 ? 'it' : 'them'}`);
-  return `Deployed accounts: ${parts.join('; ')}.`;
+  if (api.length) parts.push(`${api.join(', ')} ${api.length === 1 ? 'does' : 'do'} not apply: an export shows an account's settings, not the API version it was deployed with.`);
+  if (related.length) parts.push(`${related.join(', ')} ${related.length === 1 ? 'needs' : 'need'} the template that deploys the accounts (what they depend on, their private endpoints and diagnostic settings are other resources of the deployment): audit the templates for ${related.length === 1 ? 'it' : 'them'}.`);
+  return parts.join(' ');
 }
 
 /**
@@ -292,7 +304,7 @@ function limitProblems(file: SourceFile, hits: readonly LimitHit[], limitsBefore
   if (evaluationLimitCount() !== limitsBefore) {
     out.set('size-limit|evaluation', {
       code: 'size-limit', severity: 'error', start: 0, end: 0,
-      message: 'evaluation stopped at a size or step limit (values that double, e.g. concat(a, a) through variables): the values it affects cannot be verified',
+      message: 'evaluation stopped at a size or step limit: the values it affects cannot be verified',
     });
   }
   return [...out.values()];
@@ -458,6 +470,7 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
   if (template === undefined) throw new Error(`rule '${rule.id}' reported unknown message id '${report.messageId}'`);
   const data = report.data ?? {};
   const messageText = formatMessage(template, data);
+  const { summary, detail } = formatMessageParts(template, data);
   const context = resource.context;
   const parameterFiles = context.parameterFile ? [context.parameterFile] : undefined;
   const written = isNode(report.at) ? writtenAt(report.at) : undefined;
@@ -488,6 +501,8 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     data,
     messageText,
     message: displayMessage(messageText, parameterFiles),
+    summary,
+    detail,
     ...(parameterFiles ? { parameterFiles } : {}),
     loc,
     resource: resource.name,
@@ -525,7 +540,7 @@ function checkSuppressions(loaded: Loaded, enabled: readonly EnabledRule[], extr
       const messageText = formatMessage(template, data);
       const resource = written.find((s) => s.loc.start === loc.start && s.loc.end === loc.end)?.resource ?? '';
       findings.push({
-        ruleId: rule.id, level: report.advisory ? 'info' : level, messageId: report.messageId, data, messageText, message: messageText,
+        ruleId: rule.id, level: report.advisory ? 'info' : level, messageId: report.messageId, data, messageText, message: messageText, ...formatMessageParts(template, data),
         loc, resource, related: [], fixes: [], fixable: false,
       });
     }

@@ -188,7 +188,7 @@ function shown(v: Value): string | undefined {
 function instanceFinding(f: Finding, parameterFile: ParameterFile | undefined): InstanceFinding {
   const at = f.site && parameterFile?.uri && f.site.file.uri === parameterFile.uri && f.site.file.kind === 'bicepparam' ? f.site : f.loc;
   return {
-    ruleId: f.ruleId, level: f.level, message: f.messageText, ...place(at),
+    ruleId: f.ruleId, level: f.level, message: f.messageText, summary: f.summary, ...place(at),
     ...(f.suppression ? { suppression: f.suppression } : {}),
   };
 }

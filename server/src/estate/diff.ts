@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import type { Level } from '../../../rules';
-import type { Finding } from '../engine/analyze';
+import { shortMessage, type Finding } from '../engine/analyze';
 import type { Loc } from '../engine/model';
 import { positionAt } from '../engine/text';
 import type { FileProblem } from '../workspace/files';
@@ -178,14 +178,15 @@ export function reviewText(r: Review, sides: Sides): string {
   for (const c of r.changes) {
     out.push('', `${c.status.padEnd(8)} '${c.name}'${c.kind ? ` (${c.kind})` : ''}  ${where(c.loc, sides.cwd)}  owner: ${ownerText(c)}`);
     for (const d of details(c)) out.push(`  ${d}`);
-    for (const f of c.newFindings) out.push(`  new ${f.level}: ${f.message} (${f.ruleId})`);
-    for (const f of c.fixedFindings) out.push(`  fixed ${f.level}: ${f.message} (${f.ruleId})`);
+    // Each finding's first sentence, as the text report shows it; the Markdown and JSON carry the whole message.
+    for (const f of c.newFindings) out.push(`  new ${f.level}: ${shortMessage(f)} (${f.ruleId})`);
+    for (const f of c.fixedFindings) out.push(`  fixed ${f.level}: ${shortMessage(f)} (${f.ruleId})`);
   }
   const attributed = new Set(r.changes.flatMap((c) => [...c.newFindings, ...c.fixedFindings]));
   const others = [...r.newFindings.filter((f) => !attributed.has(f)).map((f) => ['new', f] as const), ...r.fixedFindings.filter((f) => !attributed.has(f)).map((f) => ['fixed', f] as const)];
   if (others.length) {
     out.push('', 'Other findings:');
-    for (const [kind, f] of others) out.push(`  ${where(f.loc, sides.cwd)}  ${kind} ${f.level}: ${f.message} (${f.ruleId})`);
+    for (const [kind, f] of others) out.push(`  ${where(f.loc, sides.cwd)}  ${kind} ${f.level}: ${shortMessage(f)} (${f.ruleId})`);
   }
   if (r.problems.length) {
     out.push('', 'Could not be checked completely:');

@@ -1,13 +1,13 @@
 // Findings as LSP diagnostics (each carrying its finding's key and document version), and the diagnostic shown
 // when an analysis throws.
 
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import { docsUrl } from '../../../rules';
 import { fullMessage, type AnalysisResult, type Finding } from '../engine/analyze';
 import { rangeOf } from '../engine/text';
+import { RULE_DOCS_DIR } from '../report/ruleDocs';
 import type { DiagnosticData } from '../../../shared/protocol';
 
 export const SOURCE = 'ai-egress-guard';
@@ -29,18 +29,9 @@ export function keyFindings(findings: readonly Finding[]): Map<string, Finding> 
   return byKey;
 }
 
-/** The rules' pages shipped with the server: the .vsix has docs/ beside dist/ (tests run from out/, further down). */
-const RULE_DOCS = (() => {
-  for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'docs', 'rules');
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  return undefined;
-})();
-
 /** A rule's page as a local file (works offline; our client opens it in the Markdown preview), else its web page. */
 export function ruleDocsHref(ruleId: string): string {
-  return RULE_DOCS ? pathToFileURL(path.join(RULE_DOCS, `${ruleId}.md`)).href : docsUrl(ruleId);
+  return RULE_DOCS_DIR ? pathToFileURL(path.join(RULE_DOCS_DIR, `${ruleId}.md`)).href : docsUrl(ruleId);
 }
 
 export function toDiagnostic(finding: Finding, data: DiagnosticData): Diagnostic {

@@ -60,10 +60,5 @@ export function toMarkdown(inventory: Inventory, summary: AuditSummary, sections
 function wrong(i: DeployedInstance): string {
   const shown = i.findings.filter((f) => !f.suppression && f.level !== 'info');
   if (!shown.length) return i.restricted === 'unknown' ? 'restrictOutboundNetworkAccess is only known at deployment' : '';
-  return shown.map((f) => `${escapeMarkdown(firstSentence(f.message))} \\(${escapeMarkdown(f.ruleId)}, ${escapeMarkdown(`${f.file}:${f.line}`)}\\)`).join('<br>');
-}
-
-export function firstSentence(message: string): string {
-  const end = message.search(/\.\s/);
-  return end > 0 ? message.slice(0, end + 1) : message;
+  return shown.map((f) => `${escapeMarkdown(f.summary)} \\(${escapeMarkdown(f.ruleId)}, ${escapeMarkdown(`${f.file}:${f.line}`)}\\)`).join('<br>');
 }

@@ -1,7 +1,7 @@
 // SARIF 2.1.0 output for code-scanning dashboards.
 
 import * as path from 'node:path';
-import { rules, ruleById, docsUrl, MESSAGE_PLACEHOLDER, type Level } from '../../../rules';
+import { rules, ruleById, docsPageUrl, docsUrl, MESSAGE_PLACEHOLDER, REPOSITORY_URL, type Level } from '../../../rules';
 import { fullMessage, PROBLEM_DESCRIPTIONS, type AnalysisResult, type Finding, type ProblemCode } from '../engine/analyze';
 import type { FileProblem } from '../workspace/files';
 import { editsWithText } from '../engine/edits';
@@ -10,6 +10,7 @@ import { positionAt } from '../engine/text';
 import { uriToPath } from '../workspace/node-host';
 import type { Inventory } from '../../../shared/inventory';
 import { estateJson } from '../estate/estate';
+import { ruleHelp } from './ruleDocs';
 
 const SARIF_LEVEL: Record<Level, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 
@@ -143,7 +144,7 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
     name: code.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()),
     shortDescription: { text: PROBLEM_DESCRIPTIONS[code] },
     fullDescription: { text: PROBLEM_DESCRIPTIONS[code] },
-    helpUri: docsUrl('').replace(/rules\/\.md$/, 'limits.md'),
+    helpUri: docsPageUrl('limits.md'),
     defaultConfiguration: { level: code === 'binary-file' || code === 'file-too-large' ? 'warning' : 'error' },
   });
   return {
@@ -155,13 +156,15 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
           name: 'ai-egress-guard',
           fullName: 'Azure AI Egress Guard',
           version: options.version,
-          informationUri: docsUrl('').replace(/docs\/rules\/\.md$/, ''),
+          informationUri: REPOSITORY_URL,
           rules: rules.map((r): object => ({
             id: r.id,
             name: r.id.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase()),
             shortDescription: { text: r.description },
             fullDescription: { text: r.description },
             helpUri: docsUrl(r.id),
+            // What the rule's shipped page says, so a code-scanning alert explains itself without following a link.
+            ...(ruleHelp(r.id) ? { help: ruleHelp(r.id) } : {}),
             defaultConfiguration: { level: SARIF_LEVEL[r.defaultLevel] },
             messageStrings: Object.fromEntries(Object.entries<string>(r.messages).map(([id, template]) => [id, { text: sarifMessageString(template).text }])),
           })).concat(codes.map(problemDescriptor)),

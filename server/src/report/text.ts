@@ -3,7 +3,8 @@
 
 import * as path from 'node:path';
 import * as util from 'node:util';
-import type { AnalysisResult, Finding } from '../engine/analyze';
+import { messageParts } from '../../../rules';
+import { shortMessage, type AnalysisResult, type Finding } from '../engine/analyze';
 import { positionAt } from '../engine/text';
 import type { AuditSummary } from '../workspace/audit';
 import { summaryText } from '../workspace/audit';
@@ -19,6 +20,8 @@ export interface TextOptions {
   readonly notes?: readonly string[];
   /** List the suppressed findings too (`--report-suppressed`), marked with their reasons; they are not counted as problems. */
   readonly suppressed?: boolean;
+  /** Under each finding's first sentence, the rest of its message: why, and what to do (`--verbose`). */
+  readonly verbose?: boolean;
 }
 
 type Style = Parameters<typeof util.styleText>[0];
@@ -31,7 +34,12 @@ export function useColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = p
   return !!stream.isTTY && env.TERM !== 'dumb';
 }
 
-interface Row { readonly line: number; readonly column: number; readonly level: 'error' | 'warning' | 'info'; readonly message: string; readonly id: string; readonly suppressed?: boolean }
+interface Row {
+  readonly line: number; readonly column: number; readonly level: 'error' | 'warning' | 'info'; readonly message: string; readonly id: string;
+  readonly suppressed?: boolean;
+  /** The rest of a finding's message, shown with --verbose. */
+  readonly detail?: string;
+}
 
 export function toText(results: readonly AnalysisResult[], problems: readonly FileProblem[], summary: AuditSummary, cwd: string, options: TextOptions = {}): string {
   const paint = (style: Style, s: string) => (options.color && typeof util.styleText === 'function' ? styleText(style, s) : s);
@@ -44,13 +52,13 @@ export function toText(results: readonly AnalysisResult[], problems: readonly Fi
   };
   let fixable = 0;
   for (const result of results) {
-    // Notes of a file (rules that could not run on it) are shown once, under its path.
-    if (result.notes?.length) group(uriToPath(result.file.uri) ?? result.file.uri).notes.push(...result.notes);
+    // Notes of a file (rules that could not run on it) are shown once, under its path: their first sentence.
+    if (result.notes?.length) group(uriToPath(result.file.uri) ?? result.file.uri).notes.push(...result.notes.map((n) => (options.verbose ? n : messageParts(n).summary)));
     for (const f of result.findings) {
       const pos = positionAt(f.loc.file.text, f.loc.start);
       const g = group(uriToPath(f.loc.file.uri) ?? f.loc.file.uri);
       g.note ??= f.generatedFrom?.note;
-      g.rows.push({ line: pos.line + 1, column: pos.character + 1, level: f.level, message: f.message, id: f.ruleId });
+      g.rows.push({ line: pos.line + 1, column: pos.character + 1, level: f.level, message: shortMessage(f), id: f.ruleId, detail: f.detail });
       if (f.fixable) fixable++;
     }
   }
@@ -59,7 +67,7 @@ export function toText(results: readonly AnalysisResult[], problems: readonly Fi
       for (const f of result.suppressed ?? []) {
         const pos = positionAt(f.loc.file.text, f.loc.start);
         const why = f.suppression?.justification ? `: ${f.suppression.justification}` : ' (no reason given)';
-        group(uriToPath(f.loc.file.uri) ?? f.loc.file.uri).rows.push({ line: pos.line + 1, column: pos.character + 1, level: f.level, message: `${f.message} [suppressed${why}]`, id: f.ruleId, suppressed: true });
+        group(uriToPath(f.loc.file.uri) ?? f.loc.file.uri).rows.push({ line: pos.line + 1, column: pos.character + 1, level: f.level, message: `${shortMessage(f)} [suppressed${why}]`, id: f.ruleId, suppressed: true, detail: f.detail });
       }
     }
   }
@@ -79,6 +87,8 @@ export function toText(results: readonly AnalysisResult[], problems: readonly Fi
     rows.forEach((r, i) => {
       const [pos, level, message] = cells[i];
       out.push(`  ${paint('dim', pos.padEnd(widths[0]))}  ${paint(r.suppressed ? 'dim' : LEVEL_STYLE[r.level], level.padEnd(widths[1]))}  ${message.padEnd(widths[2])}  ${paint('dim', r.id)}`);
+      // The explanation on the next line, under the message column.
+      if (options.verbose && r.detail) out.push(`${' '.repeat(widths[0] + widths[1] + 6)}${r.detail}`);
     });
   }
   if (options.notes?.length) out.push('', ...options.notes.map((n) => `note: ${n}`));
@@ -115,6 +125,8 @@ export function toJson(results: readonly AnalysisResult[], problems: readonly Fi
       ruleId: f.ruleId,
       resource: f.resource,
       message: f.message,
+      // The first sentence alone, as the text output shows it.
+      summary: shortMessage(f),
       messageId: f.messageId,
       data: f.data,
       ...(f.parameterFiles ? { parameterFiles: f.parameterFiles } : {}),

@@ -50,7 +50,7 @@ export function loadArm(file: SourceFile, options: AnalyzeOptions, onLimit?: Lim
 
 /** A parameter file named by the config's `parameterFiles` or `--parameters` that cannot be used. */
 export function namedParameterFileMessage(uri: string): string {
-  return `parameter file '${decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1))}' (named by the config file or --parameters) cannot be read or is not a parameter file: not evaluated with it`;
+  return `parameter file '${decodeURIComponent(uri.slice(uri.lastIndexOf('/') + 1))}' is unreadable or not a parameter file: not evaluated with it`;
 }
 
 /** A parameter file of the template that is not valid JSON: not used, and said so. */
