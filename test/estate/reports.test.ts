@@ -324,7 +324,7 @@ test('diff --format html: the review of the Markdown as one page, values escaped
 </tbody>
 </table>
 <h2>New findings</h2>
-<ul class="findings"><li data-level="error"><b>error</b> valid-allowed-fqdns at <a href="#" class="place" data-file="ai.json" data-line="12" data-column="82">ai.json:12</a>: AI service &#39;chat&#39; has allowed FQDN &#39;&lt;evil&gt;.example.com&#39;, which is not a host name: its label &#39;&lt;evil&gt;&#39; has characters a host name cannot contain.</li></ul>
+<ul class="findings"><li data-level="error"><b>error</b> valid-allowed-fqdns at <a href="#" class="place" data-file="ai.json" data-line="12" data-column="82">ai.json:12</a>: AI service &#39;chat&#39; has an allowed FQDN that is not a host name. &#39;&lt;evil&gt;.example.com&#39;: its label &#39;&lt;evil&gt;&#39; has characters a host name cannot contain.</li></ul>
 <p><b>Approval needed from:</b> team-a, team-b</p>
 `);
   assert.ok(r.stdout.includes(`content="${escapeHtml(CSP)}"`));
