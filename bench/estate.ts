@@ -12,7 +12,7 @@ import { mergeSettings } from '../server/src/engine/config';
 import { auditFiles } from '../server/src/workspace/audit';
 import { nodeFileHost } from '../server/src/workspace/node-host';
 import { estateSummary } from '../server/src/estate/estate';
-import { treeAt } from '../server/src/cli/diff';
+import { treeAt } from '../server/src/estate/review';
 import { walk } from '../server/src/cli/history';
 import { historyOf } from '../server/src/estate/history';
 import { SnapshotAuditor } from '../server/src/workspace/snapshot';

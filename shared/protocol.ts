@@ -2,7 +2,7 @@
 // the data our diagnostics carry. The one module the client and the server both import.
 
 import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
-import type { Inventory } from './inventory';
+import type { Inventory, Place } from './inventory';
 
 export type {
   CallStep, DeployedInstance, DiagnosticLogs, DiagnosticSetting, EntryPoint, InstanceFinding, InstanceNetwork, Inventory, InventorySummary, ManagedNetworkState,
@@ -114,6 +114,52 @@ export interface PolicyResponse {
 }
 
 export const PolicyRequest = new RequestType<PolicyParams, PolicyResponse, void>('aiEgressGuard/generatePolicy');
+
+/** "Review Changes Against…": the refs to offer for a workspace folder's repository. */
+export interface GitRefsParams { readonly folder: string }
+
+/** A branch, remote-tracking branch, tag or recent commit, as `git` names it. */
+export interface GitRef {
+  readonly name: string;
+  readonly kind: 'branch' | 'remote' | 'tag' | 'commit';
+  readonly commit: string;
+  /** Committer (or tagger) date, seconds since the epoch. */
+  readonly time: number;
+  readonly subject: string;
+}
+
+/** Branches and tags, the most recent first, then the latest commits of HEAD; or why there are none. */
+export type GitRefsResponse = { readonly refs: readonly GitRef[] } | { readonly error: string };
+
+export const GitRefsRequest = new RequestType<GitRefsParams, GitRefsResponse, void>('aiEgressGuard/gitRefs');
+
+export interface ReviewParams {
+  /** The workspace folder: its files are reviewed, and places are relative to it. */
+  readonly folder: string;
+  /** The base: a branch, tag, commit or expression (`HEAD~2`). */
+  readonly base: string;
+}
+
+/** The review of `ai-egress-guard diff <base>` for the folder: the working tree (on disk) against the base. */
+export interface ReviewResult {
+  /** How the sides are named: `main (1a2b3c4)`, `working tree`. */
+  readonly base: string;
+  readonly head: string;
+  /** The review as HTML, every value escaped (what `diff --format html` shows in its page). */
+  readonly html: string;
+  /** The review as `diff --format markdown` writes it, for a pull request comment. */
+  readonly markdown: string;
+  /** The places the review links to (in the working tree, relative to the folder): the only ones the view opens. */
+  readonly places: readonly Place[];
+  readonly changes: number;
+  readonly hostsAdded: number;
+  readonly newFindings: number;
+}
+
+/** The review, or why it could not run (not a git repository, a ref naming no commit, git missing). */
+export type ReviewResponse = ReviewResult | { readonly error: string };
+
+export const ReviewRequest = new RequestType<ReviewParams, ReviewResponse, void>('aiEgressGuard/review');
 
 /** What the client sends at start (`initializationOptions`), beside the settings. */
 export interface InitializationOptions {

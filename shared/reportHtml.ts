@@ -20,6 +20,36 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+export interface DocumentParts {
+  /** The Content-Security-Policy (a string is escaped as an attribute value; `Html` is written as it is). */
+  readonly csp: string | Html;
+  readonly title: string;
+  readonly style: string;
+  readonly body: Html;
+  readonly script?: string;
+  /** The nonce the policy allows the style and script by, when it allows them so (else by hash). */
+  readonly nonce?: string;
+}
+
+/** A page of ours: its policy, title, one style and at most one script (the report view's, and the CLI's pages). */
+export function htmlDocument(p: DocumentParts): Html {
+  const nonce = p.nonce === undefined ? '' : html` nonce="${p.nonce}"`;
+  return html`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${p.csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${p.title}</title>
+<style${nonce}>${new Html(p.style)}</style>
+</head>
+<body>
+${p.body}${p.script === undefined ? '' : html`<script${nonce}>${new Html(p.script)}</script>
+`}</body>
+</html>
+`;
+}
+
 /** A template whose interpolations are escaped unless they are `Html`; arrays are joined; null, undefined and false are nothing. */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0];
@@ -60,10 +90,13 @@ for (const s of selects) s.addEventListener('change', apply);
 /** How places are shown: a link the report view opens, or text. */
 type At = (p: Place, text?: string) => Html;
 
+/** A link to a place (the report view opens the file there). */
+export function placeLink(p: Place, text: string | Html = placeText(p)): Html {
+  return html`<a href="#" class="place" data-file="${p.file}" data-line="${p.line}" data-column="${p.column}">${text}</a>`;
+}
+
 function placeRenderer(links: boolean | undefined): At {
-  return links
-    ? (p, text = placeText(p)) => html`<a href="#" class="place" data-file="${p.file}" data-line="${p.line}" data-column="${p.column}">${text}</a>`
-    : (p, text = placeText(p)) => html`${text}`;
+  return links ? placeLink : (p, text = placeText(p)) => html`${text}`;
 }
 
 /** The body of the report: title, KPI line and tiles, charts, what to change, the instances, the findings by rule. */

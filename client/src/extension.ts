@@ -10,6 +10,7 @@ import {
 } from '../../shared/protocol';
 import { InventoryState } from './inventoryState';
 import { ReportView } from './reportView';
+import { registerReview } from './review';
 import { ServicesTree } from './servicesTree';
 
 const LANGUAGES = ['json', 'jsonc', 'arm-template', 'bicep', 'bicep-params'];
@@ -36,6 +37,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
     return client.sendRequest(ReportRequest, params);
   });
   const services = ServicesTree.register(context, inventory);
+  registerReview(context, () => client, report);
   context.subscriptions.push(
     log,
     status,

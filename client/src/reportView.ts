@@ -2,13 +2,14 @@
 // the same as the CLI's `--format html`, every value from a template escaped) under a strict Content-Security-Policy:
 // nothing but its own style and script (by nonce), no remote content, no local resources. A click on an instance or
 // finding posts its place; the extension opens the file there, if the place is one of the inventory's.
-// Also "Export Report…": the HTML or Markdown report the CLI writes (made by the language server), or the inventory as JSON.
+// Also "Export Report…": the HTML or Markdown report the CLI writes (made by the language server), or the inventory
+// as JSON; and the change review of "Review Changes Against…" (review.ts) in a panel of the same page.
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Place } from '../../shared/inventory';
-import type { ReportParams } from '../../shared/protocol';
-import { FILTER_SCRIPT, Html, html, reportBody } from '../../shared/reportHtml';
+import type { ReportParams, ReviewResult } from '../../shared/protocol';
+import { FILTER_SCRIPT, Html, html, htmlDocument, reportBody } from '../../shared/reportHtml';
 import type { InventoryState } from './inventoryState';
 
 /** Asks the language server for the report of an audit (ReportRequest). */
@@ -52,6 +53,13 @@ ${FILTER_SCRIPT}`;
 /** What the webview may post: a place to open. */
 interface OpenMessage { readonly type: 'open'; readonly file: string; readonly line: number; readonly column: number }
 
+/** A page around a body: only its own style and script run (by nonce), nothing remote, no local resources. */
+function page(title: string, body: Html): string {
+  const nonce = randomBytes(16).toString('base64');
+  const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; form-action 'none'`;
+  return htmlDocument({ csp: new Html(csp), title, style: STYLE, body: html`${body}\n`, script: SCRIPT, nonce }).text;
+}
+
 function isOpenMessage(m: unknown): m is OpenMessage {
   const o = m as Partial<OpenMessage> | null;
   return !!o && o.type === 'open' && typeof o.file === 'string' && Number.isInteger(o.line) && Number.isInteger(o.column);
@@ -59,7 +67,9 @@ function isOpenMessage(m: unknown): m is OpenMessage {
 
 export class ReportView implements vscode.Disposable {
   static readonly viewType = 'aiEgressGuard.report';
+  static readonly reviewViewType = 'aiEgressGuard.review';
   private panel: vscode.WebviewPanel | undefined;
+  private review: { readonly panel: vscode.WebviewPanel; readonly result: ReviewResult; readonly folder: vscode.Uri } | undefined;
   private readonly listener: vscode.Disposable;
 
   constructor(private readonly state: InventoryState, private readonly report: RenderReport) {
@@ -115,23 +125,37 @@ export class ReportView implements vscode.Disposable {
   private render(): void {
     const inventory = this.state.inventory;
     if (!this.panel || !inventory) return;
-    const nonce = randomBytes(16).toString('base64');
-    const csp = `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; form-action 'none'`;
-    this.panel.webview.html = html`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${new Html(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>AI Egress Guard Report</title>
-<style nonce="${nonce}">${new Html(STYLE)}</style>
-</head>
-<body>
-${reportBody(inventory, { links: true })}
-<script nonce="${nonce}">${new Html(SCRIPT)}</script>
-</body>
-</html>
-`.text;
+    this.panel.webview.html = page('AI Egress Guard Report', reportBody(inventory, { links: true }));
+  }
+
+  /**
+   * Shows a change review ("Review Changes Against…") in its own panel of the same page; a click opens a place
+   * of the review (in the folder's working tree), and no other. Returns the HTML shown.
+   */
+  showReview(review: ReviewResult, folder: vscode.Uri): string {
+    const title = `AI Egress Guard Review: ${review.base} → ${review.head}`;
+    if (!this.review) {
+      const panel = vscode.window.createWebviewPanel(ReportView.reviewViewType, title, vscode.ViewColumn.Active, { enableScripts: true, enableCommandUris: false, localResourceRoots: [] });
+      this.review = { panel, result: review, folder };
+      panel.onDidDispose(() => { this.review = undefined; });
+      panel.webview.onDidReceiveMessage((m) => this.receiveInReview(m));
+    } else {
+      this.review = { ...this.review, result: review, folder };
+      this.review.panel.title = title;
+      this.review.panel.reveal();
+    }
+    // The review's HTML is the server's (estate/diff.ts reviewHtml): every value in it is escaped there.
+    this.review.panel.webview.html = page(title, new Html(review.html));
+    return this.review.panel.webview.html;
+  }
+
+  /** A message from the review panel: opens the place if the review links to it. */
+  async receiveInReview(message: unknown): Promise<vscode.TextEditor | undefined> {
+    if (!isOpenMessage(message) || !this.review) return undefined;
+    const { result, folder } = this.review;
+    if (!result.places.some((p) => p.file === message.file && p.line === message.line && p.column === message.column)) return undefined;
+    const position = new vscode.Position(message.line - 1, message.column - 1);
+    return vscode.window.showTextDocument(vscode.Uri.joinPath(folder, ...message.file.split('/')), { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.Beside, preview: true });
   }
 
   /**
@@ -159,5 +183,6 @@ ${reportBody(inventory, { links: true })}
   dispose(): void {
     this.listener.dispose();
     this.panel?.dispose();
+    this.review?.panel.dispose();
   }
 }

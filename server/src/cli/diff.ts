@@ -9,10 +9,11 @@ import { parseArgs } from 'node:util';
 import type { Level } from '../../../rules';
 import { validateSettings, type Settings } from '../engine/config';
 import { warmUp } from '../engine/warmup';
-import { review, reviewExitCode, reviewJson, reviewMarkdown, reviewText } from '../estate/diff';
-import { GitError, listTree, readBlobs, repositoryRoot, resolveCommit, workingFiles } from '../workspace/git';
+import { reviewExitCode, reviewHtml, reviewJson, reviewMarkdown, reviewText } from '../estate/diff';
+import { ReviewError, runReview } from '../estate/review';
+import { htmlPage } from '../report/html';
+import { GitError } from '../workspace/git';
 import { bicepModuleCacheUri } from '../workspace/node-host';
-import { auditable, blobTree, SnapshotAuditor, workingTree, type Tree } from '../workspace/snapshot';
 
 export const DIFF_USAGE = `Usage: ai-egress-guard diff <base-ref> [paths...] [options]
 
@@ -22,7 +23,9 @@ added, removed or changed: allow-list hosts added and removed, outbound restrict
 before and after, new and fixed findings, and the owner (tag) who must approve.
 
 Options:
-  -f, --format text|json|markdown  output format (default: text); markdown is ready for a pull request comment
+  -f, --format text|json|markdown|html
+                                   output format (default: text); markdown is ready for a pull request comment,
+                                   html is one self-contained page
   -o, --output FILE                write the review to FILE instead of standard output
       --head REF                   compare with this ref instead of the working tree
       --fail-on error|warning|info|none
@@ -54,7 +57,7 @@ export async function diffMain(argv: string[], out: (s: string) => void, err: (s
   }
   const { values, positionals } = args;
   if (values.help) { out(DIFF_USAGE); return 0; }
-  if (!['text', 'json', 'markdown'].includes(values.format!)) return usage(err, `unknown format '${values.format}' (text, json or markdown)`);
+  if (!['text', 'json', 'markdown', 'html'].includes(values.format!)) return usage(err, `unknown format '${values.format}' (text, json, markdown or html)`);
   const failOn = values['fail-on']!;
   if (!['error', 'warning', 'info', 'none'].includes(failOn)) return usage(err, `--fail-on must be error, warning, info or none, not '${failOn}'`);
   const [baseRef, ...inputs] = positionals;
@@ -63,40 +66,20 @@ export async function diffMain(argv: string[], out: (s: string) => void, err: (s
   if (typeof overrides === 'string') return usage(err, overrides);
 
   try {
-    const root = repositoryRoot(cwd);
-    if (!root) return fatal(err, 'not in a git repository: diff reads the base from git');
-    const base = resolveCommit(root, baseRef);
-    if (!base) return fatal(err, `'${baseRef}' names no commit of this repository`);
-    const head = values.head !== undefined ? resolveCommit(root, values.head) : undefined;
-    if (values.head !== undefined && !head) return fatal(err, `'${values.head}' names no commit of this repository`);
-    const rel = (abs: string) => path.relative(root, abs).split(path.sep).join('/');
-    const paths = inputs.map((i) => rel(path.resolve(cwd, i)));
-    if (paths.some((p) => p.startsWith('..'))) return usage(err, 'paths must be inside the repository');
     warmUp();
-    const auditor = new SnapshotAuditor({ root, overrides, paths, exclude: values.exclude, moduleCacheUri: bicepModuleCacheUri() });
-    const baseSnapshot = auditor.audit(treeAt(root, base));
-    // The working tree as git sees it (ignored files left out, deleted ones gone), as the base is a commit.
-    const headTree = head ? treeAt(root, head)
-      : workingTree([...new Set(workingFiles(root))].filter((p) => fs.existsSync(path.join(root, ...p.split('/')))), root);
-    const headSnapshot = auditor.audit(headTree);
-    const result = review(baseSnapshot, headSnapshot);
-    const sides = { base: `${baseRef} (${base.slice(0, 7)})`, head: head ? `${values.head} (${head.slice(0, 7)})` : 'working tree', cwd };
-    const report = values.format === 'json' ? reviewJson(result, sides) : values.format === 'markdown' ? reviewMarkdown(result, sides) : reviewText(result, sides);
+    const run = runReview(cwd, { base: baseRef, head: values.head, paths: inputs, exclude: values.exclude, overrides, moduleCacheUri: bicepModuleCacheUri() });
+    const sides = { base: run.base, head: run.head, cwd };
+    const report = values.format === 'json' ? reviewJson(run.review, sides) : values.format === 'markdown' ? reviewMarkdown(run.review, sides)
+      : values.format === 'html' ? htmlPage('AI Egress Guard review', reviewHtml(run.review, sides)) : reviewText(run.review, sides);
     if (values.output) fs.writeFileSync(path.resolve(cwd, values.output), report);
     else out(report);
-    return reviewExitCode(result, failOn as Level | 'none', !!values['fail-on-new-hosts']);
+    return reviewExitCode(run.review, failOn as Level | 'none', !!values['fail-on-new-hosts']);
   } catch (error) {
+    if (error instanceof ReviewError) return error.usage ? usage(err, error.message) : fatal(err, error.message);
     if (error instanceof GitError) return fatal(err, error.message);
     err(`ai-egress-guard: internal error: ${(error as Error).stack ?? error}\n`);
     return 2;
   }
-}
-
-/** A commit's files, with the contents of those the audit may read fetched in one batch. */
-export function treeAt(root: string, commit: string): Tree {
-  const ids = listTree(root, commit);
-  const blobs = readBlobs(root, [...ids].filter(([p]) => auditable(p)).map(([, id]) => id));
-  return blobTree(ids, blobs, (id) => readBlobs(root, [id]).get(id));
 }
 
 /** `--rule` and `--cloud` as settings, or what is wrong with them. */

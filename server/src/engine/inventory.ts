@@ -120,24 +120,31 @@ export function runInventory(input: RunInput): RunInventory {
 
 /** What is the same for every instance of an account declaration in a run. */
 function describe(account: AiResource, graph: DeploymentGraph, ownerTagNames: readonly string[], parameterFile: ParameterFile | undefined, findings: readonly Finding[]): Omit<DeployedInstance, 'id' | 'chain' | 'entryPoint' | 'parameterFile'> {
+  const named = shown(graph.fullName(account));
+  return {
+    name: named ?? account.name,
+    ...(account.symbolicName ? { symbolicName: account.symbolicName } : {}),
+    ...accountSettings(account, ownerTagNames),
+    declaration: place(account.typeLoc),
+    ...(account.condition && account.condition.value !== true ? { conditional: true } : {}),
+    network: accountNetwork(account, graph, place),
+    findings: findings.map((f) => instanceFinding(f, parameterFile)),
+  };
+}
+
+/** An account's egress settings as evaluated, as the inventory shows them; the account records (records.ts) hold the same. */
+export function accountSettings(account: AiResource, ownerTagNames: readonly string[]): Pick<DeployedInstance, 'kind' | 'restricted' | 'allowedFqdns' | 'publicNetworkAccess' | 'owner'> {
   const properties = account.properties;
   const kind = account.kind?.value;
   const allowList = properties?.member('allowedFqdnList');
   const publicAccess = properties?.member('publicNetworkAccess')?.value;
   const owner = ownerOf(account.tags, ownerTagNames);
-  const named = shown(graph.fullName(account));
   return {
-    name: named ?? account.name,
-    ...(account.symbolicName ? { symbolicName: account.symbolicName } : {}),
     ...(kind === undefined || kind === null ? {} : { kind: typeof kind === 'string' ? kind : 'unknown' }),
     restricted: restrictionOf(account),
     ...(allowList && allowList.value !== null ? { allowedFqdns: allowedFqdns(allowList) } : {}),
     ...(publicAccess === undefined || publicAccess === null ? {} : { publicNetworkAccess: typeof publicAccess === 'string' ? publicAccess : 'unknown' }),
     ...(owner !== undefined ? { owner } : {}),
-    declaration: place(account.typeLoc),
-    ...(account.condition && account.condition.value !== true ? { conditional: true } : {}),
-    network: accountNetwork(account, graph, place),
-    findings: findings.map((f) => instanceFinding(f, parameterFile)),
   };
 }
 

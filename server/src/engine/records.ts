@@ -1,11 +1,9 @@
-// One record per AI account an analysis saw: its evaluated egress settings and where it comes from, keyed
-// as deployed instances are (entry point + call chain + symbolic name). Reports, `diff`, `history`, drift
-// and the estate KPIs read these instead of the graph, so results can be cached and compared across commits.
+// One record per AI account an analysis saw: its evaluated egress settings (as the inventory describes them,
+// inventory.ts) and where it comes from. Drift and the estate KPIs of deployed accounts read these instead of the
+// graph, so results can be cached and compared.
 
-import { entryDisplay } from '../../../rules/support/fqdn';
-import { isObject, isUnknown, type Value } from './expressions/value';
 import type { AccountSettings, AiResource, DeployedIdentity } from './model';
-import { restrictionOf } from './inventory';
+import { accountSettings } from './inventory';
 
 export interface AccountRecord extends AccountSettings {
   /** The file whose analysis saw the account (its entry point): for a module's account, the caller. */
@@ -19,39 +17,19 @@ export interface AccountRecord extends AccountSettings {
   readonly deployed?: DeployedIdentity;
 }
 
-/** The stable key of an instance: entry point, call chain and symbolic name (and the parameter file's run). */
-export function instanceKey(r: Pick<AccountRecord, 'entry' | 'chain' | 'symbol' | 'parameterFile'>): string {
-  return [r.entry, ...r.chain, r.symbol, r.parameterFile ?? ''].join('\u0000');
-}
-
-function text(v: Value | undefined): string | 'unknown' | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (isUnknown(v)) return 'unknown';
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-/** The settings of an account as evaluated; `ownerTagNames` as require-owner-tag's option. */
+/** The settings of an account as evaluated (those the inventory shows, and `networkAcls.defaultAction`); `ownerTagNames` as require-owner-tag's option. */
 export function settingsOf(resource: AiResource, ownerTagNames: readonly string[]): AccountSettings {
-  const properties = resource.properties;
-  const list = properties?.member('allowedFqdnList');
-  const items = list?.items();
-  const allowedFqdns = !list || list.value === null ? undefined
-    : items ? items.map((item) => entryDisplay(item.value) ?? '(unknown entry)') : 'unknown';
-  const tags = resource.tags?.value;
-  const names = ownerTagNames.map((n) => n.toLowerCase());
-  const ownerKey = isObject(tags) ? Object.keys(tags).find((k) => names.includes(k.toLowerCase())) : undefined;
-  const owner = isUnknown(tags) ? 'unknown' : ownerKey !== undefined && isObject(tags) ? text(tags[ownerKey]) : undefined;
-  const kind = resource.kind?.value;
-  const name = resource.nameNode?.value;
+  const shown = accountSettings(resource, ownerTagNames);
+  const defaultAction = resource.properties?.member('networkAcls')?.member('defaultAction')?.value;
   return {
     name: resource.name,
-    nameKnown: typeof name === 'string',
-    ...(typeof kind === 'string' ? { kind } : {}),
-    restricted: restrictionOf(resource),
-    allowedFqdns,
-    publicNetworkAccess: text(properties?.member('publicNetworkAccess')?.value),
-    defaultAction: text(properties?.member('networkAcls')?.member('defaultAction')?.value),
-    owner: owner === '' ? undefined : owner,
+    nameKnown: typeof resource.nameNode?.value === 'string',
+    ...(shown.kind !== undefined ? { kind: shown.kind } : {}),
+    restricted: shown.restricted,
+    allowedFqdns: shown.allowedFqdns,
+    publicNetworkAccess: shown.publicNetworkAccess,
+    defaultAction: defaultAction === undefined || defaultAction === null ? undefined : typeof defaultAction === 'string' ? defaultAction : 'unknown',
+    owner: shown.owner,
     loc: resource.typeLoc,
     ...(resource.context.parameterFile ? { parameterFile: resource.context.parameterFile } : {}),
   };

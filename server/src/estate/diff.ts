@@ -9,9 +9,12 @@ import { shortMessage, type Finding } from '../engine/analyze';
 import type { Loc } from '../engine/model';
 import { positionAt } from '../engine/text';
 import type { FileProblem } from '../workspace/files';
-import { uriToPath } from '../workspace/node-host';
 import type { Instance, Snapshot } from '../workspace/snapshot';
-import { hostDiff, NO_OWNER } from './estate';
+import type { Place } from '../../../shared/inventory';
+import { html, placeLink, type Html } from '../../../shared/reportHtml';
+import { escapeMarkdown, markdownTable } from '../report/markdown';
+import { uriToPath } from '../workspace/node-host';
+import { hostDiff, locText, NO_OWNER } from './estate';
 
 export interface Change<T> { readonly before: T; readonly after: T }
 
@@ -141,10 +144,7 @@ export interface Sides {
   readonly cwd: string;
 }
 
-function where(loc: Loc, cwd: string): string {
-  const file = uriToPath(loc.file.uri);
-  return `${file ? path.relative(cwd, file).split(path.sep).join('/') : loc.file.uri}:${positionAt(loc.file.text, loc.start).line + 1}`;
-}
+const where = locText;
 
 function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -196,33 +196,88 @@ export function reviewText(r: Review, sides: Sides): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Text from templates, made safe for a Markdown table cell: no markup, HTML or line breaks. */
-export function markdownText(s: string): string {
-  return s.replace(/[\\`*_[\]<>|~&]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '&' ? '&amp;' : `\\${c}`)).replace(/\r?\n/g, ' ');
+/** A place of the review and how it is shown; `place` (relative to `cwd`) when it is in the head, so an editor can open it. */
+interface At { readonly text: string; readonly place?: Place }
+
+interface ReviewItem { readonly level: string; readonly ruleId: string; readonly at: At; readonly message: string }
+
+/** What the Markdown and HTML reviews show, as text not yet escaped. */
+interface ReviewModel {
+  /** `main (1a2b3c4) → working tree`, from the ref names (escaped), then the headline (our words and counts). */
+  readonly sides: string;
+  readonly headline: string;
+  readonly rows: readonly { readonly status: string; readonly name: string; readonly kind: string; readonly owner: string; readonly at: At; readonly what: readonly string[] }[];
+  readonly lists: readonly (readonly [string, readonly ReviewItem[]])[];
+  readonly approvers: readonly string[];
 }
 
-export function reviewMarkdown(r: Review, sides: Sides): string {
-  const out = ['## AI Egress Guard review', '', `${markdownText(sides.base)} → ${markdownText(sides.head)}: ${markdownText(headline(r))}`];
-  if (r.changes.length) {
-    out.push('', '| Change | AI service | Kind | Owner (approves) | Where | What changed |', '| --- | --- | --- | --- | --- | --- |');
-    for (const c of r.changes) {
-      const what = [...details(c), ...c.newFindings.map((f) => `new ${f.level}: ${f.ruleId}`), ...c.fixedFindings.map((f) => `fixed: ${f.ruleId}`)];
-      out.push(`| ${c.status} | ${markdownText(c.name)} | ${markdownText(c.kind ?? '')} | ${markdownText(ownerText(c))} | ${markdownText(where(c.loc, sides.cwd))} | ${what.map(markdownText).join('<br>') || '—'} |`);
-    }
-  }
-  const list = (title: string, findings: readonly Finding[]) => {
-    if (!findings.length) return;
-    out.push('', `### ${title}`, '');
-    for (const f of findings) out.push(`- **${f.level}** ${markdownText(f.ruleId)} at ${markdownText(where(f.loc, sides.cwd))}: ${markdownText(f.message)}`);
+function reviewModel(r: Review, sides: Sides): ReviewModel {
+  const at = (loc: Loc, inHead: boolean): At => {
+    if (!inHead || !uriToPath(loc.file.uri)) return { text: where(loc, sides.cwd) };
+    const p = positionAt(loc.file.text, loc.start);
+    const text = where(loc, sides.cwd);
+    return { text, place: { file: text.slice(0, text.lastIndexOf(':')), line: p.line + 1, column: p.character + 1 } };
   };
-  list('New findings', r.newFindings);
-  list('Fixed findings', r.fixedFindings);
-  if (r.problems.length) {
-    out.push('', '### Could not be checked completely', '');
-    for (const p of r.problems) out.push(`- **${p.severity}** ${markdownText(`${path.relative(sides.cwd, p.path)}${p.line ? `:${p.line}` : ''}`)}: ${markdownText(p.message)} (${p.code})`);
+  const item = (f: Finding, inHead: boolean): ReviewItem => ({ level: f.level, ruleId: f.ruleId, at: at(f.loc, inHead), message: f.message });
+  return {
+    sides: `${sides.base} → ${sides.head}`,
+    headline: headline(r),
+    rows: r.changes.map((c) => ({
+      status: c.status, name: c.name, kind: c.kind ?? '', owner: ownerText(c), at: at(c.loc, c.status !== 'removed'),
+      what: [...details(c), ...c.newFindings.map((f) => `new ${f.level}: ${f.ruleId}`), ...c.fixedFindings.map((f) => `fixed: ${f.ruleId}`)],
+    })),
+    lists: [
+      ['New findings', r.newFindings.map((f) => item(f, true))],
+      ['Fixed findings', r.fixedFindings.map((f) => item(f, false))],
+      ['Could not be checked completely', r.problems.map((p) => ({ level: p.severity, ruleId: p.code, at: { text: `${path.relative(sides.cwd, p.path).split(path.sep).join('/')}${p.line ? `:${p.line}` : ''}` }, message: p.message }))],
+    ],
+    approvers: r.approvers,
+  };
+}
+
+const COLUMNS = ['Change', 'AI service', 'Kind', 'Owner (approves)', 'Where', 'What changed'];
+
+export function reviewMarkdown(r: Review, sides: Sides): string {
+  const m = reviewModel(r, sides);
+  const out = ['## AI Egress Guard review', '', `${escapeMarkdown(m.sides)}: ${m.headline}`];
+  if (m.rows.length) {
+    out.push('', ...markdownTable(COLUMNS, m.rows.map((row) => [row.status, escapeMarkdown(row.name), escapeMarkdown(row.kind), escapeMarkdown(row.owner), escapeMarkdown(row.at.text), row.what.map(escapeMarkdown).join('<br>') || '—'])));
   }
-  if (r.approvers.length) out.push('', `**Approval needed from:** ${r.approvers.map(markdownText).join(', ')}`);
+  for (const [title, items] of m.lists) {
+    if (!items.length) continue;
+    out.push('', `### ${title}`, '');
+    for (const i of items) out.push(`- **${i.level}** ${escapeMarkdown(i.ruleId)} at ${escapeMarkdown(i.at.text)}: ${escapeMarkdown(i.message)}`);
+  }
+  if (m.approvers.length) out.push('', `**Approval needed from:** ${m.approvers.map(escapeMarkdown).join(', ')}`);
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The review as HTML (the body of `diff --format html` and of the editor's review view): the same content as the
+ * Markdown, every value escaped by the one HTML template; places in the head are links the editor opens.
+ */
+export function reviewHtml(r: Review, sides: Sides): Html {
+  const m = reviewModel(r, sides);
+  const at = (a: At) => (a.place ? placeLink(a.place, a.text) : a.text);
+  return html`<h1>AI Egress Guard review</h1>
+<p class="muted">${m.sides}</p>
+<p class="kpi">${m.headline}</p>
+${m.rows.length ? html`<table class="review">
+<thead><tr>${COLUMNS.map((c) => html`<th>${c}</th>`)}</tr></thead>
+<tbody>
+${m.rows.map((row) => html`<tr data-status="${row.status}"><td>${row.status}</td><td>${row.name}</td><td>${row.kind}</td><td>${row.owner}</td><td>${at(row.at)}</td><td>${row.what.length ? html`<ul>${row.what.map((w) => html`<li>${w}</li>`)}</ul>` : '—'}</td></tr>
+`)}</tbody>
+</table>
+` : ''}${m.lists.filter(([, items]) => items.length).map(([title, items]) => html`<h2>${title}</h2>
+<ul class="findings">${items.map((i) => html`<li data-level="${i.level}"><b>${i.level}</b> ${i.ruleId} at ${at(i.at)}: ${i.message}</li>`)}</ul>
+`)}${m.approvers.length ? html`<p><b>Approval needed from:</b> ${m.approvers.join(', ')}</p>
+` : ''}`;
+}
+
+/** The places of the review an editor may open (those in the head). */
+export function reviewPlaces(r: Review, sides: Sides): Place[] {
+  const m = reviewModel(r, sides);
+  return [...m.rows.map((row) => row.at), ...m.lists.flatMap(([, items]) => items.map((i) => i.at))].flatMap((a) => (a.place ? [a.place] : []));
 }
 
 export function reviewJson(r: Review, sides: Sides): string {

@@ -3,10 +3,16 @@
 // set that declares an account of the same (evaluated) name. Drift is a report section, not a rule: it compares
 // two files, and the deployed account's own findings already gate CI.
 
+import * as path from 'node:path';
 import { hostKey } from '../../../rules/support/fqdn';
 import type { AnalysisResult, Finding } from '../engine/analyze';
 import type { AccountRecord } from '../engine/records';
 import type { Loc } from '../engine/model';
+import { positionAt } from '../engine/text';
+import { uriToPath } from '../workspace/node-host';
+import { NO_OWNER } from '../../../shared/inventory';
+import { html, type Html } from '../../../shared/reportHtml';
+import { escapeMarkdown, markdownTable } from '../report/markdown';
 
 export interface DeployedAccount extends AccountRecord {
   readonly deployed: NonNullable<AccountRecord['deployed']>;
@@ -29,7 +35,7 @@ export interface EstateSummary {
   readonly byOwner: Record<string, Tally>;
 }
 
-export const NO_OWNER = '(no owner)';
+export { NO_OWNER };
 
 const computed = new WeakMap<readonly AnalysisResult[], DeployedAccount[]>();
 
@@ -183,26 +189,71 @@ export function driftText(d: Drift): string {
   return `deployed AI service '${d.name}' differs from its template: ${what}; ${why}.`;
 }
 
+/** `path:line` of a place, the path relative to `cwd` with forward slashes (as the Markdown and HTML reports show places). */
+export function locText(loc: Loc, cwd: string): string {
+  const file = uriToPath(loc.file.uri);
+  return `${file ? path.relative(cwd, file).split(path.sep).join('/') : loc.file.uri}:${positionAt(loc.file.text, loc.start).line + 1}`;
+}
+
+const OPEN_MEANS = 'Open: outbound access not restricted, or a finding at warning or above.';
+
+/** The groups the KPIs are counted by, as the reports name them. */
+const GROUPS = [['subscription', 'bySubscription'], ['resource group', 'byResourceGroup'], ['kind', 'byKind'], ['owner', 'byOwner']] as const;
+
+/** "Deployed AI accounts: 3, 1 (33%) restricted, 3 open." */
+function estateKpi(s: EstateSummary): string {
+  return `Deployed AI accounts: ${s.accounts}, ${s.restricted} (${Math.round((s.restricted / s.accounts) * 100)}%) restricted, ${s.open} open${s.unverified ? `, ${s.unverified} cannot be verified` : ''}.`;
+}
+
 /** The estate lines of the text report: KPIs by subscription, resource group, kind and owner, then drift. */
 export function estateLines(results: readonly AnalysisResult[], where: (loc: Loc) => string): string[] {
   const s = estateSummary(results);
   if (!s || !s.accounts) return [];
-  const row = (label: string, tallies: Record<string, Tally>) =>
-    `  ${label}: ${Object.entries(tallies).map(([k, t]) => `${k} ${t.total} (${t.restricted} restricted, ${t.open} open)`).join('; ')}`;
-  const out = [
-    '',
-    `Deployed AI accounts: ${s.accounts}, ${s.restricted} (${Math.round((s.restricted / s.accounts) * 100)}%) restricted, ${s.open} open${s.unverified ? `, ${s.unverified} cannot be verified` : ''}.`,
-    row('by subscription', s.bySubscription),
-    row('by resource group', s.byResourceGroup),
-    row('by kind', s.byKind),
-    row('by owner', s.byOwner),
-  ];
+  const out = ['', estateKpi(s), ...GROUPS.map(([label, key]) =>
+    `  by ${label}: ${Object.entries(s[key]).map(([k, t]) => `${k} ${t.total} (${t.restricted} restricted, ${t.open} open)`).join('; ')}`)];
   const drift = driftOf(results);
   if (drift.length) {
     out.push('', `Drift (${drift.length}): deployed settings that differ from the templates`);
     for (const d of drift) out.push(`  ${where(d.deployedAt)}  ${driftText(d)} Template: ${where(d.declaredAt)}`);
   }
   return out;
+}
+
+/** The estate section of the Markdown report: the KPI line, a table per group, then drift; every value escaped. */
+export function estateMarkdown(results: readonly AnalysisResult[], where: (loc: Loc) => string): string[] {
+  const s = estateSummary(results);
+  if (!s || !s.accounts) return [];
+  const out = ['', '### Deployed AI accounts', '', `**${escapeMarkdown(estateKpi(s))}** ${OPEN_MEANS}`];
+  for (const [label, key] of GROUPS) {
+    out.push('', ...markdownTable([`By ${label}`, 'Accounts', 'Restricted', 'Open'], Object.entries(s[key]).map(([k, t]) => [escapeMarkdown(k), t.total, t.restricted, t.open])));
+  }
+  const drift = driftOf(results);
+  if (drift.length) {
+    out.push('', `### Drift from the templates (${drift.length})`, '');
+    for (const d of drift) out.push(`- ${escapeMarkdown(where(d.deployedAt))}: ${escapeMarkdown(driftText(d))} Template: ${escapeMarkdown(where(d.declaredAt))}`);
+  }
+  return out;
+}
+
+/** The estate section of the HTML report: the KPI line, a table per group, then drift; every value escaped. */
+export function estateHtml(results: readonly AnalysisResult[], where: (loc: Loc) => string): Html | undefined {
+  const s = estateSummary(results);
+  if (!s || !s.accounts) return undefined;
+  const drift = driftOf(results);
+  return html`<section id="estate">
+<h2>Deployed AI accounts</h2>
+<p class="kpi">${estateKpi(s)}</p>
+<p class="muted">${OPEN_MEANS}</p>
+${GROUPS.map(([label, key]) => html`<table data-group="${key}">
+<thead><tr><th>By ${label}</th><th>Accounts</th><th>Restricted</th><th>Open</th></tr></thead>
+<tbody>
+${Object.entries(s[key]).map(([k, t]) => html`<tr><td>${k}</td><td class="n">${t.total}</td><td class="n">${t.restricted}</td><td class="n">${t.open}</td></tr>
+`)}</tbody>
+</table>
+`)}${drift.length ? html`<h3>Drift from the templates (${drift.length})</h3>
+<ul>${drift.map((d) => html`<li data-direction="${d.direction}">${where(d.deployedAt)}: ${driftText(d)} <span class="muted">Template: ${where(d.declaredAt)}</span></li>`)}</ul>
+` : ''}</section>
+`;
 }
 
 /** Estate and drift for the JSON and SARIF reports (locations as file and 1-based line). */

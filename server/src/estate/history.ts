@@ -1,14 +1,17 @@
-// Trend and mean time to remediate over a series of audits (the commits of a git history): per instance, when it
-// first appeared, when it became open (not restricted, or a finding at warning or above) and when it was
-// remediated; MTTR mean and median; open instances and % restricted at each week's end; new open instances per
-// week. Rendered as text, JSON and an HTML section with the trend as an inline SVG line chart.
+// Trend and mean time to remediate over a series of audits (the commits of a git history, or exports of what is
+// deployed taken at different times): per instance, when it first appeared, when it became open (not restricted,
+// or a finding at warning or above) and when it was remediated; MTTR mean and median; open instances and %
+// restricted at each week's end; new open instances per week. Rendered as text, JSON, Markdown and an HTML section
+// with the trend as an inline SVG line chart.
 
-import * as path from 'node:path';
 import type { Instance, Snapshot } from '../workspace/snapshot';
-import { uriToPath } from '../workspace/node-host';
-import { positionAt } from '../engine/text';
+import { html, type Html } from '../../../shared/reportHtml';
+import { htmlPage } from '../report/html';
+import { escapeMarkdown, markdownTable } from '../report/markdown';
+import { locText } from './estate';
 
 export interface Point {
+  /** The commit, or the export file. */
   readonly commit: string;
   /** Seconds since the epoch. */
   readonly time: number;
@@ -44,7 +47,8 @@ export interface Week {
 }
 
 export interface History {
-  readonly commits: number;
+  /** How many audits (commits or exports) the history is made of. */
+  readonly points: number;
   readonly from?: number;
   readonly to?: number;
   readonly instances: readonly InstanceHistory[];
@@ -69,7 +73,8 @@ export function weekStart(time: number): number {
   return (day - weekday) * 86400;
 }
 
-export function historyOf(points: readonly Point[], root: string): History {
+/** `where`: how an instance is named in the report; by default its declaration, relative to `root`. */
+export function historyOf(points: readonly Point[], root: string, where: (i: Instance) => string = (i) => locText(i.record.loc, root)): History {
   interface State { name: string; last: Instance; firstSeen: number; removed?: number; episodes: Episode[]; present: boolean; open: boolean; order: number }
   const states = new Map<string, State>();
   const firstOpen = new Map<string, boolean>();
@@ -102,7 +107,7 @@ export function historyOf(points: readonly Point[], root: string): History {
     }
   }
   const instances: InstanceHistory[] = [...states].sort((a, b) => a[1].order - b[1].order).map(([key, s]) => ({
-    key, name: s.name, where: whereOf(s.last, root), firstSeen: s.firstSeen, ...(s.removed !== undefined ? { removed: s.removed } : {}), episodes: s.episodes, openNow: s.present && s.open,
+    key, name: s.name, where: where(s.last), firstSeen: s.firstSeen, ...(s.removed !== undefined ? { removed: s.removed } : {}), episodes: s.episodes, openNow: s.present && s.open,
   }));
   const remediations = instances.flatMap((i) => i.episodes.filter((e) => e.end === 'remediated').map((e) => e.closed! - e.opened));
   const sorted = [...remediations].sort((a, b) => a - b);
@@ -119,7 +124,7 @@ export function historyOf(points: readonly Point[], root: string): History {
     }
   }
   return {
-    commits: points.length,
+    points: points.length,
     ...(points.length ? { from: points[0].time, to: points[points.length - 1].time } : {}),
     instances, remediations, ...(mttr ? { mttr } : {}), weeks,
   };
@@ -128,12 +133,6 @@ export function historyOf(points: readonly Point[], root: string): History {
 function closeLast(episodes: Episode[], time: number, end: 'remediated' | 'removed'): void {
   const last = episodes[episodes.length - 1];
   if (last && last.closed === undefined) episodes[episodes.length - 1] = { ...last, closed: time, end };
-}
-
-function whereOf(i: Instance, root: string): string {
-  const file = uriToPath(i.record.loc.file.uri);
-  const rel = file ? path.relative(root, file).split(path.sep).join('/') : i.record.loc.file.uri;
-  return `${rel}:${positionAt(i.record.loc.file.text, i.record.loc.start).line + 1}`;
 }
 
 /** `2026-01-05 10:00` (UTC). */
@@ -158,18 +157,66 @@ function percent(n: number, of: number): string {
   return of ? `${Math.round((n / of) * 100)}%` : '—';
 }
 
-export interface HistoryRun { readonly walked: number; readonly analysed: number; readonly reused: number }
+/** What a history was made from: the commits walked (and the file analyses they took), or exports of what is deployed. */
+export type HistoryRun =
+  | { readonly kind?: 'git'; readonly walked: number; readonly analysed: number; readonly reused: number }
+  | { readonly kind: 'exports'; readonly exports: readonly ExportTime[] };
 
-export function historyText(h: History, run: HistoryRun): string {
-  const out = [
-    h.from !== undefined
-      ? `AI Egress Guard history: ${h.commits} commit${h.commits === 1 ? '' : 's'} that changed templates (of ${run.walked}), ${dateTime(h.from)} to ${dateTime(h.to!)} UTC`
-      : `AI Egress Guard history: no commit of the ${run.walked} walked changed a template`,
+/** An export and its time: from `--at`, from its `exportedAt` field, or the file's modification time. */
+export interface ExportTime { readonly file: string; readonly time: number; readonly from: 'option' | 'field' | 'mtime' }
+
+const TIME_FROM: Record<ExportTime['from'], string> = { option: '--at', field: 'exportedAt', mtime: 'file modified' };
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** The first lines: what the history is made of and its period (the first without the report's name). */
+function heading(h: History, run: HistoryRun): string[] {
+  const period = h.from !== undefined ? `, ${dateTime(h.from)} to ${dateTime(h.to!)} UTC` : '';
+  if (run.kind === 'exports') {
+    return [
+      `${plural(h.points, 'export')} of deployed accounts${period}`,
+      `Exports: ${run.exports.map((e) => `${e.file} ${dateTime(e.time)} (${TIME_FROM[e.from]})`).join(', ')}.`,
+      'Times are those of the exports: an account fixed between two exports counts as fixed at the later one.',
+    ];
+  }
+  return [
+    h.from !== undefined ? `${plural(h.points, 'commit')} that changed templates (of ${run.walked})${period}` : `no commit of the ${run.walked} walked changed a template`,
     `File analyses: ${run.analysed} run, ${run.reused} reused (unchanged blobs).`,
   ];
+}
+
+/** "AI services: 3 seen, 1 open at the end. Remediated 2 times: mean time to remediate 2d 3h, median 2d 3h." */
+function kpi(h: History): string {
   const open = h.instances.filter((i) => i.openNow).length;
-  out.push(`AI services: ${h.instances.length} seen, ${open} open at the end. `
-    + (h.mttr ? `Remediated ${h.remediations.length} time${h.remediations.length === 1 ? '' : 's'}: mean time to remediate ${duration(h.mttr.mean)}, median ${duration(h.mttr.median)}.` : 'Nothing was remediated in the period.'));
+  return `AI services: ${h.instances.length} seen, ${open} open at the end. `
+    + (h.mttr ? `Remediated ${h.remediations.length} time${h.remediations.length === 1 ? '' : 's'}: mean time to remediate ${duration(h.mttr.mean)}, median ${duration(h.mttr.median)}.` : 'Nothing was remediated in the period.');
+}
+
+/** An instance's timeline in words: first seen, each time it was opened and remediated, removed or still open. */
+function events(i: InstanceHistory): string[] {
+  const out = [`first seen ${dateTime(i.firstSeen)}`];
+  for (const e of i.episodes) {
+    out.push(`open ${dateTime(e.opened)}`);
+    if (e.end === 'remediated') out.push(`remediated ${dateTime(e.closed!)} (${duration(e.closed! - e.opened)})`);
+  }
+  if (i.removed !== undefined) out.push(`removed ${dateTime(i.removed)}`);
+  else if (i.openNow) out.push('still open');
+  return out;
+}
+
+function remediationTimes(i: InstanceHistory): string {
+  return i.episodes.filter((e) => e.end === 'remediated').map((e) => duration(e.closed! - e.opened)).join(', ') || '—';
+}
+
+function now(i: InstanceHistory): string {
+  return i.openNow ? 'open' : i.removed !== undefined ? 'removed' : 'not open';
+}
+
+export function historyText(h: History, run: HistoryRun): string {
+  const [first, ...rest] = heading(h, run);
+  const out = [`AI Egress Guard history: ${first}`, ...rest, kpi(h)];
   if (h.weeks.length) {
     out.push('', 'Week of      Services  Restricted  Open  New open');
     for (const w of h.weeks) {
@@ -178,25 +225,18 @@ export function historyText(h: History, run: HistoryRun): string {
   }
   if (h.instances.length) {
     out.push('', 'Instances:');
-    for (const i of h.instances) {
-      const events = [`first seen ${dateTime(i.firstSeen)}`];
-      for (const e of i.episodes) {
-        events.push(`open ${dateTime(e.opened)}`);
-        if (e.end === 'remediated') events.push(`remediated ${dateTime(e.closed!)} (${duration(e.closed! - e.opened)})`);
-      }
-      if (i.removed !== undefined) events.push(`removed ${dateTime(i.removed)}`);
-      else if (i.openNow) events.push('still open');
-      out.push(`  '${i.name}'  ${i.where}  ${events.join(', ')}`);
-    }
+    for (const i of h.instances) out.push(`  '${i.name}'  ${i.where}  ${events(i).join(', ')}`);
   }
   return `${out.join('\n')}\n`;
 }
 
 export function historyJson(h: History, run: HistoryRun): string {
   const iso = (t: number | undefined) => (t === undefined ? null : new Date(t * 1000).toISOString());
+  const source = run.kind === 'exports'
+    ? { exports: { count: h.points, from: iso(h.from), to: iso(h.to), files: run.exports.map((e) => ({ file: e.file, time: iso(e.time), timeFrom: e.from })) } }
+    : { commits: { walked: run.walked, analysed: h.points, from: iso(h.from), to: iso(h.to) }, fileAnalyses: { run: run.analysed, reused: run.reused } };
   return `${JSON.stringify({
-    commits: { walked: run.walked, analysed: h.commits, from: iso(h.from), to: iso(h.to) },
-    fileAnalyses: { run: run.analysed, reused: run.reused },
+    ...source,
     mttrSeconds: h.mttr ? { mean: h.mttr.mean, median: h.mttr.median, remediations: h.remediations.length } : null,
     weeks: h.weeks.map((w) => ({ weekOf: date(w.start), services: w.services, restricted: w.restricted, open: w.open, newOpen: w.newOpen })),
     instances: h.instances.map((i) => ({
@@ -206,12 +246,22 @@ export function historyJson(h: History, run: HistoryRun): string {
   }, null, 2)}\n`;
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** The history as Markdown (a pull request comment, a job summary): the KPIs, the weekly trend and each instance's timeline, escaped. */
+export function historyMarkdown(h: History, run: HistoryRun): string {
+  const out = ['## AI Egress Guard history', '', ...heading(h, run).map(escapeMarkdown).join('  \n').split('\n'), '', `**${escapeMarkdown(kpi(h))}**`];
+  if (h.weeks.length) {
+    out.push('', '### Week by week', '', ...markdownTable(['Week of', 'Services', 'Restricted', 'Open', 'New open'],
+      h.weeks.map((w) => [date(w.start), w.services, `${w.restricted} (${percent(w.restricted, w.services)})`, w.open, w.newOpen])));
+  }
+  if (h.instances.length) {
+    out.push('', '### Instances', '', ...markdownTable(['AI service', 'Where', 'Timeline', 'Time to remediate', 'Now'],
+      h.instances.map((i) => [escapeMarkdown(i.name), escapeMarkdown(i.where), escapeMarkdown(events(i).join(', ')), remediationTimes(i), now(i)])));
+  }
+  return `${out.join('\n')}\n`;
 }
 
 /** The trend as an inline SVG line chart: % restricted (left axis) and open instances (right axis) at each week's end. */
-export function trendSvg(weeks: readonly Week[], width = 640, height = 220): string {
+export function trendSvg(weeks: readonly Week[], width = 640, height = 220): Html {
   const pad = 36;
   const w = width - 2 * pad;
   const h = height - 2 * pad;
@@ -221,31 +271,41 @@ export function trendSvg(weeks: readonly Week[], width = 640, height = 220): str
   const yOpen = (v: number) => pad + h - (v / maxOpen) * h;
   const line = (ys: number[]) => ys.map((y, i) => `${x(i).toFixed(1)},${y.toFixed(1)}`).join(' ');
   const pct = weeks.map((k) => (k.services ? (k.restricted / k.services) * 100 : 0));
-  const labels = weeks.map((k, i) => (i === 0 || i === weeks.length - 1 || weeks.length <= 8 ? `<text x="${x(i).toFixed(1)}" y="${height - 8}" text-anchor="middle" font-size="10">${date(k.start).slice(5)}</text>` : '')).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Percent restricted and open AI services per week" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`
-    + `<rect x="${pad}" y="${pad}" width="${w}" height="${h}" fill="none" stroke="#ccc"/>`
-    + `<text x="4" y="${pad}" font-size="10">100%</text><text x="4" y="${pad + h}" font-size="10">0%</text>`
-    + `<text x="${width - pad + 4}" y="${pad}" font-size="10">${maxOpen}</text><text x="${width - pad + 4}" y="${pad + h}" font-size="10">0</text>`
-    + `<polyline fill="none" stroke="#2e7d32" stroke-width="2" points="${line(pct.map(yPct))}"><title>% restricted</title></polyline>`
-    + `<polyline fill="none" stroke="#c62828" stroke-width="2" stroke-dasharray="4 3" points="${line(weeks.map((k) => yOpen(k.open)))}"><title>open</title></polyline>`
-    + `${labels}<text x="${pad}" y="14" font-size="11" fill="#2e7d32">— % restricted</text><text x="${pad + 110}" y="14" font-size="11" fill="#c62828">- - open</text></svg>`;
+  const labels = weeks.map((k, i) => (i === 0 || i === weeks.length - 1 || weeks.length <= 8 ? html`<text x="${x(i).toFixed(1)}" y="${height - 8}" text-anchor="middle" font-size="10">${date(k.start).slice(5)}</text>` : ''));
+  return html`<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Percent restricted and open AI services per week" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">\
+<rect x="${pad}" y="${pad}" width="${w}" height="${h}" fill="none" stroke="#ccc"/>\
+<text x="4" y="${pad}" font-size="10">100%</text><text x="4" y="${pad + h}" font-size="10">0%</text>\
+<text x="${width - pad + 4}" y="${pad}" font-size="10">${maxOpen}</text><text x="${width - pad + 4}" y="${pad + h}" font-size="10">0</text>\
+<polyline fill="none" stroke="#2e7d32" stroke-width="2" points="${line(pct.map(yPct))}"><title>% restricted</title></polyline>\
+<polyline fill="none" stroke="#c62828" stroke-width="2" stroke-dasharray="4 3" points="${line(weeks.map((k) => yOpen(k.open)))}"><title>open</title></polyline>\
+${labels}<text x="${pad}" y="14" font-size="11" fill="#2e7d32">— % restricted</text><text x="${pad + 110}" y="14" font-size="11" fill="#c62828">- - open</text></svg>`;
 }
 
-/** The history section of the HTML report: KPIs, the trend chart and the weekly table. */
-export function historySection(h: History): string {
-  const rows = h.weeks.map((w) => `<tr><td>${date(w.start)}</td><td>${w.services}</td><td>${w.restricted} (${percent(w.restricted, w.services)})</td><td>${w.open}</td><td>${w.newOpen}</td></tr>`).join('');
-  const instances = h.instances.map((i) => `<tr><td>${escapeHtml(i.name)}</td><td>${escapeHtml(i.where)}</td><td>${dateTime(i.firstSeen)}</td><td>${i.episodes.filter((e) => e.end === 'remediated').map((e) => duration(e.closed! - e.opened)).join(', ') || '—'}</td><td>${i.openNow ? 'open' : i.removed !== undefined ? 'removed' : 'closed'}</td></tr>`).join('');
-  return `<section id="history"><h2>Trend and time to remediate</h2>`
-    + `<p>${h.mttr ? `Mean time to remediate <strong>${duration(h.mttr.mean)}</strong> (median ${duration(h.mttr.median)}) over ${h.remediations.length} remediation${h.remediations.length === 1 ? '' : 's'}.` : 'Nothing was remediated in the period.'}</p>`
-    + trendSvg(h.weeks)
-    + `<table><thead><tr><th>Week of</th><th>Services</th><th>Restricted</th><th>Open</th><th>New open</th></tr></thead><tbody>${rows}</tbody></table>`
-    + `<table><thead><tr><th>AI service</th><th>Where</th><th>First seen</th><th>Time to remediate</th><th>Now</th></tr></thead><tbody>${instances}</tbody></table></section>`;
+/** The history section of the HTML report: the KPIs, the trend chart, the weekly table and each instance's timeline; every value escaped. */
+export function historySection(h: History, run: HistoryRun): Html {
+  return html`<section id="history">
+<h2>Trend and time to remediate</h2>
+${heading(h, run).map((line) => html`<p class="muted">${line}</p>
+`)}<p class="kpi">${kpi(h)}</p>
+${h.weeks.length ? html`<figure><figcaption>% restricted and open AI services at each week's end (UTC)</figcaption>${trendSvg(h.weeks)}</figure>
+<table>
+<thead><tr><th>Week of</th><th>Services</th><th>Restricted</th><th>Open</th><th>New open</th></tr></thead>
+<tbody>
+${h.weeks.map((w) => html`<tr><td>${date(w.start)}</td><td class="n">${w.services}</td><td class="n">${w.restricted} (${percent(w.restricted, w.services)})</td><td class="n">${w.open}</td><td class="n">${w.newOpen}</td></tr>
+`)}</tbody>
+</table>
+` : ''}${h.instances.length ? html`<table>
+<thead><tr><th>AI service</th><th>Where</th><th>Timeline</th><th>Time to remediate</th><th>Now</th></tr></thead>
+<tbody>
+${h.instances.map((i) => html`<tr data-now="${now(i)}"><td>${i.name}</td><td>${i.where}</td><td>${events(i).join(', ')}</td><td>${remediationTimes(i)}</td><td class="${i.openNow ? 'open' : ''}">${now(i)}</td></tr>
+`)}</tbody>
+</table>
+` : ''}</section>
+`;
 }
 
-/** A self-contained page around the section (no script, no remote content), until the HTML report takes the section. */
-export function historyHtml(h: History): string {
-  return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">`
-    + `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`
-    + `<title>AI Egress Guard history</title><style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ddd;padding:4px 8px;text-align:left}</style>`
-    + `</head><body><h1>AI Egress Guard history</h1>${historySection(h)}</body></html>\n`;
+/** `history --format html`: the section as one page, of the HTML report's style and policy (no script, nothing remote). */
+export function historyHtml(h: History, run: HistoryRun): string {
+  return htmlPage('AI Egress Guard history', html`<h1>AI Egress Guard history</h1>
+${historySection(h, run)}`);
 }

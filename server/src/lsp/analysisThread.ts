@@ -7,10 +7,11 @@
 import { CancellationTokenSource, TextDocuments, type CodeActionParams, type Connection, type DidChangeTextDocumentParams, type DidCloseTextDocumentParams, type DidOpenTextDocumentParams, type DidSaveTextDocumentParams, type Disposable, type HoverParams, type PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { warmUp } from '../engine/warmup';
-import type { AuditParams, EditorSettings, FixWithValueParams } from '../../../shared/protocol';
+import type { AuditParams, EditorSettings, FixWithValueParams, GitRefsParams, ReviewParams } from '../../../shared/protocol';
 import { runAudit } from './audit';
 import { CodeActions } from './codeActions';
 import { provideHover } from './hover';
+import { gitRefs, reviewChanges } from './review';
 import type { Log } from './log';
 import { SettingsStore } from './config';
 import { applyBurst } from './burst';
@@ -28,6 +29,8 @@ export type ToAnalysis =
   | { readonly t: 'codeAction'; readonly id: number; readonly params: CodeActionParams; readonly versionedEdits: boolean; readonly clientCommands: boolean }
   | { readonly t: 'fixWithValue'; readonly id: number; readonly params: FixWithValueParams; readonly versionedEdits: boolean; readonly clientCommands: boolean }
   | { readonly t: 'audit'; readonly id: number; readonly params: AuditParams }
+  | { readonly t: 'gitRefs'; readonly id: number; readonly params: GitRefsParams }
+  | { readonly t: 'review'; readonly id: number; readonly params: ReviewParams }
   | { readonly t: 'hover'; readonly id: number; readonly params: HoverParams }
   | { readonly t: 'cancel'; readonly id: number };
 
@@ -151,6 +154,8 @@ export function serveAnalyses(port: Port, analyze?: Analyze): void {
           cancellations.set(message.id, source);
           return reply(message.id, () => runAudit(message.params, source.token, connection, settings, validator, log).finally(() => cancellations.delete(message.id)));
         }
+        case 'gitRefs': return reply(message.id, () => gitRefs(message.params));
+        case 'review': return reply(message.id, () => reviewChanges(message.params, settings.editorOverrides(), validator.moduleCacheUri));
         case 'cancel': return cancellations.get(message.id)?.cancel();
       }
     } catch (error) {

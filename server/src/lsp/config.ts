@@ -83,7 +83,8 @@ export class SettingsStore {
     return this.configs.configForDir(folder)?.settings.exclude ?? [];
   }
 
-  private editorOverrides(): Partial<Settings> {
+  /** The editor's settings that override the config files' (rules, owner tag names, cloud). */
+  editorOverrides(): Partial<Settings> {
     const raw: Record<string, unknown> = {};
     if (this.editor.rules && Object.keys(this.editor.rules).length) raw.rules = this.editor.rules;
     if (this.editor.ownerTagNames?.length) raw.ownerTagNames = this.editor.ownerTagNames;

@@ -8,7 +8,7 @@ import {
   createConnection, CodeActionKind, ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind,
   type CancellationToken, type Connection,
 } from 'vscode-languageserver/node';
-import { AuditRequest, FixWithValueRequest, InventoryRequest, ReportRequest, type AuditResponse, type InitializationOptions } from '../../../shared/protocol';
+import { AuditRequest, FixWithValueRequest, GitRefsRequest, InventoryRequest, ReportRequest, ReviewRequest, type AuditResponse, type GitRefsResponse, type InitializationOptions, type ReviewResponse } from '../../../shared/protocol';
 import type { Inventory } from '../../../shared/inventory';
 import { serveAnalyses, type FromAnalysis, type Port, type ToAnalysis } from './analysisThread';
 import { auditReport } from './audit';
@@ -152,6 +152,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onRequest(InventoryRequest, () => lastInventory);
   // Pure (the client sends the audit it shows): no need to wait behind the analyses.
   connection.onRequest(ReportRequest, (params) => auditReport(params));
+  connection.onRequest(GitRefsRequest, (params) => request<GitRefsResponse>((id) => ({ t: 'gitRefs', id, params })));
+  connection.onRequest(ReviewRequest, (params) => request<ReviewResponse>((id) => ({ t: 'review', id, params })));
   registerPolicyRequest(connection, (file) => settings.settingsFor(file));
 
   connection.listen();

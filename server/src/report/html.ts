@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Inventory } from '../../../shared/inventory';
-import { FILTER_SCRIPT, Html, html, reportBody } from '../../../shared/reportHtml';
+import { FILTER_SCRIPT, Html, html, htmlDocument, reportBody } from '../../../shared/reportHtml';
 import { auditedText, problemsOf, type Audited } from './report';
 
 // One escaping template for every HTML report (the VS Code report view uses the same one).
@@ -38,22 +38,16 @@ export interface HtmlOptions {
   /** When the audit ran, as shown (tests pass a fixed one). */
   readonly generated?: string;
   readonly version?: string;
+  /** More of the report after the audit's (the deployed accounts of an export: estate/estate.ts). */
+  readonly sections?: readonly Html[];
 }
 
 export function toHtml(inventory: Inventory, summary: Audited, options: HtmlOptions = {}): string {
   const subtitle = `${auditedText(inventory.summary, summary)}${options.generated ? `, ${options.generated}` : ''}${options.version ? `, ai-egress-guard ${options.version}` : ''}`;
-  return html`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>AI Egress Guard report</title>
-<style>${new Html(STYLE)}</style>
-</head>
-<body>
-${reportBody(inventory, { subtitle, warning: problemsOf(summary) })}<script>${new Html(SCRIPT)}</script>
-</body>
-</html>
-`.text;
+  return htmlPage('AI Egress Guard report', html`${reportBody(inventory, { subtitle, warning: problemsOf(summary) })}${options.sections ?? []}`, true);
+}
+
+/** A page of the report's style and policy around a body: no request can leave it; only the filter script may run. */
+export function htmlPage(title: string, body: Html, script = false): string {
+  return htmlDocument({ csp: CSP, title, style: STYLE, body, ...(script ? { script: SCRIPT } : {}) }).text;
 }

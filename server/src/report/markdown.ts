@@ -24,11 +24,15 @@ function table(head: readonly string[], rows: readonly (readonly (string | numbe
   return [row(head), row(head.map(() => '---')), ...rows.map(row)];
 }
 
+/** A table of cells already escaped (the estate and history sections use it too). */
+export { table as markdownTable };
+
 function countsRow(label: string, c: RestrictionCounts): (string | number)[] {
   return [escapeMarkdown(label), c.instances, c.restricted, c.open, c.unknown];
 }
 
-export function toMarkdown(inventory: Inventory, summary: Audited): string {
+/** `sections`: more of the report, Markdown lines already escaped (the deployed accounts, estate/estate.ts). */
+export function toMarkdown(inventory: Inventory, summary: Audited, sections: readonly string[] = []): string {
   const out: string[] = ['## AI Egress Guard report', '', `**${escapeMarkdown(kpiLine(inventory.summary))}**`, ''];
   const s = inventory.summary;
   out.push(`${auditedText(s, summary)}; ${plural(s.findings.total, 'finding')}, ${s.suppressed.total} suppressed.`);
@@ -48,6 +52,7 @@ export function toMarkdown(inventory: Inventory, summary: Audited): string {
   out.push('', '### By rule', '');
   const rules = ruleRows(s);
   out.push(...(rules.length ? table(['Rule', 'Findings', 'Suppressed'], rules.map((r) => [escapeMarkdown(r.ruleId), r.findings, r.suppressed])) : ['No findings.']));
+  out.push(...sections);
   return `${out.join('\n')}\n`;
 }
 

@@ -127,3 +127,38 @@ export function parentOf(root: string, commit: string): string | undefined {
 export function workingFiles(root: string): string[] {
   return git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).toString('utf8').split('\0').filter(Boolean);
 }
+
+export interface Ref {
+  /** As a ref argument takes it: `main`, `origin/main`, `v1.2`, or an abbreviated (unique) commit id. */
+  readonly name: string;
+  readonly kind: 'branch' | 'remote' | 'tag' | 'commit';
+  readonly commit: string;
+  /** Committer (or tagger) date, seconds since the epoch. */
+  readonly time: number;
+  readonly subject: string;
+}
+
+/** Local and remote-tracking branches and tags (tags of commits only), the most recent first. */
+export function listRefs(root: string): Ref[] {
+  const format = '%(refname)%00%(objectname)%00%(*objectname)%00%(objecttype)%00%(*objecttype)%00%(creatordate:unix)%00%(contents:subject)';
+  const out: Ref[] = [];
+  for (const line of git(root, ['for-each-ref', '--sort=-creatordate', `--format=${format}`, 'refs/heads', 'refs/remotes', 'refs/tags']).toString('utf8').split('\n')) {
+    const [ref, object, peeled, type, peeledType, time, subject] = line.split('\0');
+    if (!ref || ref.endsWith('/HEAD')) continue;
+    // An annotated tag names its commit through the tag object; a tag of a tree or blob names no commit.
+    const commit = type === 'commit' ? object : peeledType === 'commit' ? peeled : undefined;
+    if (!commit) continue;
+    const kind = ref.startsWith('refs/heads/') ? 'branch' : ref.startsWith('refs/remotes/') ? 'remote' : 'tag';
+    out.push({ name: ref.replace(/^refs\/(heads|remotes|tags)\//, ''), kind, commit, time: Number(time), subject: subject ?? '' });
+  }
+  return out;
+}
+
+/** The latest commits of HEAD (none in a repository without commits). */
+export function recentCommits(root: string, count: number): Ref[] {
+  if (!resolveCommit(root, 'HEAD')) return [];
+  return git(root, ['log', `--max-count=${count}`, '--format=%H%x00%h%x00%ct%x00%s', '--end-of-options', 'HEAD']).toString('utf8').split('\n').filter(Boolean).map((line) => {
+    const [commit, short, time, subject] = line.split('\0');
+    return { name: short, kind: 'commit' as const, commit, time: Number(time), subject: subject ?? '' };
+  });
+}

@@ -27,6 +27,8 @@ export interface DeployedExport {
   readonly rows: readonly Value[];
   /** Resource Graph's `skip_token`: set when the export is one page of a longer result. */
   readonly skipToken?: string;
+  /** A top-level `exportedAt` of a Resource Graph object (none of `az`'s: one a script adds), as written. */
+  readonly exportedAt?: string;
   /** The first syntax error, and how many there are, when the file is not valid JSON. */
   readonly errors: readonly ParseError[];
 }
@@ -81,7 +83,8 @@ export function deployedExportOf(text: string): DeployedExport | undefined {
   if (!Array.isArray(data)) return undefined;
   if (data.length ? !isResourceRow(data[0]) : typeof getProperty(root, 'count') !== 'number') return undefined;
   const skip = getProperty(root, 'skip_token') ?? getProperty(root, 'skipToken') ?? getProperty(root, '$skipToken');
-  return { shape: 'resource-graph', rows: data, errors, ...(typeof skip === 'string' && skip ? { skipToken: skip } : {}) };
+  const exportedAt = getProperty(root, 'exportedAt');
+  return { shape: 'resource-graph', rows: data, errors, ...(typeof skip === 'string' && skip ? { skipToken: skip } : {}), ...(typeof exportedAt === 'string' ? { exportedAt } : {}) };
 }
 
 export interface DeployedReadOptions {
