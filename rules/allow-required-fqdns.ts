@@ -7,9 +7,10 @@ import { missingOf } from '../server/src/engine/egress/egress';
 import type { DeploymentGraph, DeploymentStep } from '../server/src/engine/graph/graph';
 import type { AiResource, Loc, ValueNode } from '../server/src/engine/model';
 import { createRule, type Report } from './rule';
-import { callerThatSays, callSite, hostEntries, inAccountTemplate, listSite, passFromCaller, rewriteList } from './support/hosts';
+import { callerThatSays, callSite, hostEntries, inAccountTemplate, listSite, moduleLabel, passFromCaller, rewriteList } from './support/hosts';
 import { quoted } from './support/values';
-import { writtenHost, type HostSite } from '../server/src/engine/egress/written';
+import { namedByCaller, writtenHost, type HostSite } from '../server/src/engine/egress/written';
+import type { Fix } from '../server/src/engine/fixes';
 
 const WHAT_FAILS: Readonly<Record<string, string>> = {
   blob: 'its reads and writes of blobs (documents, agent files, batch and training data)',
@@ -34,7 +35,7 @@ const KIND_LABEL: Readonly<Record<string, string>> = {
   'microsoft.web/sites': 'web app',
 };
 
-type MessageId = 'missing' | 'missingInModule';
+type MessageId = 'missing' | 'missingInModule' | 'missingInModuleList';
 
 export const rule = createRule({
   id: 'allow-required-fqdns',
@@ -44,6 +45,7 @@ export const rule = createRule({
   messages: {
     missing: "AI service {{resource}} cannot reach '{{host}}': allowedFqdnList does not admit it. It is {{dependency}}, a dependency because {{why}}. Without it, {{fails}} fail with HTTP 400 \"Outbound network access is restricted\". Add '{{host}}' to allowedFqdnList.",
     missingInModule: "AI service {{resource}} cannot reach '{{host}}': the allowedFqdnList that module '{{module}}' sets does not admit it. It is {{dependency}}, a dependency because {{why}}. Without it, {{fails}} fail with HTTP 400 \"Outbound network access is restricted\". Pass '{{host}}' to the module's allow-list from here.",
+    missingInModuleList: "AI service {{resource}} cannot reach '{{host}}': the allowedFqdnList that module '{{module}}' sets does not admit it. It is {{dependency}}, a dependency because {{why}}; the module names it by what this call passes. Without it, {{fails}} fail with HTTP 400 \"Outbound network access is restricted\". Add the host to the module's allowedFqdnList, in the module's terms.",
   },
   resourceTypes: DEPENDENCY_READ_TYPES,
   check(resource, { graph }) {
@@ -66,7 +68,21 @@ export const rule = createRule({
         fails: WHAT_FAILS[dep.service] ?? WHAT_FAILS.other,
       };
       const related = [dep.evidence, ...dep.also].map((e) => ({ loc: e.loc, message: e.detail }));
-      if (call) {
+      const local = (note = ''): Fix[] => {
+        const hosts = hostEntries([dep], graph, site);
+        const change = hosts && rewriteList(resource, hosts);
+        return change ? [{ title: allowTitle(resource, host, 1, note), safe: false, preferred: true, changes: [change] }] : [];
+      };
+      if (call?.inModule) {
+        // The module can name the host itself: its list gets it, for every caller.
+        reports.push({
+          at: call.loc,
+          messageId: 'missingInModuleList',
+          data: { ...data, module: call.name },
+          related: [{ loc: at.loc, message: `the allow-list of AI service '${resource.name}'` }, ...related],
+          fixes: () => local(` (changes ${moduleLabel(call.step)})`),
+        });
+      } else if (call) {
         reports.push({
           at: call.loc,
           messageId: 'missingInModule',
@@ -75,24 +91,14 @@ export const rule = createRule({
           fixes: () => {
             // One fix passes every host missing through this call that the caller can say (this one among them).
             const site = callSite(call.step);
-            const deps = placed.filter((p) => p.call?.step === call.step && site && writtenHost(p.dep, graph, site) !== undefined).map((p) => p.dep);
+            const deps = placed.filter((p) => p.call?.step === call.step && !p.call.inModule && site && writtenHost(p.dep, graph, site) !== undefined).map((p) => p.dep);
             const pass = deps.includes(dep) ? passFromCaller(resource, graph, deps, call.step) : undefined;
             return pass ? [{ title: allowTitle(resource, host, pass.added, pass.note), safe: false, preferred: true, changes: pass.changes }] : [];
           },
         });
-        continue;
+      } else {
+        reports.push({ at, messageId: 'missing', data, related, fixes: () => local() });
       }
-      reports.push({
-        at,
-        messageId: 'missing',
-        data,
-        related,
-        fixes: () => {
-          const hosts = hostEntries([dep], graph, site);
-          const change = hosts && rewriteList(resource, hosts);
-          return change ? [{ title: allowTitle(resource, host, 1), safe: false, preferred: true, changes: [change] }] : [];
-        },
-      });
     }
     return reports;
   },
@@ -124,7 +130,9 @@ function visibleFromAccount(account: AiResource, dep: Dependency): boolean {
 /**
  * The module call a missing host is reported at, or undefined to report it at the list: when the evidence lives
  * beside the account's module (the call in the template that sees both), or the list is written in the module and
- * only a caller can say the host (the innermost caller that can; the outermost call when none can).
+ * only a caller can say the host (the innermost caller that can; the outermost call when none can). When the module
+ * can say the host but names its resource only by what its caller passes (`inModule`), the module alone cannot see
+ * it: reported at the direct call, fixed in the module.
  */
 function placeOf(account: AiResource, graph: DeploymentGraph, dep: Dependency, site: HostSite | undefined): ModuleCall | undefined {
   const chain = graph.deploymentChain(account);
@@ -136,16 +144,23 @@ function placeOf(account: AiResource, graph: DeploymentGraph, dep: Dependency, s
     const step = chain.find((s) => s.path.length === common + 1);
     return step && callOf(step);
   }
-  if (!site || !inAccountTemplate(site) || writtenHost(dep, graph, site) !== undefined) return undefined;
+  if (!site || !inAccountTemplate(site)) return undefined;
+  if (writtenHost(dep, graph, site) !== undefined) {
+    const key = site.node.written?.()?.template;
+    return key !== undefined && namedByCaller(dep, graph, key) ? { ...callOf(chain[chain.length - 1]), inModule: true } : undefined;
+  }
   return callOf(callerThatSays(account, graph, dep) ?? chain[0]);
 }
 
-interface ModuleCall { readonly loc: Loc; readonly name: string; readonly step: DeploymentStep }
+interface ModuleCall { readonly loc: Loc; readonly name: string; readonly step: DeploymentStep; readonly inModule?: boolean }
 
-/** A call reported at its first line. */
+/** A call reported at its first line (a module), or at its name (a nested deployment). */
 function callOf(step: DeploymentStep): ModuleCall {
+  const name = step.path[step.path.length - 1];
+  const nameLoc = step.loc.file.kind === 'arm' ? step.declaration?.member('name')?.loc : undefined;
+  if (nameLoc) return { loc: nameLoc, name, step };
   const text = step.loc.file.text;
   const lineEnd = text.indexOf('\n', step.loc.start);
   const end = lineEnd < 0 || lineEnd > step.loc.end ? step.loc.end : lineEnd;
-  return { loc: { file: step.loc.file, start: step.loc.start, end: text[end - 1] === '\r' ? end - 1 : end }, name: step.path[step.path.length - 1], step };
+  return { loc: { file: step.loc.file, start: step.loc.start, end: text[end - 1] === '\r' ? end - 1 : end }, name, step };
 }

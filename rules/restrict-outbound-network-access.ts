@@ -6,7 +6,7 @@ import type { Fix, FixIntent } from '../server/src/engine/fixes';
 import type { DeploymentGraph } from '../server/src/engine/graph/graph';
 import { DEPENDENCY_READ_TYPES, hostKey } from '../server/src/engine/egress/dependencies';
 import { missingOf } from '../server/src/engine/egress/egress';
-import { hostEntries, inAccountTemplate, listSite, passFromCaller, rewriteList } from './support/hosts';
+import { hostEntries, inAccountTemplate, listSite, moduleLabel, passFromCaller, rewriteList } from './support/hosts';
 import { createRule, type Report } from './rule';
 import { describeOrigin, editableSite, quoted, setSetting, unknownReason } from './support/values';
 import { addPrivateEndpointFix, PRIVATE_ENDPOINT_TYPE, privateEndpointsOf } from './support/deployment';
@@ -32,9 +32,9 @@ function allowing(resource: AiResource, graph: DeploymentGraph): Allowing | unde
   const site = listSite(resource);
   const hosts = hostEntries(egress.dependencies, graph, site);
   const count = new Set(egress.dependencies.map((d) => hostKey(d.host)).filter((k) => k !== undefined)).size;
+  const chain = graph.deploymentChain(resource);
+  const caller = chain[chain.length - 1];
   if (!hosts) {
-    const chain = graph.deploymentChain(resource);
-    const caller = chain[chain.length - 1];
     const pass = site && caller && inAccountTemplate(site) ? passFromCaller(resource, graph, egress.missing, caller) : undefined;
     return pass && { changes: pass.changes, count, added: pass.added, note: pass.note ?? '' };
   }
@@ -43,7 +43,9 @@ function allowing(resource: AiResource, graph: DeploymentGraph): Allowing | unde
   const listChange = !list ? setSetting(resource, ['properties', 'allowedFqdnList'], hosts.map((h) => h.value), true)
     : missing.length ? rewriteList(resource, missing) : undefined;
   if (list && missing.length && !listChange) return undefined;
-  return { changes: listChange ? [listChange] : [], count, added: missing.length, note: '' };
+  // Seen from a caller (the finding is where the caller passes the restriction), the list is the module's.
+  const note = caller && site && inAccountTemplate(site) && missing.length ? ` (changes ${moduleLabel(caller)})` : '';
+  return { changes: listChange ? [listChange] : [], count, added: missing.length, note };
 }
 
 function allowingTitle(allow: Allowing): string {
@@ -101,7 +103,7 @@ function fixesFor(resource: AiResource, node: ValueNode | undefined, graph: Depl
     const set: Fix = { title: `Set ${where} to true${hosts ? `, ${allowingTitle(hosts)}` : ''}`, safe: false, preferred: true,
       changes: [{ kind: 'replace', target: site, value: true }, ...hosts?.changes ?? []] };
     // Through the module and its caller, the restriction too is set where the caller passes it: one fix, not two.
-    if (hosts?.note && restrict) fixes.splice(fixes.indexOf(restrict), 1, set);
+    if (hosts && hosts.changes.some((c) => c.kind === 'add-parameter') && restrict) fixes.splice(fixes.indexOf(restrict), 1, set);
     else {
       fixes.unshift(set);
       if (restrict) fixes[1] = { ...restrict, preferred: false };

@@ -166,7 +166,6 @@ export function passFromCaller(resource: AiResource, graph: DeploymentGraph, dep
   const pass: FixIntent = { kind: 'set', target: call, path: arm ? ['properties', 'parameters', name, 'value'] : ['params', name], value: [...entries, ...hosts.map((h) => h.value)] };
   if (fromDefault) return { changes: [pass], added: hosts.length };
   const parameter = expressionValue(param(LIST_PARAMETER));
-  const module = step.target ? `module '${fileName(step.target)}'` : `nested deployment '${step.path[step.path.length - 1]}'`;
   const caller = step.target ? `its call in ${fileName(call.loc.file.uri)}` : 'its caller';
   return {
     changes: [
@@ -176,8 +175,13 @@ export function passFromCaller(resource: AiResource, graph: DeploymentGraph, dep
       pass,
     ],
     added: hosts.length,
-    note: ` (changes ${module} to take parameter '${LIST_PARAMETER}', and ${caller} to pass it)`,
+    note: ` (changes ${moduleLabel(step)} to take parameter '${LIST_PARAMETER}', and ${caller} to pass it)`,
   };
+}
+
+/** What a call deploys, for fix titles: "module 'account.bicep'", "nested deployment 'account'". */
+export function moduleLabel(step: DeploymentStep): string {
+  return step.target ? `module '${fileName(step.target)}'` : `nested deployment '${step.path[step.path.length - 1]}'`;
 }
 
 function fileName(uri: string): string {

@@ -166,6 +166,25 @@ function nameExpression(resource: GraphResource, graph: DeploymentGraph, label: 
   return undefined;
 }
 
+/**
+ * Whether template `key` names the dependency's resource only by what its caller passes (a parameter the caller
+ * gives a value): analysed alone, the template cannot know the host, though it can write it in its own terms.
+ */
+export function namedByCaller(dep: Dependency, graph: DeploymentGraph, key: string): boolean {
+  const resource = dep.resource ?? ownResourceOf(graph, dep.host);
+  if (!resource) return false;
+  const fullName = graph.fullName(resource);
+  const own = [resource, ...graph.ofType(resource.type).filter((r) => r !== resource && namesEqual(graph.fullName(r), fullName))]
+    .filter((r) => r.nameNode && templatesTo(r, graph).at(-1) === key);
+  return own.length > 0 && own.every((r) => {
+    for (let o = r.nameNode!.origin, depth = 0; o && depth < 64; o = o.node.origin, depth++) {
+      if (o.kind === 'caller') return true;
+      if (o.kind !== 'variable') return false;
+    }
+    return false;
+  });
+}
+
 /** What only means something in the template it is written in, or in its deployment's scope. */
 const LOCAL = ['variables', 'reference', RESOURCE_SYMBOL_FUNCTION.toLowerCase(), 'modulesymbol', 'unknownsymbol', 'lambdavariables',
   'resourcegroup', 'subscription', 'managementgroup', 'deployment', 'tenant'];
