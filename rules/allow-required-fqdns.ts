@@ -146,8 +146,11 @@ function placeOf(account: AiResource, graph: DeploymentGraph, dep: Dependency, s
   }
   if (!site || !inAccountTemplate(site)) return undefined;
   if (writtenHost(dep, graph, site) !== undefined) {
+    // (A nested template is never analysed alone: its list, in the same file, is seen.)
     const key = site.node.written?.()?.template;
-    return key !== undefined && namedByCaller(dep, graph, key) ? { ...callOf(chain[chain.length - 1]), inModule: true } : undefined;
+    const call = chain[chain.length - 1];
+    const alone = call.loc.file.uri !== site.node.loc.file.uri;
+    return alone && key !== undefined && namedByCaller(dep, graph, key) ? { ...callOf(call), inModule: true } : undefined;
   }
   return callOf(callerThatSays(account, graph, dep) ?? chain[0]);
 }
