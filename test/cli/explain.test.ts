@@ -107,3 +107,41 @@ test('SARIF: results carry the preferred fix as artifactChanges, and the run the
   assert.ok(json.inventory.instances.some((i: { egress?: unknown }) => i.egress), 'instances carry their egress map');
   assert.deepEqual(sarifRun.properties.inventory, json.inventory);
 });
+
+test('SARIF: a fix through a module and its caller carries one artifact change per file', () => {
+  const account = `param docsEndpoint string
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'ai'
+  location: 'eastus'
+  kind: 'AIServices'
+  tags: { owner: 'team' }
+  properties: {
+    customSubDomainName: 'ai'
+    publicNetworkAccess: 'Disabled'
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: []
+  }
+  resource docs 'connections' = {
+    name: 'docs'
+    properties: { category: 'AzureBlob', target: docsEndpoint }
+  }
+}
+`;
+  const main = `resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'stdocs', location: 'eastus' }
+module account 'account.bicep' = {
+  name: 'account'
+  params: { docsEndpoint: st.properties.primaryEndpoints.blob }
+}
+`;
+  const dir = tempTree({ 'main.bicep': main, 'account.bicep': account });
+  const log = JSON.parse(run(['main.bicep', '--format', 'sarif'], dir).stdout);
+  assert.ok(sarifSchemaValid(log));
+  const result = log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'allow-required-fqdns');
+  assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'main.bicep');
+  const [fix] = result.fixes;
+  assert.equal(fix.description.text, "Allow 'stdocs.blob.core.windows.net' in the allowed FQDNs of 'ai' (changes module 'account.bicep' to take parameter 'allowedFqdnList', and its call in main.bicep to pass it)");
+  assert.deepEqual(fix.artifactChanges.map((c: { artifactLocation: { uri: string } }) => c.artifactLocation.uri).sort(), ['account.bicep', 'main.bicep']);
+  const inserted = fix.artifactChanges.map((c: { replacements: { insertedContent: { text: string } }[] }) => c.replacements[0].insertedContent.text).join('\n');
+  assert.match(inserted, /param allowedFqdnList array = \[\]/);
+  assert.match(inserted, /allowedFqdnList: \['\$\{st\.name\}\.blob\.\$\{environment\(\)\.suffixes\.storage\}'\]/);
+});

@@ -242,6 +242,52 @@ test('a fix in another file is an edit of that file as the analysis read it, and
   assert.equal(applyEdits(params(false, '  '), open.edits), params(true, '  '));
 });
 
+test('a fix through the account\'s module and its caller is one code action editing both documents', async () => {
+  const module = `param docsEndpoint string
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'lsp-module-ai'
+  kind: 'AIServices'
+  tags: { owner: 'team' }
+  properties: {
+    customSubDomainName: 'lsp-module-ai'
+    publicNetworkAccess: 'Disabled'
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: []
+  }
+  resource docs 'connections' = {
+    name: 'docs'
+    properties: { category: 'AzureBlob', target: docsEndpoint }
+  }
+}
+`;
+  const caller = `resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'stlspdocs' }
+module account 'account.bicep' = {
+  name: 'account'
+  params: { docsEndpoint: st.properties.primaryEndpoints.blob }
+}
+`;
+  const dir = tempTree({ 'main.bicep': caller, 'account.bicep': module });
+  const main = pathToFileURL(path.join(dir, 'main.bicep')).href;
+  const moduleUri = pathToFileURL(path.join(dir, 'account.bicep')).href;
+  await client.open(main, caller, 'bicep');
+  const diagnostic = (await client.waitForDiagnostics(main, (ds) => ds.some((d) => d.code === 'allow-required-fqdns'))).find((d) => d.code === 'allow-required-fqdns')!;
+  assert.deepEqual(diagnostic.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 34 } });
+  const action = (await quickFixes(main, diagnostic)).find((a) => a.title.startsWith("Allow 'stlspdocs.blob.core.windows.net'"))!;
+  assert.equal(action.title, "Allow 'stlspdocs.blob.core.windows.net' in the allowed FQDNs of 'lsp-module-ai' (changes module 'account.bicep' to take parameter 'allowedFqdnList', and its call in main.bicep to pass it)");
+  assert.equal(action.isPreferred, true);
+  const changes = documentChanges(action);
+  assert.deepEqual(changes.map((c) => c.textDocument).sort((a, b) => a.uri.localeCompare(b.uri)), [{ uri: moduleUri, version: null }, { uri: main, version: 1 }]);
+  const fixedMain = applyEdits(caller, changes.find((c) => c.textDocument.uri === main)!.edits);
+  const fixedModule = applyEdits(module, changes.find((c) => c.textDocument.uri === moduleUri)!.edits);
+  assert.match(fixedMain, /allowedFqdnList: \['\$\{st\.name\}\.blob\.\$\{environment\(\)\.suffixes\.storage\}'\]/);
+  assert.match(fixedModule, /param allowedFqdnList array = \[\]\n/);
+  // Applied as the editor applies it: the caller re-analyses without the finding.
+  fs.writeFileSync(path.join(dir, 'account.bicep'), fixedModule);
+  await client.change(main, fixedMain, 2);
+  const after = await client.waitForDiagnostics(main, (ds) => ds.every((d) => versionOf(d) === 2));
+  assert.deepEqual(after.filter((d) => d.code === 'allow-required-fqdns'), []);
+});
+
 test('a mistake in the config file is shown to the user, and the rest of it applies', async () => {
   const dir = tempTree({ 'ai.json': unsafe, '.ai-egress-guard.json': '{ "rules": { "no-such-rule": "off", "require-owner-tag": "off" } }' });
   const shown: string[] = [];
