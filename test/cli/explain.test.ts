@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { CLI, EXAMPLES, ROOT, tempTree } from '../support/paths';
 import { sarifSchemaValid } from '../support/sarif';
+import { moduleAndCaller } from '../support/lint';
 
 function run(args: string[], cwd = ROOT) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
@@ -109,31 +110,7 @@ test('SARIF: results carry the preferred fix as artifactChanges, and the run the
 });
 
 test('SARIF: a fix through a module and its caller carries one artifact change per file', () => {
-  const account = `param docsEndpoint string
-resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
-  name: 'ai'
-  location: 'eastus'
-  kind: 'AIServices'
-  tags: { owner: 'team' }
-  properties: {
-    customSubDomainName: 'ai'
-    publicNetworkAccess: 'Disabled'
-    restrictOutboundNetworkAccess: true
-    allowedFqdnList: []
-  }
-  resource docs 'connections' = {
-    name: 'docs'
-    properties: { category: 'AzureBlob', target: docsEndpoint }
-  }
-}
-`;
-  const main = `resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'stdocs', location: 'eastus' }
-module account 'account.bicep' = {
-  name: 'account'
-  params: { docsEndpoint: st.properties.primaryEndpoints.blob }
-}
-`;
-  const dir = tempTree({ 'main.bicep': main, 'account.bicep': account });
+  const dir = tempTree(moduleAndCaller('ai', 'stdocs'));
   const log = JSON.parse(run(['main.bicep', '--format', 'sarif'], dir).stdout);
   assert.ok(sarifSchemaValid(log));
   const result = log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'allow-required-fqdns');

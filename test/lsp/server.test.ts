@@ -8,7 +8,7 @@ import type { CodeAction, Diagnostic, TextDocumentEdit, TextEdit } from 'vscode-
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { analyze } from '../../server/src/engine/analyze';
 import { startServer } from '../../server/src/lsp/server';
-import { account, template } from '../support/lint';
+import { account, moduleAndCaller, template } from '../support/lint';
 import { TestClient } from '../support/lspClient';
 import { tempTree } from '../support/paths';
 
@@ -243,30 +243,9 @@ test('a fix in another file is an edit of that file as the analysis read it, and
 });
 
 test('a fix through the account\'s module and its caller is one code action editing both documents', async () => {
-  const module = `param docsEndpoint string
-resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
-  name: 'lsp-module-ai'
-  kind: 'AIServices'
-  tags: { owner: 'team' }
-  properties: {
-    customSubDomainName: 'lsp-module-ai'
-    publicNetworkAccess: 'Disabled'
-    restrictOutboundNetworkAccess: true
-    allowedFqdnList: []
-  }
-  resource docs 'connections' = {
-    name: 'docs'
-    properties: { category: 'AzureBlob', target: docsEndpoint }
-  }
-}
-`;
-  const caller = `resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'stlspdocs' }
-module account 'account.bicep' = {
-  name: 'account'
-  params: { docsEndpoint: st.properties.primaryEndpoints.blob }
-}
-`;
-  const dir = tempTree({ 'main.bicep': caller, 'account.bicep': module });
+  const files = moduleAndCaller('lsp-module-ai', 'stlspdocs');
+  const [caller, module] = [files['main.bicep'], files['account.bicep']];
+  const dir = tempTree(files);
   const main = pathToFileURL(path.join(dir, 'main.bicep')).href;
   const moduleUri = pathToFileURL(path.join(dir, 'account.bicep')).href;
   await client.open(main, caller, 'bicep');
