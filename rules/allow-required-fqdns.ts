@@ -90,8 +90,8 @@ export const rule = createRule({
           related: [{ loc: at.loc, message: `the allow-list of AI service '${resource.name}'` }, ...related],
           fixes: () => {
             // One fix passes every host missing through this call that the caller can say (this one among them).
-            const site = callSite(call.step);
-            const deps = placed.filter((p) => p.call?.step === call.step && !p.call.inModule && site && writtenHost(p.dep, graph, site) !== undefined).map((p) => p.dep);
+            const callerSite = callSite(call.step);
+            const deps = placed.filter((p) => p.call?.step === call.step && !p.call.inModule && callerSite && writtenHost(p.dep, graph, callerSite) !== undefined).map((p) => p.dep);
             const pass = deps.includes(dep) ? passFromCaller(resource, graph, deps, call.step) : undefined;
             return pass ? [{ title: allowTitle(resource, host, pass.added, pass.note), safe: false, preferred: true, changes: pass.changes }] : [];
           },
