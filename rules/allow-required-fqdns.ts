@@ -7,11 +7,10 @@ import { missingOf } from '../server/src/engine/egress/egress';
 import type { DeploymentGraph, DeploymentStep } from '../server/src/engine/graph/graph';
 import type { AiResource, Loc, ValueNode } from '../server/src/engine/model';
 import { createRule, type Report } from './rule';
-import { asListEntry, hostEntries, listSite, rewriteList } from './support/hosts';
-import { quoted, setSetting } from './support/values';
-import { writtenHost, writtenIn } from '../server/src/engine/egress/written';
-import { expressionValue, type FixIntent, type FixValue } from '../server/src/engine/fixes';
-import { param } from '../server/src/engine/expressions/build';
+import { callerThatSays, callSite, hostEntries, inAccountTemplate, listSite, moduleLabel, passFromCaller, rewriteList } from './support/hosts';
+import { quoted } from './support/values';
+import { namedByCaller, writtenHost, type HostSite } from '../server/src/engine/egress/written';
+import type { Fix } from '../server/src/engine/fixes';
 
 const WHAT_FAILS: Readonly<Record<string, string>> = {
   blob: 'its reads and writes of blobs (documents, agent files, batch and training data)',
@@ -36,7 +35,7 @@ const KIND_LABEL: Readonly<Record<string, string>> = {
   'microsoft.web/sites': 'web app',
 };
 
-type MessageId = 'missing' | 'missingInModule';
+type MessageId = 'missing' | 'missingInModule' | 'missingInModuleList';
 
 export const rule = createRule({
   id: 'allow-required-fqdns',
@@ -46,6 +45,7 @@ export const rule = createRule({
   messages: {
     missing: "AI service {{resource}} cannot reach '{{host}}'. allowedFqdnList does not admit it, and it is {{dependency}}, a dependency because {{why}}. Without it, {{fails}} fail with HTTP 400 \"Outbound network access is restricted\": add '{{host}}' to allowedFqdnList.",
     missingInModule: "AI service {{resource}} cannot reach '{{host}}'. The allowedFqdnList that module '{{module}}' sets does not admit it, and it is {{dependency}}, a dependency because {{why}}. Without it, {{fails}} fail with HTTP 400 \"Outbound network access is restricted\": pass '{{host}}' to the module's allow-list from here.",
+    missingInModuleList: "AI service {{resource}} cannot reach '{{host}}'. The allowedFqdnList that module '{{module}}' sets does not admit it, and it is {{dependency}}, a dependency because {{why}}; the module names it by what this call passes. Without it, {{fails}} fail with HTTP 400 \"Outbound network access is restricted\": add the host to the module's allowedFqdnList, in the module's terms.",
   },
   resourceTypes: DEPENDENCY_READ_TYPES,
   check(resource, { graph }) {
@@ -54,8 +54,11 @@ export const rule = createRule({
     const egress = missingOf(resource, graph);
     const list = resource.properties?.member('allowedFqdnList');
     const at: ValueNode = list ?? restrict;
+    const site = listSite(resource);
+    // Each missing host is reported at the list, or at the module call in the template that sees the evidence or can say the host.
+    const placed = egress.missing.map((dep) => ({ dep, call: placeOf(resource, graph, dep, site) }));
     const reports: Report<MessageId>[] = [];
-    for (const dep of egress.missing) {
+    for (const { dep, call } of placed) {
       const host = display(dep.host);
       const data = {
         resource: quoted(resource),
@@ -65,38 +68,45 @@ export const rule = createRule({
         fails: WHAT_FAILS[dep.service] ?? WHAT_FAILS.other,
       };
       const related = [dep.evidence, ...dep.also].map((e) => ({ loc: e.loc, message: e.detail }));
-      const call = visibleFromAccount(resource, dep) ? undefined : moduleCall(graph, resource, dep);
-      if (call) {
+      const local = (note = ''): Fix[] => {
+        const hosts = hostEntries([dep], graph, site);
+        const change = hosts && rewriteList(resource, hosts);
+        return change ? [{ title: allowTitle(resource, host, 1, note), safe: false, preferred: true, changes: [change] }] : [];
+      };
+      if (call?.inModule) {
+        // The module can name the host itself: its list gets it, for every caller.
+        reports.push({
+          at: call.loc,
+          messageId: 'missingInModuleList',
+          data: { ...data, module: call.name },
+          related: [{ loc: at.loc, message: `the allow-list of AI service '${resource.name}'` }, ...related],
+          fixes: () => local(` (changes ${moduleLabel(call.step)})`),
+        });
+      } else if (call) {
         reports.push({
           at: call.loc,
           messageId: 'missingInModule',
           data: { ...data, module: call.name },
           related: [{ loc: at.loc, message: `the allow-list of AI service '${resource.name}'` }, ...related],
           fixes: () => {
-            const change = passFromCaller(resource, graph, dep, call.step);
-            return change ? [{ title: `Allow '${host}' in the allowed FQDNs of '${resource.name}'`, safe: false, preferred: true, changes: change }] : [];
+            // One fix passes every host missing through this call that the caller can say (this one among them).
+            const callerSite = callSite(call.step);
+            const deps = placed.filter((p) => p.call?.step === call.step && !p.call.inModule && callerSite && writtenHost(p.dep, graph, callerSite) !== undefined).map((p) => p.dep);
+            const pass = deps.includes(dep) ? passFromCaller(resource, graph, deps, call.step) : undefined;
+            return pass ? [{ title: allowTitle(resource, host, pass.added, pass.note), safe: false, preferred: true, changes: pass.changes }] : [];
           },
         });
-        continue;
+      } else {
+        reports.push({ at, messageId: 'missing', data, related, fixes: () => local() });
       }
-      reports.push({
-        at,
-        messageId: 'missing',
-        data,
-        related,
-        fixes: () => {
-          const hosts = hostEntries([dep], graph, listSite(resource));
-          const change = hosts && rewriteList(resource, hosts);
-          // Not to be said where the list is (a name the module's caller gives): the caller passes it.
-          const chain = change ? [] : graph.deploymentChain(resource);
-          const changes = change ? [change] : chain.length ? passFromCaller(resource, graph, dep, chain[chain.length - 1]) : undefined;
-          return changes ? [{ title: `Allow '${host}' in the allowed FQDNs of '${resource.name}'`, safe: false, preferred: true, changes }] : [];
-        },
-      });
     }
     return reports;
   },
 });
+
+function allowTitle(resource: AiResource, host: string, count: number, note = ''): string {
+  return `${count === 1 ? `Allow '${host}'` : `Allow the ${count} missing hosts`} in the allowed FQDNs of '${resource.name}'${note}`;
+}
 
 function dependencyLabel(dep: Dependency): string {
   if (!dep.resource && dep.name === undefined) return 'a host the service calls';
@@ -118,61 +128,42 @@ function visibleFromAccount(account: AiResource, dep: Dependency): boolean {
 }
 
 /**
- * The module call, in the template that sees both the account and the evidence, that leads to the account:
- * where the host must be passed from. Its first line is the location.
+ * The module call a missing host is reported at, or undefined to report it at the list: when the evidence lives
+ * beside the account's module (the call in the template that sees both), or the list is written in the module and
+ * only a caller can say the host (the innermost caller that can; the outermost call when none can). When the module
+ * can say the host but names its resource only by what its caller passes (`inModule`), the module alone cannot see
+ * it: reported at the direct call, fixed in the module.
  */
-function moduleCall(graph: DeploymentGraph, account: AiResource, dep: Dependency): { loc: Loc; name: string; step: DeploymentStep } | undefined {
-  const evidencePath = pathOf(dep.evidence, account);
-  let common = 0;
-  while (common < account.deploymentPath.length && common < evidencePath.length && account.deploymentPath[common] === evidencePath[common]) common++;
-  const step = graph.deploymentChain(account).find((s) => s.path.length === common + 1);
-  if (!step) return undefined;
+function placeOf(account: AiResource, graph: DeploymentGraph, dep: Dependency, site: HostSite | undefined): ModuleCall | undefined {
+  const chain = graph.deploymentChain(account);
+  if (!chain.length) return undefined;
+  if (!visibleFromAccount(account, dep)) {
+    const evidencePath = pathOf(dep.evidence, account);
+    let common = 0;
+    while (common < account.deploymentPath.length && common < evidencePath.length && account.deploymentPath[common] === evidencePath[common]) common++;
+    const step = chain.find((s) => s.path.length === common + 1);
+    return step && callOf(step);
+  }
+  if (!site || !inAccountTemplate(site)) return undefined;
+  if (writtenHost(dep, graph, site) !== undefined) {
+    // (A nested template is never analysed alone: its list, in the same file, is seen.)
+    const key = site.node.written?.()?.template;
+    const call = chain[chain.length - 1];
+    const alone = call.loc.file.uri !== site.node.loc.file.uri;
+    return alone && key !== undefined && namedByCaller(dep, graph, key) ? { ...callOf(call), inModule: true } : undefined;
+  }
+  return callOf(callerThatSays(account, graph, dep) ?? chain[0]);
+}
+
+interface ModuleCall { readonly loc: Loc; readonly name: string; readonly step: DeploymentStep; readonly inModule?: boolean }
+
+/** A call reported at its first line (a module), or at its name (a nested deployment). */
+function callOf(step: DeploymentStep): ModuleCall {
+  const name = step.name;
+  const nameLoc = step.loc.file.kind === 'arm' ? step.declaration?.member('name')?.loc : undefined;
+  if (nameLoc) return { loc: nameLoc, name, step };
   const text = step.loc.file.text;
   const lineEnd = text.indexOf('\n', step.loc.start);
   const end = lineEnd < 0 || lineEnd > step.loc.end ? step.loc.end : lineEnd;
-  return { loc: { file: step.loc.file, start: step.loc.start, end: text[end - 1] === '\r' ? end - 1 : end }, name: step.name, step };
-}
-
-/** The parameter a module takes its allow-list by, when a fix makes it take one. */
-const LIST_PARAMETER = 'allowedFqdnList';
-
-/**
- * The module that declares the account writes its allow-list, and the host can only be said by a caller: the
- * caller passes the entries and the host, for the module's parameter the list comes from, or for one the module
- * is made to take (its default the list as it is). Undefined when the list is written elsewhere, the module has a
- * parameter of that name already, or an entry or the host cannot be said in the caller's terms.
- */
-function passFromCaller(resource: AiResource, graph: DeploymentGraph, dep: Dependency, step: DeploymentStep): FixIntent[] | undefined {
-  const call = step.declaration;
-  const declaration = resource.declaration;
-  const list = resource.properties?.member('allowedFqdnList');
-  const site = listSite(resource);
-  if (!call || !site) return undefined;
-  // The list is a parameter's default in the module: the caller passes that parameter.
-  const fromDefault = site.kind === 'parameter-default' && list?.origin?.kind === 'parameter-default' ? list.origin.name : undefined;
-  if (!fromDefault && (site.kind !== 'resource' || declaration.written?.()?.parameter(LIST_PARAMETER))) return undefined;
-  const name = fromDefault ?? LIST_PARAMETER;
-  const callerSite = { node: call, kind: 'resource' } as const;
-  const entries: FixValue[] = [];
-  const current: FixValue[] = [];
-  for (const item of list?.items() ?? []) {
-    const here = asListEntry(item, site.node);
-    const there = writtenIn(item, callerSite);
-    if (here === undefined || there === undefined) return undefined;
-    current.push(here);
-    entries.push(there);
-  }
-  if (list && !list.items()) return undefined;
-  const host = writtenHost(dep, graph, callerSite);
-  if (host === undefined) return undefined;
-  const arm = call.loc.file.kind === 'arm';
-  const pass: FixIntent = { kind: 'set', target: call, path: arm ? ['properties', 'parameters', name, 'value'] : ['params', name], value: [...entries, host] };
-  if (fromDefault) return [pass];
-  const parameter = expressionValue(param(LIST_PARAMETER));
-  return [
-    { kind: 'add-parameter', target: declaration, name: LIST_PARAMETER, type: 'array', defaultValue: current,
-      description: 'Hosts the AI service may reach (allowedFqdnList); callers pass the hosts of the dependencies they declare.' },
-    list ? { kind: 'replace', target: site.node, value: parameter } : setSetting(resource, ['properties', 'allowedFqdnList'], parameter),
-    pass,
-  ];
+  return { loc: { file: step.loc.file, start: step.loc.start, end: text[end - 1] === '\r' ? end - 1 : end }, name, step };
 }

@@ -2,11 +2,11 @@
 
 import { isUnknown } from '../server/src/engine/expressions/value';
 import type { AiResource, ValueNode } from '../server/src/engine/model';
-import type { Fix } from '../server/src/engine/fixes';
+import type { Fix, FixIntent } from '../server/src/engine/fixes';
 import type { DeploymentGraph } from '../server/src/engine/graph/graph';
-import { DEPENDENCY_READ_TYPES } from '../server/src/engine/egress/dependencies';
+import { DEPENDENCY_READ_TYPES, hostKey } from '../server/src/engine/egress/dependencies';
 import { missingOf } from '../server/src/engine/egress/egress';
-import { hostEntries, listSite, rewriteList } from './support/hosts';
+import { hostEntries, inAccountTemplate, listSite, moduleLabel, passFromCaller, rewriteList } from './support/hosts';
 import { createRule, type Report } from './rule';
 import { describeOrigin, editableSite, quoted, setSetting, unknownReason } from './support/values';
 import { addPrivateEndpointFix, PRIVATE_ENDPOINT_TYPE, privateEndpointsOf } from './support/deployment';
@@ -18,38 +18,63 @@ export const SUPPORTED_KINDS = [
 ];
 const SUPPORTED = new Set(SUPPORTED_KINDS.map((k) => k.toLowerCase()));
 
+/** How the allow-list is made to admit every dependency: the changes, the number of hosts, how many are added, and what the title adds. */
+interface Allowing { readonly changes: readonly FixIntent[]; readonly count: number; readonly added: number; readonly note: string }
+
 /**
- * Restricts outbound access and allows every host the service is seen to depend on (merged with the entries
- * already listed), as the template computes them. Undefined when a dependency's host cannot be written where the
- * list is (its name is known only in part, and not in terms of that template).
+ * The allow-list changes that admit every host the service is seen to depend on (merged with the entries already
+ * listed), as the template computes them: where the list is written, or, when the list is written in the module
+ * that declares the account and only its caller can say some host, through a parameter the module is made to take
+ * and the caller passes. Undefined when a host cannot be written either way.
  */
-export function restrictFix(resource: AiResource, graph: DeploymentGraph): Fix | undefined {
+function allowing(resource: AiResource, graph: DeploymentGraph): Allowing | undefined {
   const egress = missingOf(resource, graph);
   const site = listSite(resource);
   const hosts = hostEntries(egress.dependencies, graph, site);
-  if (!hosts) return undefined;
+  const count = new Set(egress.dependencies.map((d) => hostKey(d.host)).filter((k) => k !== undefined)).size;
+  const chain = graph.deploymentChain(resource);
+  const caller = chain[chain.length - 1];
+  if (!hosts) {
+    const pass = site && caller && inAccountTemplate(site) ? passFromCaller(resource, graph, egress.missing, caller) : undefined;
+    return pass && { changes: pass.changes, count, added: pass.added, note: pass.note ?? '' };
+  }
   const missing = hostEntries(egress.missing, graph, site) ?? [];
   const list = resource.properties?.member('allowedFqdnList');
   const listChange = !list ? setSetting(resource, ['properties', 'allowedFqdnList'], hosts.map((h) => h.value), true)
     : missing.length ? rewriteList(resource, missing) : undefined;
   if (list && missing.length && !listChange) return undefined;
-  const count = hosts.length;
+  // Seen from a caller (the finding is where the caller passes the restriction), the list is the module's.
+  const note = caller && site && inAccountTemplate(site) && missing.length ? ` (changes ${moduleLabel(caller)})` : '';
+  return { changes: listChange ? [listChange] : [], count, added: missing.length, note };
+}
+
+function allowingTitle(allow: Allowing): string {
+  return `allowing the ${allow.count} host${allow.count === 1 ? '' : 's'} it needs${allow.note}`;
+}
+
+/**
+ * Restricts outbound access and allows every host the service is seen to depend on (see `allowing`). Undefined
+ * when a dependency's host cannot be written (its name is known only in part, and not in terms of a template
+ * that can write it).
+ */
+export function restrictFix(resource: AiResource, graph: DeploymentGraph, allow = allowing(resource, graph)): Fix | undefined {
+  if (!allow) return undefined;
   return {
-    title: count
-      ? `Restrict outbound network access for ${quoted(resource)}, allowing the ${count} host${count === 1 ? '' : 's'} it needs`
+    title: allow.count
+      ? `Restrict outbound network access for ${quoted(resource)}, ${allowingTitle(allow)}`
       : `Restrict outbound network access for ${quoted(resource)} (it will reach nothing: the template shows no dependency)`,
     safe: false,
     preferred: true,
-    changes: [setSetting(resource, ['properties', 'restrictOutboundNetworkAccess'], true), ...(listChange ? [listChange] : [])],
+    changes: [setSetting(resource, ['properties', 'restrictOutboundNetworkAccess'], true), ...allow.changes],
   };
 }
 
 /** Restriction plus the inbound settings: the title says each change, since two of them close the service to clients. */
-export function hardenFix(resource: AiResource, graph: DeploymentGraph): Fix | undefined {
-  const restrict = restrictFix(resource, graph);
-  if (!restrict) return undefined;
+export function hardenFix(resource: AiResource, graph: DeploymentGraph, allow = allowing(resource, graph)): Fix | undefined {
+  const restrict = restrictFix(resource, graph, allow);
+  if (!restrict || !allow) return undefined;
   return {
-    title: `Restrict outbound access, disable public network access and set networkAcls.defaultAction to 'Deny' for ${quoted(resource)}`,
+    title: `Restrict outbound access, disable public network access and set networkAcls.defaultAction to 'Deny' for ${quoted(resource)}${allow.note}`,
     safe: false,
     changes: [
       ...restrict.changes,
@@ -61,8 +86,9 @@ export function hardenFix(resource: AiResource, graph: DeploymentGraph): Fix | u
 
 function fixesFor(resource: AiResource, node: ValueNode | undefined, graph: DeploymentGraph): Fix[] {
   const fixes: Fix[] = [];
-  const restrict = restrictFix(resource, graph);
-  const harden = hardenFix(resource, graph);
+  const allow = allowing(resource, graph);
+  const restrict = restrictFix(resource, graph, allow);
+  const harden = hardenFix(resource, graph, allow);
   if (restrict) fixes.push(restrict);
   if (harden) fixes.push(harden);
   // Hardening closes the service to public networks: offer, as a separate choice, the endpoint that keeps it reachable.
@@ -72,8 +98,16 @@ function fixesFor(resource: AiResource, node: ValueNode | undefined, graph: Depl
   const site = node && editableSite(node);
   const where = node && describeOrigin(node, true);
   if (node && site && site !== node && where) {
-    fixes.unshift({ title: `Set ${where} to true`, safe: false, preferred: true, changes: [{ kind: 'replace', target: site, value: true }] });
-    if (restrict) fixes[1] = { ...restrict, preferred: false };
+    // Where the value is set (a parameter default, a caller's value), with the hosts the service needs, so it keeps working.
+    const hosts = allow?.added ? allow : undefined;
+    const set: Fix = { title: `Set ${where} to true${hosts ? `, ${allowingTitle(hosts)}` : ''}`, safe: false, preferred: true,
+      changes: [{ kind: 'replace', target: site, value: true }, ...hosts?.changes ?? []] };
+    // Through the module and its caller, the restriction too is set where the caller passes it: one fix, not two.
+    if (hosts && hosts.changes.some((c) => c.kind === 'add-parameter') && restrict) fixes.splice(fixes.indexOf(restrict), 1, set);
+    else {
+      fixes.unshift(set);
+      if (restrict) fixes[1] = { ...restrict, preferred: false };
+    }
   }
   return fixes;
 }

@@ -1,10 +1,14 @@
 // Writing hosts into allowedFqdnList: the fixes of restrict-outbound-network-access, allow-required-fqdns
 // and no-wildcard-fqdns. A fix rewrites the list where it is written (the literal, or the parameter default
 // / caller value it comes from), keeping every entry, or sets it when there is none. Never a wildcard.
+// When the list is written in the module that declares the account and only a caller can say the hosts, the
+// module is made to take the list as a parameter (its default the list as it is, so other callers are
+// unchanged) and the caller passes it.
 
-import type { DeploymentGraph } from '../../server/src/engine/graph/graph';
+import type { DeploymentGraph, DeploymentStep } from '../../server/src/engine/graph/graph';
 import { hostKey, type Dependency } from '../../server/src/engine/egress/dependencies';
-import { writtenHost, type HostSite } from '../../server/src/engine/egress/written';
+import { writtenHost, writtenIn, type HostSite } from '../../server/src/engine/egress/written';
+import { param } from '../../server/src/engine/expressions/build';
 import { expressionValue, type FixIntent, type FixValue } from '../../server/src/engine/fixes';
 import type { AiResource, ValueNode } from '../../server/src/engine/model';
 import { editableSite, setSetting } from './values';
@@ -90,4 +94,96 @@ export function rewriteList(resource: AiResource, add: readonly HostEntry[], rep
   }
   add.forEach((h) => push(h.value, h.key));
   return { kind: 'replace', target: site, value: out };
+}
+
+/** Whether the list is written in the template that declares the account (not passed in by a caller or a parameter file). */
+export function inAccountTemplate(site: HostSite): boolean {
+  return site.kind !== 'caller' && site.kind !== 'parameter-file';
+}
+
+/** Where a call (a module, a nested deployment) passes values to the template it deploys: a site in the caller's template. */
+export function callSite(step: DeploymentStep): HostSite | undefined {
+  return step.declaration && { node: step.declaration, kind: 'resource' };
+}
+
+/** The module calls on the way to the account, innermost first, whose template can write the host. */
+export function callerThatSays(resource: AiResource, graph: DeploymentGraph, dep: Dependency): DeploymentStep | undefined {
+  const chain = graph.deploymentChain(resource);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const site = callSite(chain[i]);
+    if (site && writtenHost(dep, graph, site) !== undefined) return chain[i];
+  }
+  return undefined;
+}
+
+/** The parameter a module takes its allow-list by, when a fix makes it take one. */
+export const LIST_PARAMETER = 'allowedFqdnList';
+
+/** A change of the allow-list made through the account's module and its caller. */
+export interface CallerPass {
+  readonly changes: readonly FixIntent[];
+  /** The hosts passed besides the entries already listed. */
+  readonly added: number;
+  /** Set when the module changes too, for fix titles: " (changes module 'account.bicep' to take ..., and ... to pass it)". */
+  readonly note?: string;
+}
+
+/**
+ * The module that declares the account writes its allow-list, and the hosts can only be said by the caller `step`
+ * (which must call that module): the caller passes the entries and the hosts, for the module's parameter the list
+ * comes from, or for one the module is made to take (its default the list as it is: other callers keep what they
+ * have). Undefined when the list is written elsewhere (a variable), the module has a parameter of that name already,
+ * or an entry or a host cannot be said in the caller's terms. With no list, the module's list becomes the parameter.
+ */
+export function passFromCaller(resource: AiResource, graph: DeploymentGraph, deps: readonly Dependency[], step: DeploymentStep): CallerPass | undefined {
+  const chain = graph.deploymentChain(resource);
+  const call = step.declaration;
+  const declaration = resource.declaration;
+  const list = resource.properties?.member('allowedFqdnList');
+  const site = listSite(resource);
+  // Only the direct caller passes the module's parameters.
+  if (!call || !site || chain[chain.length - 1] !== step) return undefined;
+  // The list is a parameter's default in the module: the caller passes that parameter.
+  const fromDefault = site.kind === 'parameter-default' && list?.origin?.kind === 'parameter-default' ? list.origin.name : undefined;
+  if (!fromDefault && (site.kind !== 'resource' || declaration.written?.()?.parameter(LIST_PARAMETER))) return undefined;
+  const name = fromDefault ?? LIST_PARAMETER;
+  const callerSite = { node: call, kind: 'resource' } as const;
+  const entries: FixValue[] = [];
+  const current: FixValue[] = [];
+  const seen = new Set<string>();
+  for (const item of list?.items() ?? []) {
+    const here = asListEntry(item, site.node);
+    const there = writtenIn(item, callerSite);
+    if (here === undefined || there === undefined) return undefined;
+    current.push(here);
+    entries.push(there);
+    seen.add(hostKey(item.value) ?? JSON.stringify(there));
+  }
+  if (list && !list.items()) return undefined;
+  const hosts = hostEntries(deps, graph, callerSite)?.filter((h) => !seen.has(h.key));
+  if (!hosts?.length) return undefined;
+  const arm = call.loc.file.kind === 'arm';
+  const pass: FixIntent = { kind: 'set', target: call, path: arm ? ['properties', 'parameters', name, 'value'] : ['params', name], value: [...entries, ...hosts.map((h) => h.value)] };
+  if (fromDefault) return { changes: [pass], added: hosts.length };
+  const parameter = expressionValue(param(LIST_PARAMETER));
+  const caller = step.target ? `its call in ${fileName(call.loc.file.uri)}` : 'its caller';
+  return {
+    changes: [
+      { kind: 'add-parameter', target: declaration, name: LIST_PARAMETER, type: 'array', defaultValue: current,
+        description: 'Hosts the AI service may reach (allowedFqdnList); callers pass the hosts of the dependencies they declare.' },
+      list ? { kind: 'replace', target: site.node, value: parameter } : setSetting(resource, ['properties', 'allowedFqdnList'], parameter),
+      pass,
+    ],
+    added: hosts.length,
+    note: ` (changes ${moduleLabel(step)} to take parameter '${LIST_PARAMETER}', and ${caller} to pass it)`,
+  };
+}
+
+/** What a call deploys, for fix titles: "module 'account.bicep'", "nested deployment 'account'". */
+export function moduleLabel(step: DeploymentStep): string {
+  return step.target ? `module '${fileName(step.target)}'` : `nested deployment '${step.path[step.path.length - 1]}'`;
+}
+
+function fileName(uri: string): string {
+  return uri.slice(uri.lastIndexOf('/') + 1);
 }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { CLI, EXAMPLES, ROOT, tempTree } from '../support/paths';
 import { sarifSchemaValid } from '../support/sarif';
+import { moduleAndCaller } from '../support/lint';
 
 function run(args: string[], cwd = ROOT) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
@@ -106,4 +107,18 @@ test('SARIF: results carry the preferred fix as artifactChanges, and the run the
   const json = JSON.parse(run([rel, '--format', 'json']).stdout);
   assert.ok(json.inventory.instances.some((i: { egress?: unknown }) => i.egress), 'instances carry their egress map');
   assert.deepEqual(sarifRun.properties.inventory, json.inventory);
+});
+
+test('SARIF: a fix through a module and its caller carries one artifact change per file', () => {
+  const dir = tempTree(moduleAndCaller('ai', 'stdocs'));
+  const log = JSON.parse(run(['main.bicep', '--format', 'sarif'], dir).stdout);
+  assert.ok(sarifSchemaValid(log));
+  const result = log.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'allow-required-fqdns');
+  assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'main.bicep');
+  const [fix] = result.fixes;
+  assert.equal(fix.description.text, "Allow 'stdocs.blob.core.windows.net' in the allowed FQDNs of 'ai' (changes module 'account.bicep' to take parameter 'allowedFqdnList', and its call in main.bicep to pass it)");
+  assert.deepEqual(fix.artifactChanges.map((c: { artifactLocation: { uri: string } }) => c.artifactLocation.uri).sort(), ['account.bicep', 'main.bicep']);
+  const inserted = fix.artifactChanges.map((c: { replacements: { insertedContent: { text: string } }[] }) => c.replacements[0].insertedContent.text).join('\n');
+  assert.match(inserted, /param allowedFqdnList array = \[\]/);
+  assert.match(inserted, /allowedFqdnList: \['\$\{st\.name\}\.blob\.\$\{environment\(\)\.suffixes\.storage\}'\]/);
 });

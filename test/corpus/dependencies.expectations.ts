@@ -101,3 +101,42 @@ export const DEPENDENCIES: Readonly<Record<string, Readonly<Record<string, Expec
     },
   },
 };
+
+/**
+ * Bicep-compiled AVM patterns (../shared/corpus/arm) where what the analysis must see comes through nested
+ * deployments' outputs (`reference('<deployment>').outputs.<x>.value`), read by hand. Not a full list of the
+ * accounts' dependencies: the patterns' role assignments are made in copy loops over a `roleAssignments` parameter
+ * (`formattedRoleAssignments[copyIndex()].principalId`), whose principals cannot be told apart before deployment.
+ */
+export interface NestedOutputCase {
+  /** The account (symbolic name inside the AVM account module). */
+  readonly account: string;
+  /** A dependency the account must have: its host and the evidence's kind and 1-based line in main.json. */
+  readonly dependency?: { readonly host: string; readonly kind: string; readonly line: number };
+  /** The account has a private endpoint of the deployment (use-private-endpoint is silent). */
+  readonly privateEndpoint?: boolean;
+  readonly note: string;
+}
+
+export const NESTED_OUTPUTS: Readonly<Record<string, NestedOutputCase>> = {
+  // aiSearchFoundryConnection (line 51152) passes aiFoundryProjectName = reference('aiFoundryAiServicesProject')
+  // .outputs.name.value (line 51165) and aiFoundryName = 'aif-${solutionSuffix}' to a template declaring the project
+  // connection '{aiFoundryName}/{aiFoundryProjectName}/aifp-srch-connection-{…}' (line 51233), category
+  // CognitiveSearch, target format('https://{0}.search.windows.net', searchServiceName) with searchServiceName
+  // 'srch-${solutionSuffix}' (line 51238). solutionSuffix derives from uniqueString: {…}.
+  'bicep-registry-modules/avm/ptn/sa/multi-agent-custom-automation-engine/main.json': {
+    account: 'cognitiveService',
+    dependency: { host: 'srch-{…}.search.windows.net', kind: 'connection', line: 51238 },
+    note: 'the project named by a nested deployment output owns the search connection',
+  },
+  // aiServicesPrivateEndpoint (condition enablePrivateNetworking, default true; line 13380) deploys the AVM private
+  // endpoint module with privateLinkServiceId = reference('aiFoundryAiServices').outputs.resourceId.value (line 13410),
+  // the output resourceId('Microsoft.CognitiveServices/accounts', parameters('name')) of the account module, and
+  // groupIds ['account']. The project module refers to the same account as `existing`: the endpoint is the declared
+  // account's.
+  'bicep-registry-modules/avm/ptn/sa/content-generation/main.json': {
+    account: 'cognitiveService',
+    privateEndpoint: true,
+    note: 'the private endpoint names the account by the account deployment\'s output',
+  },
+};

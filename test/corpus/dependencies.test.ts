@@ -7,9 +7,11 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { analyze, type AccountEgress } from '../../server/src/engine/analyze';
+import { parseArm, readArmDeployment } from '../../server/src/engine/arm/reader';
+import { privateEndpointsOf } from '../../rules/support/deployment';
 import { mergeSettings } from '../../server/src/engine/config';
-import { CORPUS_BICEP } from '../support/paths';
-import { DEPENDENCIES, type ExpectedDependency } from './dependencies.expectations';
+import { CORPUS, CORPUS_BICEP } from '../support/paths';
+import { DEPENDENCIES, NESTED_OUTPUTS, type ExpectedDependency } from './dependencies.expectations';
 
 const present = fs.existsSync(CORPUS_BICEP) && fs.statSync(CORPUS_BICEP).isDirectory();
 const skip = present ? false : `corpus folder ${CORPUS_BICEP} is absent`;
@@ -78,3 +80,30 @@ test('every Bicep file of the Foundry baseline analyses without problems, and no
     else if (rel !== 'main.bicep') assert.deepEqual(accounts, [], rel);
   }
 });
+
+const armPresent = fs.existsSync(CORPUS) && fs.statSync(CORPUS).isDirectory();
+
+for (const [rel, expected] of Object.entries(NESTED_OUTPUTS)) {
+  test(`nested deployment outputs on the corpus: ${rel} (${expected.note})`, { skip: armPresent ? false : `corpus folder ${CORPUS} is absent` }, () => {
+    const file = path.join(CORPUS, ...rel.split('/'));
+    const text = fs.readFileSync(file, 'utf8');
+    const result = analyze({ uri: pathToFileURL(file).href, text, kind: 'arm' }, { settings: mergeSettings({}), host: { readFile }, egress: true, fixes: false });
+    assert.deepEqual(result.problems, []);
+    const account = (result.egress ?? []).find((a) => a.name === expected.account);
+    assert.ok(account, `account ${expected.account}`);
+    const line = (offset: number) => text.slice(0, offset).split('\n').length;
+    if (expected.dependency) {
+      const { host, kind, line: at } = expected.dependency;
+      const found = account.dependencies.find((d) => d.host === host);
+      assert.ok(found, `${host} among ${account.dependencies.map((d) => d.host).join(', ') || 'no dependencies'}`);
+      assert.deepEqual(found.evidence.map((e) => `${e.kind}@${line(e.loc.start)}`), [`${kind}@${at}`]);
+    }
+    if (expected.privateEndpoint) {
+      // Found, not merely unknown: the endpoint names the account.
+      const graph = readArmDeployment(parseArm({ uri: pathToFileURL(file).href, text, kind: 'arm' }), {});
+      const endpoints = privateEndpointsOf(graph.accounts.find((a) => a.name === expected.account)!, graph);
+      assert.deepEqual([endpoints.found.length, endpoints.unknown], [1, false]);
+      assert.deepEqual(result.findings.filter((f) => f.ruleId === 'use-private-endpoint' && f.resource === expected.account).map((f) => f.message), []);
+    }
+  });
+}

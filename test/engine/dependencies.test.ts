@@ -346,6 +346,78 @@ module other 'other.bicep' = { name: 'other' }
   assert.deepEqual(summary(graph, 1), ['unrelated.search.windows.net | connection']);
 });
 
+/** An inline nested deployment (inner scope) passing `values` to a template with `parameters`, `resources` and `outputs`. */
+function nested(name: string, values: Record<string, string>, parameters: string[], resources: unknown[], outputs: Record<string, string> = {}) {
+  return {
+    type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name,
+    properties: {
+      mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' },
+      parameters: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v }])),
+      template: {
+        $schema: SCHEMA, contentVersion: '1.0.0.0',
+        parameters: Object.fromEntries(parameters.map((p) => [p, { type: 'string' }])),
+        resources,
+        outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { type: 'string', value: v }])),
+      },
+    },
+  };
+}
+
+test('ARM: nested deployments\' outputs are followed (reference(name) and reference(resourceId(...)).outputs.x.value): the account\'s name and identity reach sibling deployments', () => {
+  const account = nested('acct', { baseName: "[parameters('baseName')]" }, ['baseName'], [
+    { type: AI, apiVersion: '2025-06-01', name: "[format('aif{0}', parameters('baseName'))]", location: 'eastus', kind: 'AIServices', identity: { type: 'SystemAssigned' },
+      properties: { customSubDomainName: "[format('aif{0}', parameters('baseName'))]", restrictOutboundNetworkAccess: true, allowedFqdnList: [] } },
+  ], {
+    name: "[format('aif{0}', parameters('baseName'))]",
+    principalId: "[reference(resourceId('Microsoft.CognitiveServices/accounts', format('aif{0}', parameters('baseName'))), '2025-06-01', 'full').identity.principalId]",
+  });
+  const search = nested('srch', { baseName: "[parameters('baseName')]" }, ['baseName'], [
+    { type: 'Microsoft.Search/searchServices', apiVersion: '2023-11-01', name: "[format('srch-{0}', parameters('baseName'))]", location: 'eastus' },
+  ], { name: "[format('srch-{0}', parameters('baseName'))]" });
+  // The project and its connection, in a deployment that knows the account and the search service only by what it is passed.
+  const project = nested('proj', {
+    accountName: "[reference('acct').outputs.name.value]",
+    searchName: "[reference(resourceId('Microsoft.Resources/deployments', 'srch'), '2022-09-01').outputs.name.value]",
+  }, ['accountName', 'searchName'], [
+    { type: `${AI}/projects`, apiVersion: '2025-06-01', name: "[format('{0}/proj', parameters('accountName'))]", location: 'eastus', properties: {} },
+    { type: `${AI}/projects/connections`, apiVersion: '2025-06-01', name: "[format('{0}/proj/search', parameters('accountName'))]",
+      properties: { category: 'CognitiveSearch', target: "[format('https://{0}.search.windows.net', parameters('searchName'))]" } },
+  ]);
+  // A role of the account's identity, in the entry template, on the search service the sibling declares.
+  const role = {
+    type: 'Microsoft.Authorization/roleAssignments', apiVersion: '2022-04-01', name: 'reader',
+    scope: "[format('Microsoft.Search/searchServices/{0}', reference('srch').outputs.name.value)]",
+    properties: { roleDefinitionId: ROLE('1407120a-92aa-4202-b7e9-c0e197c71c8f'), principalId: "[reference('acct').outputs.principalId.value]" },
+  };
+  const graph = armGraph([account, search, project, role], { baseName: { type: 'string' } });
+  assert.deepEqual(graph.accounts.map((a) => display(graph.fullName(a))), ['aif{…}']);
+  assert.deepEqual(summary(graph), ['srch-{…}.search.windows.net | connection,roleAssignment']);
+  const [dep] = dependenciesOf(graph.accounts[0], graph);
+  assert.equal(dep.resource?.type, 'Microsoft.Search/searchServices', 'the role\'s scope, named by the output, is the declared search service');
+  assert.deepEqual(details(graph), ["connection 'search' (CognitiveSearch) of project 'proj'", "the managed identity of the service has Search Index Data Reader on search service 'srch-{…}'"]);
+});
+
+test('ARM languageVersion 2.0: an existing account named by a nested deployment\'s output (by symbolic name) is the declared account', () => {
+  const text = JSON.stringify({
+    $schema: SCHEMA, languageVersion: '2.0', contentVersion: '1.0.0.0',
+    parameters: { baseName: { type: 'string', defaultValue: 'x' } },
+    resources: {
+      accountDeployment: nested('acct', { baseName: "[parameters('baseName')]" }, ['baseName'], [
+        { type: AI, apiVersion: '2025-06-01', name: "[format('aif{0}', parameters('baseName'))]", location: 'eastus', kind: 'AIServices',
+          properties: { customSubDomainName: "[format('aif{0}', parameters('baseName'))]", restrictOutboundNetworkAccess: true, allowedFqdnList: [] } },
+      ], { name: "[format('aif{0}', parameters('baseName'))]" }),
+      account: { type: AI, apiVersion: '2025-06-01', existing: true, name: "[reference('accountDeployment').outputs.name.value]" },
+      docs: { type: `${AI}/connections`, apiVersion: '2025-06-01', name: "[format('{0}/docs', reference('accountDeployment').outputs.name.value)]",
+        dependsOn: ['account'], properties: { category: 'AzureBlob', target: 'https://partnerdocs.blob.core.windows.net/' } },
+    },
+  }, null, 2);
+  const graph = readArmDeployment(parseArm({ uri: 'file:///d/main.json', text, kind: 'arm' }), {});
+  assert.deepEqual(graph.accounts.map((a) => a.name), ['aifx']);
+  const existing = graph.resources.find((r) => r.symbolicName === 'account')!;
+  assert.equal(graph.fullName(existing), 'aifx');
+  assert.deepEqual(summary(graph), ['partnerdocs.blob.core.windows.net | connection']);
+});
+
 test('an existing account with another name, or in another resource group, is not the declared account', () => {
   const files: Record<string, string> = {
     'file:///d/conn.bicep': `param accountName string

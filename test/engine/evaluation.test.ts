@@ -127,6 +127,52 @@ test("outer scope: the nested template sees the parent's parameters", () => {
   assert.match(f.message, /set by the default of parameter 'restrict'/);
 });
 
+/**
+ * A nested deployment 'settings' whose template outputs the restriction (from its own parameter in inner scope, the
+ * parent's in outer scope), and the account in the parent reading it back through `reference(...)`.
+ */
+function fromOutput(scope: 'inner' | 'outer', reference: string, output = 'restrict'): string {
+  const inner = scope === 'inner';
+  return template(`    {
+      "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "settings",
+      "properties": {
+        "mode": "Incremental",
+        "expressionEvaluationOptions": { "scope": "${scope}" },${inner ? `
+        "parameters": { "strict": { "value": "[parameters('strict')]" } },` : ''}
+        "template": {
+          "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+          "contentVersion": "1.0.0.0",${inner ? `
+          "parameters": { "strict": { "type": "bool" } },` : ''}
+          "resources": [],
+          "outputs": {
+            "restrict": { "type": "bool", "value": "[parameters('strict')]" },
+            "loop": { "type": "bool", "value": "[reference('settings').outputs.loop.value]" }
+          }
+        }
+      }
+    },
+${restrictedBy(`"[${reference}.outputs.${output}.value]"`)}`, `
+  "parameters": { "strict": { "type": "bool", "defaultValue": false } },`);
+}
+
+for (const scope of ['inner', 'outer'] as const) {
+  test(`a nested deployment's output (${scope} scope) read by reference(name) or reference(resourceId(...)) is the value its template computes`, () => {
+    for (const reference of ["reference('settings')", "reference(resourceId('Microsoft.Resources/deployments', 'settings'), '2022-09-01')"]) {
+      const [f, ...rest] = only(lintResult(fromOutput(scope, reference)).findings, RULE);
+      assert.equal(rest.length, 0);
+      assert.equal(f.messageId, 'notTrue', `${reference}: false, from the parent's default through the output`);
+      assert.equal(f.level, 'warning');
+      const trueByDefault = fromOutput(scope, reference).replace('"defaultValue": false', '"defaultValue": true');
+      assert.deepEqual(only(lintResult(trueByDefault).findings, RULE), [], reference);
+    }
+    // An output the template does not declare, or one that refers to itself, is not known: reported as such, nothing crashes.
+    for (const output of ['missing', 'loop']) {
+      const [f] = only(lintResult(fromOutput(scope, "reference('settings')", output)).findings, RULE);
+      assert.equal(f.messageId, 'unverifiable', output);
+    }
+  });
+}
+
 test('a resource whose condition is false gets nothing; an unknown condition is analysed', () => {
   const conditioned = (cond: string) => template(account('{}').replace('"location"', `"condition": ${cond}, "location"`), `
   "parameters": { "deployAi": { "type": "bool", "defaultValue": false }, "maybe": { "type": "bool" } },`);

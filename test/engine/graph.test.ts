@@ -256,6 +256,31 @@ test('ARM nested deployments: resources inside are in the graph with their chain
   assert.equal(graph.fullName(storage), 'nested');
 });
 
+test('ARM nested deployments: a deployment resolves by its name or id, and an id naming a declared resource and `existing` references to it resolves to the declared one', () => {
+  const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+  const storage = { type: STORAGE, apiVersion: '2023-01-01', name: "[format('st{0}', parameters('suffix'))]" };
+  /** A nested deployment (inner scope, languageVersion 2.0) passing `suffix` on. */
+  const nested = (name: string, resources: Record<string, unknown>) => ({
+    type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name,
+    properties: { mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' },
+      parameters: { suffix: { value: "[parameters('suffix')]" } },
+      template: { $schema: SCHEMA, languageVersion: '2.0', contentVersion: '1.0.0.0', parameters: { suffix: { type: 'string' } }, resources } },
+  });
+  const graph = armGraph(JSON.stringify({
+    $schema: SCHEMA, contentVersion: '1.0.0.0', parameters: { suffix: { type: 'string' } },
+    resources: [nested('data', { st: storage }), nested('uses', { st: { ...storage, existing: true } })],
+  }));
+  const declared = graph.ofType(STORAGE).find((r) => !r.existing)!;
+  const existing = graph.ofType(STORAGE).find((r) => r.existing)!;
+  const id = `/subscriptions/x/resourceGroups/rg/providers/${STORAGE}/stabc`;
+  assert.equal(graph.resolve(id, []), declared, 'from the entry template');
+  assert.equal(graph.resolve(id, ['uses']), existing, 'from the deployment that declares the reference: its own');
+  const deployment = graph.ofType('Microsoft.Resources/deployments').find((r) => graph.fullName(r) === 'data');
+  assert.ok(deployment);
+  assert.equal(graph.resolve('data', []), deployment);
+  assert.equal(graph.resolve('/subscriptions/x/resourceGroups/rg/providers/Microsoft.Resources/deployments/data', []), deployment);
+});
+
 // A rule that reads a related resource through the graph, the way the dependency rules will.
 const storageHosts = createRule({
   id: 'test-storage-hosts',

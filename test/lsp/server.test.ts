@@ -8,7 +8,7 @@ import type { CodeAction, Diagnostic, TextDocumentEdit, TextEdit } from 'vscode-
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { analyze } from '../../server/src/engine/analyze';
 import { startServer } from '../../server/src/lsp/server';
-import { account, template } from '../support/lint';
+import { account, moduleAndCaller, template } from '../support/lint';
 import { TestClient } from '../support/lspClient';
 import { tempTree } from '../support/paths';
 
@@ -240,6 +240,31 @@ test('a fix in another file is an edit of that file as the analysis read it, and
   const [open] = (await parameterEdit())!;
   assert.deepEqual(open.textDocument, { uri: paramsUri, version: 8 });
   assert.equal(applyEdits(params(false, '  '), open.edits), params(true, '  '));
+});
+
+test('a fix through the account\'s module and its caller is one code action editing both documents', async () => {
+  const files = moduleAndCaller('lsp-module-ai', 'stlspdocs');
+  const [caller, module] = [files['main.bicep'], files['account.bicep']];
+  const dir = tempTree(files);
+  const main = pathToFileURL(path.join(dir, 'main.bicep')).href;
+  const moduleUri = pathToFileURL(path.join(dir, 'account.bicep')).href;
+  await client.open(main, caller, 'bicep');
+  const diagnostic = (await client.waitForDiagnostics(main, (ds) => ds.some((d) => d.code === 'allow-required-fqdns'))).find((d) => d.code === 'allow-required-fqdns')!;
+  assert.deepEqual(diagnostic.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 34 } });
+  const action = (await quickFixes(main, diagnostic)).find((a) => a.title.startsWith("Allow 'stlspdocs.blob.core.windows.net'"))!;
+  assert.equal(action.title, "Allow 'stlspdocs.blob.core.windows.net' in the allowed FQDNs of 'lsp-module-ai' (changes module 'account.bicep' to take parameter 'allowedFqdnList', and its call in main.bicep to pass it)");
+  assert.equal(action.isPreferred, true);
+  const changes = documentChanges(action);
+  assert.deepEqual(changes.map((c) => c.textDocument).sort((a, b) => a.uri.localeCompare(b.uri)), [{ uri: moduleUri, version: null }, { uri: main, version: 1 }]);
+  const fixedMain = applyEdits(caller, changes.find((c) => c.textDocument.uri === main)!.edits);
+  const fixedModule = applyEdits(module, changes.find((c) => c.textDocument.uri === moduleUri)!.edits);
+  assert.match(fixedMain, /allowedFqdnList: \['\$\{st\.name\}\.blob\.\$\{environment\(\)\.suffixes\.storage\}'\]/);
+  assert.match(fixedModule, /param allowedFqdnList array = \[\]\n/);
+  // Applied as the editor applies it: the caller re-analyses without the finding.
+  fs.writeFileSync(path.join(dir, 'account.bicep'), fixedModule);
+  await client.change(main, fixedMain, 2);
+  const after = await client.waitForDiagnostics(main, (ds) => ds.every((d) => versionOf(d) === 2));
+  assert.deepEqual(after.filter((d) => d.code === 'allow-required-fqdns'), []);
 });
 
 test('a mistake in the config file is shown to the user, and the rest of it applies', async () => {

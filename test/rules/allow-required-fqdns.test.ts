@@ -301,6 +301,150 @@ module project 'project.bicep' = {
   assert.deepEqual(bicepFindings(fixedMain, { ...files, 'file:///work/account.bicep': fixedAccount }).map((x) => `${x.ruleId} ${x.data.entry}`), ['no-unexplained-fqdns partner.example']);
 });
 
+/** The account's module writes its own list; a connection's target is passed by the caller (only the caller can say its host). */
+const MODULE_OWN_LIST = `param baseName string
+param docsEndpoint string
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'aif\${baseName}'
+  kind: 'AIServices'
+  identity: { type: 'SystemAssigned' }
+  tags: { owner: 'team' }
+  properties: {
+    customSubDomainName: 'aif\${baseName}'
+    publicNetworkAccess: 'Disabled'
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: [
+      'partner.example'
+    ]
+  }
+  resource docs 'connections' = {
+    name: 'docs'
+    properties: { category: 'AzureBlob', target: docsEndpoint }
+  }
+}
+output name string = ai.name
+`;
+const ACCOUNT_URI = 'file:///work/account.bicep';
+const LIST_PARAM = "\n@description('Hosts the AI service may reach (allowedFqdnList); callers pass the hosts of the dependencies they declare.')\nparam allowedFqdnList array = [\n  'partner.example'\n]\n";
+const MODULE_NOTE = " (changes module 'account.bicep' to take parameter 'allowedFqdnList', and its call in main.bicep to pass it)";
+/** The entry the module lists is approved: moved to the caller by the fix, it would otherwise be reported there (see above). */
+const APPROVED = { approvedFqdns: ['partner.example'] };
+const findingsOf = (uri: string, files: Record<string, string>) =>
+  [...lintResult(files[uri], APPROVED, uri, 'bicep', files).findings].map((f) => `${f.ruleId}|${f.message}`);
+/** Applies a fix to every file it edits. */
+function applyAll(fix: Parameters<typeof editsFor>[0][number], files: Record<string, string>): Record<string, string> {
+  const edits = editsFor([fix], (uri) => files[uri]);
+  const out = { ...files };
+  for (const uri of new Set(edits.map((e) => e.uri))) out[uri] = applyFileEdits(files[uri], edits.filter((e) => e.uri === uri));
+  return out;
+}
+
+test('Bicep modules: hosts only the caller can say (a target it passes, a sibling\'s connection) are reported at the module call; one fix passes them all', () => {
+  const main = `param baseName string
+resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch-\${baseName}' }
+resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'st\${baseName}' }
+module account 'account.bicep' = {
+  name: 'account'
+  params: { baseName: baseName, docsEndpoint: st.properties.primaryEndpoints.blob }
+}
+module project 'project.bicep' = {
+  name: 'project'
+  params: { accountName: account.outputs.name, searchName: search.name }
+}
+`;
+  const files: Record<string, string> = { [BICEP_URI]: main, [ACCOUNT_URI]: MODULE_OWN_LIST, 'file:///work/project.bicep': MODULE_PROJECT };
+  const found = ofRule([...lintResult(main, APPROVED, BICEP_URI, 'bicep', files).findings]);
+  assert.deepEqual(found.map((f) => [f.messageId, f.data.host, textAt(f)]), [
+    ['missingInModule', 'st{…}.blob.core.windows.net', "module account 'account.bicep' = {"],
+    ['missingInModule', 'srch-{…}.search.windows.net', "module account 'account.bicep' = {"],
+  ]);
+  // The module alone cannot see either host: nothing to report there.
+  assert.deepEqual(ofRule([...lintResult(MODULE_OWN_LIST, APPROVED, ACCOUNT_URI, 'bicep', files).findings]), []);
+  const title = `Allow the 2 missing hosts in the allowed FQDNs of 'ai'${MODULE_NOTE}`;
+  assert.deepEqual(found.map((f) => f.fixes.map((x) => x.title)), [[title, "Suppress allow-required-fqdns for 'ai' (with a reason)"], [title, "Suppress allow-required-fqdns for 'ai' (with a reason)"]]);
+  const fix = fixTitled(found[0], title);
+  assert.equal(fix.safe, false);
+  const fixed = applyAll(fix, files);
+  assert.equal(fixed[ACCOUNT_URI], MODULE_OWN_LIST.replace('param docsEndpoint string\n', `param docsEndpoint string\n${LIST_PARAM}`)
+    .replace("allowedFqdnList: [\n      'partner.example'\n    ]", 'allowedFqdnList: allowedFqdnList'));
+  assert.equal(fixed[BICEP_URI], main.replace('docsEndpoint: st.properties.primaryEndpoints.blob }',
+    "docsEndpoint: st.properties.primaryEndpoints.blob, allowedFqdnList: ['partner.example', '${st.name}.blob.${environment().suffixes.storage}', '${search.name}.search.windows.net'] }"));
+  assert.equal(fixed['file:///work/project.bicep'], MODULE_PROJECT);
+  // Both files re-analyse with no allow-required-fqdns finding, and nothing else changed.
+  assert.deepEqual(findingsOf(BICEP_URI, fixed), findingsOf(BICEP_URI, files).filter((m) => !m.startsWith(RULE)));
+  assert.deepEqual(findingsOf(ACCOUNT_URI, fixed), findingsOf(ACCOUNT_URI, files));
+});
+
+test('Bicep modules with several callers: the fix changes the call it is reported at; the module\'s default keeps the list, so other calls are unchanged', () => {
+  const main = `resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'stdocs' }
+resource other 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'stother' }
+module a 'account.bicep' = {
+  name: 'a'
+  params: { baseName: 'a', docsEndpoint: st.properties.primaryEndpoints.blob }
+}
+module b 'account.bicep' = {
+  name: 'b'
+  params: { baseName: 'b', docsEndpoint: other.properties.primaryEndpoints.blob }
+}
+module c 'account.bicep' = {
+  name: 'c'
+  params: { baseName: 'c', docsEndpoint: 'https://partner.example/docs' }
+}
+`;
+  const files: Record<string, string> = { [BICEP_URI]: main, [ACCOUNT_URI]: MODULE_OWN_LIST };
+  const found = ofRule([...lintResult(main, APPROVED, BICEP_URI, 'bicep', files).findings]);
+  assert.deepEqual(found.map((f) => [f.resource, f.data.host, textAt(f)]), [
+    ['aifa', 'stdocs.blob.core.windows.net', "module a 'account.bicep' = {"],
+    ['aifb', 'stother.blob.core.windows.net', "module b 'account.bicep' = {"],
+  ], "c's host is in the module's list");
+  const fixed = applyAll(fixTitled(found[0], `Allow 'stdocs.blob.core.windows.net' in the allowed FQDNs of 'aifa'${MODULE_NOTE}`), files);
+  assert.equal(fixed[BICEP_URI], main.replace("docsEndpoint: st.properties.primaryEndpoints.blob }",
+    "docsEndpoint: st.properties.primaryEndpoints.blob, allowedFqdnList: ['partner.example', '${st.name}.blob.${environment().suffixes.storage}'] }"));
+  // b still misses its host; c keeps the list it had (the parameter's default).
+  const after = ofRule([...lintResult(fixed[BICEP_URI], APPROVED, BICEP_URI, 'bicep', fixed).findings]);
+  assert.deepEqual(after.map((f) => [f.resource, f.data.host, textAt(f)]), [['aifb', 'stother.blob.core.windows.net', "module b 'account.bicep' = {"]]);
+  assert.deepEqual(findingsOf(BICEP_URI, fixed), findingsOf(BICEP_URI, files).filter((m) => !m.includes("'aifa'")));
+  // b's fix now only passes the module's parameter: one file.
+  const next = applyAll(fixTitled(after[0], "Allow 'stother.blob.core.windows.net' in the allowed FQDNs of 'aifb'"), fixed);
+  assert.equal(after[0].fixes[0].title, "Allow 'stother.blob.core.windows.net' in the allowed FQDNs of 'aifb'");
+  assert.equal(next[ACCOUNT_URI], fixed[ACCOUNT_URI]);
+  assert.ok(next[BICEP_URI].includes("docsEndpoint: other.properties.primaryEndpoints.blob, allowedFqdnList: ['partner.example', '${other.name}.blob.${environment().suffixes.storage}'] }"), next[BICEP_URI]);
+  assert.deepEqual(findingsOf(BICEP_URI, next).filter((m) => m.startsWith(RULE)), []);
+});
+
+test('Bicep modules: a resource the module names by what its caller passes: reported at the call (the module alone cannot see the host), the module\'s list gets it in the module\'s terms', () => {
+  const module = `param searchName string
+resource search 'Microsoft.Search/searchServices@2023-11-01' existing = { name: searchName }
+${MODULE_OWN_LIST.replace('param baseName string\nparam docsEndpoint string\n', "param baseName string\n").replace(/ {2}resource docs[\s\S]*?\n {2}}\n/, '')}resource reader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid('search')
+  scope: search
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${SEARCH_READER}')
+    principalId: ai.identity.principalId
+  }
+}
+`;
+  const main = `resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch' }
+module account 'account.bicep' = {
+  name: 'account'
+  params: { baseName: 'x', searchName: search.name }
+}
+`;
+  const files: Record<string, string> = { [BICEP_URI]: main, [ACCOUNT_URI]: module };
+  assert.deepEqual(ofRule([...lintResult(module, APPROVED, ACCOUNT_URI, 'bicep', files).findings]), [], 'the search service\'s name is unknown to the module alone');
+  const [f, ...rest] = ofRule([...lintResult(main, APPROVED, BICEP_URI, 'bicep', files).findings]);
+  assert.equal(rest.length, 0);
+  assert.equal(f.messageId, 'missingInModuleList');
+  assert.equal(textAt(f), "module account 'account.bicep' = {");
+  assert.equal(f.message, "AI service 'aifx' cannot reach 'srch.search.windows.net': the allowedFqdnList that module 'account' sets does not admit it. It is the search service 'srch', a dependency because the managed identity of the service has Search Index Data Reader on search service 'srch'; the module names it by what this call passes. Without it, its queries of the search index (On Your Data, agent file search and vector stores) fail with HTTP 400 \"Outbound network access is restricted\". Add the host to the module's allowedFqdnList, in the module's terms.");
+  const fixed = applyAll(fixTitled(f, "Allow 'srch.search.windows.net' in the allowed FQDNs of 'aifx' (changes module 'account.bicep')"), files);
+  // Right for every caller: the module's own name for the search service.
+  assert.equal(fixed[ACCOUNT_URI], module.replace("allowedFqdnList: [\n      'partner.example'\n    ]", "allowedFqdnList: [\n      'partner.example'\n      '${search.name}.search.windows.net'\n    ]"));
+  assert.equal(fixed[BICEP_URI], main);
+  assert.deepEqual(findingsOf(BICEP_URI, fixed), findingsOf(BICEP_URI, files).filter((m) => !m.startsWith(RULE)));
+  assert.deepEqual(findingsOf(ACCOUNT_URI, fixed), findingsOf(ACCOUNT_URI, files));
+});
+
 // ---- the fix ---------------------------------------------------------------------------------------
 
 /** Findings as comparable strings, without the one the fix is for. */

@@ -113,6 +113,95 @@ function armNested(properties: string, hosts?: string): string {
 const ARM_FROM_CALLER = `        "restrictOutboundNetworkAccess": true,
         "allowedFqdnList": "[parameters('allowedHosts')]"`;
 
+/**
+ * The account declared in a module (a nested deployment in ARM) whose list the module writes, and a connection whose
+ * target the caller passes: only the caller can say the host.
+ */
+const accountModule = (egress: string, params = '') => `${params}param searchEndpoint string
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'ai'
+  location: 'eastus'
+  kind: 'AIServices'
+  tags: { owner: 'team' }
+  identity: { type: 'SystemAssigned' }
+  properties: {
+    customSubDomainName: 'ai'
+    publicNetworkAccess: 'Disabled'
+${egress}
+  }
+  resource search 'connections' = {
+    name: 'search'
+    properties: { category: 'CognitiveSearch', target: searchEndpoint }
+  }
+}
+`;
+const ACCOUNT_MODULE = accountModule(BICEP_LIST);
+const callerMain = (more = '', before = '') => `param prefix string
+resource search 'Microsoft.Search/searchServices@2023-11-01' = {
+  name: '\${prefix}-search'
+  location: 'eastus'
+}
+module account 'account.bicep' = {
+  name: 'account'
+  params: {
+${before}    searchEndpoint: search.properties.endpoint${more}
+  }
+}
+`;
+/**
+ * The same as an ARM nested deployment: `egress` the account's egress properties (JSON members), `passed` what the
+ * outer template passes besides the endpoint, `declared` the nested template's parameters besides it.
+ */
+function armCaller(egress: string, passed = '', declared = ''): string {
+  return `{
+  "$schema": "${SCHEMA}",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "prefix": { "type": "string" }
+  },
+  "resources": [
+    { "type": "Microsoft.Search/searchServices", "apiVersion": "2023-11-01", "name": "[format('{0}-search', parameters('prefix'))]", "location": "eastus" },
+    {
+      "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "account",
+      "properties": {
+        "mode": "Incremental",
+        "expressionEvaluationOptions": { "scope": "inner" },
+        "parameters": {
+          "searchEndpoint": { "value": "[reference(resourceId('Microsoft.Search/searchServices', format('{0}-search', parameters('prefix'))), '2023-11-01').endpoint]" }${passed}
+        },
+        "template": {
+          "$schema": "${SCHEMA}",
+          "contentVersion": "1.0.0.0",
+          "parameters": {
+            "searchEndpoint": { "type": "string" }${declared}
+          },
+          "resources": [
+            {
+              "type": "Microsoft.CognitiveServices/accounts", "apiVersion": "2025-06-01", "name": "ai", "location": "eastus", "kind": "AIServices",
+              "tags": { "owner": "team" }, "identity": { "type": "SystemAssigned" },
+              "properties": {
+                "customSubDomainName": "ai",
+                "publicNetworkAccess": "Disabled",
+                ${egress}
+              }
+            },
+            {
+              "type": "Microsoft.CognitiveServices/accounts/connections", "apiVersion": "2025-06-01", "name": "ai/search",
+              "dependsOn": [ "[resourceId('Microsoft.CognitiveServices/accounts', 'ai')]" ],
+              "properties": { "category": "CognitiveSearch", "target": "[parameters('searchEndpoint')]" }
+            }
+          ]
+        }
+      }
+    }
+  ]
+}
+`;
+}
+const ARM_CALLED_LIST = `"restrictOutboundNetworkAccess": true,
+                "allowedFqdnList": [ "partner.example" ]`;
+const LIST_DESCRIPTION = 'Hosts the AI service may reach (allowedFqdnList); callers pass the hosts of the dependencies they declare.';
+
 ruleTester(allowRequired, {
   valid: [],
   invalid: [
@@ -189,6 +278,45 @@ ruleTester(allowRequired, {
         }],
       }],
     },
+    {
+      name: 'in a module that writes the list, a host only the caller can say: the module takes the list as a parameter (its default the list as it is), the caller passes it',
+      code: { arm: armCaller(ARM_CALLED_LIST), bicep: callerMain() },
+      files: { 'account.bicep': ACCOUNT_MODULE },
+      // The entry the list had is then written by the caller too: approved, so that nothing else changes.
+      settings: { approvedFqdns: ['partner.example'] },
+      errors: [{
+        messageId: 'missingInModule', data: { host: '{…}-search.search.windows.net', module: 'account' }, arm: '10:86-10:95', bicep: '6:1-6:35',
+        fixes: [{
+          title: "Allow '{…}-search.search.windows.net' in the allowed FQDNs of 'ai' (changes ", safe: false, preferred: true, nothingElse: true,
+          outputText: {
+            arm: armCaller(ARM_CALLED_LIST.replace('[ "partner.example" ]', `"[parameters('allowedFqdnList')]"`), `,
+          "allowedFqdnList": {
+            "value": [
+              "partner.example",
+              "[format('{0}-search.search.windows.net', parameters('prefix'))]"
+            ]
+          }`, `,
+            "allowedFqdnList": {
+              "type": "array",
+              "defaultValue": [
+                "partner.example"
+              ],
+              "metadata": {
+                "description": "${LIST_DESCRIPTION}"
+              }
+            }`),
+            bicep: callerMain("\n    allowedFqdnList: [\n      'partner.example'\n      '${search.name}.search.windows.net'\n    ]"),
+          },
+          outputFiles: {
+            bicep: {
+              'account.bicep': ACCOUNT_MODULE
+                .replace('param searchEndpoint string\n', `param searchEndpoint string\n\n@description('${LIST_DESCRIPTION}')\nparam allowedFqdnList array = [\n  'partner.example'\n]\n`)
+                .replace("allowedFqdnList: [\n      'partner.example'\n    ]", 'allowedFqdnList: allowedFqdnList'),
+            },
+          },
+        }],
+      }],
+    },
   ],
 });
 
@@ -211,6 +339,47 @@ ruleTester(restrict, {
     allowedFqdnList: [
       '\${search.name}.search.windows.net'
     ]`),
+          },
+        }],
+      }],
+    },
+    {
+      name: 'the restriction passed by the caller of the module that declares the account: set where it is passed, with the hosts only the caller can say',
+      code: {
+        arm: armCaller(`"restrictOutboundNetworkAccess": "[parameters('restrict')]"`, `,
+          "restrict": { "value": false }`, `,
+            "restrict": { "type": "bool" }`),
+        bicep: callerMain('', '    restrict: false\n'),
+      },
+      files: { 'account.bicep': accountModule("    restrictOutboundNetworkAccess: restrict", 'param restrict bool\n') },
+      errors: [{
+        messageId: 'notTrue', arm: '16:34-16:39', bicep: '9:15-9:20',
+        fixes: [{
+          title: "Set the value 'account' passes for parameter 'restrict' to true, allowing the 1 host it needs (changes ", safe: false, preferred: true, nothingElse: true,
+          outputText: {
+            arm: armCaller(`"restrictOutboundNetworkAccess": "[parameters('restrict')]",
+                "allowedFqdnList": "[parameters('allowedFqdnList')]"`, `,
+          "restrict": { "value": true },
+          "allowedFqdnList": {
+            "value": [
+              "[format('{0}-search.search.windows.net', parameters('prefix'))]"
+            ]
+          }`, `,
+            "restrict": { "type": "bool" },
+            "allowedFqdnList": {
+              "type": "array",
+              "defaultValue": [],
+              "metadata": {
+                "description": "${LIST_DESCRIPTION}"
+              }
+            }`),
+            bicep: callerMain("\n    allowedFqdnList: [\n      '${search.name}.search.windows.net'\n    ]", '    restrict: true\n'),
+          },
+          outputFiles: {
+            bicep: {
+              'account.bicep': accountModule('    restrictOutboundNetworkAccess: restrict\n    allowedFqdnList: allowedFqdnList', 'param restrict bool\n')
+                .replace('param searchEndpoint string\n', `param searchEndpoint string\n\n@description('${LIST_DESCRIPTION}')\nparam allowedFqdnList array = []\n`),
+            },
           },
         }],
       }],

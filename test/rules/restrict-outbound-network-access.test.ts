@@ -279,6 +279,23 @@ resource speech 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
   assert.deepEqual(bicep(fixed), []);
 });
 
+test('false from a parameter default: the preferred fix sets the default to true and allows the hosts the service needs', () => {
+  const text = withDeps({ restrictOutboundNetworkAccess: "[parameters('restrict')]", allowedFqdnList: ['partner.example'] }, { restrict: { type: 'bool', defaultValue: false } });
+  const [f] = check(text);
+  assert.deepEqual(f.fixes.map((x) => x.title).slice(0, 2), [
+    "Set the default of parameter 'restrict' to true, allowing the 2 hosts it needs",
+    "Restrict outbound network access for 'oai', allowing the 2 hosts it needs",
+  ]);
+  const fix = f.fixes[0];
+  assert.equal(fix.preferred, true);
+  const fixed = applyFix(fix, text);
+  assert.equal((parse(fixed) as { parameters: { restrict: { defaultValue: unknown } } }).parameters.restrict.defaultValue, true);
+  assert.deepEqual(listOf(fixed), ['partner.example', "[format('{0}.search.windows.net', parameters('search'))]", "[format('contosodocs.blob.{0}', environment().suffixes.storage)]"]);
+  // Restricted now, and nothing it needs is missing: only the restriction finding goes away.
+  assert.deepEqual(messages(fixed), messages(text).filter((m) => !m.startsWith(RULE)));
+  assert.deepEqual(only(lint(fixed), 'allow-required-fqdns'), []);
+});
+
 test('a dependency host known only in part is written as the expression the template computes it with', () => {
   const text = withDeps({}, { search: { type: 'string' } }, "[format('srch-{0}', parameters('search'))]");
   assert.deepEqual(only(lint(text.replace('"publicNetworkAccess": "Disabled"', '"publicNetworkAccess": "Disabled", "restrictOutboundNetworkAccess": true')), 'allow-required-fqdns').map((x) => x.data.host),

@@ -102,3 +102,36 @@ export function syntaxErrors(text: string, kind: 'arm' | 'bicep'): string[] {
   }
   return parseBicep(text).diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code} ${d.message} at ${d.start}`);
 }
+
+/**
+ * A Bicep account module that writes its own (empty) allow-list and has a connection whose target its caller
+ * passes, and that caller: only the caller can name the host (`<storage>.blob...`), so the fix goes through both.
+ */
+export function moduleAndCaller(account: string, storage: string): { readonly 'main.bicep': string; readonly 'account.bicep': string } {
+  return {
+    'account.bicep': `param docsEndpoint string
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: '${account}'
+  location: 'eastus'
+  kind: 'AIServices'
+  tags: { owner: 'team' }
+  properties: {
+    customSubDomainName: '${account}'
+    publicNetworkAccess: 'Disabled'
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: []
+  }
+  resource docs 'connections' = {
+    name: 'docs'
+    properties: { category: 'AzureBlob', target: docsEndpoint }
+  }
+}
+`,
+    'main.bicep': `resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: '${storage}', location: 'eastus' }
+module account 'account.bicep' = {
+  name: 'account'
+  params: { docsEndpoint: st.properties.primaryEndpoints.blob }
+}
+`,
+  };
+}

@@ -84,7 +84,10 @@ export interface FixCase {
   readonly answer?: string;
   /** With `code`: other fixed files (modules), by file name, per format; files not named must stay as they were. */
   readonly outputFiles?: Partial<Record<Format, Readonly<Record<string, string>>>>;
-  /** Re-analysed with every rule, the fixed files have exactly the findings they had, less the fixed one. */
+  /**
+   * Re-analysed with every rule, the fixed files have exactly the findings they had, less the fixed one: the
+   * template, and each other file the fix changes (a module) analysed on its own.
+   */
   readonly nothingElse?: boolean;
 }
 
@@ -361,15 +364,22 @@ function assertOtherFiles(fc: FixCase, input: Input, fixed: Record<string, strin
   }
 }
 
-/** Every rule's findings after the fix are the ones before, less the fixed finding (compared by rule, message id and data). */
+/**
+ * Every rule's findings after the fix are the ones before, less the fixed finding (compared by rule, message id and
+ * data); each other file the fix changes (a module), analysed on its own, has the findings it had.
+ */
 function assertNothingElse(rule: Rule, c: CaseBase, input: Input, fixed: Record<string, string>, f: Finding, label: string): void {
-  const all = (files: Readonly<Record<string, string>>) => analyzeFiles(input.uri, files, settingsOf(rule, c), registry).findings
+  const all = (uri: string, files: Readonly<Record<string, string>>) => analyzeFiles(uri, files, settingsOf(rule, c), registry).findings
     .map((x) => `${x.ruleId} ${keyOf(x)}`).sort();
-  const before = all(input.files);
+  const before = all(input.uri, input.files);
   const at = before.indexOf(`${f.ruleId} ${keyOf(f)}`);
   assert.ok(at >= 0, `${label}: the fixed finding is not among all rules' findings`);
   before.splice(at, 1);
-  assert.deepEqual(all(fixed), before, `${label}: the fix changes other findings:\n${fixed[input.uri]}`);
+  assert.deepEqual(all(input.uri, fixed), before, `${label}: the fix changes other findings:\n${fixed[input.uri]}`);
+  for (const uri of Object.keys(fixed)) {
+    if (uri === input.uri || fixed[uri] === input.files[uri]) continue;
+    assert.deepEqual(all(uri, fixed), all(uri, input.files), `${label}: the fix changes the findings of ${uri.slice(uri.lastIndexOf('/') + 1)} on its own:\n${fixed[uri]}`);
+  }
 }
 
 /** Re-analysed, the fixed files have fewer findings like the fixed ones (positions move; message id and data do not). */

@@ -163,14 +163,16 @@ function walkResources(resources: JsonNode | undefined, env: Env, parent: GraphR
     const condition = property(node, 'condition') ? declaration.member('condition') : undefined;
     if ((isAi || lower === DEPLOYMENT_TYPE) && condition && condition.value === false) continue;
     const existing = !!property(node, 'existing') && declaration.member('existing')?.value === true;
-    const base = graphResource(node, declaration, typeNode, type, symbolic, index, env, parent, existing, condition);
+    const deployment = !existing && lower === DEPLOYMENT_TYPE;
+    const nested: NestedTemplate = {};
+    const base = graphResource(node, declaration, typeNode, type, symbolic, index, env, parent, existing, condition, deployment ? nested : undefined);
     // Nested children point at the object the graph holds: for an account, its subject.
     const account = !existing && isAi ? aiResource(base, declaration, node, env) : undefined;
     if (account) {
       env.graph.addAccount(account);
     } else {
       env.graph.add(base);
-      if (!existing && lower === DEPLOYMENT_TYPE) walkDeployment(node, declaration, symbolic, index, env, depth);
+      if (deployment) Object.assign(nested, walkDeployment(node, declaration, symbolic, index, env, depth));
     }
     const children = property(node, 'resources');
     if (children && depth + 1 > MAX_DEPTH) {
@@ -188,7 +190,7 @@ function stoppedAt(env: Env, node: JsonNode, message: string): void {
 }
 
 function graphResource(node: JsonNode, declaration: JsonValueNode, typeNode: JsonNode, type: string, symbolic: string | undefined,
-  index: number, env: Env, parent: GraphResource | undefined, existing: boolean, condition: ValueNode | undefined): GraphResource {
+  index: number, env: Env, parent: GraphResource | undefined, existing: boolean, condition: ValueNode | undefined, nested?: NestedTemplate): GraphResource {
   const api = property(node, 'apiVersion');
   // Members are looked up on first use: most resources are never asked about.
   return {
@@ -212,7 +214,39 @@ function graphResource(node: JsonNode, declaration: JsonValueNode, typeNode: Jso
     get nameNode() { return declaration.member('name'); },
     references: () => referencesIn(node, env),
     subject(): AiResource { return aiResource(this, declaration, node, env); },
+    ...(nested ? { output: (name: string) => nestedOutput(nested, name) } : {}),
   };
+}
+
+/** A nested deployment's inline template and the environment its expressions are evaluated in (set once read). */
+interface NestedTemplate {
+  env?: Env;
+  template?: JsonNode;
+  /** Outputs evaluated so far (undefined while one is being evaluated: it refers to itself). */
+  outputs?: Map<string, Value | undefined>;
+}
+
+/**
+ * Output `name` of a nested deployment's template as `reference(deployment).outputs.<name>` reads it, `{ type, value }`,
+ * the value evaluated where the nested template's expressions are (its own parameters, or the parent's in outer
+ * scope), as Bicep module outputs are. Undefined when the deployment has no such output.
+ */
+function nestedOutput(nested: NestedTemplate, name: string): Value | undefined {
+  const { env, template } = nested;
+  if (!env || !template) return undefined;
+  const outputs = (nested.outputs ??= new Map());
+  const key = name.toLowerCase();
+  if (outputs.has(key)) return outputs.get(key) ?? new Unknown(`output '${name}' refers to itself`);
+  const output = caseInsensitivePath(template, ['outputs', name]);
+  if (output?.type !== 'object') return undefined;
+  outputs.set(key, undefined);
+  const declared = new JsonValueNode(output, env);
+  const type = declared.member('type')?.value;
+  const value: Value = property(output, 'copy') ? new Unknown(`output '${name}' is built by a copy loop`)
+    : declared.member('value')?.value ?? new Unknown(`output '${name}' has no value`);
+  const result: ValueObject = { type: type ?? null, value };
+  outputs.set(key, result);
+  return result;
 }
 
 function stringOf(v: Value | undefined): string | undefined {
@@ -250,17 +284,20 @@ function composeType(parentType: string | undefined, type: string): string {
   return `${parentType}/${type}`;
 }
 
-/** `index`: its place in its `resources`, which tells it from a deployment of the same name when it has no symbolic name. */
-function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string | undefined, index: number, env: Env, depth: number): void {
+/**
+ * Reads a nested deployment's inline template; returns it with the environment its expressions are evaluated in.
+ * `index`: its place in its `resources`, which tells it from a deployment of the same name when it has no symbolic name.
+ */
+function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string | undefined, index: number, env: Env, depth: number): NestedTemplate | undefined {
   const template = caseInsensitivePath(node, ['properties', 'template']);
-  if (template?.type !== 'object') return;
+  if (template?.type !== 'object') return undefined;
   const name = displayName(declaration, symbolic);
   const scopeSetting = declaration.member('properties')?.member('expressionEvaluationOptions')?.member('scope')?.value;
   const inner = typeof scopeSetting === 'string' && scopeSetting.toLowerCase() === 'inner';
   const path = env.graph.pathOf(env.path, name, symbolic ?? `resources[${index}]`);
   if (depth + 1 > MAX_DEPTH) {
     stoppedAt(env, node, `nested deployments deeper than ${MAX_DEPTH}: analysis stopped at ${quotedName(name)}`);
-    return;
+    return undefined;
   }
   env.graph.addDeployment({
     path, name, loc: declaration.loc, declaration,
@@ -271,8 +308,9 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
   });
   if (!inner) {
     // Outer scope: the nested template sees the parent's parameters and variables.
-    walkResources(property(template, 'resources'), env.at(path), undefined, depth + 1);
-    return;
+    const outer = env.at(path);
+    walkResources(property(template, 'resources'), outer, undefined, depth + 1);
+    return { env: outer, template };
   }
   const bindings = new Map<string, Binding>();
   const parameters = declaration.member('properties')?.member('parameters');
@@ -290,6 +328,7 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
   }
   const innerEnv = new Env(env.file, template, bindings, env.options, path, env.graph);
   walkResources(property(template, 'resources'), innerEnv, undefined, depth + 1);
+  return { env: innerEnv, template };
 }
 
 function asObject(v: Value): ValueObject {

@@ -32,6 +32,8 @@ export interface Evidence {
   readonly detail: string;
   /** The connection, capability host or role assignment. */
   readonly source?: GraphResource;
+  /** The value the host is read from (a connection's target, a userOwnedStorage id) and the resource it is written on: fixes say the host only where that value is known. */
+  readonly value?: { readonly node: ValueNode; readonly of: GraphResource };
 }
 
 /** The kind of endpoint the service calls. */
@@ -163,6 +165,7 @@ class Inference {
           loc: (target ?? resourceIdNode)?.loc ?? c.typeLoc,
           detail: `connection ${ownName(this.graph, c)}${typeof category === 'string' ? ` (${category})` : ''} of ${owner}`,
           source: c,
+          ...(target ?? resourceIdNode ? { value: { node: (target ?? resourceIdNode)!, of: c } } : {}),
         };
         const entry: Found = { resource: named && this.declared(named), name: named && this.graph.fullName(named), host, service, evidence };
         this.found.push(entry);
@@ -224,7 +227,7 @@ class Inference {
           name,
           host,
           service: 'blob',
-          evidence: { kind: 'userOwnedStorage', loc: idNode.loc, detail: `storage account ${display(name ?? null, true)} is the service's userOwnedStorage` },
+          evidence: { kind: 'userOwnedStorage', loc: idNode.loc, detail: `storage account ${display(name ?? null, true)} is the service's userOwnedStorage`, value: { node: idNode, of: a } },
         });
       }
     }

@@ -2,7 +2,9 @@
 // template computes it, the storage and key vault suffixes from `environment()`), valid where it is written.
 // An expression is only valid in the template it is written in: the name is taken from the first place on its
 // way (the declaration, then the parameter defaults and callers' values it came through) written in the
-// template where the fix lands. Engine code: no file format (writers print the expression).
+// template where the fix lands. A template can say what it and the templates it calls declare, never what a
+// caller or a sibling module passes it (that would write one caller's values into a module every caller uses).
+// Engine code: no file format (writers print the expression).
 
 import type { Expr } from '../expressions/ast';
 import { call, prop } from '../expressions/build';
@@ -12,8 +14,9 @@ import { RESOURCE_SYMBOL_FUNCTION } from '../bicep/lower';
 import { ExpressionValue, type FixValue } from '../fixes';
 import type { DeploymentGraph, GraphResource } from '../graph/graph';
 import { HOLE, patternOf } from '../graph/ids';
-import type { OriginKind, ValueNode, WrittenValue } from '../model';
+import { writtenAt, type OriginKind, type ValueNode, type WrittenValue } from '../model';
 import { namesEqual, type Dependency } from './dependencies';
+import { ownResourceOf } from './egress';
 
 /** Where a fix writes hosts: the node it edits, and how the value got there (`resource`: written on the resource). */
 export interface HostSite {
@@ -40,11 +43,16 @@ export function writtenHost(dep: Dependency, graph: DeploymentGraph, site: HostS
   const label = pattern.slice(0, dot).toLowerCase();
   const suffix = pattern.slice(dot + 1);
   const key = site.node.written?.()?.template;
-  if (dot <= 0 || suffix.includes(HOLE) || !dep.resource || key === undefined) return known;
+  if (key === undefined) return known;
+  // The host as a literal: only where the value it comes from is known.
+  const literal = known !== undefined && literalSayable(dep, graph, key) ? known : undefined;
+  // A host the evidence names without the resource (a connection's target URL): the resource of the deployment it is the host of.
+  const resource = dep.resource ?? ownResourceOf(graph, dep.host);
+  if (dot <= 0 || suffix.includes(HOLE) || !resource) return literal;
   // A name computed elsewhere is written as its value here (the suffix still from `environment()`).
-  const name = nameExpression(dep.resource, graph, label, key, site.kind)
-    ?? (label.includes(HOLE) ? undefined : { kind: 'string', value: label, span: { start: 0, end: 0 } } satisfies Expr);
-  if (!name) return known;
+  const name = nameExpression(resource, graph, label, key, site.kind)
+    ?? (label.includes(HOLE) || !literalSayable(dep, graph, key) ? undefined : { kind: 'string', value: label, span: { start: 0, end: 0 } } satisfies Expr);
+  if (!name) return literal;
   const suffixArg = suffixExpression(suffix, graph);
   const args: Expr[] = [];
   let format = '';
@@ -70,6 +78,39 @@ export function writtenHost(dep: Dependency, graph: DeploymentGraph, site: HostS
   }
   if (!args.length) return known ?? format;
   return new ExpressionValue(call('format', format, ...args));
+}
+
+/**
+ * The template keys on the way to `resource`'s template, outermost first, ending with its own: a value written in
+ * one of them can be said in the ones before it (a caller replaces the parameters by what it passes), not after.
+ */
+function templatesTo(resource: GraphResource, graph: DeploymentGraph): (string | undefined)[] {
+  const own = (resource.declaration ?? resource.nameNode)?.written?.()?.template;
+  return [...graph.deploymentChain(resource).map((s) => s.declaration?.written?.()?.template), own];
+}
+
+/** Whether template `key` is `resource`'s template or one that calls it (directly or not). */
+function sees(key: string, resource: GraphResource, graph: DeploymentGraph): boolean {
+  return templatesTo(resource, graph).includes(key);
+}
+
+/**
+ * Whether the dependency's host, as its known text, may be written in template `key`: the value it comes from (the
+ * resource's name, or the evidence's value, followed through parameters to where it is written) is a literal
+ * written in `key` or in a template `key` calls. A value a caller passes in is not the module's to write, and a
+ * value computed from parameters would be written as this deployment's values.
+ */
+function literalSayable(dep: Dependency, graph: DeploymentGraph, key: string): boolean {
+  const sources = [...(dep.resource?.nameNode ? [{ node: dep.resource.nameNode, of: dep.resource }] : []), ...(dep.evidence.value ? [dep.evidence.value] : [])];
+  return !sources.length || sources.some((from) => {
+    const written = writtenAt(from.node);
+    if (!written.literal) return false;
+    const chain = templatesTo(from.of, graph);
+    const at = chain.indexOf(written.written?.()?.template);
+    const k = chain.indexOf(key);
+    // Not on the way (a parameter file): an input of the entry template.
+    return k >= 0 && k <= Math.max(at, 0);
+  });
 }
 
 /** `blob.core.windows.net` → `.blob.` + `environment().suffixes.storage`; the key vault suffix is `keyvaultDns` (with its dot). */
@@ -101,6 +142,7 @@ function nameExpression(resource: GraphResource, graph: DeploymentGraph, label: 
   const candidates = [resource, ...graph.ofType(resource.type).filter((r) => r !== resource && namesEqual(graph.fullName(r), fullName))];
   for (const candidate of candidates) {
     if (candidate.loop) continue; // its name depends on the loop's index
+    if (!sees(key, candidate, graph)) continue; // declared by a caller or a sibling: not to be said here
     const sub = candidate.declaration?.member('properties')?.member('customSubDomainName');
     for (const first of [candidate.nameNode, sub]) {
       if (!first) continue;
@@ -122,6 +164,25 @@ function nameExpression(resource: GraphResource, graph: DeploymentGraph, label: 
     }
   }
   return undefined;
+}
+
+/**
+ * Whether template `key` names the dependency's resource only by what its caller passes (a parameter the caller
+ * gives a value): analysed alone, the template cannot know the host, though it can write it in its own terms.
+ */
+export function namedByCaller(dep: Dependency, graph: DeploymentGraph, key: string): boolean {
+  const resource = dep.resource ?? ownResourceOf(graph, dep.host);
+  if (!resource) return false;
+  const fullName = graph.fullName(resource);
+  const own = [resource, ...graph.ofType(resource.type).filter((r) => r !== resource && namesEqual(graph.fullName(r), fullName))]
+    .filter((r) => r.nameNode && templatesTo(r, graph).at(-1) === key);
+  return own.length > 0 && own.every((r) => {
+    for (let o = r.nameNode!.origin, depth = 0; o && depth < 64; o = o.node.origin, depth++) {
+      if (o.kind === 'caller') return true;
+      if (o.kind !== 'variable') return false;
+    }
+    return false;
+  });
 }
 
 /** What only means something in the template it is written in, or in its deployment's scope. */

@@ -67,6 +67,8 @@ export interface GraphResource {
   references?(): readonly Value[];
   /** This resource as a rule subject (name for messages, settings, suppressions), built on demand. */
   subject?(): AiResource | undefined;
+  /** A nested deployment: output `name` of its template, `{ type, value }` (`reference(d).outputs.<name>`); undefined when it has none. */
+  output?(name: string): Value | undefined;
 }
 
 /** A nested deployment or module call on the way to a resource. */
@@ -274,8 +276,10 @@ export class DeploymentGraph {
       if (symbolic.length === 1) return symbolic[0];
       // Classic templates may name a resource of the same template by its name alone (dependsOn: ['acct']).
       if (symbolic.length || this.hasSymbols(from)) return undefined;
-      const named = this.list.filter((r) => (!from || samePath(r.deploymentPath, from)) && r.type.toLowerCase() !== DEPLOYMENT_TYPE && this.fullName(r) === ref);
-      return named.length === 1 ? named[0] : undefined;
+      const named = this.list.filter((r) => (!from || samePath(r.deploymentPath, from)) && this.fullName(r) === ref);
+      const resources = named.filter((r) => r.type.toLowerCase() !== DEPLOYMENT_TYPE);
+      // A deployment by its name (`reference('nested').outputs.x`) when no other resource has that name.
+      return resources.length === 1 ? resources[0] : !resources.length && named.length === 1 ? named[0] : undefined;
     }
     const pattern = parseResourceId(ref);
     return pattern ? this.byPattern(pattern, from) : undefined;
@@ -306,6 +310,9 @@ export class DeploymentGraph {
     // The same name pattern in several deployments: prefer the caller's own deployment.
     const own = from ? candidates.filter((r) => samePath(r.deploymentPath, from)) : [];
     if (own.length === 1) return own[0];
+    // A declared resource and `existing` references to it elsewhere: the declared one.
+    const declared = candidates.filter((r) => !r.existing);
+    if (declared.length === 1) return declared[0];
     const exact = candidates.filter((r) => typeof this.fullName(r) === 'string');
     return exact.length === 1 ? exact[0] : undefined;
   }

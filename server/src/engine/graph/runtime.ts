@@ -82,6 +82,13 @@ function derivedProperties(resource: GraphResource, name: Value, declared: (key:
         : {};
       return { endpoint: lower === 'openai' ? openai : cognitive, endpoints: markOpen(endpoints, unknownLookup('this endpoint of the AI service is only known at deployment')) };
     }
+    case 'microsoft.resources/deployments': {
+      // A nested template's outputs, evaluated there; a loop's deployments are not one.
+      if (!resource.output || resource.loop) return {};
+      const output = resource.output.bind(resource);
+      const shown = typeof name === 'string' ? name : label(resource);
+      return { outputs: markOpen({}, (key) => output(key) ?? new Unknown(`deployment '${shown}' has no output '${key}'`)) };
+    }
     default:
       return {};
   }
