@@ -436,7 +436,7 @@ module account 'account.bicep' = {
   assert.equal(rest.length, 0);
   assert.equal(f.messageId, 'missingInModuleList');
   assert.equal(textAt(f), "module account 'account.bicep' = {");
-  assert.equal(f.message, "AI service 'aifx' cannot reach 'srch.search.windows.net': the allowedFqdnList that module 'account' sets does not admit it. It is the search service 'srch', a dependency because the managed identity of the service has Search Index Data Reader on search service 'srch'; the module names it by what this call passes. Without it, its queries of the search index (On Your Data, agent file search and vector stores) fail with HTTP 400 \"Outbound network access is restricted\". Add the host to the module's allowedFqdnList, in the module's terms.");
+  assert.equal(f.message, "AI service 'aifx' cannot reach 'srch.search.windows.net'. The allowedFqdnList that module 'account' sets does not admit it, and it is the search service 'srch', a dependency because the managed identity of the service has Search Index Data Reader on search service 'srch'; the module names it by what this call passes. Without it, its queries of the search index (On Your Data, agent file search and vector stores) fail with HTTP 400 \"Outbound network access is restricted\": add the host to the module's allowedFqdnList, in the module's terms.");
   const fixed = applyAll(fixTitled(f, "Allow 'srch.search.windows.net' in the allowed FQDNs of 'aifx' (changes module 'account.bicep')"), files);
   // Right for every caller: the module's own name for the search service.
   assert.equal(fixed[ACCOUNT_URI], module.replace("allowedFqdnList: [\n      'partner.example'\n    ]", "allowedFqdnList: [\n      'partner.example'\n      '${search.name}.search.windows.net'\n    ]"));
