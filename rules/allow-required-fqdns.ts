@@ -7,7 +7,7 @@ import { missingOf } from '../server/src/engine/egress/egress';
 import type { DeploymentGraph, DeploymentStep } from '../server/src/engine/graph/graph';
 import type { AiResource, Loc, ValueNode } from '../server/src/engine/model';
 import { createRule, type Report } from './rule';
-import { callerThatSays, callSite, hostEntries, inAccountTemplate, listSite, moduleLabel, passFromCaller, rewriteList } from './support/hosts';
+import { callerThatSays, callSite, hostEntries, inAccountTemplate, listSite, moduleLabel, passFromCaller, rewriteList, unsetParameter } from './support/hosts';
 import { quoted } from './support/values';
 import { namedByCaller, writtenHost, type HostSite } from '../server/src/engine/egress/written';
 import type { Fix } from '../server/src/engine/fixes';
@@ -144,6 +144,9 @@ function placeOf(account: AiResource, graph: DeploymentGraph, dep: Dependency, s
     const step = chain.find((s) => s.path.length === common + 1);
     return step && callOf(step);
   }
+  // A list from a module parameter nobody passes: only a caller can give it.
+  const list = account.properties?.member('allowedFqdnList');
+  if (!site && list && unsetParameter(list)) return callOf(callerThatSays(account, graph, dep) ?? chain[0]);
   if (!site || !inAccountTemplate(site)) return undefined;
   if (writtenHost(dep, graph, site) !== undefined) {
     // (A nested template is never analysed alone: its list, in the same file, is seen.)

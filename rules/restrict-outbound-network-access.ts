@@ -35,7 +35,7 @@ function allowing(resource: AiResource, graph: DeploymentGraph): Allowing | unde
   const chain = graph.deploymentChain(resource);
   const caller = chain[chain.length - 1];
   if (!hosts) {
-    const pass = site && caller && inAccountTemplate(site) ? passFromCaller(resource, graph, egress.missing, caller) : undefined;
+    const pass = caller && (!site || inAccountTemplate(site)) ? passFromCaller(resource, graph, egress.missing, caller) : undefined;
     return pass && { changes: pass.changes, count, added: pass.added, note: pass.note ?? '' };
   }
   const missing = hostEntries(egress.missing, graph, site) ?? [];

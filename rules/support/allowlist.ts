@@ -2,6 +2,7 @@
 
 import type { AiResource, ValueNode } from '../../server/src/engine/model';
 import type { Fix } from '../../server/src/engine/fixes';
+import { allowListNode } from '../../server/src/engine/egress/egress';
 import { entryDisplay, entryText } from './fqdn';
 import { editableSite, quoted } from './values';
 
@@ -14,7 +15,7 @@ export interface Entry {
 }
 
 export function allowListOf(resource: AiResource): { node: ValueNode; entries: Entry[] } | undefined {
-  const node = resource.properties?.member('allowedFqdnList');
+  const node = allowListNode(resource);
   const items = node?.items();
   if (!node || !items) return undefined;
   return { node, entries: items.map((item) => ({ node: item, text: entryText(item.value), shown: entryDisplay(item.value) ?? 'entry' })) };

@@ -43,11 +43,23 @@ export function asListEntry(node: ValueNode, site: ValueNode): FixValue | undefi
 export function listSite(resource: AiResource): HostSite | undefined {
   const list = resource.properties?.member('allowedFqdnList');
   if (!list) return { node: resource.declaration, kind: 'resource' };
+  if (unsetParameter(list)) return undefined;
   const node = editableSite(list);
   if (!node) return undefined;
   let kind: HostSite['kind'] = 'resource';
   for (let o = list.origin, depth = 0; o && depth < 64; o = o.node.origin, depth++) kind = o.kind;
   return { node, kind };
+}
+
+/**
+ * The parameter a null list comes from when nobody passes it (`allowedFqdnList: allowedFqdnList` with
+ * `param allowedFqdnList array?`): only a caller can give it, by passing that parameter.
+ */
+export function unsetParameter(list: ValueNode): string | undefined {
+  if (list.value !== null || list.origin) return undefined;
+  const expr = list.written?.()?.expr;
+  const arg = expr?.kind === 'call' && expr.name.toLowerCase() === 'parameters' && !expr.namespace && expr.args.length === 1 ? expr.args[0] : undefined;
+  return arg?.kind === 'string' ? arg.value : undefined;
 }
 
 /**
@@ -78,6 +90,8 @@ export function rewriteList(resource: AiResource, add: readonly HostEntry[], rep
   const list = resource.properties?.member('allowedFqdnList');
   if (!list) return setSetting(resource, ['properties', 'allowedFqdnList'], add.map((h) => h.value));
   const site = editableSite(list);
+  // null deploys as no list: the hosts replace it.
+  if (site && list.value === null) return { kind: 'replace', target: site, value: add.map((h) => h.value) };
   const items = list.items();
   if (!site || !items) return undefined;
   const out: FixValue[] = [];
@@ -141,13 +155,21 @@ export function passFromCaller(resource: AiResource, graph: DeploymentGraph, dep
   const declaration = resource.declaration;
   const list = resource.properties?.member('allowedFqdnList');
   const site = listSite(resource);
+  const unset = list && unsetParameter(list);
   // Only the direct caller passes the module's parameters.
-  if (!call || !site || chain[chain.length - 1] !== step) return undefined;
+  if (!call || !(site || unset) || chain[chain.length - 1] !== step) return undefined;
+  const callerSite = { node: call, kind: 'resource' } as const;
+  const arm = call.loc.file.kind === 'arm';
+  const passing = (name: string, value: FixValue[]): FixIntent => ({ kind: 'set', target: call, path: arm ? ['properties', 'parameters', name, 'value'] : ['params', name], value });
+  if (unset || !site) {
+    // A parameter of the module nobody passes: the caller passes it the hosts.
+    const hosts = unset ? hostEntries(deps, graph, callerSite) : undefined;
+    return unset && hosts?.length ? { changes: [passing(unset, hosts.map((h) => h.value))], added: hosts.length } : undefined;
+  }
   // The list is a parameter's default in the module: the caller passes that parameter.
   const fromDefault = site.kind === 'parameter-default' && list?.origin?.kind === 'parameter-default' ? list.origin.name : undefined;
   if (!fromDefault && (site.kind !== 'resource' || declaration.written?.()?.parameter(LIST_PARAMETER))) return undefined;
   const name = fromDefault ?? LIST_PARAMETER;
-  const callerSite = { node: call, kind: 'resource' } as const;
   const entries: FixValue[] = [];
   const current: FixValue[] = [];
   const seen = new Set<string>();
@@ -159,11 +181,10 @@ export function passFromCaller(resource: AiResource, graph: DeploymentGraph, dep
     entries.push(there);
     seen.add(hostKey(item.value) ?? JSON.stringify(there));
   }
-  if (list && !list.items()) return undefined;
+  if (list && list.value !== null && !list.items()) return undefined;
   const hosts = hostEntries(deps, graph, callerSite)?.filter((h) => !seen.has(h.key));
   if (!hosts?.length) return undefined;
-  const arm = call.loc.file.kind === 'arm';
-  const pass: FixIntent = { kind: 'set', target: call, path: arm ? ['properties', 'parameters', name, 'value'] : ['params', name], value: [...entries, ...hosts.map((h) => h.value)] };
+  const pass = passing(name, [...entries, ...hosts.map((h) => h.value)]);
   if (fromDefault) return { changes: [pass], added: hosts.length };
   const parameter = expressionValue(param(LIST_PARAMETER));
   const caller = step.target ? `its call in ${fileName(call.loc.file.uri)}` : 'its caller';

@@ -514,3 +514,93 @@ test('Bicep fix for a host known only in part: the name as the template computes
   assert.ok(fixed.includes("allowedFqdnList: [\n      '${searchName}.search.windows.net'\n      '${st.name}.blob.${environment().suffixes.storage}'\n    ]"), fixed);
   assert.deepEqual(shown(bicepFindings(fixed)), shown(before.filter((x) => x !== f)));
 });
+
+// ---- a null allowedFqdnList deploys as no list -------------------------------------------------------
+
+test('ARM null list: a nullable parameter nobody passes and a null literal are no list (every dependency missing); a passed list stays as it is', () => {
+  const ra = roleAssignment("[format('Microsoft.Search/searchServices/{0}', parameters('search'))]", SEARCH_READER);
+  const nullable = arm([SEARCH, account({ allowedFqdnList: "[parameters('hosts')]" }), ra], { ...PARAMS, hosts: { type: 'array', nullable: true } });
+  const [f, ...rest] = ofRule(armFindings(nullable));
+  assert.equal(rest.length, 0);
+  assert.equal(f.data.host, 'srch.search.windows.net');
+  assert.equal(textAt(f), `"[parameters('hosts')]"`);
+  assert.deepEqual(f.fixes.filter((x) => x.title.startsWith('Allow')), [], 'only a caller can give the parameter: the template alone has nowhere to write the hosts');
+  const literal = arm([SEARCH, account({ allowedFqdnList: null }), ra], PARAMS);
+  const [g] = ofRule(armFindings(literal));
+  assert.equal(textAt(g), 'null');
+  const fixed = applyFix(fixTitled(g, "Allow 'srch.search.windows.net' in the allowed FQDNs of 'ai'"), literal);
+  assert.deepEqual((JSON.parse(fixed) as { resources: { properties?: { allowedFqdnList?: unknown } }[] }).resources[1].properties!.allowedFqdnList, ["[format('{0}.search.windows.net', parameters('search'))]"]);
+  assert.deepEqual(ofRule(armFindings(fixed)), []);
+  // A nullable parameter given a list (here by its default): that list, which admits the host.
+  const passed = arm([SEARCH, account({ allowedFqdnList: "[parameters('hosts')]" }), ra], { ...PARAMS, hosts: { type: 'array', nullable: true, defaultValue: ['srch.search.windows.net'] } });
+  assert.deepEqual(ofRule(armFindings(passed)), []);
+});
+
+test('ARM nested deployment: a nullable list parameter the caller does not pass; the fix passes it the hosts', () => {
+  const inner = {
+    $schema: SCHEMA, contentVersion: '1.0.0.0',
+    parameters: { hosts: { type: 'array', nullable: true } },
+    resources: [account({ allowedFqdnList: "[parameters('hosts')]" })],
+  };
+  const nested = (parameters: Record<string, unknown>) => ({
+    type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'account',
+    properties: { mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' }, parameters, template: inner },
+  });
+  const ra = roleAssignment("[format('Microsoft.Search/searchServices/{0}', parameters('search'))]", SEARCH_READER);
+  const text = arm([SEARCH, nested({}), ra], PARAMS);
+  const [f, ...rest] = ofRule(armFindings(text));
+  assert.equal(rest.length, 0);
+  assert.equal(f.messageId, 'missingInModule');
+  assert.equal(textAt(f), '"account"');
+  const fixed = applyFix(fixTitled(f, "Allow 'srch.search.windows.net' in the allowed FQDNs of 'ai'"), text);
+  const call = (JSON.parse(fixed) as { resources: { properties: { parameters?: Record<string, { value: unknown }> } }[] }).resources[1];
+  assert.deepEqual(call.properties.parameters, { hosts: { value: ["[format('{0}.search.windows.net', parameters('search'))]"] } });
+  assert.deepEqual(ofRule(armFindings(fixed)), []);
+  // Passing a list that admits the host: silent.
+  assert.deepEqual(ofRule(armFindings(arm([SEARCH, nested({ hosts: { value: ['srch.search.windows.net'] } }), ra], PARAMS))), []);
+});
+
+test('Bicep null list: `array?` nobody passes and a null literal are no list; a list passed to the module stays as it is', () => {
+  const module = MODULE_ACCOUNT.replace('param allowedHosts array = []', 'param allowedHosts array?');
+  const files = { 'file:///work/account.bicep': module, 'file:///work/project.bicep': MODULE_PROJECT };
+  const main = `param baseName string
+resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch-\${baseName}' }
+module account 'account.bicep' = {
+  name: 'account'
+  params: { baseName: baseName }
+}
+module project 'project.bicep' = {
+  name: 'project'
+  params: { accountName: account.outputs.name, searchName: search.name }
+}
+`;
+  const [f, ...rest] = ofRule(bicepFindings(main, files));
+  assert.equal(rest.length, 0);
+  assert.equal(f.messageId, 'missingInModule');
+  assert.equal(textAt(f), "module account 'account.bicep' = {");
+  const fixed = applyFix(fixTitled(f, "Allow 'srch-{…}.search.windows.net' in the allowed FQDNs of 'ai'"), main);
+  assert.ok(fixed.includes("params: { baseName: baseName, allowedHosts: ['${search.name}.search.windows.net'] }"), fixed);
+  assert.deepEqual(ofRule(bicepFindings(fixed, files)), []);
+  const passed = main.replace('params: { baseName: baseName }', "params: { baseName: baseName, allowedHosts: ['other.contoso.com'] }");
+  assert.deepEqual(ofRule(bicepFindings(passed, files)).map((x) => x.data.host), ['srch-{…}.search.windows.net'], 'the passed list is read as it is');
+  // The module alone: its own dependency, and a null literal.
+  const own = `param hosts array?
+resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch' }
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'ai'
+  tags: { owner: 'team' }
+  properties: { customSubDomainName: 'ai', publicNetworkAccess: 'Disabled', restrictOutboundNetworkAccess: true, allowedFqdnList: hosts }
+  resource conn 'connections' = {
+    name: 'search'
+    properties: { category: 'CognitiveSearch', target: search.properties.endpoint }
+  }
+}
+`;
+  assert.deepEqual(ofRule(bicepFindings(own)).map((x) => [x.data.host, textAt(x)]), [['srch.search.windows.net', 'hosts']]);
+  const literal = own.replace('allowedFqdnList: hosts', 'allowedFqdnList: null');
+  const [g] = ofRule(bicepFindings(literal));
+  assert.equal(textAt(g), 'null');
+  const fixedLiteral = applyFix(fixTitled(g, "Allow 'srch.search.windows.net'"), literal);
+  assert.equal(fixedLiteral, literal.replace('allowedFqdnList: null }', "allowedFqdnList: [\n    '${search.name}.search.windows.net'\n  ] }"));
+  assert.deepEqual(ofRule(bicepFindings(fixedLiteral)), []);
+});

@@ -3,7 +3,7 @@
 // (workspace/inventory.ts) decides which runs are entry points and assembles the inventory.
 
 import type { CallStep, DeployedInstance, InstanceEgress, InstanceFinding, Restriction } from '../../../shared/inventory';
-import type { EgressSummary } from './egress/egress';
+import { allowListNode, type EgressSummary } from './egress/egress';
 import { isUnknown, type Value } from './expressions/value';
 import type { DeploymentGraph, DeploymentStep } from './graph/graph';
 import type { AiResource, Loc, ParameterFile, ValueNode } from './model';
@@ -136,13 +136,13 @@ function describe(account: AiResource, graph: DeploymentGraph, ownerTagNames: re
 export function accountSettings(account: AiResource, ownerTagNames: readonly string[]): Pick<DeployedInstance, 'kind' | 'restricted' | 'allowedFqdns' | 'publicNetworkAccess' | 'owner'> {
   const properties = account.properties;
   const kind = account.kind?.value;
-  const allowList = properties?.member('allowedFqdnList');
+  const allowList = allowListNode(account);
   const publicAccess = properties?.member('publicNetworkAccess')?.value;
   const owner = ownerOf(account.tags, ownerTagNames);
   return {
     ...(kind === undefined || kind === null ? {} : { kind: typeof kind === 'string' ? kind : 'unknown' }),
     restricted: restrictionOf(account),
-    ...(allowList && allowList.value !== null ? { allowedFqdns: allowedFqdns(allowList) } : {}),
+    ...(allowList ? { allowedFqdns: allowedFqdns(allowList) } : {}),
     ...(publicAccess === undefined || publicAccess === null ? {} : { publicNetworkAccess: typeof publicAccess === 'string' ? publicAccess : 'unknown' }),
     ...(owner !== undefined ? { owner } : {}),
   };

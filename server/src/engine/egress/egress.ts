@@ -38,7 +38,7 @@ export interface Egress {
   readonly account: AiResource;
   /** What `restrictOutboundNetworkAccess` deploys as. */
   readonly restricted: boolean | 'unknown';
-  /** `properties.allowedFqdnList`, when set. */
+  /** `properties.allowedFqdnList`, when set (not null: see `allowListNode`). */
   readonly listNode?: ValueNode;
   /** The entries; undefined when the list is absent or not known before deployment. */
   readonly entries?: readonly EntryInfo[];
@@ -48,6 +48,15 @@ export interface Egress {
    * that is not known at all, or is not known itself: then nothing can be said.
    */
   readonly missing: readonly Dependency[];
+}
+
+/**
+ * `properties.allowedFqdnList` as it deploys: undefined when it is absent or null (a nullable parameter nobody
+ * passes; ARM sends null, and the service takes it as not set, so a restricted account reaches nothing).
+ */
+export function allowListNode(account: AiResource): ValueNode | undefined {
+  const node = account.properties?.member('allowedFqdnList');
+  return node && node.value !== null ? node : undefined;
 }
 
 const egressCache = new WeakMap<DeploymentGraph, Map<AiResource, Map<string, Egress>>>();
@@ -71,7 +80,7 @@ export function egressOf(account: AiResource, graph: DeploymentGraph, approved: 
 export function missingOf(account: AiResource, graph: DeploymentGraph): { readonly dependencies: readonly Dependency[]; readonly missing: readonly Dependency[] } {
   const dependencies = dependenciesOf(account, graph);
   const known = dependencies.filter((d) => patternOf(d.host) !== undefined);
-  const listNode = account.properties?.member('allowedFqdnList');
+  const listNode = allowListNode(account);
   if (!listNode) return { dependencies, missing: known };
   const items = listNode.items();
   if (!items || items.some((node) => patternOf(node.value) === undefined)) return { dependencies, missing: [] };
@@ -82,7 +91,7 @@ function computeEgress(account: AiResource, graph: DeploymentGraph, approved: re
   const restrictValue = account.properties?.member('restrictOutboundNetworkAccess')?.value;
   const restricted = isUnknown(restrictValue) ? 'unknown' : restrictValue === true;
   const dependencies = dependenciesOf(account, graph);
-  const listNode = account.properties?.member('allowedFqdnList');
+  const listNode = allowListNode(account);
   const items = listNode?.items();
   const known = dependencies.filter((d) => patternOf(d.host) !== undefined);
   if (!items) {
