@@ -140,3 +140,30 @@ export const NESTED_OUTPUTS: Readonly<Record<string, NestedOutputCase>> = {
     note: 'the private endpoint names the account by the account deployment\'s output',
   },
 };
+
+/**
+ * Bicep-compiled AVM patterns whose account (avm/res/cognitive-services/account, called directly from main.json)
+ * is restricted by default (`restrictOutboundNetworkAccess` defaults to true; the call does not pass it) with
+ * `allowedFqdnList` a nullable parameter (`"nullable": true`, no default) that the call does not pass: it deploys
+ * as null, which the service takes as no list, so the account reaches nothing and each dependency is missing.
+ * allow-required-fqdns reports it at the name of the call (`take(format('avm.res.cognitive-services.account.{0}',
+ * ...))`, at the 1-based line `call`) and its fix passes the list from main.json. Read by hand.
+ */
+export interface NullListCase {
+  readonly account: string;
+  /** The hosts missing (the project's CognitiveSearch connection, target format('https://{0}.search.windows.net', 'srch-${solutionSuffix}')). */
+  readonly missing: readonly string[];
+  readonly call: number;
+}
+
+export const NULL_ALLOW_LISTS: Readonly<Record<string, NullListCase>> = {
+  // projectAISearchConnection (line 410), target line 416, aiSearchName 'srch-{solutionSuffix}' (line 391).
+  'bicep-registry-modules/avm/ptn/sa/build-your-own-copilot/main.json': { account: 'cognitiveServiceNew', missing: ['srch-{…}.search.windows.net'], call: 26276 },
+  // projectAISearchConnection (line 461), target line 467, aiSearchName 'srch-{solutionSuffix}' (line 361).
+  'bicep-registry-modules/avm/ptn/sa/conversation-knowledge-mining/main.json': { account: 'cognitiveServiceNew', missing: ['srch-{…}.search.windows.net'], call: 24680 },
+  // A nested deployment's project connection (line 29159), target line 29163 from searchServiceName, passed down
+  // from variables('searchServiceName') = 'srch-{solutionSuffix}' (line 303).
+  'bicep-registry-modules/avm/ptn/sa/customer-chatbot/main.json': { account: 'cognitiveService', missing: ['srch-{…}.search.windows.net'], call: 23575 },
+  // The connection of NESTED_OUTPUTS above (target line 51238).
+  'bicep-registry-modules/avm/ptn/sa/multi-agent-custom-automation-engine/main.json': { account: 'cognitiveService', missing: ['srch-{…}.search.windows.net'], call: 24177 },
+};

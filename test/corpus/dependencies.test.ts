@@ -11,7 +11,7 @@ import { parseArm, readArmDeployment } from '../../server/src/engine/arm/reader'
 import { privateEndpointsOf } from '../../rules/support/deployment';
 import { mergeSettings } from '../../server/src/engine/config';
 import { CORPUS, CORPUS_BICEP } from '../support/paths';
-import { DEPENDENCIES, NESTED_OUTPUTS, type ExpectedDependency } from './dependencies.expectations';
+import { DEPENDENCIES, NESTED_OUTPUTS, NULL_ALLOW_LISTS, type ExpectedDependency } from './dependencies.expectations';
 
 const present = fs.existsSync(CORPUS_BICEP) && fs.statSync(CORPUS_BICEP).isDirectory();
 const skip = present ? false : `corpus folder ${CORPUS_BICEP} is absent`;
@@ -105,5 +105,21 @@ for (const [rel, expected] of Object.entries(NESTED_OUTPUTS)) {
       assert.deepEqual([endpoints.found.length, endpoints.unknown], [1, false]);
       assert.deepEqual(result.findings.filter((f) => f.ruleId === 'use-private-endpoint' && f.resource === expected.account).map((f) => f.message), []);
     }
+  });
+}
+
+for (const [rel, expected] of Object.entries(NULL_ALLOW_LISTS)) {
+  test(`a null allowedFqdnList on the corpus is no list: ${rel}`, { skip: armPresent ? false : `corpus folder ${CORPUS} is absent` }, () => {
+    const file = path.join(CORPUS, ...rel.split('/'));
+    const text = fs.readFileSync(file, 'utf8');
+    const result = analyze({ uri: pathToFileURL(file).href, text, kind: 'arm' }, { settings: mergeSettings({}), host: { readFile }, egress: true, fixes: true });
+    const account = (result.egress ?? []).find((a) => a.name === expected.account);
+    assert.ok(account, `account ${expected.account}`);
+    assert.deepEqual([account.restricted, account.allowList, account.allowListUnknown, account.missing], [true, undefined, undefined, expected.missing]);
+    const line = (offset: number) => text.slice(0, offset).split('\n').length;
+    const found = result.findings.filter((f) => f.ruleId === 'allow-required-fqdns' && f.resource === expected.account);
+    assert.deepEqual(found.map((f) => [f.messageId, f.data.host, line(f.loc.start)]), expected.missing.map((h) => ['missingInModule', h, expected.call]));
+    // The fix passes the list to the account's module from main.json.
+    assert.ok(found.every((f) => f.fixes.some((x) => x.title.startsWith(`Allow '${f.data.host}'`) && x.changes.every((c) => c.kind === 'set' && c.path.join('.') === 'properties.parameters.allowedFqdnList.value'))));
   });
 }

@@ -145,6 +145,9 @@ test('unknown values: unknown unless the known part decides', () => {
   assert.equal(holds({ count: wild, greater: 0 }, props({ allowedFqdnList: unknown() })), 'unknown');
   assert.equal(holds({ count: wild, equals: 0 }, props({ allowedFqdnList: [unknown()] })), 'unknown');
   assert.equal(holds({ count: wild, less: 5 }, props({ allowedFqdnList: [unknown()] })), true, 'one member counts at most once');
+  // A null list is no list, as the linter reads it: nothing to count.
+  assert.equal(holds({ count: wild, equals: 0 }, props({ allowedFqdnList: null })), true);
+  assert.equal(holds({ count: { field: ALIAS.allowedFqdnEntries }, equals: 0 }, props({ allowedFqdnList: null })), true);
 });
 
 test('the effect decides non-compliance: Audit and Deny apply, Disabled does not', () => {
