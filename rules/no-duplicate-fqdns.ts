@@ -8,6 +8,7 @@ import { quoted } from './support/values';
 export const rule = createRule({
   id: 'no-duplicate-fqdns',
   defaultLevel: 'info',
+  fixable: true,
   description: 'Each host appears once in allowedFqdnList.',
   messages: {
     duplicate: 'AI service {{resource}} lists \'{{entry}}\' more than once in allowedFqdnList (host names compare case-insensitively). Remove the repeat.',

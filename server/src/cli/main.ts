@@ -12,7 +12,7 @@ import { validateSettings } from '../engine/config';
 import { auditFiles, summarize } from '../workspace/audit';
 import { collectFiles } from '../workspace/files';
 import { bicepModuleCacheUri, ConfigCache, nodeFileHost, uriToPath } from '../workspace/node-host';
-import type { AnalysisResult } from '../engine/analyze';
+import { safeFixesOf, type AnalysisResult } from '../engine/analyze';
 import { applyFileEdits } from '../engine/edits';
 import { fixAllEdits } from '../engine/fixAll';
 import { warmUp } from '../engine/warmup';
@@ -217,8 +217,7 @@ function argumentError(error: Error & { code?: string }): string {
 function applySafeFixes(results: readonly AnalysisResult[], err: (s: string) => void): number {
   let changed = 0;
   for (const result of results) {
-    const safe = result.findings.flatMap((f) => f.fixes.filter((x) => x.safe));
-    if (!safe.length) continue;
+    if (!result.findings.some((f) => safeFixesOf(f).length)) continue;
     for (const edit of fixAllEdits(result.findings)) {
       const file = uriToPath(edit.uri);
       if (!file) continue;
