@@ -41,7 +41,8 @@ export async function lspBenchmarks(): Promise<boolean> {
   const client = new TestClient();
   let ok = true;
   try {
-    await client.initialize();
+    // As VS Code: code actions resolved when chosen (a rule's fix-all edit is computed then).
+    await client.initialize(undefined, { codeAction: { dataSupport: true, resolveSupport: { properties: ['edit'] } } });
     await client.trace('verbose');
     const text = largeTemplate(7200);
     const uri = 'file:///bench/lsp/large.json';
@@ -99,6 +100,7 @@ export async function lspBenchmarks(): Promise<boolean> {
     const fixCpu = (cpuMs(pid) - cpuBefore) / 5;
     const fixMs = [...fixTimes].sort((a, b) => a - b)[2];
     ok = line('quick fix on it (median of 5)', `${fixMs.toFixed(1).padStart(6)} ms (target ${CODE_ACTION_MS} ms; server CPU ${fixCpu.toFixed(0)} ms a request)`, fixMs <= CODE_ACTION_MS) && ok;
+    ok = line('  the first, with its fixes to compute', `${fixTimes[0].toFixed(1).padStart(6)} ms (target ${CODE_ACTION_MS} ms)`, fixTimes[0] <= CODE_ACTION_MS) && ok;
     const fixAll = await timed(() => client.connection.sendRequest('textDocument/codeAction', {
       textDocument: { uri }, range: restrict.range, context: { diagnostics: [], only: ['source.fixAll'] },
     }) as Promise<CodeAction[]>);

@@ -218,13 +218,14 @@ function applySafeFixes(results: readonly AnalysisResult[], err: (s: string) => 
   let changed = 0;
   for (const result of results) {
     if (!result.findings.some((f) => safeFixesOf(f).length)) continue;
-    for (const edit of fixAllEdits(result.findings)) {
-      const file = uriToPath(edit.uri);
+    const edits = fixAllEdits(result.findings);
+    for (const uri of new Set(edits.map((e) => e.uri))) {
+      const file = uriToPath(uri);
       if (!file) continue;
       // Offsets are into the text as analysed, without a byte order mark; the mark is kept.
       const text = fs.readFileSync(file, 'utf8');
       const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
-      fs.writeFileSync(file, bom + applyFileEdits(bom ? text.slice(1) : text, [edit]));
+      fs.writeFileSync(file, bom + applyFileEdits(bom ? text.slice(1) : text, edits.filter((e) => e.uri === uri)));
       changed++;
     }
   }
