@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { TestClient } from '../test/support/lspClient';
+import { cpuMsOf } from '../test/support/proc';
 import { largeTemplate } from './run';
 
 const BURST_TARGET = 1.5;
@@ -20,11 +21,8 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
-/** CPU time (user + system) the process has used, in ms: what a request cost it, whatever the machine's load. */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-}
+/** CPU time the server has used, in ms: what a request cost it, whatever the machine's load. */
+const cpuMs = (pid: number) => cpuMsOf(pid) ?? NaN;
 
 function line(name: string, value: string, ok: boolean): boolean {
   console.log(`${name.padEnd(50)} ${value}  ${ok ? 'ok' : 'MISSED'}`);
