@@ -181,8 +181,16 @@ function containerIndex(s: ArmSyntax, container: JsonNode): ContainerIndex {
     if (child.type === 'property') symbols.add(String(child.children?.[0]?.value).toLowerCase());
     const declaration = child.type === 'property' ? child.children?.[1] : child;
     if (declaration?.type !== 'object') continue;
-    const type = memberOf(declaration, 'type');
-    const name = memberOf(declaration, 'name');
+    // `type` and `name` in one pass over the members (of thousands of resources: the first quick fix waits for it).
+    let type: JsonNode | undefined;
+    let name: JsonNode | undefined;
+    for (const member of declaration.children ?? []) {
+      const key = member.children?.[0]?.value;
+      if (typeof key !== 'string' || key.length !== 4) continue;
+      const lower = key.toLowerCase();
+      if (lower === 'type') type ??= member.children![1];
+      else if (lower === 'name') name ??= member.children![1];
+    }
     if (!type || !name) continue;
     const key = declarationKey(type, name);
     declarations.set(key, (declarations.get(key) ?? 0) + 1);
