@@ -2,9 +2,9 @@
 // Targets: ARM lint within 1.5x the bare parse time; Bicep parse-and-lint no slower than jsonc-parser parsing
 // the compiled JSON of the same template; source.fixAll's edits for 10,000 (ARM) and 4,000 (Bicep) duplicates
 // within a second, source.fixAll of the 5 MB template within 2.5x its parse, and fixes on a file of unclosed braces
-// at once; the audit with its inventory of 10,000 Bicep
-// templates within 1.5x find+read+parse and under 300 MB (bench/inventory.ts); the language server keeping up
-// (lsp.ts). A benchmark, not a test: it prints, it does not assert.
+// at once; the audit with its inventory of 10,000 Bicep templates within 1.5x find+read+parse and under 300 MB
+// (bench/inventory.ts); the language server keeping up (lsp.ts). A benchmark, not a test: it prints, it does not
+// assert.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
