@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { TestClient } from '../test/support/lspClient';
+import { cpuMsOf } from '../test/support/proc';
 import { largeTemplate } from './run';
 
 const BURST_TARGET = 1.5;
@@ -20,11 +21,8 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
 }
 
-/** CPU time (user + system) the process has used, in ms: what a request cost it, whatever the machine's load. */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-}
+/** CPU time the server has used, in ms: what a request cost it, whatever the machine's load. */
+const cpuMs = (pid: number) => cpuMsOf(pid) ?? NaN;
 
 function line(name: string, value: string, ok: boolean): boolean {
   console.log(`${name.padEnd(50)} ${value}  ${ok ? 'ok' : 'MISSED'}`);
@@ -41,7 +39,8 @@ export async function lspBenchmarks(): Promise<boolean> {
   const client = new TestClient();
   let ok = true;
   try {
-    await client.initialize();
+    // As VS Code: code actions resolved when chosen (a rule's fix-all edit is computed then).
+    await client.initialize(undefined, { codeAction: { dataSupport: true, resolveSupport: { properties: ['edit'] } } });
     await client.trace('verbose');
     const text = largeTemplate(7200);
     const uri = 'file:///bench/lsp/large.json';
@@ -99,6 +98,7 @@ export async function lspBenchmarks(): Promise<boolean> {
     const fixCpu = (cpuMs(pid) - cpuBefore) / 5;
     const fixMs = [...fixTimes].sort((a, b) => a - b)[2];
     ok = line('quick fix on it (median of 5)', `${fixMs.toFixed(1).padStart(6)} ms (target ${CODE_ACTION_MS} ms; server CPU ${fixCpu.toFixed(0)} ms a request)`, fixMs <= CODE_ACTION_MS) && ok;
+    ok = line('  the first, with its fixes to compute', `${fixTimes[0].toFixed(1).padStart(6)} ms (target ${CODE_ACTION_MS} ms)`, fixTimes[0] <= CODE_ACTION_MS) && ok;
     const fixAll = await timed(() => client.connection.sendRequest('textDocument/codeAction', {
       textDocument: { uri }, range: restrict.range, context: { diagnostics: [], only: ['source.fixAll'] },
     }) as Promise<CodeAction[]>);

@@ -1,10 +1,11 @@
-// Fuzzer worker: analyses one input (and computes and applies every fix of every finding), and reports
-// what happened. Runs in a worker thread so the parent can stop it at its time limit.
+// Fuzzer worker: analyses one input (and computes and applies fixes of its findings), and reports what happened
+// and the CPU time it took. `npm run fuzz` runs it in a child process per worker, which it stops past its CPU limit:
+// a process of its own, so that its CPU time is the input's alone (Node has no CPU clock per thread).
 
-import { parentPort } from 'node:worker_threads';
 import { analyze } from '../server/src/engine/analyze';
 import { mergeSettings } from '../server/src/engine/config';
 import { applyFileEdits, editsFor } from '../server/src/engine/edits';
+import { warmUp } from '../server/src/engine/warmup';
 import type { FuzzInput } from './mutate';
 
 export interface FuzzOutcome {
@@ -17,6 +18,8 @@ export interface FuzzOutcome {
   readonly fixes: number;
   readonly heapGrowthMb: number;
   readonly ms: number;
+  /** CPU time of the process while it ran (its garbage collection included). */
+  readonly cpuMs: number;
 }
 
 const settings = mergeSettings({});
@@ -25,9 +28,16 @@ const MAX_FIXES = 40;
 
 /** `withFixes`: also compute and apply every fix (up to MAX_FIXES) of every finding. */
 export function runOne(input: FuzzInput, withFixes = true): FuzzOutcome {
+  // The last input's garbage is not this one's growth (gc() where the fuzzer exposes it).
+  (globalThis as { gc?: () => void }).gc?.();
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const heapBefore = process.memoryUsage().heapUsed;
   let findings = 0, problems = 0, errors = 0, fixes = 0;
+  const measured = () => {
+    const used = process.cpuUsage(cpu);
+    return { heapGrowthMb: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20, ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000 };
+  };
   try {
     const uri = `file:///fuzz/${input.name}.${input.kind === 'arm' ? 'json' : input.kind}`;
     const files = input.files ?? {};
@@ -41,12 +51,17 @@ export function runOne(input: FuzzInput, withFixes = true): FuzzOutcome {
         applyFileEdits(input.text, editsFor([fix], () => input.text).filter((e) => e.uri === uri));
       }
     }
-    return { ok: true, findings, problems, errors, fixes, heapGrowthMb: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20, ms: performance.now() - start };
+    return { ok: true, findings, problems, errors, fixes, ...measured() };
   } catch (error) {
-    return { ok: false, error: (error as Error).stack ?? String(error), findings, problems, errors, fixes, heapGrowthMb: (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20, ms: performance.now() - start };
+    // An exception out of analyze() or the fixes: a crash, the one thing the engine must never do.
+    return { ok: false, error: (error as Error).stack ?? String(error), findings, problems, errors, fixes, ...measured() };
   }
 }
 
-parentPort?.on('message', (input: FuzzInput) => {
-  parentPort!.postMessage(runOne(input));
-});
+// As the fuzzer's child process: started (and warmed up, as the CLI and the server are) before the first input's CPU
+// time is counted, then one input a message, one outcome back.
+if (require.main === module && process.send) {
+  warmUp();
+  process.on('message', (input: FuzzInput) => process.send!(runOne(input)));
+  process.send('ready');
+}

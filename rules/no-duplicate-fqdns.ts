@@ -8,6 +8,7 @@ import { quoted } from './support/values';
 export const rule = createRule({
   id: 'no-duplicate-fqdns',
   defaultLevel: 'info',
+  fixable: true,
   description: 'Each host appears once in allowedFqdnList.',
   messages: {
     duplicate: "AI service {{resource}} lists '{{entry}}' again. allowedFqdnList already has it (host names compare case-insensitively): remove the repeat.",

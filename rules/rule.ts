@@ -53,6 +53,11 @@ export interface RuleMeta<M extends string = string> {
    * deployment. Inputs that lack them (an export of deployed accounts) skip the rule and say so.
    */
   readonly needs?: readonly RuleNeed[];
+  /**
+   * True when some of the rule's fixes are safe (applied by `--fix` and source.fixAll), as ESLint's `meta.fixable`.
+   * The engine then looks for safe fixes only among this rule's findings; a safe fix from another rule is an error.
+   */
+  readonly fixable?: boolean;
 }
 
 export type RuleNeed = 'api-version' | 'related-resources';

@@ -11,6 +11,7 @@ type MessageId = 'tooMany' | 'notHost' | 'unverifiable';
 export const rule = createRule({
   id: 'valid-allowed-fqdns',
   defaultLevel: 'error',
+  fixable: true,
   description: 'allowedFqdnList entries must be bare host names, and there may be at most 1000 of them.',
   messages: {
     tooMany: 'AI service {{resource}} lists {{count}} allowed FQDNs, more than the service accepts. The limit is {{max}}: remove hosts it does not need.',

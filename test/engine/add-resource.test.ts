@@ -83,6 +83,22 @@ test('ARM: both fixes together, a literal name with a bracket is escaped, the pa
   assert.ok(fixed.includes(`"privateLinkServiceId": "[resourceId('Microsoft.CognitiveServices/accounts', '[odd')]"`), fixed);
 });
 
+test('ARM: no resource is added beside a declaration whose type and name are declared twice (resourceId would be ambiguous); in one fix set, new symbolic names stay unique', () => {
+  const ai = (name: string) => ({ type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name, kind: 'OpenAI', properties: {} });
+  const text = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', languageVersion: '2.0', contentVersion: '1.0.0.0',
+    resources: { a: ai('twice'), b: ai('TWICE'), c: ai('once'), cDiagnostics: { type: 'Microsoft.Storage/storageAccounts', apiVersion: '2023-01-01', name: 'st' } },
+  }, null, 2);
+  const graph = readArmDeployment(parseArm({ uri: 'file:///w/main.json', text, kind: 'arm' }));
+  const [a, b, c] = ['twice', 'TWICE', 'once'].map((n) => graph.accounts.find((x) => x.name === n)!);
+  assert.deepEqual(editsFor([addDiagnosticSettingsFix(a)!], () => text), []);
+  assert.deepEqual(editsFor([addDiagnosticSettingsFix(b)!], () => text), []);
+  // Two fixes for `c` in one set: each new resource takes a name of its own, past the one declared.
+  const fixed = apply(text, addDiagnosticSettingsFix(c)!, { ...addDiagnosticSettingsFix(c)!, title: 'again' });
+  assert.deepEqual(syntaxErrors(fixed, 'arm'), []);
+  assert.deepEqual(Object.keys((JSON.parse(fixed) as { resources: object }).resources), ['a', 'b', 'c', 'cDiagnostics', 'cDiagnostics2', 'cDiagnostics3']);
+});
+
 test('Bicep: a new parameter goes after targetScope and imports, before the first declaration; tabs and CRLF kept', () => {
   const text = "targetScope = 'resourceGroup'\r\n\r\nvar prefix = 'contoso'\r\n\r\nresource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = {\r\n\tname: '${prefix}-ai'\r\n\tkind: 'OpenAI'\r\n\tproperties: {}\r\n}\r\n";
   const { account } = bicepAccount(text);

@@ -221,13 +221,14 @@ function checkFix(uri: string, overlay: ReadonlyMap<string, string>, before: rea
   assert.ok(edits.length, `${label}: offered without an edit`);
   const regions = fix.changes.flatMap(regionsOf);
   const after = new Map(overlay);
-  for (const edit of edits) {
-    const old = after.get(edit.uri) ?? disk.readFile(edit.uri)!;
-    const kind = fileKindOf(edit.uri)!;
-    assert.ok(within(edit, regions), `${label}: edits ${edit.uri} outside its target (${edit.start}-${edit.end}: ${JSON.stringify(edit.newText.slice(0, 80))})`);
-    const changed = applyFileEdits(old, [edit]);
-    assert.ok(syntaxErrors(changed, kind) <= syntaxErrors(old, kind, true), `${label}: ${edit.uri} gets syntax errors:\n${changed.slice(Math.max(0, edit.start - 200), edit.start + edit.newText.length + 200)}`);
-    after.set(edit.uri, changed);
+  for (const uri of new Set(edits.map((e) => e.uri))) {
+    const old = after.get(uri) ?? disk.readFile(uri)!;
+    const kind = fileKindOf(uri)!;
+    const own = edits.filter((e) => e.uri === uri);
+    for (const edit of own) assert.ok(within(edit, regions), `${label}: edits ${uri} outside its target (${edit.start}-${edit.end}: ${JSON.stringify(edit.newText.slice(0, 80))})`);
+    const changed = applyFileEdits(old, own);
+    assert.ok(syntaxErrors(changed, kind) <= syntaxErrors(old, kind, true), `${label}: ${uri} gets syntax errors:\n${changed.slice(Math.max(0, own[0].start - 200), own[0].start + own[0].newText.length + 200)}`);
+    after.set(uri, changed);
   }
   checkRemovals(fix, after, label);
   if (!analyse) return;

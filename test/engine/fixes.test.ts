@@ -50,7 +50,8 @@ function syntaxErrors(text: string, kind: FileKind): number {
 /** Applies one fix to the files it touches (URI → text), returning the new files. */
 function applyToFiles(fix: Fix, files: Record<string, string>): Record<string, string> {
   const out = { ...files };
-  for (const edit of editsFor([fix], (u) => out[u])) out[edit.uri] = applyFileEdits(out[edit.uri], [edit]);
+  const edits = editsFor([fix], (u) => out[u]);
+  for (const uri of new Set(edits.map((e) => e.uri))) out[uri] = applyFileEdits(out[uri], edits.filter((e) => e.uri === uri));
   return out;
 }
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { createRule } from '../../rules/rule';
-import { analyze, copyFinding, type AnalysisResult } from '../../server/src/engine/analyze';
+import { analyze, copyFinding, safeFixesOf, type AnalysisResult } from '../../server/src/engine/analyze';
 import { mergeSettings } from '../../server/src/engine/config';
 import { toSarif } from '../../server/src/report/sarif';
 import { toJson, toText } from '../../server/src/report/text';
@@ -21,6 +21,7 @@ let computed = 0;
 const counting = createRule({
   id: 'test-counting',
   defaultLevel: 'warning',
+  fixable: true,
   description: 'Test rule.',
   messages: { seen: 'restrictOutboundNetworkAccess of {{resource}}' },
   check: (resource) => [{
@@ -56,12 +57,12 @@ const dir = tempTree({
 });
 const files = ['main.json', 'ai.bicep', 'ai.bicepparam'].map((f) => path.join(dir, f));
 
-function analyzeAll(): AnalysisResult[] {
+function analyzeAll(rule = counting): AnalysisResult[] {
   const host = nodeFileHost();
   return files.map((file) => {
     const kind = file.endsWith('.json') ? 'arm' as const : file.endsWith('.bicep') ? 'bicep' as const : 'bicepparam' as const;
     const uri = pathToFileURL(file).href;
-    return analyze({ uri, text: host.readFile(uri)!, kind }, { settings: mergeSettings({}), host, rules: [counting] });
+    return analyze({ uri, text: host.readFile(uri)!, kind }, { settings: mergeSettings({}), host, rules: [rule] });
   });
 }
 
@@ -106,4 +107,17 @@ test("the text report counts what --fix would fix (as ESLint's does): that asks 
   toText(audit.results, audit.problems, summarize(audit, files.length), dir);
   assert.equal(computed, 3, 'fixable is remembered');
   assert.ok(text.length > 0);
+});
+
+test('a rule that declares no safe fixes (no meta fixable): its findings are not fixable without computing fixes; a safe fix from it is an error', async () => {
+  computed = 0;
+  const unfixable = createRule({ ...counting, id: 'test-unfixable', fixable: undefined });
+  const audit = await auditFiles(files, { settingsFor: () => mergeSettings({}), host: nodeFileHost(), rules: [unfixable], fixes: true });
+  const findings = audit.results.flatMap((r) => r.findings);
+  assert.equal(findings.length, 2);
+  assert.ok(findings.every((f) => !f.fixable && safeFixesOf(f).length === 0));
+  assert.equal(computed, 0);
+  const unsafe = createRule({ ...unfixable, check: (resource, context) => unfixable.check(resource, context).map((r) => ({ ...r, fixes: () => [{ title: 't', safe: true, changes: [] }] })) });
+  const [finding] = analyzeAll(unsafe)[0].findings;
+  assert.throws(() => finding.fixes, /rule 'test-unfixable' offers a safe fix but does not declare meta 'fixable'/);
 });

@@ -19,6 +19,7 @@ const BLOB_HOST = "format('{0}.blob.{1}', parameters('st'), environment().suffix
 const allowStorage = createRule({
   id: 'test-allow-storage',
   defaultLevel: 'warning',
+  fixable: true,
   description: 'Test rule.',
   messages: { m: 'allow storage' },
   check: (resource) => [{

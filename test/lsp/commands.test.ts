@@ -90,6 +90,31 @@ test('"Fix all <rule-id> problems in this file" applies that rule\'s safe fixes 
   assert.ok(!(await quickFixes(uri, owner)).some((a) => a.title.startsWith('Fix all')));
 });
 
+test('"Fix all <rule-id> problems" for a client that resolves edits: offered without its edit, computed by codeAction/resolve for the version offered', async () => {
+  const resolving = new TestClient();
+  try {
+    await resolving.initialize({ clientCommands: true }, { codeAction: { dataSupport: true, resolveSupport: { properties: ['edit'] } } });
+    const uri = 'file:///lsp/fixall-resolve.json';
+    await resolving.open(uri, noOwner);
+    const first = (await resolving.waitForDiagnostics(uri, (d) => d.some((x) => x.code === 'valid-allowed-fqdns'))).find((d) => d.code === 'valid-allowed-fqdns')!;
+    const actions = await resolving.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri }, range: first.range, context: { diagnostics: [first], only: ['quickfix'] },
+    }) as CodeAction[];
+    const all = actions.find((a) => a.title === 'Fix all valid-allowed-fqdns problems in this file')!;
+    assert.ok(all && !all.edit, actions.map((a) => a.title).join(' | '));
+    // The quick fix of the problem itself comes with its edit.
+    assert.ok(actions.find((a) => a.title.startsWith('Replace '))?.edit);
+    const resolved = await resolving.connection.sendRequest('codeAction/resolve', all) as CodeAction;
+    assert.deepEqual(JSON.parse(apply(noOwner, resolved.edit!)).resources[0].properties.allowedFqdnList, ['a.contoso.com', 'b.contoso.com']);
+    assert.deepEqual((resolved.edit!.documentChanges as TextDocumentEdit[]).map((c) => c.textDocument), [{ uri, version: 1 }]);
+    // Once the document has changed, the action offered for version 1 resolves to no edit.
+    await resolving.change(uri, `${noOwner}\n`, 2);
+    assert.equal((await resolving.connection.sendRequest('codeAction/resolve', all) as CodeAction).edit, undefined);
+  } finally {
+    await resolving.stop();
+  }
+});
+
 test('diagnostics link to the rule page shipped with the server, which exists (no network)', async () => {
   const uri = 'file:///lsp/docs-link.json';
   await client.open(uri, noOwner);

@@ -91,6 +91,12 @@ test('code actions offer the fixes as edits of the analysed version; applying on
   assert.deepEqual(others, []);
   assert.deepEqual(change.textDocument, { uri, version: 1 });
   assert.equal(change.edits.length, 1);
+  // A private endpoint adds parameters at the top and resources at the end: two insertions, not one edit that
+  // carries the text between (5.6 MB of it on a 5 MB template).
+  const endpoint = documentChanges(actions[2])[0].edits;
+  assert.deepEqual(endpoint.map((e) => e.range.start.line === e.range.end.line && e.range.start.character === e.range.end.character), [true, true]);
+  assert.deepEqual(JSON.parse(applyEdits(unsafe, endpoint)).resources.map((r: { type: string }) => r.type),
+    ['Microsoft.CognitiveServices/accounts', 'Microsoft.Network/privateEndpoints', 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups']);
   const fixed = applyEdits(unsafe, change.edits);
   assert.equal(JSON.parse(fixed).resources[0].properties.restrictOutboundNetworkAccess, true);
   await client.change(uri, fixed, 2);

@@ -64,9 +64,11 @@ export class TestClient {
     return !!this.child && this.child.exitCode !== null;
   }
 
-  async initialize(initializationOptions?: unknown): Promise<unknown> {
+  /** `textDocument`: client capabilities of that group (codeAction resolve support, as VS Code's). */
+  async initialize(initializationOptions?: unknown, textDocument?: object): Promise<unknown> {
     // A server told a process id polls it, with a timer that would keep this process alive.
-    const result = await this.connection.sendRequest('initialize', { processId: this.child ? process.pid : null, rootUri: null, capabilities: { workspace: { configuration: true, workspaceEdit: { documentChanges: true } } }, initializationOptions });
+    const capabilities = { workspace: { configuration: true, workspaceEdit: { documentChanges: true } }, ...(textDocument ? { textDocument } : {}) };
+    const result = await this.connection.sendRequest('initialize', { processId: this.child ? process.pid : null, rootUri: null, capabilities, initializationOptions });
     await this.connection.sendNotification('initialized', {});
     return result;
   }

@@ -12,7 +12,7 @@ import { validateSettings } from '../engine/config';
 import { auditFiles, summarize } from '../workspace/audit';
 import { collectFiles } from '../workspace/files';
 import { bicepModuleCacheUri, ConfigCache, nodeFileHost, uriToPath } from '../workspace/node-host';
-import type { AnalysisResult } from '../engine/analyze';
+import { safeFixesOf, type AnalysisResult } from '../engine/analyze';
 import { applyFileEdits } from '../engine/edits';
 import { fixAllEdits } from '../engine/fixAll';
 import { warmUp } from '../engine/warmup';
@@ -221,15 +221,15 @@ function argumentError(error: Error & { code?: string }): string {
 function applySafeFixes(results: readonly AnalysisResult[], err: (s: string) => void): number {
   let changed = 0;
   for (const result of results) {
-    const safe = result.findings.flatMap((f) => f.fixes.filter((x) => x.safe));
-    if (!safe.length) continue;
-    for (const edit of fixAllEdits(result.findings)) {
-      const file = uriToPath(edit.uri);
+    if (!result.findings.some((f) => safeFixesOf(f).length)) continue;
+    const edits = fixAllEdits(result.findings);
+    for (const uri of new Set(edits.map((e) => e.uri))) {
+      const file = uriToPath(uri);
       if (!file) continue;
       // Offsets are into the text as analysed, without a byte order mark; the mark is kept.
       const text = fs.readFileSync(file, 'utf8');
       const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
-      fs.writeFileSync(file, bom + applyFileEdits(bom ? text.slice(1) : text, [edit]));
+      fs.writeFileSync(file, bom + applyFileEdits(bom ? text.slice(1) : text, edits.filter((e) => e.uri === uri)));
       changed++;
     }
   }

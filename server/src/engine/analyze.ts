@@ -359,6 +359,22 @@ function withLoc(f: Finding, loc: Loc, related: readonly Related[]): Finding {
 /** A finding's fixes before the check that they can be written, with its suppression at a given place. */
 const proposals = new WeakMap<Finding, (at: Loc) => readonly Fix[]>();
 
+const safeFixes = new WeakMap<Finding, readonly Fix[]>();
+
+/**
+ * The safe fixes of a finding (those `--fix` and source.fixAll apply), of `fixes`: only they are checked for
+ * whether they can be written, so fixing a file with thousands of findings costs what its few safe fixes do.
+ */
+export function safeFixesOf(f: Finding): readonly Fix[] {
+  let safe = safeFixes.get(f);
+  if (!safe) {
+    const propose = proposals.get(f);
+    safe = propose ? propose(f.loc).filter((x) => x.safe && isWritable(x)) : f.fixes.filter((x) => x.safe);
+    safeFixes.set(f, safe);
+  }
+  return safe;
+}
+
 /** Fields of a finding computed on first use; a copy reads them from the original, so they stay lazy. */
 const LAZY_FIELDS: ReadonlySet<string> = new Set(['fixes', 'fixable']);
 
@@ -372,6 +388,8 @@ export function copyFinding(f: Finding, changes: Partial<Omit<Finding, 'fixes' |
   for (const [key, value] of Object.entries(changes)) Object.defineProperty(copy, key, { value, enumerable: true, configurable: true });
   const propose = proposals.get(f);
   if (propose) proposals.set(copy, propose);
+  const safe = safeFixes.get(f);
+  if (safe) safeFixes.set(copy, safe);
   return copy;
 }
 
@@ -498,7 +516,8 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
   let fixes: readonly Fix[] | undefined;
   let fixable: boolean | undefined;
   let ruleFixes: readonly Fix[] | undefined;
-  const propose = (at: Loc): readonly Fix[] => [...(ruleFixes ??= report.fixes?.() ?? []), suppressFix(rule.id, resource, at)];
+  const fixesOfRule = () => (ruleFixes ??= checkedFixes(rule, report.fixes?.() ?? []));
+  const propose = (at: Loc): readonly Fix[] => [...fixesOfRule(), suppressFix(rule.id, resource, at)];
   const finding: Finding = {
     ruleId: rule.id,
     level: report.advisory ? 'info' : level,
@@ -518,7 +537,7 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
       return fixes;
     },
     get fixable() {
-      fixable ??= withFixes !== 'never' && (withFixes ? this.fixes : (ruleFixes ??= report.fixes?.() ?? [])).some((f) => f.safe);
+      fixable ??= withFixes !== 'never' && !!rule.fixable && (withFixes ? safeFixesOf(this).length > 0 : fixesOfRule().some((f) => f.safe));
       return fixable;
     },
     site,
@@ -526,7 +545,14 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
     ...(resource.deployed ? { resourceId: resource.deployed.resourceId } : {}),
   };
   if (withFixes === true) proposals.set(finding, propose);
+  if (!rule.fixable) safeFixes.set(finding, []);
   return finding;
+}
+
+/** A rule's fixes; a safe one from a rule that does not declare `fixable` is a bug of the rule. */
+function checkedFixes(rule: Rule, fixes: readonly Fix[]): readonly Fix[] {
+  if (!rule.fixable && fixes.some((f) => f.safe)) throw new Error(`rule '${rule.id}' offers a safe fix but does not declare meta 'fixable'`);
+  return fixes;
 }
 
 /** Runs the rules about suppressions on the file's suppressions of known rules (not Bicep's own linter rules). */

@@ -9,6 +9,7 @@ import { armWriter } from './arm/writer';
 import { bicepWriter } from './bicep/writer';
 import { applyChanges, combine, type FormatWriter, type Member, type Suppression, type TextChange } from './writing';
 
+/** One replacement in a file; a file's edits (from `editsFor`) are in text order and do not overlap. */
 export interface FileEdit {
   readonly uri: string;
   /** Offsets into the file's current text. */
@@ -31,7 +32,10 @@ type Operation =
 
 const writers: Record<FileKind, FormatWriter<unknown>> = { arm: armWriter, bicep: bicepWriter, bicepparam: bicepWriter };
 
-/** The edits of several fixes applied together (source.fixAll). `textOf` gives the current text of a file. */
+/**
+ * The edits of several fixes applied together (source.fixAll): one per change, so an edit at the top of a file and
+ * one at its end do not carry the text between. `textOf` gives the current text of a file.
+ */
 export function editsFor(fixes: readonly Fix[], textOf: (uri: string) => string | undefined = () => undefined): FileEdit[] {
   return editsWithText(fixes, textOf).map((e) => e.edit);
 }
@@ -40,20 +44,27 @@ export function editsFor(fixes: readonly Fix[], textOf: (uri: string) => string 
 export function editsWithText(fixes: readonly Fix[], textOf: (uri: string) => string | undefined = () => undefined): { edit: FileEdit; text: string }[] {
   const out: { edit: FileEdit; text: string }[] = [];
   for (const { file, text, changes } of plan(fixes.flatMap((f) => f.changes), textOf).files) {
-    const edit = editOf(file.uri, text, changes);
-    if (edit) out.push({ edit, text });
+    for (const edit of editsOf(file.uri, text, changes)) out.push({ edit, text });
   }
   return out;
 }
 
-/** One edit spanning the changes: its cost follows what changes, not the file's size. */
-function editOf(uri: string, text: string, changes: readonly TextChange[]): FileEdit | undefined {
-  const combined = combine(changes);
-  if (!combined.length) return undefined;
-  const start = combined[0].start;
-  const end = combined[combined.length - 1].end;
-  const span = minimalEdit(uri, text.slice(start, end), applyChanges(text.slice(start, end), combined.map((c) => ({ ...c, start: c.start - start, end: c.end - start }))));
-  return span && { uri, start: start + span.start, end: start + span.end, newText: span.newText };
+/**
+ * An edit per change (changes that touch are one), each trimmed to what it changes: their cost follows what
+ * changes, not the file's size.
+ */
+function editsOf(uri: string, text: string, changes: readonly TextChange[]): FileEdit[] {
+  const runs: { start: number; end: number; parts: string[] }[] = [];
+  for (const { start, end, text: newText } of combine(changes)) {
+    const last = runs[runs.length - 1];
+    if (last && last.end === start) { last.end = end; last.parts.push(newText); } else runs.push({ start, end, parts: [newText] });
+  }
+  const edits: FileEdit[] = [];
+  for (const { start, end, parts } of runs) {
+    const span = minimalEdit(uri, text.slice(start, end), parts.join(''));
+    if (span) edits.push({ uri, start: start + span.start, end: start + span.end, newText: span.newText });
+  }
+  return edits;
 }
 
 /** Whether every intent of the fix can be written, against the text analysed, and it changes something. */

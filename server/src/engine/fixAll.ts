@@ -1,7 +1,7 @@
 // source.fixAll and --fix: the safe fixes applied, the file analysed again and fixed again until no safe fix is
 // left (ESLint's fixed point: a rewrite may create a duplicate, which the next pass removes), in at most 10 passes.
 
-import { analysisOptionsOf, analyze, type AnalysisResult, type Finding } from './analyze';
+import { analysisOptionsOf, analyze, safeFixesOf, type AnalysisResult, type Finding } from './analyze';
 import { applyFileEdits, editsFor, minimalEdit, type FileEdit } from './edits';
 
 export const MAX_FIX_PASSES = 10;
@@ -36,7 +36,7 @@ export function fixAll(text: string, analyze: (text: string) => AnalysisResult,
       uri = result.file.uri;
       findings = result.findings;
     }
-    const safe = findings.flatMap((f) => f.fixes.filter((x) => x.safe));
+    const safe = findings.flatMap(safeFixesOf);
     if (!safe.length) break;
     const edits = editsFor(safe, (u) => (u === uri ? current : options.textOf?.(u)));
     const own = edits.filter((e) => e.uri === uri);
@@ -57,6 +57,6 @@ export function fixAllEdits(findings: Iterable<Finding>, textOf?: (uri: string) 
   const list = [...findings];
   const file = list[0]?.loc.file;
   const options = file && analysisOptionsOf(file);
-  if (!file || !options) return editsFor(list.flatMap((f) => f.fixes.filter((x) => x.safe)), textOf);
+  if (!file || !options) return editsFor(list.flatMap(safeFixesOf), textOf);
   return fixAll(file.text, (text) => analyze({ ...file, text }, options), { first: list, textOf }).edits;
 }

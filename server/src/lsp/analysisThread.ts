@@ -4,7 +4,7 @@
 // rather than slices: the engine cannot stop halfway through a file, and code actions need the analysis (syntax
 // trees, fix intents) on the thread that computed it, so everything that reads an analysis lives here.
 
-import { CancellationTokenSource, TextDocuments, type CodeActionParams, type Connection, type DidChangeTextDocumentParams, type DidCloseTextDocumentParams, type DidOpenTextDocumentParams, type DidSaveTextDocumentParams, type Disposable, type HoverParams, type PublishDiagnosticsParams } from 'vscode-languageserver/node';
+import { CancellationTokenSource, TextDocuments, type CodeAction, type CodeActionParams, type Connection, type DidChangeTextDocumentParams, type DidCloseTextDocumentParams, type DidOpenTextDocumentParams, type DidSaveTextDocumentParams, type Disposable, type HoverParams, type PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { warmUp } from '../engine/warmup';
 import type { AuditParams, EditorSettings, FixWithValueParams, GitRefsParams, ReviewParams } from '../../../shared/protocol';
@@ -26,7 +26,8 @@ export type ToAnalysis =
   /** The editor's settings; `configFiles` when config files on disk may have changed too. */
   | { readonly t: 'settings'; readonly editor: EditorSettings; readonly configFiles: boolean }
   | { readonly t: 'diskChanged' }
-  | { readonly t: 'codeAction'; readonly id: number; readonly params: CodeActionParams; readonly versionedEdits: boolean; readonly clientCommands: boolean }
+  | { readonly t: 'codeAction'; readonly id: number; readonly params: CodeActionParams; readonly versionedEdits: boolean; readonly clientCommands: boolean; readonly resolveEdits: boolean }
+  | { readonly t: 'codeActionResolve'; readonly id: number; readonly action: CodeAction; readonly versionedEdits: boolean }
   | { readonly t: 'fixWithValue'; readonly id: number; readonly params: FixWithValueParams; readonly versionedEdits: boolean; readonly clientCommands: boolean }
   | { readonly t: 'audit'; readonly id: number; readonly params: AuditParams }
   | { readonly t: 'gitRefs'; readonly id: number; readonly params: GitRefsParams }
@@ -144,7 +145,11 @@ export function serveAnalyses(port: Port, analyze?: Analyze): void {
         case 'codeAction':
           codeActions.versionedEdits = message.versionedEdits;
           codeActions.clientCommands = message.clientCommands;
+          codeActions.resolveEdits = message.resolveEdits;
           return reply(message.id, () => codeActions.provide(message.params));
+        case 'codeActionResolve':
+          codeActions.versionedEdits = message.versionedEdits;
+          return reply(message.id, () => codeActions.resolve(message.action));
         case 'fixWithValue':
           codeActions.versionedEdits = message.versionedEdits;
           codeActions.clientCommands = message.clientCommands;

@@ -40,6 +40,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   const settings = new SettingsStore(connection, log);
   let versionedEdits = false;
   let clientCommands = false;
+  /** Whether the client resolves a code action's edit when it is chosen (codeAction/resolve). */
+  let resolveEdits = false;
   /** The newest version of each open document: diagnostics of an older one are superseded, not published. */
   const latest = new Map<string, number>();
   /** Documents whose didOpen was malformed: not synced, so their later changes are dropped, not analysed. */
@@ -79,13 +81,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialize((params) => {
     settings.initialize(params);
     versionedEdits = !!params.capabilities.workspace?.workspaceEdit?.documentChanges;
+    const codeAction = params.capabilities.textDocument?.codeAction;
+    resolveEdits = !!codeAction?.dataSupport && !!codeAction.resolveSupport?.properties.includes('edit');
     analysis.post({ t: 'settings', editor: settings.editorSettings, configFiles: false });
     clientCommands = !!(params.initializationOptions as InitializationOptions | undefined)?.clientCommands;
     log.info(`AI Egress Guard language server ${version} started (Node ${process.version}, ${params.clientInfo?.name ?? 'unknown client'} ${params.clientInfo?.version ?? ''})`.trimEnd() + '.');
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
         hoverProvider: true,
       },
       serverInfo: { name: 'ai-egress-guard', version },
@@ -139,8 +143,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     // Asked on every cursor move: with none of our diagnostics and no kind asked for there is nothing to offer,
     // and the answer does not wait for an analysis under way.
     if (!params.context.only?.length && !params.context.diagnostics.some((d) => d.source === SOURCE)) return [];
-    return request((id) => ({ t: 'codeAction', id, params, versionedEdits, clientCommands }));
+    return request((id) => ({ t: 'codeAction', id, params, versionedEdits, clientCommands, resolveEdits }));
   });
+  connection.onCodeActionResolve((action) => request((id) => ({ t: 'codeActionResolve', id, action, versionedEdits })));
   connection.onRequest(FixWithValueRequest, (params) => request((id) => ({ t: 'fixWithValue', id, params, versionedEdits, clientCommands })));
   connection.onHover((params) => request((id) => ({ t: 'hover', id, params })));
   let lastInventory: Inventory | null = null;

@@ -84,25 +84,25 @@ export function toSarif(results: readonly AnalysisResult[], options: SarifOption
       ...(message ? { message: { text: message } } : {}),
     };
   };
-  /** The preferred fix as a SARIF fix (§3.55): one artifact change per file it edits, each one replacement. */
+  /** The preferred fix as a SARIF fix (§3.55): one artifact change per file it edits, its replacements in order. */
   const sarifFixes = (f: Finding): { fixes?: object[] } => {
     const fix = options.fixes ? f.fixes.find((x) => x.preferred) : undefined;
     const edits = fix ? editsWithText([fix]) : [];
     if (!fix || !edits.length) return {};
+    const byFile = new Map<string, object[]>();
+    for (const { edit, text } of edits) {
+      const s = positionAt(text, edit.start);
+      const e = positionAt(text, edit.end);
+      const replacements = byFile.get(edit.uri) ?? byFile.set(edit.uri, []).get(edit.uri)!;
+      replacements.push({
+        deletedRegion: { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 },
+        insertedContent: { text: edit.newText },
+      });
+    }
     return {
       fixes: [{
         description: { text: fix.title },
-        artifactChanges: edits.map(({ edit, text }) => {
-          const s = positionAt(text, edit.start);
-          const e = positionAt(text, edit.end);
-          return {
-            artifactLocation: { uri: relative(edit.uri), uriBaseId: '%SRCROOT%' },
-            replacements: [{
-              deletedRegion: { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 },
-              insertedContent: { text: edit.newText },
-            }],
-          };
-        }),
+        artifactChanges: [...byFile].map(([uri, replacements]) => ({ artifactLocation: { uri: relative(uri), uriBaseId: '%SRCROOT%' }, replacements })),
       }],
     };
   };

@@ -16,6 +16,15 @@ interface ArmSyntax {
   readonly errors: readonly number[];
   readonly eol: string;
   readonly style: ValueStyle<JsonValue>;
+  /** What fixes ask of a `resources` container, indexed once per parse (a fix set asks it once per intent). */
+  readonly containers: WeakMap<JsonNode, ContainerIndex>;
+}
+
+interface ContainerIndex {
+  /** How many declarations have each type and name (lower case, `type\0name`). */
+  readonly declarations: ReadonlyMap<string, number>;
+  /** The symbolic names taken (lower case), for languageVersion 2.0's object of resources. */
+  readonly symbols: ReadonlySet<string>;
 }
 
 const syntax = parseCache<ArmSyntax>((text) => {
@@ -35,7 +44,7 @@ function armSyntax(text: string, root: JsonNode, errors: readonly ParseError[]):
     eol, unit: indentUnit(text), lineSeparator: ',', key: (k) => JSON.stringify(k),
     scalar: (v) => (v === null || typeof v !== 'object' ? JSON.stringify(v) : undefined),
   };
-  return { text, root, errors: errors.map((e) => e.offset).sort((a, b) => a - b), eol, style };
+  return { text, root, errors: errors.map((e) => e.offset).sort((a, b) => a - b), eol, style, containers: new WeakMap() };
 }
 
 /** Lets the writer reuse the reader's parse of an analysed file (same parser options). */
@@ -108,13 +117,12 @@ export const armWriter: FormatWriter<ArmSyntax> = {
       const group = groups.get(target.node) ?? groups.set(target.node, { target, intents: [] }).get(target.node)!;
       group.intents.push(r);
     }
-    const containers = new Map<JsonNode, { taken: Set<string>; entries: Entry[] }>();
+    const containers = new Map<JsonNode, { taken: Taken; entries: Entry[] }>();
     for (const { target, intents } of groups.values()) {
       const symbolic = target.container.type === 'object';
       let entry = containers.get(target.container);
       if (!entry) {
-        const taken = new Set(symbolic ? (target.container.children ?? []).map((p) => String(p.children?.[0]?.value).toLowerCase()) : []);
-        containers.set(target.container, (entry = { taken, entries: [] }));
+        containers.set(target.container, (entry = { taken: new Taken(symbolic ? containerIndex(s, target.container).symbols : new Set()), entries: [] }));
       }
       const writer = new ArmResourceWriter(target, namesOf(target.template), symbolic, entry.taken);
       for (const intent of intents) {
@@ -161,6 +169,44 @@ function memberOf(object: JsonNode, name: string): JsonNode | undefined {
   return object.children?.find((p) => String(p.children?.[0]?.value).toLowerCase() === name)?.children?.[1];
 }
 
+const declarationKey = (type: JsonNode, name: JsonNode) => `${String(type.value).toLowerCase()}\0${String(name.value).toLowerCase()}`;
+
+/** The index of a `resources` container (an array, or languageVersion 2.0's object), made on first use. */
+function containerIndex(s: ArmSyntax, container: JsonNode): ContainerIndex {
+  let index = s.containers.get(container);
+  if (index) return index;
+  const declarations = new Map<string, number>();
+  const symbols = new Set<string>();
+  for (const child of container.children ?? []) {
+    if (child.type === 'property') symbols.add(String(child.children?.[0]?.value).toLowerCase());
+    const declaration = child.type === 'property' ? child.children?.[1] : child;
+    if (declaration?.type !== 'object') continue;
+    // `type` and `name` in one pass over the members (of thousands of resources: the first quick fix waits for it).
+    let type: JsonNode | undefined;
+    let name: JsonNode | undefined;
+    for (const member of declaration.children ?? []) {
+      const key = member.children?.[0]?.value;
+      if (typeof key !== 'string' || key.length !== 4) continue;
+      const lower = key.toLowerCase();
+      if (lower === 'type') type ??= member.children![1];
+      else if (lower === 'name') name ??= member.children![1];
+    }
+    if (!type || !name) continue;
+    const key = declarationKey(type, name);
+    declarations.set(key, (declarations.get(key) ?? 0) + 1);
+  }
+  s.containers.set(container, (index = { declarations, symbols }));
+  return index;
+}
+
+/** Names taken: those of the parse, and those new resources take in this fix set. */
+class Taken {
+  private readonly added = new Set<string>();
+  constructor(private readonly base: ReadonlySet<string>) {}
+  has(name: string): boolean { return this.base.has(name) || this.added.has(name); }
+  add(name: string): void { this.added.add(name); }
+}
+
 function targetOf(s: ArmSyntax, range: Range): ArmTarget | undefined {
   const node = whole(s, nodeAt(s.root, range), 'object');
   if (!node) return undefined;
@@ -175,9 +221,7 @@ function targetOf(s: ArmSyntax, range: Range): ArmTarget | undefined {
   const name = memberOf(node, 'name');
   if (type?.type !== 'string' || name?.type !== 'string') return undefined;
   // Another declaration of the same type and name: references by resourceId() would be ambiguous.
-  const same = (n: JsonNode | undefined) => String(n?.value).toLowerCase();
-  const siblings = (container.children ?? []).map((c) => (c.type === 'property' ? c.children?.[1] : c));
-  if (siblings.some((c) => c && c !== node && c.type === 'object' && same(memberOf(c, 'type')) === same(type) && same(memberOf(c, 'name')) === same(name))) return undefined;
+  if ((containerIndex(s, container).declarations.get(declarationKey(type, name)) ?? 0) > 1) return undefined;
   const nameText = String(name.value);
   const expression = /^\[(?!\[)[\s\S]*\]$/.test(nameText);
   const location = memberOf(node, 'location');
@@ -244,7 +288,7 @@ class ArmResourceWriter {
     private readonly target: ArmTarget,
     private readonly parameterNames: ReadonlyMap<string, string>,
     private readonly symbolic: boolean,
-    private readonly taken: Set<string>,
+    private readonly taken: Taken,
   ) {}
 
   private get targetName(): ArmName {
