@@ -105,14 +105,15 @@ export const DEPENDENCIES: Readonly<Record<string, Readonly<Record<string, Expec
 /**
  * Bicep-compiled AVM patterns (../shared/corpus/arm) where what the analysis must see comes through nested
  * deployments' outputs (`reference('<deployment>').outputs.<x>.value`), read by hand. Not a full list of the
- * accounts' dependencies: the patterns' role assignments are made in copy loops over a `roleAssignments` parameter
- * (`formattedRoleAssignments[copyIndex()].principalId`), whose principals cannot be told apart before deployment.
+ * accounts' dependencies. The patterns' role assignments are made in copy loops over a `roleAssignments` parameter
+ * (`formattedRoleAssignments[copyIndex()].principalId`): each iteration is read (the list is known), and the
+ * evidence is the loop's `principalId` line in the AVM search module.
  */
 export interface NestedOutputCase {
   /** The account (symbolic name inside the AVM account module). */
   readonly account: string;
-  /** A dependency the account must have: its host and the evidence's kind and 1-based line in main.json. */
-  readonly dependency?: { readonly host: string; readonly kind: string; readonly line: number };
+  /** A dependency the account must have: its host and its evidence, `<kind>@<1-based line in main.json>`, strongest first. */
+  readonly dependency?: { readonly host: string; readonly evidence: readonly string[] };
   /** The account has a private endpoint of the deployment (use-private-endpoint is silent). */
   readonly privateEndpoint?: boolean;
   readonly note: string;
@@ -124,9 +125,14 @@ export const NESTED_OUTPUTS: Readonly<Record<string, NestedOutputCase>> = {
   // connection '{aiFoundryName}/{aiFoundryProjectName}/aifp-srch-connection-{…}' (line 51233), category
   // CognitiveSearch, target format('https://{0}.search.windows.net', searchServiceName) with searchServiceName
   // 'srch-${solutionSuffix}' (line 51238). solutionSuffix derives from uniqueString: {…}.
+  // searchServiceUpdate (line 49041) passes name = variables('searchServiceName') = 'srch-${solutionSuffix}' (line 416)
+  // and roleAssignments (line 49085) granting reference('aiFoundryAiServicesProject').outputs.principalId.value, the
+  // project's system identity (output line 27552), Search Index Data Reader and Search Service Contributor (lines
+  // 49099, 49104); the module's loop searchService_roleAssignments (line 50110) is scoped to the search service, its
+  // principalId at line 50121.
   'bicep-registry-modules/avm/ptn/sa/multi-agent-custom-automation-engine/main.json': {
     account: 'cognitiveService',
-    dependency: { host: 'srch-{…}.search.windows.net', kind: 'connection', line: 51238 },
+    dependency: { host: 'srch-{…}.search.windows.net', evidence: ['connection@51238', 'roleAssignment@50121'] },
     note: 'the project named by a nested deployment output owns the search connection',
   },
   // aiServicesPrivateEndpoint (condition enablePrivateNetworking, default true; line 13380) deploys the AVM private
@@ -154,16 +160,37 @@ export interface NullListCase {
   /** The hosts missing (the project's CognitiveSearch connection, target format('https://{0}.search.windows.net', 'srch-${solutionSuffix}')). */
   readonly missing: readonly string[];
   readonly call: number;
+  /**
+   * The evidence of the (only) missing host, `<kind>@<line>`: the connection, and the role-assignment loop of the AVM
+   * search module (its principalId line) whose list grants the project's system identity Search Index Data Reader
+   * and Search Service Contributor on the search service.
+   */
+  readonly evidence: readonly string[];
 }
 
 export const NULL_ALLOW_LISTS: Readonly<Record<string, NullListCase>> = {
   // projectAISearchConnection (line 410), target line 416, aiSearchName 'srch-{solutionSuffix}' (line 391).
-  'bicep-registry-modules/avm/ptn/sa/build-your-own-copilot/main.json': { account: 'cognitiveServiceNew', missing: ['srch-{…}.search.windows.net'], call: 26276 },
+  // searchService (line 56896, name aiSearchName) grants reference('aiFoundryAiServices').outputs.aiProjectInfo.value
+  // .aiprojectSystemAssignedMIPrincipalId (the project's identity, line 29568) roles 1407120a-… and 7ca78c08-… (lines
+  // 56951, 56956); its loop's principalId at line 58147.
+  'bicep-registry-modules/avm/ptn/sa/build-your-own-copilot/main.json': {
+    account: 'cognitiveServiceNew', missing: ['srch-{…}.search.windows.net'], call: 26276, evidence: ['connection@416', 'roleAssignment@58147'],
+  },
   // projectAISearchConnection (line 461), target line 467, aiSearchName 'srch-{solutionSuffix}' (line 361).
-  'bicep-registry-modules/avm/ptn/sa/conversation-knowledge-mining/main.json': { account: 'cognitiveServiceNew', missing: ['srch-{…}.search.windows.net'], call: 24680 },
+  // searchServiceUpdate (line 29773, name aiSearchName) grants the same project identity output the same two roles
+  // (lines 29836, 29841); its loop's principalId at line 30873.
+  'bicep-registry-modules/avm/ptn/sa/conversation-knowledge-mining/main.json': {
+    account: 'cognitiveServiceNew', missing: ['srch-{…}.search.windows.net'], call: 24680, evidence: ['connection@467', 'roleAssignment@30873'],
+  },
   // A nested deployment's project connection (line 29159), target line 29163 from searchServiceName, passed down
-  // from variables('searchServiceName') = 'srch-{solutionSuffix}' (line 303).
-  'bicep-registry-modules/avm/ptn/sa/customer-chatbot/main.json': { account: 'cognitiveService', missing: ['srch-{…}.search.windows.net'], call: 23575 },
-  // The connection of NESTED_OUTPUTS above (target line 51238).
-  'bicep-registry-modules/avm/ptn/sa/multi-agent-custom-automation-engine/main.json': { account: 'cognitiveService', missing: ['srch-{…}.search.windows.net'], call: 24177 },
+  // from variables('searchServiceName') = 'srch-{solutionSuffix}' (line 303). searchServiceUpdate (line 26821, name
+  // searchServiceName) grants reference('aiFoundryAiServicesProject').outputs.principalId.value Search Index Data Reader
+  // and Search Service Contributor (lines 26884, 26889); its loop's principalId at line 27907.
+  'bicep-registry-modules/avm/ptn/sa/customer-chatbot/main.json': {
+    account: 'cognitiveService', missing: ['srch-{…}.search.windows.net'], call: 23575, evidence: ['connection@29163', 'roleAssignment@27907'],
+  },
+  // The connection and role assignments of NESTED_OUTPUTS above.
+  'bicep-registry-modules/avm/ptn/sa/multi-agent-custom-automation-engine/main.json': {
+    account: 'cognitiveService', missing: ['srch-{…}.search.windows.net'], call: 24177, evidence: ['connection@51238', 'roleAssignment@50121'],
+  },
 };

@@ -93,10 +93,10 @@ for (const [rel, expected] of Object.entries(NESTED_OUTPUTS)) {
     assert.ok(account, `account ${expected.account}`);
     const line = (offset: number) => text.slice(0, offset).split('\n').length;
     if (expected.dependency) {
-      const { host, kind, line: at } = expected.dependency;
+      const { host, evidence } = expected.dependency;
       const found = account.dependencies.find((d) => d.host === host);
       assert.ok(found, `${host} among ${account.dependencies.map((d) => d.host).join(', ') || 'no dependencies'}`);
-      assert.deepEqual(found.evidence.map((e) => `${e.kind}@${line(e.loc.start)}`), [`${kind}@${at}`]);
+      assert.deepEqual(found.evidence.map((e) => `${e.kind}@${line(e.loc.start)}`), evidence);
     }
     if (expected.privateEndpoint) {
       // Found, not merely unknown: the endpoint names the account.
@@ -117,6 +117,8 @@ for (const [rel, expected] of Object.entries(NULL_ALLOW_LISTS)) {
     assert.ok(account, `account ${expected.account}`);
     assert.deepEqual([account.restricted, account.allowList, account.allowListUnknown, account.missing], [true, undefined, undefined, expected.missing]);
     const line = (offset: number) => text.slice(0, offset).split('\n').length;
+    const missing = account.dependencies.filter((d) => expected.missing.includes(d.host));
+    assert.deepEqual(missing.map((d) => d.evidence.map((e) => `${e.kind}@${line(e.loc.start)}`)), [expected.evidence]);
     const found = result.findings.filter((f) => f.ruleId === 'allow-required-fqdns' && f.resource === expected.account);
     assert.deepEqual(found.map((f) => [f.messageId, f.data.host, line(f.loc.start)]), expected.missing.map((h) => ['missingInModule', h, expected.call]));
     // The fix passes the list to the account's module from main.json.

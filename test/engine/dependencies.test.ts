@@ -464,3 +464,86 @@ test('role table: ids match case-insensitively, in full ids or bare; unknown ids
   assert.equal(dataRoleOf('x/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002', 'cosmos')?.name, 'Cosmos DB Built-in Data Contributor');
   assert.equal(dataRoleOf('00000000-0000-0000-0000-000000000002'), undefined, 'Cosmos SQL roles are not Azure RBAC roles');
 });
+
+// ---- role assignments in copy loops (AVM) -------------------------------------------------------
+
+/** AVM's search module in miniature: role assignments made in a copy loop over `formattedRoleAssignments`. */
+function avmSearchModule(roleAssignments: unknown, count = "[length(coalesce(variables('formattedRoleAssignments'), createArray()))]") {
+  const item = (member: string) => `[coalesce(variables('formattedRoleAssignments'), createArray())[copyIndex()].${member}]`;
+  return {
+    type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'srch',
+    properties: {
+      mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' },
+      parameters: { name: { value: "[format('srch-{0}', parameters('baseName'))]" }, roleAssignments: { value: roleAssignments } },
+      template: {
+        $schema: SCHEMA, contentVersion: '1.0.0.0',
+        parameters: { name: { type: 'string' }, roleAssignments: { type: 'array', nullable: true } },
+        variables: {
+          copy: [{
+            name: 'formattedRoleAssignments', count: "[length(coalesce(parameters('roleAssignments'), createArray()))]",
+            input: "[union(coalesce(parameters('roleAssignments'), createArray())[copyIndex('formattedRoleAssignments')], createObject('roleDefinitionId', coalesce(tryGet(variables('builtInRoleNames'), coalesce(parameters('roleAssignments'), createArray())[copyIndex('formattedRoleAssignments')].roleDefinitionIdOrName), subscriptionResourceId('Microsoft.Authorization/roleDefinitions', coalesce(parameters('roleAssignments'), createArray())[copyIndex('formattedRoleAssignments')].roleDefinitionIdOrName))))]",
+          }],
+          builtInRoleNames: {
+            'Search Index Data Reader': ROLE('1407120a-92aa-4202-b7e9-c0e197c71c8f'),
+            'Storage Blob Data Reader': ROLE('2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'),
+          },
+        },
+        resources: [
+          { type: 'Microsoft.Search/searchServices', apiVersion: '2025-05-01', name: "[parameters('name')]", location: 'eastus', identity: { type: 'SystemAssigned' } },
+          {
+            copy: { name: 'searchService_roleAssignments', count },
+            type: 'Microsoft.Authorization/roleAssignments', apiVersion: '2022-04-01',
+            scope: "[format('Microsoft.Search/searchServices/{0}', parameters('name'))]",
+            name: `[guid(resourceId('Microsoft.Search/searchServices', parameters('name')), ${item('principalId').slice(1, -1)}, ${item('roleDefinitionId').slice(1, -1)})]`,
+            properties: { roleDefinitionId: item('roleDefinitionId'), principalId: item('principalId'), principalType: `[tryGet(coalesce(variables('formattedRoleAssignments'), createArray())[copyIndex()], 'principalType')]` },
+            dependsOn: ["[resourceId('Microsoft.Search/searchServices', parameters('name'))]"],
+          },
+        ],
+        outputs: { name: { type: 'string', value: "[parameters('name')]" } },
+      },
+    },
+  };
+}
+
+/** AVM's account module in miniature: the identity's principal id as an output read with tryGet. */
+const avmAccount = nested('acct', { baseName: "[parameters('baseName')]" }, ['baseName'], [
+  { type: AI, apiVersion: '2025-06-01', name: "[format('aif{0}', parameters('baseName'))]", location: 'eastus', kind: 'AIServices', identity: { type: 'SystemAssigned' },
+    properties: { customSubDomainName: "[format('aif{0}', parameters('baseName'))]", restrictOutboundNetworkAccess: true, allowedFqdnList: [] } },
+], {
+  systemAssignedMIPrincipalId: "[tryGet(tryGet(reference(resourceId('Microsoft.CognitiveServices/accounts', format('aif{0}', parameters('baseName'))), '2025-06-01', 'full'), 'identity'), 'principalId')]",
+});
+
+test('ARM (AVM): each iteration of a role-assignment copy loop is a role assignment; the AI identity\'s data role is a dependency, another principal\'s is not', () => {
+  const search = avmSearchModule([
+    { principalId: "[reference('acct').outputs.systemAssignedMIPrincipalId.value]", roleDefinitionIdOrName: 'Search Index Data Reader', principalType: 'ServicePrincipal' },
+    { principalId: "[parameters('userId')]", roleDefinitionIdOrName: 'Search Index Data Reader', principalType: 'User' },
+  ]);
+  const graph = armGraph([avmAccount, search], { baseName: { type: 'string' }, userId: { type: 'string', defaultValue: '11111111-1111-1111-1111-111111111111' } });
+  const loop = graph.ofType('Microsoft.Authorization/roleAssignments')[0];
+  assert.equal(loop.iterations?.()?.length, 2);
+  assert.deepEqual(summary(graph), ['srch-{…}.search.windows.net | roleAssignment']);
+  assert.deepEqual(details(graph), ["the managed identity of the service has Search Index Data Reader on search service 'srch-{…}'"]);
+  const [dep] = dependenciesOf(graph.accounts[0], graph);
+  assert.equal(dep.resource?.type, 'Microsoft.Search/searchServices');
+  assert.equal(dep.evidence.source, loop);
+});
+
+test('ARM (AVM): a role-assignment loop whose iterations are another principal\'s, a control-plane role, or of unknown or too large a count says nothing', () => {
+  const params = { baseName: { type: 'string' }, userId: { type: 'string', defaultValue: '11111111-1111-1111-1111-111111111111' }, roles: { type: 'array' } };
+  const mine = { principalId: "[reference('acct').outputs.systemAssignedMIPrincipalId.value]", roleDefinitionIdOrName: 'Search Index Data Reader' };
+  const cases: [string, unknown, string?][] = [
+    ['another principal only', [{ principalId: "[parameters('userId')]", roleDefinitionIdOrName: 'Search Index Data Reader' }]],
+    ['a control-plane role (Contributor)', [{ ...mine, roleDefinitionIdOrName: 'b24988ac-6180-42a0-ab88-20f7382dd24c' }]],
+    ['a list only known at deployment', "[parameters('roles')]"],
+    ['a count only known at deployment', [mine], "[length(parameters('name'))]"],
+    ['more iterations than are read one by one', [mine], '[65]'],
+  ];
+  for (const [what, roles, count] of cases) {
+    const graph = armGraph([avmAccount, avmSearchModule(roles, count)], params);
+    assert.deepEqual(summary(graph), [], what);
+  }
+  // The bound: 64 iterations are read one by one.
+  const graph = armGraph([avmAccount, avmSearchModule([mine], '[64]')], params);
+  assert.equal(graph.ofType('Microsoft.Authorization/roleAssignments')[0].iterations?.()?.length, 64);
+  assert.deepEqual(summary(graph), ['srch-{…}.search.windows.net | roleAssignment']);
+});

@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { assertJson, assertUnknown, ev, outputs } from './support';
+import { TemplateScope } from '../../server/src/engine/expressions/scope';
+import { OPEN_OBJECT, Unknown, type Value, type ValueObject } from '../../server/src/engine/expressions/value';
 
 describe('Array functions for ARM templates (doc examples)', () => {
   test('array', () => {
@@ -217,4 +219,16 @@ describe('Object functions for ARM templates (doc examples)', () => {
     assertJson(ev(`[coalesce(${p}.null1, ${p}.null2, ${p}.array)]`, { parameters }), [1]);
     assert.equal(ev(`[empty(coalesce(${p}.null1, ${p}.null2))]`, { parameters }), true);
   });
+});
+
+test('tryGet reads a resource\'s runtime state through its lookup (AVM outputs: tryGet(tryGet(reference(x, v, \'full\'), \'identity\'), \'principalId\'))', () => {
+  // reference() returns an open object: declared members are set, the rest its lookup says (Unknown until deployment).
+  const principal = new Unknown('the principal id is only known at deployment');
+  const open = (obj: ValueObject, lookup: (key: string) => Value): ValueObject => Object.defineProperty(obj, OPEN_OBJECT, { value: lookup, enumerable: false });
+  const identity = open({ type: 'SystemAssigned' }, (key) => (key === 'principalId' ? principal : new Unknown('runtime')));
+  const resource = open({ name: 'acct' }, (key) => (key === 'identity' ? identity : new Unknown('runtime')));
+  const scope = new TemplateScope({}, { resource: () => resource });
+  assert.equal(scope.evaluateString("[tryGet(tryGet(reference('acct', '2025-06-01', 'full'), 'identity'), 'principalId')]"), principal);
+  assert.equal(scope.evaluateString("[tryGet(reference('acct', '2025-06-01', 'full'), 'name')]"), 'acct');
+  assert.equal(scope.evaluateString("[tryGet(tryGet(reference('acct', '2025-06-01', 'full'), 'identity'), 'type')]"), 'SystemAssigned');
 });

@@ -15,8 +15,8 @@ import { derived, LazyValueNode } from '../nodes';
 import { quotedName, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode, type WrittenValue } from '../model';
 import type { Expr } from '../expressions/ast';
 import type { WrittenSuppression } from '../../../../rules/rule';
-import { evaluate } from '../expressions/evaluator';
-import { DeploymentGraph, type GraphResource } from '../graph/graph';
+import { evaluate, type EvalEnv } from '../expressions/evaluator';
+import { DeploymentGraph, MAX_LOOP_ITERATIONS, type GraphResource } from '../graph/graph';
 import { resourceValue } from '../graph/runtime';
 import { collectReferences } from '../graph/references';
 
@@ -102,6 +102,8 @@ class Env {
     readonly path: readonly string[],
     readonly graph: DeploymentGraph,
     private readonly shared?: Env,
+    /** The copy loop iteration expressions are evaluated at (`copyIndex()`), for a declaration's members at one index. */
+    readonly iteration?: EvalEnv,
   ) {}
 
   get scope(): TemplateScope {
@@ -134,6 +136,14 @@ class Env {
   /** The same scope under another deployment path (outer-scope nested templates). */
   at(path: readonly string[]): Env {
     return new Env(this.file, this.template, this.bindings, this.options, path, this.graph, this.shared ?? this);
+  }
+
+  /** The same scope at index `index` of the copy loop `loop` (any case). */
+  atIndex(loop: string, index: number): Env {
+    const name = loop.toLowerCase();
+    const copyIndexes = new Map(this.iteration?.copyIndexes ?? []);
+    copyIndexes.set(name, index);
+    return new Env(this.file, this.template, this.bindings, this.options, this.path, this.graph, this.shared ?? this, { copyIndexes, currentCopy: name });
   }
 }
 
@@ -192,6 +202,7 @@ function stoppedAt(env: Env, node: JsonNode, message: string): void {
 function graphResource(node: JsonNode, declaration: JsonValueNode, typeNode: JsonNode, type: string, symbolic: string | undefined,
   index: number, env: Env, parent: GraphResource | undefined, existing: boolean, condition: ValueNode | undefined, nested?: NestedTemplate): GraphResource {
   const api = property(node, 'apiVersion');
+  let iterations: ValueNode[] | undefined;
   // Members are looked up on first use: most resources are never asked about.
   return {
     id: `${env.path.join('/')}#${symbolic ?? `${parent ? `${parent.id}>` : ''}${index}`}`,
@@ -206,6 +217,12 @@ function graphResource(node: JsonNode, declaration: JsonValueNode, typeNode: Jso
     get loop() {
       const copy = property(node, 'copy') ? declaration.member('copy') : undefined;
       return copy ? { name: stringOf(copy.member('name')?.value), count: copy.member('count') } : undefined;
+    },
+    iterations(): readonly ValueNode[] | undefined {
+      const loop = this.loop;
+      const count = loop?.count?.value;
+      if (!loop || typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_LOOP_ITERATIONS) return undefined;
+      return (iterations ??= Array.from({ length: count }, (_, i) => new JsonValueNode(node, env.atIndex(loop.name ?? '', i))));
     },
     declaredParent: parent,
     get scopeNode() { return property(node, 'scope') ? declaration.member('scope') : undefined; },
@@ -441,8 +458,8 @@ class JsonValueNode extends LazyValueNode {
 
   protected computeValue(): Value {
     const json = this.json;
-    return json.type === 'string' ? this.env.scope.evaluateString(String(json.value))
-      : json.type === 'object' || json.type === 'array' ? this.env.scope.evaluateJson(getNodeValue(json))
+    return json.type === 'string' ? this.env.scope.evaluateString(String(json.value), this.env.iteration)
+      : json.type === 'object' || json.type === 'array' ? this.env.scope.evaluateJson(getNodeValue(json), this.env.iteration)
       : (json.value as Value);
   }
 

@@ -245,20 +245,21 @@ class Inference {
       const match = identities.find((i) => i.resource === of || (i.resource.type.toLowerCase() === of.type.toLowerCase() && this.same(i.resource, of)));
       return match?.label;
     };
-    for (const { resource: ra, principalNode } of this.index.roleAssignments) {
-      const props = ra.declaration!.member('properties');
+    for (const { resource: ra, declaration, principalNode } of this.index.roleAssignments) {
+      const props = declaration.member('properties');
       const who = holder(principalNode.value);
       if (!who) continue;
       const roleId = patternOf(props?.member('roleDefinitionId')?.value ?? null);
       const role = roleId === undefined ? undefined : dataRoleOf(roleId);
       if (!role) continue;
-      const scope = this.graph.related(ra, 'scope')[0];
+      // A loop's scope is usually the same for every iteration (read once); else this iteration's.
+      const scope = this.graph.related(ra, 'scope')[0] ?? (declaration !== ra.declaration ? this.resolve(declaration.member('scope')?.value, ra) : undefined);
       const target = scope && topLevel(this.graph, scope);
       if (!target || target.type.toLowerCase() !== TYPE_BY_SERVICE[role.service]) continue;
       this.pushRole(target, role.service, role.name, who, ra, principalNode);
     }
-    for (const { resource: sql, principalNode } of this.index.sqlRoleAssignments) {
-      const props = sql.declaration!.member('properties');
+    for (const { resource: sql, declaration, principalNode } of this.index.sqlRoleAssignments) {
+      const props = declaration.member('properties');
       const who = holder(principalNode.value);
       if (!who) continue;
       const roleId = patternOf(props?.member('roleDefinitionId')?.value ?? null);
@@ -385,12 +386,15 @@ class Inference {
  * deployed and read, and the role assignments whose principal is a managed identity of the deployment.
  * (Reading the members of many resources, each its own prototype, is slow: once per graph, not per account.)
  */
+interface RoleAssignmentEntry { resource: GraphResource; declaration: ValueNode; principalNode: ValueNode }
+
 interface GraphIndex {
   readonly projects: readonly GraphResource[];
   readonly connections: readonly GraphResource[];
   readonly capabilityHosts: readonly GraphResource[];
-  readonly roleAssignments: readonly { resource: GraphResource; principalNode: ValueNode }[];
-  readonly sqlRoleAssignments: readonly { resource: GraphResource; principalNode: ValueNode }[];
+  /** `declaration`: the resource's, or one iteration's for a copy loop whose count is known (`GraphResource.iterations`). */
+  readonly roleAssignments: readonly RoleAssignmentEntry[];
+  readonly sqlRoleAssignments: readonly RoleAssignmentEntry[];
   existing(type: string): readonly GraphResource[];
   declared(type: string): readonly GraphResource[];
 }
@@ -401,10 +405,12 @@ function indexOf(graph: DeploymentGraph): GraphIndex {
   const known = indexes.get(graph);
   if (known) return known;
   const read = (types: readonly string[]) => types.flatMap((t) => graph.ofType(t).filter((r) => !r.existing && !!r.declaration && deployed(r)));
-  const assignments = (type: string) => read([type]).flatMap((resource) => {
-    const principalNode = resource.declaration!.member('properties')?.member('principalId');
-    return principalNode && principalOf(principalNode.value) ? [{ resource, principalNode }] : [];
-  });
+  // A loop of role assignments (AVM's over `formattedRoleAssignments[copyIndex()]`): each iteration is one.
+  const assignments = (type: string) => read([type]).flatMap((resource) => (resource.iterations?.() ?? [resource.declaration!]).flatMap((declaration) => {
+    if (declaration !== resource.declaration && declaration.member('condition')?.value === false) return [];
+    const principalNode = declaration.member('properties')?.member('principalId');
+    return principalNode && principalOf(principalNode.value) ? [{ resource, declaration, principalNode }] : [];
+  }));
   const byExisting = new Map<string, { existing: GraphResource[]; declared: GraphResource[] }>();
   const split = (type: string) => {
     const key = type.toLowerCase();

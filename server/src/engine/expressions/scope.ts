@@ -83,13 +83,13 @@ export class TemplateScope implements EvalContext {
   }
 
   /** Evaluate a plain JSON value found in the template: expression strings are evaluated, objects/arrays deeply. */
-  evaluateJson(v: unknown): Value {
-    return evaluateTemplateValue(v, this);
+  evaluateJson(v: unknown, env?: EvalEnv): Value {
+    return evaluateTemplateValue(v, this, env);
   }
 
-  /** Evaluate one template string (an expression, or a literal with '[[' unescaped). */
-  evaluateString(s: string): Value {
-    return evaluateTemplateString(s, this);
+  /** Evaluate one template string (an expression, or a literal with '[[' unescaped); `env`: the loop iteration, if any. */
+  evaluateString(s: string, env?: EvalEnv): Value {
+    return evaluateTemplateString(s, this, env);
   }
 
   parameter(name: string): Value {

@@ -53,6 +53,11 @@ export interface GraphResource {
   readonly condition?: ValueNode;
   /** Set for a declaration inside a copy loop / `for` expression: the loop's name and count, as written. */
   readonly loop?: { readonly name?: string; readonly count?: ValueNode };
+  /**
+   * A looped declaration evaluated once per iteration (`copyIndex()` known), when its count is known and at most
+   * MAX_LOOP_ITERATIONS; undefined otherwise (then only the declaration evaluated once, with the index unknown).
+   */
+  iterations?(): readonly ValueNode[] | undefined;
   /** The enclosing resource (nesting, Bicep `parent:`). */
   readonly declaredParent?: GraphResource;
   /** `scope` of an extension resource, as written. */
@@ -98,6 +103,9 @@ export interface DeploymentStep {
    */
   readonly loop?: { readonly count?: ValueNode; readonly filtered: boolean };
 }
+
+/** Iterations of a copy loop read one by one (`GraphResource.iterations`); past it, a loop is read once, index unknown. */
+export const MAX_LOOP_ITERATIONS = 64;
 
 const DEPLOYMENT_TYPE = 'microsoft.resources/deployments';
 const AI_ACCOUNT = 'microsoft.cognitiveservices/accounts';

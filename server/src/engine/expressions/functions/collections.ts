@@ -1,7 +1,7 @@
 // Array and object functions ("Array functions for ARM templates", "Object functions for ARM templates"),
 // and the functions shared with strings (contains, empty, first, last, length, indexOf, skip, take).
 
-import { Unknown, isObject, type Value, type ValueObject } from '../value';
+import { Unknown, isObject, openLookup, type Value, type ValueObject } from '../value';
 import {
   canonicalKey, deepEquals, defineKey, fail, findKey, numberToString, parseLenientJson, propagate, requireArray, requireInt,
   requireObject, requireString, typeName,
@@ -207,7 +207,8 @@ export const collectionFunctions: FunctionTable = {
         } else if (isObject(cur)) {
           const key = requireString(k, 'tryGet', i);
           const real = findKey(cur, key);
-          cur = real === undefined ? null : cur[real];
+          // An open object (a resource's runtime state) may hold the key: its lookup says what is known.
+          cur = real !== undefined ? cur[real] : openLookup(cur)?.(key) ?? null;
         } else {
           fail(`The template function 'tryGet' expects an Array or Object; it is ${typeName(cur)}`);
         }
