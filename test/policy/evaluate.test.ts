@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { Unknown, type Value } from '../../server/src/engine/expressions/value';
 import { ALIAS } from '../../server/src/policy/aliases';
 import type { Json } from '../../server/src/policy/definitions';
-import { evaluatePolicy, likePattern, type PolicyResource } from '../../server/src/policy/evaluate';
+import { evaluatePolicy, likeMatches, type PolicyResource } from '../../server/src/policy/evaluate';
 
 const AI = 'Microsoft.CognitiveServices/accounts';
 const unknown = (parts?: (string | null)[]) => new Unknown('known at deployment', 'p', parts);
@@ -64,10 +64,13 @@ test('equals, notEquals, in, notIn, contains, like and their negations; absent f
 });
 
 test('like: * stands for any text, dots included; the rest is literal', () => {
-  assert.equal(likePattern('*.contoso.com').test('a.b.contoso.com'), true);
-  assert.equal(likePattern('*.contoso.com').test('contoso.com'), false);
-  assert.equal(likePattern('api.partner.example').test('API.Partner.Example'), true);
-  assert.equal(likePattern('a+b(c)').test('a+b(c)'), true);
+  assert.equal(likeMatches('*.contoso.com', 'a.b.contoso.com'), true);
+  assert.equal(likeMatches('*.contoso.com', 'contoso.com'), false);
+  assert.equal(likeMatches('api.partner.example', 'API.Partner.Example'), true);
+  assert.equal(likeMatches('a+b(c)', 'a+b(c)'), true);
+  assert.equal(likeMatches('a*b*c', 'abc'), true);
+  assert.equal(likeMatches('a*b*c', 'acb'), false);
+  assert.equal(likeMatches('ab*ba', 'aba'), false, 'prefix and suffix do not overlap');
 });
 
 test('allOf, anyOf and not', () => {

@@ -5,6 +5,7 @@
 import { parseTemplateString } from '../engine/expressions/parser';
 import type { Expr } from '../engine/expressions/ast';
 import { getProperty, isObject, isUnknown, Unknown, type Value } from '../engine/expressions/value';
+import { fitsPieces } from '../engine/graph/ids';
 import { ALIAS_PATHS } from './aliases';
 import type { Json } from './definitions';
 
@@ -281,11 +282,12 @@ function like(v: Value, pattern: Value): Truth {
   if (isUnknown(v) || isUnknown(pattern)) return 'unknown';
   if (typeof pattern !== 'string') throw new Error('like needs a string pattern');
   if (typeof v !== 'string') return false;
-  return likePattern(pattern).test(v);
+  return likeMatches(pattern, v);
 }
 
-export function likePattern(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'is');
+/** Whether `text` matches a `like` pattern: `*` for any text, case-insensitive. */
+export function likeMatches(pattern: string, text: string): boolean {
+  return fitsPieces(pattern.toLowerCase().split('*'), text.toLowerCase());
 }
 
 function ordered(v: Value, op: Operator, expected: Value): Truth {

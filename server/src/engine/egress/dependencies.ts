@@ -14,7 +14,7 @@
 
 import { isObject, isUnknown, Unknown, type Value } from '../expressions/value';
 import type { DeploymentGraph, GraphResource } from '../graph/graph';
-import { HOLE, parseResourceId, patternOf, valueOfPattern } from '../graph/ids';
+import { fitsPattern, HOLE, parseResourceId, patternOf, valueOfPattern } from '../graph/ids';
 import { principalOf, serviceHostSuffix } from '../graph/runtime';
 import { writtenAt, type Loc, type ValueNode } from '../model';
 import { dataRoleOf, type RoleService } from './roles';
@@ -482,15 +482,11 @@ export function namesEqual(a: Value, b: Value): boolean {
   if (!aHole && !bHole) return pa.toLowerCase() === pb.toLowerCase();
   if (aHole && bHole) return pa.toLowerCase() === pb.toLowerCase() && /[a-z0-9]/i.test(pa.replaceAll(HOLE, ''));
   const [pattern, text] = aHole ? [pa, pb] : [pb, pa];
-  return new RegExp(`^${pattern.split(HOLE).map(escapeRegExp).join('.*')}$`, 'is').test(text);
+  return fitsPattern(pattern, text);
 }
 
 /** A port after the host, known or not. */
 const PORT = new RegExp(`:(\\d+|${HOLE})$`);
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** The host of a URL value (`https://x.search.windows.net/`, `https://x.documents.azure.com:443/`), or of a bare host. */
 export function hostOfUrl(v: Value): Value {

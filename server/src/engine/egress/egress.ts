@@ -4,7 +4,7 @@
 
 import { isUnknown, type Value } from '../expressions/value';
 import type { DeploymentGraph, GraphResource } from '../graph/graph';
-import { HOLE, patternOf } from '../graph/ids';
+import { fitsPieces, HOLE, patternOf } from '../graph/ids';
 import type { AiResource, Loc, ValueNode } from '../model';
 import { dependenciesOf, display, namesEqual, type Dependency, type Evidence } from './dependencies';
 import { serviceHostSuffix } from '../graph/runtime';
@@ -123,8 +123,7 @@ export function admits(entry: Value, host: Value): 'exact' | 'wildcard' | undefi
   if (ep === undefined || hp === undefined) return undefined;
   const e = ep.replace(/\.$/, ''), h = hp.replace(/\.$/, '');
   if (e.includes('*')) {
-    const re = new RegExp(`^${e.split('').map((c) => (c === '*' || c === HOLE ? '.*' : escapeChar(c))).join('')}$`, 'is');
-    return re.test(h.replaceAll(HOLE, 'x')) ? 'wildcard' : undefined;
+    return fitsPieces(e.toLowerCase().split(WILDCARDS), h.replaceAll(HOLE, 'x').toLowerCase()) ? 'wildcard' : undefined;
   }
   return namesEqual(e, h) ? 'exact' : undefined;
 }
@@ -139,9 +138,8 @@ export function approves(pattern: string, entry: Value): boolean {
   return text === p;
 }
 
-function escapeChar(c: string): string {
-  return /[.*+?^${}()|[\]\\]/.test(c) ? `\\${c}` : c;
-}
+/** A `*` of an entry, or an unknown piece of it. */
+const WILDCARDS = new RegExp(`[*${HOLE}]`);
 
 const AI_TYPE = 'microsoft.cognitiveservices/accounts';
 
@@ -176,14 +174,11 @@ const suffixCache = new Map<DeploymentGraph['cloud'], Map<string, string>>();
  */
 interface OwnIndex {
   readonly byLabel: Map<string, GraphResource[]>;
-  readonly partial: { re: RegExp; resource: GraphResource }[];
+  /** Labels with unknown pieces, split at them. */
+  readonly partial: { pieces: readonly string[]; resource: GraphResource }[];
 }
 
 const ownCache = new WeakMap<DeploymentGraph, Map<string, OwnIndex>>();
-
-function holeRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split(HOLE).map((p) => p.split('').map(escapeChar).join('')).join('.*')}$`, 's');
-}
 
 function ownIndex(graph: DeploymentGraph, type: string): OwnIndex {
   let byType = ownCache.get(graph);
@@ -196,7 +191,7 @@ function ownIndex(graph: DeploymentGraph, type: string): OwnIndex {
     const label = type === AI_TYPE ? r.declaration.member('properties')?.member('customSubDomainName')?.value : graph.fullName(r);
     const pattern = label === undefined ? undefined : patternOf(label)?.toLowerCase();
     if (pattern === undefined || pattern.includes('/') || pattern.includes('.')) continue;
-    if (pattern.includes(HOLE)) index.partial.push({ re: holeRegExp(pattern), resource: r });
+    if (pattern.includes(HOLE)) index.partial.push({ pieces: pattern.split(HOLE), resource: r });
     const list = index.byLabel.get(pattern);
     if (list) list.push(r); else index.byLabel.set(pattern, [r]);
   }
@@ -220,9 +215,9 @@ export function ownResourceOf(graph: DeploymentGraph, entry: Value): GraphResour
   const exact = index.byLabel.get(label)?.[0];
   if (exact) return exact;
   // A known label against a name known in part (`st{…}`), and the reverse.
-  if (!label.includes(HOLE)) return index.partial.find((p) => p.re.test(label))?.resource;
-  const re = holeRegExp(label);
-  for (const [known, list] of index.byLabel) if (!known.includes(HOLE) && re.test(known)) return list[0];
+  if (!label.includes(HOLE)) return index.partial.find((p) => fitsPieces(p.pieces, label))?.resource;
+  const pieces = label.split(HOLE);
+  for (const [known, list] of index.byLabel) if (!known.includes(HOLE) && fitsPieces(pieces, known)) return list[0];
   return undefined;
 }
 

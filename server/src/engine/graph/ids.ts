@@ -19,9 +19,14 @@ export interface ResourceIdPattern {
 
 /** A string or partially known string as a pattern; undefined when nothing of it is known. */
 export function patternOf(v: Value): string | undefined {
-  if (typeof v === 'string') return v;
-  if (isUnknown(v) && v.parts) return v.parts.map((p) => (p === null ? HOLE : p)).join('');
+  if (typeof v === 'string') return known(v);
+  if (isUnknown(v) && v.parts) return v.parts.map((p) => (p === null ? HOLE : known(p))).join('');
   return undefined;
+}
+
+/** Known text in a pattern: a NUL the template writes (`\u0000`) is a character (U+FFFD), not an unknown piece. */
+function known(text: string): string {
+  return text.includes(HOLE) ? text.replaceAll(HOLE, '\ufffd') : text;
 }
 
 /** A pattern back as a value: a string, or an Unknown with parts. */
@@ -77,12 +82,33 @@ function segmentsMatch(a: string, b: string): boolean {
   if (aHole && bHole) return false;
   if (!aHole && !bHole) return false;
   const [pattern, text] = aHole ? [a, b] : [b, a];
-  const re = new RegExp(`^${pattern.split(HOLE).map(escape).join('.*')}$`, 'is');
-  return re.test(text);
+  return fitsPattern(pattern, text);
 }
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Whether a known text fits a pattern (`HOLE` for any text), compared case-insensitively. */
+export function fitsPattern(pattern: string, text: string): boolean {
+  return fitsPieces(pattern.toLowerCase().split(HOLE), text.toLowerCase());
+}
+
+/**
+ * Whether `text` is the `pieces` with any text between them (a glob whose one wildcard stands for any text): the
+ * first a prefix, the last a suffix, the others in order, each where it is first found. At most linear in the text
+ * per piece: a regular expression of the pieces joined by `.*` backtracks polynomially in their number on a text
+ * that does not fit (a fuzzed template's 70 s).
+ */
+export function fitsPieces(pieces: readonly string[], text: string): boolean {
+  if (pieces.length === 1) return pieces[0] === text;
+  const first = pieces[0];
+  const last = pieces[pieces.length - 1];
+  if (first.length + last.length > text.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  const end = text.length - last.length;
+  let at = first.length;
+  for (let i = 1; i < pieces.length - 1; i++) {
+    const found = text.indexOf(pieces[i], at);
+    if (found < 0 || found + pieces[i].length > end) return false;
+    at = found + pieces[i].length;
+  }
+  return true;
 }
 
 /** The full ARM name of a resource: a nested child's own segment under its parent's full name. */
