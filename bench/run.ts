@@ -1,6 +1,6 @@
 // `npm run bench`: lint throughput next to plain jsonc-parser parsing of the same input, in the same run.
-// Targets: ARM lint within 1.5x the bare parse time; Bicep parse-and-lint no slower than jsonc-parser parsing
-// the compiled JSON of the same template; source.fixAll's edits for 10,000 (ARM) and 4,000 (Bicep) duplicates
+// Targets (issue 8, default rule set): ARM lint of the large template and of the workspace within 1.3x the bare
+// parse time; Bicep parse-and-lint within 0.6x of jsonc-parser parsing the compiled JSON of the same template; source.fixAll's edits for 10,000 (ARM) and 4,000 (Bicep) duplicates
 // within a second, source.fixAll of the 5 MB template within 2.5x its parse, and fixes on a file of unclosed braces
 // at once; the audit with its inventory of 10,000 Bicep templates within 1.5x find+read+parse and under 300 MB
 // (bench/inventory.ts); the language server keeping up (lsp.ts). A benchmark, not a test: it prints, it does not
@@ -23,9 +23,10 @@ import { inventoryBenchmark } from './inventory';
 import { lspBenchmarks } from './lsp';
 import { exportBenchmark, historyBenchmark } from './estate';
 
-const ARM_TARGET = 1.5;
-const BICEP_TARGET = 1.0;
-const FIX_ALL_TARGET = ARM_TARGET + 1;
+const ARM_TARGET = 1.3;
+const BICEP_TARGET = 0.6;
+// One analysis that finds the fixed point and one parse more, at the analysis's measured cost today (about 1.5x).
+const FIX_ALL_TARGET = 2.5;
 const settings = mergeSettings({});
 const host = { readFile: () => undefined };
 
@@ -174,7 +175,7 @@ export async function fixBenchmarks(): Promise<boolean> {
       (result: AnalysisResult) => fixAllEdits(result.findings), 5000, 3) && ok;
   }
   // source.fixAll / --fix of the 5 MB template (the analysis before it untimed): the safe fixes of every finding,
-  // then one more analysis that finds the fixed point. Target: that analysis (ARM_TARGET) and one parse more.
+  // then one more analysis that finds the fixed point. Target: that analysis and one parse more (FIX_ALL_TARGET).
   const big = largeTemplateToFix(7200);
   const bigFile = { uri: 'file:///bench/large-fix.json', text: big, kind: 'arm' as const };
   ok = report('source.fixAll: 5 MB template (1800 safe fixes)', big.length, await measure(() => parseTree(big),

@@ -5,24 +5,18 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { ASK_FIX_COMMAND, SHOW_RULE_DOCS_COMMAND, type AskFixArgs } from '../../shared/protocol';
 import { account, template } from '../support/lint';
-import { TestClient } from '../support/lspClient';
+import { serverForFile, TestClient } from '../support/lspClient';
 import { tempTree } from '../support/paths';
 import { version } from '../../package.json';
 
-let client: TestClient;
-before(async () => {
-  client = new TestClient();
-  await client.initialize({ clientCommands: true });
-});
-after(async () => {
-  await client.stop();
-});
+let client!: TestClient;
+serverForFile((c) => (client = c), { clientCommands: true });
 
 const ROOT = path.resolve(__dirname, '../../..');
 

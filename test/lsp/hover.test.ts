@@ -3,21 +3,15 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Hover } from 'vscode-languageserver-protocol';
-import { TestClient } from '../support/lspClient';
+import { serverForFile, TestClient } from '../support/lspClient';
 import { NETWORK_ARM, networkBicep } from '../support/network';
 import { EXAMPLES } from '../support/paths';
 
-let client: TestClient;
-before(async () => {
-  client = new TestClient();
-  await client.initialize();
-});
-after(async () => {
-  await client.stop();
-});
+let client!: TestClient;
+serverForFile((c) => (client = c));
 
 function hover(uri: string, line: number, character: number): Promise<Hover | null> {
   return client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } }) as Promise<Hover | null>;

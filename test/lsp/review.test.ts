@@ -7,21 +7,15 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { GitRefsResponse, ReviewResponse, ReviewResult } from '../../shared/protocol';
 import { Repo } from '../support/git';
 import { account, template } from '../support/lint';
-import { TestClient } from '../support/lspClient';
+import { serverForFile, TestClient } from '../support/lspClient';
 import { CLI } from '../support/paths';
 
-let client: TestClient;
-before(async () => {
-  client = new TestClient();
-  await client.initialize();
-});
-after(async () => {
-  await client.stop();
-});
+let client!: TestClient;
+serverForFile((c) => (client = c));
 
 const CONFIG = JSON.stringify({ rules: { 'use-private-endpoint': 'off', 'enable-diagnostic-logs': 'off', 'no-unexplained-fqdns': 'off' } });
 const ai = (hosts: string[]) => template(account(`{ "restrictOutboundNetworkAccess": true, "allowedFqdnList": ${JSON.stringify(hosts)}, "publicNetworkAccess": "Disabled" }`, { name: 'chat', tags: '"tags": { "owner": "team-chat" },' }));

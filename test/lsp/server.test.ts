@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
@@ -9,17 +9,11 @@ import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import { analyze } from '../../server/src/engine/analyze';
 import { startServer } from '../../server/src/lsp/server';
 import { account, moduleAndCaller, template } from '../support/lint';
-import { TestClient } from '../support/lspClient';
+import { serverForFile, TestClient } from '../support/lspClient';
 import { tempTree } from '../support/paths';
 
-let client: TestClient;
-before(async () => {
-  client = new TestClient();
-  await client.initialize();
-});
-after(async () => {
-  await client.stop();
-});
+let client!: TestClient;
+serverForFile((c) => (client = c));
 
 const unsafe = template(account('{\n        "publicNetworkAccess": "Disabled"\n      }', { name: 'lsp-ai' }));
 const ours = (d: Diagnostic[]) => d.filter((x) => x.source === 'ai-egress-guard');

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CLI, tempTree } from '../support/paths';
-import { TestClient } from '../support/lspClient';
+import { serverForFile, TestClient } from '../support/lspClient';
 import { PolicyRequest, type PolicyParams } from '../../shared/protocol';
 
 function run(args: string[], cwd: string) {
@@ -76,12 +76,8 @@ test('policy usage errors exit 2; --help exits 0; the main help names the comman
   assert.ok(!fs.existsSync(path.join(dir, 'azure-policy')));
 });
 
-let client: TestClient;
-before(async () => {
-  client = new TestClient();
-  await client.initialize();
-});
-after(async () => client.stop());
+let client!: TestClient;
+serverForFile((c) => (client = c));
 
 test('the language server returns the same files for a workspace folder, with its config', async () => {
   const dir = tempTree({ '.ai-egress-guard.json': CONFIG });

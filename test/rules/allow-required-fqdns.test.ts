@@ -243,9 +243,8 @@ resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' existing = {
 }
 `;
 
-test('Bicep modules: the connection lives in a sibling module; the finding is at the module call that deploys the account', () => {
-  const files = { 'file:///work/account.bicep': MODULE_ACCOUNT, 'file:///work/project.bicep': MODULE_PROJECT };
-  const main = `param baseName string
+/** The entry template of the two modules: the account's, and the project's whose connection targets the search service. */
+const MAIN_TWO_MODULES = `param baseName string
 resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch-\${baseName}' }
 module account 'account.bicep' = {
   name: 'account'
@@ -256,6 +255,10 @@ module project 'project.bicep' = {
   params: { accountName: account.outputs.name, searchName: search.name }
 }
 `;
+
+test('Bicep modules: the connection lives in a sibling module; the finding is at the module call that deploys the account', () => {
+  const files = { 'file:///work/account.bicep': MODULE_ACCOUNT, 'file:///work/project.bicep': MODULE_PROJECT };
+  const main = MAIN_TWO_MODULES;
   const [f, ...rest] = ofRule(bicepFindings(main, files));
   assert.equal(rest.length, 0);
   assert.equal(f.messageId, 'missingInModule');
@@ -274,17 +277,7 @@ module project 'project.bicep' = {
 test('Bicep modules: a module that writes its own allow-list is made to take it as a parameter, which the caller passes', () => {
   const account = MODULE_ACCOUNT.replace('allowedFqdnList: allowedHosts', "allowedFqdnList: [\n      'partner.example'\n    ]");
   const files: Record<string, string> = { 'file:///work/account.bicep': account, 'file:///work/project.bicep': MODULE_PROJECT };
-  const main = `param baseName string
-resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch-\${baseName}' }
-module account 'account.bicep' = {
-  name: 'account'
-  params: { baseName: baseName }
-}
-module project 'project.bicep' = {
-  name: 'project'
-  params: { accountName: account.outputs.name, searchName: search.name }
-}
-`;
+  const main = MAIN_TWO_MODULES;
   const [f] = ofRule(bicepFindings(main, files));
   assert.equal(f.messageId, 'missingInModule');
   const fix = fixTitled(f, "Allow 'srch-{…}.search.windows.net' in the allowed FQDNs of 'ai'");
@@ -563,17 +556,7 @@ test('ARM nested deployment: a nullable list parameter the caller does not pass;
 test('Bicep null list: `array?` nobody passes and a null literal are no list; a list passed to the module stays as it is', () => {
   const module = MODULE_ACCOUNT.replace('param allowedHosts array = []', 'param allowedHosts array?');
   const files = { 'file:///work/account.bicep': module, 'file:///work/project.bicep': MODULE_PROJECT };
-  const main = `param baseName string
-resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch-\${baseName}' }
-module account 'account.bicep' = {
-  name: 'account'
-  params: { baseName: baseName }
-}
-module project 'project.bicep' = {
-  name: 'project'
-  params: { accountName: account.outputs.name, searchName: search.name }
-}
-`;
+  const main = MAIN_TWO_MODULES;
   const [f, ...rest] = ofRule(bicepFindings(main, files));
   assert.equal(rest.length, 0);
   assert.equal(f.messageId, 'missingInModule');

@@ -2,6 +2,7 @@
 // started in this process (to give it a different engine).
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { after, before } from 'node:test';
 import { PassThrough } from 'node:stream';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
@@ -132,4 +133,17 @@ export class TestClient {
     this.connection.dispose();
     if (this.child && !this.exited) this.child.kill();
   }
+}
+
+/** One server for the tests of a file: started (and initialized) before them, stopped after; `use` receives it. */
+export function serverForFile(use: (client: TestClient) => void, initializationOptions?: unknown): void {
+  let client: TestClient | undefined;
+  before(async () => {
+    client = new TestClient();
+    await client.initialize(initializationOptions);
+    use(client);
+  });
+  after(async () => {
+    await client?.stop();
+  });
 }
