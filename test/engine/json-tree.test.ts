@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseTree, type Node as JsonNode } from 'jsonc-parser';
-import { parseStrictJsonTree } from '../../server/src/engine/json-tree';
+import { memberOf, parseStrictJsonTree } from '../../server/src/engine/json-tree';
 import { parseJsonTree, MAX_JSON_DEPTH } from '../../server/src/engine/limits';
 
 /** The nodes as plain data (parents as the path to them), every child read, so lazy parts are built. */
@@ -74,4 +74,24 @@ test('a container\'s children are built once, when first read', () => {
   assert.equal(inner.children, inner.children);
   assert.equal(inner.children![0].children![1].children![1].value, 2);
   assert.equal(inner.children![0].parent, inner);
+});
+
+test('memberOf: the exact key first, else the first equal ignoring case, escapes decoded; the node is the one children holds', () => {
+  const text = '{"Name": 1, "name": 2, "na\\u006de": 3, "\\u0074ype": "t", "TYPE": "u", "k\\"": 4, "other": {"x": [1]}}';
+  const strict = parseStrictJsonTree(text, MAX_JSON_DEPTH)!;
+  const reference = parseTree(text)!;
+  for (const root of [parseStrictJsonTree(text, MAX_JSON_DEPTH)!, reference]) {
+    assert.equal(memberOf(root, 'name')?.value, 2);
+    assert.equal(memberOf(root, 'NAME')?.value, 1);
+    assert.equal(memberOf(root, 'type')?.value, 't');
+    assert.equal(memberOf(root, 'Type')?.value, 't');
+    assert.equal(memberOf(root, 'k"')?.value, 4);
+    assert.equal(memberOf(root, 'missing'), undefined);
+    assert.equal(memberOf(root, 'nam'), undefined);
+  }
+  // Looked up before and after the children are built: the same nodes.
+  const other = memberOf(strict, 'other')!;
+  assert.equal(strict.children![6].children![1], other);
+  assert.equal(memberOf(other, 'x'), other.children![0].children![1]);
+  assert.deepEqual(shape(strict), shape(reference));
 });

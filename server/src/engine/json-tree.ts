@@ -28,7 +28,7 @@ export function parseStrictJsonTree(text: string, maxDepth: number): JsonNode | 
   const c = text.charCodeAt(start);
   const root: { -readonly [K in keyof JsonNode]: JsonNode[K] } = c === 0x7b || c === 0x5b
     ? new LazyContainer(c === 0x7b ? 'object' : 'array', start, index.ends[0] - start, undefined, 0, index)
-    : literal(index, start, undefined).node;
+    : literal(text, start, undefined);
   delete root.parent;
   return root;
 }
@@ -172,20 +172,23 @@ function literalEnd(text: string, pos: number): number {
   return isDelimiter(text.charCodeAt(pos)) ? pos : -1;
 }
 
-/** The string (decoded) whose opening quote is at `pos`, and the offset past its closing quote; the text was checked. */
-function readString(text: string, pos: number): { value: string; end: number } {
+/** Where the string `readString` last read ends (past its closing quote): a second result without an object per call. */
+let stringEndAt = 0;
+
+/** The string (decoded) whose opening quote is at `pos`; sets `stringEndAt`. The text was checked. */
+function readString(text: string, pos: number): string {
   const start = pos + 1;
   let i = start;
   for (;;) {
     const c = text.charCodeAt(i);
-    if (c === 0x22) return { value: text.slice(start, i), end: i + 1 };
+    if (c === 0x22) { stringEndAt = i + 1; return text.slice(start, i); }
     if (c === 0x5c) break;
     i++;
   }
   let value = text.slice(start, i);
   for (;;) {
     const c = text.charCodeAt(i);
-    if (c === 0x22) return { value, end: i + 1 };
+    if (c === 0x22) { stringEndAt = i + 1; return value; }
     if (c === 0x5c) {
       const d = text.charCodeAt(i + 1);
       if (d === 0x75) {
@@ -203,23 +206,73 @@ function readString(text: string, pos: number): { value: string; end: number } {
   }
 }
 
-/** The node of the string, keyword or number at `pos` (checked), and the offset past it. */
-function literal(index: Index, pos: number, parent: JsonNode | undefined): { node: JsonNode; end: number } {
-  const { text } = index;
+/** A string, keyword or number node: one shape for all of them. */
+class LiteralNode implements JsonNode {
+  constructor(
+    readonly type: NodeType,
+    readonly offset: number,
+    readonly length: number,
+    public parent: JsonNode | undefined,
+    readonly value: string | number | boolean | null,
+  ) {}
+}
+
+/** The node of the string, keyword or number at `pos` (checked); it ends at its offset plus its length. */
+function literal(text: string, pos: number, parent: JsonNode | undefined): JsonNode {
   const c = text.charCodeAt(pos);
   if (c === 0x22) {
-    const { value, end } = readString(text, pos);
-    return { node: { type: 'string', offset: pos, length: end - pos, parent, value }, end };
+    const value = readString(text, pos);
+    return new LiteralNode('string', pos, stringEndAt - pos, parent, value);
   }
   const end = literalEnd(text, pos);
   const value = c === 0x74 ? true : c === 0x66 ? false : c === 0x6e ? null : Number(text.slice(pos, end));
   const type: NodeType = c === 0x74 || c === 0x66 ? 'boolean' : c === 0x6e ? 'null' : 'number';
-  return { node: { type, offset: pos, length: end - pos, parent, value }, end };
+  return new LiteralNode(type, pos, end - pos, parent, value);
 }
 
-/** An object or array whose children are built when first read. */
+/** jsonc-parser's property node: its key and value as children, and where its colon is. */
+class PropertyNode implements JsonNode {
+  readonly type = 'property';
+  length = -1;
+  readonly children: JsonNode[] = [];
+  constructor(readonly offset: number, public parent: JsonNode | undefined, readonly colonOffset: number) {}
+}
+
+/**
+ * A member of an object by name: the exact spelling first, else the first key equal ignoring case (ARM's rule).
+ * On a tree of this module the keys are compared in the text, and only the member found is built.
+ */
+export function memberOf(node: JsonNode, name: string): JsonNode | undefined {
+  if (node.type !== 'object') return undefined;
+  if (node instanceof LazyContainer) return node.member(name);
+  const children = node.children;
+  if (!children) return undefined;
+  let fallback: JsonNode | undefined;
+  let lower: string | undefined;
+  for (let i = 0; i < children.length; i++) {
+    const pair = children[i].children;
+    const key = pair?.[0]?.value;
+    if (typeof key !== 'string' || key.length !== name.length || !pair![1]) continue;
+    if (key === name) return pair![1];
+    if (!fallback && key.toLowerCase() === (lower ??= name.toLowerCase())) fallback = pair![1];
+  }
+  return fallback;
+}
+
+function hasBackslash(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === 0x5c) return true;
+  return false;
+}
+
+/** Per member of an object: where its key starts and ends, where its value starts, and the value's container ordinal (-1: a literal). */
+const KEY = 0, KEY_END = 1, VALUE = 2, ORDINAL = 3, STRIDE = 4;
+
+/** An object or array whose children are built when first read; an object's members also one by one (`member`). */
 class LazyContainer implements JsonNode {
   private built: JsonNode[] | undefined;
+  /** Objects: the members' positions (STRIDE numbers each), and the property nodes built so far. */
+  private layout: number[] | undefined;
+  private slots: (PropertyNode | undefined)[] | undefined;
 
   constructor(
     readonly type: NodeType,
@@ -234,40 +287,106 @@ class LazyContainer implements JsonNode {
     return (this.built ??= this.build());
   }
 
-  private build(): JsonNode[] {
+  /** See `memberOf`. */
+  member(name: string): JsonNode | undefined {
+    const layout = this.members();
+    const text = this.index.text;
+    let fallback = -1;
+    let lower: string | undefined;
+    for (let m = 0; m < layout.length; m += STRIDE) {
+      const start = layout[m + KEY] + 1;
+      const end = layout[m + KEY_END] - 1;
+      const raw = end - start;
+      if (raw < name.length) continue;
+      const escaped = hasBackslash(text, start, end);
+      if (!escaped && raw !== name.length) continue;
+      let key: string | undefined;
+      if (escaped) {
+        // The decoded key may still have the name's length.
+        key = readString(text, start - 1);
+        if (key.length !== name.length) continue;
+        if (key === name) return this.slot(m / STRIDE).children[1];
+      } else if (text.startsWith(name, start)) {
+        return this.slot(m / STRIDE).children[1];
+      }
+      if (fallback < 0 && (key ??= text.slice(start, end)).toLowerCase() === (lower ??= name.toLowerCase())) fallback = m / STRIDE;
+    }
+    return fallback < 0 ? undefined : this.slot(fallback).children[1];
+  }
+
+  /** The object's member positions, found on first use. */
+  private members(): number[] {
+    if (this.layout) return this.layout;
     const { text, ends, nexts } = this.index;
+    const layout: number[] = [];
+    let pos = skipSpace(text, this.offset + 1);
+    let next = this.ordinal + 1;
+    while (text.charCodeAt(pos) !== 0x7d) {
+      const keyEnd = stringEnd(text, pos);
+      const value = skipSpace(text, skipSpace(text, keyEnd) + 1);
+      const c = text.charCodeAt(value);
+      if (c === 0x7b || c === 0x5b) {
+        layout.push(pos, keyEnd, value, next);
+        pos = ends[next];
+        next = nexts[next];
+      } else {
+        layout.push(pos, keyEnd, value, -1);
+        pos = c === 0x22 ? stringEnd(text, value) : literalEnd(text, value);
+      }
+      pos = skipSpace(text, pos);
+      if (text.charCodeAt(pos) === 0x2c) pos = skipSpace(text, pos + 1);
+    }
+    this.slots = new Array(layout.length / STRIDE);
+    return (this.layout = layout);
+  }
+
+  /** The property node of member `i`, built once. */
+  private slot(i: number): PropertyNode {
+    const slots = this.slots!;
+    const built = slots[i];
+    if (built) return built;
+    const { text, ends } = this.index;
+    const layout = this.layout!;
+    const m = i * STRIDE;
+    const pos = layout[m + KEY];
+    const keyEnd = layout[m + KEY_END];
+    const property = new PropertyNode(pos, this, skipSpace(text, keyEnd));
+    property.children.push(new LiteralNode('string', pos, keyEnd - pos, property, readString(text, pos)));
+    const value = layout[m + VALUE];
+    const ordinal = layout[m + ORDINAL];
+    const child = ordinal >= 0
+      ? new LazyContainer(text.charCodeAt(value) === 0x7b ? 'object' : 'array', value, ends[ordinal] - value, property, ordinal, this.index)
+      : literal(text, value, property);
+    property.children.push(child);
+    property.length = child.offset + child.length - pos;
+    return (slots[i] = property);
+  }
+
+  private build(): JsonNode[] {
+    if (this.type === 'object') {
+      const count = this.members().length / STRIDE;
+      const out: JsonNode[] = new Array(count);
+      for (let i = 0; i < count; i++) out[i] = this.slot(i);
+      return out;
+    }
+    const index = this.index;
+    const { text, ends, nexts } = index;
     const out: JsonNode[] = [];
     let pos = skipSpace(text, this.offset + 1);
     let next = this.ordinal + 1;
-    const close = this.type === 'object' ? 0x7d : 0x5d;
-    /** The value at `pos` under `parent`; moves past it. */
-    const value = (parent: JsonNode): JsonNode => {
+    while (text.charCodeAt(pos) !== 0x5d) {
+      // A container is skipped to its end (noted by the check), a literal read.
       const c = text.charCodeAt(pos);
+      let child: JsonNode;
       if (c === 0x7b || c === 0x5b) {
-        const node = new LazyContainer(c === 0x7b ? 'object' : 'array', pos, ends[next] - pos, parent, next, this.index);
+        child = new LazyContainer(c === 0x7b ? 'object' : 'array', pos, ends[next] - pos, this, next, index);
         pos = ends[next];
         next = nexts[next];
-        return node;
-      }
-      const { node, end } = literal(this.index, pos, parent);
-      pos = end;
-      return node;
-    };
-    while (text.charCodeAt(pos) !== close) {
-      if (this.type === 'object') {
-        const key = readString(text, pos);
-        const colon = skipSpace(text, key.end);
-        // jsonc-parser's property node: its fields in its order, the length set once the value is read.
-        const property: { -readonly [K in keyof JsonNode]: JsonNode[K] } = { type: 'property', offset: pos, length: -1, parent: this, children: [], colonOffset: colon };
-        property.children!.push({ type: 'string', value: key.value, offset: pos, length: key.end - pos, parent: property });
-        pos = skipSpace(text, colon + 1);
-        const child = value(property);
-        property.children!.push(child);
-        property.length = child.offset + child.length - property.offset;
-        out.push(property);
       } else {
-        out.push(value(this));
+        child = literal(text, pos, this);
+        pos = child.offset + child.length;
       }
+      out.push(child);
       pos = skipSpace(text, pos);
       if (text.charCodeAt(pos) === 0x2c) pos = skipSpace(text, pos + 1);
     }

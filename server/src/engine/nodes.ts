@@ -3,13 +3,16 @@
 import { getProperty, isObject, type Value } from './expressions/value';
 import type { Loc, Origin, ValueNode } from './model';
 
+/** Not computed yet (a value may be null, an origin undefined). */
+const UNSET: unique symbol = Symbol('unset');
+
 /**
  * What the ARM and Bicep value nodes share: the value and the origin are computed once, on first use; a member or
  * item not written literally is read through the origin (a parameter default, a caller's value), else from the value.
  */
 export abstract class LazyValueNode implements ValueNode {
-  private evaluated: { value: Value } | undefined;
-  private resolvedOrigin: { origin?: Origin } | undefined;
+  private evaluated: Value | typeof UNSET = UNSET;
+  private resolvedOrigin: Origin | undefined | typeof UNSET = UNSET;
 
   abstract readonly keyLoc?: Loc;
   abstract get loc(): Loc;
@@ -22,13 +25,13 @@ export abstract class LazyValueNode implements ValueNode {
   protected abstract findOrigin(): Origin | undefined;
 
   get value(): Value {
-    this.evaluated ??= { value: this.computeValue() };
-    return this.evaluated.value;
+    if (this.evaluated === UNSET) this.evaluated = this.computeValue();
+    return this.evaluated;
   }
 
   get origin(): Origin | undefined {
-    this.resolvedOrigin ??= { origin: this.findOrigin() };
-    return this.resolvedOrigin.origin;
+    if (this.resolvedOrigin === UNSET) this.resolvedOrigin = this.findOrigin();
+    return this.resolvedOrigin;
   }
 
   /** A member of a value that is not an object written here. */

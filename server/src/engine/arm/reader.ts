@@ -12,6 +12,7 @@ import type { CloudName } from '../expressions/environment';
 import { getProperty, isObject, isUnknown, Unknown, type Value, type ValueObject } from '../expressions/value';
 import type { ParameterFile } from './parameters';
 import { derived, LazyValueNode } from '../nodes';
+import { memberOf } from '../json-tree';
 import { quotedName, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode, type WrittenValue } from '../model';
 import type { Expr } from '../expressions/ast';
 import type { WrittenSuppression } from '../../../../rules/rule';
@@ -151,17 +152,21 @@ const MAX_DEPTH = MAX_NESTED_DEPLOYMENTS;
 
 function walkResources(resources: JsonNode | undefined, env: Env, parent: GraphResource | undefined, depth: number): void {
   if (!resources || depth > MAX_DEPTH) return;
-  const entries: { symbolic?: string; node: JsonNode }[] = [];
-  if (resources.type === 'array') {
-    for (const node of resources.children ?? []) entries.push({ node });
-  } else if (resources.type === 'object') {
-    for (const prop of resources.children ?? []) {
-      const [key, value] = prop.children ?? [];
-      if (key && value) entries.push({ symbolic: String(key.value), node: value });
+  const symbolic = resources.type === 'object';
+  if (!symbolic && resources.type !== 'array') return;
+  const list = resources.children ?? [];
+  // `index`: the place among the entries (a languageVersion 2.0 member without a key or value is no entry).
+  let index = -1;
+  for (const entry of list) {
+    let node: JsonNode | undefined = entry;
+    let name: string | undefined;
+    if (symbolic) {
+      const key = entry.children?.[0];
+      node = entry.children?.[1];
+      if (!key || !node) continue;
+      name = String(key.value);
     }
-  }
-  for (let index = 0; index < entries.length; index++) {
-    const { symbolic, node } = entries[index];
+    index++;
     if (node.type !== 'object') continue;
     const typeNode = property(node, 'type');
     if (typeNode?.type !== 'string') continue;
@@ -174,21 +179,19 @@ function walkResources(resources: JsonNode | undefined, env: Env, parent: GraphR
     if ((isAi || lower === DEPLOYMENT_TYPE) && condition && condition.value === false) continue;
     const existing = !!property(node, 'existing') && declaration.member('existing')?.value === true;
     const deployment = !existing && lower === DEPLOYMENT_TYPE;
-    const nested: NestedTemplate = {};
-    const base = graphResource(node, declaration, typeNode, type, symbolic, index, env, parent, existing, condition, deployment ? nested : undefined);
-    // Nested children point at the object the graph holds: for an account, its subject.
-    const account = !existing && isAi ? aiResource(base, declaration, node, env) : undefined;
-    if (account) {
-      env.graph.addAccount(account);
-    } else {
-      env.graph.add(base);
-      if (deployment) Object.assign(nested, walkDeployment(node, declaration, symbolic, index, env, depth));
-    }
+    const id = `${env.path.join('/')}#${name ?? `${parent ? `${parent.id}>` : ''}${index}`}`;
+    const resource = !existing && isAi ? new ArmAccount(id, node, declaration, typeNode, type, name, env, parent, existing, condition)
+      : deployment ? new ArmDeployment(id, node, declaration, typeNode, type, name, env, parent, existing, condition)
+      : new ArmResource(id, node, declaration, typeNode, type, name, env, parent, existing, condition);
+    if (resource instanceof ArmAccount) env.graph.addAccount(resource);
+    else env.graph.add(resource);
+    if (resource instanceof ArmDeployment) resource.nested = walkDeployment(node, declaration, name, index, env, depth);
     const children = property(node, 'resources');
     if (children && depth + 1 > MAX_DEPTH) {
-      stoppedAt(env, node, `child resources nested deeper than ${MAX_DEPTH}: analysis stopped at ${quotedName(displayName(declaration, symbolic))}`);
+      stoppedAt(env, node, `child resources nested deeper than ${MAX_DEPTH}: analysis stopped at ${quotedName(displayName(declaration, name))}`);
     } else {
-      walkResources(children, env, account ?? base, depth + 1);
+      // Nested children point at the object the graph holds: for an account, its subject.
+      walkResources(children, env, resource, depth + 1);
     }
   }
 }
@@ -199,40 +202,95 @@ function stoppedAt(env: Env, node: JsonNode, message: string): void {
   env.options.onLimit?.({ code: 'depth-limit', loc: locOf(env.file, at), message });
 }
 
-function graphResource(node: JsonNode, declaration: JsonValueNode, typeNode: JsonNode, type: string, symbolic: string | undefined,
-  index: number, env: Env, parent: GraphResource | undefined, existing: boolean, condition: ValueNode | undefined, nested?: NestedTemplate): GraphResource {
-  const api = property(node, 'apiVersion');
-  let iterations: ValueNode[] | undefined;
-  // Members are looked up on first use: most resources are never asked about.
-  return {
-    id: `${env.path.join('/')}#${symbolic ?? `${parent ? `${parent.id}>` : ''}${index}`}`,
-    type,
-    apiVersion: api?.type === 'string' ? { value: String(api.value), loc: locOf(env.file, api) } : undefined,
-    symbolicName: symbolic,
-    file: env.file,
-    typeLoc: locOf(env.file, typeNode),
-    declaration,
-    existing,
-    condition,
-    get loop() {
-      const copy = property(node, 'copy') ? declaration.member('copy') : undefined;
-      return copy ? { name: stringOf(copy.member('name')?.value), count: copy.member('count') } : undefined;
-    },
-    iterations(): readonly ValueNode[] | undefined {
-      const loop = this.loop;
-      const count = loop?.count?.value;
-      if (!loop || typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_LOOP_ITERATIONS) return undefined;
-      return (iterations ??= Array.from({ length: count }, (_, i) => new JsonValueNode(node, env.atIndex(loop.name ?? '', i))));
-    },
-    declaredParent: parent,
-    get scopeNode() { return property(node, 'scope') ? declaration.member('scope') : undefined; },
-    get dependsOnNode() { return property(node, 'dependsOn') ? declaration.member('dependsOn') : undefined; },
-    deploymentPath: env.path,
-    get nameNode() { return declaration.member('name'); },
-    references: () => referencesIn(node, env),
-    subject(): AiResource { return aiResource(this, declaration, node, env); },
-    ...(nested ? { output: (name: string) => nestedOutput(nested, name) } : {}),
-  };
+/** A resource declaration as the graph holds it. One class (one shape), its members looked up on first use: most resources are never asked about. */
+class ArmResource implements GraphResource {
+  readonly file: SourceFile;
+  readonly deploymentPath: readonly string[];
+  private lazyLoop: { value: GraphResource['loop'] } | undefined;
+  private iterationNodes: ValueNode[] | undefined;
+  private lazyApiVersion: { value: GraphResource['apiVersion'] } | undefined;
+
+  constructor(
+    readonly id: string,
+    protected readonly node: JsonNode,
+    readonly declaration: JsonValueNode,
+    private readonly typeNode: JsonNode,
+    readonly type: string,
+    readonly symbolicName: string | undefined,
+    protected readonly env: Env,
+    readonly declaredParent: GraphResource | undefined,
+    readonly existing: boolean,
+    readonly condition: ValueNode | undefined,
+  ) {
+    this.file = env.file;
+    this.deploymentPath = env.path;
+  }
+
+  get typeLoc(): Loc { return locOf(this.file, this.typeNode); }
+
+  get apiVersion(): GraphResource['apiVersion'] {
+    if (!this.lazyApiVersion) {
+      const api = property(this.node, 'apiVersion');
+      this.lazyApiVersion = { value: api?.type === 'string' ? { value: String(api.value), loc: locOf(this.file, api) } : undefined };
+    }
+    return this.lazyApiVersion.value;
+  }
+
+  get loop(): GraphResource['loop'] {
+    if (!this.lazyLoop) {
+      const copy = property(this.node, 'copy') ? this.declaration.member('copy') : undefined;
+      this.lazyLoop = { value: copy ? { name: stringOf(copy.member('name')?.value), count: copy.member('count') } : undefined };
+    }
+    return this.lazyLoop.value;
+  }
+
+  iterations(): readonly ValueNode[] | undefined {
+    const loop = this.loop;
+    const count = loop?.count?.value;
+    if (!loop || typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_LOOP_ITERATIONS) return undefined;
+    return (this.iterationNodes ??= Array.from({ length: count }, (_, i) => new JsonValueNode(this.node, this.env.atIndex(loop.name ?? '', i))));
+  }
+
+  get scopeNode(): ValueNode | undefined { return property(this.node, 'scope') ? this.declaration.member('scope') : undefined; }
+  get dependsOnNode(): ValueNode | undefined { return property(this.node, 'dependsOn') ? this.declaration.member('dependsOn') : undefined; }
+  get nameNode(): ValueNode | undefined { return this.declaration.member('name'); }
+  references(): Value[] { return referencesIn(this.node, this.env); }
+
+  subject(): AiResource {
+    // The graph entry stays the prototype, so its members stay lazy.
+    return Object.assign(Object.create(this) as GraphResource, subjectFields(this, this.declaration, this.node, this.env));
+  }
+}
+
+/** A nested deployment: its outputs are read through `reference(<deployment>).outputs`. */
+class ArmDeployment extends ArmResource {
+  /** Its inline template, once read (`walkDeployment`). */
+  nested: NestedTemplate | undefined;
+
+  output(name: string): Value | undefined {
+    return this.nested && nestedOutput(this.nested, name);
+  }
+}
+
+/** An AI account: a graph resource and a rule subject in one. */
+class ArmAccount extends ArmResource implements AiResource {
+  readonly name: string;
+  readonly kind: ValueNode | undefined;
+  readonly properties: ValueNode | undefined;
+  readonly tags: ValueNode | undefined;
+  readonly suppressions: ReadonlyMap<string, string>;
+  readonly context: AiResource['context'];
+
+  constructor(...args: ConstructorParameters<typeof ArmResource>) {
+    super(...args);
+    const fields = subjectFields(this, this.declaration, this.node, this.env);
+    this.name = fields.name;
+    this.kind = fields.kind;
+    this.properties = fields.properties;
+    this.tags = fields.tags;
+    this.suppressions = fields.suppressions;
+    this.context = fields.context;
+  }
 }
 
 /** A nested deployment's inline template and the environment its expressions are evaluated in (set once read). */
@@ -352,28 +410,41 @@ function asObject(v: Value): ValueObject {
   return isObject(v) ? v : {};
 }
 
-/** A resource as a rule subject: an AI account, or a resource of a type some rule checks. */
-function aiResource(base: GraphResource, declaration: ValueNode, node: JsonNode, env: Env): AiResource {
-  // The graph entry stays the prototype, so its members stay lazy.
-  return Object.assign(Object.create(base) as GraphResource, {
+/** What makes a resource a rule subject: an AI account, or a resource of a type some rule checks. */
+function subjectFields(base: GraphResource, declaration: ValueNode, node: JsonNode, env: Env) {
+  return {
     name: displayName(declaration, base.symbolicName),
     declaration,
     kind: declaration.member('kind'),
     properties: declaration.member('properties'),
     tags: declaration.member('tags'),
-    suppressions: suppressionsOf(node),
+    suppressions: suppressionsOf(node, env.file),
     context: {
       parameterFile: env.options.parameterFile?.name,
       deploymentPath: env.path,
       generatedFrom: env.options.generatedFrom,
     },
-  });
+  };
 }
 
 /** Suppressions live in the resource's metadata, which ARM ignores: `"metadata": { "aiEgressGuard": { "suppress": { "<rule-id>": "<reason>" } } }`. */
 export const SUPPRESS_PATH = ['metadata', 'aiEgressGuard', 'suppress'] as const;
 
-function suppressionsOf(node: JsonNode): Map<string, string> {
+const NO_SUPPRESSIONS: ReadonlyMap<string, string> = new Map();
+
+/**
+ * Whether the file may hold a suppression: its text names the marker key (any case), or has a `\u` escape that
+ * could spell it. One scan per file, so files without suppressions skip the tree walks.
+ */
+function maySuppress(file: SourceFile): boolean {
+  let found = markerSeen.get(file);
+  if (found === undefined) markerSeen.set(file, (found = /aiegressguard/i.test(file.text) || file.text.includes('\\u')));
+  return found;
+}
+const markerSeen = new WeakMap<SourceFile, boolean>();
+
+function suppressionsOf(node: JsonNode, file: SourceFile): ReadonlyMap<string, string> {
+  if (!maySuppress(file)) return NO_SUPPRESSIONS;
   const map = new Map<string, string>();
   const suppress = caseInsensitivePath(node, [...SUPPRESS_PATH]);
   for (const prop of suppress?.type === 'object' ? suppress.children ?? [] : []) {
@@ -389,7 +460,7 @@ function suppressionsOf(node: JsonNode): Map<string, string> {
  */
 export function writtenSuppressions(file: SourceFile, root: JsonNode | undefined): WrittenSuppression[] {
   const out: WrittenSuppression[] = [];
-  const stack: JsonNode[] = root ? [root] : [];
+  const stack: JsonNode[] = root && maySuppress(file) ? [root] : [];
   while (stack.length) {
     const node = stack.pop()!;
     for (const child of node.children ?? []) if (child.type === 'object' || child.type === 'array' || child.type === 'property') stack.push(child);
@@ -429,29 +500,19 @@ function locOf(file: SourceFile, node: JsonNode): Loc {
 }
 
 /** A member of a JSON object by name: the exact spelling first, else case-insensitively (ARM's rule). */
-function property(node: JsonNode, name: string): JsonNode | undefined {
-  const children = node.type === 'object' ? node.children : undefined;
-  if (!children) return undefined;
-  let fallback: JsonNode | undefined;
-  let lower: string | undefined;
-  for (let i = 0; i < children.length; i++) {
-    const pair = children[i].children;
-    const key = pair?.[0]?.value;
-    if (typeof key !== 'string' || key.length !== name.length || !pair![1]) continue;
-    if (key === name) return pair![1];
-    if (!fallback && key.toLowerCase() === (lower ??= name.toLowerCase())) fallback = pair![1];
-  }
-  return fallback;
-}
+const property = memberOf;
 
 function isExpression(json: JsonNode): boolean {
   return json.type === 'string' && /^\[(?!\[)[\s\S]*\]$/.test(String(json.value));
 }
 
 class JsonValueNode extends LazyValueNode {
-  constructor(private readonly json: JsonNode, private readonly env: Env, readonly keyLoc?: Loc) {
+  /** `keyNode`: the key of the member that holds this value, if any. */
+  constructor(private readonly json: JsonNode, private readonly env: Env, private readonly keyNode?: JsonNode) {
     super();
   }
+
+  get keyLoc(): Loc | undefined { return this.keyNode && locOf(this.env.file, this.keyNode); }
 
   get loc(): Loc { return locOf(this.env.file, this.json); }
   get literal(): boolean { return !isExpression(this.json); }
@@ -521,7 +582,7 @@ class JsonValueNode extends LazyValueNode {
       if (node === undefined && !this.members.has(lower)) {
         const value = property(this.json, name);
         const key = value?.parent?.children?.[0];
-        node = key && value ? new JsonValueNode(value, this.env, locOf(this.env.file, key)) : undefined;
+        node = key && value ? new JsonValueNode(value, this.env, key) : undefined;
         this.members.set(lower, node);
       }
       return node;

@@ -175,22 +175,7 @@ function evalCall(expr: CallExpr, ctx: EvalContext, env: EvalEnv): Value {
   if (def.maxArgs !== undefined && n > def.maxArgs) {
     return new Unknown(`The template function '${expr.name}' expects at most ${def.maxArgs} argument(s); ${n} given`);
   }
-  const memo: (Value | undefined)[] = new Array(n);
-  const done: boolean[] = new Array(n).fill(false);
-  const call: CallInfo = {
-    name: expr.name,
-    args: expr.args,
-    ctx,
-    env,
-    arg(i: number): Value {
-      if (i < 0 || i >= n) return null;
-      if (!done[i]) { memo[i] = evalExpr(expr.args[i], ctx, env); done[i] = true; }
-      return memo[i] as Value;
-    },
-    evaluate(e: Expr, e2?: EvalEnv): Value {
-      return evalExpr(e, ctx, e2 ?? env);
-    },
-  };
+  const call = new Call(expr, ctx, env);
   if (def.lazy) return bounded(def.impl([], call), expr.name);
   const args: Value[] = new Array(n);
   for (let i = 0; i < n; i++) {
@@ -199,6 +184,32 @@ function evalCall(expr: CallExpr, ctx: EvalContext, env: EvalEnv): Value {
     args[i] = v;
   }
   return bounded(def.impl(args, call), expr.name);
+}
+
+/** A call argument not evaluated yet. */
+const PENDING: unique symbol = Symbol('pending');
+
+/** One call being evaluated: its arguments evaluated on first use, once. A class: one shape, no closures per call. */
+class Call implements CallInfo {
+  private memo: (Value | typeof PENDING)[] | undefined;
+
+  constructor(private readonly expr: CallExpr, readonly ctx: EvalContext, readonly env: EvalEnv) {}
+
+  get name(): string { return this.expr.name; }
+  get args(): readonly Expr[] { return this.expr.args; }
+
+  arg(i: number): Value {
+    const args = this.expr.args;
+    if (i < 0 || i >= args.length) return null;
+    const memo = (this.memo ??= new Array<Value | typeof PENDING>(args.length).fill(PENDING));
+    let v = memo[i];
+    if (v === PENDING) memo[i] = v = evalExpr(args[i], this.ctx, this.env);
+    return v;
+  }
+
+  evaluate(e: Expr, e2?: EvalEnv): Value {
+    return evalExpr(e, this.ctx, e2 ?? this.env);
+  }
 }
 
 function evalUserFunction(expr: CallExpr, ctx: EvalContext, env: EvalEnv): Value {
