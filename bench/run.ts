@@ -4,7 +4,7 @@
 // within a second, source.fixAll of the 5 MB template within 2.5x its parse, and fixes on a file of unclosed braces
 // at once; the audit with its inventory of 10,000 Bicep templates within 1.5x find+read+parse and under 300 MB
 // (bench/inventory.ts); the language server keeping up (lsp.ts). A benchmark, not a test: it prints, it does not
-// assert.
+// assert. `--only <name>[,<name>]` runs only those sections: arm, workspace, avm, bicep, inventory, fix, lsp, estate.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -189,17 +189,29 @@ export async function fixBenchmarks(): Promise<boolean> {
   return ok;
 }
 
+/** The sections `--only` names (all when absent). */
+function sectionsWanted(argv: readonly string[]): (name: string) => boolean {
+  const at = argv.indexOf('--only');
+  if (at < 0) return () => true;
+  const names = new Set((argv[at + 1] ?? '').split(','));
+  return (name) => names.has(name);
+}
+
 async function main(): Promise<void> {
   let ok = true;
+  const wanted = sectionsWanted(process.argv);
   warmUp(); // as the language server and the CLI do at start-up
   console.log(`ai-egress-guard benchmark — Node ${process.version}, ${os.cpus().length} cores${global.gc ? '' : ' (run with --expose-gc for steadier figures)'}`);
   console.log('floor: jsonc-parser parseTree of the same JSON (for Bicep: of the JSON Bicep compiles it to); ratio: median of paired runs\n');
 
+  if (wanted('arm')) {
   const big = largeTemplate(8000);
   ok = report('large generated template (8000+2000 resources)', big.length, await measure(
     () => parseTree(big),
     () => analyze({ uri: 'file:///bench/large.json', text: big, kind: 'arm' }, { settings, host })), ARM_TARGET) && ok;
+  }
 
+  if (wanted('workspace')) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'egress-bench-'));
   try {
     const files: string[] = [];
@@ -231,9 +243,12 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  }
 
   const corpus = path.resolve(__dirname, '../../../shared/corpus/arm/bicep-registry-modules');
-  if (fs.existsSync(corpus)) {
+  if (!wanted('avm')) {
+    // not asked for
+  } else if (fs.existsSync(corpus)) {
     const mains: string[] = [];
     const walk = (d: string) => { for (const e of fs.readdirSync(d, { withFileTypes: true })) { const p = path.join(d, e.name); if (e.isDirectory()) walk(p); else if (e.name.endsWith('.json')) mains.push(p); } };
     walk(corpus);
@@ -246,23 +261,17 @@ async function main(): Promise<void> {
     console.log('Azure Verified Modules corpus: skipped (../shared/corpus absent)');
   }
 
+  if (wanted('bicep')) {
   const { bicep, json } = largeBicep(4000);
   ok = report('large Bicep file (4000+1000 resources)', bicep.length, await measure(
     () => parseTree(json),
     () => analyze({ uri: 'file:///bench/large.bicep', text: bicep, kind: 'bicep' }, { settings, host })), BICEP_TARGET) && ok;
+  }
 
-  console.log('');
-  ok = await inventoryBenchmark() && ok;
-
-  console.log('');
-  ok = (await fixBenchmarks()) && ok;
-
-  console.log('');
-  ok = (await lspBenchmarks()) && ok;
-
-  console.log('');
-  exportBenchmark();
-  historyBenchmark();
+  if (wanted('inventory')) { console.log(''); ok = await inventoryBenchmark() && ok; }
+  if (wanted('fix')) { console.log(''); ok = (await fixBenchmarks()) && ok; }
+  if (wanted('lsp')) { console.log(''); ok = (await lspBenchmarks()) && ok; }
+  if (wanted('estate')) { console.log(''); exportBenchmark(); historyBenchmark(); }
 
   const mem = process.memoryUsage();
   console.log(`\nmemory: rss ${(mem.rss / 1024 / 1024).toFixed(0)} MB, heap used ${(mem.heapUsed / 1024 / 1024).toFixed(0)} MB`);

@@ -225,9 +225,10 @@ export function analysisOptionsOf(file: SourceFile): AnalyzeOptions | undefined 
 
 function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResult {
   const limitsBefore = evaluationLimitCount();
-  let rules = enabledRules(options.rules ?? registry, options.settings);
+  const setUp = rulesSetUp(options.rules ?? registry, options.settings);
+  let rules = setUp.enabled;
   // The inventory and the egress map show each account's network: its resources are read whatever the rules.
-  const scope: ReadScope = { types: readTypes(rules, options.inventory || options.egress ? NETWORK_TYPES : []) };
+  const scope: ReadScope = options.inventory || options.egress ? setUp.networkScope : setUp.scope;
   const hits: LimitHit[] = [];
   const onLimit = (hit: LimitHit) => { hits.push(hit); };
   const loaded = file.kind === 'arm' ? loadArm(file, options, onLimit) : file.kind === 'bicep' ? loadBicep(file, options, scope, onLimit) : loadBicepParam(file, options, scope, onLimit);
@@ -238,7 +239,8 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
     rules = rules.filter((r) => !r.rule.needs?.length);
     if (skipped.length) notes = [deployedNote(skipped.map((r) => r.rule))];
   }
-  const perRun = loaded.runs.map((graph) => checkAll(graph, options.settings, loaded.deployed ? 'never' : options.fixes ?? true, rules));
+  const subjects = options.inventory && !loaded.deployed ? new Map<Finding, AiResource>() : undefined;
+  const perRun = loaded.runs.map((graph) => checkAll(graph, options.settings, loaded.deployed ? 'never' : options.fixes ?? true, rules, subjects));
   let findings = [...mergeFindings(perRun), ...checkSuppressions(loaded, rules, options.rules ?? [])];
   const sites = loaded.reportAtSitesIn;
   if (sites) {
@@ -258,7 +260,7 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
   const accounts = loaded.runs.flatMap((graph) => graph.accounts.map((r) => recordOf(r, file.uri, ownerTags)));
   // Deployed accounts are no instances of the templates' inventory: the estate counts them (estate/estate.ts).
   const inventory = options.inventory && !loaded.deployed ? loaded.runs.map((graph, i) => runInventory({
-    templateUri: loaded.templateUri ?? file.uri, graph, parameterFile: loaded.parameterFiles?.[i], findings: perRun[i], subjectOf: (f) => subjects.get(f), ownerTagNames: ownerTags,
+    templateUri: loaded.templateUri ?? file.uri, graph, parameterFile: loaded.parameterFiles?.[i], findings: perRun[i], subjectOf: (f) => subjects!.get(f), ownerTagNames: ownerTags,
     ...(options.egress === true ? { egress: (account: AiResource) => summarizeEgress(account, graph, approvedFqdnsOf(options.settings), account.context.parameterFile) } : {}),
   })) : undefined;
   const egress = options.egress === true ? loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings)) : undefined;
@@ -432,6 +434,31 @@ function enabledRules(rules: readonly Rule[], settings: Settings): EnabledRule[]
   return out;
 }
 
+/** The enabled rules of a rule list under some settings, and the read scopes they make: set up once per settings. */
+interface RulesSetUp {
+  readonly enabled: EnabledRule[];
+  /** What the rules read; with the network's types too (for the inventory and the egress map). */
+  readonly scope: ReadScope;
+  readonly networkScope: ReadScope;
+  /** The settings' fields it was computed from: a settings object given other fields is set up again. */
+  readonly from: readonly [Settings['rules'], Settings['ruleOptions']];
+}
+
+const setUps = new WeakMap<readonly Rule[], WeakMap<Settings, RulesSetUp>>();
+
+function rulesSetUp(rules: readonly Rule[], settings: Settings): RulesSetUp {
+  let bySettings = setUps.get(rules);
+  if (!bySettings) setUps.set(rules, (bySettings = new WeakMap()));
+  const cached = bySettings.get(settings);
+  if (cached && cached.from[0] === settings.rules && cached.from[1] === settings.ruleOptions) return cached;
+  const enabled = enabledRules(rules, settings);
+  const setUp: RulesSetUp = {
+    enabled, scope: { types: readTypes(enabled, []) }, networkScope: { types: readTypes(enabled, NETWORK_TYPES) }, from: [settings.rules, settings.ruleOptions],
+  };
+  bySettings.set(settings, setUp);
+  return setUp;
+}
+
 /** Types the enabled rules read from the graph. */
 function readTypes(rules: readonly EnabledRule[], more: readonly string[]): ReadonlySet<string> {
   const types = new Set(more.map((t) => t.toLowerCase()));
@@ -444,14 +471,27 @@ export function check(graph: DeploymentGraph, settings: Settings, withFixes: boo
   return checkAll(graph, settings, withFixes, rules).filter((f) => !f.suppression);
 }
 
-/** The subject (account) each finding of `checkAll` is about. */
-const subjects = new WeakMap<Finding, AiResource>();
-
-/** `check`, with the findings the resource's suppressions cover marked (`suppression`). */
-function checkAll(graph: DeploymentGraph, settings: Settings, withFixes: boolean | 'never', rules: readonly Rule[] | readonly EnabledRule[]): Finding[] {
+/** `check`, with the findings the resource's suppressions cover marked (`suppression`); `subjects` gets each finding's subject. */
+function checkAll(graph: DeploymentGraph, settings: Settings, withFixes: boolean | 'never', rules: readonly Rule[] | readonly EnabledRule[], subjects?: Map<Finding, AiResource>): Finding[] {
   const enabled = rules.length && 'rule' in rules[0] ? rules as readonly EnabledRule[] : enabledRules(rules as readonly Rule[], settings);
   const findings: Finding[] = [];
+  const run = (resource: AiResource, entries: readonly EnabledRule[]) => {
+    for (const { rule, level, options } of entries) {
+      const justification = resource.suppressions.get(rule.id);
+      for (const report of rule.check(resource, { options, graph })) {
+        const finding = toFinding(rule, level, resource, report, withFixes);
+        const shown = justification === undefined ? finding : copyFinding(finding, { suppression: { kind: 'inSource', justification } });
+        subjects?.set(shown, resource);
+        findings.push(shown);
+      }
+    }
+  };
   // Subject by subject (in graph order), rule by rule: findings of one resource stay together.
+  const groups = subjectGroups(enabled);
+  if (groups.length === 1) {
+    for (const resource of graph.subjects(groups[0].types)) run(resource, groups[0].entries);
+    return findings;
+  }
   const bySubject = new Map<AiResource, EnabledRule[]>();
   for (const entry of enabled) {
     for (const subject of graph.subjects(subjectTypes(entry.rule))) {
@@ -459,19 +499,32 @@ function checkAll(graph: DeploymentGraph, settings: Settings, withFixes: boolean
       if (list) list.push(entry); else bySubject.set(subject, [entry]);
     }
   }
-  for (const [resource, entries] of bySubject) {
-    for (const { rule, level, options } of entries) {
-      const justification = resource.suppressions.get(rule.id);
-      for (const report of rule.check(resource, { options, graph })) {
-        const finding = toFinding(rule, level, resource, report, withFixes);
-        const shown = justification === undefined ? finding : copyFinding(finding, { suppression: { kind: 'inSource', justification } });
-        subjects.set(shown, resource);
-        findings.push(shown);
-      }
-    }
-  }
+  for (const [resource, entries] of bySubject) run(resource, entries);
   return findings;
 }
+
+/** The enabled rules grouped by the subject types they check (most rules: AI accounts), computed once per rule list. */
+interface SubjectGroup { readonly types: readonly string[]; readonly entries: readonly EnabledRule[] }
+
+const groupCache = new WeakMap<readonly EnabledRule[], readonly SubjectGroup[]>();
+
+function subjectGroups(enabled: readonly EnabledRule[]): readonly SubjectGroup[] {
+  let groups = groupCache.get(enabled);
+  if (!groups) {
+    const byKey = new Map<string, { types: readonly string[]; entries: EnabledRule[] }>();
+    for (const entry of enabled) {
+      const types = subjectTypes(entry.rule);
+      const key = types.map((t) => t.toLowerCase()).join('\n');
+      const group = byKey.get(key);
+      if (group) group.entries.push(entry); else byKey.set(key, { types, entries: [entry] });
+    }
+    groups = [...byKey.values()];
+    groupCache.set(enabled, groups);
+  }
+  return groups;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function isNode(at: ValueNode | Loc): at is ValueNode {
   return 'value' in at;
@@ -518,32 +571,22 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
   let ruleFixes: readonly Fix[] | undefined;
   const fixesOfRule = () => (ruleFixes ??= checkedFixes(rule, report.fixes?.() ?? []));
   const propose = (at: Loc): readonly Fix[] => [...fixesOfRule(), suppressFix(rule.id, resource, at)];
-  const finding: Finding = {
-    ruleId: rule.id,
-    level: report.advisory ? 'info' : level,
-    messageId: report.messageId,
-    data,
-    messageText,
-    message: displayMessage(messageText, parameterFiles),
-    summary,
-    detail,
-    ...(parameterFiles ? { parameterFiles } : {}),
-    loc,
-    resource: resource.name,
-    related,
-    // Computed on first use: most findings are shown, few are fixed. Only fixes that can be written are offered.
-    get fixes() {
-      fixes ??= withFixes === true ? propose(loc).filter(isWritable) : [];
-      return fixes;
-    },
-    get fixable() {
-      fixable ??= withFixes !== 'never' && !!rule.fixable && (withFixes ? safeFixesOf(this).length > 0 : fixesOfRule().some((f) => f.safe));
-      return fixable;
-    },
+  const isFixable = (f: Finding) => withFixes !== 'never' && !!rule.fixable && (withFixes ? safeFixesOf(f).length > 0 : fixesOfRule().some((x) => x.safe));
+  // Computed on first use: most findings are shown, few are fixed. Only fixes that can be written are offered.
+  // One literal, optional fields added after it rather than spread into it: the findings keep one shape.
+  const finding: Mutable<Finding> = {
+    ruleId: rule.id, level: report.advisory ? 'info' : level, messageId: report.messageId, data, messageText,
+    message: messageText, summary, detail, loc, resource: resource.name, related,
+    get fixes() { return (fixes ??= withFixes === true ? propose(loc).filter(isWritable) : []); },
+    get fixable() { return (fixable ??= isFixable(this)); },
     site,
-    ...(generatedFrom ? { generatedFrom } : {}),
-    ...(resource.deployed ? { resourceId: resource.deployed.resourceId } : {}),
   };
+  if (parameterFiles) {
+    finding.parameterFiles = parameterFiles;
+    finding.message = displayMessage(messageText, parameterFiles);
+  }
+  if (generatedFrom) finding.generatedFrom = generatedFrom;
+  if (resource.deployed) finding.resourceId = resource.deployed.resourceId;
   if (withFixes === true) proposals.set(finding, propose);
   if (!rule.fixable) safeFixes.set(finding, []);
   return finding;

@@ -36,12 +36,12 @@ export function settingsOf(resource: AiResource, ownerTagNames: readonly string[
 }
 
 export function recordOf(resource: AiResource, entry: string, ownerTagNames: readonly string[]): AccountRecord {
-  return {
-    ...settingsOf(resource, ownerTagNames),
-    entry,
-    chain: resource.deploymentPath,
-    symbol: resource.symbolicName ?? resource.id,
-    declaredIn: resource.file.uri,
-    ...(resource.deployed ? { deployed: resource.deployed } : {}),
-  };
+  // The settings object is new: the record's fields are added to it rather than copied with it into another.
+  const record = settingsOf(resource, ownerTagNames) as { -readonly [K in keyof AccountRecord]: AccountRecord[K] };
+  record.entry = entry;
+  record.chain = resource.deploymentPath;
+  record.symbol = resource.symbolicName ?? resource.id;
+  record.declaredIn = resource.file.uri;
+  if (resource.deployed) record.deployed = resource.deployed;
+  return record;
 }

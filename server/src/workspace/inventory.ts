@@ -163,9 +163,16 @@ function relativePlaces<T>(value: T, relative: (uri: string) => string): T {
 
 /** A file URI as a path relative to `root` with forward slashes; other URIs unchanged. */
 export function relativeTo(root: string): (uri: string) => string {
+  // Every place of an inventory names one of few files: each is made relative once.
+  const known = new Map<string, string>();
   return (uri) => {
-    const file = uriToPath(uri);
-    return file ? path.relative(root, file).split(path.sep).join('/') || path.basename(file) : uri;
+    let relative = known.get(uri);
+    if (relative === undefined) {
+      const file = uriToPath(uri);
+      relative = file ? path.relative(root, file).split(path.sep).join('/') || path.basename(file) : uri;
+      known.set(uri, relative);
+    }
+    return relative;
   };
 }
 
