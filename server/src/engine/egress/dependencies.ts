@@ -162,7 +162,7 @@ class Inference {
         const owner = this.ownerLabel(c);
         const evidence: Evidence = {
           kind: 'connection',
-          loc: (target ?? resourceIdNode)?.loc ?? c.typeLoc,
+          loc: this.entryOf(c) ?? (target ?? resourceIdNode)?.loc ?? c.typeLoc,
           detail: `connection ${ownName(this.graph, c)}${typeof category === 'string' ? ` (${category})` : ''} of ${owner}`,
           source: c,
           ...(target ?? resourceIdNode ? { value: { node: (target ?? resourceIdNode)!, of: c } } : {}),
@@ -245,7 +245,7 @@ class Inference {
       const match = identities.find((i) => i.resource === of || (i.resource.type.toLowerCase() === of.type.toLowerCase() && this.same(i.resource, of)));
       return match?.label;
     };
-    for (const { resource: ra, declaration, principalNode } of this.index.roleAssignments) {
+    for (const { resource: ra, declaration, principalNode, element } of this.index.roleAssignments) {
       const props = declaration.member('properties');
       const who = holder(principalNode.value);
       if (!who) continue;
@@ -256,9 +256,9 @@ class Inference {
       const scope = this.graph.related(ra, 'scope')[0] ?? (declaration !== ra.declaration ? this.resolve(declaration.member('scope')?.value, ra) : undefined);
       const target = scope && topLevel(this.graph, scope);
       if (!target || target.type.toLowerCase() !== TYPE_BY_SERVICE[role.service]) continue;
-      this.pushRole(target, role.service, role.name, who, ra, principalNode);
+      this.pushRole(target, role.service, role.name, who, ra, principalNode, element);
     }
-    for (const { resource: sql, declaration, principalNode } of this.index.sqlRoleAssignments) {
+    for (const { resource: sql, declaration, principalNode, element } of this.index.sqlRoleAssignments) {
       const props = declaration.member('properties');
       const who = holder(principalNode.value);
       if (!who) continue;
@@ -266,11 +266,22 @@ class Inference {
       const role = roleId === undefined ? undefined : dataRoleOf(roleId, 'cosmos');
       const cosmos = this.graph.related(sql, 'parent')[0];
       if (!role || !cosmos) continue;
-      this.pushRole(cosmos, 'cosmos', role.name, who, sql, principalNode);
+      this.pushRole(cosmos, 'cosmos', role.name, who, sql, principalNode, element);
     }
   }
 
-  private pushRole(target: GraphResource, service: RoleService, roleName: string, who: string, source: GraphResource, principal: ValueNode): void {
+  /**
+   * Where evidence read in a loop comes from: the array element of its own iteration, else of the innermost module
+   * call iteration on its way that the account is not in (a caller's `storageAccounts: [ {...}, {...} ]` entry).
+   */
+  private entryOf(source: GraphResource, element?: ValueNode): Loc | undefined {
+    if (element) return element.loc;
+    if (!source.deploymentPath.length) return undefined;
+    const own = this.graph.deploymentChain(this.account);
+    return this.graph.deploymentChain(source).filter((s) => s.iteration?.element && !own.includes(s)).at(-1)?.iteration?.element?.loc;
+  }
+
+  private pushRole(target: GraphResource, service: RoleService, roleName: string, who: string, source: GraphResource, principal: ValueNode, element?: ValueNode): void {
     if (this.accounts.some((a) => this.same(target, a))) return;
     this.found.push({
       resource: this.declared(target),
@@ -279,8 +290,8 @@ class Inference {
       service,
       evidence: {
         kind: 'roleAssignment',
-        // Where the identity is handed to the role assignment (through modules: the outermost caller's value).
-        loc: writtenAt(principal).loc,
+        // The loop entry it comes from, else where the identity is handed to it (through modules: the outermost caller's value).
+        loc: this.entryOf(source, element) ?? writtenAt(principal).loc,
         detail: `${who} has ${roleName} on ${typeLabel(target.type)} ${display(this.graph.fullName(target), true)}`,
         source,
       },
@@ -386,13 +397,16 @@ class Inference {
  * deployed and read, and the role assignments whose principal is a managed identity of the deployment.
  * (Reading the members of many resources, each its own prototype, is slow: once per graph, not per account.)
  */
-interface RoleAssignmentEntry { resource: GraphResource; declaration: ValueNode; principalNode: ValueNode }
+interface RoleAssignmentEntry { resource: GraphResource; declaration: ValueNode; principalNode: ValueNode; element?: ValueNode }
 
 interface GraphIndex {
   readonly projects: readonly GraphResource[];
   readonly connections: readonly GraphResource[];
   readonly capabilityHosts: readonly GraphResource[];
-  /** `declaration`: the resource's, or one iteration's for a copy loop whose count is known (`GraphResource.iterations`). */
+  /**
+   * `declaration`: the resource's, or one iteration's for a loop whose count is known (`GraphResource.iterations`);
+   * `element`: the array element that iteration's item is, where written.
+   */
   readonly roleAssignments: readonly RoleAssignmentEntry[];
   readonly sqlRoleAssignments: readonly RoleAssignmentEntry[];
   existing(type: string): readonly GraphResource[];
@@ -406,10 +420,11 @@ function indexOf(graph: DeploymentGraph): GraphIndex {
   if (known) return known;
   const read = (types: readonly string[]) => types.flatMap((t) => graph.ofType(t).filter((r) => !r.existing && !!r.declaration && deployed(r)));
   // A loop of role assignments (AVM's over `formattedRoleAssignments[copyIndex()]`): each iteration is one.
-  const assignments = (type: string) => read([type]).flatMap((resource) => (resource.iterations?.() ?? [resource.declaration!]).flatMap((declaration) => {
+  const assignments = (type: string) => read([type]).flatMap((resource) => (resource.iterations?.() ?? [resource.declaration!]).flatMap((declaration, i) => {
     if (declaration !== resource.declaration && declaration.member('condition')?.value === false) return [];
     const principalNode = declaration.member('properties')?.member('principalId');
-    return principalNode && principalOf(principalNode.value) ? [{ resource, declaration, principalNode }] : [];
+    const element = declaration !== resource.declaration ? resource.elements?.()?.[i] : undefined;
+    return principalNode && principalOf(principalNode.value) ? [{ resource, declaration, principalNode, ...(element ? { element } : {}) }] : [];
   }));
   const byExisting = new Map<string, { existing: GraphResource[]; declared: GraphResource[] }>();
   const split = (type: string) => {
