@@ -571,6 +571,131 @@ test('ARM nested deployments two deep: the list is threaded through the nested t
   assert.deepEqual(ofRule([...lintResult(fixed, APPROVED, ARM_URI).findings]), []);
 });
 
+// ---- Bicep for loops: read per iteration --------------------------------------------------------------
+
+const SEARCH_CONTRIBUTOR = '8ebe5a00-799e-43f5-93ac-243d3dce84a7';
+const BLOB_READER = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1';
+/** An account that reaches nothing, and role assignments of its identity on a search service in a loop (`iterable`: what follows `for`, to the body's brace), of role `role`. */
+const ROLE_LOOP = (iterable: string, role = 'role', principal = 'ai.identity.principalId') => `resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch' }
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'ai'
+  kind: 'AIServices'
+  identity: { type: 'SystemAssigned' }
+  tags: { owner: 'team' }
+  properties: { customSubDomainName: 'ai', publicNetworkAccess: 'Disabled', restrictOutboundNetworkAccess: true, allowedFqdnList: [] }
+}
+param otherPrincipal string = '11111111-1111-1111-1111-111111111111'
+param unknownRoles array
+var searchRoles = [
+  '${SEARCH_READER}'
+  '${SEARCH_CONTRIBUTOR}'
+]
+resource grants 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for ${iterable} {
+  name: guid(search.id, string(${role}))
+  scope: search
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ${role})
+    principalId: ${principal}
+  }
+}]
+`;
+const entryAt = (r: Finding['related'][number]) => `${r.loc.file.uri.slice(r.loc.file.uri.lastIndexOf('/') + 1)}:${where({ loc: r.loc } as Finding)} ${textAt({ loc: r.loc } as Finding)}`;
+
+test('Bicep role assignments in a for loop: each iteration is read, its evidence at its array entry', () => {
+  const text = ROLE_LOOP('role in searchRoles:');
+  const [f, ...rest] = ofRule(bicepFindings(text));
+  assert.equal(rest.length, 0);
+  assert.deepEqual([f.messageId, f.data.host, where(f), textAt(f)], ['missing', 'srch.search.windows.net', '7:131-7:133', '[]']);
+  assert.deepEqual(f.related.map((r) => `${r.message} @${entryAt(r)}`), [
+    `the managed identity of the service has Search Index Data Reader on search service 'srch' @main.bicep:12:3-12:41 '${SEARCH_READER}'`,
+    `the managed identity of the service has Search Index Data Contributor on search service 'srch' @main.bicep:13:3-13:41 '${SEARCH_CONTRIBUTOR}'`,
+  ]);
+  const fixed = applyFix(fixTitled(f, "Allow 'srch.search.windows.net' in the allowed FQDNs of 'ai'"), text);
+  assert.equal(fixed, text.replace('allowedFqdnList: [] }', "allowedFqdnList: [\n    '${search.name}.search.windows.net'\n  ] }"));
+  assert.deepEqual(ofRule(bicepFindings(fixed)), []);
+});
+
+const ROLE_LOOP_TABLE: readonly { readonly name: string; readonly iterable: string; readonly role?: string; readonly principal?: string; readonly hosts: readonly string[] }[] = [
+  { name: 'an index loop over a range', iterable: 'i in range(0, 2):', role: 'searchRoles[i]', hosts: ['srch.search.windows.net'] },
+  { name: 'exactly 64 iterations', iterable: 'i in range(0, 64):', role: 'searchRoles[i % 2]', hosts: ['srch.search.windows.net'] },
+  { name: 'item and index', iterable: '(role, i) in searchRoles:', hosts: ['srch.search.windows.net'] },
+  { name: 'a filter keeping a data role', iterable: `role in searchRoles: if (role == '${SEARCH_CONTRIBUTOR}')`, hosts: ['srch.search.windows.net'] },
+  // Left alone: what cannot be read per iteration is read once, its roles unknown; no data role; another principal.
+  { name: 'an array not known before deployment', iterable: 'role in unknownRoles:', hosts: [] },
+  { name: 'more than 64 iterations', iterable: 'i in range(0, 65):', role: 'searchRoles[i % 2]', hosts: [] },
+  { name: 'a filter not known before deployment', iterable: 'role in searchRoles: if (contains(unknownRoles, role))', hosts: [] },
+  { name: 'a filter leaving out every data role', iterable: "role in searchRoles: if (role == 'none')", hosts: [] },
+  { name: 'no data role', iterable: "role in ['acdd72a7-3385-48ef-bd42-f606fba81ae7']:", hosts: [] },
+  { name: 'another principal', iterable: 'role in searchRoles:', principal: 'otherPrincipal', hosts: [] },
+];
+for (const c of ROLE_LOOP_TABLE) {
+  test(`Bicep role assignments in a for loop: ${c.name}`, () => {
+    const result = lintResult(ROLE_LOOP(c.iterable, c.role, c.principal), {}, BICEP_URI, 'bicep');
+    assert.deepEqual(result.problems, []);
+    const found = ofRule([...result.findings]);
+    assert.deepEqual(found.map((f) => [f.data.host, where(f)]), c.hosts.map((h) => [h, '7:131-7:133']));
+  });
+}
+
+const ACCESS_URI = 'file:///work/access.bicep';
+/** A module granting a principal Storage Blob Data Reader on a storage account it names. */
+const ACCESS = `param storageName string
+param principalId string
+resource st 'Microsoft.Storage/storageAccounts@2023-01-01' existing = { name: storageName }
+resource reader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(st.id, principalId)
+  scope: st
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${BLOB_READER}')
+    principalId: principalId
+  }
+}
+`;
+/** The account's module: it calls the access module once per storage account its caller names. */
+const LOOPED_ACCESS = `param storageAccounts array
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'ai'
+  kind: 'AIServices'
+  identity: { type: 'SystemAssigned' }
+  tags: { owner: 'team' }
+  properties: { customSubDomainName: 'ai', publicNetworkAccess: 'Disabled', restrictOutboundNetworkAccess: true, allowedFqdnList: [] }
+}
+module access 'access.bicep' = [for sa in storageAccounts: {
+  name: 'access-\${sa.name}'
+  params: { storageName: sa.name, principalId: ai.identity.principalId }
+}]
+`;
+const MAIN_STORAGE_LIST = `module account 'account.bicep' = {
+  name: 'account'
+  params: {
+    storageAccounts: [
+      { name: 'stdocs' }
+      { name: 'stlogs' }
+    ]
+  }
+}
+`;
+
+test('Bicep module called in a for loop: each iteration is a call with its own host, its evidence at the caller\'s entry; one fix passes them all', () => {
+  const files: Record<string, string> = { [BICEP_URI]: MAIN_STORAGE_LIST, [ACCOUNT_URI]: LOOPED_ACCESS, [ACCESS_URI]: ACCESS };
+  const found = ruleFindings(BICEP_URI, files);
+  assert.deepEqual(found.map((f) => [f.messageId, f.data.host, where(f), f.related.map(entryAt)]), [
+    ['missingInModule', 'stdocs.blob.core.windows.net', '1:1-1:35', ['account.bicep:7:131-7:133 []', "main.bicep:5:7-5:25 { name: 'stdocs' }"]],
+    ['missingInModule', 'stlogs.blob.core.windows.net', '1:1-1:35', ['account.bicep:7:131-7:133 []', "main.bicep:6:7-6:25 { name: 'stlogs' }"]],
+  ]);
+  assert.equal(found[1].related[1].message, "the managed identity of the service has Storage Blob Data Reader on storage account 'stlogs'");
+  // The account's module alone cannot name the storage accounts.
+  assert.deepEqual(ruleFindings(ACCOUNT_URI, files), []);
+  const fixed = applyAll(fixTitled(found[0], `Allow the 2 missing hosts in the allowed FQDNs of 'ai'${MODULE_NOTE}`), files);
+  assert.equal(fixed[ACCOUNT_URI], LOOPED_ACCESS.replace('param storageAccounts array\n', `param storageAccounts array\n${LIST_PARAM.replace("[\n  'partner.example'\n]", '[]')}`)
+    .replace('allowedFqdnList: [] }', 'allowedFqdnList: allowedFqdnList }'));
+  assert.equal(fixed[BICEP_URI], MAIN_STORAGE_LIST.replace("      { name: 'stlogs' }\n    ]\n", "      { name: 'stlogs' }\n    ]\n    allowedFqdnList: [\n      'stdocs.blob.${environment().suffixes.storage}'\n      'stlogs.blob.${environment().suffixes.storage}'\n    ]\n"));
+  for (const uri of Object.keys(files)) assert.deepEqual(findingsOf(uri, fixed), findingsOf(uri, files).filter((m) => !m.startsWith(RULE)), uri);
+  // Left alone: more entries than are read one by one (the loop read once, its storage account unknown).
+  const many = MAIN_STORAGE_LIST.replace(/\[\n[\s\S]*?\n {4}\]/, `[\n${Array.from({ length: 65 }, (_, i) => `      { name: 'st${i}' }`).join('\n')}\n    ]`);
+  assert.deepEqual(ruleFindings(BICEP_URI, { ...files, [BICEP_URI]: many }), []);
+});
+
 // ---- the fix ---------------------------------------------------------------------------------------
 
 /** Findings as comparable strings, without the one the fix is for. */
