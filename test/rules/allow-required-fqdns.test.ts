@@ -637,6 +637,43 @@ for (const c of ROLE_LOOP_TABLE) {
   });
 }
 
+test('Bicep connections in a for loop: one per iteration, named as it names them; a capability host uses the one it names', () => {
+  const text = `var stores = [
+  { name: 'stdocs' }
+  { name: 'stlogs' }
+]
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'ai'
+  kind: 'AIServices'
+  tags: { owner: 'team' }
+  properties: { customSubDomainName: 'ai', publicNetworkAccess: 'Disabled', restrictOutboundNetworkAccess: true, allowedFqdnList: [] }
+}
+resource conns 'Microsoft.CognitiveServices/accounts/connections@2025-06-01' = [for st in stores: {
+  parent: ai
+  name: st.name
+  properties: { category: 'AzureBlob', target: 'https://\${st.name}.blob.\${environment().suffixes.storage}/' }
+}]
+resource agents 'Microsoft.CognitiveServices/accounts/capabilityHosts@2025-06-01' = {
+  parent: ai
+  name: 'agents'
+  properties: { storageConnections: ['stdocs'] }
+}
+`;
+  const found = ofRule(bicepFindings(text));
+  assert.deepEqual(found.map((f) => [f.data.host, where(f), f.related.map((r) => `${r.message} @${entryAt(r)}`)]), [
+    ['stdocs.blob.core.windows.net', '9:131-9:133', [
+      "connection 'stdocs' (AzureBlob) of the service @main.bicep:2:3-2:21 { name: 'stdocs' }",
+      "capability host 'agents' uses connection 'stdocs' as its file storage @main.bicep:19:38-19:46 'stdocs'",
+    ]],
+    ['stlogs.blob.core.windows.net', '9:131-9:133', ["connection 'stlogs' (AzureBlob) of the service @main.bicep:3:3-3:21 { name: 'stlogs' }"]],
+  ]);
+  // Read once (the array not known here): one connection whose host is known only in part, which no fix can write.
+  const once = ofRule(bicepFindings(text.replace(/var stores = \[[\s\S]*?\n\]/, 'param stores array')));
+  assert.deepEqual(once.map((f) => [f.data.host, f.data.why, f.fixes.map((x) => x.title)]), [
+    ['{…}.blob.core.windows.net', "connection 'conns' (AzureBlob) of the service", ["Suppress allow-required-fqdns for 'ai' (with a reason)"]],
+  ]);
+});
+
 const ACCESS_URI = 'file:///work/access.bicep';
 /** A module granting a principal Storage Blob Data Reader on a storage account it names. */
 const ACCESS = `param storageName string

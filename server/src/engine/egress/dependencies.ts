@@ -112,7 +112,8 @@ export function dependenciesOf(account: GraphResource, graph: DeploymentGraph): 
   return found;
 }
 
-interface Found { resource?: GraphResource; name?: Value; host: Value; service: Service; evidence: Evidence }
+/** `as`: a connection's own name in its iteration of a loop. */
+interface Found { resource?: GraphResource; name?: Value; host: Value; service: Service; evidence: Evidence; as?: Value }
 
 class Inference {
   private readonly found: Found[] = [];
@@ -145,34 +146,47 @@ class Inference {
     {
       for (const c of this.index.connections) {
         if (!this.ownedBy(c, owners)) continue;
-        const props = c.declaration!.member('properties');
-        const category = props?.member('category')?.value;
-        const target = props?.member('target');
-        const resourceIdNode = props?.member('metadata')?.member('ResourceId') ?? props?.member('metadata')?.member('resourceId');
-        const named = this.resolve(resourceIdNode?.value, c) ?? (target && looksLikeId(target.value) ? this.resolve(target.value, c) : undefined);
-        if (named && this.accounts.some((a) => this.same(named, a))) continue; // the service's own endpoint
-        const categoryService = typeof category === 'string' ? SERVICE_BY_CATEGORY[category.toLowerCase()] : undefined;
-        const service: Service = categoryService ?? (named ? SERVICE_BY_TYPE[named.type.toLowerCase()] ?? 'other' : 'other');
-        let host: Value | undefined = target && !looksLikeId(target.value) ? hostOfUrl(target.value) : undefined;
-        if (host === undefined || (isUnknown(host) && !host.parts)) {
-          const derivedHost = named ? this.hostOf(named, service) : undefined;
-          if (derivedHost !== undefined && !(isUnknown(derivedHost) && !derivedHost.parts)) host = derivedHost;
-        }
-        host ??= new Unknown(`the target of connection ${display(this.graph.fullName(c), true)} is only known at deployment`);
-        const owner = this.ownerLabel(c);
-        const evidence: Evidence = {
-          kind: 'connection',
-          loc: this.entryOf(c) ?? (target ?? resourceIdNode)?.loc ?? c.typeLoc,
-          detail: `connection ${ownName(this.graph, c)}${typeof category === 'string' ? ` (${category})` : ''} of ${owner}`,
-          source: c,
-          ...(target ?? resourceIdNode ? { value: { node: (target ?? resourceIdNode)!, of: c } } : {}),
-        };
-        const entry: Found = { resource: named && this.declared(named), name: named && this.graph.fullName(named), host, service, evidence };
-        this.found.push(entry);
-        out.set(c, [entry]);
+        // A loop of connections read per iteration: each is one, named as that iteration names it.
+        const iterations = c.iterations?.();
+        const elements = iterations && c.elements?.();
+        const entries: Found[] = [];
+        (iterations ?? [c.declaration!]).forEach((declaration, i) => {
+          if (declaration !== c.declaration && declaration.member('condition')?.value === false) return;
+          const entry = this.connection(c, declaration, iterations ? declaration.member('name')?.value : undefined, elements?.[i]);
+          if (entry) entries.push(entry);
+        });
+        this.found.push(...entries);
+        out.set(c, entries);
       }
     }
     return out;
+  }
+
+  /** One connection (or one iteration of a loop of them, `name` its own name there): what it targets, undefined for the service's own endpoint. */
+  private connection(c: GraphResource, declaration: ValueNode, name: Value | undefined, element: ValueNode | undefined): Found | undefined {
+    const props = declaration.member('properties');
+    const category = props?.member('category')?.value;
+    const target = props?.member('target');
+    const resourceIdNode = props?.member('metadata')?.member('ResourceId') ?? props?.member('metadata')?.member('resourceId');
+    const named = this.resolve(resourceIdNode?.value, c) ?? (target && looksLikeId(target.value) ? this.resolve(target.value, c) : undefined);
+    if (named && this.accounts.some((a) => this.same(named, a))) return undefined; // the service's own endpoint
+    const categoryService = typeof category === 'string' ? SERVICE_BY_CATEGORY[category.toLowerCase()] : undefined;
+    const service: Service = categoryService ?? (named ? SERVICE_BY_TYPE[named.type.toLowerCase()] ?? 'other' : 'other');
+    let host: Value | undefined = target && !looksLikeId(target.value) ? hostOfUrl(target.value) : undefined;
+    if (host === undefined || (isUnknown(host) && !host.parts)) {
+      const derivedHost = named ? this.hostOf(named, service) : undefined;
+      if (derivedHost !== undefined && !(isUnknown(derivedHost) && !derivedHost.parts)) host = derivedHost;
+    }
+    host ??= new Unknown(`the target of connection ${display(this.graph.fullName(c), true)} is only known at deployment`);
+    const own = name !== undefined && patternOf(name) !== undefined ? display(lastSegment(name), true) : ownName(this.graph, c);
+    const evidence: Evidence = {
+      kind: 'connection',
+      loc: this.entryOf(c, element) ?? (target ?? resourceIdNode)?.loc ?? c.typeLoc,
+      detail: `connection ${own}${typeof category === 'string' ? ` (${category})` : ''} of ${this.ownerLabel(c)}`,
+      source: c,
+      ...(target ?? resourceIdNode ? { value: { node: (target ?? resourceIdNode)!, of: c } } : {}),
+    };
+    return { resource: named && this.declared(named), name: named && this.graph.fullName(named), host, service, evidence, ...(name !== undefined ? { as: name } : {}) };
   }
 
   // Capability hosts ---------------------------------------------------------------------------
@@ -193,7 +207,10 @@ class Inference {
           for (const item of list?.items() ?? []) {
             const name = item.value;
             if (typeof name !== 'string' && !(isUnknown(name) && name.parts)) continue;
-            const connection = [...connections.keys()].find((c) => namesEqual(lastSegment(this.graph.fullName(c)), lastSegment(name))
+            // By its name, or (a loop of connections) the name of one of its iterations.
+            const named = (c: GraphResource) => namesEqual(lastSegment(this.graph.fullName(c)), lastSegment(name))
+              || !!connections.get(c)?.some((t) => t.as !== undefined && namesEqual(lastSegment(t.as), lastSegment(name)));
+            const connection = [...connections.keys()].find((c) => named(c)
               && (!hostOwner || this.graph.related(c, 'parent')[0] === hostOwner || this.accounts.includes(this.graph.related(c, 'parent')[0])));
             const evidence: Evidence = {
               kind: 'capabilityHost',
@@ -201,7 +218,8 @@ class Inference {
               detail: `capability host ${ownName(this.graph, h)} uses connection ${display(lastSegment(name), true)} as its ${role}`,
               source: h,
             };
-            const targets = connection ? connections.get(connection) ?? [] : [];
+            // Of a loop of connections, the iterations of that name (all when their names are not known).
+            const targets = (connection ? connections.get(connection) ?? [] : []).filter((t) => t.as === undefined || patternOf(t.as) === undefined || namesEqual(lastSegment(t.as), lastSegment(name)));
             if (targets.length) for (const t of targets) this.found.push({ ...t, evidence });
             else this.found.push({ host: new Unknown(`connection ${display(lastSegment(name), true)} is not declared in this deployment`), service: 'other', evidence });
           }
