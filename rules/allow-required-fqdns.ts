@@ -7,7 +7,7 @@ import { missingOf } from '../server/src/engine/egress/egress';
 import type { DeploymentGraph, DeploymentStep } from '../server/src/engine/graph/graph';
 import type { AiResource, Loc, ValueNode } from '../server/src/engine/model';
 import { createRule, type Report } from './rule';
-import { callerThatSays, callSite, hostEntries, inAccountTemplate, listSite, moduleLabel, passFromCaller, rewriteList, unsetParameter } from './support/hosts';
+import { callerThatSays, callSite, hostEntries, inAccountTemplate, listHolder, listSite, moduleLabel, passFromCaller, rewriteList, unsetParameter } from './support/hosts';
 import { quoted } from './support/values';
 import { namedByCaller, writtenHost, type HostSite } from '../server/src/engine/egress/written';
 import type { Fix } from '../server/src/engine/fixes';
@@ -129,8 +129,9 @@ function visibleFromAccount(account: AiResource, dep: Dependency): boolean {
 
 /**
  * The module call a missing host is reported at, or undefined to report it at the list: when the evidence lives
- * beside the account's module (the call in the template that sees both), or the list is written in the module and
- * only a caller can say the host (the innermost caller that can; the outermost call when none can). When the module
+ * beside the account's module (the call in the template that sees both), or the list is written in the module (or
+ * passed by a module on the way) and only a caller above can say the host (the innermost caller that can; the
+ * outermost call when none can). When the module
  * can say the host but names its resource only by what its caller passes (`inModule`), the module alone cannot see
  * it: reported at the direct call, fixed in the module.
  */
@@ -147,7 +148,13 @@ function placeOf(account: AiResource, graph: DeploymentGraph, dep: Dependency, s
   // A list from a module parameter nobody passes: only a caller can give it.
   const list = account.properties?.member('allowedFqdnList');
   if (!site && list && unsetParameter(list)) return callOf(callerThatSays(account, graph, dep) ?? chain[0]);
-  if (!site || !inAccountTemplate(site)) return undefined;
+  if (!site) return undefined;
+  if (!inAccountTemplate(site)) {
+    // A list a module on the way passes, which cannot say the host: a caller above it that can (the fix threads the list through).
+    const holder = site.kind === 'caller' && writtenHost(dep, graph, site) === undefined ? listHolder(account, graph, site) : undefined;
+    const step = holder ? callerThatSays(account, graph, dep, holder) : undefined;
+    return step && callOf(step);
+  }
   if (writtenHost(dep, graph, site) !== undefined) {
     // (A nested template is never analysed alone: its list, in the same file, is seen.)
     const key = site.node.written?.()?.template;

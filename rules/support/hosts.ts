@@ -7,7 +7,7 @@
 
 import type { DeploymentGraph, DeploymentStep } from '../../server/src/engine/graph/graph';
 import { hostKey, type Dependency } from '../../server/src/engine/egress/dependencies';
-import { writtenHost, writtenIn, type HostSite } from '../../server/src/engine/egress/written';
+import { templatesTo, writtenHost, writtenIn, type HostSite } from '../../server/src/engine/egress/written';
 import { param } from '../../server/src/engine/expressions/build';
 import { expressionValue, type FixIntent, type FixValue } from '../../server/src/engine/fixes';
 import type { AiResource, ValueNode } from '../../server/src/engine/model';
@@ -120,84 +120,138 @@ export function callSite(step: DeploymentStep): HostSite | undefined {
   return step.declaration && { node: step.declaration, kind: 'resource' };
 }
 
-/** The module calls on the way to the account, innermost first, whose template can write the host. */
-export function callerThatSays(resource: AiResource, graph: DeploymentGraph, dep: Dependency): DeploymentStep | undefined {
+/**
+ * The innermost module call on the way to the account whose template can write the host, among the first
+ * `upTo` calls of the chain (those above the template the list is written in).
+ */
+export function callerThatSays(resource: AiResource, graph: DeploymentGraph, dep: Dependency, upTo = Infinity): DeploymentStep | undefined {
   const chain = graph.deploymentChain(resource);
-  for (let i = chain.length - 1; i >= 0; i--) {
+  for (let i = Math.min(chain.length, upTo) - 1; i >= 0; i--) {
     const site = callSite(chain[i]);
     if (site && writtenHost(dep, graph, site) !== undefined) return chain[i];
   }
   return undefined;
 }
 
+/**
+ * The index, in `templatesTo(resource)` (the entry template 0, the account's last), of the template the list is
+ * written in: the account's own, or a module on the way whose call passes it. Undefined when it is none of them.
+ */
+export function listHolder(resource: AiResource, graph: DeploymentGraph, site: HostSite | undefined): number | undefined {
+  const keys = templatesTo(resource, graph);
+  if (!site) return keys.length - 1;
+  const at = keys.lastIndexOf(site.node.written?.()?.template);
+  return at < 0 ? undefined : at;
+}
+
 /** The parameter a module takes its allow-list by, when a fix makes it take one. */
 export const LIST_PARAMETER = 'allowedFqdnList';
+
+const LIST_DESCRIPTION = 'Hosts the AI service may reach (allowedFqdnList); callers pass the hosts of the dependencies they declare.';
 
 /** A change of the allow-list made through the account's module and its caller. */
 export interface CallerPass {
   readonly changes: readonly FixIntent[];
   /** The hosts passed besides the entries already listed. */
   readonly added: number;
-  /** Set when the module changes too, for fix titles: " (changes module 'account.bicep' to take ..., and ... to pass it)". */
+  /** Set when a module changes too, for fix titles: " (changes module 'account.bicep' to take ..., and ... to pass it)". */
   readonly note?: string;
 }
 
 /**
- * The module that declares the account writes its allow-list, and the hosts can only be said by the caller `step`
- * (which must call that module): the caller passes the entries and the hosts, for the module's parameter the list
- * comes from, or for one the module is made to take (its default the list as it is: other callers keep what they
- * have). Undefined when the list is written elsewhere (a variable), the module has a parameter of that name already,
- * or an entry or a host cannot be said in the caller's terms. With no list, the module's list becomes the parameter.
+ * The allow-list is written in a template on the way to the account (the module that declares it, or a module
+ * whose call passes it), and the hosts can only be said by the caller `step` above it: the caller passes the
+ * entries and the hosts, for the parameter the list comes from, or for one the holding template is made to take
+ * (its default the list as it is: other callers keep what they have). Each module between them takes the
+ * parameter too (its default the list in its terms) and passes it on. Undefined when the list is written
+ * elsewhere (a variable), a module to change has a parameter of that name already, two templates on the way are
+ * one (an ARM nested template of outer scope), or an entry or a host cannot be said in the terms it must be.
+ * With no list, the module's list becomes the parameter.
  */
 export function passFromCaller(resource: AiResource, graph: DeploymentGraph, deps: readonly Dependency[], step: DeploymentStep): CallerPass | undefined {
   const chain = graph.deploymentChain(resource);
+  const at = chain.indexOf(step);
   const call = step.declaration;
-  const declaration = resource.declaration;
   const list = resource.properties?.member('allowedFqdnList');
   const site = listSite(resource);
   const unset = list && unsetParameter(list);
-  // Only the direct caller passes the module's parameters.
-  if (!call || !(site || unset) || chain[chain.length - 1] !== step) return undefined;
+  if (!call || at < 0 || !(site || unset)) return undefined;
+  const keys = templatesTo(resource, graph);
+  const holder = unset ? chain.length : listHolder(resource, graph, site);
+  if (holder === undefined || holder <= at || keys.slice(at, holder + 1).some((k, i, all) => k === undefined || (i > 0 && all[i - 1] === k))) return undefined;
   const callerSite = { node: call, kind: 'resource' } as const;
-  const arm = call.loc.file.kind === 'arm';
-  const passing = (name: string, value: FixValue[]): FixIntent => ({ kind: 'set', target: call, path: arm ? ['properties', 'parameters', name, 'value'] : ['params', name], value });
-  if (unset || !site) {
-    // A parameter of the module nobody passes: the caller passes it the hosts.
-    const hosts = unset ? hostEntries(deps, graph, callerSite) : undefined;
-    return unset && hosts?.length ? { changes: [passing(unset, hosts.map((h) => h.value))], added: hosts.length } : undefined;
+  const passing = (through: DeploymentStep, name: string, value: FixValue): FixIntent => ({
+    kind: 'set', target: through.declaration!, path: through.declaration!.loc.file.kind === 'arm' ? ['properties', 'parameters', name, 'value'] : ['params', name], value,
+  });
+  const between = chain.slice(at + 1, holder);
+  const hasListParameter = (node: ValueNode) => !!node.written?.()?.parameter(LIST_PARAMETER);
+  if (between.some((s) => !s.declaration || hasListParameter(s.declaration))) return undefined;
+  if (unset) {
+    // A parameter of the module nobody passes: the caller passes it the hosts (modules between would have no default to keep).
+    const hosts = between.length ? undefined : hostEntries(deps, graph, callerSite);
+    return hosts?.length ? { changes: [passing(step, unset, hosts.map((h) => h.value))], added: hosts.length } : undefined;
   }
-  // The list is a parameter's default in the module: the caller passes that parameter.
-  const fromDefault = site.kind === 'parameter-default' && list?.origin?.kind === 'parameter-default' ? list.origin.name : undefined;
-  if (!fromDefault && (site.kind !== 'resource' || declaration.written?.()?.parameter(LIST_PARAMETER))) return undefined;
-  const name = fromDefault ?? LIST_PARAMETER;
-  const entries: FixValue[] = [];
+  if (!site) return undefined;
+  // The list is a parameter's default in the holding template: that parameter is passed.
+  let last = list?.origin;
+  for (let depth = 0; last?.node.origin && depth < 64; depth++) last = last.node.origin;
+  const fromDefault = site.kind === 'parameter-default' && last?.kind === 'parameter-default' ? last.name : undefined;
+  const holderNode = holder === chain.length ? resource.declaration : site.node;
+  if (!fromDefault && ((site.kind !== 'resource' && site.kind !== 'caller') || hasListParameter(holderNode))) return undefined;
+  if (list && list.value !== null && !list.items()) return undefined;
+  // The entries as written where the list is, and said in the terms of each template above it that passes them.
+  const items = list?.items() ?? [];
+  const sayIn = (node: ValueNode, kind: HostSite['kind']): FixValue[] | undefined => {
+    const out: FixValue[] = [];
+    for (const item of items) {
+      const said = writtenIn(item, { node, kind });
+      if (said === undefined) return undefined;
+      out.push(said);
+    }
+    return out;
+  };
   const current: FixValue[] = [];
   const seen = new Set<string>();
-  for (const item of list?.items() ?? []) {
+  for (const item of items) {
     const here = asListEntry(item, site.node);
-    const there = writtenIn(item, callerSite);
-    if (here === undefined || there === undefined) return undefined;
+    if (here === undefined) return undefined;
     current.push(here);
-    entries.push(there);
-    seen.add(hostKey(item.value) ?? JSON.stringify(there));
+    seen.add(hostKey(item.value) ?? JSON.stringify(here));
   }
-  if (list && list.value !== null && !list.items()) return undefined;
+  const entries = sayIn(call, 'resource');
   const hosts = hostEntries(deps, graph, callerSite)?.filter((h) => !seen.has(h.key));
-  if (!hosts?.length) return undefined;
-  const pass = passing(name, [...entries, ...hosts.map((h) => h.value)]);
-  if (fromDefault) return { changes: [pass], added: hosts.length };
+  if (!entries || !hosts?.length) return undefined;
+  const changes: FixIntent[] = [];
   const parameter = expressionValue(param(LIST_PARAMETER));
-  const caller = step.target ? `its call in ${fileName(call.loc.file.uri)}` : 'its caller';
-  return {
-    changes: [
-      { kind: 'add-parameter', target: declaration, name: LIST_PARAMETER, type: 'array', defaultValue: current,
-        description: 'Hosts the AI service may reach (allowedFqdnList); callers pass the hosts of the dependencies they declare.' },
+  let name = fromDefault ?? LIST_PARAMETER;
+  if (!fromDefault) {
+    changes.push(
+      { kind: 'add-parameter', target: holderNode, name: LIST_PARAMETER, type: 'array', defaultValue: current, description: LIST_DESCRIPTION },
       list ? { kind: 'replace', target: site.node, value: parameter } : setSetting(resource, ['properties', 'allowedFqdnList'], parameter),
-      pass,
-    ],
-    added: hosts.length,
-    note: ` (changes ${moduleLabel(step)} to take parameter '${LIST_PARAMETER}', and ${caller} to pass it)`,
-  };
+    );
+  }
+  // Each module between takes the parameter, its default the list as it is there, and passes it on.
+  for (const through of [...between].reverse()) {
+    const defaults = sayIn(through.declaration!, 'parameter-default');
+    if (!defaults) return undefined;
+    changes.push(
+      { kind: 'add-parameter', target: through.declaration!, name: LIST_PARAMETER, type: 'array', defaultValue: defaults, description: LIST_DESCRIPTION },
+      passing(through, name, parameter),
+    );
+    name = LIST_PARAMETER;
+  }
+  changes.push(passing(step, name, [...entries, ...hosts.map((h) => h.value)]));
+  if (changes.length === 1) return { changes, added: hosts.length };
+  const parts: string[] = [];
+  if (!fromDefault) parts.push(`${moduleLabel(chain[holder - 1])} to take parameter '${LIST_PARAMETER}'`);
+  if (between.length) parts.push(`${joinAnd(between.map((_, i) => moduleLabel(chain[holder - 2 - i])))} to take ${fromDefault ? `parameter '${LIST_PARAMETER}'` : 'it'} and pass it on`);
+  const file = fileName(call.loc.file.uri);
+  parts.push(`${between.length ? `the call in ${file}` : step.target ? `its call in ${file}` : 'its caller'} to pass it`);
+  return { changes, added: hosts.length, note: ` (changes ${parts.slice(0, -1).join(', ')}, and ${parts[parts.length - 1]})` };
+}
+
+function joinAnd(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** What a call deploys, for fix titles: "module 'account.bicep'", "nested deployment 'account'". */

@@ -242,30 +242,43 @@ test('a fix in another file is an edit of that file as the analysis read it, and
   assert.equal(applyEdits(params(false, '  '), open.edits), params(true, '  '));
 });
 
-test('a fix through the account\'s module and its caller is one code action editing both documents', async () => {
+/** The account's module and its caller, or (`through`) the caller, a module between that passes the endpoint on, and the account's module. */
+function moduleChain(through: boolean): Record<string, string> {
   const files = moduleAndCaller('lsp-module-ai', 'stlspdocs');
-  const [caller, module] = [files['main.bicep'], files['account.bicep']];
-  const dir = tempTree(files);
-  const main = pathToFileURL(path.join(dir, 'main.bicep')).href;
-  const moduleUri = pathToFileURL(path.join(dir, 'account.bicep')).href;
-  await client.open(main, caller, 'bicep');
-  const diagnostic = (await client.waitForDiagnostics(main, (ds) => ds.some((d) => d.code === 'allow-required-fqdns'))).find((d) => d.code === 'allow-required-fqdns')!;
-  assert.deepEqual(diagnostic.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 34 } });
-  const action = (await quickFixes(main, diagnostic)).find((a) => a.title.startsWith("Allow 'stlspdocs.blob.core.windows.net'"))!;
-  assert.equal(action.title, "Allow 'stlspdocs.blob.core.windows.net' in the allowed FQDNs of 'lsp-module-ai' (changes module 'account.bicep' to take parameter 'allowedFqdnList', and its call in main.bicep to pass it)");
-  assert.equal(action.isPreferred, true);
-  const changes = documentChanges(action);
-  assert.deepEqual(changes.map((c) => c.textDocument).sort((a, b) => a.uri.localeCompare(b.uri)), [{ uri: moduleUri, version: null }, { uri: main, version: 1 }]);
-  const fixedMain = applyEdits(caller, changes.find((c) => c.textDocument.uri === main)!.edits);
-  const fixedModule = applyEdits(module, changes.find((c) => c.textDocument.uri === moduleUri)!.edits);
-  assert.match(fixedMain, /allowedFqdnList: \['\$\{st\.name\}\.blob\.\$\{environment\(\)\.suffixes\.storage\}'\]/);
-  assert.match(fixedModule, /param allowedFqdnList array = \[\]\n/);
-  // Applied as the editor applies it: the caller re-analyses without the finding.
-  fs.writeFileSync(path.join(dir, 'account.bicep'), fixedModule);
-  await client.change(main, fixedMain, 2);
-  const after = await client.waitForDiagnostics(main, (ds) => ds.every((d) => versionOf(d) === 2));
-  assert.deepEqual(after.filter((d) => d.code === 'allow-required-fqdns'), []);
-});
+  if (!through) return files;
+  return {
+    'account.bicep': files['account.bicep'],
+    'mid.bicep': `param docsEndpoint string\n${files['main.bicep'].slice(files['main.bicep'].indexOf('module'))}`.replace('st.properties.primaryEndpoints.blob', 'docsEndpoint'),
+    'main.bicep': files['main.bicep'].replace("module account 'account.bicep' = {\n  name: 'account'", "module mid 'mid.bicep' = {\n  name: 'mid'"),
+  };
+}
+
+for (const through of [false, true]) {
+  test(`a fix through the account's module${through ? ', a module between' : ''} and the caller is one code action editing every document`, async () => {
+    const files = moduleChain(through);
+    const dir = tempTree(files);
+    const uriOf = (name: string) => pathToFileURL(path.join(dir, name)).href;
+    const main = uriOf('main.bicep');
+    await client.open(main, files['main.bicep'], 'bicep');
+    const diagnostic = (await client.waitForDiagnostics(main, (ds) => ds.some((d) => d.code === 'allow-required-fqdns'))).find((d) => d.code === 'allow-required-fqdns')!;
+    assert.deepEqual(diagnostic.range, { start: { line: 1, character: 0 }, end: { line: 1, character: through ? 26 : 34 } });
+    const action = (await quickFixes(main, diagnostic)).find((a) => a.title.startsWith("Allow 'stlspdocs.blob.core.windows.net'"))!;
+    assert.equal(action.title, `Allow 'stlspdocs.blob.core.windows.net' in the allowed FQDNs of 'lsp-module-ai' (changes module 'account.bicep' to take parameter 'allowedFqdnList', ${through ? "module 'mid.bicep' to take it and pass it on, and the call" : 'and its call'} in main.bicep to pass it)`);
+    assert.equal(action.isPreferred, true);
+    const changes = documentChanges(action);
+    const names = Object.keys(files).sort();
+    assert.deepEqual(changes.map((c) => c.textDocument).sort((a, b) => a.uri.localeCompare(b.uri)), names.map((n) => ({ uri: uriOf(n), version: n === 'main.bicep' ? 1 : null })));
+    const fixed = Object.fromEntries(names.map((n) => [n, applyEdits(files[n], changes.find((c) => c.textDocument.uri === uriOf(n))!.edits)]));
+    assert.match(fixed['main.bicep'], /allowedFqdnList: \['\$\{st\.name\}\.blob\.\$\{environment\(\)\.suffixes\.storage\}'\]/);
+    assert.match(fixed['account.bicep'], /param allowedFqdnList array = \[\]\n/);
+    if (through) assert.match(fixed['mid.bicep'], /param allowedFqdnList array = \[\]\n[\s\S]*params: \{ docsEndpoint: docsEndpoint, allowedFqdnList: allowedFqdnList \}/);
+    // Applied as the editor applies it: the caller re-analyses without the finding.
+    for (const n of names) if (n !== 'main.bicep') fs.writeFileSync(path.join(dir, n), fixed[n]);
+    await client.change(main, fixed['main.bicep'], 2);
+    const after = await client.waitForDiagnostics(main, (ds) => ds.every((d) => versionOf(d) === 2));
+    assert.deepEqual(after.filter((d) => d.code === 'allow-required-fqdns'), []);
+  });
+}
 
 test('a mistake in the config file is shown to the user, and the rest of it applies', async () => {
   const dir = tempTree({ 'ai.json': unsafe, '.ai-egress-guard.json': '{ "rules": { "no-such-rule": "off", "require-owner-tag": "off" } }' });

@@ -332,8 +332,8 @@ function applyAll(fix: Parameters<typeof editsFor>[0][number], files: Record<str
   return out;
 }
 
-test('Bicep modules: hosts only the caller can say (a target it passes, a sibling\'s connection) are reported at the module call; one fix passes them all', () => {
-  const main = `param baseName string
+/** The entry template of the two modules, passing the account's module a storage account's endpoint. */
+const MAIN_PASSING_DOCS = `param baseName string
 resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch-\${baseName}' }
 resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'st\${baseName}' }
 module account 'account.bicep' = {
@@ -345,6 +345,9 @@ module project 'project.bicep' = {
   params: { accountName: account.outputs.name, searchName: search.name }
 }
 `;
+
+test('Bicep modules: hosts only the caller can say (a target it passes, a sibling\'s connection) are reported at the module call; one fix passes them all', () => {
+  const main = MAIN_PASSING_DOCS;
   const files: Record<string, string> = { [BICEP_URI]: main, [ACCOUNT_URI]: MODULE_OWN_LIST, 'file:///work/project.bicep': MODULE_PROJECT };
   const found = ofRule([...lintResult(main, APPROVED, BICEP_URI, 'bicep', files).findings]);
   assert.deepEqual(found.map((f) => [f.messageId, f.data.host, textAt(f)]), [
@@ -436,6 +439,298 @@ module account 'account.bicep' = {
   assert.equal(fixed[BICEP_URI], main);
   assert.deepEqual(findingsOf(BICEP_URI, fixed), findingsOf(BICEP_URI, files).filter((m) => !m.startsWith(RULE)));
   assert.deepEqual(findingsOf(ACCOUNT_URI, fixed), findingsOf(ACCOUNT_URI, files));
+});
+
+// ---- modules two or more deep: the list is threaded through the modules between ----------------------
+
+const MID_URI = 'file:///work/mid.bicep';
+/** A module between the entry template and the account's module: it passes what it is given. */
+const MID = `param baseName string
+param docsEndpoint string
+module account 'account.bicep' = {
+  name: 'account'
+  params: { baseName: baseName, docsEndpoint: docsEndpoint }
+}
+output name string = account.outputs.name
+`;
+/** The entry template: a storage account whose endpoint it passes down, and a sibling project module whose connection targets its search service. */
+const MAIN_THROUGH_MID = MAIN_PASSING_DOCS.replace("module account 'account.bicep' = {\n  name: 'account'", "module mid 'mid.bicep' = {\n  name: 'mid'").replace('account.outputs.name', 'mid.outputs.name');
+const ruleFindings = (uri: string, files: Record<string, string>) => ofRule([...lintResult(files[uri], APPROVED, uri, 'bicep', files).findings]);
+
+test('Bicep modules two deep: hosts only the entry template can say are reported at its call; one fix threads the list through the module between', () => {
+  const files: Record<string, string> = { [BICEP_URI]: MAIN_THROUGH_MID, [MID_URI]: MID, [ACCOUNT_URI]: MODULE_OWN_LIST, 'file:///work/project.bicep': MODULE_PROJECT };
+  const found = ruleFindings(BICEP_URI, files);
+  assert.deepEqual(found.map((f) => [f.messageId, f.data.host, where(f)]), [
+    ['missingInModule', 'st{…}.blob.core.windows.net', '4:1-4:27'],
+    ['missingInModule', 'srch-{…}.search.windows.net', '4:1-4:27'],
+  ]);
+  assert.equal(textAt(found[0]), "module mid 'mid.bicep' = {");
+  // Neither module alone can see a host.
+  assert.deepEqual(ruleFindings(MID_URI, files), []);
+  assert.deepEqual(ruleFindings(ACCOUNT_URI, files), []);
+  const title = "Allow the 2 missing hosts in the allowed FQDNs of 'ai' (changes module 'account.bicep' to take parameter 'allowedFqdnList', module 'mid.bicep' to take it and pass it on, and the call in main.bicep to pass it)";
+  assert.deepEqual(found.map((f) => f.fixes[0].title), [title, title]);
+  const fixed = applyAll(fixTitled(found[1], title), files);
+  assert.equal(fixed[ACCOUNT_URI], MODULE_OWN_LIST.replace('param docsEndpoint string\n', `param docsEndpoint string\n${LIST_PARAM}`)
+    .replace("allowedFqdnList: [\n      'partner.example'\n    ]", 'allowedFqdnList: allowedFqdnList'));
+  assert.equal(fixed[MID_URI], MID.replace('param docsEndpoint string\n', `param docsEndpoint string\n${LIST_PARAM}`)
+    .replace('docsEndpoint: docsEndpoint }', 'docsEndpoint: docsEndpoint, allowedFqdnList: allowedFqdnList }'));
+  // The hosts in the entry template's terms.
+  assert.equal(fixed[BICEP_URI], MAIN_THROUGH_MID.replace('docsEndpoint: st.properties.primaryEndpoints.blob }',
+    "docsEndpoint: st.properties.primaryEndpoints.blob, allowedFqdnList: ['partner.example', '${st.name}.blob.${environment().suffixes.storage}', '${search.name}.search.windows.net'] }"));
+  assert.equal(fixed['file:///work/project.bicep'], MODULE_PROJECT);
+  // Every file re-analyses with no allow-required-fqdns finding, and nothing else changed.
+  for (const uri of [BICEP_URI, MID_URI, ACCOUNT_URI]) assert.deepEqual(findingsOf(uri, fixed), findingsOf(uri, files).filter((m) => !m.startsWith(RULE)), uri);
+});
+
+test('Bicep modules two deep: a list the module between passes gets a parameter there (the account\'s module is unchanged); entries are said in the caller\'s terms', () => {
+  const account = MODULE_ACCOUNT.replace('param allowedHosts array = []', "param allowedHosts array = []\nparam docsEndpoint string")
+    .replace("    allowedFqdnList: allowedHosts\n  }\n", "    allowedFqdnList: allowedHosts\n  }\n  resource docs 'connections' = {\n    name: 'docs'\n    properties: { category: 'AzureBlob', target: docsEndpoint }\n  }\n");
+  const mid = MID.replace('params: { baseName: baseName, docsEndpoint: docsEndpoint }', "params: {\n    baseName: baseName\n    docsEndpoint: docsEndpoint\n    allowedHosts: [\n      'partner.example'\n      '${baseName}.contoso.com'\n    ]\n  }");
+  const main = MAIN_THROUGH_MID.replace(/module project[\s\S]*$/, '');
+  const files: Record<string, string> = { [BICEP_URI]: main, [MID_URI]: mid, [ACCOUNT_URI]: account };
+  const settings = { approvedFqdns: ['partner.example', '*.contoso.com'] };
+  const [f, ...rest] = ofRule([...lintResult(main, settings, BICEP_URI, 'bicep', files).findings]);
+  assert.equal(rest.length, 0);
+  assert.deepEqual([f.messageId, f.data.host, textAt(f)], ['missingInModule', 'st{…}.blob.core.windows.net', "module mid 'mid.bicep' = {"]);
+  const fixed = applyAll(fixTitled(f, "Allow 'st{…}.blob.core.windows.net' in the allowed FQDNs of 'ai' (changes module 'mid.bicep' to take parameter 'allowedFqdnList', and its call in main.bicep to pass it)"), files);
+  assert.equal(fixed[ACCOUNT_URI], account);
+  assert.equal(fixed[MID_URI], mid.replace('param docsEndpoint string\n', `param docsEndpoint string\n${LIST_PARAM.replace("  'partner.example'\n", "  'partner.example'\n  '${baseName}.contoso.com'\n")}`)
+    .replace("allowedHosts: [\n      'partner.example'\n      '${baseName}.contoso.com'\n    ]", 'allowedHosts: allowedFqdnList'));
+  assert.equal(fixed[BICEP_URI], main.replace('docsEndpoint: st.properties.primaryEndpoints.blob }',
+    "docsEndpoint: st.properties.primaryEndpoints.blob, allowedFqdnList: ['partner.example', '${baseName}.contoso.com', '${st.name}.blob.${environment().suffixes.storage}'] }"));
+  for (const uri of [BICEP_URI, MID_URI, ACCOUNT_URI]) {
+    const after = [...lintResult(fixed[uri], settings, uri, 'bicep', fixed).findings].map((x) => `${x.ruleId}|${x.message}`);
+    const before = [...lintResult(files[uri], settings, uri, 'bicep', files).findings].map((x) => `${x.ruleId}|${x.message}`);
+    assert.deepEqual(after, before.filter((m) => !m.startsWith(RULE)), uri);
+  }
+});
+
+test('Bicep modules three deep: each module between takes the parameter the account\'s module defaults (kept as it is); left alone when one of them has a parameter of that name', () => {
+  const account = MODULE_OWN_LIST.replace('param docsEndpoint string\n', "param docsEndpoint string\nparam hosts array = [\n  'partner.example'\n]\n")
+    .replace("allowedFqdnList: [\n      'partner.example'\n    ]", 'allowedFqdnList: hosts');
+  const outer = `param docsEndpoint string
+module mid 'mid.bicep' = {
+  name: 'mid'
+  params: { baseName: 'x', docsEndpoint: docsEndpoint }
+}
+`;
+  const main = `resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'stdocs' }
+module outer 'outer.bicep' = {
+  name: 'outer'
+  params: { docsEndpoint: st.properties.primaryEndpoints.blob }
+}
+`;
+  const OUTER_URI = 'file:///work/outer.bicep';
+  const files: Record<string, string> = { [BICEP_URI]: main, [OUTER_URI]: outer, [MID_URI]: MID, [ACCOUNT_URI]: account };
+  const [f, ...rest] = ruleFindings(BICEP_URI, files);
+  assert.equal(rest.length, 0);
+  assert.deepEqual([f.messageId, f.data.host, where(f)], ['missingInModule', 'stdocs.blob.core.windows.net', '2:1-2:31']);
+  assert.deepEqual(f.related.map((r) => `${r.message} @${r.loc.file.uri.slice(r.loc.file.uri.lastIndexOf('/') + 1)} ${textAt({ loc: r.loc } as Finding)}`), [
+    "the allow-list of AI service 'aifx' @account.bicep hosts",
+    "connection 'docs' (AzureBlob) of the service @account.bicep docsEndpoint",
+  ]);
+  const fixed = applyAll(fixTitled(f, "Allow 'stdocs.blob.core.windows.net' in the allowed FQDNs of 'aifx' (changes module 'mid.bicep' and module 'outer.bicep' to take parameter 'allowedFqdnList' and pass it on, and the call in main.bicep to pass it)"), files);
+  assert.equal(fixed[ACCOUNT_URI], account);
+  assert.equal(fixed[MID_URI], MID.replace('param docsEndpoint string\n', `param docsEndpoint string\n${LIST_PARAM}`).replace('docsEndpoint: docsEndpoint }', 'docsEndpoint: docsEndpoint, hosts: allowedFqdnList }'));
+  assert.equal(fixed[OUTER_URI], outer.replace('param docsEndpoint string\n', `param docsEndpoint string\n${LIST_PARAM}`).replace('docsEndpoint: docsEndpoint }', 'docsEndpoint: docsEndpoint, allowedFqdnList: allowedFqdnList }'));
+  assert.equal(fixed[BICEP_URI], main.replace('docsEndpoint: st.properties.primaryEndpoints.blob }',
+    "docsEndpoint: st.properties.primaryEndpoints.blob, allowedFqdnList: ['partner.example', '${st.name}.blob.${environment().suffixes.storage}'] }"));
+  for (const uri of Object.keys(files)) assert.deepEqual(findingsOf(uri, fixed), findingsOf(uri, files).filter((m) => !m.startsWith(RULE)), uri);
+  // A module between that has a parameter of that name already: no fix writes over it.
+  const taken = { ...files, [MID_URI]: MID.replace('param docsEndpoint string\n', 'param docsEndpoint string\nparam allowedFqdnList array = []\n') };
+  const [g] = ruleFindings(BICEP_URI, taken);
+  assert.equal(g.data.host, 'stdocs.blob.core.windows.net');
+  assert.deepEqual(g.fixes.map((x) => x.title), ["Suppress allow-required-fqdns for 'aifx' (with a reason)"]);
+});
+
+test('ARM nested deployments two deep: the list is threaded through the nested template between', () => {
+  const inner = {
+    $schema: SCHEMA, contentVersion: '1.0.0.0', parameters: { docs: { type: 'string' } },
+    resources: [account({ allowedFqdnList: ['partner.example'] }),
+      { type: `${AI}/connections`, apiVersion: '2025-06-01', name: 'ai/docs', dependsOn: ['ai'], properties: { category: 'AzureBlob', target: "[parameters('docs')]" } }],
+  };
+  const nested = (name: string, docs: string, template: unknown) => ({
+    type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name,
+    properties: { mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' }, parameters: { docs: { value: docs } }, template },
+  });
+  const mid = { $schema: SCHEMA, contentVersion: '1.0.0.0', parameters: { docs: { type: 'string' } }, resources: [nested('account', "[parameters('docs')]", inner)] };
+  const text = arm([STORAGE, nested('mid', "[reference(resourceId('Microsoft.Storage/storageAccounts', parameters('st')), '2023-01-01').primaryEndpoints.blob]", mid)], PARAMS);
+  const [f, ...rest] = ofRule([...lintResult(text, APPROVED, ARM_URI).findings]);
+  assert.equal(rest.length, 0);
+  assert.deepEqual([f.messageId, f.data.host, textAt(f)], ['missingInModule', 'contosodocs.blob.core.windows.net', '"mid"']);
+  const fixed = applyFix(fixTitled(f, "Allow 'contosodocs.blob.core.windows.net' in the allowed FQDNs of 'ai' (changes nested deployment 'account' to take parameter 'allowedFqdnList', nested deployment 'mid' to take it and pass it on, and the call in deps.json to pass it)"), text);
+  type Deployment = { properties: { parameters: Record<string, { value: unknown }>; template: { parameters: Record<string, { defaultValue?: unknown }>; resources: Deployment[] } } };
+  const outerCall = (JSON.parse(fixed) as { resources: Deployment[] }).resources[1];
+  const innerCall = outerCall.properties.template.resources[0];
+  assert.deepEqual(outerCall.properties.parameters.allowedFqdnList, { value: ['partner.example', "[format('{0}.blob.{1}', parameters('st'), environment().suffixes.storage)]"] });
+  assert.deepEqual(outerCall.properties.template.parameters.allowedFqdnList.defaultValue, ['partner.example']);
+  assert.deepEqual(innerCall.properties.parameters.allowedFqdnList, { value: "[parameters('allowedFqdnList')]" });
+  assert.deepEqual(innerCall.properties.template.parameters.allowedFqdnList.defaultValue, ['partner.example']);
+  assert.equal((innerCall.properties.template.resources[0] as unknown as { properties: { allowedFqdnList: unknown } }).properties.allowedFqdnList, "[parameters('allowedFqdnList')]");
+  assert.deepEqual(ofRule([...lintResult(fixed, APPROVED, ARM_URI).findings]), []);
+});
+
+// ---- Bicep for loops: read per iteration --------------------------------------------------------------
+
+const SEARCH_CONTRIBUTOR = '8ebe5a00-799e-43f5-93ac-243d3dce84a7';
+const BLOB_READER = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1';
+/** An account that reaches nothing, and role assignments of its identity on a search service in a loop (`iterable`: what follows `for`, to the body's brace), of role `role`. */
+const ROLE_LOOP = (iterable: string, role = 'role', principal = 'ai.identity.principalId') => `resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch' }
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'ai'
+  kind: 'AIServices'
+  identity: { type: 'SystemAssigned' }
+  tags: { owner: 'team' }
+  properties: { customSubDomainName: 'ai', publicNetworkAccess: 'Disabled', restrictOutboundNetworkAccess: true, allowedFqdnList: [] }
+}
+param otherPrincipal string = '11111111-1111-1111-1111-111111111111'
+param unknownRoles array
+var searchRoles = [
+  '${SEARCH_READER}'
+  '${SEARCH_CONTRIBUTOR}'
+]
+resource grants 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for ${iterable} {
+  name: guid(search.id, string(${role}))
+  scope: search
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ${role})
+    principalId: ${principal}
+  }
+}]
+`;
+const entryAt = (r: Finding['related'][number]) => `${r.loc.file.uri.slice(r.loc.file.uri.lastIndexOf('/') + 1)}:${where({ loc: r.loc } as Finding)} ${textAt({ loc: r.loc } as Finding)}`;
+
+test('Bicep role assignments in a for loop: each iteration is read, its evidence at its array entry', () => {
+  const text = ROLE_LOOP('role in searchRoles:');
+  const [f, ...rest] = ofRule(bicepFindings(text));
+  assert.equal(rest.length, 0);
+  assert.deepEqual([f.messageId, f.data.host, where(f), textAt(f)], ['missing', 'srch.search.windows.net', '7:131-7:133', '[]']);
+  assert.deepEqual(f.related.map((r) => `${r.message} @${entryAt(r)}`), [
+    `the managed identity of the service has Search Index Data Reader on search service 'srch' @main.bicep:12:3-12:41 '${SEARCH_READER}'`,
+    `the managed identity of the service has Search Index Data Contributor on search service 'srch' @main.bicep:13:3-13:41 '${SEARCH_CONTRIBUTOR}'`,
+  ]);
+  const fixed = applyFix(fixTitled(f, "Allow 'srch.search.windows.net' in the allowed FQDNs of 'ai'"), text);
+  assert.equal(fixed, text.replace('allowedFqdnList: [] }', "allowedFqdnList: [\n    '${search.name}.search.windows.net'\n  ] }"));
+  assert.deepEqual(ofRule(bicepFindings(fixed)), []);
+});
+
+const ROLE_LOOP_TABLE: readonly { readonly name: string; readonly iterable: string; readonly role?: string; readonly principal?: string; readonly hosts: readonly string[] }[] = [
+  { name: 'an index loop over a range', iterable: 'i in range(0, 2):', role: 'searchRoles[i]', hosts: ['srch.search.windows.net'] },
+  { name: 'exactly 64 iterations', iterable: 'i in range(0, 64):', role: 'searchRoles[i % 2]', hosts: ['srch.search.windows.net'] },
+  { name: 'item and index', iterable: '(role, i) in searchRoles:', hosts: ['srch.search.windows.net'] },
+  { name: 'a filter keeping a data role', iterable: `role in searchRoles: if (role == '${SEARCH_CONTRIBUTOR}')`, hosts: ['srch.search.windows.net'] },
+  // Left alone: what cannot be read per iteration is read once, its roles unknown; no data role; another principal.
+  { name: 'an array not known before deployment', iterable: 'role in unknownRoles:', hosts: [] },
+  { name: 'more than 64 iterations', iterable: 'i in range(0, 65):', role: 'searchRoles[i % 2]', hosts: [] },
+  { name: 'a filter not known before deployment', iterable: 'role in searchRoles: if (contains(unknownRoles, role))', hosts: [] },
+  { name: 'a filter leaving out every data role', iterable: "role in searchRoles: if (role == 'none')", hosts: [] },
+  { name: 'no data role', iterable: "role in ['acdd72a7-3385-48ef-bd42-f606fba81ae7']:", hosts: [] },
+  { name: 'another principal', iterable: 'role in searchRoles:', principal: 'otherPrincipal', hosts: [] },
+];
+for (const c of ROLE_LOOP_TABLE) {
+  test(`Bicep role assignments in a for loop: ${c.name}`, () => {
+    const result = lintResult(ROLE_LOOP(c.iterable, c.role, c.principal), {}, BICEP_URI, 'bicep');
+    assert.deepEqual(result.problems, []);
+    const found = ofRule([...result.findings]);
+    assert.deepEqual(found.map((f) => [f.data.host, where(f)]), c.hosts.map((h) => [h, '7:131-7:133']));
+  });
+}
+
+test('Bicep connections in a for loop: one per iteration, named as it names them; a capability host uses the one it names', () => {
+  const text = `var stores = [
+  { name: 'stdocs' }
+  { name: 'stlogs' }
+]
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'ai'
+  kind: 'AIServices'
+  tags: { owner: 'team' }
+  properties: { customSubDomainName: 'ai', publicNetworkAccess: 'Disabled', restrictOutboundNetworkAccess: true, allowedFqdnList: [] }
+}
+resource conns 'Microsoft.CognitiveServices/accounts/connections@2025-06-01' = [for st in stores: {
+  parent: ai
+  name: st.name
+  properties: { category: 'AzureBlob', target: 'https://\${st.name}.blob.\${environment().suffixes.storage}/' }
+}]
+resource agents 'Microsoft.CognitiveServices/accounts/capabilityHosts@2025-06-01' = {
+  parent: ai
+  name: 'agents'
+  properties: { storageConnections: ['stdocs'] }
+}
+`;
+  const found = ofRule(bicepFindings(text));
+  assert.deepEqual(found.map((f) => [f.data.host, where(f), f.related.map((r) => `${r.message} @${entryAt(r)}`)]), [
+    ['stdocs.blob.core.windows.net', '9:131-9:133', [
+      "connection 'stdocs' (AzureBlob) of the service @main.bicep:2:3-2:21 { name: 'stdocs' }",
+      "capability host 'agents' uses connection 'stdocs' as its file storage @main.bicep:19:38-19:46 'stdocs'",
+    ]],
+    ['stlogs.blob.core.windows.net', '9:131-9:133', ["connection 'stlogs' (AzureBlob) of the service @main.bicep:3:3-3:21 { name: 'stlogs' }"]],
+  ]);
+  // Read once (the array not known here): one connection whose host is known only in part, which no fix can write.
+  const once = ofRule(bicepFindings(text.replace(/var stores = \[[\s\S]*?\n\]/, 'param stores array')));
+  assert.deepEqual(once.map((f) => [f.data.host, f.data.why, f.fixes.map((x) => x.title)]), [
+    ['{…}.blob.core.windows.net', "connection 'conns' (AzureBlob) of the service", ["Suppress allow-required-fqdns for 'ai' (with a reason)"]],
+  ]);
+});
+
+const ACCESS_URI = 'file:///work/access.bicep';
+/** A module granting a principal Storage Blob Data Reader on a storage account it names. */
+const ACCESS = `param storageName string
+param principalId string
+resource st 'Microsoft.Storage/storageAccounts@2023-01-01' existing = { name: storageName }
+resource reader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(st.id, principalId)
+  scope: st
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${BLOB_READER}')
+    principalId: principalId
+  }
+}
+`;
+/** The account's module: it calls the access module once per storage account its caller names. */
+const LOOPED_ACCESS = `param storageAccounts array
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'ai'
+  kind: 'AIServices'
+  identity: { type: 'SystemAssigned' }
+  tags: { owner: 'team' }
+  properties: { customSubDomainName: 'ai', publicNetworkAccess: 'Disabled', restrictOutboundNetworkAccess: true, allowedFqdnList: [] }
+}
+module access 'access.bicep' = [for sa in storageAccounts: {
+  name: 'access-\${sa.name}'
+  params: { storageName: sa.name, principalId: ai.identity.principalId }
+}]
+`;
+const MAIN_STORAGE_LIST = `module account 'account.bicep' = {
+  name: 'account'
+  params: {
+    storageAccounts: [
+      { name: 'stdocs' }
+      { name: 'stlogs' }
+    ]
+  }
+}
+`;
+
+test('Bicep module called in a for loop: each iteration is a call with its own host, its evidence at the caller\'s entry; one fix passes them all', () => {
+  const files: Record<string, string> = { [BICEP_URI]: MAIN_STORAGE_LIST, [ACCOUNT_URI]: LOOPED_ACCESS, [ACCESS_URI]: ACCESS };
+  const found = ruleFindings(BICEP_URI, files);
+  assert.deepEqual(found.map((f) => [f.messageId, f.data.host, where(f), f.related.map(entryAt)]), [
+    ['missingInModule', 'stdocs.blob.core.windows.net', '1:1-1:35', ['account.bicep:7:131-7:133 []', "main.bicep:5:7-5:25 { name: 'stdocs' }"]],
+    ['missingInModule', 'stlogs.blob.core.windows.net', '1:1-1:35', ['account.bicep:7:131-7:133 []', "main.bicep:6:7-6:25 { name: 'stlogs' }"]],
+  ]);
+  assert.equal(found[1].related[1].message, "the managed identity of the service has Storage Blob Data Reader on storage account 'stlogs'");
+  // The account's module alone cannot name the storage accounts.
+  assert.deepEqual(ruleFindings(ACCOUNT_URI, files), []);
+  const fixed = applyAll(fixTitled(found[0], `Allow the 2 missing hosts in the allowed FQDNs of 'ai'${MODULE_NOTE}`), files);
+  assert.equal(fixed[ACCOUNT_URI], LOOPED_ACCESS.replace('param storageAccounts array\n', `param storageAccounts array\n${LIST_PARAM.replace("[\n  'partner.example'\n]", '[]')}`)
+    .replace('allowedFqdnList: [] }', 'allowedFqdnList: allowedFqdnList }'));
+  assert.equal(fixed[BICEP_URI], MAIN_STORAGE_LIST.replace("      { name: 'stlogs' }\n    ]\n", "      { name: 'stlogs' }\n    ]\n    allowedFqdnList: [\n      'stdocs.blob.${environment().suffixes.storage}'\n      'stlogs.blob.${environment().suffixes.storage}'\n    ]\n"));
+  for (const uri of Object.keys(files)) assert.deepEqual(findingsOf(uri, fixed), findingsOf(uri, files).filter((m) => !m.startsWith(RULE)), uri);
+  // Left alone: more entries than are read one by one (the loop read once, its storage account unknown).
+  const many = MAIN_STORAGE_LIST.replace(/\[\n[\s\S]*?\n {4}\]/, `[\n${Array.from({ length: 65 }, (_, i) => `      { name: 'st${i}' }`).join('\n')}\n    ]`);
+  assert.deepEqual(ruleFindings(BICEP_URI, { ...files, [BICEP_URI]: many }), []);
 });
 
 // ---- the fix ---------------------------------------------------------------------------------------

@@ -122,11 +122,12 @@ module empty 'ai.bicep' = [for i in []: {
 `;
   const { inventory } = await audit({ 'ai.bicep': AI_BICEP, 'main.bicep': main });
   assert.deepEqual(inventory.instances.map((i) => [i.id, i.name, i.loopCountUnknown ?? false]), [
-    ['main.bicep#known[0]/acct', 'k{…}', false],
-    ['main.bicep#known[1]/acct', 'k{…}', false],
-    ['main.bicep#known[2]/acct', 'k{…}', false],
+    // Each iteration of a loop over a known array is read with its own values, its filter known for each.
+    ['main.bicep#known[0]/acct', 'k0', false],
+    ['main.bicep#known[1]/acct', 'k1', false],
+    ['main.bicep#known[2]/acct', 'k2', false],
     ['main.bicep#unknown[?]/acct', 'u-{…}', true],
-    ['main.bicep#filtered[?]/acct', 'f{…}', true],
+    ['main.bicep#filtered[1]/acct', 'f1', false],
   ]);
   // An account's own copy loop in ARM.
   const arm = JSON.stringify({

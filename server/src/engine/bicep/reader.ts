@@ -4,7 +4,7 @@
 // Bicep's local cache (~/.bicep/br/...) or, for the Azure Verified Module of AI accounts, modelled.
 
 import { jsonDepthMessage, MAX_MODULE_CHAIN, parseJsonTree, type LimitSink } from '../limits';
-import { evaluate, type EvalContext } from '../expressions/evaluator';
+import { evaluate, type EvalContext, type EvalEnv } from '../expressions/evaluator';
 import { findStringLiteral } from '../expressions/walk';
 import type { CloudName } from '../expressions/environment';
 import { OPEN_OBJECT, Unknown, isObject, isUnknown, type Value, type ValueObject } from '../expressions/value';
@@ -12,12 +12,13 @@ import { quotedName, writtenAt, type AiResource, type ParameterFile, type Loc, t
 import { canonicalKey } from '../expressions/functions/helpers';
 import { LazyValueNode } from '../nodes';
 import { isDeploymentTemplate, readArmDeployment, AI_ACCOUNT_TYPE } from '../arm/reader';
-import { DeploymentGraph, resourceOfValue, type GraphResource } from '../graph/graph';
+import { DeploymentGraph, MAX_LOOP_ITERATIONS, resourceOfValue, type GraphResource } from '../graph/graph';
 import { resourceValue } from '../graph/runtime';
 import { collectReferences } from '../graph/references';
 import type { Expression, IfNode, ModuleDeclaration, ObjectNode, Program, ResourceDeclaration, StringNode, TypeNode } from './ast';
 import { createSymbolResolver, lowerExpression, USER_FUNCTION_NAMESPACE, type SymbolResolver } from './lower';
 import { printExpression } from '../expressions/print';
+import type { Expr } from '../expressions/ast';
 import { keepShapes } from '../shapes';
 import { parseBicep, parseBicepParam, type BicepParseCache } from './parser';
 import { avmAccountResource, isAvmAccountModule } from './avm';
@@ -69,6 +70,14 @@ function instanceKey(values: ReadonlyMap<string, ValueNode>): string {
 }
 
 export interface Binding { readonly node: ValueNode; readonly kind: OriginKind; readonly via?: string }
+
+/** One iteration of a `for` loop: its index, the loop variables' values, and the array element the item is, where written. */
+interface Iteration {
+  readonly index: number;
+  readonly locals: readonly string[];
+  readonly env: EvalEnv;
+  readonly item?: { readonly name: string; readonly element: ValueNode };
+}
 
 interface ModuleCall {
   readonly body: ValueNode;
@@ -249,12 +258,44 @@ class BicepTemplate implements EvalContext {
     }
   }
 
-  evaluate(node: Expression | IfNode): Value {
-    return evaluate(lowerExpression(node, this.resolve), this);
+  evaluate(node: Expression | IfNode, iteration?: Iteration): Value {
+    return iteration ? evaluate(lowerExpression(node, this.resolve, { locals: iteration.locals }), this, iteration.env) : evaluate(lowerExpression(node, this.resolve), this);
   }
 
-  node(expression: Expression, keyLoc?: Loc): ValueNode {
-    return new BicepValueNode(expression, this, keyLoc);
+  private readonly loops = new Map<ResourceDeclaration | ModuleDeclaration, readonly Iteration[] | undefined>();
+
+  /**
+   * The iterations of a declaration's `for` loop over an array (or range) known here, at most MAX_LOOP_ITERATIONS,
+   * without those its filter leaves out; undefined otherwise (then it is read once, its loop variables unknown).
+   */
+  iterations(d: ResourceDeclaration | ModuleDeclaration): readonly Iteration[] | undefined {
+    if (this.loops.has(d)) return this.loops.get(d);
+    let out: Iteration[] | undefined;
+    const loop = d.loop;
+    const iterable = loop && this.node(loop.iterable);
+    const values = iterable?.value;
+    if (loop && Array.isArray(values) && values.length <= MAX_LOOP_ITERATIONS) {
+      const [item, index] = [loop.itemVariable, loop.indexVariable].map((v) => (v && !v.missing ? v.name : undefined));
+      const locals = [item, index].filter((v): v is string => v !== undefined);
+      const elements = iterable!.items();
+      out = [];
+      for (let i = 0; i < values.length && out; i++) {
+        const vars = new Map<string, Value>();
+        if (item !== undefined) vars.set(item, values[i]);
+        if (index !== undefined) vars.set(index, i);
+        const element = elements?.[i];
+        const iteration: Iteration = { index: i, locals, env: { lambdaVars: vars }, ...(item !== undefined && element?.literal ? { item: { name: item, element } } : {}) };
+        const kept = d.condition ? this.evaluate(d.condition, iteration) : true;
+        // A filter not known for an iteration: the loop is read once, as when its array is not known.
+        if (kept === true) out.push(iteration); else if (kept !== false) out = undefined;
+      }
+    }
+    this.loops.set(d, out);
+    return out;
+  }
+
+  node(expression: Expression, keyLoc?: Loc, iteration?: Iteration): ValueNode {
+    return new BicepValueNode(expression, this, keyLoc, iteration);
   }
 
   loc(range: { start: number; end: number }): Loc {
@@ -332,6 +373,7 @@ class BicepTemplate implements EvalContext {
     const raw = (d.type as StringNode).segmentRanges?.[0];
     const symbolicName = parent?.symbolicName ? `${parent.symbolicName}::${d.name.name}` : d.name.name;
     let declaredParent: { value?: GraphResource } | undefined;
+    let iterationNodes: { nodes?: ValueNode[] } | undefined;
     // Members are looked up on first use: most resources are never asked about.
     const node: GraphResource = {
       id: `${this.path.join('/')}#${symbolicName}`,
@@ -344,6 +386,8 @@ class BicepTemplate implements EvalContext {
       existing: d.existing,
       get condition() { return d.condition ? template.node(d.condition) : undefined; },
       get loop() { return d.loop ? { count: template.node(d.loop.iterable) } : undefined; },
+      iterations: () => (iterationNodes ??= { nodes: d.body && !d.body.skipped ? this.iterations(d)?.map((it) => this.node(d.body!, undefined, it)) : undefined }).nodes,
+      elements: () => (d.body && !d.body.skipped ? this.iterations(d)?.map((it) => it.item?.element) : undefined),
       get declaredParent() {
         if (parent) return parent;
         declaredParent ??= { value: resourceOfValue(body?.member('parent')?.value ?? null) };
@@ -385,12 +429,12 @@ class BicepTemplate implements EvalContext {
   /** A module call: its deployment name, the values it passes, and (for a local Bicep file) its template, made once. */
   private readonly calls = new Map<ModuleDeclaration, ModuleCall | null>();
 
-  private moduleCall(d: ModuleDeclaration): ModuleCall | undefined {
-    const known = this.calls.get(d);
+  private moduleCall(d: ModuleDeclaration, iteration?: Iteration): ModuleCall | undefined {
+    const known = iteration ? undefined : this.calls.get(d);
     if (known !== undefined) return known ?? undefined;
-    this.calls.set(d, null);
-    if (!d.pathString || !d.body || !this.deployed(d)) return undefined;
-    const body = this.node(d.body);
+    if (!iteration) this.calls.set(d, null);
+    if (!d.pathString || !d.body || !(iteration || this.deployed(d))) return undefined;
+    const body = this.node(d.body, undefined, iteration);
     const nameValue = body.member('name')?.value;
     const via = typeof nameValue === 'string' ? nameValue : d.name.name;
     if (this.chain.length > MAX_MODULE_DEPTH) {
@@ -405,7 +449,9 @@ class BicepTemplate implements EvalContext {
     } else if (params && isObject(params.value)) {
       for (const key of Object.keys(params.value)) values.set(key, params.member(key)!);
     }
-    const path = this.graph.pathOf(this.path, via, d.name.name);
+    // An iteration by its symbol and index (`access[1]`): its name is often the same for every iteration.
+    const element = iteration ? `${d.name.name}[${iteration.index}]` : via;
+    const path = this.graph.pathOf(this.path, element, iteration ? element : d.name.name);
     const call: ModuleCall = { body, via, values, path, target: this.moduleTarget(d) };
     if (call.target?.kind === 'bicep' && !this.chain.includes(call.target.uri)) {
       const uri = call.target.uri;
@@ -424,16 +470,26 @@ class BicepTemplate implements EvalContext {
         call.template = new BicepTemplate(file, program, bindings, this.inModule(d), path, [...this.chain, uri], this.graph);
       }
     }
-    this.calls.set(d, call);
+    if (!iteration) this.calls.set(d, call);
     return call;
   }
 
   private declareModule(d: ModuleDeclaration): void {
-    const call = this.moduleCall(d);
+    // A loop over a known array: each iteration is a call of its own, with the values it passes.
+    const iterations = d.loop && this.iterations(d);
+    if (iterations) for (const iteration of iterations) this.declareCall(d, iteration);
+    else this.declareCall(d);
+  }
+
+  private declareCall(d: ModuleDeclaration, iteration?: Iteration): void {
+    const call = this.moduleCall(d, iteration);
     if (!call) return;
     const { body, via, values, path, target } = call;
-    const loop = d.loop ? { count: this.node(d.loop.iterable), filtered: !!d.condition && this.evaluate(d.condition) !== true } : undefined;
-    const step = { path, name: via, loc: this.loc(d), declaration: body, scope: body.member('scope'), ...(target ? { target: target.uri } : {}), ...(loop ? { loop } : {}) };
+    const loop = d.loop && !iteration ? { count: this.node(d.loop.iterable), filtered: !!d.condition && this.evaluate(d.condition) !== true } : undefined;
+    const step = {
+      path, name: via, loc: this.loc(d), declaration: body, scope: body.member('scope'), ...(target ? { target: target.uri } : {}), ...(loop ? { loop } : {}),
+      ...(iteration ? { iteration: { index: iteration.index, ...(iteration.item ? { element: iteration.item.element } : {}) } } : {}),
+    };
     this.graph.addDeployment(step);
     // A local module that cannot be read hides what it deploys (and Bicep would not build it): an error.
     const unreadable = () => this.inModule(d).onLimit?.({ code: 'unreadable-file', loc: this.loc(d.path), message: `cannot read module '${d.pathString}': analysis stopped at ${quotedName(via)}` });
@@ -541,7 +597,7 @@ class BicepValueNode extends LazyValueNode {
   private members: Map<string, ValueNode | undefined> | undefined;
   private itemNodes: readonly ValueNode[] | undefined;
 
-  constructor(private readonly expression: Expression, private readonly template: BicepTemplate, readonly keyLoc?: Loc) {
+  constructor(private readonly expression: Expression, private readonly template: BicepTemplate, readonly keyLoc?: Loc, private readonly iteration?: Iteration) {
     super();
   }
 
@@ -556,7 +612,10 @@ class BicepValueNode extends LazyValueNode {
     const e = this.expression;
     const template = this.template.file.uri;
     const parameter = (name: string) => (this.template.resolve(name) === 'param' ? this.template.originOf(name) : undefined);
-    return e.kind === 'object' || e.kind === 'array' ? { template, parameter } : { template, parameter, expr: lowerExpression(e, this.template.resolve) };
+    if (e.kind === 'object' || e.kind === 'array') return { template, parameter };
+    const expr = lowerExpression(e, this.template.resolve, this.iteration ? { locals: this.iteration.locals } : undefined);
+    // An expression of the loop's variables means something only inside the loop: no fix copies it elsewhere.
+    return this.iteration && usesLocals(expr, this.iteration.locals) ? { template, parameter } : { template, parameter, expr };
   }
 
   get literal(): boolean {
@@ -566,12 +625,19 @@ class BicepValueNode extends LazyValueNode {
   }
 
   protected computeValue(): Value {
-    return this.template.evaluate(this.expression);
+    return this.template.evaluate(this.expression, this.iteration);
   }
 
   protected findOrigin(): Origin | undefined {
     const e = this.expression;
-    return e.kind === 'variable' ? this.template.originOf(e.name) : undefined;
+    // A loop's item (`item`, `item.name`) is the element of the array it iterates, where that is written.
+    const item = this.iteration?.item;
+    if (item && e.kind === 'variable' && e.name === item.name) return { kind: 'variable', name: item.name, node: item.element };
+    if (item && e.kind === 'propertyAccess' && e.target.kind === 'variable' && e.target.name === item.name) {
+      const member = item.element.member(e.property.name);
+      return member && { kind: 'variable', name: item.name, node: member };
+    }
+    return e.kind === 'variable' && !this.iteration?.locals.includes(e.name) ? this.template.originOf(e.name) : undefined;
   }
 
   member(name: string): ValueNode | undefined {
@@ -583,7 +649,7 @@ class BicepValueNode extends LazyValueNode {
       let found = this.members.get(lower);
       if (found === undefined && !this.members.has(lower)) {
         const p = e.properties.find((x) => x.keyName !== undefined && x.keyName.length === lower.length && x.keyName.toLowerCase() === lower);
-        found = p ? this.template.node(p.value, this.template.loc(p.key)) : undefined;
+        found = p ? this.template.node(p.value, this.template.loc(p.key), this.iteration) : undefined;
         this.members.set(lower, found);
       }
       if (found || !e.members.some((m) => m.kind === 'spread')) return found;
@@ -595,11 +661,20 @@ class BicepValueNode extends LazyValueNode {
     if (this.itemNodes) return this.itemNodes;
     const e = this.expression;
     if (e.kind === 'array' && !e.items.some((i) => i.kind === 'spread')) {
-      return (this.itemNodes = e.items.map((i) => this.template.node(i as Expression)));
+      return (this.itemNodes = e.items.map((i) => this.template.node(i as Expression, undefined, this.iteration)));
     }
     const through = this.itemsThrough();
     if (through && !this.origin) this.itemNodes = through;
     return through;
+  }
+}
+
+function usesLocals(e: Expr, locals: readonly string[]): boolean {
+  switch (e.kind) {
+    case 'call': return (e.name === 'lambdaVariables' && e.args[0]?.kind === 'string' && locals.includes(e.args[0].value)) || e.args.some((a) => usesLocals(a, locals));
+    case 'property': return usesLocals(e.target, locals);
+    case 'index': return usesLocals(e.target, locals) || usesLocals(e.index, locals);
+    default: return false;
   }
 }
 

@@ -112,7 +112,8 @@ export function dependenciesOf(account: GraphResource, graph: DeploymentGraph): 
   return found;
 }
 
-interface Found { resource?: GraphResource; name?: Value; host: Value; service: Service; evidence: Evidence }
+/** `as`: a connection's own name in its iteration of a loop. */
+interface Found { resource?: GraphResource; name?: Value; host: Value; service: Service; evidence: Evidence; as?: Value }
 
 class Inference {
   private readonly found: Found[] = [];
@@ -145,34 +146,47 @@ class Inference {
     {
       for (const c of this.index.connections) {
         if (!this.ownedBy(c, owners)) continue;
-        const props = c.declaration!.member('properties');
-        const category = props?.member('category')?.value;
-        const target = props?.member('target');
-        const resourceIdNode = props?.member('metadata')?.member('ResourceId') ?? props?.member('metadata')?.member('resourceId');
-        const named = this.resolve(resourceIdNode?.value, c) ?? (target && looksLikeId(target.value) ? this.resolve(target.value, c) : undefined);
-        if (named && this.accounts.some((a) => this.same(named, a))) continue; // the service's own endpoint
-        const categoryService = typeof category === 'string' ? SERVICE_BY_CATEGORY[category.toLowerCase()] : undefined;
-        const service: Service = categoryService ?? (named ? SERVICE_BY_TYPE[named.type.toLowerCase()] ?? 'other' : 'other');
-        let host: Value | undefined = target && !looksLikeId(target.value) ? hostOfUrl(target.value) : undefined;
-        if (host === undefined || (isUnknown(host) && !host.parts)) {
-          const derivedHost = named ? this.hostOf(named, service) : undefined;
-          if (derivedHost !== undefined && !(isUnknown(derivedHost) && !derivedHost.parts)) host = derivedHost;
-        }
-        host ??= new Unknown(`the target of connection ${display(this.graph.fullName(c), true)} is only known at deployment`);
-        const owner = this.ownerLabel(c);
-        const evidence: Evidence = {
-          kind: 'connection',
-          loc: (target ?? resourceIdNode)?.loc ?? c.typeLoc,
-          detail: `connection ${ownName(this.graph, c)}${typeof category === 'string' ? ` (${category})` : ''} of ${owner}`,
-          source: c,
-          ...(target ?? resourceIdNode ? { value: { node: (target ?? resourceIdNode)!, of: c } } : {}),
-        };
-        const entry: Found = { resource: named && this.declared(named), name: named && this.graph.fullName(named), host, service, evidence };
-        this.found.push(entry);
-        out.set(c, [entry]);
+        // A loop of connections read per iteration: each is one, named as that iteration names it.
+        const iterations = c.iterations?.();
+        const elements = iterations && c.elements?.();
+        const entries: Found[] = [];
+        (iterations ?? [c.declaration!]).forEach((declaration, i) => {
+          if (declaration !== c.declaration && declaration.member('condition')?.value === false) return;
+          const entry = this.connection(c, declaration, iterations ? declaration.member('name')?.value : undefined, elements?.[i]);
+          if (entry) entries.push(entry);
+        });
+        this.found.push(...entries);
+        out.set(c, entries);
       }
     }
     return out;
+  }
+
+  /** One connection (or one iteration of a loop of them, `name` its own name there): what it targets, undefined for the service's own endpoint. */
+  private connection(c: GraphResource, declaration: ValueNode, name: Value | undefined, element: ValueNode | undefined): Found | undefined {
+    const props = declaration.member('properties');
+    const category = props?.member('category')?.value;
+    const target = props?.member('target');
+    const resourceIdNode = props?.member('metadata')?.member('ResourceId') ?? props?.member('metadata')?.member('resourceId');
+    const named = this.resolve(resourceIdNode?.value, c) ?? (target && looksLikeId(target.value) ? this.resolve(target.value, c) : undefined);
+    if (named && this.accounts.some((a) => this.same(named, a))) return undefined; // the service's own endpoint
+    const categoryService = typeof category === 'string' ? SERVICE_BY_CATEGORY[category.toLowerCase()] : undefined;
+    const service: Service = categoryService ?? (named ? SERVICE_BY_TYPE[named.type.toLowerCase()] ?? 'other' : 'other');
+    let host: Value | undefined = target && !looksLikeId(target.value) ? hostOfUrl(target.value) : undefined;
+    if (host === undefined || (isUnknown(host) && !host.parts)) {
+      const derivedHost = named ? this.hostOf(named, service) : undefined;
+      if (derivedHost !== undefined && !(isUnknown(derivedHost) && !derivedHost.parts)) host = derivedHost;
+    }
+    host ??= new Unknown(`the target of connection ${display(this.graph.fullName(c), true)} is only known at deployment`);
+    const own = name !== undefined && patternOf(name) !== undefined ? display(lastSegment(name), true) : ownName(this.graph, c);
+    const evidence: Evidence = {
+      kind: 'connection',
+      loc: this.entryOf(c, element) ?? (target ?? resourceIdNode)?.loc ?? c.typeLoc,
+      detail: `connection ${own}${typeof category === 'string' ? ` (${category})` : ''} of ${this.ownerLabel(c)}`,
+      source: c,
+      ...(target ?? resourceIdNode ? { value: { node: (target ?? resourceIdNode)!, of: c } } : {}),
+    };
+    return { resource: named && this.declared(named), name: named && this.graph.fullName(named), host, service, evidence, ...(name !== undefined ? { as: name } : {}) };
   }
 
   // Capability hosts ---------------------------------------------------------------------------
@@ -193,7 +207,10 @@ class Inference {
           for (const item of list?.items() ?? []) {
             const name = item.value;
             if (typeof name !== 'string' && !(isUnknown(name) && name.parts)) continue;
-            const connection = [...connections.keys()].find((c) => namesEqual(lastSegment(this.graph.fullName(c)), lastSegment(name))
+            // By its name, or (a loop of connections) the name of one of its iterations.
+            const named = (c: GraphResource) => namesEqual(lastSegment(this.graph.fullName(c)), lastSegment(name))
+              || !!connections.get(c)?.some((t) => t.as !== undefined && namesEqual(lastSegment(t.as), lastSegment(name)));
+            const connection = [...connections.keys()].find((c) => named(c)
               && (!hostOwner || this.graph.related(c, 'parent')[0] === hostOwner || this.accounts.includes(this.graph.related(c, 'parent')[0])));
             const evidence: Evidence = {
               kind: 'capabilityHost',
@@ -201,7 +218,8 @@ class Inference {
               detail: `capability host ${ownName(this.graph, h)} uses connection ${display(lastSegment(name), true)} as its ${role}`,
               source: h,
             };
-            const targets = connection ? connections.get(connection) ?? [] : [];
+            // Of a loop of connections, the iterations of that name (all when their names are not known).
+            const targets = (connection ? connections.get(connection) ?? [] : []).filter((t) => t.as === undefined || patternOf(t.as) === undefined || namesEqual(lastSegment(t.as), lastSegment(name)));
             if (targets.length) for (const t of targets) this.found.push({ ...t, evidence });
             else this.found.push({ host: new Unknown(`connection ${display(lastSegment(name), true)} is not declared in this deployment`), service: 'other', evidence });
           }
@@ -245,7 +263,7 @@ class Inference {
       const match = identities.find((i) => i.resource === of || (i.resource.type.toLowerCase() === of.type.toLowerCase() && this.same(i.resource, of)));
       return match?.label;
     };
-    for (const { resource: ra, declaration, principalNode } of this.index.roleAssignments) {
+    for (const { resource: ra, declaration, principalNode, element } of this.index.roleAssignments) {
       const props = declaration.member('properties');
       const who = holder(principalNode.value);
       if (!who) continue;
@@ -256,9 +274,9 @@ class Inference {
       const scope = this.graph.related(ra, 'scope')[0] ?? (declaration !== ra.declaration ? this.resolve(declaration.member('scope')?.value, ra) : undefined);
       const target = scope && topLevel(this.graph, scope);
       if (!target || target.type.toLowerCase() !== TYPE_BY_SERVICE[role.service]) continue;
-      this.pushRole(target, role.service, role.name, who, ra, principalNode);
+      this.pushRole(target, role.service, role.name, who, ra, principalNode, element);
     }
-    for (const { resource: sql, declaration, principalNode } of this.index.sqlRoleAssignments) {
+    for (const { resource: sql, declaration, principalNode, element } of this.index.sqlRoleAssignments) {
       const props = declaration.member('properties');
       const who = holder(principalNode.value);
       if (!who) continue;
@@ -266,11 +284,22 @@ class Inference {
       const role = roleId === undefined ? undefined : dataRoleOf(roleId, 'cosmos');
       const cosmos = this.graph.related(sql, 'parent')[0];
       if (!role || !cosmos) continue;
-      this.pushRole(cosmos, 'cosmos', role.name, who, sql, principalNode);
+      this.pushRole(cosmos, 'cosmos', role.name, who, sql, principalNode, element);
     }
   }
 
-  private pushRole(target: GraphResource, service: RoleService, roleName: string, who: string, source: GraphResource, principal: ValueNode): void {
+  /**
+   * Where evidence read in a loop comes from: the array element of its own iteration, else of the innermost module
+   * call iteration on its way that the account is not in (a caller's `storageAccounts: [ {...}, {...} ]` entry).
+   */
+  private entryOf(source: GraphResource, element?: ValueNode): Loc | undefined {
+    if (element) return element.loc;
+    if (!source.deploymentPath.length) return undefined;
+    const own = this.graph.deploymentChain(this.account);
+    return this.graph.deploymentChain(source).filter((s) => s.iteration?.element && !own.includes(s)).at(-1)?.iteration?.element?.loc;
+  }
+
+  private pushRole(target: GraphResource, service: RoleService, roleName: string, who: string, source: GraphResource, principal: ValueNode, element?: ValueNode): void {
     if (this.accounts.some((a) => this.same(target, a))) return;
     this.found.push({
       resource: this.declared(target),
@@ -279,8 +308,8 @@ class Inference {
       service,
       evidence: {
         kind: 'roleAssignment',
-        // Where the identity is handed to the role assignment (through modules: the outermost caller's value).
-        loc: writtenAt(principal).loc,
+        // The loop entry it comes from, else where the identity is handed to it (through modules: the outermost caller's value).
+        loc: this.entryOf(source, element) ?? writtenAt(principal).loc,
         detail: `${who} has ${roleName} on ${typeLabel(target.type)} ${display(this.graph.fullName(target), true)}`,
         source,
       },
@@ -386,13 +415,16 @@ class Inference {
  * deployed and read, and the role assignments whose principal is a managed identity of the deployment.
  * (Reading the members of many resources, each its own prototype, is slow: once per graph, not per account.)
  */
-interface RoleAssignmentEntry { resource: GraphResource; declaration: ValueNode; principalNode: ValueNode }
+interface RoleAssignmentEntry { resource: GraphResource; declaration: ValueNode; principalNode: ValueNode; element?: ValueNode }
 
 interface GraphIndex {
   readonly projects: readonly GraphResource[];
   readonly connections: readonly GraphResource[];
   readonly capabilityHosts: readonly GraphResource[];
-  /** `declaration`: the resource's, or one iteration's for a copy loop whose count is known (`GraphResource.iterations`). */
+  /**
+   * `declaration`: the resource's, or one iteration's for a loop whose count is known (`GraphResource.iterations`);
+   * `element`: the array element that iteration's item is, where written.
+   */
   readonly roleAssignments: readonly RoleAssignmentEntry[];
   readonly sqlRoleAssignments: readonly RoleAssignmentEntry[];
   existing(type: string): readonly GraphResource[];
@@ -406,10 +438,11 @@ function indexOf(graph: DeploymentGraph): GraphIndex {
   if (known) return known;
   const read = (types: readonly string[]) => types.flatMap((t) => graph.ofType(t).filter((r) => !r.existing && !!r.declaration && deployed(r)));
   // A loop of role assignments (AVM's over `formattedRoleAssignments[copyIndex()]`): each iteration is one.
-  const assignments = (type: string) => read([type]).flatMap((resource) => (resource.iterations?.() ?? [resource.declaration!]).flatMap((declaration) => {
+  const assignments = (type: string) => read([type]).flatMap((resource) => (resource.iterations?.() ?? [resource.declaration!]).flatMap((declaration, i) => {
     if (declaration !== resource.declaration && declaration.member('condition')?.value === false) return [];
     const principalNode = declaration.member('properties')?.member('principalId');
-    return principalNode && principalOf(principalNode.value) ? [{ resource, declaration, principalNode }] : [];
+    const element = declaration !== resource.declaration ? resource.elements?.()?.[i] : undefined;
+    return principalNode && principalOf(principalNode.value) ? [{ resource, declaration, principalNode, ...(element ? { element } : {}) }] : [];
   }));
   const byExisting = new Map<string, { existing: GraphResource[]; declared: GraphResource[] }>();
   const split = (type: string) => {

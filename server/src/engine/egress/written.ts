@@ -84,7 +84,7 @@ export function writtenHost(dep: Dependency, graph: DeploymentGraph, site: HostS
  * The template keys on the way to `resource`'s template, outermost first, ending with its own: a value written in
  * one of them can be said in the ones before it (a caller replaces the parameters by what it passes), not after.
  */
-function templatesTo(resource: GraphResource, graph: DeploymentGraph): (string | undefined)[] {
+export function templatesTo(resource: GraphResource, graph: DeploymentGraph): (string | undefined)[] {
   const own = (resource.declaration ?? resource.nameNode)?.written?.()?.template;
   return [...graph.deploymentChain(resource).map((s) => s.declaration?.written?.()?.template), own];
 }

@@ -58,6 +58,8 @@ export interface GraphResource {
    * MAX_LOOP_ITERATIONS; undefined otherwise (then only the declaration evaluated once, with the index unknown).
    */
   iterations?(): readonly ValueNode[] | undefined;
+  /** For each of `iterations()`: the array element a Bicep loop's item is, where it is written literally (a caller's entry). */
+  elements?(): readonly (ValueNode | undefined)[] | undefined;
   /** The enclosing resource (nesting, Bicep `parent:`). */
   readonly declaredParent?: GraphResource;
   /** `scope` of an extension resource, as written. */
@@ -102,6 +104,11 @@ export interface DeploymentStep {
    * and whether a filter (`if`) may leave iterations out.
    */
   readonly loop?: { readonly count?: ValueNode; readonly filtered: boolean };
+  /**
+   * Set instead of `loop` for one iteration of a loop over the call read on its own (a Bicep `for` over an array
+   * known here, at most MAX_LOOP_ITERATIONS): its index, and the array element its item is, where written literally.
+   */
+  readonly iteration?: { readonly index: number; readonly element?: ValueNode };
 }
 
 /** Iterations of a copy loop read one by one (`GraphResource.iterations`); past it, a loop is read once, index unknown. */
