@@ -2,6 +2,7 @@
 // unchanged. Expressions are lowered to the ARM expression tree and evaluated with ARM semantics.
 // Local modules are followed with the values the caller passes; registry modules are read from
 // Bicep's local cache (~/.bicep/br/...) or, for the Azure Verified Module of AI accounts, modelled.
+// A `for` loop over an array known here is read per iteration (`iterations`), as ARM copy loops are.
 
 import { jsonDepthMessage, MAX_MODULE_CHAIN, parseJsonTree, type LimitSink } from '../limits';
 import { evaluate, type EvalContext, type EvalEnv } from '../expressions/evaluator';
