@@ -17,7 +17,7 @@ import type {
   ModuleDeclaration, ExtensionDeclaration, Directive,
 } from './ast';
 import { keepShapes } from '../shapes';
-import { lex, MULTILINE_MASK, withLineStarts, TokenStream, TokenType as T, UNTERMINATED_BIT } from './lexer';
+import { bodyMemberStarts, LAZY_BODY, lex, lexRange, MULTILINE_MASK, withLineStarts, TokenStream, TokenType as T, UNTERMINATED_BIT } from './lexer';
 
 /** A token, by its index in the token stream. */
 type Tok = number;
@@ -49,6 +49,84 @@ export const DEFAULT_MAX_DEPTH = 256;
 export const TOO_DEEP_CODE = 'EGB001';
 /** Parser diagnostics kept at most. */
 export const MAX_PARSE_DIAGNOSTICS = 500;
+
+interface DeferredSource { readonly text: string; readonly fileKind: BicepFileKind; readonly maxDepth: number; readonly depth: number }
+
+/** What is known of a deferred body: its members once parsed, the offsets of its members once scanned. */
+interface Deferred {
+  readonly source: DeferredSource;
+  readonly start: number;
+  readonly end: number;
+  parsed?: ObjectNode;
+  /** `bodyMemberStarts`, null when the members are not all `identifier: …`. */
+  starts?: number[] | null;
+}
+
+const deferredBodies = new WeakMap<ObjectNode, Deferred>();
+
+/**
+ * A resource body a rule reads, parsed when first read (its `members`, `properties`, `commaSeparated`) as the full
+ * parse would have; `findProperty` reads one property without parsing the rest. Syntax errors inside it are not
+ * reported (as for skipped bodies).
+ */
+function deferredBody(source: DeferredSource, start: number, end: number, multiline: boolean): ObjectNode {
+  const state: Deferred = { source, start, end };
+  const full = () => (state.parsed ??= parseDeferred(state));
+  const node: ObjectNode = {
+    kind: 'object',
+    get members() { return full().members; },
+    get properties() { return full().properties; },
+    multiline,
+    get commaSeparated() { return full().commaSeparated; },
+    closed: true, start, end,
+  };
+  deferredBodies.set(node, state);
+  return node;
+}
+
+function parseDeferred(state: Deferred): ObjectNode {
+  const { text, fileKind, maxDepth, depth } = state.source;
+  const parser = new Parser(text, lexRange(text, state.start, state.end).tokens, fileKind, maxDepth);
+  return parser.deferredObject(depth)
+    ?? { kind: 'object', members: NO_MEMBERS, properties: NO_PROPERTIES, multiline: false, commaSeparated: false, closed: true, start: state.start, end: state.end };
+}
+
+function sameKey(p: ObjectProperty, lower: string): boolean {
+  return p.keyName !== undefined && p.keyName.length === lower.length && p.keyName.toLowerCase() === lower;
+}
+
+/** The first property of an object whose key is `lower` (lower case) in any case; of a deferred body, parsed alone. */
+export function findProperty(node: ObjectNode, lower: string): ObjectProperty | undefined {
+  const state = deferredBodies.get(node);
+  if (!state || state.parsed) return node.properties.find((p) => sameKey(p, lower));
+  const { text, fileKind, maxDepth, depth } = state.source;
+  if (state.starts === undefined) state.starts = bodyMemberStarts(text, state.start, state.end) ?? null;
+  const starts = state.starts;
+  if (!starts) return node.properties.find((p) => sameKey(p, lower));
+  for (let k = 0; k < starts.length; k++) {
+    const at = starts[k];
+    const after = text.charCodeAt(at + lower.length);
+    if (after !== 58 /* : */ && after !== 32 && after !== 9) continue; // a longer key
+    if (text.slice(at, at + lower.length).toLowerCase() !== lower) continue;
+    const to = k + 1 < starts.length ? starts[k + 1] : state.end;
+    const p = new Parser(text, lexRange(text, at, to).tokens, fileKind, maxDepth).deferredProperty(depth);
+    return p && sameKey(p, lower) ? p : node.properties.find((x) => sameKey(x, lower));
+  }
+  return undefined;
+}
+
+/** Whether an object has a spread member (`...x`); a deferred body whose members are all properties is not parsed. */
+export function hasSpread(node: ObjectNode): boolean {
+  const state = deferredBodies.get(node);
+  if (state && !state.parsed && state.starts) return false;
+  return node.members.some((m) => m.kind === 'spread');
+}
+
+/** The resources declared in a resource body (none in a deferred one: the lexer defers no body that declares any). */
+export function nestedResources(body: ObjectNode | undefined): ResourceDeclaration[] {
+  if (!body || (deferredBodies.has(body) && !deferredBodies.get(body)!.parsed)) return [];
+  return body.members.filter((m): m is ResourceDeclaration => m.kind === 'resource');
+}
 
 /** Parses Bicep source text. Never throws. */
 /**
@@ -746,13 +824,33 @@ class Parser {
     return this.fail('BCP118', 'Expected the "{" character, the "[" character, or the "if" keyword at this location.');
   }
 
-  /** A resource body the lexer skipped: an empty object over its braces. */
+  /** A resource body the lexer skipped: an empty object over its braces, or (one a rule reads) a deferred body. */
   private skippedBody(): ObjectNode {
     const t = this.read();
     const start = this.st(t), end = this.en(t);
     const lf = this.text.indexOf('\n', start);
     const multiline = (lf >= 0 && lf < end) || this.text.slice(start, end).includes('\r');
+    if (this.info[t] === LAZY_BODY) return deferredBody({ text: this.text, fileKind: this.fileKind, maxDepth: this.maxDepth, depth: this.depth }, start, end, multiline);
     return { kind: 'object', members: NO_MEMBERS, properties: NO_PROPERTIES, multiline, commaSeparated: false, closed: true, start, end, skipped: true };
+  }
+
+  /** A deferred body in full, as `object` would have read it at `depth`. */
+  deferredObject(depth: number): ObjectNode | undefined {
+    this.depth = depth;
+    try {
+      return this.object(ALLOW_RESOURCES | ALLOW_COMPLEX);
+    } catch (caught) {
+      return caught instanceof ParseFailure && caught.partial?.kind === 'object' ? caught.partial : undefined;
+    }
+  }
+
+  /** One member of a deferred body (`depth`: the body's), when it reads as a property with no error up to its end. */
+  deferredProperty(depth: number): ObjectProperty | undefined {
+    this.depth = depth + 1;
+    const m = this.objectMember(ALLOW_RESOURCES | ALLOW_COMPLEX);
+    const next = this.ty(this.pos);
+    const ends = next === T.NewLine || next === T.Comma || next === T.RightBrace || next === T.EndOfFile;
+    return m.kind === 'objectProperty' && ends && this.diagnostics.length === 0 ? m : undefined;
   }
 
   private module(decorators: Decorator[]): ModuleDeclaration {

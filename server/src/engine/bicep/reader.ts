@@ -19,7 +19,7 @@ import type { Expression, IfNode, ModuleDeclaration, ObjectNode, Program, Resour
 import { createSymbolResolver, lowerExpression, USER_FUNCTION_NAMESPACE, type SymbolResolver } from './lower';
 import { printExpression } from '../expressions/print';
 import { keepShapes } from '../shapes';
-import { parseBicep, parseBicepParam, type BicepParseCache } from './parser';
+import { findProperty, hasSpread, nestedResources, parseBicep, parseBicepParam, type BicepParseCache } from './parser';
 import { avmAccountResource, isAvmAccountModule } from './avm';
 
 const MAX_MODULE_DEPTH = MAX_MODULE_CHAIN;
@@ -321,9 +321,7 @@ class BicepTemplate implements EvalContext {
     const account = isAi ? this.aiResource(d, node) : undefined;
     if (account) this.graph.addAccount(account);
     else this.graph.add(node);
-    for (const member of d.body?.members ?? []) {
-      if (member.kind === 'resource') this.declareResource(member, account ?? node);
-    }
+    for (const member of nestedResources(d.body)) this.declareResource(member, account ?? node);
   }
 
   private graphResource(d: ResourceDeclaration, type: string, at: number, parent: GraphResource | undefined): GraphResource {
@@ -582,11 +580,11 @@ class BicepValueNode extends LazyValueNode {
       const lower = name.toLowerCase();
       let found = this.members.get(lower);
       if (found === undefined && !this.members.has(lower)) {
-        const p = e.properties.find((x) => x.keyName !== undefined && x.keyName.length === lower.length && x.keyName.toLowerCase() === lower);
+        const p = findProperty(e, lower);
         found = p ? this.template.node(p.value, this.template.loc(p.key)) : undefined;
         this.members.set(lower, found);
       }
-      if (found || !e.members.some((m) => m.kind === 'spread')) return found;
+      if (found || !hasSpread(e)) return found;
     }
     return this.memberThrough(name);
   }
