@@ -224,9 +224,18 @@ export function lex(text: string, options: LexOptions = {}): LexResult {
 }
 
 /** Tokens of `text` from `start` to `end` (the EndOfFile token at `end`), lexed in full: a deferred body, or part of it. */
-export function lexRange(text: string, start: number, end: number): LexResult {
-  return new Lexer(text, false, undefined, start, end).run();
+export function lexRange(text: string, start: number, end: number): TokenStream {
+  const lexer = new Lexer(text, false, undefined, start, end, scratch);
+  const tokens = lexer.scan();
+  scratch = tokens;
+  return tokens;
 }
+
+/**
+ * The arrays `lexRange` fills, reused: its tokens are read by one parse of a few members and dropped before the
+ * next call (nothing a parse builds refers to them).
+ */
+let scratch: TokenStream | undefined;
 
 /**
  * The offsets of the members of a deferred body (`{` at `open`, its `}` just before `close`), when each is
@@ -244,6 +253,8 @@ export function bodyMemberStarts(text: string, open: number, close: number): num
   let i = open + 1;
   while (i < end) {
     const c = text.charCodeAt(i);
+    // Most characters mean nothing here: letters, digits and punctuation but brackets, a backslash, quotes, commas and slashes.
+    if (!atMember && ((c >= 48 && c <= 122 && c !== 91 && c !== 92 && c !== 93 && c !== CH_LBRACE && c !== CH_RBRACE) || c === CH_SPACE)) { i++; continue; }
     if (inString) {
       i++;
       if (c === CH_QUOTE) inString = false;
@@ -327,10 +338,14 @@ class Lexer {
   /** `matchBody`'s stack, reused. */
   private readonly holeDepths: number[] = [];
 
-  constructor(private readonly text: string, private readonly skipResources = false, private readonly readTypes?: ReadonlySet<string>, from = 0, to = text.length) {
+  constructor(private readonly text: string, private readonly skipResources = false, private readonly readTypes?: ReadonlySet<string>, from = 0, to = text.length, reuse?: TokenStream) {
     this.n = to;
     this.pos = from;
-    const capacity = Math.max(64, ((to - from) >> 2) + 64);
+    if (reuse) {
+      ({ types: this.types, starts: this.starts, ends: this.ends, info: this.info } = reuse);
+      return;
+    }
+    const capacity = ((to - from) >> 2) + 64;
     this.types = new Uint8Array(capacity);
     this.starts = new Int32Array(capacity);
     this.ends = new Int32Array(capacity);
@@ -355,6 +370,20 @@ class Lexer {
   run(): LexResult {
     // A byte order mark is not part of the program.
     if (this.pos === 0 && this.n > 0 && this.text.charCodeAt(0) === 0xfeff) this.pos = 1;
+    const tokens = this.scan();
+    if (this.diagnosticsDropped > 0) {
+      this.diagnostics.push({
+        message: `${this.diagnosticsDropped} further lexical error(s) not reported.`,
+        start: this.n, end: this.n, code: 'EGB003', severity: 'error',
+      });
+    }
+    const result = { tokens, comments: this.comments, directives: this.directives, diagnostics: this.diagnostics };
+    const known = this.lineStarts, text = this.text;
+    return withLineStarts(result, () => known ?? computeLineStarts(text));
+  }
+
+  /** The tokens up to EndOfFile. */
+  scan(): TokenStream {
     for (;;) {
       this.scanTrivia();
       const start = this.pos;
@@ -365,19 +394,7 @@ class Lexer {
       this.lastStringUnterminated = false;
       if (type === TokenType.EndOfFile) break;
     }
-    if (this.diagnosticsDropped > 0) {
-      this.diagnostics.push({
-        message: `${this.diagnosticsDropped} further lexical error(s) not reported.`,
-        start: this.n, end: this.n, code: 'EGB003', severity: 'error',
-      });
-    }
-    const result = {
-      tokens: { count: this.count, types: this.types, starts: this.starts, ends: this.ends, info: this.info },
-      comments: this.comments, directives: this.directives,
-      diagnostics: this.diagnostics,
-    };
-    const known = this.lineStarts, text = this.text;
-    return withLineStarts(result, () => known ?? computeLineStarts(text));
+    return { count: this.count, types: this.types, starts: this.starts, ends: this.ends, info: this.info };
   }
 
   private lastStringMultiline = 0;
