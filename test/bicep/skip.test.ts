@@ -1,5 +1,6 @@
 // The linter's parse option `skipIrrelevantResources`: bodies of resources that cannot hold an AI
-// account are not parsed; everything else parses exactly as in a full parse.
+// account are not parsed, bodies of the types a rule reads are parsed when read; everything else
+// parses exactly as in a full parse.
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -7,7 +8,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Declaration, ObjectNode, ParseResult, ResourceDeclaration } from '../../server/src/engine/bicep/ast';
 import { lex, TokenType } from '../../server/src/engine/bicep/lexer';
-import { parseBicep } from '../../server/src/engine/bicep/parser';
+import { findProperty, hasSpread, nestedResources, parseBicep } from '../../server/src/engine/bicep/parser';
 
 /** Bicep's generated baselines beside its samples (see samples.test.ts). */
 const GENERATED = /\.(tokens|syntax|symbols|diagnostics|formatted|ir|sourcemap)\.bicep(param)?$/;
@@ -233,5 +234,64 @@ describe('skipIrrelevantResources', () => {
     }
     t.diagnostic(`${clean} clean files, ${skipped} resource bodies skipped`);
     assert.ok(skipped > 0);
+  });
+
+  const READ = new Set(['microsoft.storage/storageaccounts', 'microsoft.storage/storageaccounts/blobservices', 'microsoft.keyvault/vaults', 'microsoft.web/sites']);
+  const deferredCases = `resource a 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  name: 'st\${prefix}\${length('}{')}' // a } comment
+  /* a block
+     comment */ location: 'eastus'
+  Kind: 'StorageV2'
+  properties: {
+    list: [
+      'a', 'b'
+    ]
+    call: concat('x',
+      'y')
+    text: '''
+  a multi-line } string {
+'''
+  }
+  nameSuffix: 'not the name'
+}
+resource b 'Microsoft.KeyVault/vaults@2023-07-01' existing = { name: 'kv', 'quoted': 1 }
+resource c 'Microsoft.Web/sites@2023-01-01' = {
+  ...spread
+  name: 'site'
+}
+resource d 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'x' 'y' }
+resource e 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  name: 'parent'
+  resource blob 'blobServices' = {
+    name: 'default'
+  }
+}
+resource f 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  resource: 'a key'
+  name: 'one', kind: 'two'
+}
+`;
+
+  test('bodies of types a rule reads are parsed when read, as in a full parse; one property alone when asked for', () => {
+    const full = parseBicep(deferredCases);
+    const fullBodies = full.program.declarations.map((d) => (d as ResourceDeclaration).body!);
+    const deferred = () => parseBicep(deferredCases, { skipIrrelevantResources: true, readTypes: READ }).program.declarations.map((d) => (d as ResourceDeclaration).body!);
+    // Deferred: none is `skipped`; the lexer defers every body but the one that declares a resource (e), whose child's it defers.
+    const tokens = lex(deferredCases, { skipIrrelevantResources: true, readTypes: READ }).tokens;
+    assert.equal(Array.from(tokens.types.subarray(0, tokens.count)).filter((t) => t === TokenType.SkippedBody).length, 6);
+    assert.ok(deferred().every((b) => !b.skipped));
+    assert.deepEqual(nestedResources(deferred()[4]).map((r) => r.name.name), ['blob']);
+    // In full, each reads as the full parse's (errors inside are not reported).
+    assert.deepEqual(JSON.parse(JSON.stringify(deferred())), JSON.parse(JSON.stringify(fullBodies)));
+    assert.deepEqual(parseBicep(deferredCases, { skipIrrelevantResources: true, readTypes: READ }).diagnostics, []);
+    // One property at a time, from bodies not parsed yet: the same nodes, the first of a key in any case.
+    for (const key of ['name', 'kind', 'location', 'properties', 'namesuffix', 'quoted', 'resource', 'absent']) {
+      const bodies = deferred();
+      bodies.forEach((body, i) => {
+        const expected = fullBodies[i].properties.find((p) => p.keyName?.toLowerCase() === key);
+        assert.deepEqual(findProperty(body, key), expected, `${key} of body ${i}`);
+      });
+    }
+    assert.deepEqual(deferred().map(hasSpread), [false, false, true, false, false, false]);
   });
 });

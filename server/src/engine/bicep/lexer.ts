@@ -208,12 +208,110 @@ export interface LexOptions {
    * reported and their comments are not collected.
    */
   skipIrrelevantResources?: boolean;
-  /** Lower-case types (without `@version`) whose bodies are never skipped: a rule reads them. */
+  /**
+   * Lower-case types (without `@version`) a rule reads: their bodies are not skipped but deferred (a
+   * `SkippedBody` token with `info` LAZY_BODY, parsed when read) where the fast brace matcher follows them
+   * and they declare no nested resource; otherwise lexed as usual.
+   */
   readTypes?: ReadonlySet<string>;
 }
 
+/** `info` of a `SkippedBody` token whose body a rule reads: the parser defers it rather than dropping it. */
+export const LAZY_BODY = 1;
+
 export function lex(text: string, options: LexOptions = {}): LexResult {
   return new Lexer(text, options.skipIrrelevantResources === true, options.readTypes).run();
+}
+
+/** Tokens of `text` from `start` to `end` (the EndOfFile token at `end`), lexed in full: a deferred body, or part of it. */
+export function lexRange(text: string, start: number, end: number): TokenStream {
+  const lexer = new Lexer(text, false, undefined, start, end, scratch);
+  const tokens = lexer.scan();
+  scratch = tokens;
+  return tokens;
+}
+
+/**
+ * The arrays `lexRange` fills, reused: its tokens are read by one parse of a few members and dropped before the
+ * next call (nothing a parse builds refers to them).
+ */
+let scratch: TokenStream | undefined;
+
+/**
+ * The offsets of the members of a deferred body (`{` at `open`, its `}` just before `close`), when each is
+ * `identifier: …` (not `true`, `false` or `null`); undefined when one is anything else (a spread, a quoted key,
+ * something broken). The body is one the lexer deferred: it matched its braces with `matchBody`.
+ */
+export function bodyMemberStarts(text: string, open: number, close: number): number[] | undefined {
+  const out: number[] = [];
+  const end = close - 1;
+  /** Open brackets of any kind in the current code context (the member, or the innermost string hole). */
+  let depth = 0;
+  const holes: number[] = [];
+  let inString = false;
+  let atMember = true;
+  let i = open + 1;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    // Most characters mean nothing here: letters, digits and punctuation but brackets, a backslash, quotes, commas and slashes.
+    if (!atMember && ((c >= 48 && c <= 122 && c !== 91 && c !== 92 && c !== 93 && c !== CH_LBRACE && c !== CH_RBRACE) || c === CH_SPACE)) { i++; continue; }
+    if (inString) {
+      i++;
+      if (c === CH_QUOTE) inString = false;
+      else if (c === CH_BACKSLASH) i++;
+      else if (c === CH_DOLLAR && text.charCodeAt(i) === CH_LBRACE) { i++; holes.push(depth); depth = 0; inString = false; }
+      continue;
+    }
+    if (c === 47 /* / */ && text.charCodeAt(i + 1) === 47) {
+      while (i < end && text.charCodeAt(i) !== CH_LF && text.charCodeAt(i) !== CH_CR) i++;
+      continue;
+    }
+    if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      i = text.indexOf('*/', i + 2) + 2;
+      if (i < 2) return undefined;
+      continue;
+    }
+    if (atMember) {
+      if (c === CH_SPACE || c === CH_TAB || c === CH_LF || c === CH_CR) { i++; continue; }
+      if (!isIdentStart(c)) return undefined;
+      let j = i + 1;
+      while (j < end && isIdentPart(text.charCodeAt(j))) j++;
+      const len = j - i;
+      if ((len === 4 && (text.startsWith('true', i) || text.startsWith('null', i))) || (len === 5 && text.startsWith('false', i))) return undefined;
+      while (j < end && (text.charCodeAt(j) === CH_SPACE || text.charCodeAt(j) === CH_TAB)) j++;
+      if (text.charCodeAt(j) !== 58 /* : */) return undefined;
+      out.push(i);
+      atMember = false;
+      i = j + 1;
+      continue;
+    }
+    i++;
+    switch (c) {
+      case CH_LBRACE: case 91: case 40:
+        depth++;
+        break;
+      case CH_RBRACE:
+        if (depth === 0 && holes.length > 0) { depth = holes.pop()!; inString = true; break; }
+        if (--depth < 0) return undefined;
+        break;
+      case 93: case 41:
+        if (--depth < 0) return undefined;
+        break;
+      case CH_QUOTE:
+        if (text.charCodeAt(i) === CH_QUOTE && text.charCodeAt(i + 1) === CH_QUOTE) {
+          i = text.indexOf("'''", i + 2) + 3;
+          if (i < 3) return undefined;
+          while (i < end && text.charCodeAt(i) === CH_QUOTE) i++;
+        } else {
+          inString = true;
+        }
+        break;
+      case CH_LF: case CH_CR: case 44 /* , */:
+        if (depth === 0 && holes.length === 0) atMember = true;
+        break;
+    }
+  }
+  return inString || depth !== 0 || holes.length > 0 ? undefined : out;
 }
 
 const AI_TYPE_PREFIX = 'microsoft.cognitiveservices';
@@ -240,9 +338,14 @@ class Lexer {
   /** `matchBody`'s stack, reused. */
   private readonly holeDepths: number[] = [];
 
-  constructor(private readonly text: string, private readonly skipResources = false, private readonly readTypes?: ReadonlySet<string>) {
-    this.n = text.length;
-    const capacity = Math.max(64, (this.n >> 2) + 64);
+  constructor(private readonly text: string, private readonly skipResources = false, private readonly readTypes?: ReadonlySet<string>, from = 0, to = text.length, reuse?: TokenStream) {
+    this.n = to;
+    this.pos = from;
+    if (reuse) {
+      ({ types: this.types, starts: this.starts, ends: this.ends, info: this.info } = reuse);
+      return;
+    }
+    const capacity = ((to - from) >> 2) + 64;
     this.types = new Uint8Array(capacity);
     this.starts = new Int32Array(capacity);
     this.ends = new Int32Array(capacity);
@@ -266,7 +369,21 @@ class Lexer {
 
   run(): LexResult {
     // A byte order mark is not part of the program.
-    if (this.n > 0 && this.text.charCodeAt(0) === 0xfeff) this.pos = 1;
+    if (this.pos === 0 && this.n > 0 && this.text.charCodeAt(0) === 0xfeff) this.pos = 1;
+    const tokens = this.scan();
+    if (this.diagnosticsDropped > 0) {
+      this.diagnostics.push({
+        message: `${this.diagnosticsDropped} further lexical error(s) not reported.`,
+        start: this.n, end: this.n, code: 'EGB003', severity: 'error',
+      });
+    }
+    const result = { tokens, comments: this.comments, directives: this.directives, diagnostics: this.diagnostics };
+    const known = this.lineStarts, text = this.text;
+    return withLineStarts(result, () => known ?? computeLineStarts(text));
+  }
+
+  /** The tokens up to EndOfFile. */
+  scan(): TokenStream {
     for (;;) {
       this.scanTrivia();
       const start = this.pos;
@@ -277,19 +394,7 @@ class Lexer {
       this.lastStringUnterminated = false;
       if (type === TokenType.EndOfFile) break;
     }
-    if (this.diagnosticsDropped > 0) {
-      this.diagnostics.push({
-        message: `${this.diagnosticsDropped} further lexical error(s) not reported.`,
-        start: this.n, end: this.n, code: 'EGB003', severity: 'error',
-      });
-    }
-    const result = {
-      tokens: { count: this.count, types: this.types, starts: this.starts, ends: this.ends, info: this.info },
-      comments: this.comments, directives: this.directives,
-      diagnostics: this.diagnostics,
-    };
-    const known = this.lineStarts, text = this.text;
-    return withLineStarts(result, () => known ?? computeLineStarts(text));
+    return { count: this.count, types: this.types, starts: this.starts, ends: this.ends, info: this.info };
   }
 
   private lastStringMultiline = 0;
@@ -403,7 +508,10 @@ class Lexer {
     switch (c) {
       case CH_LBRACE:
         if (this.templateStack.length > 0) this.templateStack.push(BRACE_ENTRY);
-        else if (this.skipResources && this.skipResourceBody()) return TokenType.SkippedBody;
+        else if (this.skipResources && this.skipResourceBody()) {
+          if (this.deferred) this.lastStringMultiline = LAZY_BODY;
+          return TokenType.SkippedBody;
+        }
         return TokenType.LeftBrace;
       case CH_RBRACE: {
         const depth = this.templateStack.length;
@@ -531,6 +639,7 @@ class Lexer {
    * body is irrelevant (see `LexOptions`), moves past its matching `}` and returns true.
    */
   private skipResourceBody(): boolean {
+    this.deferred = false;
     const types = this.types, starts = this.starts, ends = this.ends, text = this.text;
     let k = this.count - 1;
     if (k < 3 || types[k] !== TokenType.Assignment) return false;
@@ -554,13 +663,16 @@ class Lexer {
     for (let i = typeStart; i < typeEnd; i++) if (text.charCodeAt(i) === CH_BACKSLASH) return false;
     if (this.readTypes?.size) {
       const at = text.indexOf('@', typeStart);
-      if (this.readsType(text.slice(typeStart, at >= 0 && at < typeEnd ? at : typeEnd).toLowerCase())) return false;
+      this.deferred = this.readsType(text.slice(typeStart, at >= 0 && at < typeEnd ? at : typeEnd).toLowerCase());
     }
-    const end = this.matchBody(this.pos);
+    const end = this.matchBody(this.pos, this.deferred);
     if (end < 0 || this.mentionsAi(this.pos, end)) return false;
     this.pos = end;
     return true;
   }
+
+  /** Set by `skipResourceBody`: the body is one a rule reads (deferred, not dropped). */
+  private deferred = false;
 
   /** Trailing segments of the read types (`managednetworks`, `accounts/managednetworks`): how nested resources name them. */
   private readSuffixes: Set<string> | undefined;
@@ -596,9 +708,10 @@ class Lexer {
   /**
    * From just after a `{`: the offset just after its matching `}`, following strings (with `${…}`
    * holes), `'''` strings and comments; -1 when it meets anything that needs the full lexer
-   * (`$`, `#`, a line break in a string or hole, an unterminated string or comment).
+   * (`$`, `#`, a line break in a string or hole, an unterminated string or comment) and, with `noResources`,
+   * a line starting with `resource ` or `@` directly in the body (a nested resource, which must be declared).
    */
-  private matchBody(from: number): number {
+  private matchBody(from: number, noResources: boolean): number {
     const text = this.text, n = this.n;
     /** Open braces in the current code context (the body, or the innermost string hole). */
     let depth = 1;
@@ -661,6 +774,12 @@ class Lexer {
         }
         case CH_LF: case CH_CR:
           if (saved.length > 0) return -1;
+          if (noResources && depth === 1) {
+            let j = i;
+            while (j < n && (text.charCodeAt(j) === CH_SPACE || text.charCodeAt(j) === CH_TAB)) j++;
+            if (text.charCodeAt(j) === 64 /* @ */) return -1;
+            if (text.startsWith('resource', j) && (text.charCodeAt(j + 8) === CH_SPACE || text.charCodeAt(j + 8) === CH_TAB)) return -1;
+          }
           break;
         case CH_DOLLAR: case 35 /* # */:
           return -1;

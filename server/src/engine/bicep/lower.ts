@@ -22,6 +22,7 @@ import type {
   ArrayNode, Declaration, Expression, Identifier, IfNode, ObjectNode, Program, ResourceDeclaration, StringNode, TextRange,
 } from './ast';
 import { keepShapes } from '../shapes';
+import { nestedResources } from './parser';
 
 export type SymbolKind = 'param' | 'var' | 'lambdaVar' | 'resource' | 'module' | 'func' | 'namespace' | 'other';
 export type SymbolResolver = (name: string) => SymbolKind;
@@ -54,7 +55,7 @@ export function buildSymbolTable(program: Program): Map<string, SymbolKind> {
   };
   const addResource = (r: ResourceDeclaration) => {
     add(r.name, 'resource');
-    for (const m of r.body?.members ?? []) if (m.kind === 'resource') addResource(m);
+    for (const m of nestedResources(r.body)) addResource(m);
   };
   for (const d of program.declarations as Declaration[]) {
     switch (d.kind) {

@@ -17,7 +17,7 @@ import type {
   ModuleDeclaration, ExtensionDeclaration, Directive,
 } from './ast';
 import { keepShapes } from '../shapes';
-import { lex, MULTILINE_MASK, withLineStarts, TokenStream, TokenType as T, UNTERMINATED_BIT } from './lexer';
+import { bodyMemberStarts, LAZY_BODY, lex, lexRange, MULTILINE_MASK, withLineStarts, TokenStream, TokenType as T, UNTERMINATED_BIT } from './lexer';
 
 /** A token, by its index in the token stream. */
 type Tok = number;
@@ -49,6 +49,89 @@ export const DEFAULT_MAX_DEPTH = 256;
 export const TOO_DEEP_CODE = 'EGB001';
 /** Parser diagnostics kept at most. */
 export const MAX_PARSE_DIAGNOSTICS = 500;
+
+interface DeferredSource { readonly text: string; readonly fileKind: BicepFileKind; readonly maxDepth: number; readonly depth: number }
+
+/**
+ * A resource body a rule reads, parsed when first read (its `members`, `properties`, `commaSeparated`) as the full
+ * parse would have; `findProperty` reads one property without parsing the rest. Syntax errors inside it are not
+ * reported (as for skipped bodies).
+ */
+class DeferredBody implements ObjectNode {
+  readonly kind = 'object';
+  readonly closed = true;
+  #parsed: ObjectNode | undefined;
+  /** `bodyMemberStarts`, null when the members are not all `identifier: …`. */
+  #starts: number[] | null | undefined;
+
+  constructor(readonly source: DeferredSource, readonly start: number, readonly end: number, readonly multiline: boolean) {}
+
+  get members(): ObjectMember[] { return this.full().members; }
+  get properties(): ObjectProperty[] { return this.full().properties; }
+  get commaSeparated(): boolean { return this.full().commaSeparated; }
+  get parsed(): boolean { return this.#parsed !== undefined; }
+
+  get memberStarts(): number[] | null {
+    if (this.#starts === undefined) this.#starts = bodyMemberStarts(this.source.text, this.start, this.end) ?? null;
+    return this.#starts;
+  }
+
+  /** As the object the full parse gives (`JSON.stringify`). */
+  toJSON(): ObjectNode {
+    const { kind, members, properties, multiline, commaSeparated, closed, start, end } = this;
+    return { kind, members, properties, multiline, commaSeparated, closed, start, end };
+  }
+
+  private full(): ObjectNode {
+    if (this.#parsed) return this.#parsed;
+    const { text, fileKind, maxDepth, depth } = this.source;
+    const parser = new Parser(text, lexRange(text, this.start, this.end), fileKind, maxDepth);
+    return (this.#parsed = parser.deferredObject(depth)
+      ?? { kind: 'object', members: NO_MEMBERS, properties: NO_PROPERTIES, multiline: false, commaSeparated: false, closed: true, start: this.start, end: this.end });
+  }
+}
+
+function sameKey(p: ObjectProperty, lower: string): boolean {
+  return p.keyName !== undefined && p.keyName.length === lower.length && p.keyName.toLowerCase() === lower;
+}
+
+/** The first property of an object whose key is `lower` (lower case) in any case; of a deferred body, parsed alone. */
+export function findProperty(node: ObjectNode, lower: string): ObjectProperty | undefined {
+  const starts = node instanceof DeferredBody && !node.parsed ? node.memberStarts : null;
+  if (!starts) return node.properties.find((p) => sameKey(p, lower));
+  const { text, fileKind, maxDepth, depth } = (node as DeferredBody).source;
+  for (let k = 0; k < starts.length; k++) {
+    const at = starts[k];
+    const after = text.charCodeAt(at + lower.length);
+    if (after !== 58 /* : */ && after !== 32 && after !== 9) continue; // a longer key
+    if (!keyAt(text, at, lower)) continue;
+    const to = k + 1 < starts.length ? starts[k + 1] : node.end;
+    const p = new Parser(text, lexRange(text, at, to), fileKind, maxDepth).deferredProperty(depth);
+    return p && sameKey(p, lower) ? p : node.properties.find((x) => sameKey(x, lower));
+  }
+  return undefined;
+}
+
+/** Whether the identifier at `at` starts with `lower` (lower case), in any case. */
+function keyAt(text: string, at: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    const c = text.charCodeAt(at + i), l = lower.charCodeAt(i);
+    if (c !== l && !(l >= 97 && l <= 122 && c === l - 32)) return false;
+  }
+  return true;
+}
+
+/** Whether an object has a spread member (`...x`); a deferred body whose members are all properties is not parsed. */
+export function hasSpread(node: ObjectNode): boolean {
+  if (node instanceof DeferredBody && !node.parsed && node.memberStarts) return false;
+  return node.members.some((m) => m.kind === 'spread');
+}
+
+/** The resources declared in a resource body (none in a deferred one: the lexer defers no body that declares any). */
+export function nestedResources(body: ObjectNode | undefined): ResourceDeclaration[] {
+  if (!body || (body instanceof DeferredBody && !body.parsed)) return [];
+  return body.members.filter((m): m is ResourceDeclaration => m.kind === 'resource');
+}
 
 /** Parses Bicep source text. Never throws. */
 /**
@@ -746,13 +829,39 @@ class Parser {
     return this.fail('BCP118', 'Expected the "{" character, the "[" character, or the "if" keyword at this location.');
   }
 
-  /** A resource body the lexer skipped: an empty object over its braces. */
+  /** A resource body the lexer skipped: an empty object over its braces, or (one a rule reads) a deferred body. */
   private skippedBody(): ObjectNode {
     const t = this.read();
     const start = this.st(t), end = this.en(t);
     const lf = this.text.indexOf('\n', start);
     const multiline = (lf >= 0 && lf < end) || this.text.slice(start, end).includes('\r');
+    if (this.info[t] === LAZY_BODY) {
+      if (this.deferredSource?.depth !== this.depth) this.deferredSource = { text: this.text, fileKind: this.fileKind, maxDepth: this.maxDepth, depth: this.depth };
+      return new DeferredBody(this.deferredSource, start, end, multiline);
+    }
     return { kind: 'object', members: NO_MEMBERS, properties: NO_PROPERTIES, multiline, commaSeparated: false, closed: true, start, end, skipped: true };
+  }
+
+  /** Shared by the deferred bodies at one depth. */
+  private deferredSource: DeferredSource | undefined;
+
+  /** A deferred body in full, as `object` would have read it at `depth`. */
+  deferredObject(depth: number): ObjectNode | undefined {
+    this.depth = depth;
+    try {
+      return this.object(ALLOW_RESOURCES | ALLOW_COMPLEX);
+    } catch (caught) {
+      return caught instanceof ParseFailure && caught.partial?.kind === 'object' ? caught.partial : undefined;
+    }
+  }
+
+  /** One member of a deferred body (`depth`: the body's), when it reads as a property with no error up to its end. */
+  deferredProperty(depth: number): ObjectProperty | undefined {
+    this.depth = depth + 1;
+    const m = this.objectMember(ALLOW_RESOURCES | ALLOW_COMPLEX);
+    const next = this.ty(this.pos);
+    const ends = next === T.NewLine || next === T.Comma || next === T.RightBrace || next === T.EndOfFile;
+    return m.kind === 'objectProperty' && ends && this.diagnostics.length === 0 ? m : undefined;
   }
 
   private module(decorators: Decorator[]): ModuleDeclaration {

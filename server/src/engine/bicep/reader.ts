@@ -21,7 +21,7 @@ import { createSymbolResolver, lowerExpression, USER_FUNCTION_NAMESPACE, type Sy
 import { printExpression } from '../expressions/print';
 import type { Expr } from '../expressions/ast';
 import { keepShapes } from '../shapes';
-import { parseBicep, parseBicepParam, type BicepParseCache } from './parser';
+import { findProperty, hasSpread, nestedResources, parseBicep, parseBicepParam, type BicepParseCache } from './parser';
 import { avmAccountResource, isAvmAccountModule } from './avm';
 
 const MAX_MODULE_DEPTH = MAX_MODULE_CHAIN;
@@ -260,7 +260,18 @@ class BicepTemplate implements EvalContext {
   }
 
   evaluate(node: Expression | IfNode, iteration?: Iteration): Value {
-    return iteration ? evaluate(lowerExpression(node, this.resolve, { locals: iteration.locals }), this, iteration.env) : evaluate(lowerExpression(node, this.resolve), this);
+    if (iteration) return evaluate(lowerExpression(node, this.resolve, { locals: iteration.locals }), this, iteration.env);
+    // Literals, most values of a body, need no lowering: their ARM expression is the literal.
+    switch (node.kind) {
+      case 'string':
+        if (node.expressions.length === 0) return evaluate({ kind: 'string', value: node.segments[0], span: node }, this);
+        break;
+      case 'number': return evaluate({ kind: 'number', value: node.value, span: node }, this);
+      case 'boolean': return evaluate({ kind: 'boolean', value: node.value, span: node }, this);
+      case 'null': return evaluate({ kind: 'null', span: node }, this);
+      default: break;
+    }
+    return evaluate(lowerExpression(node, this.resolve), this);
   }
 
   private readonly loops = new Map<ResourceDeclaration | ModuleDeclaration, readonly Iteration[] | undefined>();
@@ -358,73 +369,18 @@ class BicepTemplate implements EvalContext {
     const isAi = !d.existing && d.body !== undefined && type.length === AI_ACCOUNT_TYPE.length && type.toLowerCase() === AI_ACCOUNT_TYPE;
     // Conditions are evaluated where they decide what is checked (accounts); elsewhere they stay lazy.
     if (isAi && !this.deployed(d)) return;
-    const node = this.graphResource(d, type, at, parent);
     // Nested children point at the object the graph holds: for an account, its subject.
-    const account = isAi ? this.aiResource(d, node) : undefined;
-    if (account) this.graph.addAccount(account);
+    const node = isAi ? new BicepAccount(this, d, type, at, parent) : new BicepResource(this, d, type, at, parent);
+    if (node instanceof BicepAccount) this.graph.addAccount(node);
     else this.graph.add(node);
-    for (const member of d.body?.members ?? []) {
-      if (member.kind === 'resource') this.declareResource(member, account ?? node);
-    }
-  }
-
-  private graphResource(d: ResourceDeclaration, type: string, at: number, parent: GraphResource | undefined): GraphResource {
-    const template = this;
-    const body = d.body && !d.body.skipped ? this.node(d.body) : undefined;
-    const raw = (d.type as StringNode).segmentRanges?.[0];
-    const symbolicName = parent?.symbolicName ? `${parent.symbolicName}::${d.name.name}` : d.name.name;
-    let declaredParent: { value?: GraphResource } | undefined;
-    let iterationNodes: { nodes?: ValueNode[] } | undefined;
-    // Members are looked up on first use: most resources are never asked about.
-    const node: GraphResource = {
-      id: `${this.path.join('/')}#${symbolicName}`,
-      type,
-      apiVersion: at >= 0 && raw ? { value: d.typeString!.slice(at + 1), loc: this.loc({ start: raw.start + at + 1, end: raw.end }) } : undefined,
-      symbolicName,
-      file: this.file,
-      typeLoc: this.loc(d.type),
-      declaration: body,
-      existing: d.existing,
-      get condition() { return d.condition ? template.node(d.condition) : undefined; },
-      get loop() { return d.loop ? { count: template.node(d.loop.iterable) } : undefined; },
-      iterations: () => (iterationNodes ??= { nodes: d.body && !d.body.skipped ? this.iterations(d)?.map((it) => this.node(d.body!, undefined, it)) : undefined }).nodes,
-      elements: () => (d.body && !d.body.skipped ? this.iterations(d)?.map((it) => it.item?.element) : undefined),
-      get declaredParent() {
-        if (parent) return parent;
-        declaredParent ??= { value: resourceOfValue(body?.member('parent')?.value ?? null) };
-        return declaredParent.value;
-      },
-      get scopeNode() { return body?.member('scope'); },
-      get dependsOnNode() { return body?.member('dependsOn'); },
-      deploymentPath: this.path,
-      get nameNode() { return body?.member('name'); },
-      references: () => (d.body && !d.body.skipped ? this.referencesIn(d.body) : []),
-      subject: () => (body ? this.aiResource(d, node) : undefined),
-    };
-    return node;
+    for (const member of nestedResources(d.body)) this.declareResource(member, node);
   }
 
   /** Resource symbols, `resourceId(...)` and `reference(...)` in a declaration, as values naming resources. */
-  private referencesIn(body: ObjectNode): Value[] {
+  referencesIn(body: ObjectNode): Value[] {
     const out: Value[] = [];
     collectReferences(lowerExpression(body, this.resolve), (e) => evaluate(e, this), out);
     return out;
-  }
-
-  private aiResource(d: ResourceDeclaration, node: GraphResource): AiResource {
-    const declaration = node.declaration!;
-    const name = declaration.member('name')?.value;
-    // The graph entry stays the prototype, so its members stay lazy.
-    return Object.assign(Object.create(node) as GraphResource, {
-      name: typeof name === 'string' ? name : d.name.name,
-      symbolicName: d.name.name,
-      declaration,
-      kind: declaration.member('kind'),
-      properties: declaration.member('properties'),
-      tags: declaration.member('tags'),
-      suppressions: new Map(),
-      context: { parameterFile: this.options.parameterFile?.name, deploymentPath: this.path },
-    });
   }
 
   /** A module call: its deployment name, the values it passes, and (for a local Bicep file) its template, made once. */
@@ -593,9 +549,119 @@ class BicepTemplate implements EvalContext {
   }
 }
 
+/** A resource declaration in the graph. Members are looked up on first use: most resources are never asked about. */
+class BicepResource implements GraphResource {
+  readonly id: string;
+  symbolicName: string;
+  readonly file: SourceFile;
+  readonly declaration: ValueNode | undefined;
+  readonly existing: boolean;
+  readonly deploymentPath: readonly string[];
+  // Not `#private`: a subject built from this resource has it as its prototype (see `subject`), and reads these through it.
+  private readonly _template: BicepTemplate;
+  private readonly _d: ResourceDeclaration;
+  private readonly _at: number;
+  private readonly _parent: GraphResource | undefined;
+  private _typeLoc: Loc | undefined;
+  private _apiVersion: { value?: GraphResource['apiVersion'] } | undefined;
+  private _declaredParent: { value?: GraphResource } | undefined;
+
+  constructor(template: BicepTemplate, d: ResourceDeclaration, readonly type: string, at: number, parent: GraphResource | undefined) {
+    this._template = template;
+    this._d = d;
+    this._at = at;
+    this._parent = parent;
+    this.symbolicName = parent?.symbolicName ? `${parent.symbolicName}::${d.name.name}` : d.name.name;
+    this.id = `${template.path.join('/')}#${this.symbolicName}`;
+    this.file = template.file;
+    this.declaration = d.body && !d.body.skipped ? template.node(d.body) : undefined;
+    this.existing = d.existing;
+    this.deploymentPath = template.path;
+  }
+
+  get apiVersion(): GraphResource['apiVersion'] {
+    if (!this._apiVersion) {
+      const d = this._d, at = this._at;
+      const raw = (d.type as StringNode).segmentRanges?.[0];
+      this._apiVersion = { value: at >= 0 && raw ? { value: d.typeString!.slice(at + 1), loc: this._template.loc({ start: raw.start + at + 1, end: raw.end }) } : undefined };
+    }
+    return this._apiVersion.value;
+  }
+
+  get typeLoc(): Loc { return (this._typeLoc ??= this._template.loc(this._d.type)); }
+  get condition(): ValueNode | undefined { return this._d.condition ? this._template.node(this._d.condition) : undefined; }
+  get loop(): GraphResource['loop'] { return this._d.loop ? { count: this._template.node(this._d.loop.iterable) } : undefined; }
+
+  get declaredParent(): GraphResource | undefined {
+    if (this._parent) return this._parent;
+    this._declaredParent ??= { value: resourceOfValue(this.declaration?.member('parent')?.value ?? null) };
+    return this._declaredParent.value;
+  }
+
+  get scopeNode(): ValueNode | undefined { return this.declaration?.member('scope'); }
+  get dependsOnNode(): ValueNode | undefined { return this.declaration?.member('dependsOn'); }
+  get nameNode(): ValueNode | undefined { return this.declaration?.member('name'); }
+
+  private _iterationNodes: { nodes?: ValueNode[] } | undefined;
+
+  iterations(): readonly ValueNode[] | undefined {
+    const body = this._d.body;
+    this._iterationNodes ??= { nodes: body && !body.skipped ? this._template.iterations(this._d)?.map((it) => this._template.node(body, undefined, it)) : undefined };
+    return this._iterationNodes.nodes;
+  }
+
+  elements(): readonly (ValueNode | undefined)[] | undefined {
+    const body = this._d.body;
+    return body && !body.skipped ? this._template.iterations(this._d)?.map((it) => it.item?.element) : undefined;
+  }
+
+  references(): readonly Value[] {
+    const body = this._d.body;
+    return body && !body.skipped ? this._template.referencesIn(body) : [];
+  }
+
+  /** As a subject of a rule (a resource of its `subjects`): the graph entry stays its prototype, so the graph knows it. */
+  subject(): AiResource | undefined {
+    return this.declaration ? Object.assign(Object.create(this) as GraphResource, subjectSettings(this._template, this._d, this.declaration)) : undefined;
+  }
+}
+
+/** What a subject adds to its resource: the name messages show, its settings, suppressions and context. */
+function subjectSettings(template: BicepTemplate, d: ResourceDeclaration, declaration: ValueNode) {
+  const name = declaration.member('name')?.value;
+  return {
+    name: typeof name === 'string' ? name : d.name.name,
+    symbolicName: d.name.name,
+    declaration,
+    kind: declaration.member('kind'),
+    properties: declaration.member('properties'),
+    tags: declaration.member('tags'),
+    suppressions: new Map<string, string>(),
+    context: { parameterFile: template.options.parameterFile?.name, deploymentPath: template.path },
+  };
+}
+
+/** A declared AI account: the graph holds it as the subject rules check. */
+class BicepAccount extends BicepResource implements AiResource {
+  declare readonly name: string;
+  declare readonly declaration: ValueNode;
+  declare readonly kind: ValueNode | undefined;
+  declare readonly properties: ValueNode | undefined;
+  declare readonly tags: ValueNode | undefined;
+  declare readonly suppressions: Map<string, string>;
+  declare readonly context: AiResource['context'];
+
+  constructor(template: BicepTemplate, d: ResourceDeclaration, type: string, at: number, parent: GraphResource | undefined) {
+    super(template, d, type, at, parent);
+    Object.assign(this, subjectSettings(template, d, this.declaration));
+  }
+}
+
 /** A Bicep expression as a model value, evaluated on demand. */
 class BicepValueNode extends LazyValueNode {
-  private members: Map<string, ValueNode | undefined> | undefined;
+  /** Members looked up so far (lower-case keys) and their nodes, by index: a body is asked for a few. */
+  private memberKeys: string[] | undefined;
+  private memberNodes: (ValueNode | undefined)[] | undefined;
   private itemNodes: readonly ValueNode[] | undefined;
 
   constructor(private readonly expression: Expression, private readonly template: BicepTemplate, readonly keyLoc?: Loc, private readonly iteration?: Iteration) {
@@ -645,15 +711,16 @@ class BicepValueNode extends LazyValueNode {
     const e = this.expression;
     if (e.kind === 'object') {
       // Members are made when asked for, one at a time: most lookups read one member of a body (its name).
-      this.members ??= new Map();
       const lower = name.toLowerCase();
-      let found = this.members.get(lower);
-      if (found === undefined && !this.members.has(lower)) {
-        const p = e.properties.find((x) => x.keyName !== undefined && x.keyName.length === lower.length && x.keyName.toLowerCase() === lower);
-        found = p ? this.template.node(p.value, this.template.loc(p.key), this.iteration) : undefined;
-        this.members.set(lower, found);
+      const keys = (this.memberKeys ??= []);
+      let at = keys.indexOf(lower);
+      if (at < 0) {
+        const p = findProperty(e, lower);
+        at = keys.push(lower) - 1;
+        (this.memberNodes ??= [])[at] = p ? this.template.node(p.value, this.template.loc(p.key), this.iteration) : undefined;
       }
-      if (found || !e.members.some((m) => m.kind === 'spread')) return found;
+      const found = this.memberNodes![at];
+      if (found || !hasSpread(e)) return found;
     }
     return this.memberThrough(name);
   }
