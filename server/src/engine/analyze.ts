@@ -540,7 +540,7 @@ function subjectGroups(enabled: readonly EnabledRule[]): readonly SubjectGroup[]
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- the fields are set by toFinding, the class adds the lazy ones
+// The fields toFinding sets; the class adds the lazy ones.
 interface RuleFinding extends Mutable<Omit<Finding, 'fixes' | 'fixable'>> {}
 
 /**
@@ -548,7 +548,6 @@ interface RuleFinding extends Mutable<Omit<Finding, 'fixes' | 'fixable'>> {}
  * each object literal would make every finding a slow dictionary object (and cost as much as the rest of it).
  * Not own properties: a spread leaves them out (and does not compute them); `copyFinding` keeps them lazy.
  */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 class RuleFinding {
   readonly #fixesNow: () => readonly Fix[];
   readonly #fixableNow: (f: Finding) => boolean;
