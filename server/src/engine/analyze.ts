@@ -350,7 +350,7 @@ function withParameterFiles(f: Finding, parameterFiles: readonly string[]): Find
 /** A copy reported elsewhere (a parameter file's value): its suppression goes there too. */
 function withLoc(f: Finding, loc: Loc, related: readonly Related[]): Finding {
   const copy = copyFinding(f, { loc, related });
-  const propose = proposals.get(f);
+  const propose = proposalOf(f);
   if (propose) {
     let fixes: readonly Fix[] | undefined;
     Object.defineProperty(copy, 'fixes', { get: () => (fixes ??= propose(loc).filter(isWritable)), enumerable: true, configurable: true });
@@ -358,21 +358,34 @@ function withLoc(f: Finding, loc: Loc, related: readonly Related[]): Finding {
   return copy;
 }
 
-/** A finding's fixes before the check that they can be written, with its suppression at a given place. */
-const proposals = new WeakMap<Finding, (at: Loc) => readonly Fix[]>();
+/**
+ * A finding's fixes before the check that they can be written, with its suppression at a given place; and its
+ * safe fixes once known. A rule's finding holds them itself (RuleFinding); these maps hold them for copies.
+ */
+const proposals = new WeakMap<Finding, Proposal>();
 
 const safeFixes = new WeakMap<Finding, readonly Fix[]>();
+
+type Proposal = (at: Loc) => readonly Fix[];
+
+function proposalOf(f: Finding): Proposal | undefined {
+  return RuleFinding.proposalOf(f) ?? proposals.get(f);
+}
+
+function knownSafeFixes(f: Finding): readonly Fix[] | undefined {
+  return RuleFinding.safeFixesOf(f) ?? safeFixes.get(f);
+}
 
 /**
  * The safe fixes of a finding (those `--fix` and source.fixAll apply), of `fixes`: only they are checked for
  * whether they can be written, so fixing a file with thousands of findings costs what its few safe fixes do.
  */
 export function safeFixesOf(f: Finding): readonly Fix[] {
-  let safe = safeFixes.get(f);
+  let safe = knownSafeFixes(f);
   if (!safe) {
-    const propose = proposals.get(f);
+    const propose = proposalOf(f);
     safe = propose ? propose(f.loc).filter((x) => x.safe && isWritable(x)) : f.fixes.filter((x) => x.safe);
-    safeFixes.set(f, safe);
+    if (!RuleFinding.keepSafeFixes(f, safe)) safeFixes.set(f, safe);
   }
   return safe;
 }
@@ -384,13 +397,14 @@ const LAZY_FIELDS: ReadonlySet<string> = new Set(['fixes', 'fixable']);
 export function copyFinding(f: Finding, changes: Partial<Omit<Finding, 'fixes' | 'fixable'>>): Finding {
   const copy = Object.create(Object.getPrototypeOf(f)) as Finding;
   for (const key of Object.keys(f) as (keyof Finding)[]) {
-    if (LAZY_FIELDS.has(key)) Object.defineProperty(copy, key, { get: () => f[key], enumerable: true, configurable: true });
-    else Object.defineProperty(copy, key, { value: f[key], enumerable: true, writable: false, configurable: true });
+    if (!LAZY_FIELDS.has(key)) Object.defineProperty(copy, key, { value: f[key], enumerable: true, writable: false, configurable: true });
   }
+  // Own getters of the copy, read from the original (a rule's finding has them on its class, see RuleFinding).
+  for (const key of LAZY_FIELDS) Object.defineProperty(copy, key, { get: () => f[key as keyof Finding], enumerable: true, configurable: true });
   for (const [key, value] of Object.entries(changes)) Object.defineProperty(copy, key, { value, enumerable: true, configurable: true });
-  const propose = proposals.get(f);
+  const propose = proposalOf(f);
   if (propose) proposals.set(copy, propose);
-  const safe = safeFixes.get(f);
+  const safe = knownSafeFixes(f);
   if (safe) safeFixes.set(copy, safe);
   return copy;
 }
@@ -526,6 +540,47 @@ function subjectGroups(enabled: readonly EnabledRule[]): readonly SubjectGroup[]
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+// The fields toFinding sets; the class adds the lazy ones.
+interface RuleFinding extends Mutable<Omit<Finding, 'fixes' | 'fixable'>> {}
+
+/**
+ * A rule's finding. `fixes` and `fixable` are getters of the class, computed on first use: getters written in
+ * each object literal would make every finding a slow dictionary object (and cost as much as the rest of it).
+ * Not own properties: a spread leaves them out (and does not compute them); `copyFinding` keeps them lazy.
+ */
+class RuleFinding {
+  readonly #fixesNow: () => readonly Fix[];
+  readonly #fixableNow: (f: Finding) => boolean;
+  readonly #propose: Proposal | undefined;
+  #safe: readonly Fix[] | undefined;
+  #fixes: readonly Fix[] | undefined;
+  #fixable: boolean | undefined;
+  constructor(fixesNow: () => readonly Fix[], fixableNow: (f: Finding) => boolean, propose: Proposal | undefined, safe: readonly Fix[] | undefined) {
+    this.#fixesNow = fixesNow;
+    this.#fixableNow = fixableNow;
+    this.#propose = propose;
+    this.#safe = safe;
+  }
+  static proposalOf(f: Finding): Proposal | undefined {
+    return #propose in f ? f.#propose : undefined;
+  }
+  static safeFixesOf(f: Finding): readonly Fix[] | undefined {
+    return #safe in f ? f.#safe : undefined;
+  }
+  /** Keeps a rule's finding's safe fixes in it; false for another finding. */
+  static keepSafeFixes(f: Finding, safe: readonly Fix[]): boolean {
+    if (!(#safe in f)) return false;
+    f.#safe = safe;
+    return true;
+  }
+  get fixes(): readonly Fix[] {
+    return (this.#fixes ??= this.#fixesNow());
+  }
+  get fixable(): boolean {
+    return (this.#fixable ??= this.#fixableNow(this as unknown as Finding));
+  }
+}
+
 function isNode(at: ValueNode | Loc): at is ValueNode {
   return 'value' in at;
 }
@@ -566,29 +621,32 @@ function toFinding(rule: Rule, level: Level, resource: AiResource, report: Retur
   }
   if (report.related) related.push(...report.related);
   const site = written?.loc;
-  let fixes: readonly Fix[] | undefined;
-  let fixable: boolean | undefined;
   let ruleFixes: readonly Fix[] | undefined;
   const fixesOfRule = () => (ruleFixes ??= checkedFixes(rule, report.fixes?.() ?? []));
   const propose = (at: Loc): readonly Fix[] => [...fixesOfRule(), suppressFix(rule.id, resource, at)];
-  const isFixable = (f: Finding) => withFixes !== 'never' && !!rule.fixable && (withFixes ? safeFixesOf(f).length > 0 : fixesOfRule().some((x) => x.safe));
-  // Computed on first use: most findings are shown, few are fixed. Only fixes that can be written are offered.
-  // One literal, optional fields added after it rather than spread into it: the findings keep one shape.
-  const finding: Mutable<Finding> = {
-    ruleId: rule.id, level: report.advisory ? 'info' : level, messageId: report.messageId, data, messageText,
-    message: messageText, summary, detail, loc, resource: resource.name, related,
-    get fixes() { return (fixes ??= withFixes === true ? propose(loc).filter(isWritable) : []); },
-    get fixable() { return (fixable ??= isFixable(this)); },
-    site,
-  };
-  if (parameterFiles) {
-    finding.parameterFiles = parameterFiles;
-    finding.message = displayMessage(messageText, parameterFiles);
-  }
+  const finding = new RuleFinding(
+    // Computed on first use: most findings are shown, few are fixed. Only fixes that can be written are offered.
+    () => (withFixes === true ? propose(loc).filter(isWritable) : []),
+    (f) => withFixes !== 'never' && !!rule.fixable && (withFixes ? safeFixesOf(f).length > 0 : fixesOfRule().some((x) => x.safe)),
+    withFixes === true ? propose : undefined,
+    rule.fixable ? undefined : [],
+  );
+  // Fields in one order, optional ones only when set: the findings share one shape.
+  finding.ruleId = rule.id;
+  finding.level = report.advisory ? 'info' : level;
+  finding.messageId = report.messageId;
+  finding.data = data;
+  finding.messageText = messageText;
+  finding.message = displayMessage(messageText, parameterFiles);
+  finding.summary = summary;
+  finding.detail = detail;
+  if (parameterFiles) finding.parameterFiles = parameterFiles;
+  finding.loc = loc;
+  finding.resource = resource.name;
+  finding.related = related;
+  finding.site = site;
   if (generatedFrom) finding.generatedFrom = generatedFrom;
   if (resource.deployed) finding.resourceId = resource.deployed.resourceId;
-  if (withFixes === true) proposals.set(finding, propose);
-  if (!rule.fixable) safeFixes.set(finding, []);
   return finding;
 }
 

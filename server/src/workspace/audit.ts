@@ -113,7 +113,7 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
  * tree): an audit that only reports keeps thousands of results. Whether a safe fix exists is settled now.
  */
 function detached(result: AnalysisResult): AnalysisResult {
-  const plain = (f: Finding): Finding => ({ ...f });
+  const plain = (f: Finding): Finding => ({ ...f, fixes: f.fixes, fixable: f.fixable });
   return { ...result, findings: result.findings.map(plain), ...(result.suppressed ? { suppressed: result.suppressed.map(plain) } : {}) };
 }
 
