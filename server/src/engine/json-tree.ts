@@ -5,7 +5,7 @@
 // (comments, trailing commas, any error, nesting deeper than the limit) gives undefined: the caller then uses
 // jsonc-parser itself, so errors and recovery stay jsonc-parser's.
 
-import type { Node as JsonNode, NodeType } from 'jsonc-parser';
+import { getNodeValue, type Node as JsonNode, type NodeType } from 'jsonc-parser';
 
 /** What the nodes of one text share: the text, and per container (in document order) its end and its successor. */
 interface Index {
@@ -259,12 +259,24 @@ export function memberOf(node: JsonNode, name: string): JsonNode | undefined {
   return fallback;
 }
 
-function hasBackslash(text: string, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (text.charCodeAt(i) === 0x5c) return true;
-  return false;
+const DIFFERENT = 0, EXACT = 1, CASE = 2;
+
+/** How the unescaped key at `start` (as long as `name`) compares with `name`: the same, the same ignoring case (as toLowerCase), or not. */
+function compareKey(text: string, start: number, name: string): typeof DIFFERENT | typeof EXACT | typeof CASE {
+  let result: typeof EXACT | typeof CASE = EXACT;
+  for (let i = 0; i < name.length; i++) {
+    const a = text.charCodeAt(start + i);
+    const b = name.charCodeAt(i);
+    if (a === b) continue;
+    if (a >= 0x80 || b >= 0x80) return text.slice(start, start + name.length).toLowerCase() === name.toLowerCase() ? CASE : DIFFERENT;
+    const folded = a | 0x20;
+    if (folded !== (b | 0x20) || folded < 0x61 || folded > 0x7a) return DIFFERENT;
+    result = CASE;
+  }
+  return result;
 }
 
-/** Per member of an object: where its key starts and ends, where its value starts, and the value's container ordinal (-1: a literal). */
+/** Per member of an object: where its key starts, where it ends (negated when it has an escape), where its value starts, and the value's container ordinal (-1: a literal). */
 const KEY = 0, KEY_END = 1, VALUE = 2, ORDINAL = 3, STRIDE = 4;
 
 /** An object or array whose children are built when first read; an object's members also one by one (`member`). */
@@ -287,29 +299,31 @@ class LazyContainer implements JsonNode {
     return (this.built ??= this.build());
   }
 
+  /** The container's text, brackets included. */
+  text(): string {
+    return this.index.text.slice(this.offset, this.offset + this.length);
+  }
+
   /** See `memberOf`. */
   member(name: string): JsonNode | undefined {
     const layout = this.members();
     const text = this.index.text;
     let fallback = -1;
-    let lower: string | undefined;
     for (let m = 0; m < layout.length; m += STRIDE) {
       const start = layout[m + KEY] + 1;
-      const end = layout[m + KEY_END] - 1;
-      const raw = end - start;
-      if (raw < name.length) continue;
-      const escaped = hasBackslash(text, start, end);
-      if (!escaped && raw !== name.length) continue;
-      let key: string | undefined;
-      if (escaped) {
-        // The decoded key may still have the name's length.
-        key = readString(text, start - 1);
+      const keyEnd = layout[m + KEY_END];
+      if (keyEnd > 0) {
+        // No escapes: the key is its text.
+        if (keyEnd - 1 - start !== name.length) continue;
+        const same = compareKey(text, start, name);
+        if (same === EXACT) return this.slot(m / STRIDE).children[1];
+        if (same === CASE && fallback < 0) fallback = m / STRIDE;
+      } else {
+        const key = readString(text, start - 1);
         if (key.length !== name.length) continue;
         if (key === name) return this.slot(m / STRIDE).children[1];
-      } else if (text.startsWith(name, start)) {
-        return this.slot(m / STRIDE).children[1];
+        if (fallback < 0 && key.toLowerCase() === name.toLowerCase()) fallback = m / STRIDE;
       }
-      if (fallback < 0 && (key ??= text.slice(start, end)).toLowerCase() === (lower ??= name.toLowerCase())) fallback = m / STRIDE;
     }
     return fallback < 0 ? undefined : this.slot(fallback).children[1];
   }
@@ -322,15 +336,22 @@ class LazyContainer implements JsonNode {
     let pos = skipSpace(text, this.offset + 1);
     let next = this.ordinal + 1;
     while (text.charCodeAt(pos) !== 0x7d) {
-      const keyEnd = stringEnd(text, pos);
+      // The key's end, negated when the key has an escape.
+      let keyEnd = pos + 1;
+      let escaped = false;
+      for (let c = text.charCodeAt(keyEnd); c !== 0x22; c = text.charCodeAt(keyEnd)) {
+        if (c === 0x5c) { escaped = true; keyEnd++; }
+        keyEnd++;
+      }
+      keyEnd++;
       const value = skipSpace(text, skipSpace(text, keyEnd) + 1);
       const c = text.charCodeAt(value);
-      if (c === 0x7b || c === 0x5b) {
-        layout.push(pos, keyEnd, value, next);
+      const container = c === 0x7b || c === 0x5b;
+      layout.push(pos, escaped ? -keyEnd : keyEnd, value, container ? next : -1);
+      if (container) {
         pos = ends[next];
         next = nexts[next];
       } else {
-        layout.push(pos, keyEnd, value, -1);
         pos = c === 0x22 ? stringEnd(text, value) : literalEnd(text, value);
       }
       pos = skipSpace(text, pos);
@@ -349,7 +370,7 @@ class LazyContainer implements JsonNode {
     const layout = this.layout!;
     const m = i * STRIDE;
     const pos = layout[m + KEY];
-    const keyEnd = layout[m + KEY_END];
+    const keyEnd = Math.abs(layout[m + KEY_END]);
     const property = new PropertyNode(pos, this, skipSpace(text, keyEnd));
     property.children.push(new LiteralNode('string', pos, keyEnd - pos, property, readString(text, pos)));
     const value = layout[m + VALUE];
@@ -392,4 +413,14 @@ class LazyContainer implements JsonNode {
     }
     return out;
   }
+}
+
+/**
+ * The node's value as data, as jsonc-parser's `getNodeValue` has it but with ordinary objects (for callers that
+ * copy it, not look keys up in it): for a container of this module, parsed from its text by JSON.parse, which
+ * reads the same values without building the nodes.
+ */
+export function plainValue(node: JsonNode): unknown {
+  if (node instanceof LazyContainer) return JSON.parse(node.text());
+  return getNodeValue(node);
 }

@@ -12,7 +12,7 @@ import type { CloudName } from '../expressions/environment';
 import { getProperty, isObject, isUnknown, Unknown, type Value, type ValueObject } from '../expressions/value';
 import type { ParameterFile } from './parameters';
 import { derived, LazyValueNode } from '../nodes';
-import { memberOf } from '../json-tree';
+import { memberOf, plainValue } from '../json-tree';
 import { quotedName, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode, type WrittenValue } from '../model';
 import type { Expr } from '../expressions/ast';
 import type { WrittenSuppression } from '../../../../rules/rule';
@@ -520,7 +520,7 @@ class JsonValueNode extends LazyValueNode {
   protected computeValue(): Value {
     const json = this.json;
     return json.type === 'string' ? this.env.scope.evaluateString(String(json.value), this.env.iteration)
-      : json.type === 'object' || json.type === 'array' ? this.env.scope.evaluateJson(getNodeValue(json), this.env.iteration)
+      : json.type === 'object' || json.type === 'array' ? this.env.scope.evaluateJson(plainValue(json), this.env.iteration)
       : (json.value as Value);
   }
 

@@ -175,15 +175,15 @@ function evalCall(expr: CallExpr, ctx: EvalContext, env: EvalEnv): Value {
   if (def.maxArgs !== undefined && n > def.maxArgs) {
     return new Unknown(`The template function '${expr.name}' expects at most ${def.maxArgs} argument(s); ${n} given`);
   }
-  const call = new Call(expr, ctx, env);
-  if (def.lazy) return bounded(def.impl([], call), expr.name);
+  if (def.lazy) return bounded(def.impl([], new Call(expr, ctx, env, undefined)), expr.name);
   const args: Value[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    const v = call.arg(i);
+    const v = evalExpr(expr.args[i], ctx, env);
     if (!def.acceptsUnknown && v instanceof Unknown) return propagate(v);
     args[i] = v;
   }
-  return bounded(def.impl(args, call), expr.name);
+  // The arguments, all evaluated, are what `call.arg` returns (values are never changed in place).
+  return bounded(def.impl(args, new Call(expr, ctx, env, args)), expr.name);
 }
 
 /** A call argument not evaluated yet. */
@@ -191,9 +191,7 @@ const PENDING: unique symbol = Symbol('pending');
 
 /** One call being evaluated: its arguments evaluated on first use, once. A class: one shape, no closures per call. */
 class Call implements CallInfo {
-  private memo: (Value | typeof PENDING)[] | undefined;
-
-  constructor(private readonly expr: CallExpr, readonly ctx: EvalContext, readonly env: EvalEnv) {}
+  constructor(private readonly expr: CallExpr, readonly ctx: EvalContext, readonly env: EvalEnv, private memo: (Value | typeof PENDING)[] | undefined) {}
 
   get name(): string { return this.expr.name; }
   get args(): readonly Expr[] { return this.expr.args; }
