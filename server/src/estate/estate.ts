@@ -59,8 +59,9 @@ function collectDeployed(results: readonly AnalysisResult[]): DeployedAccount[] 
     for (const r of result.accounts ?? []) {
       if (!r.deployed) continue;
       const findings = byId.get(r.deployed.resourceId) ?? [];
-      // The record as prototype: no copy of its fields for each of tens of thousands of accounts.
-      out.push(Object.assign(Object.create(r) as DeployedAccount, { findings, open: r.restricted !== true || findings.some((f) => f.level !== 'info') }));
+      // A copy, not the record as prototype: tens of thousands of prototypes each get their own hidden class, and
+      // every later read of them (the KPIs) is slow.
+      out.push({ ...r, deployed: r.deployed, findings, open: r.restricted !== true || findings.some((f) => f.level !== 'info') });
     }
   }
   return out;
