@@ -95,36 +95,12 @@ export interface DeployedReadOptions {
 export function readDeployed(file: SourceFile, exported: DeployedExport, options: DeployedReadOptions = {}): DeploymentGraph {
   const graph = new DeploymentGraph(options.cloud);
   const spans = exported.shape === 'single' ? [{ start: file.text.search(/\S/), end: file.text.length }] : rowSpans(file.text, exported.shape === 'resource-graph' ? 'data' : undefined);
-  // A valid file's rows are parsed again, one at a time, when rules read them: no tree of the whole export
-  // stays alive beside its text. A broken file keeps the tolerant parse's rows (its spans may not parse).
-  const rows = exported.errors.length ? tolerantRows(exported.rows) : new RowCache(file.text);
   exported.rows.forEach((row, index) => {
     const span = spans[index];
     if (!isAccountRow(row) || !span) return;
-    graph.addAccount(new ExportedAccount(file, rows, row, span, index));
+    graph.addAccount(new ExportedAccount(file, row, span, index));
   });
   return graph;
-}
-
-/** The value of an export's row, by its index and span. */
-interface Rows { row(index: number, span: Span): Value }
-
-function tolerantRows(rows: readonly Value[]): Rows {
-  return { row: (index) => rows[index] };
-}
-
-/** Rows of a valid file parsed from their text; the last one kept, as rules read one account after another. */
-class RowCache implements Rows {
-  private index = -1;
-  private value: Value = null;
-  constructor(private readonly text: string) {}
-  row(index: number, span: Span): Value {
-    if (index !== this.index) {
-      this.value = JSON.parse(this.text.slice(span.start, span.end)) as Value;
-      this.index = index;
-    }
-    return this.value;
-  }
 }
 
 const NO_PATH: readonly string[] = [];
@@ -132,8 +108,8 @@ const NO_SUPPRESSIONS: ReadonlyMap<string, string> = new Map();
 const CONTEXT = { deploymentPath: NO_PATH };
 
 /**
- * A deployed account: what locates and names it is kept (tens of thousands of them stay alive through the
- * analysis); its values are read from the row when asked.
+ * A deployed account: an object of a class (tens of thousands of them stay alive through the analysis; an object
+ * literal with a getter is a dictionary, ~800 bytes more each), its nodes made from the row when asked.
  */
 class ExportedAccount implements AiResource {
   readonly type = DEPLOYED_ACCOUNT_TYPE;
@@ -145,7 +121,7 @@ class ExportedAccount implements AiResource {
   readonly deployed: DeployedIdentity;
   private located: Loc | undefined;
 
-  constructor(readonly file: SourceFile, private readonly rows: Rows, row: ValueObject, private readonly span: Span, private readonly index: number) {
+  constructor(readonly file: SourceFile, private readonly row: ValueObject, private readonly span: Span, private readonly index: number) {
     const id = getProperty(row, 'id');
     const resourceId = typeof id === 'string' ? id : undefined;
     const match = resourceId ? RESOURCE_ID.exec(resourceId) : undefined;
@@ -164,7 +140,7 @@ class ExportedAccount implements AiResource {
   }
 
   get id(): string { return `deployed#${this.index}`; }
-  get declaration(): ValueNode { return new DataNode(this.file, this.rows.row(this.index, this.span), this.span, NO_PATH); }
+  get declaration(): ValueNode { return new DataNode(this.file, this.row, this.span, NO_PATH); }
   get nameNode(): ValueNode | undefined { return this.declaration.member('name'); }
   get kind(): ValueNode | undefined { return this.declaration.member('kind'); }
   get properties(): ValueNode | undefined { return this.declaration.member('properties'); }
