@@ -3,6 +3,7 @@
 
 import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import type { Inventory, Place } from './inventory';
+import type { EstateReport } from './report';
 
 export type {
   CallStep, DeployedInstance, DiagnosticLogs, DiagnosticSetting, EntryPoint, InstanceFinding, InstanceNetwork, Inventory, InventorySummary, ManagedNetworkState,
@@ -32,6 +33,8 @@ export interface AuditResponse {
   readonly inventory: Inventory;
   /** What a report of this audit says beside its inventory (ReportRequest). */
   readonly audited: AuditedFiles;
+  /** The deployed accounts of the exports audited (Resource Graph, az), when there are any: the reports' estate section. */
+  readonly estate?: EstateReport;
 }
 
 /** What the audit checked, as its reports say it. */
@@ -55,9 +58,10 @@ export const InventoryRequest = new RequestType0<Inventory | null, void>('aiEgre
 
 export interface ReportParams {
   readonly format: 'html' | 'markdown';
-  /** The inventory of an audit (AuditResponse.inventory) and what it checked. */
+  /** The inventory of an audit (AuditResponse.inventory) and what it checked, and its estate section if any. */
   readonly inventory: Inventory;
   readonly audited: AuditedFiles;
+  readonly estate?: EstateReport;
 }
 
 /**

@@ -1,7 +1,8 @@
 // What every report of an inventory says alike (the Markdown and HTML reports, the report view, the AI Services
 // tree, the hover): the KPI sentence, an instance's status, which services are open, the per-rule rows, the way
-// from the entry point and the account's network. Plain text: each format escapes it. No imports beyond the
-// inventory's types: the client bundles this file.
+// from the entry point and the account's network; and the KPIs of the deployed estate (exports of what runs in
+// Azure, server/src/estate/estate.ts), as the audit hands them to the report view. Plain text: each format escapes
+// it. No imports beyond the inventory's types: the client bundles this file.
 
 import type { DeployedInstance, InstanceNetwork, InventorySummary, Place, Restriction } from './inventory';
 
@@ -81,4 +82,36 @@ export function networkLines(n: InstanceNetwork, code: (value: string) => string
       : `network injection (${injection.scenario}): subnet ${code(injection.subnet)}${managed}`);
   }
   return lines;
+}
+
+/** Deployed accounts of one group: how many, restricted, open. */
+export interface Tally { total: number; restricted: number; open: number }
+
+/** The KPIs of the deployed accounts of an audit's exports (Resource Graph, az), by subscription, resource group, kind and owner. */
+export interface EstateSummary {
+  readonly exports: number;
+  readonly accounts: number;
+  readonly restricted: number;
+  readonly unverified: number;
+  readonly open: number;
+  readonly bySubscription: Record<string, Tally>;
+  readonly byResourceGroup: Record<string, Tally>;
+  readonly byKind: Record<string, Tally>;
+  readonly byOwner: Record<string, Tally>;
+}
+
+/** The estate part of a report: its KPIs, and each drift from a template in words, with both places as `path:line`. */
+export interface EstateReport {
+  readonly summary: EstateSummary;
+  readonly drift: readonly { readonly place: string; readonly text: string; readonly template: string; readonly direction: 'weaker' | 'stronger' | 'different' }[];
+}
+
+export const OPEN_MEANS = 'Open: outbound access not restricted, or a finding at warning or above.';
+
+/** The groups the estate KPIs are counted by, as the reports name them. */
+export const ESTATE_GROUPS = [['subscription', 'bySubscription'], ['resource group', 'byResourceGroup'], ['kind', 'byKind'], ['owner', 'byOwner']] as const;
+
+/** "Deployed AI accounts: 3, 1 (33%) restricted, 3 open." */
+export function estateKpi(s: EstateSummary): string {
+  return `Deployed AI accounts: ${s.accounts}, ${s.restricted} (${Math.round((s.restricted / s.accounts) * 100)}%) restricted, ${s.open} open${s.unverified ? `, ${s.unverified} cannot be verified` : ''}.`;
 }

@@ -8,7 +8,7 @@
 // No imports beyond the inventory's: the client bundles this file.
 
 import { KIND_NOT_SET, NO_OWNER, type DeployedInstance, type InstanceFinding, type Inventory, type InventorySummary, type Place, type RestrictionCounts } from './inventory';
-import { chainText, entryText, kpiLine, networkLines, openInstances, placeText, plural, ruleRows, statusLabel, UNVERIFIED_NOTE } from './report';
+import { chainText, entryText, ESTATE_GROUPS, estateKpi, kpiLine, networkLines, OPEN_MEANS, openInstances, placeText, plural, ruleRows, statusLabel, UNVERIFIED_NOTE, type EstateReport } from './report';
 
 /** HTML already escaped (made by `html`, or wrapped by hand around trusted text). */
 export class Html {
@@ -259,4 +259,22 @@ ${shown.map(([label, n], i) => html`<text x="${LABEL_W - 6}" y="${i * ROW_H + 15
 
 function truncate(label: string): string {
   return label.length > 24 ? `${label.slice(0, 23)}…` : label;
+}
+
+/** The estate section (deployed accounts of exports): the KPI line, a table per group, then drift; in the report view and the `--format html` page. */
+export function estateSection({ summary: s, drift }: EstateReport): Html {
+  return html`<section id="estate">
+<h2>Deployed AI accounts</h2>
+<p class="kpi">${estateKpi(s)}</p>
+<p class="muted">${OPEN_MEANS}</p>
+${ESTATE_GROUPS.map(([label, key]) => html`<table data-group="${key}">
+<thead><tr><th>By ${label}</th><th>Accounts</th><th>Restricted</th><th>Open</th></tr></thead>
+<tbody>
+${Object.entries(s[key]).map(([k, t]) => html`<tr><td>${k}</td><td class="n">${t.total}</td><td class="n">${t.restricted}</td><td class="n">${t.open}</td></tr>
+`)}</tbody>
+</table>
+`)}${drift.length ? html`<h3>Drift from the templates (${drift.length})</h3>
+<ul>${drift.map((d) => html`<li data-direction="${d.direction}">${d.place}: ${d.text} <span class="muted">Template: ${d.template}</span></li>`)}</ul>
+` : ''}</section>
+`;
 }

@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import type { InstanceNetwork, Inventory, Place } from '../../shared/inventory';
 import type { AuditResponse } from '../../shared/protocol';
 
-/** What the views keep of an audit: its inventory, and what it checked (for the exported report). */
-export type Audit = Pick<AuditResponse, 'inventory' | 'audited'>;
+/** What the views keep of an audit: its inventory, what it checked (for the exported report) and its estate section. */
+export type Audit = Pick<AuditResponse, 'inventory' | 'audited' | 'estate'>;
 
 /** Runs the audit without UI and returns it (undefined when it could not run). */
 export type QuietAudit = (token: vscode.CancellationToken) => Promise<Audit | undefined>;
@@ -33,14 +33,14 @@ export class InventoryState implements vscode.Disposable {
     return this.current?.inventory;
   }
 
-  /** The last audit: its inventory and what it checked. */
+  /** The last audit: its inventory, what it checked, its estate. */
   get audit(): Audit | undefined {
     return this.current;
   }
 
   /** A new audit (from "Audit Workspace" or a quiet audit). */
   set(audit: Audit): void {
-    this.current = { inventory: audit.inventory, audited: audit.audited };
+    this.current = { inventory: audit.inventory, audited: audit.audited, ...(audit.estate ? { estate: audit.estate } : {}) };
     void vscode.commands.executeCommand('setContext', AUDITED, true);
     this.changed.fire(audit.inventory);
   }

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Place } from '../../shared/inventory';
 import type { ReportParams, ReviewResult } from '../../shared/protocol';
-import { FILTER_SCRIPT, Html, html, htmlDocument, reportBody } from '../../shared/reportHtml';
+import { estateSection, FILTER_SCRIPT, Html, html, htmlDocument, reportBody } from '../../shared/reportHtml';
 import type { InventoryState } from './inventoryState';
 
 /** Asks the language server for the report of an audit (ReportRequest). */
@@ -125,7 +125,9 @@ export class ReportView implements vscode.Disposable {
   private render(): void {
     const inventory = this.state.inventory;
     if (!this.panel || !inventory) return;
-    this.panel.webview.html = page('AI Egress Guard Report', reportBody(inventory, { links: true }));
+    // The deployed accounts of exports audited beside the templates: the same section as the CLI's HTML report.
+    const estate = this.state.audit?.estate;
+    this.panel.webview.html = page('AI Egress Guard Report', html`${reportBody(inventory, { links: true })}${estate ? estateSection(estate) : ''}`);
   }
 
   /**
@@ -174,7 +176,7 @@ export class ReportView implements vscode.Disposable {
     }));
     if (!file) return undefined;
     const format = exportFormat(file);
-    const text = format === 'json' ? `${JSON.stringify(audit.inventory, null, 2)}\n` : await this.report({ format, inventory: audit.inventory, audited: audit.audited });
+    const text = format === 'json' ? `${JSON.stringify(audit.inventory, null, 2)}\n` : await this.report({ format, inventory: audit.inventory, audited: audit.audited, ...(audit.estate ? { estate: audit.estate } : {}) });
     await vscode.workspace.fs.writeFile(file, Buffer.from(text, 'utf8'));
     if (!target) void vscode.window.showInformationMessage(`AI Egress Guard: report written to ${file.fsPath}`);
     return file;

@@ -4,7 +4,8 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { GitRefsRequest, ReviewRequest, type GitRef } from '../../shared/protocol';
+import { LSPErrorCodes, ResponseError } from 'vscode-languageclient/node';
+import { GitRefsRequest, ReviewRequest, type GitRef, type ReviewResponse } from '../../shared/protocol';
 import type { ReportView } from './reportView';
 
 export const REVIEW_COMMAND = 'aiEgressGuard.reviewChanges';
@@ -22,10 +23,17 @@ export function registerReview(context: vscode.ExtensionContext, client: () => L
     if (!target) return undefined;
     const base = ref ?? (await pickRef(languageClient, target));
     if (!base) return undefined;
-    const answer = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `AI Egress Guard: reviewing the changes against ${base}` },
-      () => languageClient.sendRequest(ReviewRequest, { folder: target.fsPath, base }),
-    );
+    // Cancelling the notification cancels the request: the server stops between files and answers RequestCancelled.
+    let answer: ReviewResponse;
+    try {
+      answer = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `AI Egress Guard: reviewing the changes against ${base}`, cancellable: true },
+        (_progress, token) => languageClient.sendRequest(ReviewRequest, { folder: target.fsPath, base }, token),
+      );
+    } catch (error) {
+      if (isCancellation(error)) return undefined;
+      throw error;
+    }
     if ('error' in answer) {
       void vscode.window.showErrorMessage(`AI Egress Guard: cannot review against '${base}': ${answer.error}`);
       return undefined;
@@ -35,6 +43,11 @@ export function registerReview(context: vscode.ExtensionContext, client: () => L
     }
     return report.showReview(answer, target);
   }));
+}
+
+/** The request ended because it was cancelled (the client may turn RequestCancelled into VS Code's CancellationError). */
+function isCancellation(error: unknown): boolean {
+  return error instanceof vscode.CancellationError || (error instanceof ResponseError && error.code === LSPErrorCodes.RequestCancelled);
 }
 
 /** The workspace folder to review: the only one, the active editor's, or one picked. */

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { CancellationTokenSource, LSPErrorCodes, type ResponseError } from 'vscode-languageserver-protocol';
 import type { GitRefsResponse, ReviewResponse, ReviewResult } from '../../shared/protocol';
 import { Repo } from '../support/git';
 import { account, template } from '../support/lint';
@@ -62,4 +63,17 @@ test('review: the Markdown of `diff <ref>`, its HTML with the added host, the pl
   // A folder below the repository's top: only its files, places relative to it.
   const sub = await client.connection.sendRequest('aiEgressGuard/review', { folder: path.join(r.dir, 'infra'), base: 'v1' }) as ReviewResult;
   assert.deepEqual(sub.places, [{ file: 'ai.json', line: 6, column: 15 }]);
+});
+
+test('review: cancelled by the client ($/cancelRequest), it stops and answers RequestCancelled (-32800); the next review runs', async () => {
+  const r = repo();
+  // Enough files that the review is still reading and auditing them when the cancellation arrives.
+  r.commit('many', '2026-01-07T10:00:00Z', Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`infra/ai${i}.json`, ai([`h${i}.example.com`])])));
+  r.write(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`infra/ai${i}.json`, ai([`h${i}.example.com`, 'exfil.example.com'])])));
+  const source = new CancellationTokenSource();
+  const pending = client.connection.sendRequest('aiEgressGuard/review', { folder: r.dir, base: 'v1' }, source.token);
+  source.cancel();
+  await assert.rejects(pending, (error: ResponseError<unknown>) => error.code === LSPErrorCodes.RequestCancelled);
+  const answer = await client.connection.sendRequest('aiEgressGuard/review', { folder: r.dir, base: 'HEAD' }) as ReviewResult;
+  assert.deepEqual([answer.changes, answer.hostsAdded], [40, 40]);
 });

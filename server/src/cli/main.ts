@@ -25,7 +25,8 @@ import { version } from '../../../package.json';
 import { policyMain } from './policy';
 import { diffMain } from './diff';
 import { historyMain } from './history';
-import { estateHtml, estateMarkdown, locText } from '../estate/estate';
+import { estateMarkdown, estateReport, locText } from '../estate/estate';
+import { estateSection } from '../../../shared/reportHtml';
 
 const USAGE = `Usage: ai-egress-guard [paths or globs...] [options]
 
@@ -177,10 +178,11 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 
     const problems = [...collected.problems, ...audit.problems];
     const summary = summarize({ results: audit.results, problems, inventory: audit.inventory });
+    const estate = values.format === 'markdown' || values.format === 'html' ? estateReport(audit.results, (loc) => locText(loc, cwd)) : undefined;
     const report = values.format === 'sarif' ? `${JSON.stringify(toSarif(audit.results, { root: cwd, version, problems, fixes: true, inventory: audit.inventory }), null, 2)}\n`
       : values.format === 'json' ? toJson(audit.results, problems, summary, audit.inventory)
-      : values.format === 'markdown' ? toMarkdown(audit.inventory, summary, estateMarkdown(audit.results, (loc) => locText(loc, cwd)))
-      : values.format === 'html' ? toHtml(audit.inventory, summary, { generated: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), version, sections: [estateHtml(audit.results, (loc) => locText(loc, cwd))].filter((x) => x !== undefined) })
+      : values.format === 'markdown' ? toMarkdown(audit.inventory, summary, estateMarkdown(estate))
+      : values.format === 'html' ? toHtml(audit.inventory, summary, { generated: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), version, sections: estate ? [estateSection(estate)] : [] })
       : toText(audit.results, problems, summary, cwd, { notes, color: !values.output && color.out, suppressed: !!values['report-suppressed'], verbose: !!values.verbose });
     if (values.output) {
       fs.writeFileSync(path.resolve(cwd, values.output), report);

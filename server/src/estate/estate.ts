@@ -11,7 +11,7 @@ import type { Loc } from '../engine/model';
 import { positionAt } from '../engine/text';
 import { uriToPath } from '../workspace/node-host';
 import { NO_OWNER } from '../../../shared/inventory';
-import { html, type Html } from '../../../shared/reportHtml';
+import { ESTATE_GROUPS, estateKpi, OPEN_MEANS, type EstateReport, type EstateSummary, type Tally } from '../../../shared/report';
 import { escapeMarkdown, markdownTable } from '../report/markdown';
 
 export interface DeployedAccount extends AccountRecord {
@@ -21,21 +21,7 @@ export interface DeployedAccount extends AccountRecord {
   readonly findings: readonly Finding[];
 }
 
-export interface Tally { total: number; restricted: number; open: number }
-
-export interface EstateSummary {
-  readonly exports: number;
-  readonly accounts: number;
-  readonly restricted: number;
-  readonly unverified: number;
-  readonly open: number;
-  readonly bySubscription: Record<string, Tally>;
-  readonly byResourceGroup: Record<string, Tally>;
-  readonly byKind: Record<string, Tally>;
-  readonly byOwner: Record<string, Tally>;
-}
-
-export { NO_OWNER };
+export { NO_OWNER, type EstateReport, type EstateSummary, type Tally };
 
 const computed = new WeakMap<readonly AnalysisResult[], DeployedAccount[]>();
 
@@ -59,8 +45,9 @@ function collectDeployed(results: readonly AnalysisResult[]): DeployedAccount[] 
     for (const r of result.accounts ?? []) {
       if (!r.deployed) continue;
       const findings = byId.get(r.deployed.resourceId) ?? [];
-      // The record as prototype: no copy of its fields for each of tens of thousands of accounts.
-      out.push(Object.assign(Object.create(r) as DeployedAccount, { findings, open: r.restricted !== true || findings.some((f) => f.level !== 'info') }));
+      // A copy, not the record as prototype: tens of thousands of prototypes each get their own hidden class, and
+      // every later read of them (the KPIs) is slow.
+      out.push({ ...r, deployed: r.deployed, findings, open: r.restricted !== true || findings.some((f) => f.level !== 'info') });
     }
   }
   return out;
@@ -195,21 +182,11 @@ export function locText(loc: Loc, cwd: string): string {
   return `${file ? path.relative(cwd, file).split(path.sep).join('/') : loc.file.uri}:${positionAt(loc.file.text, loc.start).line + 1}`;
 }
 
-const OPEN_MEANS = 'Open: outbound access not restricted, or a finding at warning or above.';
-
-/** The groups the KPIs are counted by, as the reports name them. */
-const GROUPS = [['subscription', 'bySubscription'], ['resource group', 'byResourceGroup'], ['kind', 'byKind'], ['owner', 'byOwner']] as const;
-
-/** "Deployed AI accounts: 3, 1 (33%) restricted, 3 open." */
-function estateKpi(s: EstateSummary): string {
-  return `Deployed AI accounts: ${s.accounts}, ${s.restricted} (${Math.round((s.restricted / s.accounts) * 100)}%) restricted, ${s.open} open${s.unverified ? `, ${s.unverified} cannot be verified` : ''}.`;
-}
-
 /** The estate lines of the text report: KPIs by subscription, resource group, kind and owner, then drift. */
 export function estateLines(results: readonly AnalysisResult[], where: (loc: Loc) => string): string[] {
   const s = estateSummary(results);
   if (!s || !s.accounts) return [];
-  const out = ['', estateKpi(s), ...GROUPS.map(([label, key]) =>
+  const out = ['', estateKpi(s), ...ESTATE_GROUPS.map(([label, key]) =>
     `  by ${label}: ${Object.entries(s[key]).map(([k, t]) => `${k} ${t.total} (${t.restricted} restricted, ${t.open} open)`).join('; ')}`)];
   const drift = driftOf(results);
   if (drift.length) {
@@ -219,41 +196,26 @@ export function estateLines(results: readonly AnalysisResult[], where: (loc: Loc
   return out;
 }
 
-/** The estate section of the Markdown report: the KPI line, a table per group, then drift; every value escaped. */
-export function estateMarkdown(results: readonly AnalysisResult[], where: (loc: Loc) => string): string[] {
-  const s = estateSummary(results);
-  if (!s || !s.accounts) return [];
-  const out = ['', '### Deployed AI accounts', '', `**${escapeMarkdown(estateKpi(s))}** ${OPEN_MEANS}`];
-  for (const [label, key] of GROUPS) {
-    out.push('', ...markdownTable([`By ${label}`, 'Accounts', 'Restricted', 'Open'], Object.entries(s[key]).map(([k, t]) => [escapeMarkdown(k), t.total, t.restricted, t.open])));
-  }
-  const drift = driftOf(results);
-  if (drift.length) {
-    out.push('', `### Drift from the templates (${drift.length})`, '');
-    for (const d of drift) out.push(`- ${escapeMarkdown(where(d.deployedAt))}: ${escapeMarkdown(driftText(d))} Template: ${escapeMarkdown(where(d.declaredAt))}`);
-  }
-  return out;
+/** The estate part of a report (what the report view is sent): KPIs, and drift in words with its places by `where`. */
+export function estateReport(results: readonly AnalysisResult[], where: (loc: Loc) => string): EstateReport | undefined {
+  const summary = estateSummary(results);
+  if (!summary || !summary.accounts) return undefined;
+  return { summary, drift: driftOf(results).map((d) => ({ place: where(d.deployedAt), text: driftText(d), template: where(d.declaredAt), direction: d.direction })) };
 }
 
-/** The estate section of the HTML report: the KPI line, a table per group, then drift; every value escaped. */
-export function estateHtml(results: readonly AnalysisResult[], where: (loc: Loc) => string): Html | undefined {
-  const s = estateSummary(results);
-  if (!s || !s.accounts) return undefined;
-  const drift = driftOf(results);
-  return html`<section id="estate">
-<h2>Deployed AI accounts</h2>
-<p class="kpi">${estateKpi(s)}</p>
-<p class="muted">${OPEN_MEANS}</p>
-${GROUPS.map(([label, key]) => html`<table data-group="${key}">
-<thead><tr><th>By ${label}</th><th>Accounts</th><th>Restricted</th><th>Open</th></tr></thead>
-<tbody>
-${Object.entries(s[key]).map(([k, t]) => html`<tr><td>${k}</td><td class="n">${t.total}</td><td class="n">${t.restricted}</td><td class="n">${t.open}</td></tr>
-`)}</tbody>
-</table>
-`)}${drift.length ? html`<h3>Drift from the templates (${drift.length})</h3>
-<ul>${drift.map((d) => html`<li data-direction="${d.direction}">${where(d.deployedAt)}: ${driftText(d)} <span class="muted">Template: ${where(d.declaredAt)}</span></li>`)}</ul>
-` : ''}</section>
-`;
+/** The estate section of the Markdown report: the KPI line, a table per group, then drift; every value escaped. */
+export function estateMarkdown(estate: EstateReport | undefined): string[] {
+  if (!estate) return [];
+  const { summary: s, drift } = estate;
+  const out = ['', '### Deployed AI accounts', '', `**${escapeMarkdown(estateKpi(s))}** ${OPEN_MEANS}`];
+  for (const [label, key] of ESTATE_GROUPS) {
+    out.push('', ...markdownTable([`By ${label}`, 'Accounts', 'Restricted', 'Open'], Object.entries(s[key]).map(([k, t]) => [escapeMarkdown(k), t.total, t.restricted, t.open])));
+  }
+  if (drift.length) {
+    out.push('', `### Drift from the templates (${drift.length})`, '');
+    for (const d of drift) out.push(`- ${escapeMarkdown(d.place)}: ${escapeMarkdown(d.text)} Template: ${escapeMarkdown(d.template)}`);
+  }
+  return out;
 }
 
 /** Estate and drift for the JSON and SARIF reports (locations as file and 1-based line). */

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Settings } from '../engine/config';
 import { listTree, readBlobs, repositoryRoot, resolveCommit, workingFiles } from '../workspace/git';
-import { auditable, blobTree, SnapshotAuditor, workingTree, type Tree } from '../workspace/snapshot';
+import { AuditCancelled, auditable, blobTree, SnapshotAuditor, workingTree, type Tree } from '../workspace/snapshot';
 import { review, type Review } from './diff';
 
 /** Why a review cannot run: not in a repository, a ref naming no commit, a path outside the repository. */
@@ -26,6 +26,8 @@ export interface ReviewOptions {
   readonly exclude?: readonly string[];
   readonly overrides?: Partial<Settings>;
   readonly moduleCacheUri?: string;
+  /** Asked between files and between the steps of reading the sides; true stops the review with AuditCancelled. */
+  readonly cancelled?: () => boolean;
 }
 
 export interface ReviewRun {
@@ -47,13 +49,20 @@ export function runReview(cwd: string, options: ReviewOptions): ReviewRun {
   if (options.head !== undefined && !head) throw new ReviewError(`'${options.head}' names no commit of this repository`);
   const paths = (options.paths ?? []).map((p) => path.relative(root, path.resolve(cwd, p)).split(path.sep).join('/'));
   if (paths.some((p) => p.startsWith('..'))) throw new ReviewError('paths must be inside the repository', true);
-  const auditor = new SnapshotAuditor({ root, overrides: options.overrides, paths, exclude: options.exclude, moduleCacheUri: options.moduleCacheUri });
-  const baseSnapshot = auditor.audit(treeAt(root, base));
+  const { cancelled } = options;
+  const check = () => { if (cancelled?.()) throw new AuditCancelled(); };
+  const auditor = new SnapshotAuditor({ root, overrides: options.overrides, paths, exclude: options.exclude, moduleCacheUri: options.moduleCacheUri, cancelled });
+  const baseTree = treeAt(root, base);
+  check();
+  const baseSnapshot = auditor.audit(baseTree);
+  check();
   // The working tree as git sees it (ignored files left out, deleted ones gone), as the base is a commit.
   const headTree = head ? treeAt(root, head)
     : workingTree([...new Set(workingFiles(root))].filter((p) => fs.existsSync(path.join(root, ...p.split('/')))), root);
+  check();
+  const headSnapshot = auditor.audit(headTree);
   return {
-    review: review(baseSnapshot, auditor.audit(headTree)),
+    review: review(baseSnapshot, headSnapshot),
     root,
     base: `${options.base} (${base.slice(0, 7)})`,
     head: head ? `${options.head} (${head.slice(0, 7)})` : 'working tree',

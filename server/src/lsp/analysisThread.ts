@@ -12,6 +12,7 @@ import { runAudit } from './audit';
 import { CodeActions } from './codeActions';
 import { provideHover } from './hover';
 import { gitRefs, reviewChanges } from './review';
+import { AuditCancelled } from '../workspace/snapshot';
 import type { Log } from './log';
 import { SettingsStore } from './config';
 import { applyBurst } from './burst';
@@ -31,7 +32,8 @@ export type ToAnalysis =
   | { readonly t: 'fixWithValue'; readonly id: number; readonly params: FixWithValueParams; readonly versionedEdits: boolean; readonly clientCommands: boolean }
   | { readonly t: 'audit'; readonly id: number; readonly params: AuditParams }
   | { readonly t: 'gitRefs'; readonly id: number; readonly params: GitRefsParams }
-  | { readonly t: 'review'; readonly id: number; readonly params: ReviewParams }
+  /** `cancel[0]` becomes 1 when the client cancels: the review is synchronous, so it reads that between files rather than waiting for a message. */
+  | { readonly t: 'review'; readonly id: number; readonly params: ReviewParams; readonly cancel: Int32Array }
   | { readonly t: 'hover'; readonly id: number; readonly params: HoverParams }
   | { readonly t: 'cancel'; readonly id: number };
 
@@ -41,7 +43,8 @@ export type FromAnalysis =
   | { readonly t: 'notification'; readonly method: string; readonly params: unknown }
   | { readonly t: 'log'; readonly level: keyof Log; readonly message: string }
   | { readonly t: 'analysed'; readonly uri: string; readonly version: number | null; readonly ms: number }
-  | { readonly t: 'reply'; readonly id: number; readonly result?: unknown; readonly error?: string };
+  /** `cancelled`: the work stopped because the client cancelled it (answered with LSP's RequestCancelled). */
+  | { readonly t: 'reply'; readonly id: number; readonly result?: unknown; readonly error?: string; readonly cancelled?: true };
 
 /** A worker's parentPort, or one end of a MessageChannel. */
 export interface Port {
@@ -113,7 +116,7 @@ export function serveAnalyses(port: Port, analyze?: Analyze): void {
   const reply = (id: number, work: () => unknown) => {
     Promise.resolve().then(work).then(
       (result) => send({ t: 'reply', id, result }),
-      (error: unknown) => send({ t: 'reply', id, error: (error as Error | undefined)?.stack ?? String(error) }),
+      (error: unknown) => send(error instanceof AuditCancelled ? { t: 'reply', id, cancelled: true } : { t: 'reply', id, error: (error as Error | undefined)?.stack ?? String(error) }),
     );
   };
   port.on('message', (message) => {
@@ -160,7 +163,10 @@ export function serveAnalyses(port: Port, analyze?: Analyze): void {
           return reply(message.id, () => runAudit(message.params, source.token, connection, settings, validator, log).finally(() => cancellations.delete(message.id)));
         }
         case 'gitRefs': return reply(message.id, () => gitRefs(message.params));
-        case 'review': return reply(message.id, () => reviewChanges(message.params, settings.editorOverrides(), validator.moduleCacheUri));
+        case 'review': {
+          const { cancel } = message;
+          return reply(message.id, () => reviewChanges(message.params, settings.editorOverrides(), validator.moduleCacheUri, () => Atomics.load(cancel, 0) === 1));
+        }
         case 'cancel': return cancellations.get(message.id)?.cancel();
       }
     } catch (error) {

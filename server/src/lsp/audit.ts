@@ -12,6 +12,8 @@ import { AuditProgressNotification, type AuditParams, type AuditResponse, type R
 import type { SettingsStore } from './config';
 import type { Validator } from './documents';
 import type { Log } from './log';
+import { estateMarkdown, estateReport, locText } from '../estate/estate';
+import { estateSection } from '../../../shared/reportHtml';
 import { version } from '../../../package.json';
 
 export async function runAudit(
@@ -42,6 +44,7 @@ export async function runAudit(
   });
   for (const result of audit.results) validator.publishAudited(result);
   const summary = summarize(audit, files.length);
+  const estate = estateReport(audit.results, (loc) => locText(loc, params.folders[0] ?? process.cwd()));
   const rules = Object.entries(summary.byRule).map(([id, n]) => `${id}: ${n}`).join(', ');
   log.info(`audit of ${params.folders.join(', ')}${cancelled ? ' (cancelled)' : ''}: ${summary.files} files, ${summary.instances} AI service instances (${summary.restricted} restricted), ${summary.suppressed.total} suppressed, ${summary.findings} findings${rules ? ` (${rules})` : ''}, ${audit.problems.length} file problems, in ${Date.now() - started} ms`);
   return {
@@ -55,13 +58,15 @@ export async function runAudit(
     cancelled,
     inventory: audit.inventory,
     audited: { files: summary.files, templates: summary.templates, problemFiles: summary.problems.files, at },
+    ...(estate ? { estate } : {}),
     sarif: JSON.stringify(toSarif(audit.results, { root: params.folders[0] ?? process.cwd(), version, problems: audit.problems, inventory: audit.inventory }), null, 2),
   };
 }
 
-/** The report of an audit the client shows (its inventory, what it checked), in the CLI's `--format html` or `markdown`. */
+/** The report of an audit the client shows (its inventory, what it checked, its estate), in the CLI's `--format html` or `markdown`. */
 export function auditReport(params: ReportParams): string {
-  const { inventory, audited, format } = params;
+  const { inventory, audited, format, estate } = params;
   const summary = { files: audited.files, templates: audited.templates, problems: { files: audited.problemFiles } };
-  return format === 'markdown' ? toMarkdown(inventory, summary) : toHtml(inventory, summary, { generated: audited.at, version });
+  return format === 'markdown' ? toMarkdown(inventory, summary, estateMarkdown(estate))
+    : toHtml(inventory, summary, { generated: audited.at, version, sections: estate ? [estateSection(estate)] : [] });
 }

@@ -22,9 +22,10 @@ export function gitRefs(params: GitRefsParams): GitRefsResponse {
   }
 }
 
-export function reviewChanges(params: ReviewParams, overrides: Partial<Settings>, moduleCacheUri: string | undefined): ReviewResponse {
+/** The review of a folder; `cancelled` is asked between files (the client cancelled: AuditCancelled is thrown). */
+export function reviewChanges(params: ReviewParams, overrides: Partial<Settings>, moduleCacheUri: string | undefined, cancelled?: () => boolean): ReviewResponse {
   try {
-    const run = runReview(params.folder, { base: params.base, paths: ['.'], overrides, moduleCacheUri });
+    const run = runReview(params.folder, { base: params.base, paths: ['.'], overrides, moduleCacheUri, cancelled });
     const sides = { base: run.base, head: run.head, cwd: params.folder };
     return {
       base: run.base, head: run.head,

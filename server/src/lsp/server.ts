@@ -5,7 +5,7 @@
 import { MessageChannel, Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { format } from 'node:util';
 import {
-  createConnection, CodeActionKind, ProposedFeatures, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind,
+  createConnection, CodeActionKind, LSPErrorCodes, ProposedFeatures, ResponseError, StreamMessageReader, StreamMessageWriter, TextDocumentSyncKind,
   type CancellationToken, type Connection,
 } from 'vscode-languageserver/node';
 import { AuditRequest, FixWithValueRequest, GitRefsRequest, InventoryRequest, ReportRequest, ReviewRequest, type AuditResponse, type GitRefsResponse, type InitializationOptions, type ReviewResponse } from '../../../shared/protocol';
@@ -65,7 +65,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       case 'reply': {
         const entry = waiting.get(message.id);
         waiting.delete(message.id);
-        if (message.error === undefined) entry?.resolve(message.result);
+        if (message.cancelled) entry?.reject(new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled'));
+        else if (message.error === undefined) entry?.resolve(message.result);
         else entry?.reject(new Error(message.error));
       }
     }
@@ -158,7 +159,15 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   // Pure (the client sends the audit it shows): no need to wait behind the analyses.
   connection.onRequest(ReportRequest, (params) => auditReport(params));
   connection.onRequest(GitRefsRequest, (params) => request<GitRefsResponse>((id) => ({ t: 'gitRefs', id, params })));
-  connection.onRequest(ReviewRequest, (params) => request<ReviewResponse>((id) => ({ t: 'review', id, params })));
+  connection.onRequest(ReviewRequest, (params, token) => {
+    // Shared with the analysis thread, which reads it between files: the review does not yield to messages.
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    const stop = () => Atomics.store(cancel, 0, 1);
+    // Cancelled before it was dispatched: the token's event would fire only on a later tick.
+    if (token.isCancellationRequested) stop();
+    token.onCancellationRequested(stop);
+    return request<ReviewResponse>((id) => ({ t: 'review', id, params, cancel }));
+  });
   registerPolicyRequest(connection, (file) => settings.settingsFor(file));
 
   connection.listen();

@@ -64,6 +64,15 @@ export interface SnapshotOptions {
   readonly exclude?: readonly string[];
   readonly rules?: readonly Rule[];
   readonly moduleCacheUri?: string;
+  /** Asked before each file: true stops the audit with AuditCancelled (the editor's review, cancelled). */
+  readonly cancelled?: () => boolean;
+}
+
+/** Thrown by an audit whose `cancelled` said so. */
+export class AuditCancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
 }
 
 interface CacheEntry {
@@ -146,6 +155,7 @@ export class SnapshotAuditor {
     const problems: FileProblem[] = [];
     const disk = nodeFileHost();
     for (const rel of this.selected(tree, (rel) => settingsFor(rel).exclude)) {
+      if (this.options.cancelled?.()) throw new AuditCancelled();
       const settings = settingsFor(rel);
       const id = tree.idOf(rel);
       const key = id === undefined ? undefined : `${rel}\0${id}\0${settingsKey(settings)}`;

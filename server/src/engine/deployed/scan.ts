@@ -58,7 +58,7 @@ export function rowSpans(text: string, key?: string): Span[] {
   const n = text.length;
   let i = skipSpace(text, 0, n);
   if (key !== undefined) {
-    const at = memberAt(text, i, n, (k) => k.toLowerCase() === key);
+    const at = memberAt(text, i, n, key, true);
     if (at === undefined) return [];
     i = at;
   }
@@ -77,8 +77,8 @@ export function rowSpans(text: string, key?: string): Span[] {
   return out;
 }
 
-/** In the object starting at `i`, the start of the first member value whose key `test` accepts. */
-function memberAt(text: string, i: number, end: number, test: (key: string) => boolean): number | undefined {
+/** In the object starting at `i`, the start of the first member value whose key is `wanted` (lower case and in any case, with `anyCase`). */
+function memberAt(text: string, i: number, end: number, wanted: string, anyCase = false): number | undefined {
   if (text.charCodeAt(i) !== 0x7b) return undefined;
   i++;
   while (i < end) {
@@ -87,19 +87,27 @@ function memberAt(text: string, i: number, end: number, test: (key: string) => b
     if (c === 0x2c) { i++; continue; }
     if (c !== QUOTE) return undefined;
     const keyEnd = stringEnd(text, i);
-    const raw = text.slice(i + 1, keyEnd - 1);
-    let key = raw;
-    if (raw.includes('\\')) {
-      try { key = JSON.parse(`"${raw}"`) as string; } catch { /* keep it raw */ }
-    }
+    const found = keyIs(text, i + 1, keyEnd - 1, wanted, anyCase);
     i = skipSpace(text, keyEnd, end);
     if (text.charCodeAt(i) !== 0x3a) return undefined;
     i = skipSpace(text, i + 1, end);
     if (i >= end) return undefined;
-    if (test(key)) return i;
+    if (found) return i;
     i = valueEnd(text, i, end);
   }
   return undefined;
+}
+
+/** Whether the key written between `start` and `end` is `wanted`: compared in place (no copy of every key scanned) unless escaped. */
+function keyIs(text: string, start: number, end: number, wanted: string, anyCase: boolean): boolean {
+  let escaped = false;
+  for (let j = start; j < end && !escaped; j++) escaped = text.charCodeAt(j) === BACKSLASH;
+  if (!anyCase && !escaped) return end - start === wanted.length && text.startsWith(wanted, start);
+  let key = text.slice(start, end);
+  if (escaped) {
+    try { key = JSON.parse(`"${key}"`) as string; } catch { /* keep it raw */ }
+  }
+  return (anyCase ? key.toLowerCase() : key) === wanted;
 }
 
 /** In the array starting at `i`, the start of element `index`. */
@@ -123,7 +131,7 @@ function itemAt(text: string, i: number, end: number, index: number): number | u
 export function valueSpan(text: string, row: Span, path: readonly (string | number)[]): Span | undefined {
   let i: number | undefined = skipSpace(text, row.start, row.end);
   for (const segment of path) {
-    i = typeof segment === 'number' ? itemAt(text, i, row.end, segment) : memberAt(text, i, row.end, (k) => k === segment);
+    i = typeof segment === 'number' ? itemAt(text, i, row.end, segment) : memberAt(text, i, row.end, segment);
     if (i === undefined) return undefined;
   }
   return { start: i, end: valueEnd(text, i, row.end) };
