@@ -36,12 +36,12 @@ export function settingsOf(resource: AiResource, ownerTagNames: readonly string[
 }
 
 export function recordOf(resource: AiResource, entry: string, ownerTagNames: readonly string[]): AccountRecord {
-  return {
-    ...settingsOf(resource, ownerTagNames),
+  // Added to the fresh settings, not `{ ...settings, entry }`: V8 gives every object such a literal a hidden class of its own.
+  return Object.assign(settingsOf(resource, ownerTagNames), {
     entry,
     chain: resource.deploymentPath,
     symbol: resource.symbolicName ?? resource.id,
     declaredIn: resource.file.uri,
     ...(resource.deployed ? { deployed: resource.deployed } : {}),
-  };
+  });
 }
