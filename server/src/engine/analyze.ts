@@ -141,8 +141,12 @@ export interface AnalyzeOptions {
   readonly fixes?: boolean;
   /** The rules to run (default: the registry); tests pass their own. */
   readonly rules?: readonly Rule[];
-  /** Also list the AI account instances each run deploys (`AnalysisResult.inventory`), for the audit's inventory. */
-  readonly inventory?: boolean;
+  /**
+   * Also list the AI account instances each run deploys (`AnalysisResult.inventory`), for the audit's inventory.
+   * `called`: whether another audited file is known to call a template; its runs without a parameter file are then
+   * no entry points (`workspace/inventory.ts`), and list their calls but no instances.
+   */
+  readonly inventory?: boolean | { readonly called: (templateUri: string) => boolean };
   /** Bicep parses shared by the analyses of an audit (a module is parsed once, not once per caller). */
   readonly parses?: BicepParseCache;
   /**
@@ -261,6 +265,7 @@ function analyzeWithin(file: SourceFile, options: AnalyzeOptions): AnalysisResul
   // Deployed accounts are no instances of the templates' inventory: the estate counts them (estate/estate.ts).
   const inventory = options.inventory && !loaded.deployed ? loaded.runs.map((graph, i) => runInventory({
     templateUri: loaded.templateUri ?? file.uri, graph, parameterFile: loaded.parameterFiles?.[i], findings: perRun[i], subjectOf: (f) => subjects!.get(f), ownerTagNames: ownerTags,
+    callsOnly: typeof options.inventory === 'object' && !loaded.parameterFiles?.[i] && options.inventory.called(loaded.templateUri ?? file.uri),
     ...(options.egress === true ? { egress: (account: AiResource) => summarizeEgress(account, graph, approvedFqdnsOf(options.settings), account.context.parameterFile) } : {}),
   })) : undefined;
   const egress = options.egress === true ? loaded.runs.flatMap((graph) => egressOfRun(graph, options.settings)) : undefined;

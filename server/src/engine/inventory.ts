@@ -40,6 +40,8 @@ export interface RunInput {
   readonly ownerTagNames: readonly string[];
   /** The egress map of an account, when it is asked for (`AnalyzeOptions.egress`). */
   readonly egress?: (account: AiResource) => EgressSummary;
+  /** The run is known to be no entry point (its template is called elsewhere): list its calls, not its instances. */
+  readonly callsOnly?: boolean;
 }
 
 export function runInventory(input: RunInput): RunInventory {
@@ -61,7 +63,7 @@ export function runInventory(input: RunInput): RunInventory {
     return out;
   };
   const findingsOf = new Map<AiResource, Finding[]>();
-  for (const f of input.findings) {
+  for (const f of input.callsOnly ? [] : input.findings) {
     const subject = input.subjectOf(f);
     if (!subject) continue;
     const list = findingsOf.get(subject);
@@ -73,6 +75,7 @@ export function runInventory(input: RunInput): RunInventory {
   for (const account of graph.accounts) {
     if (account.condition?.value === false) continue;
     if (account.file.uri === input.templateUri) generatedFrom ??= account.context.generatedFrom?.sourceUri;
+    if (input.callsOnly) continue;
     const egress = input.egress && instanceEgress(input.egress(account));
     const base = { ...describe(account, graph, input.ownerTagNames, input.parameterFile, findingsOf.get(account) ?? []), ...(egress ? { egress } : {}) };
     // Every chain of calls that reaches the declaration: the one read, and those of calls with the same values (`sameAs`).
@@ -96,14 +99,14 @@ export function runInventory(input: RunInput): RunInventory {
         const own = base.symbolicName ?? (typeof graph.fullName(account) === 'string' ? base.name : account.id.slice(account.id.lastIndexOf('#') + 1));
         // By the calls' paths, not their names: two calls named alike (in two resource groups) are two instances.
         const calls = chain.map((s, i) => `${s.path[s.path.length - 1]}${copy.indexes[i] ?? ''}`);
-        instances.push({
-          ...base,
+        // Object.assign, not `{ ...base, more }`: V8 gives every object such a literal makes a hidden class of its own.
+        instances.push(Object.assign({}, base, {
           entryPoint: input.templateUri,
           ...(parameterFile?.uri ? { parameterFile: parameterFile.uri } : {}),
           id: `#${[...calls, `${own}${copy.indexes[chain.length] ?? ''}`].join('/')}`,
           chain: callSteps,
           ...(copy.unknown ? { loopCountUnknown: true } : {}),
-        });
+        }));
       }
     }
   }

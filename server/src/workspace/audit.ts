@@ -5,7 +5,10 @@ import { analyze, type AnalysisResult, type FileHost, type Finding, type Problem
 import type { Rule } from '../../../rules';
 import { positionAt } from '../engine/text';
 import type { Settings } from '../engine/config';
-import { readSourceFile, type FileProblem } from './files';
+import * as fs from 'node:fs';
+import { checkedSource, readSourceFile, type FileProblem } from './files';
+import { readsDisk, uriToPath } from './node-host';
+import type { RunInventory } from '../engine/inventory';
 import { buildInventory, oncePerCause } from './inventory';
 import { BicepParseCache } from '../engine/bicep/parser';
 import type { Inventory } from '../../../shared/inventory';
@@ -67,35 +70,46 @@ export interface AuditOptions {
   readonly onProgress?: (done: number, total: number, file: string) => boolean | void;
 }
 
-/** Audits files one by one, yielding to the event loop now and then so a server stays responsive and can be cancelled. */
+/**
+ * Audits files one by one, yielding to the event loop now and then so a server stays responsive and can be cancelled.
+ * A file's modules are audited right after it (their parses are still cached; see `auditOrder`); results and
+ * problems are listed in the order of `paths` all the same.
+ */
 export async function auditFiles(paths: readonly string[], options: AuditOptions): Promise<AuditResult> {
-  const results: AnalysisResult[] = [];
-  const problems: FileProblem[] = [];
+  const results: (AnalysisResult | undefined)[] = new Array(paths.length);
+  const problemsAt: FileProblem[][] = paths.map(() => []);
   let done = 0;
   let lastYield = Date.now();
   // Templates of one folder share its listing (parameter files are looked up beside each template).
   const listings = new Map<string, readonly string[] | undefined>(options.listings);
-  const parses = new BicepParseCache();
+  const order = auditOrder(paths);
+  const reads = new ReadAhead(options.host, order.pending);
   const host: FileHost = {
-    readFile: (uri) => options.host.readFile(uri),
+    readFile: (uri) => reads.readFile(uri),
     listDir: (uri) => {
       if (!listings.has(uri)) listings.set(uri, options.host.listDir?.(uri));
       return listings.get(uri);
     },
   };
-  for (const filePath of paths) {
+  // A module is parsed by its first caller and analysed right after it: a few parses in cache are enough.
+  const parses = new BicepParseCache(64);
+  const runs = new CalledRuns();
+  for (const index of order) {
+    const filePath = paths[index];
     if (Date.now() - lastYield > 20) {
       await new Promise((resolve) => setImmediate(resolve));
       lastYield = Date.now();
     }
-    const { file, problem } = readSourceFile(filePath, options.maxFileBytes);
+    const problems = problemsAt[index];
+    const { file, problem } = reads.sourceFile(filePath, order.uriOf(index), options.maxFileBytes);
     if (problem || !file) {
       problems.push({ path: filePath, ...(problem ?? { code: 'unreadable-file', severity: 'error', message: 'cannot read' }) });
     } else {
       try {
-        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules, inventory: true, egress: options.egress, parses });
-        results.push(options.fixes ? result : detached(result));
+        const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules, inventory: runs, egress: options.egress, parses });
+        results[index] = runs.add(index, options.fixes ? result : detached(result), results);
         for (const p of result.problems) problems.push(placed(filePath, file.text, p));
+        for (const run of result.inventory ?? []) order.next(run.calls);
       } catch (error) {
         // analyze() does not throw; the settings lookup might. Fail closed all the same.
         problems.push({ path: filePath, code: 'internal-error', severity: 'error', message: `internal error while analysing: ${(error as Error).message ?? error}; please report it` });
@@ -104,8 +118,122 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
     done++;
     if (options.onProgress?.(done, paths.length, filePath) === false) break;
   }
-  const once = oncePerCause(results);
-  return { results: once, problems, inventory: buildInventory(once, options.root ?? process.cwd()) };
+  const once = oncePerCause(results.filter((r): r is AnalysisResult => !!r));
+  return { results: once, problems: problemsAt.flat(), inventory: buildInventory(once, options.root ?? process.cwd()) };
+}
+
+/**
+ * The order to audit files in: that of `paths`, except that the templates a file calls (its modules) that are to be
+ * audited come right after it, so their parses (and their text) are used again before other files push them out.
+ */
+function auditOrder(paths: readonly string[]): Iterable<number> & { uriOf(index: number): string; next(uris: readonly string[]): void; pending(uri: string): boolean } {
+  const uris = paths.map((p) => pathToFileURL(p).href);
+  const pending = new Map(uris.map((uri, i) => [uri, i]));
+  const soon: number[] = [];
+  let sequential = 0;
+  return {
+    uriOf: (index) => uris[index],
+    pending: (uri) => pending.has(uri),
+    next(called) {
+      // Reversed onto a stack: the modules come in the order the file calls them.
+      for (let i = called.length - 1; i >= 0; i--) {
+        const index = pending.get(called[i]);
+        if (index !== undefined) soon.push(index);
+      }
+    },
+    *[Symbol.iterator]() {
+      for (;;) {
+        let index = soon.pop();
+        while (index === undefined && sequential < paths.length) {
+          const candidate = sequential++;
+          if (pending.has(uris[candidate])) index = candidate;
+        }
+        if (index === undefined) return;
+        if (!pending.delete(uris[index])) continue;
+        yield index;
+      }
+    },
+  };
+}
+
+/** Files to audit that an analysis reads first (a caller its modules) are kept until audited: read once, not twice. */
+const READ_AHEAD_LIMIT = 256;
+
+/**
+ * The file access of an audit. A file still to be audited that another file's analysis reads (a module, a parameter
+ * file) is read from disk once: the caller gets its text as `FileHost.readFile` would return it, and its own audit
+ * the same bytes, checked as `readSourceFile` checks them. Only for a host that reads the disk as it is (no overlay
+ * of unsaved editor buffers, whose text the audit of the file itself does not use).
+ */
+class ReadAhead {
+  private readonly kept = new Map<string, { buffer: Buffer; text: string }>();
+  private readonly disk: boolean;
+
+  constructor(private readonly host: FileHost, private readonly pending: (uri: string) => boolean) {
+    this.disk = readsDisk(host);
+  }
+
+  readFile(uri: string): string | undefined {
+    const kept = this.kept.get(uri);
+    if (kept) return kept.text;
+    const filePath = this.disk && this.pending(uri) ? uriToPath(uri) : undefined;
+    if (filePath === undefined) return this.host.readFile(uri);
+    let buffer: Buffer;
+    try {
+      buffer = fs.readFileSync(filePath);
+    } catch {
+      return undefined;
+    }
+    const text = buffer.toString('utf8');
+    if (this.kept.size >= READ_AHEAD_LIMIT) this.kept.delete(this.kept.keys().next().value!);
+    this.kept.set(uri, { buffer, text });
+    return text;
+  }
+
+  sourceFile(filePath: string, uri: string, maxBytes: number | undefined): ReturnType<typeof readSourceFile> {
+    const kept = this.kept.get(uri);
+    if (!kept) return readSourceFile(filePath, maxBytes, uri);
+    this.kept.delete(uri);
+    return checkedSource(filePath, kept.buffer, maxBytes, uri, kept.text);
+  }
+}
+
+/**
+ * The runs of the audited files as the inventory needs them. A template another file calls is deployed through
+ * its callers (`buildInventory`): its own runs without a parameter file are no entry points, so their instances
+ * are dropped as soon as a call to it is seen, and an audit of many modules does not keep them all to the end.
+ */
+class CalledRuns {
+  private readonly calledSet = new Set<string>();
+
+  /** Whether an audited file calls this template (for `AnalyzeOptions.inventory`). */
+  readonly called = (uri: string): boolean => this.calledSet.has(uri);
+  /** Results (by index) with instances of runs of a template not yet seen called. */
+  private readonly uncalled = new Map<string, number[]>();
+
+  add(index: number, result: AnalysisResult, results: (AnalysisResult | undefined)[]): AnalysisResult {
+    for (const run of result.inventory ?? []) {
+      for (const uri of run.calls) {
+        if (this.calledSet.has(uri)) continue;
+        this.calledSet.add(uri);
+        for (const i of this.uncalled.get(uri) ?? []) results[i] = this.withoutCalled(results[i]!);
+        this.uncalled.delete(uri);
+      }
+    }
+    const kept = this.withoutCalled(result);
+    for (const run of kept.inventory ?? []) {
+      if (!run.instances.length || run.parameterFile) continue;
+      const list = this.uncalled.get(run.template);
+      if (list) list.push(index); else this.uncalled.set(run.template, [index]);
+    }
+    return kept;
+  }
+
+  private withoutCalled(result: AnalysisResult): AnalysisResult {
+    const called = (run: RunInventory) => !run.parameterFile && run.instances.length > 0 && this.calledSet.has(run.template);
+    if (!result.inventory?.some(called)) return result;
+    return Object.assign({}, result, { inventory: result.inventory.map((run) => (called(run) ? Object.assign({}, run, { instances: [] }) : run)) });
+  }
 }
 
 /**
@@ -114,7 +242,8 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
  */
 function detached(result: AnalysisResult): AnalysisResult {
   const plain = (f: Finding): Finding => ({ ...f, fixes: f.fixes, fixable: f.fixable });
-  return { ...result, findings: result.findings.map(plain), ...(result.suppressed ? { suppressed: result.suppressed.map(plain) } : {}) };
+  // Object.assign, not `{ ...result, findings }`: V8 gives every object such a literal makes a hidden class of its own.
+  return Object.assign({}, result, { findings: result.findings.map(plain), ...(result.suppressed ? { suppressed: result.suppressed.map(plain) } : {}) });
 }
 
 /** An engine problem with 1-based line and column, as the reporters show it. */

@@ -138,29 +138,62 @@ export function fileTooLarge(bytes: number, maxBytes = MAX_FILE_BYTES): Omit<Fil
   return { code: 'file-too-large', severity: 'warning', message: `file too large: ${(bytes / 1024 / 1024).toFixed(1)} MB is over the ${formatMb(maxBytes)} MB limit; not analysed` };
 }
 
-/** Reads a file for analysis; binary, oversized or unreadable files give a problem instead. */
-export function readSourceFile(absPath: string, maxBytes = MAX_FILE_BYTES): { file?: SourceFile; problem?: Omit<FileProblem, 'path'> } {
+/**
+ * Reads a file for analysis; binary, oversized or unreadable files give a problem instead. One open: its size is
+ * that of the open file (no stat of the path first). `uri`: the file's URI, when the caller has it already.
+ */
+export function readSourceFile(absPath: string, maxBytes = MAX_FILE_BYTES, uri?: string): { file?: SourceFile; problem?: Omit<FileProblem, 'path'> } {
   const kind = fileKindOf(absPath);
-  if (!kind) return { problem: { code: 'unreadable-file', severity: 'error', message: 'not a template file type (.json, .jsonc, .bicep, .bicepparam)' } };
+  if (!kind) return notTemplate();
   let buffer: Buffer;
   try {
-    const large = tooLarge(fs.statSync(absPath).size, () => (kind === 'arm' ? head(absPath) : ''), maxBytes);
-    if (large) return { problem: large };
-    buffer = fs.readFileSync(absPath);
+    const fd = fs.openSync(absPath, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const large = tooLarge(size, () => (kind === 'arm' ? head(fd) : ''), maxBytes);
+      if (large) return { problem: large };
+      buffer = readAll(fd, size);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (error) {
     return { problem: { code: 'unreadable-file', severity: 'error', message: `cannot read: ${errorText(error)}` } };
   }
-  return sourceFromBuffer(absPath, buffer);
+  return sourceFromBuffer(absPath, buffer, uri);
+}
+
+/** `readSourceFile` of content read already (`text`: the buffer as UTF-8, when decoded already). */
+export function checkedSource(absPath: string, buffer: Buffer, maxBytes = MAX_FILE_BYTES, uri?: string, text?: string): { file?: SourceFile; problem?: Omit<FileProblem, 'path'> } {
+  const kind = fileKindOf(absPath);
+  if (!kind) return notTemplate();
+  const large = tooLarge(buffer.length, () => (kind === 'arm' ? buffer.toString('utf8', 0, HEAD_BYTES) : ''), maxBytes);
+  return large ? { problem: large } : sourceFromBuffer(absPath, buffer, uri, text);
+}
+
+function notTemplate(): { problem: Omit<FileProblem, 'path'> } {
+  return { problem: { code: 'unreadable-file', severity: 'error', message: 'not a template file type (.json, .jsonc, .bicep, .bicepparam)' } };
+}
+
+/** The whole content of an open file of `size` bytes (more or less, if it changes meanwhile). */
+function readAll(fd: number, size: number): Buffer {
+  let buffer = Buffer.allocUnsafe(size);
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) buffer = Buffer.concat([buffer, Buffer.allocUnsafe(Math.max(8192, buffer.length))], buffer.length * 2 || 8192);
+    const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+    if (n === 0) return buffer.subarray(0, length);
+    length += n;
+  }
 }
 
 /** A file's content for analysis (from disk or from git): binary content is a problem; a byte order mark is dropped. */
-export function sourceFromBuffer(absPath: string, buffer: Buffer): { file?: SourceFile; problem?: Omit<FileProblem, 'path'> } {
+export function sourceFromBuffer(absPath: string, buffer: Buffer, uri?: string, decoded?: string): { file?: SourceFile; problem?: Omit<FileProblem, 'path'> } {
   const kind = fileKindOf(absPath);
-  if (!kind) return { problem: { code: 'unreadable-file', severity: 'error', message: 'not a template file type (.json, .jsonc, .bicep, .bicepparam)' } };
+  if (!kind) return notTemplate();
   if (buffer.subarray(0, 8192).includes(0)) return { problem: { code: 'binary-file', severity: 'warning', message: 'binary file (it contains NUL bytes); not analysed' } };
-  let text = buffer.toString('utf8');
+  let text = decoded ?? buffer.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { file: { uri: pathToFileURL(absPath).href, text, kind } };
+  return { file: { uri: uri ?? pathToFileURL(absPath).href, text, kind } };
 }
 
 /** Whether a file of this size is over the limit (exports of deployed accounts have their own, larger one). */
@@ -174,15 +207,12 @@ function largeExport(start: string): boolean {
   return mayBeExport(start) && /"type"\s*:\s*"microsoft\.cognitiveservices\/accounts"/i.test(start) && !/"(\$schema|contentVersion)"\s*:/.test(start);
 }
 
-/** The first 4 KB of a file, as text. */
-function head(absPath: string): string {
-  const fd = fs.openSync(absPath, 'r');
-  try {
-    const buffer = Buffer.alloc(4096);
-    return buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
-  } finally {
-    fs.closeSync(fd);
-  }
+const HEAD_BYTES = 4096;
+
+/** The first 4 KB of an open file, as text. */
+function head(fd: number): string {
+  const buffer = Buffer.alloc(HEAD_BYTES);
+  return buffer.toString('utf8', 0, fs.readSync(fd, buffer, 0, buffer.length, 0));
 }
 
 function formatMb(bytes: number): string {

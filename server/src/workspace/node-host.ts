@@ -28,9 +28,17 @@ export function uriToPath(uri: string): string | undefined {
   }
 }
 
+/** Hosts of `nodeFileHost` without overlay: what they read is what is on disk. */
+const diskHosts = new WeakSet<FileHost>();
+
+/** Whether a host reads files as they are on disk (`nodeFileHost()` without overlay). */
+export function readsDisk(host: FileHost): boolean {
+  return diskHosts.has(host);
+}
+
 /** Reads files from disk, preferring `overlay` (e.g. unsaved editor buffers). */
 export function nodeFileHost(overlay?: (uri: string) => string | undefined): FileHost {
-  return {
+  const host: FileHost = {
     readFile(uri) {
       const open = overlay?.(uri);
       if (open !== undefined) return open;
@@ -46,11 +54,16 @@ export function nodeFileHost(overlay?: (uri: string) => string | undefined): Fil
       }
     },
   };
+  if (!overlay) diskHosts.add(host);
+  return host;
 }
+
+const NO_OVERRIDES: Partial<Settings> = {};
 
 /** Config files by folder, so a workspace of many files reads each config once. */
 export class ConfigCache {
   private readonly byDir = new Map<string, ConfigFile | undefined>();
+  private merged = new WeakMap<Partial<Settings>, Map<ConfigFile | undefined, Settings>>();
 
   configFor(filePath: string): ConfigFile | undefined {
     return this.configForDir(path.dirname(filePath));
@@ -85,12 +98,21 @@ export class ConfigCache {
     return out;
   }
 
-  /** Settings for a file: defaults, then its config file, then `overrides` (editor settings, CLI flags). */
-  settingsFor(filePath: string, overrides: Partial<Settings> = {}): Settings {
-    return mergeSettings(this.configFor(filePath)?.settings ?? {}, overrides);
+  /**
+   * Settings for a file: defaults, then its config file, then `overrides` (editor settings, CLI flags). Merged once
+   * per config file and overrides object: the files of a workspace share a few settings objects, not one each.
+   */
+  settingsFor(filePath: string, overrides: Partial<Settings> = NO_OVERRIDES): Settings {
+    const config = this.configFor(filePath);
+    let byConfig = this.merged.get(overrides);
+    if (!byConfig) this.merged.set(overrides, (byConfig = new Map()));
+    let settings = byConfig.get(config);
+    if (!settings) byConfig.set(config, (settings = mergeSettings(config?.settings ?? {}, overrides)));
+    return settings;
   }
 
   clear(): void {
     this.byDir.clear();
+    this.merged = new WeakMap();
   }
 }
