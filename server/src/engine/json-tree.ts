@@ -234,7 +234,8 @@ function literal(text: string, pos: number, parent: JsonNode | undefined): JsonN
 class PropertyNode implements JsonNode {
   readonly type = 'property';
   length = -1;
-  readonly children: JsonNode[] = [];
+  /** Set once, as a two-element array (pushing into an empty one reserves room for many). */
+  children!: JsonNode[];
   constructor(readonly offset: number, public parent: JsonNode | undefined, readonly colonOffset: number) {}
 }
 
@@ -372,13 +373,13 @@ class LazyContainer implements JsonNode {
     const pos = layout[m + KEY];
     const keyEnd = Math.abs(layout[m + KEY_END]);
     const property = new PropertyNode(pos, this, skipSpace(text, keyEnd));
-    property.children.push(new LiteralNode('string', pos, keyEnd - pos, property, readString(text, pos)));
+    const key = new LiteralNode('string', pos, keyEnd - pos, property, readString(text, pos));
     const value = layout[m + VALUE];
     const ordinal = layout[m + ORDINAL];
     const child = ordinal >= 0
       ? new LazyContainer(text.charCodeAt(value) === 0x7b ? 'object' : 'array', value, ends[ordinal] - value, property, ordinal, this.index)
       : literal(text, value, property);
-    property.children.push(child);
+    property.children = [key, child];
     property.length = child.offset + child.length - pos;
     return (slots[i] = property);
   }

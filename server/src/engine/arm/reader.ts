@@ -5,7 +5,7 @@
 
 import { findNodeAtLocation, getNodeValue, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { MAX_NESTED_DEPLOYMENTS, parseJsonTree, type LimitSink } from '../limits';
-import { mapDecodedOffset, parseTemplateString } from '../expressions/parser';
+import { mapDecodedOffset } from '../expressions/parser';
 import { findStringLiteral } from '../expressions/walk';
 import { TemplateScope } from '../expressions/scope';
 import type { CloudName } from '../expressions/environment';
@@ -16,7 +16,7 @@ import { memberOf, plainValue } from '../json-tree';
 import { quotedName, type AiResource, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode, type WrittenValue } from '../model';
 import type { Expr } from '../expressions/ast';
 import type { WrittenSuppression } from '../../../../rules/rule';
-import { evaluate, type EvalEnv } from '../expressions/evaluator';
+import { evaluate, parseTemplateStringCached, type EvalEnv } from '../expressions/evaluator';
 import { DeploymentGraph, MAX_LOOP_ITERATIONS, type GraphResource } from '../graph/graph';
 import { resourceValue } from '../graph/runtime';
 import { collectReferences } from '../graph/references';
@@ -337,7 +337,7 @@ function referencesIn(node: JsonNode, env: Env): Value[] {
     const current = stack.pop()!;
     if (current.type === 'string') {
       if (!isExpression(current)) continue;
-      const parsed = parseTemplateString(String(current.value));
+      const parsed = parseTemplateStringCached(String(current.value));
       if (parsed.kind === 'expression' && parsed.expr) collectReferences(parsed.expr, inScope, out);
     } else if (current.type === 'object' || current.type === 'array') {
       for (const child of current.children ?? []) {
@@ -527,7 +527,7 @@ class JsonValueNode extends LazyValueNode {
   /** A value written as exactly `[parameters('x')]` or `[variables('x')]` was set where x is. */
   protected findOrigin(): Origin | undefined {
     if (!isExpression(this.json)) return undefined;
-    const parsed = parseTemplateString(String(this.json.value));
+    const parsed = parseTemplateStringCached(String(this.json.value));
     const expr = parsed.kind === 'expression' ? parsed.expr : undefined;
     if (expr?.kind !== 'call' || expr.namespace || expr.args.length !== 1 || expr.args[0].kind !== 'string') return undefined;
     const fn = expr.name.toLowerCase();
@@ -555,7 +555,7 @@ class JsonValueNode extends LazyValueNode {
     const template = this.env.templateKey;
     const parameter = (name: string) => this.parameterOrigin(name);
     if (json.type === 'string') {
-      const parsed = parseTemplateString(String(json.value));
+      const parsed = parseTemplateStringCached(String(json.value));
       if (parsed.kind === 'literal') return { template, parameter, expr: { kind: 'string', value: parsed.value, span: { start: 0, end: 0 } } };
       return { template, parameter, ...(parsed.expr && !parsed.errors.length ? { expr: parsed.expr } : {}) };
     }
@@ -566,7 +566,7 @@ class JsonValueNode extends LazyValueNode {
 
   literalWithin(test: (text: string) => boolean): Loc | undefined {
     if (!isExpression(this.json)) return undefined;
-    const parsed = parseTemplateString(String(this.json.value));
+    const parsed = parseTemplateStringCached(String(this.json.value));
     const literal = parsed.kind === 'expression' && parsed.expr ? findStringLiteral(parsed.expr, test) : undefined;
     if (!literal) return undefined;
     const raw = this.env.file.text.slice(this.json.offset, this.json.offset + this.json.length);

@@ -405,8 +405,9 @@ export function normalizeParts(parts: readonly (string | null)[]): Parts {
  * `parts`. The reason/parameter come from `cause`.
  */
 export function partialString(parts: readonly (string | null)[], cause: Unknown | undefined): Value {
+  // All known (most strings): joined as they are, without the normalized copy.
+  if (!parts.includes(null)) return parts.join('');
   const norm = normalizeParts(parts);
-  if (!norm.includes(null)) return norm.join('');
   return new Unknown(cause?.reason ?? 'part of the string is not known', cause?.parameter, norm, cause?.limit);
 }
 
