@@ -128,6 +128,16 @@ function tooDeep(): Unknown {
 }
 let depth = 0;
 
+/**
+ * For a fast path that computes what `count` steps nested `nesting` deep would: counts them and returns true, or
+ * returns false (counting none) when they would pass the budget or the nesting limit, for the full evaluation to say so.
+ */
+export function spendSteps(count: number, nesting: number): boolean {
+  if (depth + nesting > MAX_EVAL_DEPTH || steps + count > stepBudget) return false;
+  steps += count;
+  return true;
+}
+
 /** Evaluate an expression tree. Never throws. */
 export function evaluate(expr: Expr, ctx: EvalContext, env: EvalEnv = EMPTY_ENV): Value {
   return evalExpr(expr, ctx, env);
