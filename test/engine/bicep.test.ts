@@ -9,6 +9,8 @@ import { readBicepDeployment } from '../../server/src/engine/bicep/reader';
 import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
 import type { Fix } from '../../server/src/engine/fixes';
 import { positionAt } from '../../server/src/engine/text';
+import { withEvaluationBudget } from '../../server/src/engine/expressions/evaluator';
+import { Unknown } from '../../server/src/engine/expressions/value';
 import { DEPLOYMENT_RULES_OFF } from '../support/lint';
 
 const DIR = 'file:///work/bicep';
@@ -483,4 +485,28 @@ ${account(`{
   assert.match(findings[0].message, /'\*\.vault\.azure\.net'/);
   // Without the file, nothing is guessed.
   assert.deepEqual(run({ 'main.bicep': main }).findings, []);
+});
+
+test('an interpolation of parameters and variables has the value, and takes the evaluation steps, of the format() it lowers to', () => {
+  const names = (hole: (name: string) => string, steps?: number) => {
+    const text = "param p string = 'co'\nparam n int = 7\nparam u string\nvar v = 'x{y}'\n"
+      + [`a-${hole('p')}-{${hole('v')}}`, `b${hole('p')}`, `c${hole('n')}`, `d${hole('u')}-e`]
+        .map((name, i) => `resource s${i} 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: '${name}'\n}\n`).join('');
+    return withEvaluationBudget(() => {
+      const graph = readBicepDeployment({ uri: `${DIR}/main.bicep`, text, kind: 'bicep' }, parseBicep(text).program, { readFile: () => undefined });
+      return graph.resources.map((r) => { const v = r.nameNode?.value; return v instanceof Unknown ? { parts: v.parts, limit: !!v.limit } : v; });
+    }, steps);
+  };
+  // `${(p)}` is lowered and evaluated in full; `${p}` of a parameter already evaluated is joined directly.
+  const direct = (s: string) => `\${${s}}`, lowered = (s: string) => `\${(${s})}`;
+  const expected = ['a-co-{x{y}}', 'bco', 'c7', { parts: ['d', null, '-e'], limit: false }];
+  assert.deepEqual(names(direct), expected);
+  assert.deepEqual(names(lowered), expected);
+  // The fewest steps with which `b${p}` is known are the same either way.
+  const fewest = (hole: (name: string) => string) => {
+    let steps = 1;
+    while (typeof names(hole, steps)[1] !== 'string') steps++;
+    return steps;
+  };
+  assert.equal(fewest(direct), fewest(lowered));
 });
