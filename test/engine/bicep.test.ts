@@ -487,26 +487,27 @@ ${account(`{
   assert.deepEqual(run({ 'main.bicep': main }).findings, []);
 });
 
-test('an interpolation of parameters and variables has the value, and takes the evaluation steps, of the format() it lowers to', () => {
-  const names = (hole: (name: string) => string, steps?: number) => {
+test('parameters and variables, alone or interpolated, have the value and take the evaluation steps of what they lower to', () => {
+  const names = (ref: (name: string) => string, steps?: number) => {
     const text = "param p string = 'co'\nparam n int = 7\nparam u string\nvar v = 'x{y}'\n"
-      + [`a-${hole('p')}-{${hole('v')}}`, `b${hole('p')}`, `c${hole('n')}`, `d${hole('u')}-e`]
-        .map((name, i) => `resource s${i} 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: '${name}'\n}\n`).join('');
+      + [`'a-\${${ref('p')}}-{\${${ref('v')}}}'`, `'b\${${ref('p')}}'`, `'c\${${ref('n')}}'`, `'d\${${ref('u')}}-e'`, ref('n'), ref('u')]
+        .map((name, i) => `resource s${i} 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: ${name}\n}\n`).join('');
     return withEvaluationBudget(() => {
       const graph = readBicepDeployment({ uri: `${DIR}/main.bicep`, text, kind: 'bicep' }, parseBicep(text).program, { readFile: () => undefined });
       return graph.resources.map((r) => { const v = r.nameNode?.value; return v instanceof Unknown ? { parts: v.parts, limit: !!v.limit } : v; });
     }, steps);
   };
-  // `${(p)}` is lowered and evaluated in full; `${p}` of a parameter already evaluated is joined directly.
-  const direct = (s: string) => `\${${s}}`, lowered = (s: string) => `\${(${s})}`;
-  const expected = ['a-co-{x{y}}', 'bco', 'c7', { parts: ['d', null, '-e'], limit: false }];
+  // `(p)` is lowered and evaluated in full; `p` of a parameter already evaluated is read directly.
+  const direct = (s: string) => s, lowered = (s: string) => `(${s})`;
+  const expected = ['a-co-{x{y}}', 'bco', 'c7', { parts: ['d', null, '-e'], limit: false }, 7, { parts: undefined, limit: false }];
   assert.deepEqual(names(direct), expected);
   assert.deepEqual(names(lowered), expected);
-  // The fewest steps with which `b${p}` is known are the same either way.
-  const fewest = (hole: (name: string) => string) => {
+  // The fewest steps with which `'b${p}'` (and `n`) is known are the same either way.
+  const fewest = (ref: (name: string) => string, at: number) => {
     let steps = 1;
-    while (typeof names(hole, steps)[1] !== 'string') steps++;
+    while (typeof names(ref, steps)[at] !== typeof expected[at]) steps++;
     return steps;
   };
-  assert.equal(fewest(direct), fewest(lowered));
+  assert.equal(fewest(direct, 1), fewest(lowered, 1));
+  assert.equal(fewest(direct, 4), fewest(lowered, 4));
 });

@@ -259,6 +259,14 @@ class BicepTemplate implements EvalContext {
     }
   }
 
+  /** The value of parameter or variable `name` when already evaluated (as `parameters`/`variables` would give it), or undefined. */
+  private known(name: string): Value | undefined {
+    const param = this.paramCache.get(name), variable = this.varCache.get(name);
+    if (param === undefined && variable === undefined) return undefined;
+    const kind = this.resolve(name);
+    return kind === 'param' ? param : kind === 'var' ? variable : undefined;
+  }
+
   /**
    * `'st${prefix}1'` of parameters and variables already evaluated to strings, joined as the `format()` it lowers to
    * would join them, without lowering it; undefined otherwise. Counts the steps that evaluation would take.
@@ -268,16 +276,23 @@ class BicepTemplate implements EvalContext {
     let out = segments[0];
     for (let i = 0; i < expressions.length; i++) {
       const e = expressions[i];
-      if (e.kind !== 'variable') return undefined;
-      const param = this.paramCache.get(e.name), variable = this.varCache.get(e.name);
-      if (typeof param !== 'string' && typeof variable !== 'string') return undefined;
-      const kind = this.resolve(e.name);
-      const value = kind === 'param' ? param : kind === 'var' ? variable : undefined;
+      const value = e.kind === 'variable' ? this.known(e.name) : undefined;
       if (typeof value !== 'string') return undefined;
       out += value + segments[i + 1];
     }
     // format, its format string, and per value `parameters`/`variables` and its name; nested 3 deep.
     return out.length <= MAX_STRING_LENGTH && spendSteps(2 + 2 * expressions.length, 3) ? out : undefined;
+  }
+
+  /**
+   * A parameter or variable already evaluated to a value no size limit applies to (a scalar, a string within the
+   * limit, an Unknown), as `parameters`/`variables` and its name (2 steps, nested 2 deep) give it; undefined otherwise.
+   */
+  private knownScalar(name: string): Value | undefined {
+    const value = this.known(name);
+    const scalar = value === null || value instanceof Unknown || typeof value === 'boolean' || typeof value === 'number'
+      || (typeof value === 'string' && value.length <= MAX_STRING_LENGTH);
+    return scalar && spendSteps(2, 2) ? value : undefined;
   }
 
   evaluate(node: Expression | IfNode, iteration?: Iteration): Value {
@@ -288,6 +303,11 @@ class BicepTemplate implements EvalContext {
         if (node.expressions.length === 0) return evaluate({ kind: 'string', value: node.segments[0], span: node }, this);
         const joined = this.interpolated(node);
         if (joined !== undefined) return joined;
+        break;
+      }
+      case 'variable': {
+        const value = this.knownScalar(node.name);
+        if (value !== undefined) return value;
         break;
       }
       case 'number': return evaluate({ kind: 'number', value: node.value, span: node }, this);
