@@ -5,7 +5,7 @@
 // A `for` loop over an array known here is read per iteration (`iterations`), as ARM copy loops are.
 
 import { jsonDepthMessage, MAX_MODULE_CHAIN, parseJsonTree, type LimitSink } from '../limits';
-import { evaluate, MAX_STRING_LENGTH, spendSteps, type EvalContext, type EvalEnv } from '../expressions/evaluator';
+import { bounded, evaluate, MAX_STRING_LENGTH, spendSteps, type EvalContext, type EvalEnv } from '../expressions/evaluator';
 import { findStringLiteral } from '../expressions/walk';
 import type { CloudName } from '../expressions/environment';
 import { OPEN_OBJECT, Unknown, isObject, isUnknown, type Value, type ValueObject } from '../expressions/value';
@@ -284,15 +284,11 @@ class BicepTemplate implements EvalContext {
     return out.length <= MAX_STRING_LENGTH && spendSteps(2 + 2 * expressions.length, 3) ? out : undefined;
   }
 
-  /**
-   * A parameter or variable already evaluated to a value no size limit applies to (a scalar, a string within the
-   * limit, an Unknown), as `parameters`/`variables` and its name (2 steps, nested 2 deep) give it; undefined otherwise.
-   */
-  private knownScalar(name: string): Value | undefined {
+  /** A parameter or variable already evaluated, as `parameters`/`variables` and its name (2 steps, nested 2 deep) give it; undefined otherwise. */
+  private knownReference(name: string): Value | undefined {
     const value = this.known(name);
-    const scalar = value === null || value instanceof Unknown || typeof value === 'boolean' || typeof value === 'number'
-      || (typeof value === 'string' && value.length <= MAX_STRING_LENGTH);
-    return scalar && spendSteps(2, 2) ? value : undefined;
+    if (value === undefined || !spendSteps(2, 2)) return undefined;
+    return typeof value === 'object' || typeof value === 'string' ? bounded(value, this.resolve(name) === 'param' ? 'parameters' : 'variables') : value;
   }
 
   evaluate(node: Expression | IfNode, iteration?: Iteration): Value {
@@ -306,7 +302,7 @@ class BicepTemplate implements EvalContext {
         break;
       }
       case 'variable': {
-        const value = this.knownScalar(node.name);
+        const value = this.knownReference(node.name);
         if (value !== undefined) return value;
         break;
       }

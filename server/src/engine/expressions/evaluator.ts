@@ -102,7 +102,7 @@ function elementCount(v: Value): number {
 }
 
 /** A function's result, or an Unknown when it is larger than any template value can be. */
-function bounded(v: Value, fn: string): Value {
+export function bounded(v: Value, fn: string): Value {
   if (typeof v === 'string') {
     return v.length > MAX_STRING_LENGTH ? limitUnknown(`${fn}() builds a string of more than ${MAX_STRING_LENGTH.toLocaleString('en-US')} characters; evaluation stopped`) : v;
   }
