@@ -9,6 +9,8 @@ import { readBicepDeployment } from '../../server/src/engine/bicep/reader';
 import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
 import type { Fix } from '../../server/src/engine/fixes';
 import { positionAt } from '../../server/src/engine/text';
+import { withEvaluationBudget } from '../../server/src/engine/expressions/evaluator';
+import { Unknown } from '../../server/src/engine/expressions/value';
 import { DEPLOYMENT_RULES_OFF } from '../support/lint';
 
 const DIR = 'file:///work/bicep';
@@ -483,4 +485,30 @@ ${account(`{
   assert.match(findings[0].message, /'\*\.vault\.azure\.net'/);
   // Without the file, nothing is guessed.
   assert.deepEqual(run({ 'main.bicep': main }).findings, []);
+});
+
+test('parameters and variables, alone or interpolated, have the value and take the evaluation steps of what they lower to', () => {
+  const names = (ref: (name: string) => string, steps?: number) => {
+    const text = "param p string = 'co'\nparam n int = 7\nparam u string\nvar v = 'x{y}'\nvar o = {\n  a: v\n}\n"
+      + [`'a-\${${ref('p')}}-{\${${ref('v')}}}'`, `'b\${${ref('p')}}'`, `'c\${${ref('n')}}'`, `'d\${${ref('u')}}-e'`, ref('n'), ref('u'), ref('o'), ref('o')]
+        .map((name, i) => `resource s${i} 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: ${name}\n}\n`).join('');
+    return withEvaluationBudget(() => {
+      const graph = readBicepDeployment({ uri: `${DIR}/main.bicep`, text, kind: 'bicep' }, parseBicep(text).program, { readFile: () => undefined });
+      return graph.resources.map((r) => { const v = r.nameNode?.value; return v instanceof Unknown ? { parts: v.parts, limit: !!v.limit } : v; });
+    }, steps);
+  };
+  // `(p)` is lowered and evaluated in full; `p` of a parameter already evaluated is read directly.
+  const direct = (s: string) => s, lowered = (s: string) => `(${s})`;
+  const expected = ['a-co-{x{y}}', 'bco', 'c7', { parts: ['d', null, '-e'], limit: false }, 7, { parts: undefined, limit: false }, { a: 'x{y}' }, { a: 'x{y}' }];
+  assert.deepEqual(names(direct), expected);
+  assert.deepEqual(names(lowered), expected);
+  // The fewest steps with which `'b${p}'` (and `n`) is known are the same either way, and of the object `o` read again.
+  const fewest = (ref: (name: string) => string, at: number) => {
+    let steps = 1;
+    while (JSON.stringify(names(ref, steps)[at]) !== JSON.stringify(expected[at])) steps++;
+    return steps;
+  };
+  assert.equal(fewest(direct, 1), fewest(lowered, 1));
+  assert.equal(fewest(direct, 4), fewest(lowered, 4));
+  assert.equal(fewest(direct, 7), fewest(lowered, 7));
 });

@@ -5,7 +5,7 @@
 // A `for` loop over an array known here is read per iteration (`iterations`), as ARM copy loops are.
 
 import { jsonDepthMessage, MAX_MODULE_CHAIN, parseJsonTree, type LimitSink } from '../limits';
-import { evaluate, type EvalContext, type EvalEnv } from '../expressions/evaluator';
+import { bounded, evaluate, MAX_STRING_LENGTH, spendSteps, type EvalContext, type EvalEnv } from '../expressions/evaluator';
 import { findStringLiteral } from '../expressions/walk';
 import type { CloudName } from '../expressions/environment';
 import { OPEN_OBJECT, Unknown, isObject, isUnknown, type Value, type ValueObject } from '../expressions/value';
@@ -259,13 +259,53 @@ class BicepTemplate implements EvalContext {
     }
   }
 
+  /** The value of parameter or variable `name` when already evaluated (as `parameters`/`variables` would give it), or undefined. */
+  private known(name: string): Value | undefined {
+    const param = this.paramCache.get(name), variable = this.varCache.get(name);
+    if (param === undefined && variable === undefined) return undefined;
+    const kind = this.resolve(name);
+    return kind === 'param' ? param : kind === 'var' ? variable : undefined;
+  }
+
+  /**
+   * `'st${prefix}1'` of parameters and variables already evaluated to strings, joined as the `format()` it lowers to
+   * would join them, without lowering it; undefined otherwise. Counts the steps that evaluation would take.
+   */
+  private interpolated(node: StringNode): string | undefined {
+    const { segments, expressions } = node;
+    let out = segments[0];
+    for (let i = 0; i < expressions.length; i++) {
+      const e = expressions[i];
+      const value = e.kind === 'variable' ? this.known(e.name) : undefined;
+      if (typeof value !== 'string') return undefined;
+      out += value + segments[i + 1];
+    }
+    // format, its format string, and per value `parameters`/`variables` and its name; nested 3 deep.
+    return out.length <= MAX_STRING_LENGTH && spendSteps(2 + 2 * expressions.length, 3) ? out : undefined;
+  }
+
+  /** A parameter or variable already evaluated, as `parameters`/`variables` and its name (2 steps, nested 2 deep) give it; undefined otherwise. */
+  private knownReference(name: string): Value | undefined {
+    const value = this.known(name);
+    if (value === undefined || !spendSteps(2, 2)) return undefined;
+    return typeof value === 'object' || typeof value === 'string' ? bounded(value, this.resolve(name) === 'param' ? 'parameters' : 'variables') : value;
+  }
+
   evaluate(node: Expression | IfNode, iteration?: Iteration): Value {
     if (iteration) return evaluate(lowerExpression(node, this.resolve, { locals: iteration.locals }), this, iteration.env);
     // Literals, most values of a body, need no lowering: their ARM expression is the literal.
     switch (node.kind) {
-      case 'string':
+      case 'string': {
         if (node.expressions.length === 0) return evaluate({ kind: 'string', value: node.segments[0], span: node }, this);
+        const joined = this.interpolated(node);
+        if (joined !== undefined) return joined;
         break;
+      }
+      case 'variable': {
+        const value = this.knownReference(node.name);
+        if (value !== undefined) return value;
+        break;
+      }
       case 'number': return evaluate({ kind: 'number', value: node.value, span: node }, this);
       case 'boolean': return evaluate({ kind: 'boolean', value: node.value, span: node }, this);
       case 'null': return evaluate({ kind: 'null', span: node }, this);

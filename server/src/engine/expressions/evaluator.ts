@@ -102,7 +102,7 @@ function elementCount(v: Value): number {
 }
 
 /** A function's result, or an Unknown when it is larger than any template value can be. */
-function bounded(v: Value, fn: string): Value {
+export function bounded(v: Value, fn: string): Value {
   if (typeof v === 'string') {
     return v.length > MAX_STRING_LENGTH ? limitUnknown(`${fn}() builds a string of more than ${MAX_STRING_LENGTH.toLocaleString('en-US')} characters; evaluation stopped`) : v;
   }
@@ -127,6 +127,16 @@ function tooDeep(): Unknown {
   return new Unknown(TOO_DEEP_REASON);
 }
 let depth = 0;
+
+/**
+ * For a fast path that computes what `count` steps nested `nesting` deep would: counts them and returns true, or
+ * returns false (counting none) when they would pass the budget or the nesting limit, for the full evaluation to say so.
+ */
+export function spendSteps(count: number, nesting: number): boolean {
+  if (depth + nesting > MAX_EVAL_DEPTH || steps + count > stepBudget) return false;
+  steps += count;
+  return true;
+}
 
 /** Evaluate an expression tree. Never throws. */
 export function evaluate(expr: Expr, ctx: EvalContext, env: EvalEnv = EMPTY_ENV): Value {
