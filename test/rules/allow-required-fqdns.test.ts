@@ -573,18 +573,20 @@ test('ARM nested deployments two deep: the list is threaded through the nested t
 
 // ---- Bicep for loops: read per iteration --------------------------------------------------------------
 
-const SEARCH_CONTRIBUTOR = '8ebe5a00-799e-43f5-93ac-243d3dce84a7';
-const BLOB_READER = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1';
-/** An account that reaches nothing, and role assignments of its identity on a search service in a loop (`iterable`: what follows `for`, to the body's brace), of role `role`. */
-const ROLE_LOOP = (iterable: string, role = 'role', principal = 'ai.identity.principalId') => `resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch' }
-resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+/** An account with a system identity that may reach nothing (restricted, an empty allow-list). */
+const UNREACHING_ACCOUNT = `resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
   name: 'ai'
   kind: 'AIServices'
   identity: { type: 'SystemAssigned' }
   tags: { owner: 'team' }
   properties: { customSubDomainName: 'ai', publicNetworkAccess: 'Disabled', restrictOutboundNetworkAccess: true, allowedFqdnList: [] }
 }
-param otherPrincipal string = '11111111-1111-1111-1111-111111111111'
+`;
+const SEARCH_CONTRIBUTOR = '8ebe5a00-799e-43f5-93ac-243d3dce84a7';
+const BLOB_READER = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1';
+/** An account that reaches nothing, and role assignments of its identity on a search service in a loop (`iterable`: what follows `for`, to the body's brace), of role `role`. */
+const ROLE_LOOP = (iterable: string, role = 'role', principal = 'ai.identity.principalId') => `resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch' }
+${UNREACHING_ACCOUNT}param otherPrincipal string = '11111111-1111-1111-1111-111111111111'
 param unknownRoles array
 var searchRoles = [
   '${SEARCH_READER}'
@@ -690,14 +692,7 @@ resource reader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 `;
 /** The account's module: it calls the access module once per storage account its caller names. */
 const LOOPED_ACCESS = `param storageAccounts array
-resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
-  name: 'ai'
-  kind: 'AIServices'
-  identity: { type: 'SystemAssigned' }
-  tags: { owner: 'team' }
-  properties: { customSubDomainName: 'ai', publicNetworkAccess: 'Disabled', restrictOutboundNetworkAccess: true, allowedFqdnList: [] }
-}
-module access 'access.bicep' = [for sa in storageAccounts: {
+${UNREACHING_ACCOUNT}module access 'access.bicep' = [for sa in storageAccounts: {
   name: 'access-\${sa.name}'
   params: { storageName: sa.name, principalId: ai.identity.principalId }
 }]
