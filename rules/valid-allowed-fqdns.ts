@@ -22,6 +22,15 @@ export const rule = createRule({
     const list = allowListOf(resource);
     if (!list) return [];
     const reports: Report<MessageId>[] = [];
+    // How many entries name each host, counted once for all the fixes (a lookup per fix, not a scan: lists run to thousands).
+    let hostCounts: Map<string, number> | undefined;
+    const countOf = (key: string): number => {
+      if (!hostCounts) {
+        hostCounts = new Map();
+        for (const e of list.entries) if (typeof e.node.value === 'string') { const k = hostKey(e.node.value); hostCounts.set(k, (hostCounts.get(k) ?? 0) + 1); }
+      }
+      return hostCounts.get(key) ?? 0;
+    };
     if (list.entries.length > MAX_ENTRIES) {
       reports.push({ at: list.node, messageId: 'tooMany', data: { resource: quoted(resource), count: list.entries.length, max: MAX_ENTRIES } });
     }
@@ -45,7 +54,8 @@ export const rule = createRule({
           const site = editableSite(entry.node);
           if (host && site && typeof entry.node.value === 'string') {
             // Rewriting to a host already listed would make a duplicate: the entry goes instead.
-            const listed = list.entries.some((e) => e !== entry && typeof e.node.value === 'string' && hostKey(e.node.value) === hostKey(host));
+            const key = hostKey(host);
+            const listed = countOf(key) > (hostKey(entry.node.value) === key ? 1 : 0);
             fixes.push(listed
               ? { title: `Remove '${entry.shown}': its host '${host}' is already listed`, safe: true, preferred: true, changes: [{ kind: 'remove-item', target: site }] }
               : { title: `Replace '${entry.shown}' with its host '${host}'`, safe: true, preferred: true, changes: [{ kind: 'replace', target: site, value: host }] });

@@ -139,3 +139,23 @@ test('a NUL written in a known name (fuzzed: 130 of them) is a character, not an
   assert.equal(patternOf('contoso-\u0000\u0000openai'), 'contoso-\ufffd\ufffdopenai');
   assert.equal(fitsPattern(patternOf('contoso-\u0000openai')!, 'contoso-openai'), false);
 });
+
+test('fixes of 20,000 URL entries are computed in linear time: whether a host is already listed is a lookup, not a scan (fuzzed: 2,953 such entries took 2.3 s)', { timeout: 30_000 }, () => {
+  const entries = [
+    ...Array.from({ length: 20_000 }, (_, i) => `https://h${i}.example/p`),
+    ...Array.from({ length: 10 }, (_, i) => `H${i}.example.`),
+  ];
+  const text = JSON.stringify({
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', contentVersion: '1.0.0.0',
+    resources: [{
+      type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2024-10-01', name: 'oai', kind: 'OpenAI', tags: { owner: 'team' },
+      properties: { restrictOutboundNetworkAccess: true, publicNetworkAccess: 'Disabled', allowedFqdnList: entries },
+    }],
+  }, null, 2);
+  const result = analyze({ uri: 'file:///b/urls.json', text, kind: 'arm' }, { settings: mergeSettings({ rules: DEPLOYMENT_RULES_OFF }) });
+  const titles = result.findings.filter((f) => f.messageId === 'notHost').map((f) => f.fixes[0]?.title);
+  assert.equal(titles.length, 20_000);
+  // The first ten hosts are listed already (in another case, with a trailing dot): their URLs go; the others become hosts.
+  assert.deepEqual(titles.slice(9, 11), ["Remove 'https://h9.example/p': its host 'h9.example' is already listed", "Replace 'https://h10.example/p' with its host 'h10.example'"]);
+  assert.equal(titles.filter((t) => t?.startsWith('Remove')).length, 10);
+});
