@@ -62,6 +62,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       case 'log': return log[message.level](message.message);
       // Shown in the client's trace (aiEgressGuard.trace.server): how often and how long files are analysed.
       case 'analysed': return connection.tracer.log(`analysed ${message.uri} (version ${message.version ?? 'on disk'}) in ${message.ms} ms`);
+      case 'collected': return connection.tracer.log(`collected garbage while idle: heap ${message.heapBeforeMb} MB to ${message.heapAfterMb} MB in ${message.ms} ms`);
       case 'reply': {
         const entry = waiting.get(message.id);
         waiting.delete(message.id);
