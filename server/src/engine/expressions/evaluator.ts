@@ -193,7 +193,8 @@ function evalCall(expr: CallExpr, ctx: EvalContext, env: EvalEnv): Value {
     args[i] = v;
   }
   // The arguments, all evaluated, are what `call.arg` returns (values are never changed in place).
-  return bounded(def.impl(args, new Call(expr, ctx, env, args)), expr.name);
+  const result = def.impl(args, new Call(expr, ctx, env, args));
+  return def.existing ? result : bounded(result, expr.name);
 }
 
 /** A call argument not evaluated yet. */

@@ -12,14 +12,14 @@ function opaque(reason: string, stringValued = false): FunctionDef {
 
 export const deploymentFunctions: FunctionTable = {
   parameters: {
-    minArgs: 1, maxArgs: 1,
+    minArgs: 1, maxArgs: 1, existing: true,
     impl: ([n], call) => call.ctx.parameter(requireString(n, 'parameters', 0)),
   },
   variables: {
-    minArgs: 1, maxArgs: 1,
+    minArgs: 1, maxArgs: 1, existing: true,
     impl: ([n], call) => call.ctx.variable(requireString(n, 'variables', 0)),
   },
-  environment: { maxArgs: 0, impl: (_a, call) => environmentValue(call.ctx.cloud) },
+  environment: { maxArgs: 0, existing: true, impl: (_a, call) => environmentValue(call.ctx.cloud) },
 
   deployment: opaque('deployment() describes the running deployment; it is only known at deployment'),
   deployer: opaque('deployer() is the identity running the deployment; it is only known at deployment'),
@@ -28,7 +28,7 @@ export const deploymentFunctions: FunctionTable = {
   tenant: opaque('tenant() is the target tenant; it is only known at deployment'),
   managementgroup: opaque('managementGroup() is the target management group; it is only known at deployment'),
   reference: {
-    minArgs: 1, maxArgs: 3, acceptsUnknown: true,
+    minArgs: 1, maxArgs: 3, acceptsUnknown: true, existing: true,
     impl: (args, call) => {
       const full = typeof args[2] === 'string' && args[2].toLowerCase() === 'full';
       return call.ctx.resource?.(args[0], full ? 'full' : 'properties')
@@ -36,18 +36,18 @@ export const deploymentFunctions: FunctionTable = {
     },
   },
   resourceinfo: {
-    minArgs: 1, maxArgs: 1,
+    minArgs: 1, maxArgs: 1, existing: true,
     impl: ([ref], call) => call.ctx.resource?.(ref, 'full') ?? new Unknown(`resourceInfo() of a resource this deployment does not declare`),
   },
   // A Bicep resource symbol (see bicep/lower.ts): the whole resource, as ARM's reference(x, v, 'Full').
   resourcesymbol: {
-    minArgs: 1, maxArgs: 1,
+    minArgs: 1, maxArgs: 1, existing: true,
     impl: ([name], call) => call.ctx.resource?.(requireString(name, 'resourceSymbol', 0), 'full')
       ?? new Unknown(`the runtime state of resource '${String(name)}' is only known at deployment`),
   },
   // A Bicep module symbol (see bicep/lower.ts): its name and outputs.
   modulesymbol: {
-    minArgs: 1, maxArgs: 1,
+    minArgs: 1, maxArgs: 1, existing: true,
     impl: ([name], call) => call.ctx.module?.(requireString(name, 'moduleSymbol', 0))
       ?? new Unknown(`the outputs of module '${String(name)}' are only known at deployment`),
   },

@@ -25,6 +25,11 @@ export interface FunctionDef {
    * Functions that handle Unknown arguments themselves (partial strings, containers, and/or) set this.
    */
   acceptsUnknown?: boolean;
+  /**
+   * The result is a value that exists already (a parameter, a variable, a resource, the environment): it was
+   * bounded where it was built, and counting its elements again would compute runtime properties nobody reads.
+   */
+  existing?: boolean;
   impl(args: Value[], call: CallInfo): Value;
 }
 
