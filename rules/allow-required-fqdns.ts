@@ -147,12 +147,12 @@ function placeOf(account: AiResource, graph: DeploymentGraph, dep: Dependency, s
   }
   // A list from a module parameter nobody passes: only a caller can give it.
   const list = account.properties?.member('allowedFqdnList');
-  if (!site && list && unsetParameter(list)) return callOf(callerThatSays(account, graph, dep) ?? chain[0]);
+  if (!site && list && unsetParameter(list)) return callOf(callerThatSays(account, graph, [dep]) ?? chain[0]);
   if (!site) return undefined;
   if (!inAccountTemplate(site)) {
     // A list a module on the way passes, which cannot say the host: a caller above it that can (the fix threads the list through).
     const holder = site.kind === 'caller' && writtenHost(dep, graph, site) === undefined ? listHolder(account, graph, site) : undefined;
-    const step = holder ? callerThatSays(account, graph, dep, holder) : undefined;
+    const step = holder ? callerThatSays(account, graph, [dep], holder) : undefined;
     return step && callOf(step);
   }
   if (writtenHost(dep, graph, site) !== undefined) {
@@ -162,7 +162,7 @@ function placeOf(account: AiResource, graph: DeploymentGraph, dep: Dependency, s
     const alone = call.loc.file.uri !== site.node.loc.file.uri;
     return alone && key !== undefined && namedByCaller(dep, graph, key) ? { ...callOf(call), inModule: true } : undefined;
   }
-  return callOf(callerThatSays(account, graph, dep) ?? chain[0]);
+  return callOf(callerThatSays(account, graph, [dep]) ?? chain[0]);
 }
 
 interface ModuleCall { readonly loc: Loc; readonly name: string; readonly step: DeploymentStep; readonly inModule?: boolean }

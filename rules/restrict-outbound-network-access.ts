@@ -6,7 +6,7 @@ import type { Fix, FixIntent } from '../server/src/engine/fixes';
 import type { DeploymentGraph } from '../server/src/engine/graph/graph';
 import { DEPENDENCY_READ_TYPES, hostKey } from '../server/src/engine/egress/dependencies';
 import { missingOf } from '../server/src/engine/egress/egress';
-import { hostEntries, inAccountTemplate, listSite, moduleLabel, passFromCaller, rewriteList } from './support/hosts';
+import { hostEntries, inAccountTemplate, listSite, moduleLabel, passFromNearestCaller, rewriteList } from './support/hosts';
 import { createRule, type Report } from './rule';
 import { describeOrigin, editableSite, quoted, setSetting, unknownReason } from './support/values';
 import { addPrivateEndpointFix, PRIVATE_ENDPOINT_TYPE, privateEndpointsOf } from './support/deployment';
@@ -23,9 +23,10 @@ interface Allowing { readonly changes: readonly FixIntent[]; readonly count: num
 
 /**
  * The allow-list changes that admit every host the service is seen to depend on (merged with the entries already
- * listed), as the template computes them: where the list is written, or, when the list is written in the module
- * that declares the account and only its caller can say some host, through a parameter the module is made to take
- * and the caller passes. Undefined when a host cannot be written either way.
+ * listed), as the template computes them: where the list is written, or, when the list is written in a module on
+ * the way to the account and only a caller above can say some host, passed by the innermost caller that can say
+ * them all, through a parameter each module between is made to take. Undefined when a host cannot be written
+ * either way.
  */
 function allowing(resource: AiResource, graph: DeploymentGraph): Allowing | undefined {
   const egress = missingOf(resource, graph);
@@ -35,7 +36,7 @@ function allowing(resource: AiResource, graph: DeploymentGraph): Allowing | unde
   const chain = graph.deploymentChain(resource);
   const caller = chain[chain.length - 1];
   if (!hosts) {
-    const pass = caller && (!site || inAccountTemplate(site)) ? passFromCaller(resource, graph, egress.missing, caller) : undefined;
+    const pass = passFromNearestCaller(resource, graph, egress.missing);
     return pass && { changes: pass.changes, count, added: pass.added, note: pass.note ?? '' };
   }
   const missing = hostEntries(egress.missing, graph, site) ?? [];

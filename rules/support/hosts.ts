@@ -121,14 +121,14 @@ export function callSite(step: DeploymentStep): HostSite | undefined {
 }
 
 /**
- * The innermost module call on the way to the account whose template can write the host, among the first
- * `upTo` calls of the chain (those above the template the list is written in).
+ * The innermost module call on the way to the account whose template can write every one of the hosts, among
+ * the first `upTo` calls of the chain (those above the template the list is written in).
  */
-export function callerThatSays(resource: AiResource, graph: DeploymentGraph, dep: Dependency, upTo = Infinity): DeploymentStep | undefined {
+export function callerThatSays(resource: AiResource, graph: DeploymentGraph, deps: readonly Dependency[], upTo = Infinity): DeploymentStep | undefined {
   const chain = graph.deploymentChain(resource);
   for (let i = Math.min(chain.length, upTo) - 1; i >= 0; i--) {
     const site = callSite(chain[i]);
-    if (site && writtenHost(dep, graph, site) !== undefined) return chain[i];
+    if (site && deps.every((dep) => writtenHost(dep, graph, site) !== undefined)) return chain[i];
   }
   return undefined;
 }
@@ -142,6 +142,17 @@ export function listHolder(resource: AiResource, graph: DeploymentGraph, site: H
   if (!site) return keys.length - 1;
   const at = keys.lastIndexOf(site.node.written?.()?.template);
   return at < 0 ? undefined : at;
+}
+
+/**
+ * The hosts passed by the innermost caller above the list that can say them all (see `passFromCaller`), or
+ * undefined when none can.
+ */
+export function passFromNearestCaller(resource: AiResource, graph: DeploymentGraph, deps: readonly Dependency[]): CallerPass | undefined {
+  const site = listSite(resource);
+  const upTo = !site || inAccountTemplate(site) ? Infinity : site.kind === 'caller' ? listHolder(resource, graph, site) : undefined;
+  const step = upTo === undefined ? undefined : callerThatSays(resource, graph, deps, upTo);
+  return step && passFromCaller(resource, graph, deps, step);
 }
 
 /** The parameter a module takes its allow-list by, when a fix makes it take one. */
@@ -163,7 +174,8 @@ export interface CallerPass {
  * whose call passes it), and the hosts can only be said by the caller `step` above it: the caller passes the
  * entries and the hosts, for the parameter the list comes from, or for one the holding template is made to take
  * (its default the list as it is: other callers keep what they have). Each module between them takes the
- * parameter too (its default the list in its terms) and passes it on. Undefined when the list is written
+ * parameter too (its default the list in its terms; none, a nullable parameter, when the list comes from a
+ * parameter of the account's module nobody passes) and passes it on. Undefined when the list is written
  * elsewhere (a variable), a module to change has a parameter of that name already, two templates on the way are
  * one (an ARM nested template of outer scope), or an entry or a host cannot be said in the terms it must be.
  * With no list, the module's list becomes the parameter.
@@ -186,21 +198,17 @@ export function passFromCaller(resource: AiResource, graph: DeploymentGraph, dep
   const between = chain.slice(at + 1, holder);
   const hasListParameter = (node: ValueNode) => !!node.written?.()?.parameter(LIST_PARAMETER);
   if (between.some((s) => !s.declaration || hasListParameter(s.declaration))) return undefined;
-  if (unset) {
-    // A parameter of the module nobody passes: the caller passes it the hosts (modules between would have no default to keep).
-    const hosts = between.length ? undefined : hostEntries(deps, graph, callerSite);
-    return hosts?.length ? { changes: [passing(step, unset, hosts.map((h) => h.value))], added: hosts.length } : undefined;
-  }
-  if (!site) return undefined;
-  // The list is a parameter's default in the holding template: that parameter is passed.
+  // The list is a parameter's default in the holding template, or a parameter of the account's module nobody
+  // passes: that parameter is passed.
   let last = list?.origin;
   for (let depth = 0; last?.node.origin && depth < 64; depth++) last = last.node.origin;
-  const fromDefault = site.kind === 'parameter-default' && last?.kind === 'parameter-default' ? last.name : undefined;
-  const holderNode = holder === chain.length ? resource.declaration : site.node;
-  if (!fromDefault && ((site.kind !== 'resource' && site.kind !== 'caller') || hasListParameter(holderNode))) return undefined;
+  const fromDefault = site?.kind === 'parameter-default' && last?.kind === 'parameter-default' ? last.name : undefined;
+  const passed = unset || fromDefault;
+  const holderNode = holder === chain.length || !site ? resource.declaration : site.node;
+  if (!passed && ((site!.kind !== 'resource' && site!.kind !== 'caller') || hasListParameter(holderNode))) return undefined;
   if (list && list.value !== null && !list.items()) return undefined;
   // The entries as written where the list is, and said in the terms of each template above it that passes them.
-  const items = list?.items() ?? [];
+  const items = unset ? [] : list?.items() ?? [];
   const sayIn = (node: ValueNode, kind: HostSite['kind']): FixValue[] | undefined => {
     const out: FixValue[] = [];
     for (const item of items) {
@@ -213,7 +221,7 @@ export function passFromCaller(resource: AiResource, graph: DeploymentGraph, dep
   const current: FixValue[] = [];
   const seen = new Set<string>();
   for (const item of items) {
-    const here = asListEntry(item, site.node);
+    const here = asListEntry(item, site!.node);
     if (here === undefined) return undefined;
     current.push(here);
     seen.add(hostKey(item.value) ?? JSON.stringify(here));
@@ -223,19 +231,20 @@ export function passFromCaller(resource: AiResource, graph: DeploymentGraph, dep
   if (!entries || !hosts?.length) return undefined;
   const changes: FixIntent[] = [];
   const parameter = expressionValue(param(LIST_PARAMETER));
-  let name = fromDefault ?? LIST_PARAMETER;
-  if (!fromDefault) {
+  let name = passed || LIST_PARAMETER;
+  if (!passed) {
     changes.push(
       { kind: 'add-parameter', target: holderNode, name: LIST_PARAMETER, type: 'array', defaultValue: current, description: LIST_DESCRIPTION },
-      list ? { kind: 'replace', target: site.node, value: parameter } : setSetting(resource, ['properties', 'allowedFqdnList'], parameter),
+      list && site ? { kind: 'replace', target: site.node, value: parameter } : setSetting(resource, ['properties', 'allowedFqdnList'], parameter),
     );
   }
-  // Each module between takes the parameter, its default the list as it is there, and passes it on.
+  // Each module between takes the parameter, its default the list as it is there (nullable, as the account's
+  // module's, when there is none: other callers keep passing nothing), and passes it on.
   for (const through of [...between].reverse()) {
-    const defaults = sayIn(through.declaration!, 'parameter-default');
-    if (!defaults) return undefined;
+    const defaults = unset ? undefined : sayIn(through.declaration!, 'parameter-default');
+    if (!unset && !defaults) return undefined;
     changes.push(
-      { kind: 'add-parameter', target: through.declaration!, name: LIST_PARAMETER, type: 'array', defaultValue: defaults, description: LIST_DESCRIPTION },
+      { kind: 'add-parameter', target: through.declaration!, name: LIST_PARAMETER, type: 'array', ...(defaults ? { defaultValue: defaults } : { nullable: true }), description: LIST_DESCRIPTION },
       passing(through, name, parameter),
     );
     name = LIST_PARAMETER;
@@ -243,8 +252,8 @@ export function passFromCaller(resource: AiResource, graph: DeploymentGraph, dep
   changes.push(passing(step, name, [...entries, ...hosts.map((h) => h.value)]));
   if (changes.length === 1) return { changes, added: hosts.length };
   const parts: string[] = [];
-  if (!fromDefault) parts.push(`${moduleLabel(chain[holder - 1])} to take parameter '${LIST_PARAMETER}'`);
-  if (between.length) parts.push(`${joinAnd(between.map((_, i) => moduleLabel(chain[holder - 2 - i])))} to take ${fromDefault ? `parameter '${LIST_PARAMETER}'` : 'it'} and pass it on`);
+  if (!passed) parts.push(`${moduleLabel(chain[holder - 1])} to take parameter '${LIST_PARAMETER}'`);
+  if (between.length) parts.push(`${joinAnd(between.map((_, i) => moduleLabel(chain[holder - 2 - i])))} to take ${passed ? `parameter '${LIST_PARAMETER}'` : 'it'} and pass it on`);
   const file = fileName(call.loc.file.uri);
   parts.push(`${between.length ? `the call in ${file}` : step.target ? `its call in ${file}` : 'its caller'} to pass it`);
   return { changes, added: hosts.length, note: ` (changes ${parts.slice(0, -1).join(', ')}, and ${parts[parts.length - 1]})` };

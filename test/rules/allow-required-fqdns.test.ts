@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding } from '../../server/src/engine/analyze';
-import { applyFix, fixTitled, lintResult, only, textAt, where } from '../support/lint';
+import { applyFix, applyToFiles, fixTitled, lintResult, only, textAt, where } from '../support/lint';
+import { ACCOUNT_URI, APPROVED, LIST_PARAM, MAIN_PASSING_DOCS, MAIN_THROUGH_MID, MID, MID_URI, MODULE_OWN_LIST, MODULE_PROJECT } from '../support/modules';
+import type { Fix } from '../../server/src/engine/fixes';
 import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
 
 const RULE = 'allow-required-fqdns';
@@ -227,21 +229,6 @@ resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
 }
 output name string = ai.name
 `;
-const MODULE_PROJECT = `param accountName string
-param searchName string
-resource search 'Microsoft.Search/searchServices@2023-11-01' existing = { name: searchName }
-resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' existing = {
-  name: accountName
-  resource project 'projects' = {
-    name: 'proj'
-    properties: {}
-    resource conn 'connections' = {
-      name: 'search'
-      properties: { category: 'CognitiveSearch', target: search.properties.endpoint, metadata: { ResourceId: search.id } }
-    }
-  }
-}
-`;
 
 /** The entry template of the two modules: the account's, and the project's whose connection targets the search service. */
 const MAIN_TWO_MODULES = `param baseName string
@@ -294,57 +281,11 @@ test('Bicep modules: a module that writes its own allow-list is made to take it 
   assert.deepEqual(bicepFindings(fixedMain, { ...files, 'file:///work/account.bicep': fixedAccount }).map((x) => `${x.ruleId} ${x.data.entry}`), ['no-unexplained-fqdns partner.example']);
 });
 
-/** The account's module writes its own list; a connection's target is passed by the caller (only the caller can say its host). */
-const MODULE_OWN_LIST = `param baseName string
-param docsEndpoint string
-resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
-  name: 'aif\${baseName}'
-  kind: 'AIServices'
-  identity: { type: 'SystemAssigned' }
-  tags: { owner: 'team' }
-  properties: {
-    customSubDomainName: 'aif\${baseName}'
-    publicNetworkAccess: 'Disabled'
-    restrictOutboundNetworkAccess: true
-    allowedFqdnList: [
-      'partner.example'
-    ]
-  }
-  resource docs 'connections' = {
-    name: 'docs'
-    properties: { category: 'AzureBlob', target: docsEndpoint }
-  }
-}
-output name string = ai.name
-`;
-const ACCOUNT_URI = 'file:///work/account.bicep';
-const LIST_PARAM = "\n@description('Hosts the AI service may reach (allowedFqdnList); callers pass the hosts of the dependencies they declare.')\nparam allowedFqdnList array = [\n  'partner.example'\n]\n";
 const MODULE_NOTE = " (changes module 'account.bicep' to take parameter 'allowedFqdnList', and its call in main.bicep to pass it)";
-/** The entry the module lists is approved: moved to the caller by the fix, it would otherwise be reported there (see above). */
-const APPROVED = { approvedFqdns: ['partner.example'] };
 const findingsOf = (uri: string, files: Record<string, string>) =>
   [...lintResult(files[uri], APPROVED, uri, 'bicep', files).findings].map((f) => `${f.ruleId}|${f.message}`);
-/** Applies a fix to every file it edits. */
-function applyAll(fix: Parameters<typeof editsFor>[0][number], files: Record<string, string>): Record<string, string> {
-  const edits = editsFor([fix], (uri) => files[uri]);
-  const out = { ...files };
-  for (const uri of new Set(edits.map((e) => e.uri))) out[uri] = applyFileEdits(files[uri], edits.filter((e) => e.uri === uri));
-  return out;
-}
+const applyAll = (fix: Fix, files: Record<string, string>) => applyToFiles([fix], files);
 
-/** The entry template of the two modules, passing the account's module a storage account's endpoint. */
-const MAIN_PASSING_DOCS = `param baseName string
-resource search 'Microsoft.Search/searchServices@2023-11-01' = { name: 'srch-\${baseName}' }
-resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'st\${baseName}' }
-module account 'account.bicep' = {
-  name: 'account'
-  params: { baseName: baseName, docsEndpoint: st.properties.primaryEndpoints.blob }
-}
-module project 'project.bicep' = {
-  name: 'project'
-  params: { accountName: account.outputs.name, searchName: search.name }
-}
-`;
 
 test('Bicep modules: hosts only the caller can say (a target it passes, a sibling\'s connection) are reported at the module call; one fix passes them all', () => {
   const main = MAIN_PASSING_DOCS;
@@ -443,18 +384,6 @@ module account 'account.bicep' = {
 
 // ---- modules two or more deep: the list is threaded through the modules between ----------------------
 
-const MID_URI = 'file:///work/mid.bicep';
-/** A module between the entry template and the account's module: it passes what it is given. */
-const MID = `param baseName string
-param docsEndpoint string
-module account 'account.bicep' = {
-  name: 'account'
-  params: { baseName: baseName, docsEndpoint: docsEndpoint }
-}
-output name string = account.outputs.name
-`;
-/** The entry template: a storage account whose endpoint it passes down, and a sibling project module whose connection targets its search service. */
-const MAIN_THROUGH_MID = MAIN_PASSING_DOCS.replace("module account 'account.bicep' = {\n  name: 'account'", "module mid 'mid.bicep' = {\n  name: 'mid'").replace('account.outputs.name', 'mid.outputs.name');
 const ruleFindings = (uri: string, files: Record<string, string>) => ofRule([...lintResult(files[uri], APPROVED, uri, 'bicep', files).findings]);
 
 test('Bicep modules two deep: hosts only the entry template can say are reported at its call; one fix threads the list through the module between', () => {
@@ -544,10 +473,16 @@ module outer 'outer.bicep' = {
   assert.deepEqual(g.fixes.map((x) => x.title), ["Suppress allow-required-fqdns for 'aifx' (with a reason)"]);
 });
 
-test('ARM nested deployments two deep: the list is threaded through the nested template between', () => {
+type Deployment = { properties: { parameters: Record<string, { value: unknown }>; template: { parameters: Record<string, { defaultValue?: unknown }>; resources: Deployment[] } } };
+
+/**
+ * An ARM template: the storage account, and nested deployment 'mid' passing its blob endpoint to nested deployment
+ * 'account', whose template (`inner`) declares the account (its allow-list `list`) and a connection to that endpoint.
+ */
+function throughNestedMid(list: unknown, innerParameters: Record<string, unknown> = {}) {
   const inner = {
-    $schema: SCHEMA, contentVersion: '1.0.0.0', parameters: { docs: { type: 'string' } },
-    resources: [account({ allowedFqdnList: ['partner.example'] }),
+    $schema: SCHEMA, contentVersion: '1.0.0.0', parameters: { docs: { type: 'string' }, ...innerParameters },
+    resources: [account({ allowedFqdnList: list }),
       { type: `${AI}/connections`, apiVersion: '2025-06-01', name: 'ai/docs', dependsOn: ['ai'], properties: { category: 'AzureBlob', target: "[parameters('docs')]" } }],
   };
   const nested = (name: string, docs: string, template: unknown) => ({
@@ -556,13 +491,22 @@ test('ARM nested deployments two deep: the list is threaded through the nested t
   });
   const mid = { $schema: SCHEMA, contentVersion: '1.0.0.0', parameters: { docs: { type: 'string' } }, resources: [nested('account', "[parameters('docs')]", inner)] };
   const text = arm([STORAGE, nested('mid', "[reference(resourceId('Microsoft.Storage/storageAccounts', parameters('st')), '2023-01-01').primaryEndpoints.blob]", mid)], PARAMS);
+  return { text, inner };
+}
+
+/** The call of 'mid' in a text from `throughNestedMid`, and the call of 'account' in its template. */
+function nestedCalls(text: string): { outerCall: Deployment; innerCall: Deployment } {
+  const outerCall = (JSON.parse(text) as { resources: Deployment[] }).resources[1];
+  return { outerCall, innerCall: outerCall.properties.template.resources[0] };
+}
+
+test('ARM nested deployments two deep: the list is threaded through the nested template between', () => {
+  const { text } = throughNestedMid(['partner.example']);
   const [f, ...rest] = ofRule([...lintResult(text, APPROVED, ARM_URI).findings]);
   assert.equal(rest.length, 0);
   assert.deepEqual([f.messageId, f.data.host, textAt(f)], ['missingInModule', 'contosodocs.blob.core.windows.net', '"mid"']);
   const fixed = applyFix(fixTitled(f, "Allow 'contosodocs.blob.core.windows.net' in the allowed FQDNs of 'ai' (changes nested deployment 'account' to take parameter 'allowedFqdnList', nested deployment 'mid' to take it and pass it on, and the call in deps.json to pass it)"), text);
-  type Deployment = { properties: { parameters: Record<string, { value: unknown }>; template: { parameters: Record<string, { defaultValue?: unknown }>; resources: Deployment[] } } };
-  const outerCall = (JSON.parse(fixed) as { resources: Deployment[] }).resources[1];
-  const innerCall = outerCall.properties.template.resources[0];
+  const { outerCall, innerCall } = nestedCalls(fixed);
   assert.deepEqual(outerCall.properties.parameters.allowedFqdnList, { value: ['partner.example', "[format('{0}.blob.{1}', parameters('st'), environment().suffixes.storage)]"] });
   assert.deepEqual(outerCall.properties.template.parameters.allowedFqdnList.defaultValue, ['partner.example']);
   assert.deepEqual(innerCall.properties.parameters.allowedFqdnList, { value: "[parameters('allowedFqdnList')]" });
@@ -841,6 +785,42 @@ test('ARM nested deployment: a nullable list parameter the caller does not pass;
   assert.deepEqual(ofRule(armFindings(fixed)), []);
   // Passing a list that admits the host: silent.
   assert.deepEqual(ofRule(armFindings(arm([SEARCH, nested({ hosts: { value: ['srch.search.windows.net'] } }), ra], PARAMS))), []);
+});
+
+test('Bicep modules two deep, the account\'s list a nullable parameter nobody passes: the module between takes a nullable list and passes it on', () => {
+  const account = MODULE_OWN_LIST.replace('param docsEndpoint string\n', 'param docsEndpoint string\nparam allowedHosts array?\n')
+    .replace("allowedFqdnList: [\n      'partner.example'\n    ]", 'allowedFqdnList: allowedHosts');
+  const files: Record<string, string> = { [BICEP_URI]: MAIN_THROUGH_MID, [MID_URI]: MID, [ACCOUNT_URI]: account, 'file:///work/project.bicep': MODULE_PROJECT };
+  const found = ruleFindings(BICEP_URI, files);
+  assert.deepEqual(found.map((f) => [f.messageId, f.data.host, where(f)]), [
+    ['missingInModule', 'st{…}.blob.core.windows.net', '4:1-4:27'],
+    ['missingInModule', 'srch-{…}.search.windows.net', '4:1-4:27'],
+  ]);
+  const title = "Allow the 2 missing hosts in the allowed FQDNs of 'ai' (changes module 'mid.bicep' to take parameter 'allowedFqdnList' and pass it on, and the call in main.bicep to pass it)";
+  assert.deepEqual(found.map((f) => f.fixes[0].title), [title, title]);
+  const fixed = applyAll(fixTitled(found[0], title), files);
+  assert.equal(fixed[ACCOUNT_URI], account);
+  // No default to keep: other callers of the module between still pass nothing.
+  assert.equal(fixed[MID_URI], MID.replace('param docsEndpoint string\n', `param docsEndpoint string\n${LIST_PARAM.replace(/ = \[[\s\S]*\]\n$/, '?\n')}`)
+    .replace('docsEndpoint: docsEndpoint }', 'docsEndpoint: docsEndpoint, allowedHosts: allowedFqdnList }'));
+  assert.equal(fixed[BICEP_URI], MAIN_THROUGH_MID.replace('docsEndpoint: st.properties.primaryEndpoints.blob }',
+    "docsEndpoint: st.properties.primaryEndpoints.blob, allowedFqdnList: ['${st.name}.blob.${environment().suffixes.storage}', '${search.name}.search.windows.net'] }"));
+  for (const uri of [BICEP_URI, MID_URI, ACCOUNT_URI]) assert.deepEqual(findingsOf(uri, fixed), findingsOf(uri, files).filter((m) => !m.startsWith(RULE)), uri);
+});
+
+test('ARM nested deployments two deep, a nullable list parameter nobody passes: the nested template between takes a nullable list and passes it on', () => {
+  const { text, inner } = throughNestedMid("[parameters('hosts')]", { hosts: { type: 'array', nullable: true } });
+  const [f, ...rest] = ofRule(armFindings(text));
+  assert.equal(rest.length, 0);
+  assert.deepEqual([f.messageId, f.data.host, textAt(f)], ['missingInModule', 'contosodocs.blob.core.windows.net', '"mid"']);
+  const fixed = applyFix(fixTitled(f, "Allow 'contosodocs.blob.core.windows.net' in the allowed FQDNs of 'ai' (changes nested deployment 'mid' to take parameter 'allowedFqdnList' and pass it on, and the call in deps.json to pass it)"), text);
+  const { outerCall, innerCall } = nestedCalls(fixed);
+  assert.deepEqual(outerCall.properties.parameters.allowedFqdnList, { value: ["[format('{0}.blob.{1}', parameters('st'), environment().suffixes.storage)]"] });
+  assert.deepEqual(outerCall.properties.template.parameters.allowedFqdnList, { type: 'array', nullable: true, metadata: { description: 'Hosts the AI service may reach (allowedFqdnList); callers pass the hosts of the dependencies they declare.' } });
+  assert.deepEqual(innerCall.properties.parameters.hosts, { value: "[parameters('allowedFqdnList')]" });
+  assert.deepEqual(innerCall.properties.template, inner, 'the account\'s template is unchanged');
+  assert.deepEqual(ofRule(armFindings(fixed)), []);
+  assert.deepEqual(shown(armFindings(fixed)), shown(armFindings(text)).filter((m) => !m.startsWith(RULE)));
 });
 
 test('Bicep null list: `array?` nobody passes and a null literal are no list; a list passed to the module stays as it is', () => {

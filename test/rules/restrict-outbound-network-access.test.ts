@@ -5,7 +5,8 @@ import { absent, param, ruleTester, variable } from '../support/ruleTester';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parse } from 'jsonc-parser';
-import { account, applyFix, fixTitled, lint, lintResult, only, template } from '../support/lint';
+import { ACCOUNT_URI, APPROVED, LIST_DESCRIPTION, LIST_PARAM, MAIN_THROUGH_MID, MID, MID_URI, MODULE_OWN_LIST, MODULE_PROJECT, PROJECT_URI } from '../support/modules';
+import { account, applyFix, applyToFiles, fixTitled, lint, lintResult, only, template, textAt, where } from '../support/lint';
 
 const RULE = 'restrict-outbound-network-access';
 const check = (text: string) => only(lint(text), RULE);
@@ -304,4 +305,143 @@ test('a dependency host known only in part is written as the expression the temp
   const fixed = applyFix(fixTitled(f, "Restrict outbound network access for 'oai', allowing the 2 hosts it needs"), text);
   assert.deepEqual(listOf(fixed), ["[format('srch-{0}.search.windows.net', parameters('search'))]", "[format('contosodocs.blob.{0}', environment().suffixes.storage)]"]);
   assert.deepEqual(messages(fixed), messages(text).filter((m) => !m.startsWith(RULE)), 'only the restriction finding goes away');
+});
+
+// ---- through modules: the hosts are passed by the nearest caller that can say them all -------------------
+
+const MAIN_URI = 'file:///work/main.bicep';
+const OUTER_URI = 'file:///work/outer.bicep';
+const RESTRICT_PARAM = 'param docsEndpoint string\nparam restrict bool\n';
+/** The account's module: the restriction comes from its caller; a connection's target too; its own list names a partner. */
+const ACCOUNT = MODULE_OWN_LIST.replace('param docsEndpoint string\n', RESTRICT_PARAM).replace('restrictOutboundNetworkAccess: true', 'restrictOutboundNetworkAccess: restrict');
+/** A module between: passes down what it is given. */
+const MID_PASSING = MID.replace('param docsEndpoint string\n', RESTRICT_PARAM).replace('docsEndpoint: docsEndpoint }', 'docsEndpoint: docsEndpoint, restrict: restrict }');
+/** The entry template: it alone knows both hosts (the storage account whose endpoint it passes down, the search service of a sibling project's connection), and passes restrict: false. */
+const MAIN = MAIN_THROUGH_MID.replace('docsEndpoint: st.properties.primaryEndpoints.blob }', 'docsEndpoint: st.properties.primaryEndpoints.blob, restrict: false }');
+/** The account's module after the fix: it takes the list, its default the list as it was. */
+const ACCOUNT_TAKING_LIST = ACCOUNT.replace(RESTRICT_PARAM, `${RESTRICT_PARAM}${LIST_PARAM}`).replace("allowedFqdnList: [\n      'partner.example'\n    ]", 'allowedFqdnList: allowedFqdnList');
+/** A module between after the fix: it takes the list (the same default) and passes it on. */
+const threaded = (text: string) => text.replace(RESTRICT_PARAM, `${RESTRICT_PARAM}${LIST_PARAM}`).replace('restrict: restrict }', 'restrict: restrict, allowedFqdnList: allowedFqdnList }');
+/** The entry template after the fix: it passes true, and the list with both hosts in its terms after the entry the module had. */
+const passingHosts = (text: string) => text.replace('restrict: false }',
+  "restrict: true, allowedFqdnList: ['partner.example', '${st.name}.blob.${environment().suffixes.storage}', '${search.name}.search.windows.net'] }");
+const findingsIn = (uri: string, files: Record<string, string>) => [...lintResult(files[uri], APPROVED, uri, 'bicep', files).findings];
+const shownIn = (uri: string, files: Record<string, string>) => findingsIn(uri, files).map((f) => `${f.ruleId}|${f.message}`);
+/** Every file re-analyses with no finding of this rule or of allow-required-fqdns for the account at the entry, and nothing else changed. */
+function assertOnlyFixed(files: Record<string, string>, fixed: Record<string, string>): void {
+  const gone = (m: string) => m.startsWith(`${RULE}|`) || m.startsWith('allow-required-fqdns|');
+  assert.deepEqual(shownIn(MAIN_URI, fixed).filter(gone), []);
+  assert.deepEqual(shownIn(MAIN_URI, fixed), shownIn(MAIN_URI, files).filter((m) => !m.startsWith(`${RULE}|`)), MAIN_URI);
+  for (const uri of Object.keys(files).filter((u) => u !== MAIN_URI)) assert.deepEqual(shownIn(uri, fixed), shownIn(uri, files), uri);
+}
+
+test('Bicep modules two deep: restricting where the entry template passes false threads every host through the module between', () => {
+  const files: Record<string, string> = { [MAIN_URI]: MAIN, [MID_URI]: MID_PASSING, [ACCOUNT_URI]: ACCOUNT, [PROJECT_URI]: MODULE_PROJECT };
+  const [f, ...rest] = only(findingsIn(MAIN_URI, files), RULE);
+  assert.equal(rest.length, 0);
+  assert.deepEqual([f.messageId, textAt(f), where(f)], ['notTrue', 'false', '6:94-6:99']);
+  const note = " (changes module 'account.bicep' to take parameter 'allowedFqdnList', module 'mid.bicep' to take it and pass it on, and the call in main.bicep to pass it)";
+  assert.deepEqual(f.fixes.map((x) => x.title), [
+    `Set the value 'mid' passes for parameter 'restrict' to true, allowing the 2 hosts it needs${note}`,
+    `Restrict outbound access, disable public network access and set networkAcls.defaultAction to 'Deny' for 'ai'${note}`,
+    "Suppress restrict-outbound-network-access for 'ai' (with a reason)",
+  ]);
+  const fix = f.fixes[0];
+  assert.deepEqual([fix.safe, fix.preferred], [false, true]);
+  const fixed = applyToFiles([fix], files);
+  assert.equal(fixed[ACCOUNT_URI], ACCOUNT_TAKING_LIST);
+  assert.equal(fixed[MID_URI], threaded(MID_PASSING));
+  assert.equal(fixed[MAIN_URI], passingHosts(files[MAIN_URI]));
+  assert.equal(fixed[PROJECT_URI], MODULE_PROJECT);
+  assertOnlyFixed(files, fixed);
+});
+
+test('Bicep modules three deep: each module between takes the list and passes it on', () => {
+  const outer = MID_PASSING.replace(/account/g, 'mid');
+  const files: Record<string, string> = { [MAIN_URI]: MAIN.replace(/\bmid\b/g, 'outer'), [OUTER_URI]: outer, [MID_URI]: MID_PASSING, [ACCOUNT_URI]: ACCOUNT, [PROJECT_URI]: MODULE_PROJECT };
+  const [f, ...rest] = only(findingsIn(MAIN_URI, files), RULE);
+  assert.equal(rest.length, 0);
+  assert.deepEqual([f.messageId, where(f)], ['notTrue', '6:94-6:99']);
+  const note = " (changes module 'account.bicep' to take parameter 'allowedFqdnList', module 'mid.bicep' and module 'outer.bicep' to take it and pass it on, and the call in main.bicep to pass it)";
+  const fixed = applyToFiles([fixTitled(f, `Set the value 'outer' passes for parameter 'restrict' to true, allowing the 2 hosts it needs${note}`)], files);
+  assert.equal(fixed[ACCOUNT_URI], ACCOUNT_TAKING_LIST);
+  assert.equal(fixed[MID_URI], threaded(MID_PASSING));
+  assert.equal(fixed[OUTER_URI], threaded(outer));
+  assert.equal(fixed[MAIN_URI], passingHosts(files[MAIN_URI]));
+  assert.equal(fixed[PROJECT_URI], MODULE_PROJECT);
+  assertOnlyFixed(files, fixed);
+});
+
+test('Bicep modules: a host the module between can say is passed from there, not from the entry template', () => {
+  // The module between declares the storage account itself; no sibling project.
+  const mid = MID_PASSING.replace('param docsEndpoint string\n', "resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'st${baseName}' }\n")
+    .replace('docsEndpoint: docsEndpoint', 'docsEndpoint: st.properties.primaryEndpoints.blob');
+  const main = `module mid 'mid.bicep' = {
+  name: 'mid'
+  params: { baseName: 'x', restrict: false }
+}
+`;
+  const files: Record<string, string> = { [MAIN_URI]: main, [MID_URI]: mid, [ACCOUNT_URI]: ACCOUNT };
+  const [f] = only(findingsIn(MAIN_URI, files), RULE);
+  const fixed = applyToFiles([fixTitled(f, "Set the value 'mid' passes for parameter 'restrict' to true, allowing the 1 host it needs (changes module 'account.bicep' to take parameter 'allowedFqdnList', and its call in mid.bicep to pass it)")], files);
+  assert.equal(fixed[MAIN_URI], main.replace('restrict: false', 'restrict: true'));
+  assert.equal(fixed[MID_URI], mid.replace('restrict: restrict }', "restrict: restrict, allowedFqdnList: ['partner.example', '${st.name}.blob.${environment().suffixes.storage}'] }"));
+  assert.equal(fixed[ACCOUNT_URI], ACCOUNT_TAKING_LIST);
+  assertOnlyFixed(files, fixed);
+});
+
+test('Bicep modules two deep, the account\'s list a nullable parameter nobody passes: the module between takes a nullable list and passes it on', () => {
+  const account = ACCOUNT.replace('param restrict bool\n', 'param restrict bool\nparam hosts array?\n').replace("allowedFqdnList: [\n      'partner.example'\n    ]", 'allowedFqdnList: hosts');
+  const files: Record<string, string> = { [MAIN_URI]: MAIN, [MID_URI]: MID_PASSING, [ACCOUNT_URI]: account, [PROJECT_URI]: MODULE_PROJECT };
+  const [f] = only(findingsIn(MAIN_URI, files), RULE);
+  const fixed = applyToFiles([fixTitled(f, "Set the value 'mid' passes for parameter 'restrict' to true, allowing the 2 hosts it needs (changes module 'mid.bicep' to take parameter 'allowedFqdnList' and pass it on, and the call in main.bicep to pass it)")], files);
+  assert.equal(fixed[ACCOUNT_URI], account);
+  // No default to keep: other callers of the module between still pass nothing.
+  assert.equal(fixed[MID_URI], MID_PASSING.replace('param restrict bool\n', `param restrict bool\n\n@description('${LIST_DESCRIPTION}')\nparam allowedFqdnList array?\n`)
+    .replace('restrict: restrict }', 'restrict: restrict, hosts: allowedFqdnList }'));
+  assert.equal(fixed[MAIN_URI], files[MAIN_URI].replace('restrict: false }',
+    "restrict: true, allowedFqdnList: ['${st.name}.blob.${environment().suffixes.storage}', '${search.name}.search.windows.net'] }"));
+  assertOnlyFixed(files, fixed);
+});
+
+test('ARM nested deployments two deep: restricting where the entry template passes false threads the host through the nested template between', () => {
+  const call = (name: string, docs: string, restrict: unknown, template: unknown) => ({
+    type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name,
+    properties: { mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' }, parameters: { docs: { value: docs }, restrict: { value: restrict } }, template },
+  });
+  const params = { docs: { type: 'string' }, restrict: { type: 'bool' } };
+  const inner = {
+    $schema: SCHEMA, contentVersion: '1.0.0.0', parameters: params,
+    resources: [
+      { type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2025-06-01', name: 'ai', location: 'eastus', kind: 'AIServices', tags: { owner: 'team' },
+        identity: { type: 'SystemAssigned' },
+        properties: { customSubDomainName: 'ai', publicNetworkAccess: 'Disabled', restrictOutboundNetworkAccess: "[parameters('restrict')]", allowedFqdnList: ['partner.example'] } },
+      { type: 'Microsoft.CognitiveServices/accounts/connections', apiVersion: '2025-06-01', name: 'ai/docs', dependsOn: ['ai'], properties: { category: 'AzureBlob', target: "[parameters('docs')]" } },
+    ],
+  };
+  const mid = { $schema: SCHEMA, contentVersion: '1.0.0.0', parameters: params, resources: [call('account', "[parameters('docs')]", "[parameters('restrict')]", inner)] };
+  const entry = (midCall: unknown) => ({
+    $schema: SCHEMA, contentVersion: '1.0.0.0', parameters: { st: { type: 'string', defaultValue: 'contosodocs' } },
+    resources: [{ type: 'Microsoft.Storage/storageAccounts', apiVersion: '2023-01-01', name: "[parameters('st')]", location: 'eastus' }, midCall],
+  });
+  const docs = "[reference(resourceId('Microsoft.Storage/storageAccounts', parameters('st')), '2023-01-01').primaryEndpoints.blob]";
+  const text = `${JSON.stringify(entry(call('mid', docs, false, mid)), null, 2)}\n`;
+  const arm = (t: string) => [...lintResult(t, APPROVED, 'file:///work/deps.json').findings];
+  const [f, ...rest] = only(arm(text), RULE);
+  assert.equal(rest.length, 0);
+  assert.deepEqual([f.messageId, textAt(f)], ['notTrue', 'false']);
+  const fixed = applyFix(fixTitled(f, "Set the value 'mid' passes for parameter 'restrict' to true, allowing the 1 host it needs (changes nested deployment 'account' to take parameter 'allowedFqdnList', nested deployment 'mid' to take it and pass it on, and the call in deps.json to pass it)"), text);
+  // Every template of the file, exactly: each nested template takes the list (its default the list as it is) and passes it on.
+  const listParam = { type: 'array', defaultValue: ['partner.example'], metadata: { description: LIST_DESCRIPTION } };
+  const innerFixed = { ...inner, parameters: { ...params, allowedFqdnList: listParam },
+    resources: [{ ...inner.resources[0], properties: { ...inner.resources[0].properties, allowedFqdnList: "[parameters('allowedFqdnList')]" } }, inner.resources[1]] };
+  const accountCall = call('account', "[parameters('docs')]", "[parameters('restrict')]", innerFixed);
+  accountCall.properties.parameters = { ...accountCall.properties.parameters, allowedFqdnList: { value: "[parameters('allowedFqdnList')]" } } as typeof accountCall.properties.parameters;
+  const midCall = call('mid', docs, true, { ...mid, parameters: { ...params, allowedFqdnList: listParam }, resources: [accountCall] });
+  midCall.properties.parameters = { ...midCall.properties.parameters,
+    allowedFqdnList: { value: ['partner.example', "[format('{0}.blob.{1}', parameters('st'), environment().suffixes.storage)]"] } } as typeof midCall.properties.parameters;
+  assert.deepEqual(parse(fixed), entry(midCall));
+  const shown = (t: string) => arm(t).map((x) => `${x.ruleId}|${x.message}`);
+  assert.deepEqual(shown(fixed).filter((m) => m.startsWith('allow-required-fqdns|')), []);
+  assert.deepEqual(shown(fixed), shown(text).filter((m) => !m.startsWith(`${RULE}|`)));
 });

@@ -50,6 +50,17 @@ export function applyFix(fix: Fix, text: string): string {
   return applyFileEdits(text, edits);
 }
 
+/** Applies fixes to every file they edit (each must be one of `files`) and returns all the files. */
+export function applyToFiles(fixes: readonly Fix[], files: Readonly<Record<string, string>>): Record<string, string> {
+  const out = { ...files };
+  const edits = editsFor(fixes, (uri) => files[uri]);
+  for (const uri of new Set(edits.map((e) => e.uri))) {
+    if (!(uri in files)) throw new Error(`a fix edits ${uri}, which is not one of the files`);
+    out[uri] = applyFileEdits(files[uri], edits.filter((e) => e.uri === uri));
+  }
+  return out;
+}
+
 export function fixTitled(f: Finding, prefix: string): Fix {
   const fix = f.fixes.find((x) => x.title.startsWith(prefix));
   if (!fix) throw new Error(`no fix starting '${prefix}' among: ${f.fixes.map((x) => x.title).join(' | ')}`);

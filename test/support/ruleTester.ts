@@ -8,8 +8,7 @@ import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc
 import { rules as registry, type Level, type OptionValues, type Rule } from '../../rules';
 import { analyze, type AnalysisResult, type Finding } from '../../server/src/engine/analyze';
 import { mergeSettings, optionProblem, type Settings } from '../../server/src/engine/config';
-import { DEPLOYMENT_RULES_OFF } from './lint';
-import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
+import { applyToFiles, DEPLOYMENT_RULES_OFF } from './lint';
 import type { Fix } from '../../server/src/engine/fixes';
 import type { FileKind } from '../../server/src/engine/model';
 import { parseBicep, parseBicepParam } from '../../server/src/engine/bicep/parser';
@@ -181,7 +180,7 @@ export function runInvalid(rule: Rule, c: InvalidCase, format: Format): void {
       if (fc.preferred !== undefined) assert.equal(fix.preferred ?? false, fc.preferred, `${label}: '${fix.title}' preferred`);
       if (fc.answer !== undefined) assert.ok(fix.ask, `${label}: '${fix.title}' asks for no value`);
       const applied = fc.answer !== undefined && fix.ask ? { ...fix, changes: fix.ask.answer(fc.answer) } : fix;
-      const fixed = applyFixes([applied], input.files);
+      const fixed = applyToFiles([applied], input.files);
       assertOutput(c, fc, input, fixed, `${label}: '${fix.title}'`);
       assertFixedAway(rule, c, input, fixed, [f], found, fc.clean ?? false, `${label}: '${fix.title}'`);
       if (fc.outputFiles || c.files) assertOtherFiles(fc, input, fixed, `${label}: '${fix.title}'`);
@@ -190,7 +189,7 @@ export function runInvalid(rule: Rule, c: InvalidCase, format: Format): void {
   });
   // source.fixAll: every safe fix of the rule's findings at once.
   const safe = found.flatMap((f) => f.fixes.filter((x) => x.safe));
-  const fixed = applyFixes(safe, input.files);
+  const fixed = applyToFiles(safe, input.files);
   if (c.output === undefined && c.outputText?.[format] === undefined) {
     const changed = Object.keys(fixed).filter((uri) => fixed[uri] !== input.files[uri]);
     assert.deepEqual(changed, [], `${format}: the safe fixes (${safe.map((x) => x.title).join(' | ')}) change the files: state the case's output`);
@@ -314,16 +313,6 @@ function pickFix(f: Finding, fc: FixCase, label: string): Fix {
   const matches = f.fixes.filter((x) => x.title.startsWith(fc.title!));
   if (matches.length !== 1) throw new Error(`${label}: ${matches.length} fixes start with '${fc.title}' among: ${titles}`);
   return matches[0];
-}
-
-function applyFixes(fixes: readonly Fix[], files: Readonly<Record<string, string>>): Record<string, string> {
-  const out = { ...files };
-  const edits = editsFor(fixes, (uri) => files[uri]);
-  for (const uri of new Set(edits.map((e) => e.uri))) {
-    assert.ok(uri in files, `a fix edits ${uri}, which is not a file of the case`);
-    out[uri] = applyFileEdits(files[uri], edits.filter((e) => e.uri === uri));
-  }
-  return out;
 }
 
 function assertOutput(c: CaseBase, expected: { output?: Partial<TemplateSpec>; outputText?: Partial<Record<Format, string>> }, input: Input, fixed: Record<string, string>, label: string): void {

@@ -52,6 +52,8 @@ export interface AddParameterIntent {
   readonly description?: string;
   /** Its default value (`defaultValue` in ARM, `= ...` in Bicep). */
   readonly defaultValue?: FixValue;
+  /** Null when not passed (`"nullable": true` in ARM, `array?` in Bicep): for a parameter with no default. */
+  readonly nullable?: boolean;
 }
 
 /**

@@ -99,7 +99,7 @@ export const armWriter: FormatWriter<ArmSyntax> = {
       known.set(p.name.toLowerCase(), existing ? String(existing.children![0].value) : p.name);
       if (existing) continue;
       const list = added.get(target.template) ?? added.set(target.template, []).get(target.template)!;
-      list.push({ key: p.name, value: { type: p.type, ...(p.defaultValue !== undefined ? { defaultValue: toArmJson(p.defaultValue) } : {}), ...(p.description ? { metadata: { description: p.description } } : {}) } });
+      list.push({ key: p.name, value: { type: p.type, ...(p.nullable ? { nullable: true } : {}), ...(p.defaultValue !== undefined ? { defaultValue: toArmJson(p.defaultValue) } : {}), ...(p.description ? { metadata: { description: p.description } } : {}) } });
     }
     for (const [template, entries] of added) {
       const declared = memberOf(template, 'parameters');

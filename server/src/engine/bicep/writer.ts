@@ -195,7 +195,7 @@ function addParameter(s: BicepSyntax, intent: AddParameterIntent, names: Map<str
   if (existing?.kind === 'param') { names.set(id, existing.name.name); return []; }
   names.set(id, intent.name);
   const value = intent.defaultValue === undefined ? '' : ` = ${render(s, intent.defaultValue, '')}`;
-  const lines = [...(intent.description ? [`@description(${quote(intent.description)})`] : []), `param ${intent.name} ${intent.type}${value}`].join(eol);
+  const lines = [...(intent.description ? [`@description(${quote(intent.description)})`] : []), `param ${intent.name} ${intent.type}${intent.nullable ? '?' : ''}${value}`].join(eol);
   const params = declarations.filter((d) => d.kind === 'param');
   const last = params[params.length - 1];
   if (last) return [{ start: last.end, end: last.end, text: `${eol}${eol}${lines}` }];
