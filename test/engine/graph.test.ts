@@ -402,3 +402,32 @@ test('Bicep: children nested in an account are its children; relations of a rule
   assert.deepEqual(graph.related(subject, 'parent'), [graph.accounts[0]]);
   assert.equal(graph.fullName(subject), 'contoso-ai/default');
 });
+
+test('Bicep: a loop symbol is the array of its iterations: sts[i] names that iteration (its own name and host), dependsOn: [sts] the loop', () => {
+  const text = `var names = ['stdocs', 'stlogs']
+resource sts '${STORAGE}@2023-01-01' = [for n in names: { name: n }]
+resource lock 'Microsoft.Authorization/locks@2020-05-01' = {
+  name: 'keep'
+  scope: sts[1]
+  dependsOn: [sts]
+  properties: { level: 'CanNotDelete' }
+}
+resource locks 'Microsoft.Authorization/locks@2020-05-01' = [for (n, i) in names: {
+  name: 'keep-\${n}'
+  scope: sts[i]
+  properties: { level: 'CanNotDelete' }
+}]
+`;
+  const graph = bicepGraph(text);
+  const loop = one(graph, STORAGE);
+  const [lock, locks] = graph.ofType('Microsoft.Authorization/locks');
+  const [scope] = graph.related(lock, 'scope');
+  assert.equal(Object.getPrototypeOf(scope), loop, 'the iteration has the loop as its prototype');
+  assert.deepEqual([scope.id, scope.loopIndex, graph.fullName(scope), graph.runtime(scope, ['properties', 'primaryEndpoints', 'blob'])],
+    ['#sts[1]', 1, 'stlogs', 'https://stlogs.blob.core.windows.net/']);
+  assert.deepEqual(graph.related(lock, 'dependsOn'), [loop]);
+  assert.deepEqual(graph.related(loop, 'scopedTo'), [lock], 'the graph relates an iteration as its loop');
+  // Each iteration of a loop over sts[i] names its own storage account; read once (index unknown), none.
+  assert.deepEqual(locks.iterations!()!.map((it) => graph.fullName(graph.resolve(it.member('scope')!.value)!)), ['stdocs', 'stlogs']);
+  assert.deepEqual(graph.related(locks, 'scope'), []);
+});

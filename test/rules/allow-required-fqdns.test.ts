@@ -672,6 +672,64 @@ test('Bicep module called in a for loop: each iteration is a call with its own h
   assert.deepEqual(ruleFindings(BICEP_URI, { ...files, [BICEP_URI]: many }), []);
 });
 
+/**
+ * Storage accounts declared in a loop (`storage`: the declaration after the symbol, e.g. `= [for n in names: {...}]`),
+ * and a role assignment of role `BLOB_READER` whose scope and principal are `scope` and `principal` (`assignment`: what
+ * follows its type, to the body's first brace).
+ */
+const STORAGE_LOOP = (storage: string, assignment: string, scope: string, principal = 'ai.identity.principalId', close = '}]') => `param names array = [
+  'stdocs'
+  'stlogs'
+]
+param unknownNames array
+param otherPrincipal string
+resource sts 'Microsoft.Storage/storageAccounts@2023-01-01' ${storage}
+${UNREACHING_ACCOUNT}resource grants 'Microsoft.Authorization/roleAssignments@2022-04-01' = ${assignment}
+  name: guid('grant', '${BLOB_READER}')
+  scope: ${scope}
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${BLOB_READER}')
+    principalId: ${principal}
+  }
+${close}
+`;
+const DECLARED_LOOP = "= [for n in names: { name: n, location: 'eastus', kind: 'StorageV2', sku: { name: 'Standard_LRS' } }]";
+const STORAGE_SCOPE_TABLE: readonly { readonly name: string; readonly storage?: string; readonly assignment: string; readonly scope: string; readonly principal?: string; readonly close?: string; readonly hosts: readonly string[] }[] = [
+  { name: 'scope sts[i] of a declared loop', assignment: '[for (name, i) in names: {', scope: 'sts[i]', hosts: ['stdocs', 'stlogs'] },
+  { name: 'scope sts[i] of an existing loop', storage: 'existing = [for n in names: { name: n }]', assignment: '[for (name, i) in names: {', scope: 'sts[i]', hosts: ['stdocs', 'stlogs'] },
+  { name: 'scope sts[i], i of a range', assignment: '[for i in range(0, length(names)): {', scope: 'sts[i]', hosts: ['stdocs', 'stlogs'] },
+  { name: 'scope sa, for sa in sts', assignment: '[for sa in sts: {', scope: 'sa', hosts: ['stdocs', 'stlogs'] },
+  { name: 'scope sts[1] of one assignment', assignment: '{', scope: 'sts[1]', close: '}', hosts: ['stlogs'] },
+  { name: 'scope sts[^1] of one assignment', assignment: '{', scope: 'sts[^1]', close: '}', hosts: ['stlogs'] },
+  { name: 'a storage loop with a filter: indexes are those of the array', storage: "= [for n in names: if (n != 'stdocs') { name: n }]", assignment: '[for (name, i) in names: {', scope: 'sts[i]', hosts: ['stlogs'] },
+  // Left alone: an iteration whose storage has a role for another principal; a loop not known before deployment.
+  { name: 'another principal for the first iteration', assignment: '[for (name, i) in names: {', scope: 'sts[i]', principal: 'i == 0 ? otherPrincipal : ai.identity.principalId', hosts: ['stlogs'] },
+  { name: 'another principal for every iteration', assignment: '[for (name, i) in names: {', scope: 'sts[i]', principal: 'otherPrincipal', hosts: [] },
+  { name: 'a storage loop over an array not known before deployment', storage: '= [for n in unknownNames: { name: n }]', assignment: '[for (name, i) in names: {', scope: 'sts[i]', hosts: [] },
+];
+for (const c of STORAGE_SCOPE_TABLE) {
+  test(`Bicep role assignment scoped to one iteration of a storage loop: ${c.name}`, () => {
+    const text = STORAGE_LOOP(c.storage ?? DECLARED_LOOP, c.assignment, c.scope, c.principal, c.close);
+    const result = lintResult(text, {}, BICEP_URI, 'bicep');
+    assert.deepEqual(result.problems, []);
+    const found = ofRule([...result.findings]);
+    assert.deepEqual(found.map((f) => [f.data.host, where(f), f.data.why]), c.hosts.map((h) => [`${h}.blob.core.windows.net`, '13:131-13:133',
+      `the managed identity of the service has Storage Blob Data Reader on storage account '${h}'`]));
+  });
+}
+
+test('Bicep role assignments scoped to sts[i]: each storage account of the loop is a dependency, its evidence at its entry; the fix allows each', () => {
+  const text = STORAGE_LOOP(DECLARED_LOOP, '[for (name, i) in names: {', 'sts[i]');
+  const found = ofRule(bicepFindings(text));
+  assert.deepEqual(found.map((f) => [f.data.host, f.related.map(entryAt)]), [
+    ['stdocs.blob.core.windows.net', ["main.bicep:2:3-2:11 'stdocs'"]],
+    ['stlogs.blob.core.windows.net', ["main.bicep:3:3-3:11 'stlogs'"]],
+  ]);
+  const fixed = applyFix(fixTitled(found[1], "Allow 'stlogs.blob.core.windows.net' in the allowed FQDNs of 'ai'"), text);
+  assert.equal(fixed, text.replace('allowedFqdnList: [] }', "allowedFqdnList: [\n    'stlogs.blob.${environment().suffixes.storage}'\n  ] }"));
+  assert.deepEqual(ofRule(bicepFindings(fixed)).map((f) => f.data.host), ['stdocs.blob.core.windows.net']);
+});
+
 // ---- the fix ---------------------------------------------------------------------------------------
 
 /** Findings as comparable strings, without the one the fix is for. */

@@ -13,7 +13,7 @@ import { quotedName, writtenAt, type AiResource, type ParameterFile, type Loc, t
 import { canonicalKey } from '../expressions/functions/helpers';
 import { LazyValueNode } from '../nodes';
 import { isDeploymentTemplate, readArmDeployment, AI_ACCOUNT_TYPE } from '../arm/reader';
-import { DeploymentGraph, MAX_LOOP_ITERATIONS, resourceOfValue, type GraphResource } from '../graph/graph';
+import { DeploymentGraph, loopIteration, MAX_LOOP_ITERATIONS, RESOURCE_REF, resourceOfValue, type GraphResource } from '../graph/graph';
 import { resourceValue } from '../graph/runtime';
 import { collectReferences } from '../graph/references';
 import type { Expression, IfNode, ModuleDeclaration, ObjectNode, Program, ResourceDeclaration, StringNode, TypeNode } from './ast';
@@ -372,7 +372,10 @@ class BicepTemplate implements EvalContext {
   /** A resource symbol (`storage`, `acct::child`) or id of this deployment as a value, from the graph. */
   resource(ref: Value, form: 'full' | 'properties'): Value | undefined {
     const target = this.graph.resolve(ref, this.path) ?? this.nestedSymbol(ref);
-    return target && resourceValue(target, this.graph, form);
+    if (!target) return undefined;
+    // The symbol of a loop is an array of its iterations (`sts[i]`, `for sa in sts`), where they are known.
+    const loop = form === 'full' && typeof ref === 'string' && target instanceof BicepResource ? target.symbolValue(this.graph) : undefined;
+    return loop ?? resourceValue(target, this.graph, form);
   }
 
   /** Inside a resource body, a nested resource may be named without its parents (`conn` for `acct::proj::conn`). */
@@ -653,6 +656,28 @@ class BicepResource implements GraphResource {
   elements(): readonly (ValueNode | undefined)[] | undefined {
     const body = this._d.body;
     return body && !body.skipped ? this._template.iterations(this._d)?.map((it) => it.item?.element) : undefined;
+  }
+
+  private _symbolValue: { value?: Value[] } | undefined;
+
+  /**
+   * A loop's symbol as Bicep sees it: one resource per element of what it iterates, each read on its own
+   * (`loopIteration`), Unknown where its filter leaves the element out. Undefined unless the iterations are known.
+   * The array names the loop (`dependsOn: [sts]`).
+   */
+  symbolValue(graph: DeploymentGraph): Value[] | undefined {
+    if (this._symbolValue) return this._symbolValue.value;
+    this._symbolValue = {};
+    const loop = this._d.loop;
+    const iterations = loop && this._template.iterations(this._d);
+    const nodes = iterations && this.iterations();
+    const length = nodes && this._template.node(loop.iterable).value;
+    if (!nodes || !Array.isArray(length)) return undefined;
+    const out: Value[] = Array.from({ length: length.length }, (_, i) => new Unknown(`iteration ${i} of '${this.symbolicName}' is left out by its condition`));
+    iterations.forEach((it, i) => { out[it.index] = resourceValue(loopIteration(this, it.index, nodes[i]), graph, 'full'); });
+    Object.defineProperty(out, RESOURCE_REF, { value: this, enumerable: false });
+    this._symbolValue.value = out;
+    return out;
   }
 
   references(): readonly Value[] {

@@ -60,6 +60,11 @@ export interface GraphResource {
   iterations?(): readonly ValueNode[] | undefined;
   /** For each of `iterations()`: the array element a Bicep loop's item is, where it is written literally (a caller's entry). */
   elements?(): readonly (ValueNode | undefined)[] | undefined;
+  /**
+   * Set on one iteration of a looped declaration read as a resource of its own (`sts[1]`, see `loopIteration`):
+   * its index in the loop. The graph holds the loop; the iteration has it as its prototype.
+   */
+  readonly loopIndex?: number;
   /** The enclosing resource (nesting, Bicep `parent:`). */
   readonly declaredParent?: GraphResource;
   /** `scope` of an extension resource, as written. */
@@ -363,7 +368,7 @@ export class DeploymentGraph {
     let map = this.reverseByType.get(key);
     if (map) return map;
     map = new Map();
-    for (const a of this.ofType(type)) for (const b of this.targets(INVERSE[relation], a)) push(map, b, a);
+    for (const a of this.ofType(type)) for (const b of this.targets(INVERSE[relation], a)) push(map, this.inGraph(b), a);
     this.reverseByType.set(key, map);
     return map;
   }
@@ -377,7 +382,8 @@ export class DeploymentGraph {
     for (const a of this.list) {
       for (const b of this.targets(forward, a)) {
         push(out, a, b);
-        push(back, b, a);
+        // An iteration (`sts[1]`) is related back as its loop.
+        push(back, this.inGraph(b), a);
       }
     }
     this.edges.set(forward, out);
@@ -435,6 +441,30 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((p, i) => p === b[i]);
 }
 
+const iterationViews = new WeakMap<GraphResource, Map<number, GraphResource>>();
+
+/**
+ * Iteration `index` of a looped declaration as a resource (what `sts[index]` names): the loop as its prototype, so
+ * the graph relates it as the loop, with `declaration` (and so name, scope) that iteration's. The same object each time.
+ */
+export function loopIteration(loop: GraphResource, index: number, declaration: ValueNode): GraphResource {
+  let views = iterationViews.get(loop);
+  if (!views) iterationViews.set(loop, (views = new Map()));
+  let view = views.get(index);
+  if (!view) {
+    view = Object.create(loop, {
+      id: { value: `${loop.id}[${index}]` },
+      loopIndex: { value: index },
+      declaration: { value: declaration },
+      iterations: { value: () => undefined },
+      elements: { value: () => undefined },
+    }) as GraphResource;
+    views.set(index, view);
+  }
+  return view;
+}
+
+/** The resource a value made by the graph stands for: a resource object, or a loop's symbol (the array of its iterations). */
 export function resourceOfValue(v: Value): GraphResource | undefined {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as { [RESOURCE_REF]?: GraphResource })[RESOURCE_REF] : undefined;
+  return typeof v === 'object' && v !== null ? (v as { [RESOURCE_REF]?: GraphResource })[RESOURCE_REF] : undefined;
 }
