@@ -431,3 +431,50 @@ resource locks 'Microsoft.Authorization/locks@2020-05-01' = [for (n, i) in names
   assert.deepEqual(locks.iterations!()!.map((it) => graph.fullName(graph.resolve(it.member('scope')!.value)!)), ['stdocs', 'stlogs']);
   assert.deepEqual(graph.related(locks, 'scope'), []);
 });
+
+const DEPLOYMENT_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+/**
+ * An ARM template with a copy loop of `count` nested deployments (scope `scope`) of a template declaring AI account
+ * `name`; inner scope passes it `nameParam` ('[parameters(...)...]', with copyIndex()).
+ */
+function copiedAccounts(scope: 'inner' | 'outer', count: unknown, name: string, nameParam?: string): string {
+  return JSON.stringify({
+    $schema: DEPLOYMENT_SCHEMA, contentVersion: '1.0.0.0', parameters: { names: { type: 'array', defaultValue: ['one', 'two', 'one'] }, n: { type: 'int' } },
+    resources: [{
+      type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: "[format('acct-{0}', copyIndex())]", copy: { name: 'accts', count },
+      properties: {
+        mode: 'Incremental', expressionEvaluationOptions: { scope }, ...(nameParam ? { parameters: { name: { value: nameParam } } } : {}),
+        template: { $schema: DEPLOYMENT_SCHEMA, contentVersion: '1.0.0.0', parameters: nameParam ? { name: { type: 'string' } } : {},
+          resources: [{ type: 'Microsoft.CognitiveServices/accounts', apiVersion: '2025-06-01', name, location: 'eastus', kind: 'OpenAI', properties: {} }] },
+      },
+    }],
+  }, null, 2);
+}
+const accountsOf = (graph: DeploymentGraph) => graph.accounts.map((a) => `${a.deploymentPath.join('/')}: ${shown(graph.fullName(a))}`);
+const stepsOf = (graph: DeploymentGraph) => graph.deployments.map((d) => `${d.path.join('/')} ${d.name}${d.iteration ? ` [${d.iteration.index}]` : ''}${d.loop ? ' loop' : ''}${d.sameAs ? ` = ${d.sameAs.join('/')}` : ''}`);
+
+test('ARM nested deployments in a copy loop: read once per distinct instance (inner scope: the values passed; outer: whether copyIndex() is used)', () => {
+  // Inner scope, a loop of 3 passing names[copyIndex()]: the third passes what the first does, from the same place.
+  const inner = armGraph(copiedAccounts('inner', "[length(parameters('names'))]", "[parameters('name')]", "[parameters('names')[copyIndex()]]"));
+  assert.deepEqual(accountsOf(inner), ['acct-0[0]: one', 'acct-1[1]: two']);
+  assert.deepEqual(stepsOf(inner), ['acct-0[0] acct-0 [0]', 'acct-1[1] acct-1 [1]', 'acct-2[2] acct-2 [2] = acct-0[0]']);
+  // Three different names: three accounts.
+  const three = armGraph(copiedAccounts('inner', 3, "[parameters('name')]", "[format('ai-{0}', copyIndex(1))]"));
+  assert.deepEqual(accountsOf(three), ['acct-0[0]: ai-1', 'acct-1[1]: ai-2', 'acct-2[2]: ai-3']);
+  // Outer scope: the nested template sees the deployment's copyIndex(); each index is its own instance.
+  const outer = armGraph(copiedAccounts('outer', 3, "[parameters('names')[copyIndex()]]"));
+  assert.deepEqual(accountsOf(outer), ['acct-0[0]: one', 'acct-1[1]: two', 'acct-2[2]: one']);
+  // Outer scope without copyIndex(): every index deploys the same, read once.
+  const same = armGraph(copiedAccounts('outer', 3, 'fixed'));
+  assert.deepEqual(accountsOf(same), ['acct-0[0]: fixed']);
+  assert.deepEqual(stepsOf(same).slice(1), ['acct-1[1] acct-1 [1] = acct-0[0]', 'acct-2[2] acct-2 [2] = acct-0[0]']);
+});
+
+test('ARM nested deployments in a copy loop: a count of 0 reads none; an unknown count, or more than 64, reads the template once with the index unknown', () => {
+  assert.deepEqual(accountsOf(armGraph(copiedAccounts('outer', 0, 'fixed'))), []);
+  for (const count of ["[parameters('n')]", 65]) {
+    const graph = armGraph(copiedAccounts('inner', count, "[parameters('name')]", "[parameters('names')[copyIndex()]]"));
+    assert.deepEqual(accountsOf(graph), ['(name known only at deployment): Unknown(copyIndex() depends on the loop iteration (loops are analysed once per declaration))'], String(count));
+    assert.deepEqual(stepsOf(graph), ['(name known only at deployment) (name known only at deployment) loop'], String(count));
+  }
+});

@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import { analyze, type AnalysisResult } from '../../server/src/engine/analyze';
 import { mergeSettings } from '../../server/src/engine/config';
 import { DEPLOYMENT_RULES_OFF } from '../support/lint';
-import { jsonDepthExceeded, MAX_JSON_DEPTH, MAX_MODULE_CHAIN, MAX_NESTED_DEPLOYMENTS } from '../../server/src/engine/limits';
+import { jsonDepthExceeded, MAX_JSON_DEPTH, MAX_MODULE_CHAIN, MAX_NESTED_DEPLOYMENTS, MAX_TEMPLATE_INSTANCES } from '../../server/src/engine/limits';
+import { parseArm, readArmDeployment } from '../../server/src/engine/arm/reader';
 import { positionAt } from '../../server/src/engine/text';
 import { account, lintResult, template } from '../support/lint';
 
@@ -47,6 +48,35 @@ test(`nested deployments: ${MAX_NESTED_DEPLOYMENTS} deep are analysed, one more 
   const past = lintResult(text);
   assert.deepEqual(rules(past), []);
   assert.deepEqual(problems(past), [`${at(text, text.indexOf('"d33"'))} error depth-limit nested deployments deeper than 32: analysis stopped at 'd33'`]);
+});
+
+/**
+ * Copy loops of nested deployments (inner scope) nested in each other, of the counts `counts` (outermost first), each
+ * index passing on its own value of `p`: the sum of the products of the counts are distinct instances. The innermost
+ * deploys an AI account named by `p`. `extra`: a further loop of that many at the top, named `more`.
+ */
+function copiedDeployments(counts: readonly number[], extra = 0): string {
+  let resources = account('{ "publicNetworkAccess": "Disabled" }', { name: "[format('ai{0}', parameters('p'))]" });
+  const loop = (name: string, count: number, inner: string) => `{ "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "[format('${name}{0}-{1}', parameters('p'), copyIndex())]", "copy": { "name": "${name}", "count": ${count} },
+    "properties": { "mode": "Incremental", "expressionEvaluationOptions": { "scope": "inner" }, "parameters": { "p": { "value": "[format('{0}-{1}', parameters('p'), copyIndex())]" } },
+      "template": ${template(inner, ' "parameters": { "p": { "type": "string" } },')} } }`;
+  counts.forEach((count, i) => { resources = loop(`l${counts.length - i}`, counts[counts.length - 1 - i], resources); });
+  if (extra) resources += `,\n${loop('more', extra, '')}`;
+  return template(resources, ' "parameters": { "p": { "type": "string", "defaultValue": "x" } },');
+}
+
+test(`ARM nested deployments in copy loops: ${MAX_TEMPLATE_INSTANCES} instances are read, one more is an error at the deployment not read`, () => {
+  assert.equal(MAX_TEMPLATE_INSTANCES, 5000);
+  // 8 + 8 × 24 + 8 × 24 × 25 = 5,000 instances, 4,800 of them with an account.
+  const hits: string[] = [];
+  const within = copiedDeployments([8, 24, 25]);
+  const graph = readArmDeployment(parseArm({ uri: `${DIR}/copies.json`, text: within, kind: 'arm' }), { onLimit: (hit) => hits.push(hit.message) });
+  assert.deepEqual([graph.accounts.length, graph.deployments.length, hits], [4800, 5000, []]);
+  assert.equal(graph.fullName(graph.accounts[4799]), 'aix-7-23-24');
+  const text = copiedDeployments([8, 24, 25], 1);
+  const past = readArmDeployment(parseArm({ uri: `${DIR}/copies.json`, text, kind: 'arm' }), { onLimit: (hit) => hits.push(`${at(text, hit.loc.start)} ${hit.code} ${hit.message}`) });
+  assert.deepEqual([past.accounts.length, past.deployments.length], [4800, 5000]);
+  assert.deepEqual(hits, [`${at(text, text.indexOf('"[format(\'more'))} size-limit more than 5000 template instances: analysis stopped at nested deployment 'morex-0'`]);
 });
 
 function childResources(n: number): string {

@@ -730,6 +730,41 @@ test('Bicep role assignments scoped to sts[i]: each storage account of the loop 
   assert.deepEqual(ofRule(bicepFindings(fixed)).map((f) => f.data.host), ['stdocs.blob.core.windows.net']);
 });
 
+/** A nested template (inner scope) deploying storage account `st<st>` and AI account `ai-<st>`, whose identity (or `principal`, when set) has Storage Blob Data Reader on it. */
+const STORE_AND_ACCOUNT = {
+  $schema: SCHEMA, contentVersion: '1.0.0.0',
+  parameters: { st: { type: 'string' }, principal: { type: 'string', defaultValue: '' } },
+  resources: [
+    { type: 'Microsoft.Storage/storageAccounts', apiVersion: '2023-01-01', name: "[format('st{0}', parameters('st'))]", location: 'eastus' },
+    account({ customSubDomainName: "[format('ai-{0}', parameters('st'))]", allowedFqdnList: [] }, { name: "[format('ai-{0}', parameters('st'))]" }),
+    roleAssignment("[format('Microsoft.Storage/storageAccounts/st{0}', parameters('st'))]", BLOB_READER,
+      "[if(empty(parameters('principal')), reference(resourceId('Microsoft.CognitiveServices/accounts', format('ai-{0}', parameters('st'))), '2025-06-01', 'full').identity.principalId, parameters('principal'))]"),
+  ],
+};
+/** A copy loop of `STORE_AND_ACCOUNT` deployments, one per name; the second passes another principal. */
+const COPIED_STORES = arm([{
+  type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: "[format('egress-{0}', copyIndex())]", copy: { name: 'stores', count: "[length(parameters('names'))]" },
+  properties: {
+    mode: 'Incremental', expressionEvaluationOptions: { scope: 'inner' }, template: STORE_AND_ACCOUNT,
+    parameters: { st: { value: "[parameters('names')[copyIndex()]]" }, principal: { value: "[if(equals(copyIndex(), 1), '11111111-1111-1111-1111-111111111111', '')]" } },
+  },
+}], { names: { type: 'array', defaultValue: ['docs', 'logs', 'data'] } });
+
+test('ARM nested deployments in a copy loop: each index is read with its own values, its account reported with its own host; the fix serves every index', () => {
+  const found = ofRule(armFindings(COPIED_STORES));
+  // The second index grants another principal: nothing for 'ai-logs'.
+  assert.deepEqual(found.map((f) => [f.resource, f.data.host, where(f), textAt(f)]), [
+    ['ai-docs', 'stdocs.blob.core.windows.net', '63:36-63:38', '[]'],
+    ['ai-data', 'stdata.blob.core.windows.net', '63:36-63:38', '[]'],
+  ]);
+  const fixed = applyFix(fixTitled(found[0], "Allow 'stdocs.blob.core.windows.net' in the allowed FQDNs of 'ai-docs'"), COPIED_STORES);
+  type Nested = { resources: { properties: { template: { resources: { properties: { allowedFqdnList?: unknown } }[] } } }[] };
+  // Written in the template's own terms, so it is right for each index.
+  assert.deepEqual((JSON.parse(fixed) as Nested).resources[0].properties.template.resources[1].properties.allowedFqdnList,
+    ["[format('st{0}.blob.{1}', parameters('st'), environment().suffixes.storage)]"]);
+  assert.deepEqual(ofRule(armFindings(fixed)), []);
+});
+
 // ---- the fix ---------------------------------------------------------------------------------------
 
 /** Findings as comparable strings, without the one the fix is for. */

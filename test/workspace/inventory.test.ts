@@ -191,8 +191,9 @@ test('nested ARM deployments: accounts inside are instances of the entry templat
   const { inventory } = await audit({ 'azuredeploy.json': NESTED_ARM });
   assert.deepEqual(inventory.instances.map((i) => [i.id, i.restricted, i.kind, i.owner ?? null, i.chain.map((s) => s.name).join(' > ')]), [
     ['azuredeploy.json#top', false, 'OpenAI', 'platform', ''],
-    ['azuredeploy.json#outer[0]/inner/deep', true, 'AIServices', null, 'outer[0] > inner'],
-    ['azuredeploy.json#outer[1]/inner/deep', true, 'AIServices', null, 'outer[1] > inner'],
+    // Each copy is a deployment of its own, named as it evaluates (the same literal name for both), its id with its index.
+    ['azuredeploy.json#outer[0]/inner/deep', true, 'AIServices', null, 'outer > inner'],
+    ['azuredeploy.json#outer[1]/inner/deep', true, 'AIServices', null, 'outer > inner'],
   ]);
   assert.deepEqual(inventory.summary.byOwner, {
     '(no owner)': { instances: 2, restricted: 2, open: 0, unknown: 0 },

@@ -11,6 +11,8 @@ export const MAX_JSON_DEPTH = 512;
 export const MAX_NESTED_DEPLOYMENTS = 32;
 /** Bicep modules followed from the file analysed (main → m1 → … → m16). */
 export const MAX_MODULE_CHAIN = 16;
+/** Template instances read for one deployment: Bicep module calls and ARM nested deployments of a copy loop (`instances.ts`). */
+export const MAX_TEMPLATE_INSTANCES = 5000;
 
 /**
  * What a reader tells the engine when it stops at a limit, or cannot read a file it must follow (a

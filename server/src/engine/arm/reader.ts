@@ -4,7 +4,8 @@
 // hit) and exposes it as the shared resource model.
 
 import { findNodeAtLocation, getNodeValue, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { MAX_NESTED_DEPLOYMENTS, parseJsonTree, type LimitSink } from '../limits';
+import { MAX_NESTED_DEPLOYMENTS, MAX_TEMPLATE_INSTANCES, parseJsonTree, type LimitSink } from '../limits';
+import { TemplateInstances } from '../instances';
 import { mapDecodedOffset } from '../expressions/parser';
 import { findStringLiteral } from '../expressions/walk';
 import { TemplateScope } from '../expressions/scope';
@@ -61,8 +62,10 @@ export interface ReadOptions {
   readonly caller?: { readonly via: string; readonly values: ReadonlyMap<string, ValueNode>; readonly path: readonly string[] };
   /** The graph to add to (a Bicep module's deployment); a new one otherwise. */
   readonly graph?: DeploymentGraph;
-  /** Told when the walk stops at a limit (nested deployments deeper than MAX_NESTED_DEPLOYMENTS). */
+  /** Told when the walk stops at a limit (nested deployments deeper than MAX_NESTED_DEPLOYMENTS, too many instances). */
   readonly onLimit?: LimitSink;
+  /** Template instances read for the deployment (a Bicep deployment's, for a JSON module); a new count otherwise. */
+  readonly instances?: TemplateInstances;
 }
 
 /** Reads the deployment a template describes: every resource, and the AI accounts among them. */
@@ -76,7 +79,7 @@ export function readArmDeployment(doc: ArmDocument, options: ReadOptions = {}): 
   for (const [name, node] of options.caller?.values ?? []) {
     bindings.set(name.toLowerCase(), { node, kind: 'caller', via: options.caller!.via });
   }
-  const env = new Env(doc.file, doc.root, bindings, options, options.caller?.path ?? [], graph);
+  const env = new Env(doc.file, doc.root, bindings, options.instances ? options : { ...options, instances: new TemplateInstances() }, options.caller?.path ?? [], graph);
   walkResources(property(doc.root, 'resources'), env, undefined, 0);
   return graph;
 }
@@ -134,9 +137,9 @@ class Env {
     return `${this.file.uri}#${(this.shared ?? this).template.offset}`;
   }
 
-  /** The same scope under another deployment path (outer-scope nested templates). */
+  /** The same scope (and copy index) under another deployment path (outer-scope nested templates). */
   at(path: readonly string[]): Env {
-    return new Env(this.file, this.template, this.bindings, this.options, path, this.graph, this.shared ?? this);
+    return new Env(this.file, this.template, this.bindings, this.options, path, this.graph, this.shared ?? this, this.iteration);
   }
 
   /** The same scope at index `index` of the copy loop `loop` (any case). */
@@ -185,7 +188,16 @@ function walkResources(resources: JsonNode | undefined, env: Env, parent: GraphR
       : new ArmResource(id, node, declaration, typeNode, type, name, env, parent, existing, condition);
     if (resource instanceof ArmAccount) env.graph.addAccount(resource);
     else env.graph.add(resource);
-    if (resource instanceof ArmDeployment) resource.nested = walkDeployment(node, declaration, name, index, env, depth);
+    if (resource instanceof ArmDeployment) {
+      // A copy loop of deployments whose count is known: each index is a deployment of its own (`copyIndex()` known).
+      const loop = resource.loop;
+      const iterations = resource.iterations();
+      if (loop && iterations) {
+        iterations.forEach((at, i) => {
+          if (at.member('condition')?.value !== false) walkDeployment(node, at, name, index, env.atIndex(loop.name ?? '', i), depth, i);
+        });
+      } else resource.nested = walkDeployment(node, declaration, name, index, env, depth);
+    }
     const children = property(node, 'resources');
     if (children && depth + 1 > MAX_DEPTH) {
       stoppedAt(env, node, `child resources nested deeper than ${MAX_DEPTH}: analysis stopped at ${quotedName(displayName(declaration, name))}`);
@@ -197,9 +209,9 @@ function walkResources(resources: JsonNode | undefined, env: Env, parent: GraphR
 }
 
 /** Reports where the walk stops at a limit: the declaration's name, else the declaration. */
-function stoppedAt(env: Env, node: JsonNode, message: string): void {
+function stoppedAt(env: Env, node: JsonNode, message: string, code: 'depth-limit' | 'size-limit' = 'depth-limit'): void {
   const at = property(node, 'name') ?? node;
-  env.options.onLimit?.({ code: 'depth-limit', loc: locOf(env.file, at), message });
+  env.options.onLimit?.({ code, loc: locOf(env.file, at), message });
 }
 
 /** A resource declaration as the graph holds it. One class (one shape), its members looked up on first use: most resources are never asked about. */
@@ -362,31 +374,69 @@ function composeType(parentType: string | undefined, type: string): string {
 /**
  * Reads a nested deployment's inline template; returns it with the environment its expressions are evaluated in.
  * `index`: its place in its `resources`, which tells it from a deployment of the same name when it has no symbolic name.
+ * `copyIndex`: set for one index of a copy loop read on its own (`declaration` and `env` at that index); an index
+ * passing what an earlier one passed (see `TemplateInstances`) is that instance, not read again.
  */
-function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string | undefined, index: number, env: Env, depth: number): NestedTemplate | undefined {
+function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string | undefined, index: number, env: Env, depth: number, copyIndex?: number): NestedTemplate | undefined {
   const template = caseInsensitivePath(node, ['properties', 'template']);
   if (template?.type !== 'object') return undefined;
   const name = displayName(declaration, symbolic);
   const scopeSetting = declaration.member('properties')?.member('expressionEvaluationOptions')?.member('scope')?.value;
   const inner = typeof scopeSetting === 'string' && scopeSetting.toLowerCase() === 'inner';
-  const path = env.graph.pathOf(env.path, name, symbolic ?? `resources[${index}]`);
+  const key = symbolic ?? `resources[${index}]`;
+  // An index by its name and index (`outer[1]`), as a Bicep module's iteration: the name may be the same for each.
+  const path = copyIndex === undefined ? env.graph.pathOf(env.path, name, key) : env.graph.pathOf(env.path, `${name}[${copyIndex}]`, `${key}[${copyIndex}]`);
   if (depth + 1 > MAX_DEPTH) {
     stoppedAt(env, node, `nested deployments deeper than ${MAX_DEPTH}: analysis stopped at ${quotedName(name)}`);
     return undefined;
   }
-  env.graph.addDeployment({
+  const step = {
     path, name, loc: declaration.loc, declaration,
     resourceGroup: property(node, 'resourceGroup') ? declaration.member('resourceGroup') : undefined,
     subscriptionId: property(node, 'subscriptionId') ? declaration.member('subscriptionId') : undefined,
     scope: property(node, 'scope') ? declaration.member('scope') : undefined,
-    ...(property(node, 'copy') ? { loop: { count: declaration.member('copy')?.member('count'), filtered: !!property(node, 'condition') && declaration.member('condition')?.value !== true } } : {}),
-  });
-  if (!inner) {
+    ...(copyIndex !== undefined ? { iteration: { index: copyIndex } }
+      : property(node, 'copy') ? { loop: { count: declaration.member('copy')?.member('count'), filtered: !!property(node, 'condition') && declaration.member('condition')?.value !== true } } : {}),
+  };
+  const bindings = inner ? innerBindings(node, declaration, name) : undefined;
+  if (copyIndex !== undefined) {
+    // Inner scope: the template sees what is passed. Outer: the parent's scope, the same for every index but the index.
+    const values = bindings ? new Map([...bindings].map(([k, b]) => [k, b.node]))
+      : new Map(usesCopyIndex(template) ? [['copyIndex()', derived(copyIndex, declaration.loc)!]] : []);
+    const instances = env.options.instances!;
+    const same = instances.same(`${env.file.uri}#${template.offset}${bindings ? '' : `@${env.path.join('\u0000')}`}`, values, path);
+    if (same) {
+      env.graph.addDeployment({ ...step, sameAs: same });
+      return undefined;
+    }
+    if (!instances.admit(() => stoppedAt(env, node, `more than ${MAX_TEMPLATE_INSTANCES} template instances: analysis stopped at nested deployment ${quotedName(name)}`, 'size-limit'))) return undefined;
+  }
+  env.graph.addDeployment(step);
+  if (!bindings) {
     // Outer scope: the nested template sees the parent's parameters and variables.
     const outer = env.at(path);
     walkResources(property(template, 'resources'), outer, undefined, depth + 1);
     return { env: outer, template };
   }
+  const innerEnv = new Env(env.file, template, bindings, env.options, path, env.graph);
+  walkResources(property(template, 'resources'), innerEnv, undefined, depth + 1);
+  return { env: innerEnv, template };
+}
+
+/** Whether a template's expressions call copyIndex() (outside strings' quoted text, a close enough test). */
+function usesCopyIndex(template: JsonNode): boolean {
+  const stack: JsonNode[] = [template];
+  while (stack.length) {
+    const current = stack.pop()!;
+    if (current.type === 'string') {
+      if (isExpression(current) && /copyindex\s*\(/i.test(String(current.value))) return true;
+    } else stack.push(...(current.children ?? []));
+  }
+  return false;
+}
+
+/** What an inner-scope nested deployment passes its template, by parameter name (lower case). */
+function innerBindings(node: JsonNode, declaration: ValueNode, name: string): Map<string, Binding> {
   const bindings = new Map<string, Binding>();
   const parameters = declaration.member('properties')?.member('parameters');
   const parametersJson = caseInsensitivePath(node, ['properties', 'parameters']);
@@ -401,9 +451,7 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
       : derived(getProperty(asObject(entry.value), 'value'), entry.loc);
     if (passed) bindings.set(paramName.toLowerCase(), { node: passed, kind: 'caller', via: name });
   }
-  const innerEnv = new Env(env.file, template, bindings, env.options, path, env.graph);
-  walkResources(property(template, 'resources'), innerEnv, undefined, depth + 1);
-  return { env: innerEnv, template };
+  return bindings;
 }
 
 function asObject(v: Value): ValueObject {

@@ -4,13 +4,13 @@
 // Bicep's local cache (~/.bicep/br/...) or, for the Azure Verified Module of AI accounts, modelled.
 // A `for` loop over an array known here is read per iteration (`iterations`), as ARM copy loops are.
 
-import { jsonDepthMessage, MAX_MODULE_CHAIN, parseJsonTree, type LimitSink } from '../limits';
+import { jsonDepthMessage, MAX_MODULE_CHAIN, MAX_TEMPLATE_INSTANCES, parseJsonTree, type LimitSink } from '../limits';
+import { TemplateInstances } from '../instances';
 import { bounded, evaluate, MAX_STRING_LENGTH, spendSteps, type EvalContext, type EvalEnv } from '../expressions/evaluator';
 import { findStringLiteral } from '../expressions/walk';
 import type { CloudName } from '../expressions/environment';
-import { OPEN_OBJECT, Unknown, isObject, isUnknown, type Value, type ValueObject } from '../expressions/value';
-import { quotedName, writtenAt, type AiResource, type ParameterFile, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode, type WrittenValue } from '../model';
-import { canonicalKey } from '../expressions/functions/helpers';
+import { OPEN_OBJECT, Unknown, isObject, type Value, type ValueObject } from '../expressions/value';
+import { quotedName, type AiResource, type ParameterFile, type Loc, type Origin, type OriginKind, type SourceFile, type ValueNode, type WrittenValue } from '../model';
 import { LazyValueNode } from '../nodes';
 import { isDeploymentTemplate, readArmDeployment, AI_ACCOUNT_TYPE } from '../arm/reader';
 import { DeploymentGraph, loopIteration, MAX_LOOP_ITERATIONS, RESOURCE_REF, resourceOfValue, type GraphResource } from '../graph/graph';
@@ -47,27 +47,8 @@ export interface BicepReadOptions {
 
 interface ModuleCache {
   readonly programs: Map<string, Program>;
-  /** Module URI → the instances read so far (their values, and their key once computed). */
-  readonly instances: Map<string, { readonly values: ReadonlyMap<string, ValueNode>; key?: string; readonly path: readonly string[] }[]>;
-  count: number;
-}
-
-/** Module instances one deployment may read; past it the analysis reports the limit. */
-export const MAX_MODULE_INSTANCES = 5000;
-
-/**
- * What decides a module instance's findings: each value passed, and where it is written. Two calls with the
- * same key read the same resources and report the same findings, so the second is not read again.
- */
-function instanceKey(values: ReadonlyMap<string, ValueNode>): string {
-  const parts: string[] = [];
-  for (const [name, node] of [...values].sort(([a], [b]) => a.localeCompare(b))) {
-    const value = node.value;
-    const site = writtenAt(node).loc;
-    const key = canonicalKey(value) ?? (isUnknown(value) ? `?${value.reason}|${value.parameter ?? ''}|${JSON.stringify(value.parts ?? null)}` : '?');
-    parts.push(`${name}=${key}@${site.file.uri}:${site.start}`);
-  }
-  return parts.join('\u0000');
+  /** Module instances read so far, by module URI; ARM templates it calls count too. */
+  readonly instances: TemplateInstances;
 }
 
 export interface Binding { readonly node: ValueNode; readonly kind: OriginKind; readonly via?: string }
@@ -102,7 +83,7 @@ export function readBicepDeployment(file: SourceFile, program: Program, options:
   const bindings = new Map<string, Binding>();
   for (const [name, node] of options.parameterFile?.values ?? []) bindings.set(name, { node, kind: 'parameter-file' });
   const graph = new DeploymentGraph(options.cloud);
-  const shared: ModuleCache = { programs: new Map(), instances: new Map(), count: 0 };
+  const shared: ModuleCache = { programs: new Map(), instances: new TemplateInstances() };
   new BicepTemplate(file, program, bindings, { ...options, shared }, [], [file.uri], graph).collect();
   return graph;
 }
@@ -496,18 +477,14 @@ class BicepTemplate implements EvalContext {
     if (target?.kind === 'bicep') {
       if (call.unreadable) return unreadable();
       if (!call.template) return; // a cycle
-      const same = this.sameInstance(target.uri, values, path);
+      const instances = this.options.shared?.instances;
+      const same = instances?.same(target.uri, values, path);
       if (same) {
         this.graph.addDeployment({ ...step, sameAs: same });
         return;
       }
-      const shared = this.options.shared;
-      if (shared && ++shared.count > MAX_MODULE_INSTANCES) {
-        if (shared.count === MAX_MODULE_INSTANCES + 1) {
-          this.options.onLimit?.({ code: 'size-limit', loc: this.loc(d.name), message: `more than ${MAX_MODULE_INSTANCES} module instances: analysis stopped at '${via}'` });
-        }
-        return;
-      }
+      const report = () => this.options.onLimit?.({ code: 'size-limit', loc: this.loc(d.name), message: `more than ${MAX_TEMPLATE_INSTANCES} module instances: analysis stopped at '${via}'` });
+      if (instances && !instances.admit(report)) return;
       call.template.collect();
     } else if (target?.kind === 'json') {
       const text = this.options.readFile(target.uri);
@@ -516,31 +493,10 @@ class BicepTemplate implements EvalContext {
       const { root, tooDeepAt } = parseJsonTree(text);
       if (tooDeepAt !== undefined) this.inModule(d).onLimit?.({ code: 'depth-limit', loc: { file, start: tooDeepAt, end: tooDeepAt + 1 }, message: jsonDepthMessage() });
       if (!isDeploymentTemplate(root)) return;
-      readArmDeployment({ file, root, errors: [] }, { cloud: this.cloud, caller: { via, values, path }, graph: this.graph, onLimit: this.inModule(d).onLimit });
+      readArmDeployment({ file, root, errors: [] }, { cloud: this.cloud, caller: { via, values, path }, graph: this.graph, onLimit: this.inModule(d).onLimit, instances: this.options.shared?.instances });
     } else if (isAvmAccountModule(d.pathString!)) {
       this.graph.addAccount(avmAccountResource({ file: this.file, name: via, typeLoc: this.loc(d.path), declaration: body, params: values, path }));
     }
-  }
-
-  /**
-   * The path of an instance of this module already read with the same values from the same places, if any;
-   * otherwise records this one. Fan-outs (each module calling the next twice) stay linear.
-   */
-  private sameInstance(uri: string, values: ReadonlyMap<string, ValueNode>, path: readonly string[]): readonly string[] | undefined {
-    const shared = this.options.shared;
-    if (!shared) return undefined;
-    const seen = shared.instances.get(uri);
-    if (!seen) {
-      shared.instances.set(uri, [{ values, path }]);
-      return undefined;
-    }
-    const key = instanceKey(values);
-    for (const instance of seen) {
-      instance.key ??= instanceKey(instance.values);
-      if (instance.key === key) return instance.path;
-    }
-    seen.push({ values, key, path });
-    return undefined;
   }
 
   /** Options for reading module `d`: a limit hit inside it is reported at `d` when this file is the one analysed. */
