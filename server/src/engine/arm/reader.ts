@@ -423,16 +423,24 @@ function walkDeployment(node: JsonNode, declaration: ValueNode, symbolic: string
   return { env: innerEnv, template };
 }
 
-/** Whether a template's expressions call copyIndex() (outside strings' quoted text, a close enough test). */
+const copyIndexUse = new WeakMap<JsonNode, boolean>();
+
+/**
+ * Whether a template's expressions call copyIndex() (outside strings' quoted text, a close enough test). Asked for
+ * every index of a loop: the template is walked once.
+ */
 function usesCopyIndex(template: JsonNode): boolean {
+  const known = copyIndexUse.get(template);
+  if (known !== undefined) return known;
+  let uses = false;
   const stack: JsonNode[] = [template];
-  while (stack.length) {
+  while (stack.length && !uses) {
     const current = stack.pop()!;
-    if (current.type === 'string') {
-      if (isExpression(current) && /copyindex\s*\(/i.test(String(current.value))) return true;
-    } else stack.push(...(current.children ?? []));
+    if (current.type === 'string') uses = isExpression(current) && /copyindex\s*\(/i.test(String(current.value));
+    else stack.push(...(current.children ?? []));
   }
-  return false;
+  copyIndexUse.set(template, uses);
+  return uses;
 }
 
 /** What an inner-scope nested deployment passes its template, by parameter name (lower case). */

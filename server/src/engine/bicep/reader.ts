@@ -627,9 +627,9 @@ class BicepResource implements GraphResource {
     const loop = this._d.loop;
     const iterations = loop && this._template.iterations(this._d);
     const nodes = iterations && this.iterations();
-    const length = nodes && this._template.node(loop.iterable).value;
-    if (!nodes || !Array.isArray(length)) return undefined;
-    const out: Value[] = Array.from({ length: length.length }, (_, i) => new Unknown(`iteration ${i} of '${this.symbolicName}' is left out by its condition`));
+    const items = nodes && this._template.node(loop.iterable).value;
+    if (!nodes || !Array.isArray(items)) return undefined;
+    const out: Value[] = Array.from({ length: items.length }, (_, i) => new Unknown(`iteration ${i} of '${this.symbolicName}' is left out by its condition`));
     iterations.forEach((it, i) => { out[it.index] = resourceValue(loopIteration(this, it.index, nodes[i]), graph, 'full'); });
     Object.defineProperty(out, RESOURCE_REF, { value: this, enumerable: false });
     this._symbolValue.value = out;
