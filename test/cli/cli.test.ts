@@ -115,6 +115,16 @@ test('an unknown option is one line naming it, not the whole help', () => {
   assert.deepEqual(run(['--bogus']), { code: 2, stdout: '', stderr: "ai-egress-guard: unknown option '--bogus'; see --help\n" });
   assert.deepEqual(run(['.', '-x']), { code: 2, stdout: '', stderr: "ai-egress-guard: unknown option '-x'; see --help\n" });
   assert.deepEqual(run(['--format']), { code: 2, stdout: '', stderr: "ai-egress-guard: option '--format' needs a value; see --help\n" });
+  assert.deepEqual(run(['--concurrency', 'many']), { code: 2, stdout: '', stderr: "ai-egress-guard: --concurrency must be a number of threads (1 to 64), auto or off, not 'many'; see --help\n" });
+});
+
+test('--concurrency: the bundled CLI in worker threads prints what one thread prints, with the same exit code', () => {
+  for (const format of ['text', 'json', 'markdown']) {
+    const one = run(['examples', '--format', format, '--concurrency', 'off']);
+    const many = run(['examples', '--format', format, '--concurrency', '3']);
+    assert.equal(one.code, 1, format);
+    assert.deepEqual(many, one, format);
+  }
 });
 
 test('globs, directories (skipping node_modules and .git) and files that are not templates', () => {

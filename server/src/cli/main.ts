@@ -6,11 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { isMainThread } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import type { Settings } from '../engine/config';
 import { validateSettings } from '../engine/config';
 import { auditFiles, summarize } from '../workspace/audit';
 import { collectFiles } from '../workspace/files';
+import { auditInThreads, PARALLEL_MIN_FILES, threadsFor } from '../workspace/parallel';
 import { bicepModuleCacheUri, ConfigCache, nodeFileHost, uriToPath } from '../workspace/node-host';
 import { safeFixesOf, type AnalysisResult } from '../engine/analyze';
 import { applyFileEdits } from '../engine/edits';
@@ -47,6 +49,8 @@ Options:
       --exclude GLOB             skip matching files; repeatable
       --fix                      apply the safe fixes (those source.fixAll applies) to the files, then report
                                  what is left
+      --concurrency N|auto|off   audit in N worker threads; auto (default): one per core from ${PARALLEL_MIN_FILES} files
+                                 on; off: one thread. --fix and --format sarif audit in one thread
       --no-error-on-unmatched-pattern
                                  a path or glob matching no template is a note, not an error
       --report-suppressed        list the findings suppressions cover in the text output, with their reasons
@@ -95,6 +99,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         parameters: { type: 'string', multiple: true, default: [] },
         exclude: { type: 'string', multiple: true, default: [] },
         fix: { type: 'boolean' },
+        concurrency: { type: 'string', default: 'auto' },
         'no-error-on-unmatched-pattern': { type: 'boolean' },
         explain: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
@@ -108,6 +113,7 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   if (values.help) { out(USAGE); return 0; }
   if (values.version) { out(`${version}\n`); return 0; }
   if (!['text', 'json', 'sarif', 'markdown', 'html'].includes(values.format!)) return usage(err, `unknown format '${values.format}' (text, json, sarif, markdown or html)`);
+  if (threadsFor(values.concurrency!, 0) === undefined) return usage(err, `--concurrency must be a number of threads (1 to 64), auto or off, not '${values.concurrency}'`);
   const failOn = values['fail-on']!;
   if (!['error', 'warning', 'info', 'none'].includes(failOn)) return usage(err, `--fail-on must be error, warning, info or none, not '${failOn}'`);
 
@@ -169,7 +175,11 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     // SARIF carries each result's preferred fix; JSON, HTML and SARIF each instance's egress map.
     const sarif = values.format === 'sarif';
     const auditOptions = { settingsFor, host: nodeFileHost(), moduleCacheUri: bicepModuleCacheUri(), listings: collected.listings, root: cwd, egress: values.format === 'json' || values.format === 'html' || sarif, fixes: sarif };
-    let audit = await auditFiles(collected.files, { ...auditOptions, fixes: values.fix || sarif });
+    // Fixes hold the syntax trees they edit, which stay in their thread: --fix and SARIF audit in this one.
+    const threads = values.fix || sarif ? 1 : threadsFor(values.concurrency!, collected.files.length)!;
+    let audit = threads > 1
+      ? await auditInThreads(collected.files, { overrides, moduleCacheUri: auditOptions.moduleCacheUri, listings: collected.listings, root: cwd, egress: auditOptions.egress }, threads, undefined, configs)
+      : await auditFiles(collected.files, { ...auditOptions, fixes: values.fix || sarif });
     if (values.fix && applySafeFixes(audit.results, err) > 0) audit = await auditFiles(collected.files, auditOptions);
     // Matched files that are all other JSON (package.json, parameter files): no template there either.
     const checked = new Set([...audit.results.filter((r) => r.isTemplate).map((r) => uriToPath(r.file.uri)), ...audit.problems.map((p) => p.path)]);
@@ -251,7 +261,8 @@ function fatal(err: (s: string) => void, message: string): number {
   return 2;
 }
 
-if (require.main === module) {
+// Not in a worker thread of the audit, which runs this same file (the bundle) for `auditInThreads`.
+if (require.main === module && isMainThread) {
   void main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then((code) => {
     process.exitCode = code;
   });

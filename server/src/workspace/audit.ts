@@ -78,7 +78,23 @@ export interface AuditOptions {
 export async function auditFiles(paths: readonly string[], options: AuditOptions): Promise<AuditResult> {
   const results: (AnalysisResult | undefined)[] = new Array(paths.length);
   const problemsAt: FileProblem[][] = paths.map(() => []);
-  let done = 0;
+  await auditEach(paths, options, (index, result, problems) => {
+    results[index] = result;
+    problemsAt[index] = problems;
+  }, results);
+  return mergeAudit(results, problemsAt, options.root);
+}
+
+/** What the audit of one file gives: its result unless it could not be read, and its problems. */
+export type FileAudited = (index: number, result: AnalysisResult | undefined, problems: FileProblem[]) => void;
+
+/**
+ * The loop of `auditFiles`, telling `done` of each file as it is audited (in audit order, not that of `paths`).
+ * `keptResults`, when given, holds the results told so far: those of templates found called later lose their instances
+ * there, so they are not kept to the end (see `CalledRuns`).
+ */
+export async function auditEach(paths: readonly string[], options: AuditOptions, done: FileAudited, keptResults?: (AnalysisResult | undefined)[]): Promise<void> {
+  let count = 0;
   let lastYield = Date.now();
   // Templates of one folder share its listing (parameter files are looked up beside each template).
   const listings = new Map<string, readonly string[] | undefined>(options.listings);
@@ -100,14 +116,15 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
       await new Promise((resolve) => setImmediate(resolve));
       lastYield = Date.now();
     }
-    const problems = problemsAt[index];
+    const problems: FileProblem[] = [];
+    let audited: AnalysisResult | undefined;
     const { file, problem } = reads.sourceFile(filePath, order.uriOf(index), options.maxFileBytes);
     if (problem || !file) {
       problems.push({ path: filePath, ...(problem ?? { code: 'unreadable-file', severity: 'error', message: 'cannot read' }) });
     } else {
       try {
         const result = analyze(file, { settings: options.settingsFor(filePath), host, moduleCacheUri: options.moduleCacheUri, fixes: options.fixes ?? false, rules: options.rules, inventory: runs, egress: options.egress, parses });
-        results[index] = runs.add(index, options.fixes ? result : detached(result), results);
+        audited = runs.add(index, options.fixes ? result : detached(result), keptResults);
         for (const p of result.problems) problems.push(placed(filePath, file.text, p));
         for (const run of result.inventory ?? []) order.next(run.calls);
       } catch (error) {
@@ -115,11 +132,20 @@ export async function auditFiles(paths: readonly string[], options: AuditOptions
         problems.push({ path: filePath, code: 'internal-error', severity: 'error', message: `internal error while analysing: ${(error as Error).message ?? error}; please report it` });
       }
     }
-    done++;
-    if (options.onProgress?.(done, paths.length, filePath) === false) break;
+    if (keptResults) keptResults[index] = audited;
+    done(index, audited, problems);
+    count++;
+    if (options.onProgress?.(count, paths.length, filePath) === false) break;
   }
+}
+
+/**
+ * The audit of every file put together, in the order of the paths: each cause once, and the inventory (which counts
+ * the instances of a template another file calls through its callers, whatever order the files were audited in).
+ */
+export function mergeAudit(results: readonly (AnalysisResult | undefined)[], problemsAt: readonly FileProblem[][], root: string | undefined): AuditResult {
   const once = oncePerCause(results.filter((r): r is AnalysisResult => !!r));
-  return { results: once, problems: problemsAt.flat(), inventory: buildInventory(once, options.root ?? process.cwd()) };
+  return { results: once, problems: problemsAt.flat(), inventory: buildInventory(once, root ?? process.cwd()) };
 }
 
 /**
@@ -211,16 +237,18 @@ class CalledRuns {
   /** Results (by index) with instances of runs of a template not yet seen called. */
   private readonly uncalled = new Map<string, number[]>();
 
-  add(index: number, result: AnalysisResult, results: (AnalysisResult | undefined)[]): AnalysisResult {
+  /** `results`, when kept: those of runs of templates found called now lose their instances (see the class comment). */
+  add(index: number, result: AnalysisResult, results?: (AnalysisResult | undefined)[]): AnalysisResult {
     for (const run of result.inventory ?? []) {
       for (const uri of run.calls) {
         if (this.calledSet.has(uri)) continue;
         this.calledSet.add(uri);
-        for (const i of this.uncalled.get(uri) ?? []) results[i] = this.withoutCalled(results[i]!);
+        if (results) for (const i of this.uncalled.get(uri) ?? []) results[i] = this.withoutCalled(results[i]!);
         this.uncalled.delete(uri);
       }
     }
     const kept = this.withoutCalled(result);
+    if (!results) return kept;
     for (const run of kept.inventory ?? []) {
       if (!run.instances.length || run.parameterFile) continue;
       const list = this.uncalled.get(run.template);
