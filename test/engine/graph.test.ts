@@ -12,6 +12,7 @@ import { mergeSettings } from '../../server/src/engine/config';
 import type { CloudName } from '../../server/src/engine/expressions/environment';
 import { isUnknown, type Value } from '../../server/src/engine/expressions/value';
 import type { DeploymentGraph, GraphResource, Relation } from '../../server/src/engine/graph/graph';
+import { MODULE_STORE } from '../support/modules';
 
 const STORAGE = 'Microsoft.Storage/storageAccounts';
 
@@ -19,9 +20,10 @@ function armGraph(text: string, cloud: CloudName = 'AzureCloud'): DeploymentGrap
   return readArmDeployment(parseArm({ uri: 'file:///g/main.json', text, kind: 'arm' }), { cloud });
 }
 
-function bicepGraph(text: string, cloud: CloudName = 'AzureCloud', files: Record<string, string> = {}): DeploymentGraph {
+/** `readTypes`: the types whose bodies modules keep (as the rules that read them ask). */
+function bicepGraph(text: string, cloud: CloudName = 'AzureCloud', files: Record<string, string> = {}, readTypes?: ReadonlySet<string>): DeploymentGraph {
   const file = { uri: 'file:///g/main.bicep', text, kind: 'bicep' as const };
-  return readBicepDeployment(file, parseBicep(text).program, { cloud, readFile: (u) => files[u] });
+  return readBicepDeployment(file, parseBicep(text).program, { cloud, readFile: (u) => files[u], readTypes });
 }
 
 function one(graph: DeploymentGraph, type: string): GraphResource {
@@ -477,4 +479,53 @@ test('ARM nested deployments in a copy loop: a count of 0 reads none; an unknown
     assert.deepEqual(accountsOf(graph), ['(name known only at deployment): Unknown(copyIndex() depends on the loop iteration (loops are analysed once per declaration))'], String(count));
     assert.deepEqual(stepsOf(graph), ['(name known only at deployment) (name known only at deployment) loop'], String(count));
   }
+});
+
+test('Bicep: a module loop symbol is the array of its iterations: mods[i].outputs, mods[^1] and for m in mods read that call; left out or not known, Unknown', () => {
+  const text = `param unknownNames array
+var names = [
+  'stdocs'
+  'stlogs'
+  'stdocs'
+]
+resource probe 'Contoso.Test/probes@2020-01-01' = {
+  name: 'probe'
+  properties: {
+    known: [stores[1].outputs.blob, stores[^1].outputs.host, stores[0].name, stores[1].outputs.partner]
+    hosts: [for s in stores: s.outputs.host]
+    some: [some[1].name, some[1].outputs.blob, some[2].outputs.partner]
+    unknown: [some[0], some[0].outputs.blob, later[0].outputs.blob, later]
+    twice: [twice.name, twice.outputs.blob]
+  }
+}
+resource probes 'Contoso.Test/probes@2020-01-01' = [for (n, i) in names: { name: 'probe-\${i}', properties: { blob: stores[i].outputs.blob } }]
+module stores 'store.bicep' = [for n in names: { name: 'store-\${n}', params: { name: n } }]
+module some 'store.bicep' = [for (n, i) in names: if (i != 0) { name: 'some-\${i}', params: { name: n } }]
+module later 'store.bicep' = [for n in unknownNames: { name: 'later-\${n}', params: { name: n } }]
+var only = 'stonly'
+module once 'store.bicep' = { name: 'once', params: { name: only } }
+module twice 'store.bicep' = { name: 'twice', params: { name: only } }
+`;
+  const graph = bicepGraph(text, 'AzureCloud', { 'file:///g/store.bicep': MODULE_STORE }, new Set([STORAGE.toLowerCase()]));
+  const probe = graph.resources.find((r) => r.symbolicName === 'probe')!;
+  const values = (key: string) => probe.declaration!.member('properties')!.member(key)!.value;
+  assert.deepEqual(values('known'), ['https://stlogs.blob.core.windows.net/', 'stdocs.blob.core.windows.net', 'store-stdocs', 'api-stlogs.partner.example']);
+  assert.deepEqual(values('hosts'), ['stdocs.blob.core.windows.net', 'stlogs.blob.core.windows.net', 'stdocs.blob.core.windows.net']);
+  // Inside another loop, stores[i] is that iteration's call.
+  const probes = graph.resources.find((r) => r.symbolicName === 'probes')!;
+  assert.deepEqual(probes.iterations!()!.map((it) => it.member('properties')!.member('blob')!.value),
+    ['https://stdocs.blob.core.windows.net/', 'https://stlogs.blob.core.windows.net/', 'https://stdocs.blob.core.windows.net/']);
+  // some[1] and some[2] pass what stores[1] and stores[2] pass, from the same places: not read again, their outputs those of the call read (as for a call out of a loop).
+  assert.deepEqual(values('some'), ['some-1', 'https://stlogs.blob.core.windows.net/', 'api-stdocs.partner.example']);
+  assert.deepEqual(values('twice'), ['twice', 'https://stonly.blob.core.windows.net/']);
+  assert.deepEqual(stepsOf(graph), ['stores[0] store-stdocs [0]', 'stores[1] store-stlogs [1]', 'stores[2] store-stdocs [2]',
+    'some[1] some-1 [1] = stores[1]', 'some[2] some-2 [2] = stores[2]', 'later later loop', 'once once', 'twice twice = once']);
+  // Each call's template is read once: the one its symbol reads.
+  assert.deepEqual(graph.ofType(STORAGE).map((r) => `${r.deploymentPath.join('/')}: ${isUnknown(graph.fullName(r)) ? '?' : shown(graph.fullName(r))}`),
+    ['stores[0]: stdocs', 'stores[1]: stlogs', 'stores[2]: stdocs', 'later: ?', 'once: stonly']);
+  // The iteration the filter leaves out, and a loop over what is only known at deployment.
+  assert.deepEqual((values('unknown') as Value[]).map(shown), [
+    "Unknown(iteration 0 of 'some' is left out by its condition)", "Unknown(iteration 0 of 'some' is left out by its condition)",
+    "Unknown(the outputs of module 'later' are only known at deployment)", "Unknown(the outputs of module 'later' are only known at deployment)",
+  ]);
 });

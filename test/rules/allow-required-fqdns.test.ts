@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding } from '../../server/src/engine/analyze';
 import { applyFix, applyToFiles, fixTitled, lintResult, only, textAt, where } from '../support/lint';
-import { ACCOUNT_URI, APPROVED, LIST_PARAM, MAIN_PASSING_DOCS, MAIN_THROUGH_MID, MID, MID_URI, MODULE_OWN_LIST, MODULE_PROJECT } from '../support/modules';
+import { ACCOUNT_URI, APPROVED, LIST_PARAM, MAIN_PASSING_DOCS, MAIN_THROUGH_MID, MID, MID_URI, MODULE_OWN_LIST, MODULE_PROJECT, MODULE_STORE, STORE_URI } from '../support/modules';
 import type { Fix } from '../../server/src/engine/fixes';
 import { applyFileEdits, editsFor } from '../../server/src/engine/edits';
 
@@ -729,6 +729,62 @@ test('Bicep role assignments scoped to sts[i]: each storage account of the loop 
   assert.equal(fixed, text.replace('allowedFqdnList: [] }', "allowedFqdnList: [\n    'stlogs.blob.${environment().suffixes.storage}'\n  ] }"));
   assert.deepEqual(ofRule(bicepFindings(fixed)).map((f) => f.data.host), ['stdocs.blob.core.windows.net']);
 });
+
+/**
+ * An account whose connection targets `target` and whose allow-list is `list`, beside loops of MODULE_STORE: over a
+ * known array (`stores`), the same filtered (`some`: its first iteration left out), over what is only known at deployment (`later`).
+ */
+const STORE_LOOPS = (list: string, target: string) => `param unknownNames array
+var names = [
+  'stdocs'
+  'stlogs'
+]
+module stores 'store.bicep' = [for n in names: { name: 'store-\${n}', params: { name: n } }]
+module some 'store.bicep' = [for n in names: if (n != 'stdocs') { name: 'some-\${n}', params: { name: n } }]
+module later 'store.bicep' = [for n in unknownNames: { name: 'later-\${n}', params: { name: n } }]
+resource ai 'Microsoft.CognitiveServices/accounts@2025-06-01' = {
+  name: 'ai'
+  location: 'eastus'
+  kind: 'AIServices'
+  identity: { type: 'SystemAssigned' }
+  tags: { owner: 'team' }
+  properties: {
+    customSubDomainName: 'ai'
+    publicNetworkAccess: 'Disabled'
+    restrictOutboundNetworkAccess: true
+    allowedFqdnList: ${list}
+  }
+  resource docs 'connections' = {
+    name: 'docs'
+    properties: { category: 'AzureBlob', target: ${target} }
+  }
+}
+`;
+const LIST_RULES = [RULE, 'no-unexplained-fqdns', 'valid-allowed-fqdns'];
+const MODULE_LOOP_TABLE: readonly { readonly name: string; readonly list: string; readonly target: string; readonly found: readonly string[] }[] = [
+  { name: 'stores[1].outputs.host admits the host of stores[1].outputs.blob', list: '[ stores[1].outputs.host ]', target: 'stores[1].outputs.blob', found: [] },
+  { name: 'for s in stores: s.outputs.host admits the host of stores[^1]', list: '[for s in stores: s.outputs.host]', target: 'stores[^1].outputs.blob', found: [] },
+  { name: "another iteration's host: stores[1]'s is missing", list: '[ stores[0].outputs.host ]', target: 'stores[1].outputs.blob',
+    found: ['allow-required-fqdns missing 19:22-19:48 stlogs.blob.core.windows.net'] },
+  { name: "an empty list: stores[^1]'s host is missing", list: '[]', target: 'stores[^1].outputs.blob', found: ['allow-required-fqdns missing 19:22-19:24 stlogs.blob.core.windows.net'] },
+  { name: "an iteration passing what another call passes has that call's outputs", list: '[ some[1].outputs.host ]', target: 'stores[0].outputs.blob',
+    found: ['allow-required-fqdns missing 19:22-19:46 stdocs.blob.core.windows.net'] },
+  { name: 'an entry no resource of the deployment has is unexplained', list: '[ stores[0].outputs.host, stores[1].outputs.partner ]', target: 'stores[0].outputs.blob',
+    found: ['no-unexplained-fqdns unexplained 19:48-19:73 api-stlogs.partner.example'] },
+  // Left alone: what an iteration the filter leaves out, or a loop over what is only known at deployment, gives (an unknown entry may admit the host).
+  { name: 'an entry of an iteration the filter leaves out', list: '[ some[0].outputs.host ]', target: 'stores[1].outputs.blob', found: [] },
+  { name: 'a target of an iteration the filter leaves out', list: '[]', target: 'some[0].outputs.blob', found: [] },
+  { name: 'an entry of a loop not known before deployment', list: '[ later[0].outputs.host ]', target: 'stores[1].outputs.blob', found: [] },
+  { name: 'a target of a loop not known before deployment', list: '[]', target: 'later[0].outputs.blob', found: [] },
+];
+for (const c of MODULE_LOOP_TABLE) {
+  test(`Bicep allow-list and connection from a module loop's outputs: ${c.name}`, () => {
+    const result = lintResult(STORE_LOOPS(c.list, c.target), {}, BICEP_URI, 'bicep', { [STORE_URI]: MODULE_STORE });
+    assert.deepEqual(result.problems, []);
+    const found = result.findings.filter((f) => LIST_RULES.includes(f.ruleId));
+    assert.deepEqual(found.map((f) => `${f.ruleId} ${f.messageId} ${where(f)} ${f.data.host ?? f.data.entry}`), c.found);
+  });
+}
 
 /** A nested template (inner scope) deploying storage account `st<st>` and AI account `ai-<st>`, whose identity (or `principal`, when set) has Storage Blob Data Reader on it. */
 const STORE_AND_ACCOUNT = {

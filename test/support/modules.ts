@@ -1,9 +1,11 @@
 // Multi-file Bicep fixtures of the allow-list fix tests (allow-required-fqdns, restrict-outbound-network-access):
-// an account's module, a module between, a sibling project module, the entry templates calling them.
+// an account's module, a module between, a sibling project module, the entry templates calling them; a storage
+// module whose outputs a module loop's symbol reads (graph, allow-required-fqdns).
 
 export const ACCOUNT_URI = 'file:///work/account.bicep';
 export const MID_URI = 'file:///work/mid.bicep';
 export const PROJECT_URI = 'file:///work/project.bicep';
+export const STORE_URI = 'file:///work/store.bicep';
 
 /** The description of the parameter a fix makes a module take its allow-list by. */
 export const LIST_DESCRIPTION = 'Hosts the AI service may reach (allowedFqdnList); callers pass the hosts of the dependencies they declare.';
@@ -78,3 +80,19 @@ output name string = account.outputs.name
 `;
 /** The entry template: a storage account whose endpoint it passes down, and a sibling project module whose connection targets its search service. */
 export const MAIN_THROUGH_MID = MAIN_PASSING_DOCS.replace("module account 'account.bicep' = {\n  name: 'account'", "module mid 'mid.bicep' = {\n  name: 'mid'").replace('account.outputs.name', 'mid.outputs.name');
+
+/**
+ * A storage account named by its caller, and outputs read from it (its blob endpoint, that endpoint's host) and
+ * from the parameter alone (a partner host no resource has), as `mods[i].outputs.x` reads them.
+ */
+export const MODULE_STORE = `param name string
+resource st 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  name: name
+  location: 'eastus'
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+}
+output blob string = st.properties.primaryEndpoints.blob
+output host string = '\${st.name}.blob.\${environment().suffixes.storage}'
+output partner string = 'api-\${name}.partner.example'
+`;

@@ -2,7 +2,8 @@
 // unchanged. Expressions are lowered to the ARM expression tree and evaluated with ARM semantics.
 // Local modules are followed with the values the caller passes; registry modules are read from
 // Bicep's local cache (~/.bicep/br/...) or, for the Azure Verified Module of AI accounts, modelled.
-// A `for` loop over an array known here is read per iteration (`iterations`), as ARM copy loops are.
+// A `for` loop over an array known here is read per iteration (`iterations`), as ARM copy loops are; its symbol
+// (`sts[i]`, `mods[i].outputs.x`) is the array of its iterations (`loopSymbol`).
 
 import { jsonDepthMessage, MAX_MODULE_CHAIN, MAX_TEMPLATE_INSTANCES, parseJsonTree, type LimitSink } from '../limits';
 import { TemplateInstances } from '../instances';
@@ -49,7 +50,11 @@ interface ModuleCache {
   readonly programs: Map<string, Program>;
   /** Module instances read so far, by module URI; ARM templates it calls count too. */
   readonly instances: TemplateInstances;
+  /** The Bicep module templates read (collected), by deployment path (`pathKey`): where a call that is `sameAs` one reads its outputs. */
+  readonly read: Map<string, BicepTemplate>;
 }
+
+const pathKey = (path: readonly string[]) => path.join('\u0000');
 
 export interface Binding { readonly node: ValueNode; readonly kind: OriginKind; readonly via?: string }
 
@@ -68,6 +73,8 @@ interface ModuleCall {
   readonly path: readonly string[];
   readonly target: { kind: 'bicep' | 'json'; uri: string } | undefined;
   template?: BicepTemplate;
+  /** The template read for the instance this call is the same as (`sameAs`): the graph holds its resources, so its outputs are read there. */
+  sameAs?: BicepTemplate;
   /** A local Bicep module whose file cannot be read. */
   unreadable?: boolean;
 }
@@ -83,7 +90,7 @@ export function readBicepDeployment(file: SourceFile, program: Program, options:
   const bindings = new Map<string, Binding>();
   for (const [name, node] of options.parameterFile?.values ?? []) bindings.set(name, { node, kind: 'parameter-file' });
   const graph = new DeploymentGraph(options.cloud);
-  const shared: ModuleCache = { programs: new Map(), instances: new TemplateInstances() };
+  const shared: ModuleCache = { programs: new Map(), instances: new TemplateInstances(), read: new Map() };
   new BicepTemplate(file, program, bindings, { ...options, shared }, [], [file.uri], graph).collect();
   return graph;
 }
@@ -327,6 +334,19 @@ class BicepTemplate implements EvalContext {
     return out;
   }
 
+  /**
+   * A loop's symbol as Bicep sees it: one value per element of what it iterates (`each` of the iterations read),
+   * Unknown where its filter leaves the element out. Undefined unless the iterations are known.
+   */
+  loopSymbol(d: ResourceDeclaration | ModuleDeclaration, label: string, each: (iteration: Iteration, i: number) => Value): Value[] | undefined {
+    const iterations = d.loop && this.iterations(d);
+    const items = iterations && this.node(d.loop!.iterable).value;
+    if (!iterations || !Array.isArray(items)) return undefined;
+    const out: Value[] = Array.from({ length: items.length }, (_, i) => new Unknown(`iteration ${i} of '${label}' is left out by its condition`));
+    iterations.forEach((it, i) => { out[it.index] = each(it, i); });
+    return out;
+  }
+
   node(expression: Expression, keyLoc?: Loc, iteration?: Iteration): ValueNode {
     return new BicepValueNode(expression, this, keyLoc, iteration);
   }
@@ -407,13 +427,17 @@ class BicepTemplate implements EvalContext {
     return out;
   }
 
-  /** A module call: its deployment name, the values it passes, and (for a local Bicep file) its template, made once. */
-  private readonly calls = new Map<ModuleDeclaration, ModuleCall | null>();
+  /**
+   * A module call: its deployment name, the values it passes, and (for a local Bicep file) its template, made once
+   * per declaration, or per iteration of its loop (`iterations` makes each once): what is collected is what its symbol reads.
+   */
+  private readonly calls = new Map<ModuleDeclaration | Iteration, ModuleCall | null>();
 
   private moduleCall(d: ModuleDeclaration, iteration?: Iteration): ModuleCall | undefined {
-    const known = iteration ? undefined : this.calls.get(d);
+    const key = iteration ?? d;
+    const known = this.calls.get(key);
     if (known !== undefined) return known ?? undefined;
-    if (!iteration) this.calls.set(d, null);
+    this.calls.set(key, null);
     if (!d.pathString || !d.body || !(iteration || this.deployed(d))) return undefined;
     const body = this.node(d.body, undefined, iteration);
     const nameValue = body.member('name')?.value;
@@ -451,7 +475,7 @@ class BicepTemplate implements EvalContext {
         call.template = new BicepTemplate(file, program, bindings, this.inModule(d), path, [...this.chain, uri], this.graph);
       }
     }
-    if (!iteration) this.calls.set(d, call);
+    this.calls.set(key, call);
     return call;
   }
 
@@ -480,11 +504,13 @@ class BicepTemplate implements EvalContext {
       const instances = this.options.shared?.instances;
       const same = instances?.same(target.uri, values, path);
       if (same) {
+        call.sameAs = this.options.shared?.read.get(pathKey(same));
         this.graph.addDeployment({ ...step, sameAs: same });
         return;
       }
       const report = () => this.options.onLimit?.({ code: 'size-limit', loc: this.loc(d.name), message: `more than ${MAX_TEMPLATE_INSTANCES} module instances: analysis stopped at '${via}'` });
       if (instances && !instances.admit(report)) return;
+      this.options.shared?.read.set(pathKey(path), call.template);
       call.template.collect();
     } else if (target?.kind === 'json') {
       const text = this.options.readFile(target.uri);
@@ -507,16 +533,39 @@ class BicepTemplate implements EvalContext {
     return { ...this.options, onLimit: (hit) => outer(hit.loc.file.uri === this.file.uri ? hit : { ...hit, loc: at, message: `${hit.message} (in module '${d.name.name}')` }) };
   }
 
-  /** A module symbol as a value: `{ name, outputs }`, the outputs evaluated in the module when first read. */
+  /** Module loop symbols made so far (see `module`); undefined while one is made, or when its iterations are not known. */
+  private readonly moduleLoops = new Map<ModuleDeclaration, Value[] | undefined>();
+
+  /**
+   * A module symbol as a value: `{ name, outputs }`. A loop's symbol is the array of its iterations, each that
+   * iteration's call (`mods[i].outputs.x`, `for m in mods`), where they are known.
+   */
   module(name: string): Value | undefined {
     const d = this.program.declarations.find((x): x is ModuleDeclaration => x.kind === 'module' && x.name.name === name);
-    if (!d || d.loop) return undefined;
-    const call = this.moduleCall(d);
-    const template = call?.template;
-    if (!call || !template) return undefined;
+    if (!d) return undefined;
+    if (!d.loop) {
+      const call = this.moduleCall(d);
+      return call && this.moduleValue(name, call);
+    }
+    if (!this.moduleLoops.has(d)) {
+      this.moduleLoops.set(d, undefined);
+      this.moduleLoops.set(d, this.loopSymbol(d, name, (iteration) => {
+        const call = this.moduleCall(d, iteration);
+        const label = `${name}[${iteration.index}]`;
+        return (call && this.moduleValue(label, call)) ?? new Unknown(`the outputs of module '${label}' are only known at deployment`);
+      }));
+    }
+    return this.moduleLoops.get(d);
+  }
+
+  /** A call as a value: `{ name, outputs }`, each output evaluated in the module when first read. */
+  private moduleValue(label: string, call: ModuleCall): Value | undefined {
+    const template = call.template;
+    if (!template) return undefined;
     const outputs: ValueObject = {};
     Object.defineProperty(outputs, OPEN_OBJECT, {
-      value: (key: string) => template.output(key) ?? new Unknown(`module '${name}' has no output '${key}'`),
+      // A call the same as one read earlier was not read itself: its outputs are those of that instance, whose resources the graph holds.
+      value: (key: string) => (call.sameAs ?? template).output(key) ?? new Unknown(`module '${label}' has no output '${key}'`),
       enumerable: false,
     });
     return { name: call.via, outputs };
@@ -617,21 +666,15 @@ class BicepResource implements GraphResource {
   private _symbolValue: { value?: Value[] } | undefined;
 
   /**
-   * A loop's symbol as Bicep sees it: one resource per element of what it iterates, each read on its own
-   * (`loopIteration`), Unknown where its filter leaves the element out. Undefined unless the iterations are known.
+   * A loop's symbol (`loopSymbol`): one resource per iteration, each read on its own (`loopIteration`).
    * The array names the loop (`dependsOn: [sts]`).
    */
   symbolValue(graph: DeploymentGraph): Value[] | undefined {
     if (this._symbolValue) return this._symbolValue.value;
     this._symbolValue = {};
-    const loop = this._d.loop;
-    const iterations = loop && this._template.iterations(this._d);
-    const nodes = iterations && this.iterations();
-    const items = nodes && this._template.node(loop.iterable).value;
-    if (!nodes || !Array.isArray(items)) return undefined;
-    const out: Value[] = Array.from({ length: items.length }, (_, i) => new Unknown(`iteration ${i} of '${this.symbolicName}' is left out by its condition`));
-    iterations.forEach((it, i) => { out[it.index] = resourceValue(loopIteration(this, it.index, nodes[i]), graph, 'full'); });
-    Object.defineProperty(out, RESOURCE_REF, { value: this, enumerable: false });
+    const nodes = this._d.loop && this.iterations();
+    const out = nodes && this._template.loopSymbol(this._d, this.symbolicName, (it, i) => resourceValue(loopIteration(this, it.index, nodes[i]), graph, 'full'));
+    if (out) Object.defineProperty(out, RESOURCE_REF, { value: this, enumerable: false });
     this._symbolValue.value = out;
     return out;
   }
