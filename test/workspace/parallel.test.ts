@@ -84,13 +84,14 @@ for (const [name, body, why] of [
   });
 }
 
-test('--concurrency: a number of threads, auto (one per core from 200 files) or off', () => {
-  const cores = Math.min(os.availableParallelism(), 8);
+test('--concurrency: a number of threads, auto (one per two cores from 200 files) or off', () => {
   assert.equal(threadsFor('off', 10000), 1);
-  assert.equal(threadsFor('auto', 199), 1);
-  assert.equal(threadsFor('auto', 200), 1); // one chunk of 250
-  assert.equal(threadsFor('auto', 10000), cores);
-  assert.equal(threadsFor('auto', 501), Math.min(cores, 3));
+  assert.equal(threadsFor('auto', 199, 16), 1);
+  assert.equal(threadsFor('auto', 200, 16), 1); // one chunk of 250
+  assert.equal(threadsFor('auto', 10000, 2), 1);
+  assert.equal(threadsFor('auto', 10000, 4), 2);
+  assert.equal(threadsFor('auto', 10000, 64), 8);
+  assert.equal(threadsFor('auto', 501, 16), 3);
   assert.equal(threadsFor('3', 10), 3);
   for (const bad of ['0', '65', '1.5', 'x', '']) assert.equal(threadsFor(bad, 10), undefined, bad);
 });
