@@ -50,7 +50,8 @@ Options:
       --fix                      apply the safe fixes (those source.fixAll applies) to the files, then report
                                  what is left
       --concurrency N|auto|off   audit in N worker threads; auto (default): one per two cores from
-                                 ${PARALLEL_MIN_FILES} files on; off: one thread. --fix and --format sarif audit in one thread
+                                 ${PARALLEL_MIN_FILES} files on; off: one thread. --fix, --format sarif and --explain
+                                 audit in one thread
       --no-error-on-unmatched-pattern
                                  a path or glob matching no template is a note, not an error
       --report-suppressed        list the findings suppressions cover in the text output, with their reasons
