@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -99,6 +99,23 @@ test('exit codes follow --fail-on', () => {
   assert.equal(run(['warn.json', '--fail-on', 'none'], dir).code, 0);
   assert.equal(run(['ok.json', '--rule', 'require-owner-tag=error', '--fail-on', 'error'], dir).code, 0);
   assert.equal(run(['warn.json', '--rule', 'restrict-outbound-network-access=off'], dir).code, 0);
+});
+
+test('a reader that goes away (`| head`) is no crash: no EPIPE trace, and the exit code is still the audit\'s', async () => {
+  // The read end is closed before the CLI writes, so every write it makes fails with EPIPE.
+  const exitOf = (args: string[]) => new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+  const failing = await exitOf(['--format', 'sarif', EXAMPLES]);
+  assert.equal(failing.stderr, '');
+  assert.equal(failing.code, 1);
+  const clean = await exitOf(['--format', 'json', tempTree({ 'main.json': hardened })]);
+  assert.equal(clean.stderr, '');
+  assert.equal(clean.code, 0);
 });
 
 test('usage errors exit 2 with one line', () => {

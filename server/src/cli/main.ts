@@ -264,7 +264,13 @@ function fatal(err: (s: string) => void, message: string): number {
 
 // Not in a worker thread of the audit, which runs this same file (the bundle) for `auditInThreads`.
 if (require.main === module && isMainThread) {
-  void main(process.argv.slice(2), (s) => process.stdout.write(s), (s) => process.stderr.write(s)).then((code) => {
+  // A reader that goes away (`| head`) is not a failure of the audit: stop writing, keep the audit's exit code.
+  let stdoutGone = false;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stdoutGone = true;
+  });
+  void main(process.argv.slice(2), (s) => { if (!stdoutGone) process.stdout.write(s); }, (s) => process.stderr.write(s)).then((code) => {
     process.exitCode = code;
   });
 }
