@@ -512,3 +512,30 @@ test('parameters and variables, alone or interpolated, have the value and take t
   assert.equal(fewest(direct, 4), fewest(lowered, 4));
   assert.equal(fewest(direct, 7), fewest(lowered, 7));
 });
+
+test("a name with no value says why: a loop variable (a loop's body is read once), a name not declared, a syntax error", () => {
+  const account = (restrict: string, loop = '') => `param names array
+resource ai 'Microsoft.CognitiveServices/accounts@2024-10-01' = ${loop ? `[${loop}: ` : ''}{
+  name: 'oai'
+  kind: 'OpenAI'
+  properties: {
+    restrictOutboundNetworkAccess: ${restrict}
+  }
+}${loop ? ']' : ''}
+`;
+  const reasonOf = (text: string) => {
+    const f = lint(text).find((x) => x.ruleId === 'restrict-outbound-network-access');
+    assert.ok(f, 'a restrict finding');
+    assert.equal(f.messageId, 'unverifiable');
+    return f.messageText;
+  };
+  assert.match(reasonOf(account("n == 'x'", 'for n in names')), /\('n' is a loop variable, and the loop's body is read once for all its iterations\)/);
+  assert.match(reasonOf(account('i == 0', 'for (n, i) in names')), /\('i' is a loop variable,/);
+  // A resource loop's body is read once even over known items (its iterations are counted, not read one by one).
+  assert.match(reasonOf(account("n == 'x'", "for n in ['x']")), /\('n' is a loop variable,/);
+  assert.match(reasonOf(account('nope')), /\('nope' is not declared\)/);
+  assert.match(reasonOf(account('(')), /\(the expression has a syntax error\)/);
+  // Known values leave nothing to say.
+  assert.deepEqual(lint(account('true')).filter((x) => x.ruleId === 'restrict-outbound-network-access'), []);
+  for (const text of [account("n == 'x'", 'for n in names'), account('nope')]) assert.doesNotMatch(reasonOf(text), /unknownSymbol/);
+});

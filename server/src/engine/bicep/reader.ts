@@ -18,7 +18,7 @@ import { DeploymentGraph, loopIteration, MAX_LOOP_ITERATIONS, RESOURCE_REF, reso
 import { resourceValue } from '../graph/runtime';
 import { collectReferences } from '../graph/references';
 import type { Expression, IfNode, ModuleDeclaration, ObjectNode, Program, ResourceDeclaration, StringNode, TypeNode } from './ast';
-import { createSymbolResolver, lowerExpression, USER_FUNCTION_NAMESPACE, type SymbolResolver } from './lower';
+import { createSymbolResolver, ERROR_SYMBOL, lowerExpression, USER_FUNCTION_NAMESPACE, type SymbolResolver } from './lower';
 import { printExpression } from '../expressions/print';
 import type { Expr } from '../expressions/ast';
 import { keepShapes } from '../shapes';
@@ -535,6 +535,13 @@ class BicepTemplate implements EvalContext {
 
   /** Module loop symbols made so far (see `module`); undefined while one is made, or when its iterations are not known. */
   private readonly moduleLoops = new Map<ModuleDeclaration, Value[] | undefined>();
+
+  unknownSymbol(name: string): string {
+    if (name === ERROR_SYMBOL) return 'the expression has a syntax error';
+    const isLoopVariable = this.program.declarations.some((d) => (d.kind === 'resource' || d.kind === 'module')
+      && (d.loop?.itemVariable?.name === name || d.loop?.indexVariable?.name === name));
+    return isLoopVariable ? `'${name}' is a loop variable, and the loop's body is read once for all its iterations` : `'${name}' is not declared`;
+  }
 
   /**
    * A module symbol as a value: `{ name, outputs }`. A loop's symbol is the array of its iterations, each that

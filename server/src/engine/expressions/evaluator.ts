@@ -31,6 +31,8 @@ export interface EvalContext {
    * the module with the values the caller passes. Undefined when the module's template is not read.
    */
   module?(name: string): Value | undefined;
+  /** Why a name the Bicep lowering could not resolve (`unknownSymbol`) has no value here; undefined for the default reason. */
+  unknownSymbol?(name: string): string | undefined;
 }
 
 /** Lexical state of an evaluation: lambda variables and the iterations of enclosing copy loops. */

@@ -51,6 +51,11 @@ export const deploymentFunctions: FunctionTable = {
     impl: ([name], call) => call.ctx.module?.(requireString(name, 'moduleSymbol', 0))
       ?? new Unknown(`the outputs of module '${String(name)}' are only known at deployment`),
   },
+  // A name Bicep lowering could not resolve (see bicep/lower.ts), or a syntax error: the context says why.
+  unknownsymbol: {
+    minArgs: 1, maxArgs: 1,
+    impl: ([name], call) => new Unknown(call.ctx.unknownSymbol?.(String(name)) ?? `'${String(name)}' is not declared`),
+  },
   providers: opaque('providers() returns provider metadata at deployment'),
   pickzones: opaque('pickZones() depends on the region and subscription at deployment'),
   utcnow: opaque('utcNow() is the deployment time', true),
