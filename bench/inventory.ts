@@ -138,8 +138,10 @@ export async function inventoryBenchmark(): Promise<boolean> {
     }
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
     const ratio = median(ratios);
+    // Peak RSS follows when V8 collects (one build gave 267 to 397 MB): the median of three children, all shown.
     const floorPeak = peakMb('floor', dir);
-    const auditPeak = peakMb('audit', dir);
+    const auditPeaks = [0, 1, 2].map(() => peakMb('audit', dir));
+    const auditPeak = median(auditPeaks);
     const ok = ratio <= INVENTORY_TARGET && auditPeak <= MEMORY_TARGET_MB;
     const threads = threadsFor('auto', files);
     let threaded = `audit in threads: skipped (${os.availableParallelism()} cores: --concurrency auto is one thread)`;
@@ -153,7 +155,7 @@ export async function inventoryBenchmark(): Promise<boolean> {
     }
     console.log(`${`workspace of ${files} Bicep templates, inventory (${instances} instances)`.padEnd(50)} ${(bytes / 1024 / 1024).toFixed(2).padStart(6)} MB  `
       + `find+read+parse ${median(floors).toFixed(1).padStart(8)} ms  audit ${median(audits).toFixed(1).padStart(8)} ms  ratio ${ratio.toFixed(2)}x (target ${INVENTORY_TARGET}x)  `
-      + `peak memory ${auditPeak.toFixed(0)} MB (floor ${floorPeak.toFixed(0)} MB; target ${MEMORY_TARGET_MB} MB)  ${ok ? 'ok' : 'MISSED'}\n`
+      + `peak memory ${auditPeak.toFixed(0)} MB (median of ${auditPeaks.map((mb) => mb.toFixed(0)).join(', ')}; floor ${floorPeak.toFixed(0)} MB; target ${MEMORY_TARGET_MB} MB)  ${ok ? 'ok' : 'MISSED'}\n`
       + `  of which without rules (read, evaluate, inventory): ratio ${median(bareRatios).toFixed(2)}x\n  ${threaded}`);
     return ok;
   } finally {
