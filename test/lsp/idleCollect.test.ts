@@ -26,13 +26,23 @@ test('heavy work is collected after 300 ms without messages; each message starts
   assert.equal(seen.length, 1, 'nothing heavy since: no second collection');
 });
 
-test('light work (under 200 ms) is not collected for; a collection waits while changes wait to be applied', (t) => {
+test('light work (under 200 ms since the last collection) is not collected for; work adding up to 200 ms is; a collection waits while changes wait to be applied', (t) => {
   mock.timers.enable({ apis: ['setTimeout'] });
   t.after(() => mock.timers.reset());
   const light = collector();
   light.c.worked(199);
   mock.timers.tick(1000);
   assert.equal(light.seen.length, 0);
+  // Pieces under 200 ms each make as much garbage as one piece of their sum.
+  light.c.worked(1);
+  mock.timers.tick(300);
+  assert.equal(light.seen.length, 1, '199 ms and 1 ms of work add up to heavy work');
+  for (let i = 0; i < 3; i++) light.c.worked(60);
+  mock.timers.tick(1000);
+  assert.equal(light.seen.length, 1, '180 ms since the collection: not yet');
+  light.c.worked(20);
+  mock.timers.tick(300);
+  assert.equal(light.seen.length, 2);
 
   let waiting = true;
   const queued = collector(() => !waiting);
