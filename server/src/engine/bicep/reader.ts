@@ -536,11 +536,12 @@ class BicepTemplate implements EvalContext {
   /** Module loop symbols made so far (see `module`); undefined while one is made, or when its iterations are not known. */
   private readonly moduleLoops = new Map<ModuleDeclaration, Value[] | undefined>();
 
-  unknownSymbol(name: string): string {
+  /** A syntax error, or a loop variable read outside an iteration; undefined (the evaluator's "not declared") otherwise. */
+  unknownSymbol(name: string): string | undefined {
     if (name === ERROR_SYMBOL) return 'the expression has a syntax error';
     const isLoopVariable = this.program.declarations.some((d) => (d.kind === 'resource' || d.kind === 'module')
       && (d.loop?.itemVariable?.name === name || d.loop?.indexVariable?.name === name));
-    return isLoopVariable ? `'${name}' is a loop variable, and the loop's body is read once for all its iterations` : `'${name}' is not declared`;
+    return isLoopVariable ? `'${name}' is a loop variable, and the loop's body is read once for all its iterations` : undefined;
   }
 
   /**
